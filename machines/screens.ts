@@ -1,0 +1,128 @@
+/**
+ * What the 4 x 20 LCD shows, derived from the session snapshot alone (no actions push text), so a screen can
+ * never disagree with the state. Also the session state summary published on atm/{atm}/session/state.
+ */
+import type { SnapshotFrom } from 'xstate';
+import { fingerprintMode } from './profiles.ts';
+import type { SessionMachine } from './session.machine.ts';
+
+export const LCD_COLS = 20;
+export const LCD_ROWS = 4;
+export type Screen = [string, string, string, string];
+
+type Snapshot = SnapshotFrom<SessionMachine>;
+
+function fit(lines: string[]): Screen {
+  const out = lines.slice(0, LCD_ROWS).map((l) => l.slice(0, LCD_COLS));
+  while (out.length < LCD_ROWS) out.push('');
+  return out as Screen;
+}
+
+function typed(snapshot: Snapshot): string {
+  const { entry } = snapshot.context;
+  return entry.masked ? '*'.repeat(entry.value.length) : entry.value;
+}
+
+/** The dotted path of the deepest active state, e.g. `session.auth.pin.entering.typing`. */
+export function statePath(snapshot: Snapshot): string {
+  const walk = (value: unknown): string[] => {
+    if (typeof value === 'string') return [value];
+    const [key, child] = Object.entries(value as Record<string, unknown>)[0] ?? [];
+    return key === undefined ? [] : [key, ...walk(child)];
+  };
+  return walk(snapshot.value).join('.');
+}
+
+export function screenFor(snapshot: Snapshot): Screen {
+  const c = snapshot.context;
+  const notice = c.notice ?? '';
+  const m = (path: string) => snapshot.matches(path as never);
+
+  if (m('idle')) {
+    return c.profile.tiers[0]?.kind === 'card'
+      ? fit(['Welcome', '', 'Please insert card', ''])
+      : fit(['Welcome', '', 'Press ENTER to start', '']);
+  }
+  if (m('ending')) {
+    const why: Record<string, string> = {
+      completed: 'Thank you',
+      cancelled: 'Cancelled',
+      timeout: 'Timed out',
+      lockout: 'Too many attempts',
+      'unknown-card': 'Card not recognised',
+      'service-unavailable': 'Service unavailable',
+    };
+    const first = why[c.endReason ?? 'completed'] ?? 'Goodbye';
+    if (m('ending.ejecting')) return fit([first, notice === first ? '' : notice, 'Take your card', '']);
+    if (c.pan && c.retainCard) return fit([first, notice, 'Card retained', 'Contact your bank']);
+    return fit([first, notice === first ? '' : notice, '', 'Goodbye']);
+  }
+  if (m('session.auth.card')) return fit(['Reading card...', '', '', '']);
+  if (m('session.auth.fingerprint.waiting')) {
+    const text = c.requestedFinger ? `Place finger ${c.requestedFinger}` : 'Place your finger';
+    return fit([text, 'on the sensor', notice, 'CANCEL to quit']);
+  }
+  if (m('session.auth.fingerprint.verifying')) return fit(['Checking finger...', '', '', '']);
+  if (m('session.auth.otp.sending')) return fit(['Sending OTP by SMS', 'to your phone...', notice, '']);
+  if (
+    m('session.auth.credentials.verifying') || m('session.auth.pin.verifying') ||
+    m('session.auth.password.verifying') || m('session.auth.otp.verifying')
+  ) {
+    return fit(['Verifying...', '', '', '']);
+  }
+  if (m('session.auth')) {
+    // Any keypad entry of an auth tier.
+    const hint = m('session.auth.otp') ? 'OTP sent by SMS' : '';
+    return fit([c.entry.label, typed(snapshot), notice || hint, 'ENTER=OK CLEAR CANCEL']);
+  }
+  if (m('session.menu')) {
+    const secret = c.profile.tiers.some((t) => t.kind === 'pin') ? 'PIN' : 'Pwd';
+    return fit(['1 Withdraw 2 Balance', `3 Transfer 4 New${secret}`, '5 Statement', 'CANCEL to end']);
+  }
+  if (m('session.withdraw.amount') || m('session.transfer') && !m('session.transfer.submitting') || m('session.change') && !m('session.change.submitting')) {
+    return fit([c.entry.label, typed(snapshot), notice, 'ENTER=OK CLEAR CANCEL']);
+  }
+  if (m('session.withdraw.dispensing')) return fit(['Dispensing...', 'Please wait', '', '']);
+  if (m('session.result')) {
+    const r = c.result ?? { title: '', lines: [] };
+    return fit([r.title, r.lines[0] ?? '', r.lines[1] ?? '', 'ENTER=more CANCEL=end']);
+  }
+  return fit(['Please wait...', '', '', '']);
+}
+
+/** Payload of atm/{atm}/session/state: the fields a QA engineer or dashboard asks about. */
+export interface SessionState {
+  state: string;
+  profile: string;
+  sessionId?: string;
+  tier?: string;
+  tierIndex?: number;
+  attempt?: number;
+  attemptsLeft?: number;
+  requestedFinger?: number;
+  customerId?: string;
+  fingerprintMode?: '1:1' | '1:N';
+  endReason?: string;
+}
+
+export function sessionStateFor(snapshot: Snapshot): SessionState {
+  const c = snapshot.context;
+  const path = statePath(snapshot);
+  const out: SessionState = { state: path, profile: c.profile.id };
+  if (path === 'idle') return out;
+  out.sessionId = c.sessionId;
+  if (snapshot.matches('session.auth' as never)) {
+    const tier = c.profile.tiers[c.tierIndex];
+    if (tier) {
+      out.tier = tier.kind;
+      out.tierIndex = c.tierIndex;
+      out.attempt = c.attempts + 1;
+      out.attemptsLeft = tier.maxAttempts - c.attempts;
+      if (tier.kind === 'fingerprint') out.fingerprintMode = fingerprintMode(c.profile, c.tierIndex);
+    }
+  }
+  if (c.requestedFinger !== undefined) out.requestedFinger = c.requestedFinger;
+  if (c.customerId) out.customerId = c.customerId;
+  if (c.endReason) out.endReason = c.endReason;
+  return out;
+}

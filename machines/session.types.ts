@@ -1,0 +1,97 @@
+/**
+ * The session machine's vocabulary: events in, effects and emitted events out, the ports it calls.
+ * Kept apart from the machine so the controller and the tests can import types without the machine.
+ */
+import type { AuthProfile, TierKind, TransactionKind } from './profiles.ts';
+
+/** Keys an ATM keypad sends: digits, letters A-Z (the extended keypad of the three-tier design), control keys. */
+export type Key = string;
+export const CONTROL_KEYS = ['ENTER', 'CANCEL', 'CLEAR'] as const;
+export const KEY_PATTERN = /^(?:[0-9A-Z]|ENTER|CANCEL|CLEAR)$/;
+
+export type SessionEvent =
+  | { type: 'KEY'; key: Key }
+  | { type: 'CARD_INSERTED'; pan: string }
+  | { type: 'CARD_REMOVED' }
+  | { type: 'FINGER'; template: string; quality?: number }
+  | { type: 'DISPENSED'; ref: string; amount: number; notes: Record<string, number> }
+  | { type: 'DISPENSE_FAILED'; ref: string; reason: string };
+
+export type EndReason =
+  | 'completed'
+  | 'cancelled'
+  | 'timeout'
+  | 'lockout'
+  | 'unknown-card'
+  | 'service-unavailable';
+
+/** What the session tells the world (published on atm/{atm}/session/evt/{type}). */
+export type SessionEmitted =
+  | { type: 'started'; sessionId: string; profile: string }
+  | { type: 'tier-passed'; sessionId: string; tier: TierKind; index: number; customerId?: string }
+  | { type: 'tier-failed'; sessionId: string; tier: TierKind; index: number; attempt: number; attemptsLeft: number; reason: string }
+  | { type: 'authenticated'; sessionId: string; customerId: string }
+  | { type: 'transaction'; sessionId: string; kind: TransactionKind; ok: boolean; amount?: number; reason?: string }
+  | { type: 'receipt'; sessionId: string; lines: string[] }
+  | { type: 'ended'; sessionId: string; reason: EndReason; card?: 'ejected' | 'retained' };
+
+// ---- ports: what the machine asks of the bank and the devices (provided by the controller) ----
+
+export type Verdict<T = object> = ({ ok: true } & T) | { ok: false; reason: string };
+
+export interface Identity {
+  customerId: string;
+  accountId: string;
+  name?: string;
+}
+
+export interface BankPorts {
+  lookupCard(input: { pan: string }): Promise<Verdict<Identity>>;
+  verifyCredentials(input: { username: string; password: string }): Promise<Verdict<Identity>>;
+  verifySecret(input: { customerId: string; kind: 'pin' | 'password'; value: string }): Promise<Verdict>;
+  /** 1:N when customerId is absent, 1:1 otherwise. Says which finger matched. */
+  matchFingerprint(input: { template: string; customerId?: string }): Promise<Verdict<Identity & { finger: number }>>;
+  /** Issues an OTP for the customer and has it sent by SMS; resolves once the modem accepted it. */
+  sendOtp(input: { customerId: string; length: number; alphabet: 'digits' | 'alphanumeric'; ttlSeconds: number }): Promise<{ otpId: string }>;
+  /** reason is `wrong`, `expired` or `used` when not ok. */
+  verifyOtp(input: { otpId: string; code: string }): Promise<Verdict>;
+  getBalance(input: { accountId: string }): Promise<{ balance: number; currency: string }>;
+  reserveWithdrawal(input: { accountId: string; amount: number; key: string }): Promise<Verdict<{ withdrawalId: string }>>;
+  commitWithdrawal(input: { withdrawalId: string }): Promise<{ balance: number }>;
+  reverseWithdrawal(input: { withdrawalId: string }): Promise<{ balance: number }>;
+  transfer(input: { accountId: string; to: string; amount: number; key: string }): Promise<Verdict<{ balance: number }>>;
+  changeSecret(input: { customerId: string; kind: 'pin' | 'password'; current: string; next: string }): Promise<Verdict>;
+  miniStatement(input: { accountId: string; limit: number }): Promise<{ entries: StatementEntry[] }>;
+}
+
+export interface StatementEntry {
+  ts: number;
+  type: string;
+  /** Signed minor units: negative for money out. */
+  amount: number;
+}
+
+export interface SessionInput {
+  profile: AuthProfile;
+  atmId: string;
+  /** Seed for the machine's own randomness (the requested finger, session ids). */
+  seed: number;
+  /** The smallest note the dispenser holds, in minor units: withdrawals must be a multiple of it. */
+  amountStep: number;
+  /** The largest single withdrawal, in minor units. */
+  maxWithdrawal: number;
+  currency: string;
+  /** Digits after the decimal point of the currency (2 for most). */
+  minorDigits: number;
+}
+
+/** What the keypad is currently collecting. */
+export interface Entry {
+  field: string;
+  label: string;
+  value: string;
+  minLength: number;
+  maxLength: number;
+  charset: 'digits' | 'alphanumeric';
+  masked: boolean;
+}

@@ -1,0 +1,71 @@
+/**
+ * The bank back end: a fastify app made of small plugins, each owning its routes and schemas; the domain
+ * service is handed to them as an option (no globals). Every route validates its input with zod; the OpenAPI
+ * document is generated from the same schemas and served at /openapi.json.
+ */
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import swagger from '@fastify/swagger';
+import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { BankError } from './model.ts';
+import { accountRoutes } from './routes/accounts.ts';
+import { authRoutes } from './routes/auth.ts';
+import { otpRoutes } from './routes/otp.ts';
+import { staffRoutes } from './routes/staff.ts';
+import type { BankService } from './service.ts';
+
+const STATUS: Record<BankError['code'], number> = {
+  'not-found': 404,
+  'unknown-account': 404,
+  'not-enrolled': 404,
+  'insufficient-funds': 409,
+  'daily-limit': 409,
+  'same-account': 409,
+  conflict: 409,
+  'invalid-state': 409,
+};
+
+export interface BankAppOptions {
+  bank: BankService;
+  logger?: FastifyServerOptions['logger'];
+}
+
+export async function buildBankApp({ bank, logger = false }: BankAppOptions): Promise<FastifyInstance> {
+  const app = Fastify({ logger, bodyLimit: 64 * 1024 });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  app.setErrorHandler((err: Error & { statusCode?: number }, req, reply) => {
+    if (hasZodFastifySchemaValidationErrors(err)) {
+      return reply.code(400).send({
+        error: 'bad-request',
+        message: err.validation.map((v) => `${v.instancePath || err.validationContext || 'request'}: ${v.message}`).join('; '),
+      });
+    }
+    if (err instanceof BankError) return reply.code(STATUS[err.code]).send({ error: err.code, message: err.message });
+    const status = err.statusCode;
+    if (status && status >= 400 && status < 500) return reply.code(status).send({ error: 'bad-request', message: err.message });
+    req.log.error({ err }, 'bank error');
+    return reply.code(500).send({ error: 'internal', message: 'internal error' });
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'atm-rig bank', version: '1.0.0', description: 'The simulated bank behind the ATM: accounts, KYC, secrets, biometrics, OTP, ledger.' },
+      tags: [
+        { name: 'atm', description: 'What the ATM calls while authenticating' },
+        { name: 'accounts', description: 'Balances, ledger and money movements' },
+        { name: 'staff', description: 'Branch staff: KYC, enrolment, cards' },
+      ],
+    },
+    transform: jsonSchemaTransform,
+  });
+
+  app.get('/health', { schema: { hide: true } }, async () => ({ ok: true }));
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  await app.register(staffRoutes, { bank });
+  await app.register(authRoutes, { bank });
+  await app.register(otpRoutes, { bank });
+  await app.register(accountRoutes, { bank });
+  return app;
+}

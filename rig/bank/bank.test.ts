@@ -1,0 +1,128 @@
+// The bank over real HTTP on a random port, with an in-memory store and a cheap hash cost.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '../clock.ts';
+import { DEMO_CUSTOMERS, seedDemo } from '../seed.ts';
+import { synthTemplate } from '../../devices/virtual/fingerprint-template.ts';
+import { CHEAP_HASH_COST } from './secrets.ts';
+import { startBank, type RunningBank } from './index.ts';
+
+let bank: RunningBank;
+const clock = new ManualClock();
+const alice = DEMO_CUSTOMERS[0]!;
+let aliceAccount = '';
+
+async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+  const res = await fetch(bank.url + path, {
+    method,
+    headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined };
+}
+
+beforeAll(async () => {
+  bank = await startBank({ file: ':memory:', clock, seed: 7, hashCost: CHEAP_HASH_COST });
+  await seedDemo(bank.service);
+  aliceAccount = bank.service.data.accounts.find((a) => a.customerId === alice.id)!.number;
+});
+afterAll(() => bank.close());
+
+describe('bank API', () => {
+  it('serves an OpenAPI document that lists the routes', async () => {
+    const { status, body } = await call('GET', '/openapi.json');
+    expect(status).toBe(200);
+    expect(body.openapi).toMatch(/^3\./);
+    expect(Object.keys(body.paths)).toEqual(expect.arrayContaining(['/auth/card', '/otp', '/accounts/{number}/withdrawals', '/staff/customers']));
+  });
+
+  it('rejects malformed input with 400 and a readable message, never 500', async () => {
+    const bad = await call('POST', '/auth/card', { pan: 'not a pan' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.message).toMatch(/pan/);
+    expect((await call('POST', '/auth/secret', 'just a string')).status).toBe(400);
+    expect((await call('POST', `/accounts/${aliceAccount}/withdrawals`, { amount: 100 })).status).toBe(400); // no idempotency key
+  });
+
+  it('stores secrets only as scrypt hashes and never returns them', async () => {
+    const stored = bank.service.data.customers.find((c) => c.id === alice.id)!;
+    expect(stored.pinHash).toMatch(/^scrypt\$/);
+    expect(JSON.stringify(bank.service.data)).not.toContain(`"${alice.pin}"`);
+    const { body } = await call('GET', `/staff/customers/${alice.id}`);
+    expect(body).toMatchObject({ id: alice.id, hasPin: true, fingers: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10] });
+    expect(JSON.stringify(body)).not.toMatch(/scrypt|pinHash/);
+    expect(body.cards[0]).toMatch(/^\*{12}\d{4}$/);
+  });
+
+  it('verifies PINs: 1991 passes, 1965 is refused (Table II of the random-finger design)', async () => {
+    expect((await call('POST', '/auth/secret', { customerId: alice.id, kind: 'pin', value: '1991' })).body).toEqual({ ok: true });
+    expect((await call('POST', '/auth/secret', { customerId: alice.id, kind: 'pin', value: '1965' })).body).toEqual({ ok: false, reason: 'wrong-pin' });
+  });
+
+  it('identifies a finger 1:N and says which finger it was; 1:1 refuses another customer', async () => {
+    const t = synthTemplate(alice.id, 3);
+    const oneToN = await call('POST', '/auth/fingerprint', { template: t });
+    expect(oneToN.body).toMatchObject({ ok: true, customerId: alice.id, finger: 3 });
+    const oneToOne = await call('POST', '/auth/fingerprint', { template: t, customerId: 'C0002' });
+    expect(oneToOne.body).toEqual({ ok: false, reason: 'no-match' });
+  });
+
+  it('issues single-use OTPs that expire on the injected clock', async () => {
+    const issued = await call('POST', '/otp', { customerId: alice.id, length: 6, ttlSeconds: 60 });
+    expect(issued.status).toBe(201);
+    expect(issued.body.to).toBe(alice.kyc.phone);
+    const code = /(\d{6})/.exec(issued.body.text)![1]!;
+    expect(JSON.stringify(bank.service.data.otps)).not.toContain(code);
+    const wrong = code === '000000' ? '111111' : '000000';
+    expect((await call('POST', `/otp/${issued.body.otpId}/verify`, { code: wrong })).body).toEqual({ ok: false, reason: 'wrong' });
+    expect((await call('POST', `/otp/${issued.body.otpId}/verify`, { code })).body).toEqual({ ok: true });
+    expect((await call('POST', `/otp/${issued.body.otpId}/verify`, { code })).body).toEqual({ ok: false, reason: 'used' });
+
+    const late = await call('POST', '/otp', { customerId: alice.id, length: 8, alphabet: 'alphanumeric', ttlSeconds: 60 });
+    const lateCode = /is ([A-Z0-9]{8})\./.exec(late.body.text)![1]!;
+    clock.advance(61_000);
+    expect((await call('POST', `/otp/${late.body.otpId}/verify`, { code: lateCode })).body).toEqual({ ok: false, reason: 'expired' });
+  });
+
+  it('withdraws in two steps, refuses overdrafts, and applies a replayed request once', async () => {
+    const before = (await call('GET', `/accounts/${aliceAccount}`)).body.balance;
+    const key = { 'idempotency-key': 'test-withdraw-0001' };
+    const reserved = await call('POST', `/accounts/${aliceAccount}/withdrawals`, { amount: 10_000 }, key);
+    expect(reserved.status).toBe(201);
+    const replay = await call('POST', `/accounts/${aliceAccount}/withdrawals`, { amount: 10_000 }, key);
+    expect(replay.body.withdrawalId).toBe(reserved.body.withdrawalId);
+    expect((await call('GET', `/accounts/${aliceAccount}`)).body).toMatchObject({ balance: before, available: before - 10_000 });
+    const committed = await call('POST', `/withdrawals/${reserved.body.withdrawalId}/commit`);
+    expect(committed.body.balance).toBe(before - 10_000);
+    expect((await call('POST', `/withdrawals/${reserved.body.withdrawalId}/commit`)).body.balance).toBe(before - 10_000);
+
+    const tooMuch = await call('POST', `/accounts/${aliceAccount}/withdrawals`, { amount: before * 10 }, { 'idempotency-key': 'test-withdraw-0002' });
+    expect(tooMuch).toMatchObject({ status: 409, body: { error: 'insufficient-funds' } });
+
+    const r2 = await call('POST', `/accounts/${aliceAccount}/withdrawals`, { amount: 5_000 }, { 'idempotency-key': 'test-withdraw-0003' });
+    await call('POST', `/withdrawals/${r2.body.withdrawalId}/reverse`);
+    expect((await call('GET', `/accounts/${aliceAccount}`)).body).toMatchObject({ balance: before - 10_000, available: before - 10_000 });
+
+    const { entries } = (await call('GET', `/accounts/${aliceAccount}/ledger?limit=500`)).body;
+    const sum = entries.reduce((s: number, e: { amount: number }) => s + e.amount, 0);
+    expect(sum).toBe(before - 10_000);
+  });
+
+  it('transfers between accounts and refuses unknown ones', async () => {
+    const bob = bank.service.data.accounts.find((a) => a.customerId === 'C0002')!.number;
+    const bobBefore = bank.service.account(bob).balance;
+    const ok = await call('POST', `/accounts/${aliceAccount}/transfers`, { to: bob, amount: 2_500 }, { 'idempotency-key': 'test-transfer-0001' });
+    expect(ok.status).toBe(201);
+    expect(bank.service.account(bob).balance).toBe(bobBefore + 2_500);
+    const unknown = await call('POST', `/accounts/${aliceAccount}/transfers`, { to: '9999999999', amount: 100 }, { 'idempotency-key': 'test-transfer-0002' });
+    expect(unknown).toMatchObject({ status: 404, body: { error: 'unknown-account' } });
+  });
+
+  it('changes a PIN only when the current one matches', async () => {
+    const bad = await call('POST', `/customers/C0003/pin/change`, { current: '0000', next: '4321' });
+    expect(bad.body).toEqual({ ok: false, reason: 'wrong-secret' });
+    const good = await call('POST', `/customers/C0003/pin/change`, { current: '1357', next: '4321' });
+    expect(good.body).toEqual({ ok: true });
+    expect((await call('POST', '/auth/secret', { customerId: 'C0003', kind: 'pin', value: '4321' })).body).toEqual({ ok: true });
+  });
+});

@@ -1,0 +1,102 @@
+/** Staff routes: open accounts with KYC data, enrol fingers, set secrets, issue cards, seed demo customers. */
+import { z } from 'zod';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { DEMO_CUSTOMERS, seedDemo } from '../../seed.ts';
+import { CustomerId, Finger, KycSchema, MinorUnits, Pan, Password, Pin, Template, Username, mask, type Customer } from '../model.ts';
+import type { BankService } from '../service.ts';
+
+const CustomerView = KycSchema.extend({
+  id: CustomerId,
+  username: z.string().optional(),
+  account: z.string(),
+  hasPin: z.boolean(),
+  hasPassword: z.boolean(),
+  fingers: z.array(Finger),
+  cards: z.array(z.string()).describe('masked card numbers'),
+});
+
+export function customerView(bank: BankService, c: Customer): z.infer<typeof CustomerView> {
+  const { pinHash, passwordHash, createdAt: _createdAt, ...kyc } = c;
+  return {
+    ...kyc,
+    account: bank.data.accounts.find((a) => a.customerId === c.id)?.number ?? '',
+    hasPin: Boolean(pinHash),
+    hasPassword: Boolean(passwordHash),
+    fingers: bank.data.fingers.filter((f) => f.customerId === c.id).map((f) => f.finger).sort((a, b) => a - b),
+    cards: bank.data.cards.filter((card) => card.customerId === c.id).map((card) => mask(card.pan)),
+  };
+}
+
+export const staffRoutes: FastifyPluginAsyncZod<{ bank: BankService }> = async (app, { bank }) => {
+  const byId = z.object({ id: CustomerId });
+
+  app.post('/staff/customers', {
+    schema: {
+      tags: ['staff'],
+      summary: 'Open an account for a new customer (KYC)',
+      body: KycSchema.extend({ username: Username.optional(), openingDeposit: MinorUnits.optional() }),
+      response: { 201: CustomerView },
+    },
+  }, async (req, reply) => {
+    const { username, openingDeposit, ...kyc } = req.body;
+    const { customer } = await bank.openCustomer(kyc, { username, deposit: openingDeposit });
+    return reply.code(201).send(customerView(bank, customer));
+  });
+
+  app.get('/staff/customers', {
+    schema: { tags: ['staff'], summary: 'List customers', response: { 200: z.array(CustomerView) } },
+  }, async () => bank.data.customers.map((c) => customerView(bank, c)));
+
+  app.get('/staff/customers/:id', {
+    schema: { tags: ['staff'], summary: 'One customer, without secrets', params: byId, response: { 200: CustomerView } },
+  }, async (req) => customerView(bank, bank.customer(req.params.id)));
+
+  app.put('/staff/customers/:id/pin', {
+    schema: { tags: ['staff'], summary: 'Set the PIN (stored as a slow salted hash)', params: byId, body: z.object({ pin: Pin }) },
+  }, async (req, reply) => {
+    await bank.setSecret(req.params.id, 'pin', req.body.pin);
+    return reply.code(204).send();
+  });
+
+  app.put('/staff/customers/:id/password', {
+    schema: { tags: ['staff'], summary: 'Set the password (stored as a slow salted hash)', params: byId, body: z.object({ password: Password }) },
+  }, async (req, reply) => {
+    await bank.setSecret(req.params.id, 'password', req.body.password);
+    return reply.code(204).send();
+  });
+
+  app.put('/staff/customers/:id/fingers/:finger', {
+    schema: {
+      tags: ['staff'],
+      summary: 'Enrol one finger (1-10, numbering in docs/profiles.md)',
+      params: byId.extend({ finger: z.coerce.number().pipe(Finger) }),
+      body: z.object({ template: Template }),
+    },
+  }, async (req, reply) => {
+    await bank.enrolFinger(req.params.id, req.params.finger, req.body.template);
+    return reply.code(204).send();
+  });
+
+  app.post('/staff/customers/:id/cards', {
+    schema: {
+      tags: ['staff'],
+      summary: 'Issue a card on the customer\'s account',
+      params: byId,
+      body: z.object({ provider: z.enum(['visa', 'mastercard', 'unionpay', 'local']).default('local'), pan: Pan.optional() }),
+      response: { 201: z.object({ pan: Pan }) },
+    },
+  }, async (req, reply) => reply.code(201).send(await bank.issueCard(req.params.id, req.body.provider, req.body.pan)));
+
+  app.post('/staff/seed', {
+    schema: {
+      tags: ['staff'],
+      summary: 'Create or reset the deterministic demo customers',
+      response: { 200: z.object({ customers: z.array(z.object({ id: CustomerId, name: z.string(), account: z.string() })) }) },
+    },
+  }, async () => {
+    await seedDemo(bank, DEMO_CUSTOMERS);
+    return {
+      customers: DEMO_CUSTOMERS.map((c) => ({ id: c.id, name: c.kyc.name, account: bank.data.accounts.find((a) => a.customerId === c.id)!.number })),
+    };
+  });
+};

@@ -1,0 +1,58 @@
+/**
+ * Deterministic demo customers with known test credentials. Seeding is idempotent: it (re)creates exactly
+ * these customers with these balances, secrets and fingers, and leaves every other customer alone, so
+ * `npm start` can be run again and again on the same data file.
+ */
+import { synthTemplate } from '../devices/virtual/fingerprint-template.ts';
+import type { BankService, KycInput } from './bank/service.ts';
+
+export interface DemoCustomer {
+  id: string;
+  kyc: KycInput;
+  username: string;
+  pin: string;
+  password: string;
+  /** Opening balance in minor units. */
+  balance: number;
+  provider: 'visa' | 'mastercard' | 'unionpay' | 'local';
+  pan: string;
+}
+
+/** The PIN 1991 is the one in the random-finger paper's Table II (and 1965 the wrong one tried there). */
+export const DEMO_CUSTOMERS: readonly DemoCustomer[] = [
+  {
+    id: 'C0001',
+    kyc: { name: 'Alice Banda', phone: '+260971000001', email: 'alice@example.test', address: '12 Cairo Road', city: 'Lusaka', gender: 'female', dateOfBirth: '1991-04-12' },
+    username: 'ALICE', pin: '1991', password: 'ABC123', balance: 500_000, provider: 'visa', pan: '4000001234567899',
+  },
+  {
+    id: 'C0002',
+    kyc: { name: 'Bwalya Mwale', phone: '+260971000002', email: 'bwalya@example.test', address: '4 Freedom Way', city: 'Kitwe', gender: 'male', dateOfBirth: '1984-09-30' },
+    username: 'BWALYA', pin: '2468', password: 'XYZ789', balance: 12_000, provider: 'mastercard', pan: '5100001234567892',
+  },
+  {
+    id: 'C0003',
+    kyc: { name: 'Chipo Phiri', phone: '+260971000003', email: 'chipo@example.test', address: '9 Independence Ave', city: 'Ndola', gender: 'female', dateOfBirth: '2000-01-05' },
+    username: 'CHIPO', pin: '1357', password: 'Q1W2E3', balance: 2_500_000, provider: 'unionpay', pan: '6200001234567893',
+  },
+];
+
+export async function seedDemo(bank: BankService, customers: readonly DemoCustomer[] = DEMO_CUSTOMERS): Promise<readonly DemoCustomer[]> {
+  for (const c of customers) {
+    const existing = bank.data.customers.find((x) => x.id === c.id);
+    if (!existing) {
+      await bank.openCustomer(c.kyc, { customerId: c.id, username: c.username });
+    } else {
+      await bank.setUsername(c.id, c.username);
+    }
+    const account = bank.data.accounts.find((a) => a.customerId === c.id)!;
+    // Bring the balance to the demo figure through the ledger, so the ledger still sums to the balance.
+    const delta = c.balance - account.balance;
+    if (delta !== 0) await bank.adjust(account.number, delta, `seed ${c.id}`);
+    await bank.setSecret(c.id, 'pin', c.pin);
+    await bank.setSecret(c.id, 'password', c.password);
+    for (let finger = 1; finger <= 10; finger++) await bank.enrolFinger(c.id, finger, synthTemplate(c.id, finger));
+    if (!bank.data.cards.some((card) => card.pan === c.pan)) await bank.issueCard(c.id, c.provider, c.pan);
+  }
+  return customers;
+}
