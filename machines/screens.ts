@@ -18,6 +18,17 @@ function fit(lines: string[]): Screen {
   return out as Screen;
 }
 
+const ENTRY_FOOTER = 'ENTER=OK CANCEL=quit';
+
+/** The bottom line of an auth screen: attempts left once one failed, else how to proceed. */
+function footer(snapshot: Snapshot, otherwise: string): string {
+  const c = snapshot.context;
+  const tier = c.profile.tiers[c.tierIndex];
+  if (!snapshot.matches('session.auth' as never) || !tier || c.attempts === 0) return otherwise;
+  const left = tier.maxAttempts - c.attempts;
+  return `${left} attempt${left === 1 ? '' : 's'} left`;
+}
+
 function typed(snapshot: Snapshot): string {
   const { entry } = snapshot.context;
   return entry.masked ? '*'.repeat(entry.value.length) : entry.value;
@@ -60,7 +71,7 @@ export function screenFor(snapshot: Snapshot): Screen {
   if (m('session.auth.card')) return fit(['Reading card...', '', '', '']);
   if (m('session.auth.fingerprint.waiting')) {
     const text = c.requestedFinger ? `Place finger ${c.requestedFinger}` : 'Place your finger';
-    return fit([text, 'on the sensor', notice, 'CANCEL to quit']);
+    return fit([text, 'on the sensor', notice, footer(snapshot, 'CANCEL to quit')]);
   }
   if (m('session.auth.fingerprint.verifying')) return fit(['Checking finger...', '', '', '']);
   if (m('session.auth.otp.sending')) return fit(['Sending OTP by SMS', 'to your phone...', notice, '']);
@@ -73,19 +84,19 @@ export function screenFor(snapshot: Snapshot): Screen {
   if (m('session.auth')) {
     // Any keypad entry of an auth tier.
     const hint = m('session.auth.otp') ? 'OTP sent by SMS' : '';
-    return fit([c.entry.label, typed(snapshot), notice || hint, 'ENTER=OK CLEAR CANCEL']);
+    return fit([c.entry.label, typed(snapshot), notice || hint, footer(snapshot, ENTRY_FOOTER)]);
   }
   if (m('session.menu')) {
     const secret = c.profile.tiers.some((t) => t.kind === 'pin') ? 'PIN' : 'Pwd';
     return fit(['1 Withdraw 2 Balance', `3 Transfer 4 New${secret}`, '5 Statement', 'CANCEL to end']);
   }
   if (m('session.withdraw.amount') || m('session.transfer') && !m('session.transfer.submitting') || m('session.change') && !m('session.change.submitting')) {
-    return fit([c.entry.label, typed(snapshot), notice, 'ENTER=OK CLEAR CANCEL']);
+    return fit([c.entry.label, typed(snapshot), notice, ENTRY_FOOTER]);
   }
   if (m('session.withdraw.dispensing')) return fit(['Dispensing...', 'Please wait', '', '']);
   if (m('session.result')) {
     const r = c.result ?? { title: '', lines: [] };
-    return fit([r.title, r.lines[0] ?? '', r.lines[1] ?? '', 'ENTER=more CANCEL=end']);
+    return fit([r.title, r.lines[0] ?? '', r.lines[1] ?? '', 'More? ENTER / CANCEL']);
   }
   return fit(['Please wait...', '', '', '']);
 }

@@ -93,18 +93,23 @@ export function toMinor(major: string, minorDigits: number): number {
   return Number.parseInt(major, 10) * 10 ** minorDigits;
 }
 
-export function formatMoney(minor: number, currency: string, minorDigits: number): string {
+/** `12345` -> `123.45` (no currency). */
+export function formatAmount(minor: number, minorDigits: number): string {
   const sign = minor < 0 ? '-' : '';
   const abs = Math.abs(minor);
   const scale = 10 ** minorDigits;
-  const major = Math.floor(abs / scale);
   const frac = minorDigits > 0 ? '.' + String(abs % scale).padStart(minorDigits, '0') : '';
-  return `${sign}${currency} ${major}${frac}`;
+  return `${sign}${Math.floor(abs / scale)}${frac}`;
+}
+
+/** `12345, 'ZMW'` -> `ZMW 123.45`. */
+export function formatMoney(minor: number, currency: string, minorDigits: number): string {
+  return `${currency} ${formatAmount(minor, minorDigits)}`;
 }
 
 const failureText: Record<string, string> = {
   'wrong-finger': 'Wrong finger',
-  'no-match': 'Finger not recognised',
+  'no-match': 'Finger not matched',
   'wrong-pin': 'Incorrect PIN',
   'wrong-password': 'Wrong password',
   'wrong-credentials': 'Login failed',
@@ -257,10 +262,8 @@ export const sessionMachine = setup({
       customerId: context.customerId,
     })),
     failTier: assign(({ context }, params: { reason: string }) => {
-      const attempts = context.attempts + 1;
-      const left = tierMaxAttempts(context) - attempts;
-      const text = failureText[params.reason] ?? params.reason;
-      return { attempts, notice: left > 0 ? `${text}. ${left} left` : text };
+      // The attempts left are shown on their own line (screens.ts), so the notice stays short enough for 20 columns.
+      return { attempts: context.attempts + 1, notice: failureText[params.reason] ?? params.reason };
     }),
     emitTierFailed: emit(({ context }, params: { reason: string }) => ({
       type: 'tier-failed' as const,
@@ -546,7 +549,7 @@ export const sessionMachine = setup({
                     reenter: true,
                     actions: {
                       type: 'setNotice',
-                      params: ({ context }) => ({ text: `Multiples of ${formatMoney(context.amountStep, '', context.minorDigits).trim()}, max ${formatMoney(context.maxWithdrawal, '', context.minorDigits).trim()}` }),
+                      params: ({ context }) => ({ text: `x${formatAmount(context.amountStep, context.minorDigits)}, max ${formatAmount(context.maxWithdrawal, context.minorDigits)}` }),
                     },
                   },
                 ],
@@ -571,12 +574,12 @@ export const sessionMachine = setup({
             },
             dispensing: {
               entry: { type: 'dispense', params: ({ context }) => ({ ref: context.withdrawal!.ref, amount: context.withdrawal!.amount }) },
-              after: { dispense: { target: 'reversing', actions: { type: 'setNotice', params: { text: 'Dispenser timeout' } } } },
+              after: { dispense: { target: 'reversing', actions: { type: 'setNotice', params: { text: 'dispenser timeout' } } } },
               on: {
                 // Money is moving: the customer cannot cancel now.
                 KEY: { actions: [] },
                 DISPENSED: { guard: 'ownDispense', target: 'committing', actions: 'keepNotes' },
-                DISPENSE_FAILED: { guard: 'ownDispense', target: 'reversing', actions: { type: 'setNotice', params: ({ event }) => ({ text: `Dispenser: ${event.reason}` }) } },
+                DISPENSE_FAILED: { guard: 'ownDispense', target: 'reversing', actions: { type: 'setNotice', params: ({ event }) => ({ text: `dispenser ${event.reason}` }) } },
               },
             },
             committing: {
@@ -590,7 +593,7 @@ export const sessionMachine = setup({
                     {
                       type: 'setResult',
                       params: ({ context, event }) => ({
-                        title: 'Please take your cash',
+                        title: 'Take your cash',
                         lines: [
                           formatMoney(context.withdrawal!.amount, context.currency, context.minorDigits),
                           `Balance ${formatMoney(event.output.balance, context.currency, context.minorDigits)}`,
@@ -621,7 +624,7 @@ export const sessionMachine = setup({
                 onDone: {
                   target: '#atm.session.result',
                   actions: [
-                    { type: 'setResult', params: { title: 'Unable to dispense', lines: ['Your account was', 'not debited'] } },
+                    { type: 'setResult', params: { title: 'Unable to dispense', lines: ['Account not debited'] } },
                     { type: 'emitTransaction', params: ({ context }) => ({ kind: 'withdraw', ok: false, reason: context.notice ?? 'dispense failed' }) },
                   ],
                 },
@@ -927,7 +930,7 @@ function secretEntry(context: SessionContext, field: string, label: string): Ent
 function statementLines(entries: StatementEntry[], context: SessionContext): string[] {
   return entries.map((e) => {
     const date = new Date(e.ts).toISOString().slice(5, 10);
-    const amount = formatMoney(e.amount, '', context.minorDigits).trim();
+    const amount = formatAmount(e.amount, context.minorDigits);
     return `${date} ${e.type.slice(0, 6).padEnd(6)} ${amount}`.slice(0, 20);
   });
 }
