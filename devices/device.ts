@@ -1,0 +1,124 @@
+/**
+ * One interface for every device, virtual or real (the node-serialport model: one Binding interface, several
+ * implementations). A `Device` knows its hardware, or its simulation, and nothing of MQTT; `attachDevice` puts
+ * it on the bus as its own MQTT client: it validates every incoming payload against the contract, calls the
+ * device, publishes its events and retained state, and sets a last will so a dead device shows offline.
+ */
+import mqtt, { type MqttClient } from 'mqtt';
+import type { z } from 'zod';
+import type { Random } from '../machines/random.ts';
+import type { RigClock } from '../rig/clock.ts';
+import { CONTRACT, type DeviceContract } from './contract.ts';
+import { topics, type DeviceKind } from './topics.ts';
+
+export interface DeviceContext {
+  readonly atmId: string;
+  readonly clock: RigClock;
+  readonly random: Random;
+  /** Publish `atm/{atm}/{kind}/evt/{name}`. */
+  emit(name: string, payload: object): void;
+  /** Merge into the retained state and publish it. */
+  setState(patch: Record<string, unknown>): void;
+  /** Publish outside the device's own topics (the GSM network delivering to a phone). */
+  publish(topic: string, payload: object): void;
+  /** Report a problem as `evt/error`. */
+  error(code: string, message: string, topic?: string): void;
+}
+
+export interface Device {
+  readonly kind: DeviceKind;
+  /** `virtual`, or how a real one is reached, e.g. `serial:/dev/ttyUSB0@57600`. */
+  readonly impl: string;
+  /** The state published before anything happens. */
+  initialState(): Record<string, unknown>;
+  start(ctx: DeviceContext): Promise<void> | void;
+  command(name: string, payload: unknown): Promise<void> | void;
+  /** A person's physical action; only virtual devices have them. */
+  sim?(name: string, payload: unknown): Promise<void> | void;
+  stop?(): Promise<void> | void;
+}
+
+export interface AttachOptions {
+  brokerUrl: string;
+  atmId: string;
+  clock: RigClock;
+  random: Random;
+  mqttOptions?: mqtt.IClientOptions;
+}
+
+export interface AttachedDevice {
+  readonly device: Device;
+  readonly client: MqttClient;
+  close(): Promise<void>;
+}
+
+export async function attachDevice(device: Device, options: AttachOptions): Promise<AttachedDevice> {
+  const { atmId } = options;
+  const contract: DeviceContract = CONTRACT[device.kind];
+  const stateTopic = topics.deviceState(atmId, device.kind);
+  let state: Record<string, unknown> = { ...device.initialState(), online: true, kind: device.kind, impl: device.impl };
+
+  const client = await mqtt.connectAsync(options.brokerUrl, {
+    clientId: `atm-rig:${atmId}:${device.kind}:${options.random.int(0, 0xffffff).toString(16)}`,
+    will: { topic: stateTopic, payload: Buffer.from(JSON.stringify({ ...state, online: false })), qos: 1, retain: true },
+    reconnectPeriod: 1000,
+    ...options.mqttOptions,
+  });
+
+  const publish = (topic: string, payload: object, retain = false) => {
+    client.publish(topic, JSON.stringify(payload), { qos: 1, retain });
+  };
+  const ctx: DeviceContext = {
+    atmId,
+    clock: options.clock,
+    random: options.random,
+    emit: (name, payload) => publish(topics.device(atmId, device.kind, 'evt', name), payload),
+    setState: (patch) => {
+      state = { ...state, ...patch };
+      publish(stateTopic, state, true);
+    },
+    publish: (topic, payload) => publish(topic, payload),
+    error: (code, message, topic) => publish(topics.device(atmId, device.kind, 'evt', 'error'), { code, message, ...(topic ? { topic } : {}) }),
+  };
+
+  client.on('message', (topic, buf) => {
+    const channel = topic.split('/')[3] as 'cmd' | 'sim';
+    const name = topic.split('/')[4] ?? '';
+    void handle(channel, name, topic, buf).catch((err: unknown) =>
+      ctx.error('device-failure', err instanceof Error ? err.message : String(err), topic),
+    );
+  });
+
+  async function handle(channel: 'cmd' | 'sim', name: string, topic: string, buf: Buffer) {
+    const schema = (contract[channel] as Record<string, z.ZodType>)[name];
+    if (!schema) return ctx.error(`unknown-${channel}`, `${device.kind} has no ${channel} "${name}"; known: ${Object.keys(contract[channel]).join(', ') || 'none'}`, topic);
+    let raw: unknown;
+    try {
+      raw = buf.length === 0 ? {} : JSON.parse(buf.toString('utf8'));
+    } catch {
+      return ctx.error('bad-payload', 'payload is not JSON', topic);
+    }
+    const parsed = schema.safeParse(raw);
+    if (!parsed.success) {
+      return ctx.error('bad-payload', parsed.error.issues.map((i) => `${i.path.join('.') || 'payload'}: ${i.message}`).join('; '), topic);
+    }
+    if (channel === 'cmd') await device.command(name, parsed.data);
+    else if (device.sim) await device.sim(name, parsed.data);
+    else ctx.error('not-simulated', `${device.impl} ${device.kind} is real hardware: act on the device itself`, topic);
+  }
+
+  await device.start(ctx);
+  await client.subscribeAsync([`atm/${atmId}/${device.kind}/cmd/+`, `atm/${atmId}/${device.kind}/sim/+`], { qos: 1 });
+  ctx.setState({});
+
+  return {
+    device,
+    client,
+    async close() {
+      await device.stop?.();
+      // A clean shutdown says offline itself (the will only fires on an unclean one).
+      await client.publishAsync(stateTopic, JSON.stringify({ ...state, online: false }), { qos: 1, retain: true }).catch(() => undefined);
+      await client.endAsync();
+    },
+  };
+}

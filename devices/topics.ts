@@ -1,0 +1,45 @@
+/**
+ * The topic contract (docs/topics.md explains it). Every topic atm-rig uses is built and parsed here, so a
+ * typo cannot invent a topic.
+ *
+ *   atm/{atm}/{device}/cmd/{name}   controller -> device
+ *   atm/{atm}/{device}/evt/{name}   device -> controller
+ *   atm/{atm}/{device}/sim/{name}   a person's physical action, for virtual devices
+ *   atm/{atm}/{device}/state        retained: the device's current state
+ *   atm/{atm}/session/state         retained: the session summary
+ *   atm/{atm}/session/evt/{name}    session events
+ *   phone/{msisdn}/inbox            SMS delivered by the GSM network
+ */
+export const DEVICE_KINDS = ['card', 'keypad', 'fingerprint', 'lcd', 'gsm', 'dispenser'] as const;
+export type DeviceKind = (typeof DEVICE_KINDS)[number];
+
+export type Channel = 'cmd' | 'evt' | 'sim';
+
+export const topics = {
+  device: (atm: string, device: string, channel: Channel, name: string) => `atm/${atm}/${device}/${channel}/${name}`,
+  deviceState: (atm: string, device: string) => `atm/${atm}/${device}/state`,
+  sessionState: (atm: string) => `atm/${atm}/session/state`,
+  sessionEvent: (atm: string, name: string) => `atm/${atm}/session/evt/${name}`,
+  phoneInbox: (msisdn: string) => `phone/${msisdn}/inbox`,
+} as const;
+
+export interface ParsedTopic {
+  atm: string;
+  device: string;
+  channel: Channel | 'state';
+  name?: string;
+}
+
+/** `atm/atm-1/keypad/sim/press` -> `{ atm: 'atm-1', device: 'keypad', channel: 'sim', name: 'press' }`. */
+export function parseTopic(topic: string): ParsedTopic | undefined {
+  const parts = topic.split('/');
+  if (parts[0] !== 'atm') return undefined;
+  if (parts.length === 4 && parts[3] === 'state') return { atm: parts[1]!, device: parts[2]!, channel: 'state' };
+  if (parts.length === 5 && (parts[3] === 'cmd' || parts[3] === 'evt' || parts[3] === 'sim')) {
+    return { atm: parts[1]!, device: parts[2]!, channel: parts[3], name: parts[4]! };
+  }
+  return undefined;
+}
+
+/** ATM ids and device names are single topic levels: no wildcards, separators or control characters. */
+export const TOPIC_LEVEL = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;

@@ -1,0 +1,66 @@
+/** Virtual cash dispenser: cassettes of notes, counts an exact amount out after a counting time, or faults. */
+import type { Device, DeviceContext } from '../device.ts';
+import { planNotes, type CassetteLoad } from './note-plan.ts';
+
+export interface DispenserOptions {
+  cassettes: CassetteLoad[];
+  /** Time to pick and count the notes. */
+  dispenseMs: number;
+}
+
+export class VirtualCashDispenser implements Device {
+  readonly kind = 'dispenser' as const;
+  readonly impl = 'virtual';
+  #ctx?: DeviceContext;
+  #cassettes: CassetteLoad[];
+  #jammed = false;
+  #presented = 0;
+
+  constructor(private readonly options: DispenserOptions) {
+    this.#cassettes = options.cassettes.map((c) => ({ ...c }));
+  }
+
+  initialState() {
+    return this.#view();
+  }
+
+  #view() {
+    return { cassettes: this.#cassettes.map((c) => ({ ...c })), jammed: this.#jammed, presented: this.#presented };
+  }
+
+  start(ctx: DeviceContext) {
+    this.#ctx = ctx;
+  }
+
+  command(_name: string, payload: unknown) {
+    const ctx = this.#ctx!;
+    const { ref, amount } = payload as { ref: string; amount: number };
+    if (this.#jammed) return ctx.emit('failed', { ref, reason: 'jam', message: 'note jam in the transport' });
+    const plan = planNotes(amount, this.#cassettes);
+    if (!plan.ok) {
+      return ctx.emit('failed', { ref, reason: plan.reason, message: plan.reason === 'short' ? 'not enough notes left' : 'amount cannot be made from the notes loaded' });
+    }
+    ctx.clock.setTimeout(() => {
+      // A jam can strike while counting, too.
+      if (this.#jammed) return ctx.emit('failed', { ref, reason: 'jam', message: 'note jam in the transport' });
+      for (const [denomination, n] of Object.entries(plan.notes)) {
+        this.#cassettes.find((c) => c.denomination === Number(denomination))!.count -= n;
+      }
+      this.#presented += amount;
+      ctx.setState(this.#view());
+      ctx.emit('dispensed', { ref, amount, notes: plan.notes });
+    }, this.options.dispenseMs);
+  }
+
+  sim(name: string, payload: unknown) {
+    const ctx = this.#ctx!;
+    if (name === 'jam') this.#jammed = (payload as { on: boolean }).on;
+    else if (name === 'refill') this.#cassettes = (payload as { cassettes: CassetteLoad[] }).cassettes.map((c) => ({ ...c }));
+    else if (name === 'take') {
+      if (this.#presented === 0) return ctx.error('nothing-presented', 'there are no notes to take');
+      this.#presented = 0;
+      ctx.emit('taken', {});
+    }
+    ctx.setState(this.#view());
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * The embedded MQTT broker: Aedes on TCP and on WebSocket (for browsers and Node-RED's ws transport).
+ * Ports default to the MQTT conventions; 0 asks the OS for a free port (what the tests use).
+ * Aedes hooks (`authenticate`, `authorizePublish`, ...) are passed through untouched: access control is a
+ * layer on the broker, not a special case inside it.
+ */
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import { createServer as createTcpServer, type AddressInfo, type Server as TcpServer } from 'node:net';
+import { Aedes, type AedesOptions } from 'aedes';
+import { WebSocketServer, createWebSocketStream } from 'ws';
+
+export interface BrokerConfig {
+  host?: string;
+  /** MQTT over TCP; 0 for a free port. Default 1883. */
+  port?: number;
+  /** MQTT over WebSocket; 0 for a free port, null for none. Default 9001 (the usual MQTT-over-WebSocket port). */
+  wsPort?: number | null;
+  hooks?: Pick<AedesOptions, 'authenticate' | 'authorizePublish' | 'authorizeSubscribe' | 'authorizeForward' | 'preConnect' | 'published'>;
+}
+
+export interface RunningBroker {
+  aedes: Aedes;
+  /** mqtt://host:port */
+  url: string;
+  /** ws://host:port, when the WebSocket listener is on. */
+  wsUrl?: string;
+  close(): Promise<void>;
+}
+
+export async function startBroker(config: BrokerConfig = {}): Promise<RunningBroker> {
+  const host = config.host ?? '127.0.0.1';
+  // A deep topic once crashed Aedes (GHSA-xxqp-5qx8-gj5q); our contract never goes past 6 levels.
+  const aedes = await Aedes.createBroker({ maxTopicLevels: 16, ...config.hooks });
+  const tcp: TcpServer = createTcpServer(aedes.handle);
+  await listen(tcp, config.port ?? 1883, host);
+  const url = `mqtt://${host}:${(tcp.address() as AddressInfo).port}`;
+
+  let http: HttpServer | undefined;
+  let wss: WebSocketServer | undefined;
+  let wsUrl: string | undefined;
+  const wsPort = config.wsPort === undefined ? 9001 : config.wsPort;
+  if (wsPort !== null) {
+    http = createHttpServer((_req, res) => res.writeHead(426, { 'content-type': 'text/plain' }).end('MQTT over WebSocket only\n'));
+    wss = new WebSocketServer({ server: http });
+    wss.on('connection', (socket, req) => aedes.handle(createWebSocketStream(socket) as never, req));
+    await listen(http, wsPort, host);
+    wsUrl = `ws://${host}:${(http.address() as AddressInfo).port}`;
+  }
+
+  return {
+    aedes,
+    url,
+    wsUrl,
+    async close() {
+      for (const client of wss?.clients ?? []) client.terminate();
+      await new Promise<void>((resolve) => aedes.close(() => resolve()));
+      await Promise.all([closeServer(tcp), http ? closeServer(http) : undefined]);
+    },
+  };
+}
+
+function listen(server: TcpServer | HttpServer, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+function closeServer(server: TcpServer | HttpServer): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    (server as HttpServer).closeAllConnections?.();
+  });
+}
