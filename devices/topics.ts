@@ -8,7 +8,8 @@
  *   atm/{atm}/{device}/state        retained: the device's current state
  *   atm/{atm}/session/state         retained: the session summary
  *   atm/{atm}/session/evt/{name}    session events
- *   phone/{msisdn}/inbox            SMS delivered by the GSM network
+ *   phone/{msisdn}/inbox            SMS delivered by the GSM network; {msisdn} is the E.164 number's digits
+ *                                   without the '+', which is an MQTT wildcard and cannot be in a topic name
  */
 export const DEVICE_KINDS = ['card', 'keypad', 'fingerprint', 'lcd', 'gsm', 'dispenser'] as const;
 export type DeviceKind = (typeof DEVICE_KINDS)[number];
@@ -20,7 +21,7 @@ export const topics = {
   deviceState: (atm: string, device: string) => `atm/${atm}/${device}/state`,
   sessionState: (atm: string) => `atm/${atm}/session/state`,
   sessionEvent: (atm: string, name: string) => `atm/${atm}/session/evt/${name}`,
-  phoneInbox: (msisdn: string) => `phone/${msisdn}/inbox`,
+  phoneInbox: (msisdn: string) => `phone/${msisdn.replace(/^\+/, '')}/inbox`,
 } as const;
 
 export interface ParsedTopic {

@@ -653,7 +653,7 @@ export const sessionMachine = setup({
           initial: 'account',
           states: {
             account: {
-              entry: { type: 'beginEntry', params: { field: 'to', label: 'To account', minLength: 4, maxLength: 16, charset: 'digits', masked: false } },
+              entry: { type: 'beginEntry', params: { field: 'to', label: 'To account (10 dig.)', minLength: 10, maxLength: 10, charset: 'digits', masked: false } },
               ...typing(),
               on: { KEY: { guard: and([{ type: 'isKey', params: { key: 'ENTER' } }, 'entryComplete']), target: 'amount', actions: 'keepEntry' } },
             },

@@ -1,0 +1,159 @@
+/**
+ * A person at an ATM, over MQTT only: presses keys, inserts a card, places a finger, takes cash, reads the LCD
+ * and the phone. The demo, the Cucumber steps and the benchmark drive the rig through this, exactly as a
+ * device or a dashboard would, never by reaching into its internals.
+ */
+import mqtt, { type MqttClient } from 'mqtt';
+import type { SessionState } from '../machines/screens.ts';
+import { topics } from '../devices/topics.ts';
+
+export interface Sms {
+  to: string;
+  from: string;
+  text: string;
+  ts: number;
+}
+
+export interface BusMessage {
+  topic: string;
+  payload: Record<string, unknown>;
+  at: number;
+}
+
+type Waiter = { test: () => boolean; resolve: () => void };
+
+export class AtmClient {
+  readonly atmId: string;
+  readonly client: MqttClient;
+  session: SessionState | undefined;
+  lcd: string[] = ['', '', '', ''];
+  readonly inbox: Sms[] = [];
+  /** Every message seen on the ATM's topics and the phones, in order. */
+  readonly messages: BusMessage[] = [];
+  #waiters = new Set<Waiter>();
+
+  private constructor(atmId: string, client: MqttClient) {
+    this.atmId = atmId;
+    this.client = client;
+  }
+
+  static async connect(brokerUrl: string, atmId = 'atm-1', options: mqtt.IClientOptions = {}): Promise<AtmClient> {
+    const client = await mqtt.connectAsync(brokerUrl, {
+      clientId: `atm-rig:${atmId}:person:${Math.floor(Math.random() * 1e9).toString(36)}`,
+      ...options,
+    });
+    const person = new AtmClient(atmId, client);
+    client.on('message', (topic, buf) => person.#onMessage(topic, buf));
+    await client.subscribeAsync([`atm/${atmId}/#`, 'phone/+/inbox', 'rig/clock/#'], { qos: 1 });
+    return person;
+  }
+
+  #onMessage(topic: string, buf: Buffer) {
+    let payload: Record<string, unknown>;
+    try {
+      payload = JSON.parse(buf.toString('utf8')) as Record<string, unknown>;
+    } catch {
+      return;
+    }
+    this.messages.push({ topic, payload, at: Date.now() });
+    if (topic === topics.sessionState(this.atmId)) this.session = payload as unknown as SessionState;
+    else if (topic === topics.deviceState(this.atmId, 'lcd') && Array.isArray(payload.lines)) this.lcd = payload.lines as string[];
+    else if (topic.startsWith('phone/') && topic.endsWith('/inbox')) {
+      this.inbox.push({ to: `+${topic.split('/')[1]!}`, from: String(payload.from), text: String(payload.text), ts: Number(payload.ts) });
+    }
+    for (const w of this.#waiters) {
+      if (w.test()) {
+        this.#waiters.delete(w);
+        w.resolve();
+      }
+    }
+  }
+
+  /** Wait until `test` holds (checked now and after every message), or fail after `timeoutMs` of real time. */
+  until(test: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
+    if (test()) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const waiter: Waiter = {
+        test,
+        resolve: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+      };
+      const timer = setTimeout(() => {
+        this.#waiters.delete(waiter);
+        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}; session: ${JSON.stringify(this.session)}; LCD: ${JSON.stringify(this.lcd)}`));
+      }, timeoutMs);
+      this.#waiters.add(waiter);
+    });
+  }
+
+  async untilState(prefix: string, timeoutMs?: number): Promise<SessionState> {
+    await this.until(() => this.session?.state.startsWith(prefix) ?? false, `session state ${prefix}`, timeoutMs);
+    return this.session!;
+  }
+
+  async untilLcd(text: string | RegExp, timeoutMs?: number): Promise<string[]> {
+    const hit = () => this.lcd.some((l) => (typeof text === 'string' ? l.includes(text) : text.test(l)));
+    await this.until(hit, `LCD showing ${String(text)}`, timeoutMs);
+    return this.lcd;
+  }
+
+  /** The next message on a topic ending with `suffix` after index `from` of `messages`. */
+  async nextMessage(suffix: string, from = 0, timeoutMs?: number): Promise<BusMessage> {
+    const find = () => this.messages.slice(from).find((m) => m.topic.endsWith(suffix));
+    await this.until(() => find() !== undefined, `a message on …${suffix}`, timeoutMs);
+    return find()!;
+  }
+
+  async untilSms(msisdn: string, count = 1, timeoutMs?: number): Promise<Sms> {
+    const mine = () => this.inbox.filter((s) => s.to === msisdn);
+    await this.until(() => mine().length >= count, `SMS #${count} to ${msisdn}`, timeoutMs);
+    return mine()[count - 1]!;
+  }
+
+  #sim(device: string, name: string, payload: object) {
+    return this.client.publishAsync(topics.device(this.atmId, device, 'sim', name), JSON.stringify(payload), { qos: 1 });
+  }
+
+  async press(...keys: string[]) {
+    for (const key of keys) await this.#sim('keypad', 'press', { key });
+  }
+
+  /** Type characters, then ENTER. */
+  async type(text: string) {
+    await this.press(...text.split(''), 'ENTER');
+  }
+
+  insertCard(pan: string) {
+    return this.#sim('card', 'insert', { pan });
+  }
+
+  removeCard() {
+    return this.#sim('card', 'remove', {});
+  }
+
+  placeFinger(finger: number, customerId?: string, quality = 100) {
+    return this.#sim('fingerprint', 'place', { ...(customerId ? { customerId } : {}), finger, quality });
+  }
+
+  takeCash() {
+    return this.#sim('dispenser', 'take', {});
+  }
+
+  /** Move the rig's manual clock. */
+  advanceClock(ms: number) {
+    return this.client.publishAsync('rig/clock/sim/advance', JSON.stringify({ ms }), { qos: 1 });
+  }
+
+  close() {
+    return this.client.endAsync();
+  }
+}
+
+/** The code in an OTP SMS ("... your one-time code is 123456. ..."). */
+export function otpFromSms(text: string): string {
+  const m = /code is ([A-Z0-9]+)\./.exec(text);
+  if (!m) throw new Error(`no OTP code in SMS: ${text}`);
+  return m[1]!;
+}

@@ -1,0 +1,40 @@
+/**
+ * Puts a ManualClock on the bus, so tests and QA steps move time like any other simulated action:
+ *   rig/clock/sim/advance  {"ms": 300000}   (only when the rig runs with clock: manual)
+ *   rig/clock/state        {"mode", "now"}  (retained)
+ */
+import mqtt from 'mqtt';
+import { z } from 'zod';
+import { ManualClock, type RigClock } from './clock.ts';
+
+export const CLOCK_TOPICS = { advance: 'rig/clock/sim/advance', state: 'rig/clock/state', error: 'rig/clock/evt/error' } as const;
+const Advance = z.object({ ms: z.number().int().min(0).max(366 * 86_400_000) });
+
+export async function serveClock(clock: RigClock, brokerUrl: string): Promise<{ close(): Promise<void> }> {
+  const client = await mqtt.connectAsync(brokerUrl, { clientId: `atm-rig:clock:${Math.floor(Math.random() * 1e9).toString(36)}` });
+  const manual = clock instanceof ManualClock;
+  const publishState = () =>
+    client.publishAsync(CLOCK_TOPICS.state, JSON.stringify({ mode: manual ? 'manual' : 'system', now: clock.now() }), { qos: 1, retain: true });
+  client.on('message', (_topic, buf) => {
+    let data: unknown;
+    try {
+      data = JSON.parse(buf.toString('utf8'));
+    } catch {
+      data = undefined;
+    }
+    const parsed = Advance.safeParse(data);
+    if (!parsed.success) {
+      client.publish(CLOCK_TOPICS.error, JSON.stringify({ code: 'bad-payload', message: 'expected {"ms": <non-negative integer>}' }));
+      return;
+    }
+    if (!manual) {
+      client.publish(CLOCK_TOPICS.error, JSON.stringify({ code: 'not-manual', message: 'the rig runs on the system clock; start it with --clock manual' }));
+      return;
+    }
+    clock.advance(parsed.data.ms);
+    void publishState();
+  });
+  await client.subscribeAsync(CLOCK_TOPICS.advance, { qos: 1 });
+  await publishState();
+  return { close: () => client.endAsync() };
+}

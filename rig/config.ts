@@ -1,0 +1,92 @@
+/**
+ * The rig's configuration: one schema, defaults for a demo on one laptop, overridable from a JSON file and the
+ * CLI. docs/configuration.md lists every setting.
+ */
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+import { TOPIC_LEVEL } from '../devices/topics.ts';
+
+export const DeviceSpec = z
+  .string()
+  .regex(/^(virtual|serial:.+@\d+)$/, '"virtual" or "serial:<path>@<baud>"')
+  .refine((s) => s === 'virtual', { message: 'serial device drivers are not part of this build yet: use "virtual"' });
+
+export const AtmConfigSchema = z.object({
+  id: z.string().regex(TOPIC_LEVEL, 'letters, digits, dot, dash, underscore'),
+  /** A built-in profile id (seed000, seed001, seed002) or a path to a profile JSON file. */
+  profile: z.string().default('seed001'),
+  devices: z
+    .object({
+      card: DeviceSpec.default('virtual'),
+      keypad: DeviceSpec.default('virtual'),
+      fingerprint: DeviceSpec.default('virtual'),
+      lcd: DeviceSpec.default('virtual'),
+      gsm: DeviceSpec.default('virtual'),
+      dispenser: DeviceSpec.default('virtual'),
+    })
+    .prefault({}),
+  gsm: z
+    .object({ msisdn: z.string().regex(/^\+\d{7,15}$/).default('+260970000000'), deliveryDelayMs: z.number().int().min(0).default(2000) })
+    .prefault({}),
+  dispenser: z
+    .object({
+      /** Denominations in minor units. */
+      cassettes: z
+        .array(z.object({ denomination: z.number().int().positive(), count: z.number().int().nonnegative() }))
+        .min(1)
+        .max(4)
+        .default([
+          { denomination: 10_000, count: 200 },
+          { denomination: 5_000, count: 200 },
+        ]),
+      dispenseMs: z.number().int().min(0).default(1500),
+    })
+    .prefault({}),
+  /** The largest single withdrawal, in minor units. */
+  maxWithdrawal: z.number().int().positive().default(200_000),
+});
+export type AtmConfig = z.infer<typeof AtmConfigSchema>;
+
+export const RigConfigSchema = z.object({
+  /** Seed for every random choice (requested finger, OTP codes); printed at start so a run can be replayed. */
+  seed: z.number().int().min(0).max(0xffffffff).optional(),
+  /** `system` is wall time; `manual` only moves when told (rig/clock/sim/advance), for tests. */
+  clock: z.enum(['system', 'manual']).default('system'),
+  broker: z
+    .object({
+      /** An external broker, e.g. mqtt://localhost:1883. When set, no broker is embedded. */
+      url: z.url({ protocol: /^(mqtt|mqtts|ws|wss|tcp)$/ }).optional(),
+      host: z.string().default('127.0.0.1'),
+      port: z.number().int().min(0).max(65535).default(1883),
+      wsPort: z.number().int().min(0).max(65535).nullable().default(9001),
+    })
+    .prefault({}),
+  bank: z
+    .object({
+      host: z.string().default('127.0.0.1'),
+      port: z.number().int().min(0).max(65535).default(3000),
+      /** The lowdb JSON file; ':memory:' keeps nothing. */
+      file: z.string().default('./data/bank.json'),
+      /** scrypt cost as log2(N): 15 is realistic (~50-100 ms a hash), 10 is cheap for tests and benchmarks. */
+      hashLogN: z.number().int().min(4).max(20).default(15),
+      currency: z.string().length(3).default('ZMW'),
+      minorDigits: z.number().int().min(0).max(3).default(2),
+      dailyWithdrawalLimit: z.number().int().positive().default(1_000_000),
+    })
+    .prefault({}),
+  atms: z.array(AtmConfigSchema).min(1).default([{ id: 'atm-1' } as AtmConfig]),
+});
+export type RigConfig = z.infer<typeof RigConfigSchema>;
+export type RigConfigInput = z.input<typeof RigConfigSchema>;
+
+export function parseRigConfig(input: unknown, source = 'config'): RigConfig {
+  const result = RigConfigSchema.safeParse(input);
+  if (!result.success) throw new Error(`invalid rig configuration in ${source}:\n${z.prettifyError(result.error)}`);
+  const ids = result.data.atms.map((a) => a.id);
+  if (new Set(ids).size !== ids.length) throw new Error(`invalid rig configuration in ${source}: ATM ids must be unique`);
+  return result.data;
+}
+
+export async function loadRigConfig(path: string): Promise<RigConfigInput> {
+  return JSON.parse(await readFile(path, 'utf8')) as RigConfigInput;
+}

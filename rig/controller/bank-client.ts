@@ -1,0 +1,74 @@
+/**
+ * BankPorts over HTTP: how the ATM talks to the bank, exactly as an external client would. Domain refusals
+ * (409) become `{ ok: false, reason }`; anything else unexpected throws, which the session machine treats as
+ * "service unavailable".
+ */
+import type { BankPorts, Verdict } from '../../machines/session.types.ts';
+
+export interface SmsSender {
+  /** Resolves when the modem accepted the SMS; rejects when it refused. */
+  send(to: string, text: string): Promise<void>;
+}
+
+export class BankHttpError extends Error {
+  constructor(readonly status: number, readonly code: string, message: string) {
+    super(`bank ${status} ${code}: ${message}`);
+  }
+}
+
+export function createBankClient(baseUrl: string, sms: SmsSender, options: { timeoutMs?: number; keyPrefix?: string } = {}): BankPorts {
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  // Idempotency keys from the machine are unique per session; the prefix makes them unique per controller run.
+  const key = (k: string) => `${options.keyPrefix ?? ''}${k}`;
+
+  async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+    const res = await fetch(baseUrl + path, {
+      method,
+      headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    const text = await res.text();
+    const data = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+    if (!res.ok) throw new BankHttpError(res.status, String(data.error ?? 'error'), String(data.message ?? res.statusText));
+    return data as T;
+  }
+
+  /** A money operation: 409 refusals are answers, not failures. */
+  async function refusable<T extends object>(run: () => Promise<T>): Promise<Verdict<T>> {
+    try {
+      return { ok: true, ...(await run()) };
+    } catch (err) {
+      if (err instanceof BankHttpError && (err.status === 409 || err.status === 404)) return { ok: false, reason: err.code };
+      throw err;
+    }
+  }
+
+  return {
+    lookupCard: ({ pan }) => call('POST', '/auth/card', { pan }),
+    verifyCredentials: (input) => call('POST', '/auth/credentials', input),
+    verifySecret: (input) => call('POST', '/auth/secret', input),
+    matchFingerprint: (input) => call('POST', '/auth/fingerprint', input),
+    async sendOtp(input) {
+      const issued = await call<{ otpId: string; to: string; text: string }>('POST', '/otp', input);
+      await sms.send(issued.to, issued.text);
+      return { otpId: issued.otpId };
+    },
+    verifyOtp: ({ otpId, code }) => call('POST', `/otp/${encodeURIComponent(otpId)}/verify`, { code }),
+    async getBalance({ accountId }) {
+      const r = await call<{ available: number; currency: string }>('POST', `/accounts/${accountId}/balance-inquiries`);
+      return { balance: r.available, currency: r.currency };
+    },
+    reserveWithdrawal: ({ accountId, amount, key: k }) =>
+      refusable(() => call<{ withdrawalId: string }>('POST', `/accounts/${accountId}/withdrawals`, { amount }, { 'idempotency-key': key(k) })),
+    commitWithdrawal: ({ withdrawalId }) => call('POST', `/withdrawals/${withdrawalId}/commit`),
+    reverseWithdrawal: ({ withdrawalId }) => call('POST', `/withdrawals/${withdrawalId}/reverse`),
+    transfer: ({ accountId, to, amount, key: k }) =>
+      refusable(() => call<{ balance: number }>('POST', `/accounts/${accountId}/transfers`, { to, amount }, { 'idempotency-key': key(k) })),
+    changeSecret: ({ customerId, kind, current, next }) => call('POST', `/customers/${customerId}/${kind}/change`, { current, next }),
+    async miniStatement({ accountId, limit }) {
+      const r = await call<{ entries: { ts: number; type: string; amount: number }[] }>('GET', `/accounts/${accountId}/ledger?limit=${limit}&money=true`);
+      return { entries: r.entries.map(({ ts, type, amount }) => ({ ts, type, amount })) };
+    },
+  };
+}

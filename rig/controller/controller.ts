@@ -1,0 +1,217 @@
+/**
+ * The ATM controller: one session actor per ATM, between the bus and the bank.
+ *
+ *   device events (atm/{atm}/+/evt/+)  -> validated -> machine events
+ *   machine snapshot                   -> LCD screen (lcd/cmd/show) and session/state (retained)
+ *   machine emitted events             -> session/evt/{name}
+ *   machine effects (eject, dispense)  -> device commands
+ *   machine bank calls                 -> bank over HTTP (OTP texts go out through the GSM modem)
+ */
+import mqtt, { type MqttClient } from 'mqtt';
+import { createActor, type Actor, type SnapshotFrom } from 'xstate';
+import type { z } from 'zod';
+import { CONTRACT } from '../../devices/contract.ts';
+import { DEVICE_KINDS, parseTopic, topics, type DeviceKind } from '../../devices/topics.ts';
+import type { AuthProfile } from '../../machines/profiles.ts';
+import { screenFor, sessionStateFor, type Screen } from '../../machines/screens.ts';
+import type { SessionMachine } from '../../machines/session.machine.ts';
+import { provideSession } from '../../machines/session.ports.ts';
+import type { BankPorts, SessionEmitted, SessionEvent } from '../../machines/session.types.ts';
+import type { RigClock } from '../clock.ts';
+import { createBankClient, type SmsSender } from './bank-client.ts';
+
+export interface ControllerOptions {
+  atmId: string;
+  profile: AuthProfile;
+  brokerUrl: string;
+  bankUrl: string;
+  clock: RigClock;
+  seed: number;
+  amountStep: number;
+  maxWithdrawal: number;
+  currency: string;
+  minorDigits: number;
+  /** How long the modem may take to accept an SMS (SIM800: up to 60 s). */
+  smsTimeoutMs?: number;
+  /** Replace the HTTP bank (the in-process benchmark baseline uses the service directly). */
+  bank?: (sms: SmsSender) => BankPorts;
+  mqttOptions?: mqtt.IClientOptions;
+}
+
+export type ControllerListener = (view: { screen: Screen; state: ReturnType<typeof sessionStateFor> }) => void;
+
+export class AtmController {
+  readonly atmId: string;
+  readonly actor: Actor<SessionMachine>;
+  readonly #client: MqttClient;
+  readonly #options: ControllerOptions;
+  readonly #pendingSms = new Map<string, { resolve: () => void; reject: (e: Error) => void; timer: unknown }>();
+  readonly #listeners = new Set<ControllerListener>();
+  #smsSeq = 0;
+  #lastScreen = '';
+  #lastState = '';
+
+  private constructor(options: ControllerOptions, client: MqttClient) {
+    this.#options = options;
+    this.atmId = options.atmId;
+    this.#client = client;
+    const sms: SmsSender = { send: (to, text) => this.#sendSms(to, text) };
+    const bootId = Math.floor(options.clock.now()).toString(36);
+    const bank = options.bank ? options.bank(sms) : createBankClient(options.bankUrl, sms, { keyPrefix: `${bootId}:` });
+    const machine = provideSession(bank, {
+      ejectCard: () => this.#command('card', 'eject', {}),
+      retainCard: () => this.#command('card', 'retain', {}),
+      dispense: ({ ref, amount }) => this.#command('dispenser', 'dispense', { ref, amount }),
+    });
+    this.actor = createActor(machine, {
+      clock: options.clock,
+      input: {
+        profile: options.profile,
+        atmId: options.atmId,
+        seed: options.seed,
+        amountStep: options.amountStep,
+        maxWithdrawal: options.maxWithdrawal,
+        currency: options.currency,
+        minorDigits: options.minorDigits,
+      },
+    });
+  }
+
+  static async start(options: ControllerOptions): Promise<AtmController> {
+    const client = await mqtt.connectAsync(options.brokerUrl, {
+      clientId: `atm-rig:${options.atmId}:controller:${Math.floor(Math.random() * 1e9).toString(36)}`,
+      will: {
+        topic: topics.sessionState(options.atmId),
+        payload: Buffer.from(JSON.stringify({ state: 'offline', profile: options.profile.id })),
+        qos: 1,
+        retain: true,
+      },
+      reconnectPeriod: 1000,
+      ...options.mqttOptions,
+    });
+    const controller = new AtmController(options, client);
+    await controller.#begin();
+    return controller;
+  }
+
+  async #begin() {
+    this.#client.on('message', (topic, payload) => this.#onMessage(topic, payload));
+    await this.#client.subscribeAsync(`atm/${this.atmId}/+/evt/+`, { qos: 1 });
+    this.actor.on('*', (e) => this.#publishEvent(e));
+    this.actor.subscribe({
+      next: (snapshot) => this.#render(snapshot),
+      error: (err) => this.#publish(topics.sessionEvent(this.atmId, 'error'), { code: 'session-failure', message: String(err) }),
+    });
+    this.actor.start();
+  }
+
+  /** Called with the LCD screen and session state whenever either changes (the live view uses it). */
+  onChange(listener: ControllerListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  snapshot(): SnapshotFrom<SessionMachine> {
+    return this.actor.getSnapshot();
+  }
+
+  async stop(): Promise<void> {
+    this.actor.stop();
+    for (const p of this.#pendingSms.values()) {
+      this.#options.clock.clearTimeout(p.timer);
+      p.reject(new Error('controller stopped'));
+    }
+    await this.#client.publishAsync(topics.sessionState(this.atmId), JSON.stringify({ state: 'offline', profile: this.#options.profile.id }), { qos: 1, retain: true }).catch(() => undefined);
+    await this.#client.endAsync();
+  }
+
+  #publish(topic: string, payload: object, retain = false) {
+    this.#client.publish(topic, JSON.stringify(payload), { qos: 1, retain });
+  }
+
+  #command(device: DeviceKind, name: string, payload: object) {
+    this.#publish(topics.device(this.atmId, device, 'cmd', name), payload);
+  }
+
+  #render(snapshot: SnapshotFrom<SessionMachine>) {
+    const screen = screenFor(snapshot);
+    const state = sessionStateFor(snapshot);
+    const screenKey = JSON.stringify(screen);
+    const stateKey = JSON.stringify(state);
+    if (screenKey === this.#lastScreen && stateKey === this.#lastState) return;
+    if (screenKey !== this.#lastScreen) this.#command('lcd', 'show', { lines: screen });
+    if (stateKey !== this.#lastState) this.#publish(topics.sessionState(this.atmId), state, true);
+    this.#lastScreen = screenKey;
+    this.#lastState = stateKey;
+    for (const listener of this.#listeners) listener({ screen, state });
+  }
+
+  #publishEvent(event: SessionEmitted) {
+    const { type, ...payload } = event;
+    this.#publish(topics.sessionEvent(this.atmId, type), { ...payload, ts: this.#options.clock.now() });
+  }
+
+  #rejectEvent(topic: string, code: string, message: string) {
+    this.#publish(topics.sessionEvent(this.atmId, 'error'), { code, message, topic });
+  }
+
+  #onMessage(topic: string, buf: Buffer) {
+    const parsed = parseTopic(topic);
+    if (!parsed || parsed.channel !== 'evt' || !parsed.name || parsed.name === 'error') return;
+    if (!(DEVICE_KINDS as readonly string[]).includes(parsed.device)) return;
+    const device = parsed.device as DeviceKind;
+    const schema = (CONTRACT[device].evt as Record<string, z.ZodType>)[parsed.name];
+    if (!schema) return; // an event the controller has no use for
+    let data: unknown;
+    try {
+      data = JSON.parse(buf.toString('utf8'));
+    } catch {
+      return this.#rejectEvent(topic, 'bad-payload', 'payload is not JSON');
+    }
+    const result = schema.safeParse(data);
+    if (!result.success) return this.#rejectEvent(topic, 'bad-payload', result.error.issues.map((i) => `${i.path.join('.') || 'payload'}: ${i.message}`).join('; '));
+    const event = toMachineEvent(device, parsed.name, result.data as Record<string, unknown>);
+    if (event) this.actor.send(event);
+    if (device === 'gsm') this.#onGsm(parsed.name, result.data as { ref: string; cmsError?: number; message?: string });
+  }
+
+  #onGsm(name: string, data: { ref: string; cmsError?: number; message?: string }) {
+    const pending = this.#pendingSms.get(data.ref);
+    if (!pending) return;
+    this.#pendingSms.delete(data.ref);
+    this.#options.clock.clearTimeout(pending.timer);
+    if (name === 'sent') pending.resolve();
+    else pending.reject(new Error(`SMS refused: +CMS ERROR ${data.cmsError ?? '?'} ${data.message ?? ''}`.trim()));
+  }
+
+  #sendSms(to: string, text: string): Promise<void> {
+    const ref = `${this.atmId}-sms-${++this.#smsSeq}`;
+    return new Promise((resolve, reject) => {
+      const timer = this.#options.clock.setTimeout(() => {
+        this.#pendingSms.delete(ref);
+        reject(new Error('the GSM modem did not answer'));
+      }, this.#options.smsTimeoutMs ?? 70_000);
+      this.#pendingSms.set(ref, { resolve, reject, timer });
+      this.#command('gsm', 'send', { to, text, ref });
+    });
+  }
+}
+
+function toMachineEvent(device: DeviceKind, name: string, data: Record<string, unknown>): SessionEvent | undefined {
+  switch (`${device}/${name}`) {
+    case 'keypad/key':
+      return { type: 'KEY', key: data.key as string };
+    case 'card/inserted':
+      return { type: 'CARD_INSERTED', pan: data.pan as string };
+    case 'card/removed':
+      return { type: 'CARD_REMOVED' };
+    case 'fingerprint/captured':
+      return { type: 'FINGER', template: data.template as string, quality: data.quality as number };
+    case 'dispenser/dispensed':
+      return { type: 'DISPENSED', ref: data.ref as string, amount: data.amount as number, notes: data.notes as Record<string, number> };
+    case 'dispenser/failed':
+      return { type: 'DISPENSE_FAILED', ref: data.ref as string, reason: data.reason as string };
+    default:
+      return undefined;
+  }
+}

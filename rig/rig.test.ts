@@ -1,0 +1,97 @@
+// The whole rig end to end: embedded broker on a free port, bank over HTTP, every device and the controller as
+// its own MQTT client, a person driving it over MQTT.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import mqtt from 'mqtt';
+import { AtmClient, otpFromSms } from './atm-client.ts';
+import { startRig, type Rig } from './rig.ts';
+
+let rig: Rig;
+let person: AtmClient;
+
+beforeAll(async () => {
+  rig = await startRig({
+    seed: 2024,
+    broker: { port: 0, wsPort: 0 },
+    bank: { port: 0, file: ':memory:', hashLogN: 10 },
+    atms: [{ id: 'atm-1', profile: 'seed001', gsm: { deliveryDelayMs: 10 }, dispenser: { dispenseMs: 10 } }],
+  });
+  const seeded = await fetch(`${rig.bank.url}/staff/seed`, { method: 'POST' });
+  expect(seeded.status).toBe(200);
+  person = await AtmClient.connect(rig.brokerUrl, 'atm-1');
+});
+
+afterAll(async () => {
+  await person?.close();
+  await rig?.close();
+});
+
+async function balanceOf(customerId: string): Promise<number> {
+  const customer = (await (await fetch(`${rig.bank.url}/staff/customers/${customerId}`)).json()) as { account: string };
+  const account = (await (await fetch(`${rig.bank.url}/accounts/${customer.account}`)).json()) as { balance: number };
+  return account.balance;
+}
+
+describe('rig end to end over MQTT', () => {
+  it('walks a seed001 session: random finger, PIN, OTP from the phone, withdrawal', async () => {
+    const before = await balanceOf('C0001');
+    await person.untilLcd('Press ENTER to start');
+    await person.press('ENTER');
+    const { requestedFinger } = await person.untilState('session.auth.fingerprint.waiting');
+    expect(person.lcd[0]).toBe(`Place finger ${requestedFinger}`);
+    await person.placeFinger(requestedFinger!, 'C0001');
+    await person.untilState('session.auth.pin.entering');
+    await person.type('1991');
+    await person.untilState('session.auth.otp.entering');
+    const sms = await person.untilSms('+260971000001');
+    expect(sms.from).toBe('+260970000000');
+    await person.type(otpFromSms(sms.text));
+    await person.untilState('session.menu');
+    const mark = person.messages.length;
+    await person.press('1');
+    await person.type('300');
+    const dispensed = await person.nextMessage('/dispenser/evt/dispensed', mark);
+    expect(dispensed.payload).toMatchObject({ amount: 30_000, notes: { '10000': 3 } });
+    await person.untilLcd('Take your cash');
+    await person.takeCash();
+    await person.press('CANCEL');
+    const ended = await person.nextMessage('/session/evt/ended', mark);
+    expect(ended.payload).toMatchObject({ reason: 'completed' });
+    await person.untilState('idle', 10_000);
+    expect(await balanceOf('C0001')).toBe(before - 30_000);
+  });
+
+  it('answers malformed payloads with error events and keeps running', async () => {
+    const mark = person.messages.length;
+    await person.client.publishAsync('atm/atm-1/keypad/sim/press', 'not json', { qos: 1 });
+    const e1 = await person.nextMessage('/keypad/evt/error', mark);
+    expect(e1.payload).toMatchObject({ code: 'bad-payload', topic: 'atm/atm-1/keypad/sim/press' });
+    await person.client.publishAsync('atm/atm-1/keypad/sim/press', JSON.stringify({ key: 'F1' }), { qos: 1 });
+    await person.client.publishAsync('atm/atm-1/fingerprint/sim/place', JSON.stringify({ finger: 11 }), { qos: 1 });
+    await person.client.publishAsync('atm/atm-1/keypad/evt/key', JSON.stringify({ key: 42 }), { qos: 1 });
+    await person.nextMessage('/fingerprint/evt/error', mark);
+    const e3 = await person.nextMessage('/session/evt/error', mark);
+    expect(e3.payload).toMatchObject({ code: 'bad-payload', topic: 'atm/atm-1/keypad/evt/key' });
+    // still alive: a real key press still moves the session
+    await person.press('ENTER');
+    await person.untilState('session.auth.fingerprint');
+    await person.press('CANCEL');
+    await person.untilState('ending');
+  });
+
+  it('publishes retained device states, and a device that dies shows offline', async () => {
+    const watcher = await mqtt.connectAsync(rig.brokerUrl);
+    const states = new Map<string, { online: boolean }>();
+    watcher.on('message', (topic, buf) => states.set(topic, JSON.parse(buf.toString())));
+    await watcher.subscribeAsync('atm/atm-1/+/state');
+    await new Promise((r) => setTimeout(r, 200));
+    for (const d of ['card', 'keypad', 'fingerprint', 'lcd', 'gsm', 'dispenser']) expect(states.get(`atm/atm-1/${d}/state`)?.online).toBe(true);
+    // Kill the keypad's connection without a clean disconnect: the broker sends its last will.
+    const keypad = rig.atms[0]!.devices.find((d) => d.device.kind === 'keypad')!;
+    keypad.client.stream.destroy();
+    await new Promise<void>((resolve) => {
+      const check = () => (states.get('atm/atm-1/keypad/state')?.online === false ? resolve() : setTimeout(check, 20));
+      check();
+    });
+    await watcher.endAsync();
+  });
+});

@@ -1,0 +1,118 @@
+/**
+ * Brings the whole rig up: broker (embedded or external), bank, the devices of every ATM, one controller per
+ * ATM; and takes it down again in reverse order. Used by the CLI, the Cucumber world and the benchmark.
+ */
+import { attachDevice, type AttachedDevice, type Device } from '../devices/device.ts';
+import type { DeviceKind } from '../devices/topics.ts';
+import { VirtualCardReader, VirtualCashDispenser, VirtualFingerprintSensor, VirtualGsmModem, VirtualKeypad, VirtualLcd } from '../devices/virtual/index.ts';
+import { loadProfile, type AuthProfile } from '../machines/profiles.ts';
+import { createRandom, freshSeed } from '../machines/random.ts';
+import { startBank, type RunningBank } from './bank/index.ts';
+import { DEFAULT_HASH_COST } from './bank/secrets.ts';
+import { startBroker, type RunningBroker } from './broker.ts';
+import { ManualClock, systemClock, type RigClock } from './clock.ts';
+import { serveClock } from './clock-service.ts';
+import { parseRigConfig, type AtmConfig, type RigConfig, type RigConfigInput } from './config.ts';
+import { AtmController } from './controller/controller.ts';
+
+export interface RunningAtm {
+  id: string;
+  profile: AuthProfile;
+  controller: AtmController;
+  devices: AttachedDevice[];
+}
+
+export interface Rig {
+  config: RigConfig;
+  seed: number;
+  clock: RigClock;
+  brokerUrl: string;
+  wsUrl?: string;
+  bank: RunningBank;
+  atms: RunningAtm[];
+  close(): Promise<void>;
+}
+
+export function createVirtualDevice(kind: DeviceKind, atm: AtmConfig): Device {
+  switch (kind) {
+    case 'card':
+      return new VirtualCardReader();
+    case 'keypad':
+      return new VirtualKeypad();
+    case 'fingerprint':
+      return new VirtualFingerprintSensor();
+    case 'lcd':
+      return new VirtualLcd();
+    case 'gsm':
+      return new VirtualGsmModem(atm.gsm);
+    case 'dispenser':
+      return new VirtualCashDispenser(atm.dispenser);
+  }
+}
+
+const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+
+export async function startRig(input: RigConfigInput = {}): Promise<Rig> {
+  const config = parseRigConfig(input);
+  const seed = config.seed ?? freshSeed();
+  const random = createRandom(seed);
+  const clock: RigClock = config.clock === 'manual' ? new ManualClock() : systemClock;
+  const closers: (() => Promise<unknown>)[] = [];
+  const close = async () => {
+    for (const c of closers.reverse()) await c().catch(() => undefined);
+  };
+
+  try {
+    let broker: RunningBroker | undefined;
+    if (!config.broker.url) {
+      broker = await startBroker({ host: config.broker.host, port: config.broker.port, wsPort: config.broker.wsPort });
+      closers.push(() => broker!.close());
+    }
+    const brokerUrl = config.broker.url ?? broker!.url;
+
+    const clockService = await serveClock(clock, brokerUrl);
+    closers.push(() => clockService.close());
+
+    const bank = await startBank({
+      file: config.bank.file,
+      host: config.bank.host,
+      port: config.bank.port,
+      clock,
+      seed,
+      hashCost: { ...DEFAULT_HASH_COST, logN: config.bank.hashLogN },
+      currency: config.bank.currency,
+      dailyWithdrawalLimit: config.bank.dailyWithdrawalLimit,
+    });
+    closers.push(() => bank.close());
+
+    const atms: RunningAtm[] = [];
+    for (const atm of config.atms) {
+      const profile = await loadProfile(atm.profile);
+      const devices: AttachedDevice[] = [];
+      for (const kind of Object.keys(atm.devices) as DeviceKind[]) {
+        const attached = await attachDevice(createVirtualDevice(kind, atm), { brokerUrl, atmId: atm.id, clock, random: random.fork(`${atm.id}:${kind}`) });
+        devices.push(attached);
+        closers.push(() => attached.close());
+      }
+      const controller = await AtmController.start({
+        atmId: atm.id,
+        profile,
+        brokerUrl,
+        bankUrl: bank.url,
+        clock,
+        seed: random.fork(`${atm.id}:session`).int(0, 0xffffffff),
+        amountStep: atm.dispenser.cassettes.map((c) => c.denomination).reduce(gcd),
+        maxWithdrawal: atm.maxWithdrawal,
+        currency: config.bank.currency,
+        minorDigits: config.bank.minorDigits,
+      });
+      closers.push(() => controller.stop());
+      atms.push({ id: atm.id, profile, controller, devices });
+    }
+
+    return { config, seed, clock, brokerUrl, wsUrl: broker?.wsUrl, bank, atms, close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}
