@@ -113,6 +113,8 @@ export interface SessionState {
   requestedFinger?: number;
   customerId?: string;
   fingerprintMode?: '1:1' | '1:N';
+  /** What the keypad is collecting, without its value: lets a trace mask secret key presses. */
+  input?: { field: string; label: string; length: number; maxLength: number; masked: boolean };
   endReason?: string;
 }
 
@@ -133,6 +135,10 @@ export function sessionStateFor(snapshot: Snapshot): SessionState {
     }
   }
   if (c.requestedFinger !== undefined) out.requestedFinger = c.requestedFinger;
+  if (path.endsWith('.typing')) {
+    const { field, label, value, maxLength, masked } = c.entry;
+    out.input = { field, label, length: value.length, maxLength, masked };
+  }
   if (c.customerId) out.customerId = c.customerId;
   if (c.endReason) out.endReason = c.endReason;
   return out;

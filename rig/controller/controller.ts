@@ -108,6 +108,8 @@ export class AtmController {
   /** Called with the LCD screen and session state whenever either changes (the live view uses it). */
   onChange(listener: ControllerListener): () => void {
     this.#listeners.add(listener);
+    const snapshot = this.actor.getSnapshot();
+    listener({ screen: screenFor(snapshot), state: sessionStateFor(snapshot) });
     return () => this.#listeners.delete(listener);
   }
 

@@ -1,0 +1,54 @@
+/**
+ * A readable line per MQTT message, for the demo and the live view. Secrets typed on the keypad are masked
+ * (the session state says when the keypad collects a PIN or password); fingerprint templates are abbreviated;
+ * the LCD's own traffic is left to the LCD box.
+ */
+import mqtt, { type MqttClient } from 'mqtt';
+import type { SessionState } from '../machines/screens.ts';
+import { clock, paint } from './ui.ts';
+
+export interface BusTrace {
+  close(): Promise<void>;
+}
+
+export function formatMessage(topic: string, payload: unknown, session: SessionState | undefined): string | undefined {
+  if (/\/lcd\/(cmd\/show|state)$/.test(topic) || topic.startsWith('rig/clock/state')) return undefined;
+  let body = payload as Record<string, unknown>;
+  if (/\/keypad\/(sim\/press|evt\/key)$/.test(topic) && session?.input?.masked && /^[0-9A-Z]$/.test(String(body?.key))) {
+    body = { ...body, key: '*' };
+  }
+  if (topic.endsWith('/session/state') && body && typeof body.state === 'string') {
+    // The full state is retained on the topic; a trace line needs only what changed to the eye.
+    const s = body as unknown as SessionState;
+    const parts = [s.state];
+    if (s.tier) parts.push(`tier=${s.tier} attempt=${s.attempt}/${(s.attempt ?? 0) + (s.attemptsLeft ?? 0) - 1}`);
+    if (s.requestedFinger) parts.push(`finger=${s.requestedFinger}`);
+    if (s.input) parts.push(`input="${s.input.label}" ${s.input.length}/${s.input.maxLength}`);
+    if (s.customerId) parts.push(`customer=${s.customerId}`);
+    if (s.endReason) parts.push(`reason=${s.endReason}`);
+    return `${paint('dim', clock())} ${paint('yellow', topic)} ${parts.join(' ')}`;
+  }
+  if (typeof body?.template === 'string') body = { ...body, template: `${body.template.slice(0, 12)}…(${body.template.length} b64)` };
+  const channel = topic.split('/')[3];
+  const color = channel === 'sim' ? 'magenta' : channel === 'cmd' ? 'cyan' : topic.includes('/session/') ? 'yellow' : topic.startsWith('phone/') ? 'green' : 'gray';
+  return `${paint('dim', clock())} ${paint(color, topic)} ${JSON.stringify(body)}`;
+}
+
+export async function traceBus(brokerUrl: string, atmId: string, print: (line: string) => void): Promise<BusTrace> {
+  const client: MqttClient = await mqtt.connectAsync(brokerUrl, { clientId: `atm-rig:trace:${Math.floor(Math.random() * 1e9).toString(36)}` });
+  let session: SessionState | undefined;
+  client.on('message', (topic, buf, packet) => {
+    if (packet.retain) return; // state from before we looked
+    let payload: unknown;
+    try {
+      payload = JSON.parse(buf.toString('utf8'));
+    } catch {
+      payload = buf.toString('utf8');
+    }
+    const line = formatMessage(topic, payload, session);
+    if (topic === `atm/${atmId}/session/state`) session = payload as SessionState;
+    if (line) print(line);
+  });
+  await client.subscribeAsync([`atm/${atmId}/#`, 'phone/+/inbox'], { qos: 1 });
+  return { close: () => client.endAsync() };
+}

@@ -1,0 +1,206 @@
+/**
+ * atm-rig command line.
+ *
+ *   atm-rig up        broker + bank + devices + controllers, with a live view
+ *   atm-rig demo      what `npm start` runs: seed, then walk one customer through seed001
+ *   atm-rig seed      write the demo customers into the bank file and print their test credentials
+ *   atm-rig profiles  list the built-in auth profiles
+ */
+import { parseArgs } from 'node:util';
+import { BUILT_IN_PROFILES } from '../machines/profiles.ts';
+import { createBankService } from './bank/index.ts';
+import { DEFAULT_HASH_COST } from './bank/secrets.ts';
+import { loadRigConfig, parseRigConfig, type RigConfigInput } from './config.ts';
+import { runDemo } from './demo.ts';
+import { startLiveView } from './live-view.ts';
+import { startRig, type Rig } from './rig.ts';
+import { DEMO_CUSTOMERS, seedDemo } from './seed.ts';
+import { paint } from './ui.ts';
+
+const HELP = `atm-rig: hardware-in-the-loop test rig for multi-factor ATMs
+
+Usage: atm-rig <command> [options]
+
+Commands:
+  up         start the broker, the bank, the devices and the ATM controller; show a live view
+  demo       seed the demo customers, then walk one through the seed001 profile over MQTT
+  seed       create or reset the demo customers in the bank file and print their test credentials
+  profiles   list the built-in auth profiles
+
+Options:
+  --config <file>      rig configuration (JSON; see docs/configuration.md)
+  --broker <url>       use this MQTT broker instead of the embedded one (mqtt://host:port)
+  --mqtt-port <n>      embedded broker TCP port (default 1883; 0 = any free port)
+  --ws-port <n>        embedded broker WebSocket port (default 9001; 0 = any free port)
+  --bank-port <n>      bank HTTP port (default 3000; 0 = any free port)
+  --data <file>        bank data file (default ./data/bank.json; ":memory:" keeps nothing)
+  --atm <id>           ATM id (default atm-1)
+  --profile <id|file>  auth profile: seed000, seed001, seed002 or a JSON file (default seed001)
+  --seed <n>           seed for every random choice, to replay a run (default: fresh, printed)
+  --clock <mode>       system (default) or manual (time moves on rig/clock/sim/advance)
+  --hash-cost <logN>   scrypt cost as log2(N) (default 15; 10 is cheap, for tests)
+  --once               demo: exit when the session is over (0 if it completed)
+  --plain              up: print one line per change instead of redrawing the screen
+  -h, --help           this help
+`;
+
+function int(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} must be a non-negative integer, not "${value}"`);
+  return n;
+}
+
+async function configFrom(values: Record<string, string | boolean | undefined>, command: string): Promise<RigConfigInput> {
+  const base: RigConfigInput = typeof values.config === 'string' ? await loadRigConfig(values.config) : {};
+  const str = (k: string) => (typeof values[k] === 'string' ? (values[k] as string) : undefined);
+  const atm = { ...(base.atms?.[0] ?? {}), id: str('atm') ?? base.atms?.[0]?.id ?? 'atm-1' };
+  if (str('profile')) atm.profile = str('profile');
+  if (command === 'demo') {
+    // A demo should not keep anyone waiting: quick SMS and a quick count of notes.
+    atm.gsm = { deliveryDelayMs: 800, ...atm.gsm };
+    atm.dispenser = { dispenseMs: 600, ...atm.dispenser };
+  }
+  return {
+    ...base,
+    seed: int('seed', str('seed')) ?? base.seed,
+    clock: (str('clock') as 'system' | 'manual' | undefined) ?? base.clock,
+    broker: {
+      ...base.broker,
+      ...(str('broker') ? { url: str('broker') } : {}),
+      ...(str('mqtt-port') !== undefined ? { port: int('mqtt-port', str('mqtt-port')) } : {}),
+      ...(str('ws-port') !== undefined ? { wsPort: int('ws-port', str('ws-port')) } : {}),
+    },
+    bank: {
+      ...base.bank,
+      ...(str('bank-port') !== undefined ? { port: int('bank-port', str('bank-port')) } : {}),
+      ...(str('data') ? { file: str('data') } : {}),
+      ...(str('hash-cost') !== undefined ? { hashLogN: int('hash-cost', str('hash-cost')) } : {}),
+    },
+    atms: [atm, ...(base.atms?.slice(1) ?? [])],
+  };
+}
+
+/** Start the rig; for the demo, fall back to free ports when the usual ones are taken. */
+async function bringUp(config: RigConfigInput, fallback: boolean): Promise<Rig> {
+  try {
+    return await startRig(config);
+  } catch (err) {
+    if (!fallback || (err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw explainPortClash(err);
+    console.error(paint('yellow', `A default port is busy (${(err as Error).message}); using free ports instead.`));
+    return startRig({ ...config, broker: { ...config.broker, port: 0, wsPort: 0 }, bank: { ...config.bank, port: 0 } });
+  }
+}
+
+function explainPortClash(err: unknown): unknown {
+  if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') return err;
+  return new Error(`${(err as Error).message}: another program (a mosquitto service?) holds the port. Pick another with --mqtt-port/--ws-port/--bank-port (0 = any free port), or use that broker with --broker mqtt://localhost:1883`);
+}
+
+function describe(rig: Rig): string[] {
+  return [
+    paint('bold', 'atm-rig is up'),
+    `  MQTT        ${rig.brokerUrl}${rig.wsUrl ? `   WebSocket ${rig.wsUrl}` : ''}`,
+    `  bank        ${rig.bank.url}   (OpenAPI: ${rig.bank.url}/openapi.json, data: ${rig.config.bank.file})`,
+    `  ATMs        ${rig.atms.map((a) => `${a.id} (${a.profile.id})`).join(', ')}`,
+    `  seed        ${rig.seed}   (replay with --seed ${rig.seed})   clock: ${rig.config.clock}`,
+    `  try         mosquitto_sub -h ${new URL(rig.brokerUrl).hostname} -p ${new URL(rig.brokerUrl).port} -t 'atm/#' -v`,
+  ];
+}
+
+function untilSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      config: { type: 'string' },
+      broker: { type: 'string' },
+      'mqtt-port': { type: 'string' },
+      'ws-port': { type: 'string' },
+      'bank-port': { type: 'string' },
+      data: { type: 'string' },
+      atm: { type: 'string' },
+      profile: { type: 'string' },
+      seed: { type: 'string' },
+      clock: { type: 'string' },
+      'hash-cost': { type: 'string' },
+      once: { type: 'boolean' },
+      plain: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const command = positionals[0];
+  if (values.help || !command) {
+    process.stdout.write(HELP);
+    return command || values.help ? 0 : 2;
+  }
+
+  switch (command) {
+    case 'profiles': {
+      for (const p of Object.values(BUILT_IN_PROFILES)) {
+        console.log(`${paint('bold', p.id)}  ${p.name}\n  tiers: ${p.tiers.map((t) => t.kind).join(' -> ')}\n  ${p.description}\n`);
+      }
+      return 0;
+    }
+
+    case 'seed': {
+      const config = parseRigConfig(await configFrom(values, command));
+      const bank = await createBankService({ file: config.bank.file, hashCost: { ...DEFAULT_HASH_COST, logN: config.bank.hashLogN }, currency: config.bank.currency });
+      await seedDemo(bank);
+      console.log(`Demo customers written to ${config.bank.file}:\n`);
+      for (const c of DEMO_CUSTOMERS) {
+        const account = bank.data.accounts.find((a) => a.customerId === c.id)!;
+        console.log(`${paint('bold', c.id)} ${c.kyc.name}  phone ${c.kyc.phone}  account ${account.number}  balance ${(account.balance / 100).toFixed(2)} ${account.currency}`);
+        console.log(`   PIN ${c.pin}   password ${c.password}   username ${c.username}   card ${c.pan} (${c.provider})   fingers 1-10 enrolled\n`);
+      }
+      console.log('These are test credentials for a simulator. The bank stores only their scrypt hashes.');
+      return 0;
+    }
+
+    case 'up': {
+      const rig = await bringUp(await configFrom(values, command), false);
+      const view = await startLiveView(rig, describe(rig), { plain: values.plain === true });
+      await untilSignal();
+      await view.close();
+      await rig.close();
+      return 0;
+    }
+
+    case 'demo': {
+      const rig = await bringUp(await configFrom(values, command), true);
+      describe(rig).forEach((l) => console.log(l));
+      let ok = false;
+      try {
+        ok = (await runDemo(rig)).ok;
+      } catch (err) {
+        console.error(paint('red', `✘ demo failed: ${(err as Error).message}`));
+      }
+      if (!values.once) {
+        console.log(`\nThe rig stays up for you to play with (Ctrl-C to stop). Press ENTER on the keypad with:\n  mosquitto_pub -h ${new URL(rig.brokerUrl).hostname} -p ${new URL(rig.brokerUrl).port} -t atm/${rig.atms[0]!.id}/keypad/sim/press -m '{"key":"ENTER"}'`);
+        await untilSignal();
+      }
+      await rig.close();
+      return ok ? 0 : 1;
+    }
+
+    default:
+      console.error(`unknown command "${command}"\n`);
+      process.stderr.write(HELP);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(paint('red', `atm-rig: ${err instanceof Error ? err.message : String(err)}`));
+    process.exit(1);
+  },
+);
