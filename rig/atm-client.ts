@@ -99,10 +99,11 @@ export class AtmClient {
     return this.lcd;
   }
 
-  /** The next message on a topic ending with `suffix` after index `from` of `messages`. */
-  async nextMessage(suffix: string, from = 0, timeoutMs?: number): Promise<BusMessage> {
-    const find = () => this.messages.slice(from).find((m) => m.topic.endsWith(suffix));
-    await this.until(() => find() !== undefined, `a message on …${suffix}`, timeoutMs);
+  /** The first message after index `from` of `messages` on a topic ending with `topic` (or matching it). */
+  async nextMessage(topic: string | RegExp, from = 0, timeoutMs?: number): Promise<BusMessage> {
+    const matches = (t: string) => (typeof topic === 'string' ? t.endsWith(topic) : topic.test(t));
+    const find = () => this.messages.slice(from).find((m) => matches(m.topic));
+    await this.until(() => find() !== undefined, `a message on …${String(topic)}`, timeoutMs);
     return find()!;
   }
 

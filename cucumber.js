@@ -1,0 +1,13 @@
+// cucumber-js configuration. TypeScript step definitions load through tsx (see the "features" script).
+// Reports land in reports/: HTML for people, JUnit XML and NDJSON messages for tools.
+export default {
+  import: ['features/support/**/*.ts', 'features/steps/**/*.ts'],
+  format: [
+    'summary',
+    'progress-bar',
+    'html:reports/cucumber.html',
+    'junit:reports/cucumber.junit.xml',
+    'message:reports/cucumber.ndjson',
+  ],
+  formatOptions: { snippetInterface: 'async-await' },
+};
