@@ -1,0 +1,79 @@
+// The CLI as a user runs it: `atm-rig up` in a child process, watched with mosquitto_sub and driven with
+// mosquitto_pub (Debian's mosquitto-clients, installed by scripts/system-deps.sh); `atm-rig demo --once`.
+import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+
+const BIN = fileURLToPath(new URL('./bin.js', import.meta.url));
+const FAST = ['--mqtt-port', '0', '--ws-port', '0', '--bank-port', '0', '--data', ':memory:', '--hash-cost', '10'];
+const children: ChildProcessWithoutNullStreams[] = [];
+
+function hasMosquittoClients(): boolean {
+  try {
+    execFileSync('sh', ['-c', 'command -v mosquitto_sub && command -v mosquitto_pub'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function run(args: string[]) {
+  const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, NO_COLOR: '1' } });
+  children.push(child);
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+  const until = (re: RegExp, ms = 15_000) =>
+    new Promise<RegExpMatchArray>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no ${re} in output:\n${out}`)), ms);
+      const check = () => {
+        const m = re.exec(out);
+        if (m) {
+          clearTimeout(timer);
+          child.stdout.off('data', check);
+          resolve(m);
+        }
+      };
+      child.stdout.on('data', check);
+      check();
+    });
+  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, until, exit, output: () => out };
+}
+
+afterEach(() => {
+  for (const c of children.splice(0)) if (c.exitCode === null) c.kill('SIGKILL');
+});
+
+describe.skipIf(!hasMosquittoClients())('atm-rig up with the mosquitto clients', () => {
+  it('shows the traffic to mosquitto_sub, and mosquitto_pub on keypad/sim/press moves the session', async () => {
+    const up = run(['up', '--plain', ...FAST]);
+    const [, port] = await up.until(/MQTT\s+mqtt:\/\/127\.0\.0\.1:(\d+)/);
+    await up.until(/atm-1 idle/);
+
+    const sub = spawn('mosquitto_sub', ['-h', '127.0.0.1', '-p', port!, '-t', 'atm/#', '-v']);
+    children.push(sub);
+    let seen = '';
+    sub.stdout.on('data', (d: Buffer) => (seen += d.toString()));
+    // Retained states arrive at once: the session is idle and the LCD says what to do.
+    await expect.poll(() => seen, { timeout: 5000 }).toContain('atm/atm-1/session/state {"state":"idle"');
+
+    execFileSync('mosquitto_pub', ['-h', '127.0.0.1', '-p', port!, '-t', 'atm/atm-1/keypad/sim/press', '-m', '{"key":"ENTER"}']);
+    await up.until(/atm-1 session\.auth\.fingerprint\.waiting \| Place finger \d+/);
+    await expect.poll(() => seen, { timeout: 5000 }).toMatch(/atm\/atm-1\/keypad\/evt\/key \{"key":"ENTER"\}/);
+    await expect.poll(() => seen, { timeout: 5000 }).toMatch(/atm\/atm-1\/lcd\/cmd\/show \{"lines":\["Place finger \d+"/);
+
+    up.child.kill('SIGINT');
+    expect(await up.exit).toBe(0);
+  });
+});
+
+describe('atm-rig demo --once', () => {
+  it('completes a seed001 withdrawal and exits 0', async () => {
+    const demo = run(['demo', '--once', ...FAST]);
+    expect(await demo.exit).toBe(0);
+    expect(demo.output()).toMatch(/Place finger \d+/);
+    expect(demo.output()).toContain('📱 atm-rig: your one-time code is');
+    expect(demo.output()).toMatch(/✔ Session completed: dispensed \{"10000":2\}; balance 5000 -> 4800/);
+  }, 60_000);
+});

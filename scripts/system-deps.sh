@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs the Debian packages atm-rig's tests use, when they are missing:
+#   mosquitto-clients  mosquitto_sub / mosquitto_pub, to watch and drive the rig from outside (CLI tests)
+# Safe to run again: it installs nothing that is already there. Needs root (or sudo) and apt-get; elsewhere it
+# says what to install and exits 0, and the tests that need a missing tool say so themselves.
+set -euo pipefail
+
+declare -A need=( [mosquitto_sub]=mosquitto-clients [mosquitto_pub]=mosquitto-clients )
+missing=()
+for bin in "${!need[@]}"; do
+  command -v "$bin" >/dev/null 2>&1 || missing+=("${need[$bin]}")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+pkgs=$(printf '%s\n' "${missing[@]}" | sort -u | tr '\n' ' ')
+
+if ! command -v apt-get >/dev/null 2>&1; then
+  echo "atm-rig: please install: $pkgs (no apt-get here)" >&2
+  exit 0
+fi
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then sudo="sudo -n"; else
+    echo "atm-rig: please install (as root): apt-get install -y $pkgs" >&2
+    exit 0
+  fi
+fi
+echo "atm-rig: installing Debian packages: $pkgs" >&2
+export DEBIAN_FRONTEND=noninteractive
+# An old or missing package list is the usual reason an install fails: refresh once, then install.
+$sudo apt-get install -y -qq --no-install-recommends $pkgs >/dev/null 2>&1 || {
+  $sudo apt-get update -qq >/dev/null
+  $sudo apt-get install -y -qq --no-install-recommends $pkgs >/dev/null
+}
