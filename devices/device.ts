@@ -4,12 +4,13 @@
  * it on the bus as its own MQTT client: it validates every incoming payload against the contract, calls the
  * device, publishes its events and retained state, and sets a last will so a dead device shows offline.
  */
-import mqtt, { type MqttClient } from 'mqtt';
+import type { IClientOptions, MqttClient } from 'mqtt';
 import type { z } from 'zod';
 import type { Random } from '../machines/random.ts';
 import type { RigClock } from '../rig/clock.ts';
 import { CONTRACT, type DeviceContract } from './contract.ts';
 import { topics, type DeviceKind } from './topics.ts';
+import { connectBus } from './bus.ts';
 
 export interface DeviceContext {
   readonly atmId: string;
@@ -43,7 +44,7 @@ export interface AttachOptions {
   atmId: string;
   clock: RigClock;
   random: Random;
-  mqttOptions?: mqtt.IClientOptions;
+  mqttOptions?: IClientOptions;
 }
 
 export interface AttachedDevice {
@@ -58,8 +59,7 @@ export async function attachDevice(device: Device, options: AttachOptions): Prom
   const stateTopic = topics.deviceState(atmId, device.kind);
   let state: Record<string, unknown> = { ...device.initialState(), online: true, kind: device.kind, impl: device.impl };
 
-  const client = await mqtt.connectAsync(options.brokerUrl, {
-    clientId: `atm-rig:${atmId}:${device.kind}:${options.random.int(0, 0xffffff).toString(16)}`,
+  const client = await connectBus(options.brokerUrl, `${atmId}:${device.kind}`, {
     will: { topic: stateTopic, payload: Buffer.from(JSON.stringify({ ...state, online: false })), qos: 1, retain: true },
     reconnectPeriod: 1000,
     ...options.mqttOptions,

@@ -3,9 +3,10 @@
  * and the phone. The demo, the Cucumber steps and the benchmark drive the rig through this, exactly as a
  * device or a dashboard would, never by reaching into its internals.
  */
-import mqtt, { type MqttClient } from 'mqtt';
+import type { IClientOptions, MqttClient } from 'mqtt';
 import type { SessionState } from '../machines/screens.ts';
 import { topics } from '../devices/topics.ts';
+import { connectBus } from '../devices/bus.ts';
 
 export interface Sms {
   to: string;
@@ -37,11 +38,8 @@ export class AtmClient {
     this.client = client;
   }
 
-  static async connect(brokerUrl: string, atmId = 'atm-1', options: mqtt.IClientOptions = {}): Promise<AtmClient> {
-    const client = await mqtt.connectAsync(brokerUrl, {
-      clientId: `atm-rig:${atmId}:person:${Math.floor(Math.random() * 1e9).toString(36)}`,
-      ...options,
-    });
+  static async connect(brokerUrl: string, atmId = 'atm-1', options: IClientOptions = {}): Promise<AtmClient> {
+    const client = await connectBus(brokerUrl, `${atmId}:person`, options);
     const person = new AtmClient(atmId, client);
     client.on('message', (topic, buf) => person.#onMessage(topic, buf));
     await client.subscribeAsync([`atm/${atmId}/#`, 'phone/+/inbox', 'rig/clock/#'], { qos: 1 });

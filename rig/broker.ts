@@ -31,7 +31,8 @@ export async function startBroker(config: BrokerConfig = {}): Promise<RunningBro
   const host = config.host ?? '127.0.0.1';
   // A deep topic once crashed Aedes (GHSA-xxqp-5qx8-gj5q); our contract never goes past 6 levels.
   const aedes = await Aedes.createBroker({ maxTopicLevels: 16, ...config.hooks });
-  const tcp: TcpServer = createTcpServer(aedes.handle);
+  // noDelay: MQTT packets are small and latency-bound; Nagle + delayed ACK would add ~40 ms per round trip.
+  const tcp: TcpServer = createTcpServer({ noDelay: true }, aedes.handle);
   await listen(tcp, config.port ?? 1883, host);
   const url = `mqtt://${host}:${(tcp.address() as AddressInfo).port}`;
 

@@ -3,9 +3,10 @@
  * (the session state says when the keypad collects a PIN or password); fingerprint templates are abbreviated;
  * the LCD's own traffic is left to the LCD box.
  */
-import mqtt, { type MqttClient } from 'mqtt';
+import type { MqttClient } from 'mqtt';
 import type { SessionState } from '../machines/screens.ts';
 import { clock, paint } from './ui.ts';
+import { connectBus } from '../devices/bus.ts';
 
 export interface BusTrace {
   close(): Promise<void>;
@@ -35,7 +36,7 @@ export function formatMessage(topic: string, payload: unknown, session: SessionS
 }
 
 export async function traceBus(brokerUrl: string, atmId: string, print: (line: string) => void): Promise<BusTrace> {
-  const client: MqttClient = await mqtt.connectAsync(brokerUrl, { clientId: `atm-rig:trace:${Math.floor(Math.random() * 1e9).toString(36)}` });
+  const client: MqttClient = await connectBus(brokerUrl, 'trace');
   let session: SessionState | undefined;
   client.on('message', (topic, buf, packet) => {
     if (packet.retain) return; // state from before we looked

@@ -3,15 +3,15 @@
  *   rig/clock/sim/advance  {"ms": 300000}   (only when the rig runs with clock: manual)
  *   rig/clock/state        {"mode", "now"}  (retained)
  */
-import mqtt from 'mqtt';
 import { z } from 'zod';
 import { ManualClock, type RigClock } from './clock.ts';
+import { connectBus } from '../devices/bus.ts';
 
 export const CLOCK_TOPICS = { advance: 'rig/clock/sim/advance', state: 'rig/clock/state', error: 'rig/clock/evt/error' } as const;
 const Advance = z.object({ ms: z.number().int().min(0).max(366 * 86_400_000) });
 
 export async function serveClock(clock: RigClock, brokerUrl: string): Promise<{ close(): Promise<void> }> {
-  const client = await mqtt.connectAsync(brokerUrl, { clientId: `atm-rig:clock:${Math.floor(Math.random() * 1e9).toString(36)}` });
+  const client = await connectBus(brokerUrl, 'clock');
   const manual = clock instanceof ManualClock;
   const publishState = () =>
     client.publishAsync(CLOCK_TOPICS.state, JSON.stringify({ mode: manual ? 'manual' : 'system', now: clock.now() }), { qos: 1, retain: true });

@@ -5,8 +5,8 @@
 import type { Rig } from './rig.ts';
 import { formatMessage } from './bus-trace.ts';
 import { lcdBox, paint } from './ui.ts';
-import mqtt from 'mqtt';
 import type { SessionState } from '../machines/screens.ts';
+import { connectBus } from '../devices/bus.ts';
 
 export async function startLiveView(rig: Rig, header: string[], options: { plain?: boolean; out?: NodeJS.WriteStream } = {}): Promise<{ close(): Promise<void> }> {
   const out = options.out ?? process.stdout;
@@ -49,7 +49,7 @@ export async function startLiveView(rig: Rig, header: string[], options: { plain
     }),
   );
 
-  const client = tty ? await mqtt.connectAsync(rig.brokerUrl, { clientId: `atm-rig:live:${Math.floor(Math.random() * 1e9).toString(36)}` }) : undefined;
+  const client = tty ? await connectBus(rig.brokerUrl, 'live-view') : undefined;
   if (client) {
     client.on('message', (topic, buf, packet) => {
       if (packet.retain) return;

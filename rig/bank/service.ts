@@ -385,6 +385,12 @@ export class BankService {
   }
 }
 
+/** The SMS that carries an OTP. `otpFromSms` in rig/atm-client.ts reads the code back out of it. */
+export function otpMessage(code: string, ttlSeconds: number): string {
+  const minutes = Math.max(1, Math.round(ttlSeconds / 60));
+  return `atm-rig: your one-time code is ${code}. It expires in ${minutes} min. Never share it.`;
+}
+
 export function luhnDigit(body: string): string {
   let sum = 0;
   for (let i = 0; i < body.length; i++) {

@@ -7,7 +7,7 @@
  *   machine effects (eject, dispense)  -> device commands
  *   machine bank calls                 -> bank over HTTP (OTP texts go out through the GSM modem)
  */
-import mqtt, { type MqttClient } from 'mqtt';
+import type { IClientOptions, MqttClient } from 'mqtt';
 import { createActor, type Actor, type SnapshotFrom } from 'xstate';
 import type { z } from 'zod';
 import { CONTRACT } from '../../devices/contract.ts';
@@ -19,6 +19,7 @@ import { provideSession } from '../../machines/session.ports.ts';
 import type { BankPorts, SessionEmitted, SessionEvent } from '../../machines/session.types.ts';
 import type { RigClock } from '../clock.ts';
 import { createBankClient, type SmsSender } from './bank-client.ts';
+import { connectBus } from '../../devices/bus.ts';
 
 export interface ControllerOptions {
   atmId: string;
@@ -35,7 +36,7 @@ export interface ControllerOptions {
   smsTimeoutMs?: number;
   /** Replace the HTTP bank (the in-process benchmark baseline uses the service directly). */
   bank?: (sms: SmsSender) => BankPorts;
-  mqttOptions?: mqtt.IClientOptions;
+  mqttOptions?: IClientOptions;
 }
 
 export type ControllerListener = (view: { screen: Screen; state: ReturnType<typeof sessionStateFor> }) => void;
@@ -78,8 +79,7 @@ export class AtmController {
   }
 
   static async start(options: ControllerOptions): Promise<AtmController> {
-    const client = await mqtt.connectAsync(options.brokerUrl, {
-      clientId: `atm-rig:${options.atmId}:controller:${Math.floor(Math.random() * 1e9).toString(36)}`,
+    const client = await connectBus(options.brokerUrl, `${options.atmId}:controller`, {
       will: {
         topic: topics.sessionState(options.atmId),
         payload: Buffer.from(JSON.stringify({ state: 'offline', profile: options.profile.id })),

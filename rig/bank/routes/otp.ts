@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { CustomerId, Msisdn } from '../model.ts';
-import type { BankService } from '../service.ts';
+import { otpMessage, type BankService } from '../service.ts';
 
 export const otpRoutes: FastifyPluginAsyncZod<{ bank: BankService }> = async (app, { bank }) => {
   app.post('/otp', {
@@ -19,9 +19,7 @@ export const otpRoutes: FastifyPluginAsyncZod<{ bank: BankService }> = async (ap
     },
   }, async (req, reply) => {
     const { otpId, code, to, expiresAt } = await bank.issueOtp(req.body.customerId, req.body);
-    const minutes = Math.max(1, Math.round(req.body.ttlSeconds / 60));
-    const text = `atm-rig: your one-time code is ${code}. It expires in ${minutes} min. Never share it.`;
-    return reply.code(201).send({ otpId, to, text, expiresAt });
+    return reply.code(201).send({ otpId, to, text: otpMessage(code, req.body.ttlSeconds), expiresAt });
   });
 
   app.post('/otp/:otpId/verify', {

@@ -1,0 +1,172 @@
+/**
+ * npm run bench [-- --sessions N --atms K]
+ *
+ * Runs N complete seed001 sessions (ENTER, the requested finger, PIN, OTP from the phone, a withdrawal, take the
+ * cash, finish) two ways and prints throughput and latency:
+ *   - through the rig: embedded Aedes broker, every device and the controller as MQTT clients, the bank over HTTP,
+ *     the customer over MQTT (K ATMs in parallel, N/K sessions each);
+ *   - the in-process baseline: the same session machine and bank logic, no MQTT, no HTTP.
+ * Device delays (SMS delivery, note counting, the goodbye screen) are set to 0 and hashing to the cheap cost,
+ * so the figures measure atm-rig's own overhead. Figures only: no pass/fail thresholds here.
+ */
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createActor, waitFor } from 'xstate';
+import { synthTemplate } from '../devices/virtual/fingerprint-template.ts';
+import { BUILT_IN_PROFILES, parseProfile } from '../machines/profiles.ts';
+import { statePath } from '../machines/screens.ts';
+import { provideSession } from '../machines/session.ports.ts';
+import { AtmClient, otpFromSms } from '../rig/atm-client.ts';
+import { directBankPorts } from '../rig/bank/direct-ports.ts';
+import { createBankService } from '../rig/bank/index.ts';
+import { CHEAP_HASH_COST } from '../rig/bank/secrets.ts';
+import { systemClock } from '../rig/clock.ts';
+import { startRig } from '../rig/rig.ts';
+import { DEMO_CUSTOMERS, seedDemo } from '../rig/seed.ts';
+
+const { values } = parseArgs({ options: { sessions: { type: 'string', default: '50' }, atms: { type: 'string', default: '2' } } });
+const N = Number(values.sessions);
+// One customer per ATM, so no ATM can read another's OTP on a shared phone: at most as many ATMs as demo customers.
+const K = Math.max(1, Math.min(Number(values.atms), N, DEMO_CUSTOMERS.length));
+const alice = DEMO_CUSTOMERS[0]!;
+const WITHDRAW = 50; // major units; the seed balance is topped up so every session can pay
+
+const fastProfile = parseProfile({ ...BUILT_IN_PROFILES.seed001, id: 'seed001-bench', timeouts: { messageMs: 0 } });
+
+interface Result {
+  label: string;
+  durations: number[];
+  totalMs: number;
+  rssMb: number;
+  heapMb: number;
+}
+
+function quantile(sorted: number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+}
+
+async function overMqtt(): Promise<Result> {
+  const dir = await mkdtemp(join(tmpdir(), 'atm-rig-bench-'));
+  const profileFile = join(dir, 'profile.json');
+  await writeFile(profileFile, JSON.stringify(fastProfile));
+  const rig = await startRig({
+    seed: 1,
+    broker: { port: 0, wsPort: null },
+    bank: { port: 0, file: ':memory:', hashLogN: CHEAP_HASH_COST.logN, dailyWithdrawalLimit: 1e12 },
+    atms: Array.from({ length: K }, (_, i) => ({ id: `atm-${i + 1}`, profile: profileFile, gsm: { deliveryDelayMs: 0 }, dispenser: { dispenseMs: 0 } })),
+  });
+  await seedDemo(rig.bank.service);
+  for (const c of DEMO_CUSTOMERS) {
+    const account = rig.bank.service.data.accounts.find((a) => a.customerId === c.id)!.number;
+    await rig.bank.service.adjust(account, N * WITHDRAW * 100, 'bench float');
+  }
+
+  const durations: number[] = [];
+  const start = performance.now();
+  await Promise.all(
+    rig.atms.map(async (atm, i) => {
+      const person = await AtmClient.connect(rig.brokerUrl, atm.id);
+      const customer = DEMO_CUSTOMERS[i]!;
+      const share = Math.floor(N / K) + (i < N % K ? 1 : 0);
+      for (let s = 0; s < share; s++) {
+        const t0 = performance.now();
+        await person.untilState('idle');
+        await person.press('ENTER');
+        const { requestedFinger } = await person.untilState('session.auth.fingerprint.waiting');
+        await person.placeFinger(requestedFinger!, customer.id);
+        await person.untilState('session.auth.pin.entering');
+        await person.type(customer.pin);
+        await person.untilState('session.auth.otp.entering');
+        const sms = await person.untilSms(customer.kyc.phone);
+        await person.type(otpFromSms(sms.text));
+        await person.untilState('session.menu');
+        await person.press('1');
+        await person.untilState('session.withdraw.amount');
+        await person.type(String(WITHDRAW));
+        await person.untilState('session.result');
+        await person.takeCash();
+        await person.press('CANCEL');
+        await person.untilState('idle');
+        durations.push(performance.now() - t0);
+        person.messages.length = 0;
+        person.inbox.length = 0;
+      }
+      await person.close();
+    }),
+  );
+  const totalMs = performance.now() - start;
+  const mem = process.memoryUsage();
+  await rig.close();
+  return { label: `rig over MQTT + HTTP (${K} ATM${K > 1 ? 's' : ''})`, durations, totalMs, rssMb: mem.rss / 2 ** 20, heapMb: mem.heapUsed / 2 ** 20 };
+}
+
+async function inProcess(): Promise<Result> {
+  const bank = await createBankService({ file: ':memory:', seed: 1, hashCost: CHEAP_HASH_COST, dailyWithdrawalLimit: 1e12 });
+  await seedDemo(bank);
+  const account = bank.data.accounts.find((a) => a.customerId === alice.id)!.number;
+  await bank.adjust(account, N * WITHDRAW * 100, 'bench float');
+  let lastSms = '';
+  const ports = directBankPorts(bank, { send: async (_to, text) => void (lastSms = text) });
+  let actorRef: ReturnType<typeof createActor<ReturnType<typeof provideSession>>> | undefined;
+  const machine = provideSession(ports, {
+    ejectCard: () => {},
+    retainCard: () => {},
+    dispense: ({ ref, amount }) => queueMicrotask(() => actorRef!.send({ type: 'DISPENSED', ref, amount, notes: { '5000': amount / 5000 } })),
+  });
+  const actor = createActor(machine, {
+    clock: systemClock,
+    input: { profile: fastProfile, atmId: 'atm-1', seed: 1, amountStep: 5000, maxWithdrawal: 200_000, currency: 'ZMW', minorDigits: 2 },
+  });
+  actorRef = actor;
+  actor.start();
+  const at = (p: string) => waitFor(actor, (s) => statePath(s).startsWith(p));
+  const press = (...keys: string[]) => keys.forEach((key) => actor.send({ type: 'KEY', key }));
+
+  const durations: number[] = [];
+  const start = performance.now();
+  for (let s = 0; s < N; s++) {
+    const t0 = performance.now();
+    await at('idle');
+    press('ENTER');
+    const snap = await at('session.auth.fingerprint.waiting');
+    actor.send({ type: 'FINGER', template: synthTemplate(alice.id, snap.context.requestedFinger!) });
+    await at('session.auth.pin.entering');
+    press(...alice.pin, 'ENTER');
+    await at('session.auth.otp.entering');
+    press(...otpFromSms(lastSms), 'ENTER');
+    await at('session.menu');
+    press('1', ...String(WITHDRAW), 'ENTER');
+    await at('session.result');
+    press('CANCEL');
+    await at('idle');
+    durations.push(performance.now() - t0);
+  }
+  const totalMs = performance.now() - start;
+  const mem = process.memoryUsage();
+  actor.stop();
+  return { label: 'in-process baseline (no MQTT, no HTTP)', durations, totalMs, rssMb: mem.rss / 2 ** 20, heapMb: mem.heapUsed / 2 ** 20 };
+}
+
+function report(r: Result) {
+  const sorted = [...r.durations].sort((a, b) => a - b);
+  return {
+    run: r.label,
+    sessions: sorted.length,
+    'sessions/s': +(sorted.length / (r.totalMs / 1000)).toFixed(1),
+    'median ms': +quantile(sorted, 0.5).toFixed(1),
+    'p99 ms': +quantile(sorted, 0.99).toFixed(1),
+    'max ms': +sorted.at(-1)!.toFixed(1),
+    'rss MiB': +r.rssMb.toFixed(0),
+    'heap MiB': +r.heapMb.toFixed(0),
+  };
+}
+
+console.log(`atm-rig bench: ${N} seed001 sessions (Node ${process.version}, scrypt logN ${CHEAP_HASH_COST.logN}, device delays 0)\n`);
+const baseline = await inProcess();
+const rig = await overMqtt();
+console.table([report(baseline), report(rig)]);
+const ratio = quantile([...rig.durations].sort((a, b) => a - b), 0.5) / quantile([...baseline.durations].sort((a, b) => a - b), 0.5);
+console.log(`\nMedian session over the bus takes ${ratio.toFixed(1)}x the in-process baseline.`);
+process.exit(0);
