@@ -37,7 +37,7 @@ describe('rig end to end over MQTT', () => {
     await person.untilLcd('Press ENTER to start');
     await person.press('ENTER');
     const { requestedFinger } = await person.untilState('session.auth.fingerprint.waiting');
-    expect(person.lcd[0]).toBe(`Place finger ${requestedFinger}`);
+    await person.untilLcd(`Place finger ${requestedFinger}`);
     await person.placeFinger(requestedFinger!, 'C0001');
     await person.untilState('session.auth.pin.entering');
     await person.type('1991');
