@@ -68,7 +68,7 @@ export const staffRoutes: FastifyPluginAsyncZod<{ bank: BankService }> = async (
   app.put('/staff/customers/:id/fingers/:finger', {
     schema: {
       tags: ['staff'],
-      summary: 'Enrol one finger (1-10, numbering in docs/profiles.md)',
+      summary: 'Enrol one finger (1-10, ANSI/NIST finger positions: see docs/topics.md)',
       params: byId.extend({ finger: z.coerce.number().pipe(Finger) }),
       body: z.object({ template: Template }),
     },
