@@ -4,7 +4,8 @@ export default {
   import: ['features/support/**/*.ts', 'features/steps/**/*.ts'],
   format: [
     'summary',
-    'progress-bar',
+    // The progress bar needs a terminal; CI logs get the dot progress.
+    process.stdout.isTTY ? 'progress-bar' : 'progress',
     'html:reports/cucumber.html',
     'junit:reports/cucumber.junit.xml',
     'message:reports/cucumber.ndjson',
