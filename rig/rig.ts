@@ -2,6 +2,7 @@
  * Brings the whole rig up: broker (embedded or external), bank, the devices of every ATM, one controller per
  * ATM; and takes it down again in reverse order. Used by the CLI, the Cucumber world and the benchmark.
  */
+import type { InspectionEvent } from 'xstate';
 import { attachDevice, type AttachedDevice, type Device } from '../devices/device.ts';
 import type { DeviceKind } from '../devices/topics.ts';
 import { VirtualCardReader, VirtualCashDispenser, VirtualFingerprintSensor, VirtualGsmModem, VirtualKeypad, VirtualLcd } from '../devices/virtual/index.ts';
@@ -52,7 +53,12 @@ export function createVirtualDevice(kind: DeviceKind, atm: AtmConfig): Device {
 
 const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
 
-export async function startRig(input: RigConfigInput = {}): Promise<Rig> {
+export interface RigHooks {
+  /** XState inspection events of each ATM's session actor. */
+  inspect?: (atmId: string, profile: AuthProfile, event: InspectionEvent) => void;
+}
+
+export async function startRig(input: RigConfigInput = {}, hooks: RigHooks = {}): Promise<Rig> {
   const config = parseRigConfig(input);
   const seed = config.seed ?? freshSeed();
   const random = createRandom(seed);
@@ -105,6 +111,7 @@ export async function startRig(input: RigConfigInput = {}): Promise<Rig> {
         maxWithdrawal: atm.maxWithdrawal,
         currency: config.bank.currency,
         minorDigits: config.bank.minorDigits,
+        ...(hooks.inspect ? { inspect: (e: InspectionEvent) => hooks.inspect!(atm.id, profile, e) } : {}),
       });
       closers.push(() => controller.stop());
       atms.push({ id: atm.id, profile, controller, devices });

@@ -8,6 +8,7 @@ import { AtmClient } from '../../rig/atm-client.ts';
 import { startRig, type Rig } from '../../rig/rig.ts';
 import { DEMO_CUSTOMERS, type DemoCustomer } from '../../rig/seed.ts';
 import type { RigConfigInput } from '../../rig/config.ts';
+import { recordTransitions } from './coverage.ts';
 
 setDefaultTimeout(20_000);
 
@@ -35,7 +36,7 @@ export class AtmWorld extends World {
       bank: { port: 0, file: ':memory:', hashLogN: 10 },
       atms: [{ id: this.atmId, profile, gsm: { deliveryDelayMs: 2000 }, dispenser: { dispenseMs: 1500 } }],
       ...overrides,
-    });
+    }, { inspect: recordTransitions });
     this.person = await AtmClient.connect(this.rig.brokerUrl, this.atmId);
     await this.person.until(() => this.person!.session?.state === 'idle', 'the ATM to be idle');
   }

@@ -8,7 +8,7 @@
  *   machine bank calls                 -> bank over HTTP (OTP texts go out through the GSM modem)
  */
 import type { IClientOptions, MqttClient } from 'mqtt';
-import { createActor, type Actor, type SnapshotFrom } from 'xstate';
+import { createActor, type Actor, type InspectionEvent, type SnapshotFrom } from 'xstate';
 import type { z } from 'zod';
 import { CONTRACT } from '../../devices/contract.ts';
 import { DEVICE_KINDS, parseTopic, topics, type DeviceKind } from '../../devices/topics.ts';
@@ -37,6 +37,8 @@ export interface ControllerOptions {
   /** Replace the HTTP bank (the in-process benchmark baseline uses the service directly). */
   bank?: (sms: SmsSender) => BankPorts;
   mqttOptions?: IClientOptions;
+  /** XState inspection events of the session actor (transition coverage uses them). */
+  inspect?: (event: InspectionEvent) => void;
 }
 
 export type ControllerListener = (view: { screen: Screen; state: ReturnType<typeof sessionStateFor> }) => void;
@@ -66,6 +68,7 @@ export class AtmController {
     });
     this.actor = createActor(machine, {
       clock: options.clock,
+      ...(options.inspect ? { inspect: options.inspect } : {}),
       input: {
         profile: options.profile,
         atmId: options.atmId,
