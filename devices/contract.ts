@@ -46,7 +46,13 @@ export const CONTRACT = {
     sim: {
       /** A person places a finger: an enrolled customer's finger, or a stranger's (no customerId). `quality`
        *  below 100 simulates dirt, a cut or a damaged finger. */
-      place: z.object({ customerId: z.string().min(1).max(40).optional(), finger: Finger, quality: z.number().int().min(0).max(100).default(100) }),
+      place: z.object({
+        customerId: z.string().min(1).max(40).optional(),
+        finger: Finger,
+        quality: z.number().int().min(0).max(100).default(100),
+        /** An artificial copy (wax, gelatine) of that finger. */
+        spoof: z.boolean().default(false),
+      }),
     },
   },
   lcd: {

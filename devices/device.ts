@@ -107,6 +107,8 @@ export async function attachDevice(device: Device, options: AttachOptions): Prom
     else ctx.error('not-simulated', `${device.impl} ${device.kind} is real hardware: act on the device itself`, topic);
   }
 
+  // After a reconnect the broker may have lost the retained state (a restart): publish it again.
+  client.on('connect', () => ctx.setState({}));
   await device.start(ctx);
   await client.subscribeAsync([`atm/${atmId}/${device.kind}/cmd/+`, `atm/${atmId}/${device.kind}/sim/+`], { qos: 1 });
   ctx.setState({});

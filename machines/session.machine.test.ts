@@ -5,6 +5,7 @@ import { BUILT_IN_PROFILES, parseProfile, type AuthProfile } from './profiles.ts
 import { screenFor, sessionStateFor, statePath } from './screens.ts';
 import type { SessionMachine } from './session.machine.ts';
 import { provideSession } from './session.ports.ts';
+import { firstRequestedFinger } from './session.machine.ts';
 import type { BankPorts, SessionEmitted } from './session.types.ts';
 
 interface FakeCustomer {
@@ -204,6 +205,15 @@ describe('seed001: random finger + PIN + OTP', () => {
     expect(seen.size).toBeGreaterThanOrEqual(8);
   });
 
+  it('predicts the first requested finger from the seed (what tests use to reproduce a published case)', async () => {
+    for (const seed of [1, 99, 2024, 0xdeadbeef]) {
+      const t = start(seed001, { seed });
+      t.press('ENTER');
+      await t.at('session.auth.fingerprint.waiting');
+      expect(t.snap().context.requestedFinger).toBe(firstRequestedFinger(seed));
+    }
+  });
+
   it('refuses the owner\'s other finger with "Wrong finger" and locks out after 3 attempts', async () => {
     const t = start(seed001);
     t.press('ENTER');
@@ -294,6 +304,20 @@ describe('seed001: random finger + PIN + OTP', () => {
     expect(statePath(t.snap())).toBe('session.auth.pin.entering.typing');
     t.clock.increment(1_000);
     expect(statePath(t.snap())).toBe('ending.goodbye');
+    expect(t.snap().context.endReason).toBe('timeout');
+  });
+
+  it('waits for the OTP SMS for the code\'s lifetime plus the input time before timing out', async () => {
+    const t = start(seed001);
+    t.press('ENTER');
+    await t.at('session.auth.fingerprint.waiting');
+    t.actor.send({ type: 'FINGER', template: `C1/${t.snap().context.requestedFinger}` });
+    await t.at('session.auth.pin.entering');
+    t.type('1991');
+    await t.at('session.auth.otp.entering');
+    t.clock.increment(seed001.timeouts.inputMs + 119_000);
+    expect(statePath(t.snap())).toBe('session.auth.otp.entering.typing');
+    t.clock.increment(1_000);
     expect(t.snap().context.endReason).toBe('timeout');
   });
 

@@ -145,6 +145,11 @@ export const sessionMachine = setup({
   },
   delays: {
     input: ({ context }) => context.profile.timeouts.inputMs,
+    /** Waiting for an SMS is not inactivity: the OTP entry lasts the code's lifetime plus the usual input time. */
+    otpInput: ({ context }) => {
+      const tier = currentTier(context);
+      return context.profile.timeouts.inputMs + (tier?.kind === 'otp' ? tier.ttlSeconds * 1000 : 0);
+    },
     cardTake: ({ context }) => context.profile.timeouts.cardTakeMs,
     message: ({ context }) => context.profile.timeouts.messageMs,
     dispense: ({ context }) => context.profile.timeouts.dispenseMs,
@@ -202,6 +207,8 @@ export const sessionMachine = setup({
     dispense: (_, _params: { ref: string; amount: number }) => {},
 
     startSession: assign(({ context }) => {
+      // Draw order matters for replay: session id first, then (in a random-finger tier) the finger.
+      // `firstRequestedFinger` below mirrors it.
       const [n, rng] = nextInt(context.rng, 0, 0xffffff);
       return {
         rng,
@@ -476,7 +483,7 @@ export const sessionMachine = setup({
                       return { field: 'otp', label: 'Enter OTP', minLength: length, maxLength: length, charset, masked: false } as EntryParams;
                     },
                   },
-                  ...typing(),
+                  ...typing('otpInput'),
                   on: { KEY: { guard: and([{ type: 'isKey', params: { key: 'ENTER' } }, 'entryComplete']), target: 'verifying', actions: 'keepEntry' } },
                 },
                 verifying: {
@@ -818,15 +825,22 @@ export const sessionMachine = setup({
   },
 });
 
+/** The finger the first session of a fresh machine with this seed asks for, when its first tier is a random
+ *  finger. Tests use it to pick a seed that reproduces a published case ("the ATM asked for finger 3"). */
+export function firstRequestedFinger(seed: number): number {
+  const [, afterSessionId] = nextInt(seed >>> 0, 0, 0xffffff);
+  return nextInt(afterSessionId, 1, 10)[0];
+}
+
 // ---- building blocks (plain data the config above spreads in) ----
 
 /** A keypad-entry state: key presses re-enter the `typing` child, which restarts the inactivity timer. */
-function typing() {
+function typing(delay: 'input' | 'otpInput' = 'input') {
   return {
     initial: 'typing' as const,
     states: {
       typing: {
-        after: { input: { target: '#atm.ending', actions: { type: 'endAs' as const, params: { reason: 'timeout' as const } } } },
+        after: { [delay]: { target: '#atm.ending', actions: { type: 'endAs' as const, params: { reason: 'timeout' as const } } } },
         on: {
           KEY: [
             { guard: { type: 'isKey' as const, params: { key: 'CLEAR' } }, target: 'typing', reenter: true, actions: 'clearEntry' as const },

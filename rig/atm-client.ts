@@ -55,6 +55,7 @@ export class AtmClient {
     }
     this.messages.push({ topic, payload, at: Date.now() });
     if (topic === topics.sessionState(this.atmId)) this.session = payload as unknown as SessionState;
+    else if (topic === 'rig/clock/state') this.clockNow = Number(payload.now);
     else if (topic === topics.deviceState(this.atmId, 'lcd') && Array.isArray(payload.lines)) this.lcd = payload.lines as string[];
     else if (topic.startsWith('phone/') && topic.endsWith('/inbox')) {
       this.inbox.push({ to: `+${topic.split('/')[1]!}`, from: String(payload.from), text: String(payload.text), ts: Number(payload.ts) });
@@ -132,17 +133,23 @@ export class AtmClient {
     return this.#sim('card', 'remove', {});
   }
 
-  placeFinger(finger: number, customerId?: string, quality = 100) {
-    return this.#sim('fingerprint', 'place', { ...(customerId ? { customerId } : {}), finger, quality });
+  placeFinger(finger: number, customerId?: string, quality = 100, spoof = false) {
+    return this.#sim('fingerprint', 'place', { ...(customerId ? { customerId } : {}), finger, quality, ...(spoof ? { spoof } : {}) });
   }
 
   takeCash() {
     return this.#sim('dispenser', 'take', {});
   }
 
-  /** Move the rig's manual clock. */
-  advanceClock(ms: number) {
-    return this.client.publishAsync('rig/clock/sim/advance', JSON.stringify({ ms }), { qos: 1 });
+  /** The rig clock's time as last published on rig/clock/state. */
+  clockNow: number | undefined;
+
+  /** Move the rig's manual clock, and wait until it has moved (so a key press sent next cannot overtake it). */
+  async advanceClock(ms: number) {
+    await this.until(() => this.clockNow !== undefined, 'the rig clock state');
+    const target = this.clockNow! + ms;
+    await this.client.publishAsync('rig/clock/sim/advance', JSON.stringify({ ms }), { qos: 1 });
+    await this.until(() => (this.clockNow ?? 0) >= target, `the rig clock to reach +${ms} ms (is the rig on the manual clock?)`);
   }
 
   close() {

@@ -19,12 +19,14 @@ export interface BrokerConfig {
 }
 
 export interface RunningBroker {
-  aedes: Aedes;
+  readonly aedes: Aedes;
   /** mqtt://host:port */
   url: string;
   /** ws://host:port, when the WebSocket listener is on. */
   wsUrl?: string;
   close(): Promise<void>;
+  /** Stop and start again on the same ports, losing sessions and retained messages (a broker crash). */
+  restart(): Promise<void>;
 }
 
 export async function startBroker(config: BrokerConfig = {}): Promise<RunningBroker> {
@@ -48,15 +50,31 @@ export async function startBroker(config: BrokerConfig = {}): Promise<RunningBro
     wsUrl = `ws://${host}:${(http.address() as AddressInfo).port}`;
   }
 
-  return {
+  const close = async () => {
+    for (const client of wss?.clients ?? []) client.terminate();
+    await new Promise<void>((resolve) => aedes.close(() => resolve()));
+    await Promise.all([closeServer(tcp), http ? closeServer(http) : undefined]);
+  };
+  let current: RunningBroker = {
     aedes,
     url,
     wsUrl,
-    async close() {
-      for (const client of wss?.clients ?? []) client.terminate();
-      await new Promise<void>((resolve) => aedes.close(() => resolve()));
-      await Promise.all([closeServer(tcp), http ? closeServer(http) : undefined]);
+    close,
+    async restart() {
+      await close();
+      const again = await startBroker({ ...config, port: Number(new URL(url).port), ...(wsUrl ? { wsPort: Number(new URL(wsUrl).port) } : {}) });
+      current = again;
     },
+  };
+  // The handle stays the same object across restarts; it forwards to whichever broker is running.
+  return {
+    get aedes() {
+      return current.aedes;
+    },
+    url,
+    wsUrl,
+    close: () => current.close(),
+    restart: () => current.restart(),
   };
 }
 

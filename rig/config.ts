@@ -42,6 +42,9 @@ export const AtmConfigSchema = z.object({
       dispenseMs: z.number().int().min(0).default(1500),
     })
     .prefault({}),
+  fingerprint: z
+    .object({ /** Refuse artificial fingers (the reference modules cannot; on for a better sensor). */ liveness: z.boolean().default(false) })
+    .prefault({}),
   /** The largest single withdrawal, in minor units. */
   maxWithdrawal: z.number().int().positive().default(200_000),
 });

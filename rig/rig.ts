@@ -30,6 +30,8 @@ export interface Rig {
   brokerUrl: string;
   wsUrl?: string;
   bank: RunningBank;
+  /** The embedded broker, when there is one. */
+  broker?: RunningBroker;
   atms: RunningAtm[];
   close(): Promise<void>;
 }
@@ -41,7 +43,7 @@ export function createVirtualDevice(kind: DeviceKind, atm: AtmConfig): Device {
     case 'keypad':
       return new VirtualKeypad();
     case 'fingerprint':
-      return new VirtualFingerprintSensor();
+      return new VirtualFingerprintSensor(atm.fingerprint);
     case 'lcd':
       return new VirtualLcd();
     case 'gsm':
@@ -49,6 +51,11 @@ export function createVirtualDevice(kind: DeviceKind, atm: AtmConfig): Device {
     case 'dispenser':
       return new VirtualCashDispenser(atm.dispenser);
   }
+}
+
+/** The session machine's seed for one ATM, derived from the rig seed. */
+export function sessionSeed(rigSeed: number, atmId: string): number {
+  return createRandom(rigSeed).fork(`${atmId}:session`).int(0, 0xffffffff);
 }
 
 const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
@@ -106,7 +113,7 @@ export async function startRig(input: RigConfigInput = {}, hooks: RigHooks = {})
         brokerUrl,
         bankUrl: bank.url,
         clock,
-        seed: random.fork(`${atm.id}:session`).int(0, 0xffffffff),
+        seed: sessionSeed(seed, atm.id),
         amountStep: atm.dispenser.cassettes.map((c) => c.denomination).reduce(gcd),
         maxWithdrawal: atm.maxWithdrawal,
         currency: config.bank.currency,
@@ -117,7 +124,7 @@ export async function startRig(input: RigConfigInput = {}, hooks: RigHooks = {})
       atms.push({ id: atm.id, profile, controller, devices });
     }
 
-    return { config, seed, clock, brokerUrl, wsUrl: broker?.wsUrl, bank, atms, close };
+    return { config, seed, clock, brokerUrl, wsUrl: broker?.wsUrl, bank, broker, atms, close };
   } catch (err) {
     await close();
     throw err;

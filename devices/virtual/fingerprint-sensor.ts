@@ -1,6 +1,8 @@
 /**
  * Virtual fingerprint sensor. Placing a finger yields the template of that customer's finger (see
  * fingerprint-template.ts), degraded by `quality`; a finger with no customerId is a stranger's.
+ * A spoof (a wax copy) reads like the real finger: the random-finger design names this as its limitation, since
+ * optical modules of the ZFM/R30x class have no liveness detection. With `liveness: true` the sensor refuses it.
  */
 import type { Device, DeviceContext } from '../device.ts';
 import { degrade, strangerTemplate, synthTemplate } from './fingerprint-template.ts';
@@ -10,6 +12,8 @@ export class VirtualFingerprintSensor implements Device {
   readonly impl = 'virtual';
   #ctx?: DeviceContext;
   #captures = 0;
+
+  constructor(private readonly options: { liveness: boolean } = { liveness: false }) {}
 
   initialState() {
     return { captures: 0 };
@@ -23,7 +27,8 @@ export class VirtualFingerprintSensor implements Device {
 
   sim(_name: string, payload: unknown) {
     const ctx = this.#ctx!;
-    const { customerId, finger, quality } = payload as { customerId?: string; finger: number; quality: number };
+    const { customerId, finger, quality, spoof } = payload as { customerId?: string; finger: number; quality: number; spoof: boolean };
+    if (spoof && this.options.liveness) return ctx.error('spoof-detected', 'liveness check failed: not a live finger');
     const clean = customerId ? synthTemplate(customerId, finger) : strangerTemplate(ctx.random);
     this.#captures += 1;
     ctx.setState({ captures: this.#captures });

@@ -1,83 +1,164 @@
 /**
- * The Cucumber world: each scenario gets its own rig (embedded broker and bank on free ports, an in-memory bank,
- * a manual clock, cheap hashing), and a person who talks to it over MQTT and HTTP only, like a real user.
- * On failure the bus traffic and the last LCD screen are attached to the report.
+ * The Cucumber world. Each scenario gets its own rig: embedded broker and bank on free ports, an in-memory bank,
+ * a manual clock and cheap hashing. A person talks to it over MQTT and HTTP only, like a real user. The rig
+ * starts lazily at the first step that needs it, so `Given` steps can configure it first. On failure the
+ * bus traffic and the last LCD screen are attached to the report, with the seed to replay.
  */
 import { After, Before, setDefaultTimeout, setWorldConstructor, World, type IWorldOptions } from '@cucumber/cucumber';
+import { parseProfile, type AuthProfile } from '../../machines/profiles.ts';
+import { firstRequestedFinger } from '../../machines/session.machine.ts';
 import { AtmClient } from '../../rig/atm-client.ts';
-import { startRig, type Rig } from '../../rig/rig.ts';
-import { DEMO_CUSTOMERS, type DemoCustomer } from '../../rig/seed.ts';
-import type { RigConfigInput } from '../../rig/config.ts';
+import type { AtmConfig, RigConfigInput } from '../../rig/config.ts';
+import { sessionSeed, startRig, type Rig } from '../../rig/rig.ts';
+import { DEMO_CUSTOMERS } from '../../rig/seed.ts';
 import { recordTransitions } from './coverage.ts';
 
 setDefaultTimeout(20_000);
 
-/** The rig's seed: fixed per run when ATM_RIG_SEED is set (to replay a failure), else fresh and printed. */
-const RUN_SEED = process.env.ATM_RIG_SEED ? Number(process.env.ATM_RIG_SEED) : Math.floor(Math.random() * 0xffffffff);
+/** The run's seed: ATM_RIG_SEED replays a failure; otherwise fresh, and printed in every scenario's log. */
+const RUN_SEED = process.env.ATM_RIG_SEED ? Number(process.env.ATM_RIG_SEED) >>> 0 : Math.floor(Math.random() * 0xffffffff);
+
+/** A customer as the scenario knows them: their credentials are what the person would remember. */
+export interface Person {
+  name: string;
+  id: string;
+  phone: string;
+  pin?: string;
+  password?: string;
+  username?: string;
+  pan?: string;
+  account: string;
+  fingers: number[];
+}
+
+export const DEFAULT_GSM_DELAY_MS = 2000;
+export const DEFAULT_DISPENSE_MS = 1500;
 
 export class AtmWorld extends World {
   rig?: Rig;
   person?: AtmClient;
-  atmId = 'atm-1';
-  /** The customer the scenario is about ("Alice" in the steps). */
-  customer?: DemoCustomer;
-  scenarioSeed = RUN_SEED;
+  readonly atmId = 'atm-1';
+  seed = RUN_SEED;
+  profile: string | AuthProfile = 'seed001';
+  /** Settings the Given steps add before the rig starts. */
+  atmOverrides: Partial<AtmConfig> = {};
+  bankOverrides: NonNullable<RigConfigInput['bank']> = {};
+  readonly people = new Map<string, Person>();
+  /** Who the scenario is about ("she" in the steps). */
+  current?: Person;
+  /** The last OTP each person read on their phone (to try it again). */
+  readonly lastOtp = new Map<string, string>();
+  #starting?: Promise<{ rig: Rig; person: AtmClient }>;
 
   constructor(options: IWorldOptions) {
     super(options);
   }
 
-  async startRig(profile: string, overrides: Partial<RigConfigInput> = {}) {
-    if (this.rig) throw new Error('the rig is already running in this scenario');
-    this.rig = await startRig({
-      seed: this.scenarioSeed,
-      clock: 'manual',
-      broker: { port: 0, wsPort: null },
-      bank: { port: 0, file: ':memory:', hashLogN: 10 },
-      atms: [{ id: this.atmId, profile, gsm: { deliveryDelayMs: 2000 }, dispenser: { dispenseMs: 1500 } }],
-      ...overrides,
-    }, { inspect: recordTransitions });
-    this.person = await AtmClient.connect(this.rig.brokerUrl, this.atmId);
-    await this.person.until(() => this.person!.session?.state === 'idle', 'the ATM to be idle');
+  /** Use a seed whose first session asks for `finger` (the search starts at the run's seed, so it stays replayable). */
+  seedAskingFor(finger: number) {
+    for (let s = this.seed; ; s = (s + 1) >>> 0) {
+      if (firstRequestedFinger(sessionSeed(s, this.atmId)) === finger) {
+        this.seed = s;
+        return;
+      }
+    }
   }
 
-  get running(): { rig: Rig; person: AtmClient } {
-    if (!this.rig || !this.person) throw new Error('no rig: start the scenario with "Given an ATM running the \\"seed001\\" profile"');
-    return { rig: this.rig, person: this.person };
+  /** The rig, started on first use with whatever the Given steps configured. */
+  ready(): Promise<{ rig: Rig; person: AtmClient }> {
+    this.#starting ??= (async () => {
+      const profileSpec = typeof this.profile === 'string' ? this.profile : await this.#writeProfile(this.profile);
+      this.rig = await startRig(
+        {
+          seed: this.seed,
+          clock: 'manual',
+          broker: { port: 0, wsPort: null },
+          bank: { port: 0, file: ':memory:', hashLogN: 10, ...this.bankOverrides },
+          atms: [{ id: this.atmId, profile: profileSpec, gsm: { deliveryDelayMs: DEFAULT_GSM_DELAY_MS }, dispenser: { dispenseMs: DEFAULT_DISPENSE_MS }, ...this.atmOverrides }],
+        },
+        { inspect: recordTransitions },
+      );
+      this.person = await AtmClient.connect(this.rig.brokerUrl, this.atmId);
+      await this.person.until(() => this.person!.session?.state === 'idle', 'the ATM to be idle');
+      return { rig: this.rig, person: this.person };
+    })();
+    return this.#starting;
   }
 
-  customerNamed(name: string): DemoCustomer {
-    const c = DEMO_CUSTOMERS.find((d) => d.kyc.name === name || d.kyc.name.split(' ')[0] === name);
-    if (!c) throw new Error(`no demo customer "${name}": use one of ${DEMO_CUSTOMERS.map((d) => d.kyc.name).join(', ')}`);
-    return c;
+  async #writeProfile(profile: AuthProfile): Promise<string> {
+    const { mkdtemp, writeFile } = await import('node:fs/promises');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const file = join(await mkdtemp(join(tmpdir(), 'atm-rig-profile-')), `${profile.id}.json`);
+    await writeFile(file, JSON.stringify(profile));
+    return file;
   }
 
-  async bank<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
-    const res = await fetch(this.running.rig.bank.url + path, {
+  useProfile(data: unknown) {
+    this.profile = parseProfile(data, 'the scenario');
+  }
+
+  get profileTiers(): string[] {
+    const p = this.rig?.atms[0]?.profile;
+    return p ? p.tiers.map((t) => t.kind) : [];
+  }
+
+  /** "Alice", "Alice Banda", or a customer enrolled from a table. */
+  named(name: string): Person {
+    const p = this.people.get(name) ?? [...this.people.values()].find((x) => x.name.split(' ')[0] === name);
+    if (!p) throw new Error(`nobody called "${name}" is enrolled in this scenario: use "Given the demo customers are enrolled" or a customers table (known: ${[...this.people.keys()].join(', ') || 'none'})`);
+    this.current = p;
+    return p;
+  }
+
+  registerDemoCustomers(accounts: Map<string, string>) {
+    for (const c of DEMO_CUSTOMERS) {
+      this.people.set(c.kyc.name, {
+        name: c.kyc.name,
+        id: c.id,
+        phone: c.kyc.phone,
+        pin: c.pin,
+        password: c.password,
+        username: c.username,
+        pan: c.pan,
+        account: accounts.get(c.id)!,
+        fingers: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+      });
+    }
+  }
+
+  async http<T>(method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: T }> {
+    const { rig } = await this.ready();
+    const res = await fetch(rig.bank.url + path, {
       method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
-    const data = (await res.json()) as T;
-    if (!res.ok) throw new Error(`bank ${method} ${path}: HTTP ${res.status} ${JSON.stringify(data)}`);
-    return data;
+    const text = await res.text();
+    return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
   }
 
-  async accountOf(customer: DemoCustomer): Promise<{ number: string; balance: number; available: number }> {
-    const { account } = await this.bank<{ account: string }>('GET', `/staff/customers/${customer.id}`);
-    return this.bank('GET', `/accounts/${account}`);
+  /** An HTTP call that must succeed. */
+  async bank<T>(method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+    const res = await this.http<T>(method, path, body, headers);
+    if (res.status >= 400) throw new Error(`bank ${method} ${path}: HTTP ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body;
+  }
+
+  async balanceOf(p: Person): Promise<{ balance: number; available: number }> {
+    return this.bank('GET', `/accounts/${p.account}`);
   }
 }
 
 setWorldConstructor(AtmWorld);
 
 Before(function (this: AtmWorld) {
-  this.log(`seed ${this.scenarioSeed} (replay with ATM_RIG_SEED=${this.scenarioSeed})`);
+  this.log(`seed ${this.seed} (replay with ATM_RIG_SEED=${this.seed})`);
 });
 
 After(async function (this: AtmWorld, { result }) {
   if (result?.status === 'FAILED' && this.person) {
-    this.log(`replay with ATM_RIG_SEED=${this.scenarioSeed}`);
+    this.log(`replay with ATM_RIG_SEED=${RUN_SEED}`);
     this.attach(`LCD:\n${this.person.lcd.join('\n')}\n\nsession: ${JSON.stringify(this.person.session, null, 2)}`, 'text/plain');
     this.attach(this.person.messages.map((m) => `${m.topic} ${JSON.stringify(m.payload)}`).join('\n'), 'text/plain');
   }

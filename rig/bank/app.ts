@@ -11,6 +11,8 @@ import { accountRoutes } from './routes/accounts.ts';
 import { authRoutes } from './routes/auth.ts';
 import { otpRoutes } from './routes/otp.ts';
 import { staffRoutes } from './routes/staff.ts';
+import { webRoutes } from './routes/web.ts';
+import { systemClock, type RigClock } from '../clock.ts';
 import type { BankService } from './service.ts';
 
 const STATUS: Record<BankError['code'], number> = {
@@ -26,10 +28,11 @@ const STATUS: Record<BankError['code'], number> = {
 
 export interface BankAppOptions {
   bank: BankService;
+  clock?: RigClock;
   logger?: FastifyServerOptions['logger'];
 }
 
-export async function buildBankApp({ bank, logger = false }: BankAppOptions): Promise<FastifyInstance> {
+export async function buildBankApp({ bank, clock = systemClock, logger = false }: BankAppOptions): Promise<FastifyInstance> {
   const app = Fastify({ logger, bodyLimit: 64 * 1024 });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -55,6 +58,7 @@ export async function buildBankApp({ bank, logger = false }: BankAppOptions): Pr
         { name: 'atm', description: 'What the ATM calls while authenticating' },
         { name: 'accounts', description: 'Balances, ledger and money movements' },
         { name: 'staff', description: 'Branch staff: KYC, enrolment, cards' },
+        { name: 'web', description: 'The web ATM: username + password + fingerprint' },
       ],
     },
     transform: jsonSchemaTransform,
@@ -67,5 +71,6 @@ export async function buildBankApp({ bank, logger = false }: BankAppOptions): Pr
   await app.register(authRoutes, { bank });
   await app.register(otpRoutes, { bank });
   await app.register(accountRoutes, { bank });
+  await app.register(webRoutes, { bank, clock });
   return app;
 }

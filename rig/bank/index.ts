@@ -23,9 +23,13 @@ export interface BankConfig {
 
 export interface RunningBank {
   service: BankService;
-  app: FastifyInstance;
+  readonly app: FastifyInstance;
   url: string;
   close(): Promise<void>;
+  /** Stop answering (a bank outage); the data stays. */
+  stop(): Promise<void>;
+  /** Answer again on the same address after `stop`. */
+  resume(): Promise<void>;
 }
 
 export async function createBankService(config: BankConfig): Promise<BankService> {
@@ -42,10 +46,32 @@ export async function createBankService(config: BankConfig): Promise<BankService
 
 export async function startBank(config: BankConfig): Promise<RunningBank> {
   const service = await createBankService(config);
-  const app = await buildBankApp({ bank: service, logger: config.logger ?? false });
   const host = config.host ?? '127.0.0.1';
-  await app.listen({ host, port: config.port ?? 0 });
+  const listen = async (port: number) => {
+    const app = await buildBankApp({ bank: service, clock: config.clock ?? systemClock, logger: config.logger ?? false });
+    await app.listen({ host, port });
+    return app;
+  };
+  let app: FastifyInstance | undefined = await listen(config.port ?? 0);
   const address = app.server.address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
-  return { service, app, url: `http://${host}:${port}`, close: () => app.close() };
+  const port = typeof address === 'object' && address ? address.port : (config.port ?? 0);
+  return {
+    service,
+    get app() {
+      if (!app) throw new Error('the bank is stopped');
+      return app;
+    },
+    url: `http://${host}:${port}`,
+    close: async () => {
+      await app?.close();
+      app = undefined;
+    },
+    stop: async () => {
+      await app?.close();
+      app = undefined;
+    },
+    resume: async () => {
+      app ??= await listen(port);
+    },
+  };
 }

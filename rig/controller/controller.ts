@@ -99,6 +99,12 @@ export class AtmController {
 
   async #begin() {
     this.#client.on('message', (topic, payload) => this.#onMessage(topic, payload));
+    // After a reconnect the broker may have lost the retained session state and the LCD: publish them again.
+    this.#client.on('connect', () => {
+      this.#lastScreen = '';
+      this.#lastState = '';
+      this.#render(this.actor.getSnapshot());
+    });
     await this.#client.subscribeAsync(`atm/${this.atmId}/+/evt/+`, { qos: 1 });
     this.actor.on('*', (e) => this.#publishEvent(e));
     this.actor.subscribe({

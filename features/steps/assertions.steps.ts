@@ -1,0 +1,178 @@
+/** What the customer, the bank and the bus can see. Every check waits briefly for the bus before it fails. */
+import assert from 'node:assert/strict';
+import { Then, type DataTable } from '@cucumber/cucumber';
+import { awaitDeliveries } from '../support/actions.ts';
+import type { AtmWorld } from '../support/world.ts';
+
+Then('the LCD shows {string}', async function (this: AtmWorld, text: string) {
+  const { person } = await this.ready();
+  await person.untilLcd(text);
+});
+
+Then('the LCD shows:', async function (this: AtmWorld, text: string) {
+  const { person } = await this.ready();
+  const want = text.split('\n').map((l) => l.trimEnd());
+  await person.until(() => JSON.stringify(person.lcd.map((l) => l.trimEnd())) === JSON.stringify([...want, '', '', '', ''].slice(0, 4)), `the LCD to show ${JSON.stringify(want)}`);
+});
+
+Then('the ATM is idle', async function (this: AtmWorld) {
+  const { rig, person } = await this.ready();
+  // The goodbye screen stays for the profile's message time; a person waiting in front of it lets that pass.
+  await person.until(() => person.session?.state === 'idle' || person.session?.state === 'ending.goodbye', 'the goodbye screen or idle');
+  if (person.session?.state === 'ending.goodbye') await person.advanceClock(rig.atms[0]!.profile.timeouts.messageMs);
+  await person.untilState('idle');
+});
+
+Then('the session is at {string}', async function (this: AtmWorld, state: string) {
+  const { person } = await this.ready();
+  await person.untilState(state);
+});
+
+Then('the ATM asks for finger {int}', async function (this: AtmWorld, finger: number) {
+  const { person } = await this.ready();
+  const s = await person.untilState('session.auth.fingerprint.waiting');
+  assert.equal(s.requestedFinger, finger);
+  await person.untilLcd(`Place finger ${finger}`);
+});
+
+Then('the ATM asks for one finger between 1 and 10', async function (this: AtmWorld) {
+  const { person } = await this.ready();
+  const { requestedFinger } = await person.untilState('session.auth.fingerprint.waiting');
+  assert.ok(requestedFinger && requestedFinger >= 1 && requestedFinger <= 10, `requested finger ${requestedFinger}`);
+  await person.untilLcd(`Place finger ${requestedFinger}`);
+});
+
+Then('the ATM asks for her/his {word}', async function (this: AtmWorld, what: string) {
+  const field = { PIN: 'pin', password: 'password', OTP: 'otp', username: 'username' }[what];
+  assert.ok(field, `the ATM never asks for "${what}"`);
+  const { person } = await this.ready();
+  await person.until(() => person.session?.input?.field === field, `the ATM to ask for the ${what}`);
+});
+
+Then('the ATM asks for the OTP', async function (this: AtmWorld) {
+  const { person } = await this.ready();
+  await person.until(() => person.session?.input?.field === 'otp', 'the ATM to ask for the OTP');
+});
+
+Then('the transaction menu is shown', async function (this: AtmWorld) {
+  const { person } = await this.ready();
+  await person.untilState('session.menu');
+  await person.untilLcd('1 Withdraw');
+});
+
+Then('the {word} step has {int} attempt(s) left', async function (this: AtmWorld, tier: string, left: number) {
+  const { person } = await this.ready();
+  await person.until(() => person.session?.tier === tier && person.session.attemptsLeft === left, `the ${tier} step with ${left} attempts left`);
+  if (left < 3) await person.untilLcd(`${left} attempt${left === 1 ? '' : 's'} left`);
+});
+
+Then('the session ends with reason {string}', async function (this: AtmWorld, reason: string) {
+  const { person } = await this.ready();
+  const ended = await person.nextMessage('/session/evt/ended');
+  assert.equal(ended.payload.reason, reason);
+});
+
+Then('the session goes on', async function (this: AtmWorld) {
+  const { person } = await this.ready();
+  assert.ok(!person.messages.some((m) => m.topic.endsWith('/session/evt/ended')), 'the session ended');
+});
+
+Then('the card is ejected', async function (this: AtmWorld) {
+  const { person } = await this.ready();
+  await person.nextMessage('/card/evt/ejected');
+  await person.untilLcd('Take your card');
+});
+
+Then('the card is retained', async function (this: AtmWorld) {
+  const { person } = await this.ready();
+  await person.nextMessage('/card/evt/retained');
+});
+
+Then('the dispenser pays out {int}', async function (this: AtmWorld, amount: number) {
+  const { person } = await this.ready();
+  const event = await person.nextMessage('/dispenser/evt/dispensed');
+  assert.equal(event.payload.amount, amount * 100);
+  const notes = event.payload.notes as Record<string, number>;
+  assert.equal(Object.entries(notes).reduce((s, [d, n]) => s + Number(d) * n, 0), amount * 100, `notes ${JSON.stringify(notes)} do not add up`);
+});
+
+Then('the dispenser pays out {int} as:', async function (this: AtmWorld, amount: number, table: DataTable) {
+  const { person } = await this.ready();
+  const event = await person.nextMessage('/dispenser/evt/dispensed');
+  assert.equal(event.payload.amount, amount * 100);
+  const want = Object.fromEntries(table.hashes().map((r) => [String(Math.round(Number(r.note) * 100)), Number(r.count)]));
+  assert.deepEqual(event.payload.notes, want);
+});
+
+Then('no cash is dispensed', async function (this: AtmWorld) {
+  const { person } = await this.ready();
+  const event = person.messages.find((m) => m.topic.endsWith('/dispenser/evt/dispensed'));
+  assert.equal(event, undefined, `the dispenser paid out: ${JSON.stringify(event?.payload)}`);
+});
+
+Then('the dispenser reports {string}', async function (this: AtmWorld, reason: string) {
+  const { person } = await this.ready();
+  const event = await person.nextMessage('/dispenser/evt/failed');
+  assert.equal(event.payload.reason, reason);
+});
+
+Then("{word}'s balance is {float}", async function (this: AtmWorld, name: string, amount: number) {
+  const who = this.named(name);
+  // The bank commits a withdrawal as the result screen appears; poll briefly (real time) rather than race it.
+  let balance = (await this.balanceOf(who)).balance;
+  for (let i = 0; i < 20 && balance !== Math.round(amount * 100); i++) {
+    await new Promise((r) => setTimeout(r, 50));
+    balance = (await this.balanceOf(who)).balance;
+  }
+  assert.equal(balance / 100, amount);
+});
+
+Then("{word}'s latest ledger entries are:", async function (this: AtmWorld, name: string, table: DataTable) {
+  const who = this.named(name);
+  const want = table.hashes();
+  const { entries } = await this.bank<{ entries: { type: string; amount: number }[] }>('GET', `/accounts/${who.account}/ledger?limit=${want.length}`);
+  assert.deepEqual(entries.map((e) => ({ type: e.type, amount: (e.amount / 100).toFixed(2) })), want.map((w) => ({ type: w.type!, amount: Number(w.amount).toFixed(2) })));
+});
+
+Then("{word}'s ledger adds up to her/his balance", async function (this: AtmWorld, name: string) {
+  const who = this.named(name);
+  const { entries } = await this.bank<{ entries: { amount: number }[] }>('GET', `/accounts/${who.account}/ledger?limit=500`);
+  const { balance } = await this.balanceOf(who);
+  assert.equal(entries.reduce((s, e) => s + e.amount, 0), balance);
+});
+
+Then('{word} receives {int} SMS(es)', async function (this: AtmWorld, name: string, count: number) {
+  const who = this.named(name);
+  const { person } = await this.ready();
+  await awaitDeliveries(this, who);
+  await person.until(() => person.inbox.filter((s) => s.to === who.phone).length >= count, `${count} SMS to ${who.phone}`);
+  assert.equal(person.inbox.filter((s) => s.to === who.phone).length, count);
+});
+
+Then('{word} has received no SMS', async function (this: AtmWorld, name: string) {
+  const who = this.named(name);
+  const { person } = await this.ready();
+  assert.equal(person.inbox.filter((s) => s.to === who.phone).length, 0);
+});
+
+Then('the {word} shows offline', async function (this: AtmWorld, device: string) {
+  const { person } = await this.ready();
+  await person.until(() => person.messages.findLast((m) => m.topic.endsWith(`/${device}/state`))?.payload.online === false, `the ${device} to show offline`);
+});
+
+Then('the {word} comes back online', async function (this: AtmWorld, device: string) {
+  const { person } = await this.ready();
+  await person.until(() => person.messages.findLast((m) => m.topic.endsWith(`/${device}/state`))?.payload.online === true, `the ${device} to come back online`, 10_000);
+});
+
+Then('the fingerprint sensor reports {string}', async function (this: AtmWorld, code: string) {
+  const { person } = await this.ready();
+  const e = await person.nextMessage('/fingerprint/evt/error');
+  assert.equal(e.payload.code, code);
+});
+
+Then('the receipt says {string}', async function (this: AtmWorld, text: string) {
+  const { person } = await this.ready();
+  const receipt = await person.nextMessage('/session/evt/receipt');
+  assert.ok((receipt.payload.lines as string[]).some((l) => l.includes(text)), `receipt ${JSON.stringify(receipt.payload.lines)}`);
+});

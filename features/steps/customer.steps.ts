@@ -1,0 +1,233 @@
+/** What the customer does at the ATM: cards, fingers, keys, the phone, transactions. */
+import assert from 'node:assert/strict';
+import { When } from '@cucumber/cucumber';
+import { askFor, authenticate, choose, passTier, placeFinger, readOtp, requestedFinger, startSession, typeEntry, untilEntry } from '../support/actions.ts';
+import type { AtmWorld } from '../support/world.ts';
+
+When('{word} starts a session', async function (this: AtmWorld, name: string) {
+  await startSession(this, this.named(name));
+});
+
+When('{word} authenticates', async function (this: AtmWorld, name: string) {
+  await authenticate(this, this.named(name));
+});
+
+When('{word} passes the {word} step', async function (this: AtmWorld, name: string, tier: string) {
+  const { person } = await this.ready();
+  await person.until(() => person.session?.tier === tier, `the ${tier} step`);
+  await passTier(this, this.named(name));
+});
+
+// ---- card ----
+
+When('{word} inserts her/his card', async function (this: AtmWorld, name: string) {
+  const who = this.named(name);
+  assert.ok(who.pan, `${name} has no card`);
+  const { person } = await this.ready();
+  await person.insertCard(who.pan);
+  await person.nextMessage('/card/evt/inserted');
+});
+
+When('someone inserts a card numbered {string}', async function (this: AtmWorld, pan: string) {
+  const { person } = await this.ready();
+  const mark = person.messages.length;
+  await person.insertCard(pan);
+  await person.nextMessage('/card/evt/inserted', mark);
+});
+
+When('{word} takes her/his card', async function (this: AtmWorld, name: string) {
+  this.named(name);
+  const { person } = await this.ready();
+  await person.nextMessage('/card/evt/ejected');
+  const mark = person.messages.length;
+  await person.removeCard();
+  await person.nextMessage('/card/evt/removed', mark);
+});
+
+// ---- fingerprint ----
+
+When('{word} places the requested finger', async function (this: AtmWorld, name: string) {
+  const who = this.named(name);
+  await placeFinger(this, await requestedFinger(this, who), who.id);
+});
+
+When('{word} places finger {int}', async function (this: AtmWorld, name: string, finger: number) {
+  const who = this.named(name);
+  await placeFinger(this, finger, who.id);
+});
+
+When('{word} places another of her/his own fingers', async function (this: AtmWorld, name: string) {
+  const who = this.named(name);
+  const requested = await requestedFinger(this, who);
+  const other = who.fingers.find((f) => f !== requested) ?? (requested === 1 ? 2 : 1);
+  this.log(`requested finger ${requested}, ${name} places finger ${other}`);
+  await placeFinger(this, other, who.id);
+});
+
+When('{word} places {word}\'s requested finger', async function (this: AtmWorld, _name: string, owner: string) {
+  const other = this.named(owner);
+  await placeFinger(this, await requestedFinger(this, other), other.id);
+});
+
+When('{word} places a finger nobody enrolled', async function (this: AtmWorld, name: string) {
+  this.named(name);
+  await placeFinger(this, 1);
+});
+
+When('{word} places the requested finger with a print of quality {int}%', async function (this: AtmWorld, name: string, quality: number) {
+  const who = this.named(name);
+  await placeFinger(this, await requestedFinger(this, who), who.id, quality);
+});
+
+When('{word} places a wax copy of {word}\'s requested finger', async function (this: AtmWorld, _name: string, owner: string) {
+  const victim = this.named(owner);
+  await placeFinger(this, await requestedFinger(this, victim), victim.id, 100, true);
+});
+
+// ---- keypad ----
+
+When(/^(\w+) presses (ENTER|CANCEL|CLEAR|[0-9A-Z])$/, async function (this: AtmWorld, name: string, key: string) {
+  this.named(name);
+  const { person } = await this.ready();
+  const mark = person.messages.length;
+  await person.press(key);
+  await person.nextMessage('/keypad/evt/key', mark);
+});
+
+When('{word} types {string}', async function (this: AtmWorld, name: string, text: string) {
+  this.named(name);
+  const { person } = await this.ready();
+  await person.press(...text.split(''));
+});
+
+When('{word} enters her/his PIN', async function (this: AtmWorld, name: string) {
+  const who = this.named(name);
+  await typeEntry(this, 'pin', who.pin!);
+});
+
+When('{word} enters the PIN {string}', async function (this: AtmWorld, name: string, pin: string) {
+  this.named(name);
+  await typeEntry(this, 'pin', pin);
+});
+
+When('{word} enters her/his password', async function (this: AtmWorld, name: string) {
+  const who = this.named(name);
+  await typeEntry(this, 'password', who.password!);
+});
+
+When('{word} enters the password {string}', async function (this: AtmWorld, name: string, password: string) {
+  this.named(name);
+  await typeEntry(this, 'password', password);
+});
+
+When('{word} logs in as {string} with password {string}', async function (this: AtmWorld, name: string, username: string, password: string) {
+  this.named(name);
+  await typeEntry(this, 'username', username);
+  await typeEntry(this, 'password', password);
+});
+
+// ---- phone and OTP ----
+
+When('{word} enters the OTP from her/his phone', async function (this: AtmWorld, name: string) {
+  const who = this.named(name);
+  await typeEntry(this, 'otp', await readOtp(this, who));
+});
+
+When('{word} reads the OTP on her/his phone', async function (this: AtmWorld, name: string) {
+  await readOtp(this, this.named(name));
+});
+
+When('{word} enters the OTP she/he read earlier', async function (this: AtmWorld, name: string) {
+  const code = this.lastOtp.get(this.named(name).name);
+  assert.ok(code, `${name} has not read an OTP yet`);
+  await typeEntry(this, 'otp', code);
+});
+
+When('{word} enters the OTP {string}', async function (this: AtmWorld, name: string, code: string) {
+  this.named(name);
+  await typeEntry(this, 'otp', code);
+});
+
+When('{word} enters a wrong OTP', async function (this: AtmWorld, name: string) {
+  const who = this.named(name);
+  const real = await readOtp(this, who);
+  // Change one character: the closest a wrong guess can get.
+  const wrong = real.slice(0, -1) + (real.endsWith('0') ? '1' : '0');
+  await typeEntry(this, 'otp', wrong);
+});
+
+// ---- transactions ----
+
+When('{word} chooses {string}', async function (this: AtmWorld, name: string, option: string) {
+  this.named(name);
+  await choose(this, option);
+});
+
+When('{word} withdraws {int}', async function (this: AtmWorld, name: string, amount: number) {
+  this.named(name);
+  await choose(this, 'withdraw');
+  await askFor(this, amount);
+});
+
+When('{word} asks for {int}', async function (this: AtmWorld, name: string, amount: number) {
+  this.named(name);
+  await askFor(this, amount);
+});
+
+When('{word} transfers {int} to {word}', async function (this: AtmWorld, name: string, amount: number, to: string) {
+  this.named(name);
+  const target = this.people.get(to) ?? [...this.people.values()].find((p) => p.name.split(' ')[0] === to);
+  assert.ok(target, `nobody called ${to}`);
+  this.named(name);
+  await choose(this, 'transfer');
+  await typeEntry(this, 'to', target.account);
+  await typeEntry(this, 'amount', String(amount));
+});
+
+When('{word} transfers {int} to account {string}', async function (this: AtmWorld, name: string, amount: number, account: string) {
+  this.named(name);
+  await choose(this, 'transfer');
+  await typeEntry(this, 'to', account);
+  await typeEntry(this, 'amount', String(amount));
+});
+
+When('{word} changes her/his {word} from {string} to {string}, confirming {string}', async function (this: AtmWorld, name: string, _kind: string, current: string, next: string, confirm: string) {
+  const who = this.named(name);
+  await choose(this, _kind === 'PIN' ? 'change pin' : 'change password');
+  await typeEntry(this, 'current', current);
+  await typeEntry(this, 'next', next);
+  await typeEntry(this, 'confirm', confirm);
+  if (next === confirm) {
+    if (_kind === 'PIN') who.pin = next;
+    else who.password = next;
+  }
+});
+
+When('{word} takes the cash', async function (this: AtmWorld, name: string) {
+  this.named(name);
+  const { person } = await this.ready();
+  const mark = person.messages.length;
+  await person.takeCash();
+  await person.nextMessage('/dispenser/evt/taken', mark);
+});
+
+When('{word} asks for another transaction', async function (this: AtmWorld, name: string) {
+  this.named(name);
+  const { person } = await this.ready();
+  await person.untilState('session.result');
+  await person.press('ENTER');
+  await person.untilState('session.menu');
+});
+
+When('{word} finishes', async function (this: AtmWorld, name: string) {
+  this.named(name);
+  const { person } = await this.ready();
+  await person.until(() => ['session.result', 'session.menu'].includes(person.session?.state ?? ''), 'the menu or a result');
+  await person.press('CANCEL');
+  await person.untilState('ending');
+});
+
+When('{word} waits at the {string} entry', async function (this: AtmWorld, name: string, field: string) {
+  this.named(name);
+  await untilEntry(this, field);
+});

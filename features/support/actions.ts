@@ -1,0 +1,146 @@
+/**
+ * What a person does at the ATM, in the few moves every step is made of. Each waits for the ATM to be ready for
+ * the move (as a person reads the screen before typing) and lets the rig clock run where a person would wait:
+ * for an SMS to arrive, for the notes to be counted.
+ */
+import assert from 'node:assert/strict';
+import { otpFromSms } from '../../rig/atm-client.ts';
+import { DEFAULT_DISPENSE_MS, type AtmWorld, type Person } from './world.ts';
+
+/** Waits until the keypad collects `field` (pin, password, otp, amount, to, current, next, confirm, username). */
+export async function untilEntry(world: AtmWorld, field: string) {
+  const { person } = await world.ready();
+  await person.until(() => person.session?.input?.field === field, `the ATM to ask for ${field}`);
+}
+
+/** Type a value and ENTER, then wait until the ATM has reacted (the entry is gone or restarted). */
+export async function typeEntry(world: AtmWorld, field: string, value: string) {
+  const { person } = await world.ready();
+  await untilEntry(world, field);
+  const mark = person.messages.length;
+  await person.type(value);
+  // The session state changes once the machine has taken the ENTER (to verifying, the next entry, or a notice).
+  await person.nextMessage('/session/state', mark);
+  await person.until(() => !(person.session?.input?.field === field && (person.session.input.length ?? 0) > 0), `the ATM to take the ${field}`);
+}
+
+/** Start a session the way the profile wants: ENTER on a cardless ATM, the person's card otherwise. */
+export async function startSession(world: AtmWorld, who: Person) {
+  const { rig, person } = await world.ready();
+  await person.untilState('idle');
+  if (rig.atms[0]!.profile.tiers[0]?.kind === 'card') {
+    assert.ok(who.pan, `${who.name} has no card`);
+    await person.insertCard(who.pan);
+  } else {
+    await person.press('ENTER');
+  }
+  await person.until(() => person.session?.state !== 'idle', 'the session to start');
+}
+
+export async function placeFinger(world: AtmWorld, finger: number, customerId?: string, quality = 100, spoof = false) {
+  const { person } = await world.ready();
+  await person.untilState('session.auth.fingerprint.waiting');
+  const mark = person.messages.length;
+  await person.placeFinger(finger, customerId, quality, spoof);
+  await person.nextMessage(/\/(session\/evt\/tier-(passed|failed)|fingerprint\/evt\/error)$/, mark);
+}
+
+/** The finger the ATM asks for, or (when any finger will do) the person's first enrolled one. */
+export async function requestedFinger(world: AtmWorld, who: Person): Promise<number> {
+  const { person } = await world.ready();
+  const state = await person.untilState('session.auth.fingerprint.waiting');
+  return state.requestedFinger ?? who.fingers[0] ?? 1;
+}
+
+/** Wait for the SMS the modem accepted to reach the phone: the network's delivery delay passes on the rig clock. */
+export async function awaitDeliveries(world: AtmWorld, who: Person) {
+  const { rig, person } = await world.ready();
+  const delivered = () => person.inbox.filter((s) => s.to === who.phone).length;
+  const sent = person.messages.filter((m) => m.topic.endsWith('/gsm/cmd/send') && m.payload.to === who.phone).length;
+  const accepted = person.messages.filter((m) => m.topic.endsWith('/gsm/evt/sent')).length;
+  if (delivered() < Math.min(sent, accepted)) {
+    await person.advanceClock(rig.config.atms[0]!.gsm.deliveryDelayMs);
+    await person.until(() => delivered() >= Math.min(sent, accepted), `the SMS to reach ${who.phone}`);
+  }
+}
+
+/** Read the latest OTP on the phone, the way a person does. */
+export async function readOtp(world: AtmWorld, who: Person): Promise<string> {
+  const { person } = await world.ready();
+  await person.untilState('session.auth.otp.entering');
+  await awaitDeliveries(world, who);
+  const sms = person.inbox.filter((s) => s.to === who.phone).at(-1);
+  assert.ok(sms, `${who.name}'s phone received no SMS`);
+  const code = otpFromSms(sms.text);
+  world.lastOtp.set(who.name, code);
+  return code;
+}
+
+/** Pass the current tier with the right credentials. */
+export async function passTier(world: AtmWorld, who: Person) {
+  const { person } = await world.ready();
+  await person.until(() => Boolean(person.session?.tier && (person.session.input || person.session.state.endsWith('waiting'))), 'an authentication step');
+  const tier = person.session!.tier!;
+  switch (tier) {
+    case 'fingerprint':
+      return placeFinger(world, await requestedFinger(world, who), who.id);
+    case 'pin':
+      return typeEntry(world, 'pin', who.pin!);
+    case 'password':
+      return typeEntry(world, 'password', who.password!);
+    case 'username+password':
+      await typeEntry(world, 'username', who.username!);
+      return typeEntry(world, 'password', who.password!);
+    case 'otp':
+      return typeEntry(world, 'otp', await readOtp(world, who));
+    default:
+      throw new Error(`no way to pass a ${tier} tier`);
+  }
+}
+
+/** Every tier of whatever profile the ATM runs, up to the transaction menu. */
+export async function authenticate(world: AtmWorld, who: Person) {
+  const { person } = await world.ready();
+  if (person.session?.state === 'idle') await startSession(world, who);
+  for (let guard = 0; guard < 10; guard++) {
+    await person.until(() => person.session?.state === 'session.menu' || Boolean(person.session?.tier && (person.session.input || person.session.state.endsWith('waiting'))), 'the next authentication step or the menu');
+    if (person.session?.state === 'session.menu') return;
+    await passTier(world, who);
+  }
+  throw new Error('still authenticating after 10 tiers');
+}
+
+export const MENU: Record<string, string> = {
+  withdraw: '1',
+  withdrawal: '1',
+  balance: '2',
+  'balance inquiry': '2',
+  transfer: '3',
+  'change pin': '4',
+  'change password': '4',
+  'mini statement': '5',
+  statement: '5',
+};
+
+export async function choose(world: AtmWorld, option: string) {
+  const { person } = await world.ready();
+  const key = MENU[option.toLowerCase()];
+  assert.ok(key, `no menu option "${option}": use ${Object.keys(MENU).join(', ')}`);
+  await person.untilState('session.menu');
+  const mark = person.messages.length;
+  await person.press(key);
+  await person.nextMessage('/session/state', mark);
+}
+
+/** Ask for an amount; when the ATM starts dispensing, let the counting time pass. */
+export async function askFor(world: AtmWorld, amount: number) {
+  const { rig, person } = await world.ready();
+  await typeEntry(world, 'amount', String(amount));
+  await person.until(() => ['session.withdraw.dispensing', 'session.result', 'session.withdraw.amount'].some((s) => person.session?.state.startsWith(s)) || person.session?.state.startsWith('ending') === true, 'the ATM to answer the amount');
+  if (person.session?.state === 'session.withdraw.dispensing') {
+    const mark = person.messages.length;
+    await person.advanceClock(rig.config.atms[0]!.dispenser.dispenseMs ?? DEFAULT_DISPENSE_MS);
+    await person.nextMessage(/\/dispenser\/evt\/(dispensed|failed)$/, mark);
+    await person.until(() => !person.session?.state.startsWith('session.withdraw'), 'the withdrawal to finish');
+  }
+}
