@@ -54,12 +54,6 @@ Then('the ATM asks for the OTP', async function (this: AtmWorld) {
   await person.until(() => person.session?.input?.field === 'otp', 'the ATM to ask for the OTP');
 });
 
-Then('the transaction menu is shown', async function (this: AtmWorld) {
-  const { person } = await this.ready();
-  await person.untilState('session.menu');
-  await person.untilLcd('1 Withdraw');
-});
-
 Then('the {word} step has {int} attempt(s) left', async function (this: AtmWorld, tier: string, left: number) {
   const { person } = await this.ready();
   await person.until(() => person.session?.tier === tier && person.session.attemptsLeft === left, `the ${tier} step with ${left} attempts left`);

@@ -5,24 +5,26 @@ import { synthTemplate } from '../../devices/virtual/fingerprint-template.ts';
 import type { AtmWorld, Person } from '../support/world.ts';
 
 Given('an ATM running the {string} profile', function (this: AtmWorld, profile: string) {
-  this.profile = profile;
+  this.configure('an ATM running a profile', () => (this.profile = profile));
 });
 
 Given('an ATM running the {string} profile that asks for finger {int}', function (this: AtmWorld, profile: string, finger: number) {
-  this.profile = profile;
-  this.seedAskingFor(finger);
+  this.configure('an ATM that asks for a finger', () => {
+    this.profile = profile;
+    this.seedAskingFor(finger);
+  });
 });
 
 Given('an ATM running this profile:', function (this: AtmWorld, json: string) {
-  this.useProfile(JSON.parse(json));
+  this.configure('an ATM running this profile', () => this.useProfile(JSON.parse(json)));
 });
 
 Given('the ATM\'s fingerprint sensor detects artificial fingers', function (this: AtmWorld) {
-  this.atmOverrides.fingerprint = { liveness: true };
+  this.configure('liveness detection', () => (this.atmOverrides.fingerprint = { liveness: true }));
 });
 
 Given('the bank allows {float} of withdrawals a day', function (this: AtmWorld, limit: number) {
-  this.bankOverrides.dailyWithdrawalLimit = Math.round(limit * 100);
+  this.configure('a daily limit', () => (this.bankOverrides.dailyWithdrawalLimit = Math.round(limit * 100)));
 });
 
 Given('the demo customers are enrolled', async function (this: AtmWorld) {
@@ -150,4 +152,8 @@ When('{int} second(s) pass(es)', async function (this: AtmWorld, seconds: number
 When('{int} minute(s) pass(es)', async function (this: AtmWorld, minutes: number) {
   const { person } = await this.ready();
   await person.advanceClock(minutes * 60_000);
+});
+
+Given('{word} is not a customer of the bank', function (this: AtmWorld, name: string) {
+  this.people.set(name, { name, id: 'C9999', phone: '+260979999999', account: '0000000000', fingers: [] });
 });

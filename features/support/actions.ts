@@ -144,3 +144,37 @@ export async function askFor(world: AtmWorld, amount: number) {
     await person.until(() => !person.session?.state.startsWith('session.withdraw'), 'the withdrawal to finish');
   }
 }
+
+/** A wrong answer for the current tier, shaped like a right one (same length and alphabet). */
+export async function failTier(world: AtmWorld, who: Person) {
+  const { person } = await world.ready();
+  await person.until(() => Boolean(person.session?.tier && (person.session.input || person.session.state.endsWith('waiting'))), 'an authentication step');
+  const s = person.session!;
+  const mark = person.messages.length;
+  switch (s.tier) {
+    case 'fingerprint': {
+      const requested = s.requestedFinger;
+      if (requested) await placeFinger(world, who.fingers.find((f) => f !== requested) ?? (requested === 1 ? 2 : 1), who.id);
+      else await placeFinger(world, 1); // any finger would do: only a stranger's fails
+      break;
+    }
+    case 'pin':
+      await typeEntry(world, 'pin', who.pin === '0000' ? '1111' : '0'.repeat(s.input!.maxLength));
+      break;
+    case 'password':
+      await typeEntry(world, 'password', who.password === 'ZZZZZZ' ? 'YYYYYY' : 'Z'.repeat(s.input!.maxLength));
+      break;
+    case 'username+password':
+      await typeEntry(world, 'username', who.username!);
+      await typeEntry(world, 'password', 'Z'.repeat(6));
+      break;
+    case 'otp': {
+      const real = await readOtp(world, who);
+      await typeEntry(world, 'otp', real.slice(0, -1) + (real.endsWith('0') ? '1' : '0'));
+      break;
+    }
+    default:
+      throw new Error(`no way to fail a ${s.tier} tier`);
+  }
+  await person.nextMessage(/\/session\/evt\/tier-failed$/, mark);
+}

@@ -54,6 +54,12 @@ export class AtmWorld extends World {
     super(options);
   }
 
+  /** Given steps that configure the rig must come before any step that uses it. */
+  configure(what: string, apply: () => void) {
+    if (this.#starting) throw new Error(`"${what}" must come before any step that uses the ATM or the bank: the rig is already running`);
+    apply();
+  }
+
   /** Use a seed whose first session asks for `finger` (the search starts at the run's seed, so it stays replayable). */
   seedAskingFor(finger: number) {
     for (let s = this.seed; ; s = (s + 1) >>> 0) {
