@@ -1,7 +1,7 @@
 /** What the customer, the bank and the bus can see. Every check waits briefly for the bus before it fails. */
 import assert from 'node:assert/strict';
 import { Then, type DataTable } from '@cucumber/cucumber';
-import { awaitDeliveries } from '../support/actions.ts';
+import { awaitDeliveries, untilIdle } from '../support/actions.ts';
 import type { AtmWorld } from '../support/world.ts';
 
 Then('the LCD shows {string}', async function (this: AtmWorld, text: string) {
@@ -16,11 +16,7 @@ Then('the LCD shows:', async function (this: AtmWorld, text: string) {
 });
 
 Then('the ATM is idle', async function (this: AtmWorld) {
-  const { rig, person } = await this.ready();
-  // The goodbye screen stays for the profile's message time; a person waiting in front of it lets that pass.
-  await person.until(() => person.session?.state === 'idle' || person.session?.state === 'ending.goodbye', 'the goodbye screen or idle');
-  if (person.session?.state === 'ending.goodbye') await person.advanceClock(rig.atms[0]!.profile.timeouts.messageMs);
-  await person.untilState('idle');
+  await untilIdle(this);
 });
 
 Then('the session is at {string}', async function (this: AtmWorld, state: string) {

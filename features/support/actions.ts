@@ -24,10 +24,18 @@ export async function typeEntry(world: AtmWorld, field: string, value: string) {
   await person.until(() => !(person.session?.input?.field === field && (person.session.input.length ?? 0) > 0), `the ATM to take the ${field}`);
 }
 
+/** Wait until the ATM is idle; a person in front of the goodbye screen lets its message time pass. */
+export async function untilIdle(world: AtmWorld) {
+  const { rig, person } = await world.ready();
+  await person.until(() => person.session?.state === 'idle' || person.session?.state === 'ending.goodbye', 'the goodbye screen or idle');
+  if (person.session?.state === 'ending.goodbye') await person.advanceClock(rig.atms[0]!.profile.timeouts.messageMs);
+  await person.untilState('idle');
+}
+
 /** Start a session the way the profile wants: ENTER on a cardless ATM, the person's card otherwise. */
 export async function startSession(world: AtmWorld, who: Person) {
   const { rig, person } = await world.ready();
-  await person.untilState('idle');
+  await untilIdle(world);
   if (rig.atms[0]!.profile.tiers[0]?.kind === 'card') {
     assert.ok(who.pan, `${who.name} has no card`);
     await person.insertCard(who.pan);
@@ -101,7 +109,7 @@ export async function passTier(world: AtmWorld, who: Person) {
 /** Every tier of whatever profile the ATM runs, up to the transaction menu. */
 export async function authenticate(world: AtmWorld, who: Person) {
   const { person } = await world.ready();
-  if (person.session?.state === 'idle') await startSession(world, who);
+  if (person.session?.state === 'idle' || person.session?.state === 'ending.goodbye') await startSession(world, who);
   for (let guard = 0; guard < 10; guard++) {
     await person.until(() => person.session?.state === 'session.menu' || Boolean(person.session?.tier && (person.session.input || person.session.state.endsWith('waiting'))), 'the next authentication step or the menu');
     if (person.session?.state === 'session.menu') return;
