@@ -86,6 +86,8 @@ export const CONTRACT = {
     },
     sim: {
       jam: z.object({ on: z.boolean() }),
+      /** The dispenser takes commands and never answers (a firmware hang): the ATM's dispense timeout must act. */
+      hang: z.object({ on: z.boolean() }),
       take: empty,
       refill: z.object({ cassettes: z.array(Cassette).min(1).max(4) }),
     },

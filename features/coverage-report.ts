@@ -41,7 +41,7 @@ for (const id of ids) {
   const pct = applicable.length ? Math.floor((covered * 100) / applicable.length) : 100;
   const mark = uncovered.length === 0 ? '✔' : wanted.includes(id) ? '✘' : '·';
   console.log(`${mark} ${id}: ${covered}/${applicable.length} transitions covered (${pct}%), ${excluded.length} cannot fire under this profile`);
-  for (const t of uncovered) console.log(`    uncovered: ${t.source} --${t.event}${t.guard ? ` [${t.guard}]` : ''}--> ${t.targets.join(', ') || '(stays)'}`);
+  if (wanted.includes(id) || values.verbose) for (const t of uncovered) console.log(`    uncovered: ${t.source} --${t.event}${t.guard ? ` [${t.guard}]` : ''}--> ${t.targets.join(', ') || '(stays)'}`);
   if (values.verbose) for (const t of excluded) console.log(`    n/a: ${t.source} --${t.event} [${t.guard}]: ${notApplicable(profile, t)}`);
   if (uncovered.length && wanted.includes(id)) failed = true;
 }

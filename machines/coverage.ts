@@ -121,6 +121,7 @@ export function notApplicable(profile: AuthProfile, t: TransitionInfo): string |
     if (t.source === 'atm.ending.ejecting' || t.source === 'atm.ending.retaining') return 'no card in a cardless profile';
     if (t.source === 'atm.ending.deciding' && (t.guard === 'shouldRetainCard' || t.guard === 'cardInside')) return 'no card in a cardless profile';
   }
+  if (hasCard && t.source === 'atm.ending.deciding' && t.guard === '') return 'a card profile always has the card inside when the session ends';
   if (t.source === 'atm.ending.deciding' && t.guard === 'shouldRetainCard' && profile.onLockout === 'eject') {
     // Still reachable? Only lockout sets retainCard; with onLockout eject, never.
     return 'the profile ejects on lockout';

@@ -93,7 +93,7 @@ export function screenFor(snapshot: Snapshot): Screen {
   if (m('session.withdraw.amount') || m('session.transfer') && !m('session.transfer.submitting') || m('session.change') && !m('session.change.submitting')) {
     return fit([c.entry.label, typed(snapshot), notice, ENTRY_FOOTER]);
   }
-  if (m('session.withdraw.dispensing')) return fit(['Dispensing...', 'Please wait', '', '']);
+  if (m('session.withdraw.inFlight.dispensing')) return fit(['Dispensing...', 'Please wait', '', '']);
   if (m('session.result')) {
     const r = c.result ?? { title: '', lines: [] };
     return fit([r.title, r.lines[0] ?? '', r.lines[1] ?? '', 'More? ENTER / CANCEL']);

@@ -174,7 +174,7 @@ describe('seed001: random finger + PIN + OTP', () => {
     t.press('1');
     await t.at('session.withdraw.amount');
     t.type('200');
-    await t.at('session.withdraw.dispensing');
+    await t.at('session.withdraw.inFlight.dispensing');
     expect(t.dispensed).toEqual([{ ref: expect.stringMatching(/^atm-1-[0-9a-f]{6}-1$/), amount: 20_000 }]);
     t.actor.send({ type: 'DISPENSED', ref: t.dispensed[0]!.ref, amount: 20_000, notes: { '10000': 2 } });
     await t.at('session.result');
@@ -344,9 +344,9 @@ describe('seed001: random finger + PIN + OTP', () => {
     await passSeed001Auth(t);
     t.press('1');
     t.type('100');
-    await t.at('session.withdraw.dispensing');
+    await t.at('session.withdraw.inFlight.dispensing');
     t.press('CANCEL'); // ignored while money moves
-    expect(statePath(t.snap())).toBe('session.withdraw.dispensing');
+    expect(statePath(t.snap())).toBe('session.withdraw.inFlight.dispensing');
     t.actor.send({ type: 'DISPENSE_FAILED', ref: t.dispensed[0]!.ref, reason: 'jam' });
     await t.at('session.result');
     expect(screenFor(t.snap())[0]).toBe('Unable to dispense');
@@ -356,7 +356,7 @@ describe('seed001: random finger + PIN + OTP', () => {
     await t.at('session.menu');
     t.press('1');
     t.type('100');
-    await t.at('session.withdraw.dispensing');
+    await t.at('session.withdraw.inFlight.dispensing');
     t.clock.increment(seed001.timeouts.dispenseMs);
     await t.at('session.result');
     expect([...t.bank.holds.values()].map((h) => h.state)).toEqual(['reversed', 'reversed']);

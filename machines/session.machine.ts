@@ -567,7 +567,7 @@ export const sessionMachine = setup({
                 src: 'reserveWithdrawal',
                 input: ({ context }) => ({ accountId: context.accountId!, amount: context.withdrawal!.amount, key: context.withdrawal!.ref }),
                 onDone: [
-                  { guard: 'verdictOk', target: 'dispensing', actions: 'keepWithdrawalId' },
+                  { guard: 'verdictOk', target: 'inFlight', actions: 'keepWithdrawalId' },
                   {
                     target: '#atm.session.result',
                     actions: [
@@ -579,63 +579,66 @@ export const sessionMachine = setup({
                 onError: { target: '#atm.ending', actions: { type: 'endAs', params: { reason: 'service-unavailable' } } },
               },
             },
-            dispensing: {
-              entry: { type: 'dispense', params: ({ context }) => ({ ref: context.withdrawal!.ref, amount: context.withdrawal!.amount }) },
-              after: { dispense: { target: 'reversing', actions: { type: 'setNotice', params: { text: 'dispenser timeout' } } } },
-              on: {
-                // Money is moving: the customer cannot cancel now.
-                KEY: { actions: [] },
-                DISPENSED: { guard: 'ownDispense', target: 'committing', actions: 'keepNotes' },
-                DISPENSE_FAILED: { guard: 'ownDispense', target: 'reversing', actions: { type: 'setNotice', params: ({ event }) => ({ text: `dispenser ${event.reason}` }) } },
-              },
-            },
-            committing: {
+            inFlight: {
+              // Money is moving (notes counted, the bank settling): no key, CANCEL included, can stop it now.
               on: { KEY: { actions: [] } },
-              invoke: {
-                src: 'commitWithdrawal',
-                input: ({ context }) => ({ withdrawalId: context.withdrawal!.withdrawalId! }),
-                onDone: {
-                  target: '#atm.session.result',
-                  actions: [
-                    {
-                      type: 'setResult',
-                      params: ({ context, event }) => ({
-                        title: 'Take your cash',
-                        lines: [
-                          formatMoney(context.withdrawal!.amount, context.currency, context.minorDigits),
-                          `Balance ${formatMoney(event.output.balance, context.currency, context.minorDigits)}`,
-                        ],
-                      }),
-                    },
-                    { type: 'emitTransaction', params: { kind: 'withdraw', ok: true } },
-                    emit(({ context, event }) => ({
-                      type: 'receipt' as const,
-                      sessionId: context.sessionId,
-                      lines: [
-                        `ATM ${context.atmId}`,
-                        `WITHDRAWAL ${formatMoney(context.withdrawal!.amount, context.currency, context.minorDigits)}`,
-                        `BALANCE ${formatMoney(event.output.balance, context.currency, context.minorDigits)}`,
-                        `REF ${context.withdrawal!.ref}`,
+              initial: 'dispensing',
+              states: {
+                dispensing: {
+                  entry: { type: 'dispense', params: ({ context }) => ({ ref: context.withdrawal!.ref, amount: context.withdrawal!.amount }) },
+                  after: { dispense: { target: 'reversing', actions: { type: 'setNotice', params: { text: 'dispenser timeout' } } } },
+                  on: {
+                    DISPENSED: { guard: 'ownDispense', target: 'committing', actions: 'keepNotes' },
+                    DISPENSE_FAILED: { guard: 'ownDispense', target: 'reversing', actions: { type: 'setNotice', params: ({ event }) => ({ text: `dispenser ${event.reason}` }) } },
+                  },
+                },
+                committing: {
+                  invoke: {
+                    src: 'commitWithdrawal',
+                    input: ({ context }) => ({ withdrawalId: context.withdrawal!.withdrawalId! }),
+                    onDone: {
+                      target: '#atm.session.result',
+                      actions: [
+                        {
+                          type: 'setResult',
+                          params: ({ context, event }) => ({
+                            title: 'Take your cash',
+                            lines: [
+                              formatMoney(context.withdrawal!.amount, context.currency, context.minorDigits),
+                              `Balance ${formatMoney(event.output.balance, context.currency, context.minorDigits)}`,
+                            ],
+                          }),
+                        },
+                        { type: 'emitTransaction', params: { kind: 'withdraw', ok: true } },
+                        emit(({ context, event }) => ({
+                          type: 'receipt' as const,
+                          sessionId: context.sessionId,
+                          lines: [
+                            `ATM ${context.atmId}`,
+                            `WITHDRAWAL ${formatMoney(context.withdrawal!.amount, context.currency, context.minorDigits)}`,
+                            `BALANCE ${formatMoney(event.output.balance, context.currency, context.minorDigits)}`,
+                            `REF ${context.withdrawal!.ref}`,
+                          ],
+                        })),
                       ],
-                    })),
-                  ],
+                    },
+                    onError: { target: '#atm.ending', actions: { type: 'endAs', params: { reason: 'service-unavailable' } } },
+                  },
                 },
-                onError: { target: '#atm.ending', actions: { type: 'endAs', params: { reason: 'service-unavailable' } } },
-              },
-            },
-            reversing: {
-              on: { KEY: { actions: [] } },
-              invoke: {
-                src: 'reverseWithdrawal',
-                input: ({ context }) => ({ withdrawalId: context.withdrawal!.withdrawalId! }),
-                onDone: {
-                  target: '#atm.session.result',
-                  actions: [
-                    { type: 'setResult', params: { title: 'Unable to dispense', lines: ['Account not debited'] } },
-                    { type: 'emitTransaction', params: ({ context }) => ({ kind: 'withdraw', ok: false, reason: context.notice ?? 'dispense failed' }) },
-                  ],
+                reversing: {
+                  invoke: {
+                    src: 'reverseWithdrawal',
+                    input: ({ context }) => ({ withdrawalId: context.withdrawal!.withdrawalId! }),
+                    onDone: {
+                      target: '#atm.session.result',
+                      actions: [
+                        { type: 'setResult', params: { title: 'Unable to dispense', lines: ['Account not debited'] } },
+                        { type: 'emitTransaction', params: ({ context }) => ({ kind: 'withdraw', ok: false, reason: context.notice ?? 'dispense failed' }) },
+                      ],
+                    },
+                    onError: { target: '#atm.ending', actions: { type: 'endAs', params: { reason: 'service-unavailable' } } },
+                  },
                 },
-                onError: { target: '#atm.ending', actions: { type: 'endAs', params: { reason: 'service-unavailable' } } },
               },
             },
           },

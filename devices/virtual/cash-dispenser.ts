@@ -14,6 +14,7 @@ export class VirtualCashDispenser implements Device {
   #ctx?: DeviceContext;
   #cassettes: CassetteLoad[];
   #jammed = false;
+  #hung = false;
   #presented = 0;
 
   constructor(private readonly options: DispenserOptions) {
@@ -25,7 +26,7 @@ export class VirtualCashDispenser implements Device {
   }
 
   #view() {
-    return { cassettes: this.#cassettes.map((c) => ({ ...c })), jammed: this.#jammed, presented: this.#presented };
+    return { cassettes: this.#cassettes.map((c) => ({ ...c })), jammed: this.#jammed, hung: this.#hung, presented: this.#presented };
   }
 
   start(ctx: DeviceContext) {
@@ -35,6 +36,7 @@ export class VirtualCashDispenser implements Device {
   command(_name: string, payload: unknown) {
     const ctx = this.#ctx!;
     const { ref, amount } = payload as { ref: string; amount: number };
+    if (this.#hung) return;
     if (this.#jammed) return ctx.emit('failed', { ref, reason: 'jam', message: 'note jam in the transport' });
     const plan = planNotes(amount, this.#cassettes);
     if (!plan.ok) {
@@ -55,6 +57,7 @@ export class VirtualCashDispenser implements Device {
   sim(name: string, payload: unknown) {
     const ctx = this.#ctx!;
     if (name === 'jam') this.#jammed = (payload as { on: boolean }).on;
+    else if (name === 'hang') this.#hung = (payload as { on: boolean }).on;
     else if (name === 'refill') this.#cassettes = (payload as { cassettes: CassetteLoad[] }).cassettes.map((c) => ({ ...c }));
     else if (name === 'take') {
       if (this.#presented === 0) return ctx.error('nothing-presented', 'there are no notes to take');

@@ -74,3 +74,19 @@ Feature: The ATM asks for one finger, chosen at random (Table I of the random-fi
     And Mallory places a wax copy of Alice's requested finger
     Then the fingerprint sensor reports "spoof-detected"
     And the session is at "session.auth.fingerprint.waiting"
+
+  Scenario: Three fingers nobody enrolled end the session
+    Given an ATM running the "seed001" profile
+    And the demo customers are enrolled
+    When Alice starts a session
+    And Alice places a finger nobody enrolled
+    And Alice places a finger nobody enrolled
+    And Alice places a finger nobody enrolled
+    Then the session ends with reason "lockout"
+
+  Scenario: A card inserted into the cardless ATM is handed straight back
+    Given an ATM running the "seed001" profile
+    And the demo customers are enrolled
+    When someone inserts a card numbered "4000001234567899"
+    Then the card is ejected
+    And the ATM is idle

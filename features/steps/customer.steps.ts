@@ -1,7 +1,7 @@
 /** What the customer does at the ATM: cards, fingers, keys, the phone, transactions. */
 import assert from 'node:assert/strict';
 import { When } from '@cucumber/cucumber';
-import { askFor, authenticate, choose, passTier, placeFinger, readOtp, requestedFinger, startSession, typeEntry, untilEntry } from '../support/actions.ts';
+import { askFor, authenticate, choose, passTier, placeFinger, readOtp, requestedFinger, startSession, typeEntry, untilEntry, walkTo, NEW_SECRET } from '../support/actions.ts';
 import type { AtmWorld } from '../support/world.ts';
 
 When('{word} starts a session', async function (this: AtmWorld, name: string) {
@@ -230,4 +230,50 @@ When('{word} finishes', async function (this: AtmWorld, name: string) {
 When('{word} waits at the {string} entry', async function (this: AtmWorld, name: string, field: string) {
   this.named(name);
   await untilEntry(this, field);
+});
+
+When('{word} gets to the {string} screen', async function (this: AtmWorld, name: string, screen: string) {
+  await walkTo(this, this.named(name), screen);
+});
+
+When('{word} walks away', async function (this: AtmWorld, name: string) {
+  this.named(name);
+  const { rig, person } = await this.ready();
+  // Long enough for any waiting state to give up: the OTP entry waits longest (code lifetime + input time).
+  const profile = rig.atms[0]!.profile;
+  const otpTtl = Math.max(0, ...profile.tiers.map((t) => (t.kind === 'otp' ? t.ttlSeconds * 1000 : 0)));
+  await person.advanceClock(profile.timeouts.inputMs + otpTtl + profile.timeouts.dispenseMs);
+});
+
+When('{word} types {string} and clears it', async function (this: AtmWorld, name: string, text: string) {
+  this.named(name);
+  const { person } = await this.ready();
+  const field = person.session?.input?.field;
+  assert.ok(field, 'the keypad is not collecting anything');
+  await person.press(...text.split(''));
+  await person.until(() => person.session?.input?.length === text.length, `${text.length} characters typed`);
+  await person.press('CLEAR');
+  await person.until(() => person.session?.input?.field === field && person.session.input.length === 0, 'the entry to be cleared');
+});
+
+When('{word} enters the amount {string}', async function (this: AtmWorld, name: string, amount: string) {
+  this.named(name);
+  await typeEntry(this, 'amount', amount);
+});
+
+When('{word} confirms the new PIN or password', async function (this: AtmWorld, name: string) {
+  this.named(name);
+  const { rig } = await this.ready();
+  const kind = rig.atms[0]!.profile.tiers.some((t) => t.kind === 'pin') ? 'pin' : 'password';
+  await typeEntry(this, 'confirm', NEW_SECRET[kind]);
+});
+
+When('the notes are counted', async function (this: AtmWorld) {
+  const { rig, person } = await this.ready();
+  await person.advanceClock(rig.config.atms[0]!.dispenser.dispenseMs);
+});
+
+When('the dispenser times out', async function (this: AtmWorld) {
+  const { rig, person } = await this.ready();
+  await person.advanceClock(rig.atms[0]!.profile.timeouts.dispenseMs);
 });

@@ -113,6 +113,10 @@ Given('the dispenser jams', async function (this: AtmWorld) {
   await sim(this, 'dispenser', 'jam', { on: true });
 });
 
+Given('the dispenser stops answering', async function (this: AtmWorld) {
+  await sim(this, 'dispenser', 'hang', { on: true });
+});
+
 When('the {word} is disconnected', async function (this: AtmWorld, device: string) {
   const { rig, person } = await this.ready();
   const attached = rig.atms[0]!.devices.find((d) => d.device.kind === device);

@@ -50,7 +50,7 @@ export async function placeFinger(world: AtmWorld, finger: number, customerId?: 
   await person.untilState('session.auth.fingerprint.waiting');
   const mark = person.messages.length;
   await person.placeFinger(finger, customerId, quality, spoof);
-  await person.nextMessage(/\/(session\/evt\/tier-(passed|failed)|fingerprint\/evt\/error)$/, mark);
+  await person.nextMessage(/\/(session\/evt\/(tier-passed|tier-failed|ended)|fingerprint\/evt\/error)$/, mark);
 }
 
 /** The finger the ATM asks for, or (when any finger will do) the person's first enrolled one. */
@@ -109,7 +109,7 @@ export async function passTier(world: AtmWorld, who: Person) {
 /** Every tier of whatever profile the ATM runs, up to the transaction menu. */
 export async function authenticate(world: AtmWorld, who: Person) {
   const { person } = await world.ready();
-  if (person.session?.state === 'idle' || person.session?.state === 'ending.goodbye') await startSession(world, who);
+  if (person.session?.state === 'idle' || person.session?.state.startsWith('ending')) await startSession(world, who);
   for (let guard = 0; guard < 10; guard++) {
     await person.until(() => person.session?.state === 'session.menu' || Boolean(person.session?.tier && (person.session.input || person.session.state.endsWith('waiting'))), 'the next authentication step or the menu');
     if (person.session?.state === 'session.menu') return;
@@ -144,8 +144,8 @@ export async function choose(world: AtmWorld, option: string) {
 export async function askFor(world: AtmWorld, amount: number) {
   const { rig, person } = await world.ready();
   await typeEntry(world, 'amount', String(amount));
-  await person.until(() => ['session.withdraw.dispensing', 'session.result', 'session.withdraw.amount'].some((s) => person.session?.state.startsWith(s)) || person.session?.state.startsWith('ending') === true, 'the ATM to answer the amount');
-  if (person.session?.state === 'session.withdraw.dispensing') {
+  await person.until(() => ['session.withdraw.inFlight.dispensing', 'session.result', 'session.withdraw.amount'].some((s) => person.session?.state.startsWith(s)) || person.session?.state.startsWith('ending') === true, 'the ATM to answer the amount');
+  if (person.session?.state === 'session.withdraw.inFlight.dispensing' && !person.messages.findLast((m) => m.topic.endsWith('/dispenser/state'))?.payload.hung) {
     const mark = person.messages.length;
     await person.advanceClock(rig.config.atms[0]!.dispenser.dispenseMs ?? DEFAULT_DISPENSE_MS);
     await person.nextMessage(/\/dispenser\/evt\/(dispensed|failed)$/, mark);
@@ -185,4 +185,65 @@ export async function failTier(world: AtmWorld, who: Person) {
       throw new Error(`no way to fail a ${s.tier} tier`);
   }
   await person.nextMessage(/\/session\/evt\/tier-failed$/, mark);
+}
+
+/** The new PIN or password the "change" walks use. */
+export const NEW_SECRET = { pin: '2580', password: 'NEW246' } as const;
+
+/**
+ * Walk to a named screen with the right credentials, whatever the profile: "fingerprint", "pin", "password",
+ * "username", "otp", "menu", "amount", "transfer account", "transfer amount", "current secret", "new secret",
+ * "confirm secret", "result", "dispensing".
+ */
+export async function walkTo(world: AtmWorld, who: Person, screen: string) {
+  const { person } = await world.ready();
+  const authField: Record<string, string> = { pin: 'pin', password: 'password', otp: 'otp', username: 'username' };
+  if (screen === 'fingerprint' || authField[screen]) {
+    if (person.session?.state === 'idle' || person.session?.state.startsWith('ending')) await startSession(world, who);
+    for (let guard = 0; guard < 10; guard++) {
+      await person.until(() => Boolean(person.session?.tier && (person.session.input || person.session.state.endsWith('waiting'))), 'an authentication step');
+      const s = person.session!;
+      if (screen === 'fingerprint' ? s.tier === 'fingerprint' : s.input?.field === authField[screen]) return;
+      await passTier(world, who);
+    }
+    throw new Error(`the profile never asks for ${screen}`);
+  }
+  await authenticate(world, who);
+  switch (screen) {
+    case 'menu':
+      return;
+    case 'amount':
+      await choose(world, 'withdraw');
+      return untilEntry(world, 'amount');
+    case 'transfer account':
+      await choose(world, 'transfer');
+      return untilEntry(world, 'to');
+    case 'transfer amount':
+      await choose(world, 'transfer');
+      await typeEntry(world, 'to', [...world.people.values()].find((p) => p !== who)?.account ?? '1000000002');
+      return untilEntry(world, 'amount');
+    case 'current secret':
+    case 'new secret':
+    case 'confirm secret': {
+      const kind = world.rig!.atms[0]!.profile.tiers.some((t) => t.kind === 'pin') ? 'pin' : 'password';
+      const current = kind === 'pin' ? who.pin! : who.password!;
+      const next = NEW_SECRET[kind];
+      await choose(world, kind === 'pin' ? 'change pin' : 'change password');
+      if (screen === 'current secret') return untilEntry(world, 'current');
+      await typeEntry(world, 'current', current);
+      if (screen === 'new secret') return untilEntry(world, 'next');
+      await typeEntry(world, 'next', next);
+      return untilEntry(world, 'confirm');
+    }
+    case 'result':
+      await choose(world, 'balance');
+      return void (await person.untilState('session.result'));
+    case 'dispensing': {
+      await choose(world, 'withdraw');
+      await typeEntry(world, 'amount', '100');
+      return void (await person.untilState('session.withdraw.inFlight.dispensing'));
+    }
+    default:
+      throw new Error(`no screen "${screen}" to walk to`);
+  }
 }
