@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { When } from '@cucumber/cucumber';
 import { askFor, authenticate, choose, passTier, placeFinger, readOtp, requestedFinger, startSession, typeEntry, untilEntry, walkTo, NEW_SECRET } from '../support/actions.ts';
-import type { AtmWorld } from '../support/world.ts';
+import { fingerOf, type AtmWorld } from '../support/world.ts';
 
 When('{word} starts a session', async function (this: AtmWorld, name: string) {
   await startSession(this, this.named(name));
@@ -48,12 +48,12 @@ When('{word} takes her/his card', async function (this: AtmWorld, name: string) 
 
 When('{word} places the requested finger', async function (this: AtmWorld, name: string) {
   const who = this.named(name);
-  await placeFinger(this, await requestedFinger(this, who), who.id);
+  await placeFinger(this, await requestedFinger(this, who), fingerOf(who));
 });
 
 When('{word} places finger {int}', async function (this: AtmWorld, name: string, finger: number) {
   const who = this.named(name);
-  await placeFinger(this, finger, who.id);
+  await placeFinger(this, finger, fingerOf(who));
 });
 
 When('{word} places another of her/his own fingers', async function (this: AtmWorld, name: string) {
@@ -61,12 +61,12 @@ When('{word} places another of her/his own fingers', async function (this: AtmWo
   const requested = await requestedFinger(this, who);
   const other = who.fingers.find((f) => f !== requested) ?? (requested === 1 ? 2 : 1);
   this.log(`requested finger ${requested}, ${name} places finger ${other}`);
-  await placeFinger(this, other, who.id);
+  await placeFinger(this, other, fingerOf(who));
 });
 
 When('{word} places {word}\'s requested finger', async function (this: AtmWorld, _name: string, owner: string) {
   const other = this.named(owner);
-  await placeFinger(this, await requestedFinger(this, other), other.id);
+  await placeFinger(this, await requestedFinger(this, other), fingerOf(other));
 });
 
 When('{word} places a finger nobody enrolled', async function (this: AtmWorld, name: string) {
@@ -76,12 +76,12 @@ When('{word} places a finger nobody enrolled', async function (this: AtmWorld, n
 
 When('{word} places the requested finger with a print of quality {int}%', async function (this: AtmWorld, name: string, quality: number) {
   const who = this.named(name);
-  await placeFinger(this, await requestedFinger(this, who), who.id, quality);
+  await placeFinger(this, await requestedFinger(this, who), fingerOf(who), quality);
 });
 
 When('{word} places a wax copy of {word}\'s requested finger', async function (this: AtmWorld, _name: string, owner: string) {
   const victim = this.named(owner);
-  await placeFinger(this, await requestedFinger(this, victim), victim.id, 100, true);
+  await placeFinger(this, await requestedFinger(this, victim), fingerOf(victim), 100, true);
 });
 
 // ---- keypad ----

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { Then, When } from '@cucumber/cucumber';
 import { failTier, passTier, placeFinger, requestedFinger, startSession, typeEntry, readOtp } from '../support/actions.ts';
-import type { AtmWorld } from '../support/world.ts';
+import { fingerOf, type AtmWorld } from '../support/world.ts';
 
 const requestedSeen: WeakMap<AtmWorld, number[]> = new WeakMap();
 
@@ -73,7 +73,7 @@ When('{word} fails the {word} step {int} time(s)', async function (this: AtmWorl
 When('{word} places finger {int} when asked for finger {int}', async function (this: AtmWorld, name: string, placed: number, asked: number) {
   const who = this.named(name);
   assert.equal(await requestedFinger(this, who), asked, 'the ATM asked for another finger: the seed search is off');
-  await placeFinger(this, placed, who.id);
+  await placeFinger(this, placed, fingerOf(who));
 });
 
 When('{word} reads the OTP and waits {int} seconds before entering it', async function (this: AtmWorld, name: string, seconds: number) {

@@ -7,15 +7,17 @@ import type { AtmWorld } from '../support/world.ts';
 const tokens = new WeakMap<AtmWorld, string>();
 const lastAnswer = new WeakMap<AtmWorld, { status: number; body: Record<string, unknown> }>();
 
-When('{word} signs up on the web ATM as {string} with password {string}, phone {string} and finger {int}', async function (this: AtmWorld, name: string, username: string, password: string, phone: string, finger: number) {
+When('{word} signs up on the web ATM as {string} with password {string} and finger {int} and phone {string}', async function (this: AtmWorld, name: string, username: string, password: string, finger: number, phone: string) {
   // The template is read at signup before the bank has an id for her: use her name as the finger's identity.
   const res = await this.http<Record<string, unknown>>('POST', '/web/signup', {
     name, phone, email: `${name.toLowerCase()}@example.test`, address: '7 Web Lane', city: 'Lusaka', gender: 'undisclosed', dateOfBirth: '1995-05-05',
     username, password, finger, template: synthTemplate(`web:${username}`, finger),
   });
+
   lastAnswer.set(this, res);
   if (res.status === 201) {
-    this.people.set(name, { name, id: String(res.body.customerId), phone, username, password, account: String(res.body.account), fingers: [finger] });
+    // Her finger was read at signup, before the bank gave her an id: the sensor must read the same ridges.
+    this.people.set(name, { name, id: String(res.body.customerId), phone, username, password, account: String(res.body.account), fingers: [finger], fingerIdentity: `web:${username}` });
   }
 });
 

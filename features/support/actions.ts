@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { otpFromSms } from '../../rig/atm-client.ts';
-import { DEFAULT_DISPENSE_MS, type AtmWorld, type Person } from './world.ts';
+import { DEFAULT_DISPENSE_MS, fingerOf, type AtmWorld, type Person } from './world.ts';
 
 /** Waits until the keypad collects `field` (pin, password, otp, amount, to, current, next, confirm, username). */
 export async function untilEntry(world: AtmWorld, field: string) {
@@ -91,7 +91,7 @@ export async function passTier(world: AtmWorld, who: Person) {
   const tier = person.session!.tier!;
   switch (tier) {
     case 'fingerprint':
-      return placeFinger(world, await requestedFinger(world, who), who.id);
+      return placeFinger(world, await requestedFinger(world, who), fingerOf(who));
     case 'pin':
       return typeEntry(world, 'pin', who.pin!);
     case 'password':
@@ -162,7 +162,7 @@ export async function failTier(world: AtmWorld, who: Person) {
   switch (s.tier) {
     case 'fingerprint': {
       const requested = s.requestedFinger;
-      if (requested) await placeFinger(world, who.fingers.find((f) => f !== requested) ?? (requested === 1 ? 2 : 1), who.id);
+      if (requested) await placeFinger(world, who.fingers.find((f) => f !== requested) ?? (requested === 1 ? 2 : 1), fingerOf(who));
       else await placeFinger(world, 1); // any finger would do: only a stranger's fails
       break;
     }

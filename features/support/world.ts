@@ -29,6 +29,13 @@ export interface Person {
   pan?: string;
   account: string;
   fingers: number[];
+  /** Whose ridges the virtual sensor reads for this person: their customer id, unless enrolled another way. */
+  fingerIdentity?: string;
+}
+
+/** What to tell the virtual sensor a person's finger is. */
+export function fingerOf(p: Person): string {
+  return p.fingerIdentity ?? p.id;
 }
 
 export const DEFAULT_GSM_DELAY_MS = 2000;
