@@ -1,5 +1,7 @@
 // The docs list every route and every topic the code defines, so they cannot silently drift.
+import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { CONTRACT } from '../devices/contract.ts';
 import { buildBankApp } from '../rig/bank/app.ts';
@@ -38,4 +40,12 @@ describe('docs', () => {
     }
     expect(missing).toEqual([]);
   });
+});
+
+describe('docs/steps.md', () => {
+  it('is what the step definitions generate, and lists no step that no feature uses', () => {
+    // A child process: cucumber's support-code loader must not share module instances with vitest.
+    const script = fileURLToPath(new URL('../features/steps-catalogue.ts', import.meta.url));
+    expect(() => execFileSync(process.execPath, ['--import', 'tsx', script, '--check'], { stdio: 'pipe' })).not.toThrow();
+  }, 60_000);
 });

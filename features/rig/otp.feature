@@ -44,7 +44,7 @@ Feature: One-time codes expire, are single use, and may arrive late
     And the demo customers are enrolled
     And the SMS network loses messages
     When Alice gets to the "otp" screen
-    And Alice walks away
+    And 3 minutes pass
     Then Alice has received no SMS
     And the session ends with reason "timeout"
 
@@ -52,6 +52,7 @@ Feature: One-time codes expire, are single use, and may arrive late
     Given an ATM running the "<profile>" profile
     And the demo customers are enrolled
     When Alice gets to the "otp" screen
+    And Alice reads the OTP on her phone
     And Alice fails the otp step 3 times
     Then the session ends with reason "lockout"
 

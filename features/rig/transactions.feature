@@ -65,6 +65,7 @@ Feature: Transactions after authentication
     Then the LCD shows "Mini statement"
 
   Scenario: Transfer to another customer
+    Given Bwalya has 120.00 in her account
     When Alice transfers 500 to Bwalya
     Then the LCD shows "Transfer done"
     And Alice's balance is 4500.00

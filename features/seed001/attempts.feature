@@ -24,5 +24,6 @@ Feature: Three attempts per tier, then the session ends (seed001)
     When Alice starts a session
     And Alice fails the fingerprint step 2 times
     Then the fingerprint step has 1 attempt left
+    And the session waits at the fingerprint step
     When Alice places the requested finger
     Then the ATM asks for her PIN

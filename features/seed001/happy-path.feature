@@ -9,6 +9,12 @@ Feature: Cardless withdrawal with a random finger, a PIN and an SMS OTP (seed001
     And the demo customers are enrolled
 
   Scenario: Every tier passes and the customer withdraws cash
+    Then the LCD shows:
+      """
+      Welcome
+
+      Press ENTER to start
+      """
     When Alice starts a session
     Then the ATM asks for one finger between 1 and 10
     When Alice places the requested finger

@@ -28,6 +28,13 @@ Feature: Card, password, fingerprint and 8-character OTP (seed002, the three-tie
     Then the session ends with reason "completed"
     And the ATM is idle
 
+  Scenario: A wrong password, then the right one
+    When Alice inserts her card
+    And Alice enters the password "ABC124"
+    Then the LCD shows "Wrong password"
+    When Alice passes the password step
+    Then the LCD shows "Place your finger"
+
   Scenario: Another customer's finger does not verify against Alice's card
     When Alice inserts her card
     And Alice enters her password

@@ -143,10 +143,6 @@ When('{word} enters the OTP she/he read earlier', async function (this: AtmWorld
   await typeEntry(this, 'otp', code);
 });
 
-When('{word} enters the OTP {string}', async function (this: AtmWorld, name: string, code: string) {
-  this.named(name);
-  await typeEntry(this, 'otp', code);
-});
 
 When('{word} enters a wrong OTP', async function (this: AtmWorld, name: string) {
   const who = this.named(name);
@@ -227,10 +223,6 @@ When('{word} finishes', async function (this: AtmWorld, name: string) {
   await person.untilState('ending');
 });
 
-When('{word} waits at the {string} entry', async function (this: AtmWorld, name: string, field: string) {
-  this.named(name);
-  await untilEntry(this, field);
-});
 
 When('{word} gets to the {string} screen', async function (this: AtmWorld, name: string, screen: string) {
   await walkTo(this, this.named(name), screen);
