@@ -132,6 +132,14 @@ function start(profile: AuthProfile, opts: { seed?: number; bank?: ReturnType<ty
   return { actor, clock, bank, effects, dispensed, emitted, at, press, type, snap };
 }
 
+/** ENTER, then the requested finger of C1: the session waits for the PIN. */
+async function toPin(t: ReturnType<typeof start>) {
+  t.press('ENTER');
+  await t.at('session.auth.fingerprint.waiting');
+  t.actor.send({ type: 'FINGER', template: `C1/${t.snap().context.requestedFinger}` });
+  await t.at('session.auth.pin.entering');
+}
+
 async function passSeed001Auth(t: ReturnType<typeof start>) {
   t.press('ENTER');
   await t.at('session.auth.fingerprint.waiting');
@@ -243,10 +251,7 @@ describe('seed001: random finger + PIN + OTP', () => {
 
   it('shows "Incorrect PIN" for 1965 and passes 1991 on the next attempt', async () => {
     const t = start(seed001);
-    t.press('ENTER');
-    await t.at('session.auth.fingerprint.waiting');
-    t.actor.send({ type: 'FINGER', template: `C1/${t.snap().context.requestedFinger}` });
-    await t.at('session.auth.pin.entering');
+    await toPin(t);
     t.type('1965');
     await waitFor(t.actor, (s) => s.context.attempts === 1);
     await t.at('session.auth.pin.entering');
@@ -273,10 +278,7 @@ describe('seed001: random finger + PIN + OTP', () => {
   it('refuses a wrong OTP with "Wrong OTP", and sends a fresh code when one expired', async () => {
     const bank = fakeBank();
     const t = start(seed001, { bank });
-    t.press('ENTER');
-    await t.at('session.auth.fingerprint.waiting');
-    t.actor.send({ type: 'FINGER', template: `C1/${t.snap().context.requestedFinger}` });
-    await t.at('session.auth.pin.entering');
+    await toPin(t);
     t.type('1991');
     await t.at('session.auth.otp.entering');
     t.type('999999');
@@ -294,10 +296,7 @@ describe('seed001: random finger + PIN + OTP', () => {
 
   it('times out an idle keypad entry, and every key press restarts the timer', async () => {
     const t = start(seed001);
-    t.press('ENTER');
-    await t.at('session.auth.fingerprint.waiting');
-    t.actor.send({ type: 'FINGER', template: `C1/${t.snap().context.requestedFinger}` });
-    await t.at('session.auth.pin.entering');
+    await toPin(t);
     t.clock.increment(29_000);
     t.press('1');
     t.clock.increment(29_000);
@@ -309,10 +308,7 @@ describe('seed001: random finger + PIN + OTP', () => {
 
   it('waits for the OTP SMS for the code\'s lifetime plus the input time before timing out', async () => {
     const t = start(seed001);
-    t.press('ENTER');
-    await t.at('session.auth.fingerprint.waiting');
-    t.actor.send({ type: 'FINGER', template: `C1/${t.snap().context.requestedFinger}` });
-    await t.at('session.auth.pin.entering');
+    await toPin(t);
     t.type('1991');
     await t.at('session.auth.otp.entering');
     t.clock.increment(seed001.timeouts.inputMs + 119_000);
@@ -413,10 +409,7 @@ describe('seed001: random finger + PIN + OTP', () => {
   it('ends with service-unavailable when the bank cannot be reached', async () => {
     const bank = fakeBank({ verifySecret: async () => { throw new Error('ECONNREFUSED'); } });
     const t = start(seed001, { bank });
-    t.press('ENTER');
-    await t.at('session.auth.fingerprint.waiting');
-    t.actor.send({ type: 'FINGER', template: `C1/${t.snap().context.requestedFinger}` });
-    await t.at('session.auth.pin.entering');
+    await toPin(t);
     t.type('1991');
     await t.at('ending');
     expect(t.snap().context.endReason).toBe('service-unavailable');

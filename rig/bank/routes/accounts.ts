@@ -4,21 +4,13 @@
  */
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { AccountNumber, CustomerId, IdempotencyKey, LEDGER_TYPES, MinorUnits } from '../model.ts';
+import { AccountNumber, CustomerId, IdempotencyKey, LedgerRecord, MinorUnits } from '../model.ts';
 import type { BankService } from '../service.ts';
 
 const byNumber = z.object({ number: AccountNumber });
 const keyHeader = z.object({ 'idempotency-key': IdempotencyKey });
 const Balance = z.object({ balance: z.number().int() });
-const Entry = z.object({
-  id: z.string(),
-  ts: z.number(),
-  type: z.enum(LEDGER_TYPES),
-  amount: z.number().int(),
-  balanceAfter: z.number().int(),
-  ref: z.string().optional(),
-  counterparty: z.string().optional(),
-});
+const Entry = LedgerRecord.omit({ account: true });
 
 export const accountRoutes: FastifyPluginAsyncZod<{ bank: BankService }> = async (app, { bank }) => {
   app.get('/accounts/:number', {
