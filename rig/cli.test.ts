@@ -77,3 +77,26 @@ describe('atm-rig demo --once', () => {
     expect(demo.output()).toMatch(/✔ Session completed: dispensed \{"10000":2\}; balance 5000 -> 4800/);
   }, 60_000);
 });
+
+describe('atm-rig seed, then export --k 5', () => {
+  it('writes a CSV that it verifies as 5-anonymous', async () => {
+    const { mkdtemp, readFile } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = await mkdtemp(join(tmpdir(), 'atm-rig-export-'));
+    const data = join(dir, 'bank.json');
+    const seed = run(['seed', '--data', data, '--hash-cost', '10']);
+    expect(await seed.exit).toBe(0);
+    const out = join(dir, 'export.csv');
+    const exp = run(['export', '--k', '5', '--data', data, '--out', out]);
+    expect(await exp.exit).toBe(0);
+    expect(exp.output()).toMatch(/✔ verified: every class in .* has at least 5 customers/);
+    expect(exp.output()).toMatch(/generalisation\s+age@\d/);
+    const csv = await readFile(out, 'utf8');
+    expect(csv.split('\n')[0]).toBe('person,age,gender,city,provider,balance,pan,transaction,amount');
+    expect(csv).not.toContain('Alice');
+    const impossible = run(['export', '--k', '500', '--suppress', '0', '--data', data, '--out', join(dir, 'x.csv')]);
+    expect(await impossible.exit).toBe(1);
+    expect(impossible.output()).toMatch(/No generalisation makes 203 customers 500-anonymous/);
+  }, 60_000);
+});

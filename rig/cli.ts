@@ -6,6 +6,7 @@
  *   atm-rig seed      write the demo customers into the bank file and print their test credentials
  *   atm-rig profiles  list the built-in auth profiles
  */
+import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { BUILT_IN_PROFILES } from '../machines/profiles.ts';
 import { createBankService } from './bank/index.ts';
@@ -16,6 +17,8 @@ import { startLiveView } from './live-view.ts';
 import { startRig, type Rig } from './rig.ts';
 import { DEMO_CUSTOMERS, seedDemo } from './seed.ts';
 import { paint } from './ui.ts';
+import { systemClock } from './clock.ts';
+import { anonymise, classSizesOfCsv, loadHierarchies, quasiIdentifiers, toCsv } from './privacy/export.ts';
 
 const HELP = `atm-rig: hardware-in-the-loop test rig for multi-factor ATMs
 
@@ -26,6 +29,7 @@ Commands:
   demo       seed the demo customers, then walk one through the seed001 profile over MQTT
   seed       create or reset the demo customers in the bank file and print their test credentials
   profiles   list the built-in auth profiles
+  export     write a k-anonymised CSV of customers and transactions (Flash search over hierarchies)
 
 Options:
   --config <file>      rig configuration (JSON; see docs/configuration.md)
@@ -41,6 +45,10 @@ Options:
   --hash-cost <logN>   scrypt cost as log2(N) (default 15; 10 is cheap, for tests)
   --once               demo: exit when the session is over (0 if it completed)
   --plain              up: print one line per change instead of redrawing the screen
+  --k <n>              export: every row's quasi-identifiers shared by at least k customers (default 5)
+  --suppress <share>   export: largest share of customers that may be left out, 0-1 (default 0.05)
+  --hierarchies <file> export: generalisation hierarchies (default rig/privacy/hierarchies.json)
+  --out <file>         export: the CSV to write (default export.csv)
   -h, --help           this help
 `;
 
@@ -132,6 +140,10 @@ export async function main(argv: string[]): Promise<number> {
       clock: { type: 'string' },
       'hash-cost': { type: 'string' },
       once: { type: 'boolean' },
+      k: { type: 'string' },
+      suppress: { type: 'string' },
+      hierarchies: { type: 'string' },
+      out: { type: 'string' },
       plain: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -162,6 +174,38 @@ export async function main(argv: string[]): Promise<number> {
       }
       console.log('These are test credentials for a simulator. The bank stores only their scrypt hashes.');
       return 0;
+    }
+
+    case 'export': {
+      const config = parseRigConfig(await configFrom(values, command));
+      const k = int('k', values.k) ?? 5;
+      const share = values.suppress === undefined ? 0.05 : Number(values.suppress);
+      if (k < 2) throw new Error('--k must be at least 2');
+      if (!(share >= 0 && share <= 1)) throw new Error(`--suppress must be a share between 0 and 1, not "${values.suppress}"`);
+      const out = values.out ?? 'export.csv';
+      const bank = await createBankService({ file: config.bank.file });
+      const hierarchies = await loadHierarchies(values.hierarchies);
+      const customers = quasiIdentifiers(bank.data, new Date(systemClock.now()));
+      const result = anonymise(customers, { k, maxSuppression: share, hierarchies });
+      if (!result) {
+        console.error(paint('red', `No generalisation makes ${customers.length} customers ${k}-anonymous with at most ${share * 100}% suppressed: allow more suppression or use a smaller k.`));
+        return 1;
+      }
+      const csv = toCsv(result.columns, result.rows);
+      await writeFile(out, csv);
+      // Verify what was written, from the file alone.
+      const names = Object.keys(hierarchies.quasiIdentifiers);
+      const sizes = classSizesOfCsv(await readFile(out, 'utf8'), names);
+      const verified = sizes.length > 0 && Math.min(...sizes) >= k;
+      console.log(`${paint('bold', 'k-anonymised export')} of ${config.bank.file}: ${result.customers} customers`);
+      console.log(`  generalisation   ${names.map((n) => `${n}@${result.node[n]}`).join('  ')}   (levels; 0 = as is)`);
+      console.log(`  information loss ${(result.loss * 100).toFixed(1)}%   (average generalisation height)`);
+      console.log(`  Flash            ${result.checks} of ${result.lattice} lattice nodes checked`);
+      console.log(`  suppressed       ${result.suppressed} customers (limit ${Math.floor(share * result.customers)})`);
+      console.log(`  classes          ${sizes.length}; sizes ${sizes.join(', ')}`);
+      console.log(`  wrote            ${out}: ${result.rows.length} rows`);
+      console.log(verified ? paint('green', `✔ verified: every class in ${out} has at least ${k} customers`) : paint('red', `✘ ${out} is NOT ${k}-anonymous`));
+      return verified ? 0 : 1;
     }
 
     case 'up': {

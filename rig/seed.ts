@@ -5,6 +5,7 @@
  */
 import { synthTemplate } from '../devices/virtual/fingerprint-template.ts';
 import type { BankService, KycInput } from './bank/service.ts';
+import { syntheticPopulation } from './population.ts';
 
 export interface DemoCustomer {
   id: string;
@@ -37,7 +38,11 @@ export const DEMO_CUSTOMERS: readonly DemoCustomer[] = [
   },
 ];
 
-export async function seedDemo(bank: BankService, customers: readonly DemoCustomer[] = DEMO_CUSTOMERS): Promise<readonly DemoCustomer[]> {
+/** How many synthetic customers the demo data holds besides the three demo customers (for the privacy export). */
+export const DEMO_POPULATION = 200;
+
+export async function seedDemo(bank: BankService, customers: readonly DemoCustomer[] = DEMO_CUSTOMERS, population = DEMO_POPULATION): Promise<readonly DemoCustomer[]> {
+  if (population > 0) await bank.importCustomers(syntheticPopulation(population));
   for (const c of customers) {
     const existing = bank.data.customers.find((x) => x.id === c.id);
     if (!existing) {

@@ -5,7 +5,7 @@
 import { ALPHANUMERIC, DIGITS, type Random } from '../../machines/random.ts';
 import type { RigClock } from '../clock.ts';
 import { MATCH_THRESHOLD, matchScore } from './biometrics.ts';
-import { BankError, type Account, type BankData, type Customer, type Hold, type LedgerEntry } from './model.ts';
+import { BankError, type Account, type BankData, type Card, type Customer, type Hold, type LedgerEntry } from './model.ts';
 import { hashSecret, verifySecret, type HashCost } from './secrets.ts';
 import type { BankStore } from './store.ts';
 
@@ -80,6 +80,26 @@ export class BankService {
       d.accounts.push(account);
       if (opening.deposit) this.#post(d, account, 'deposit', opening.deposit, now, { ref: 'opening deposit' });
       return { customer, account };
+    });
+  }
+
+  /** Bulk import of customers with a card and a ledger history, in one write (the synthetic population).
+   *  Customers whose id exists are left as they are. */
+  async importCustomers(people: readonly { id: string; kyc: KycInput; provider: Card['provider']; pan: string; transactions: readonly { type: LedgerEntry['type']; amount: number; daysAgo: number }[] }[]): Promise<number> {
+    const now = this.#o.clock.now();
+    return this.#o.store.update((d) => {
+      let added = 0;
+      for (const p of people) {
+        if (d.customers.some((c) => c.id === p.id) || d.cards.some((c) => c.pan === p.pan)) continue;
+        d.counters.account += 1;
+        d.customers.push({ ...p.kyc, id: p.id, createdAt: now });
+        const account: Account = { number: String(d.counters.account), customerId: p.id, currency: this.#o.currency, balance: 0, createdAt: now };
+        d.accounts.push(account);
+        d.cards.push({ pan: p.pan, customerId: p.id, account: account.number, provider: p.provider, status: 'active', issuedAt: now });
+        for (const t of p.transactions) this.#post(d, account, t.type, t.amount, now - t.daysAgo * DAY, { ref: 'history' });
+        added++;
+      }
+      return added;
     });
   }
 
