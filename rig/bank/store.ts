@@ -1,13 +1,13 @@
 /**
- * The bank's persistence: one lowdb JSON document. lowdb's file adapter writes atomically (temp file + rename,
- * via steno); on top of that every mutation goes through `update`, which runs one at a time, so two requests
- * can never interleave a read-modify-write. A mutation that throws leaves the file untouched and the
- * in-memory copy is restored from the last good state.
+ * The bank's persistence: one lowdb JSON document, written durably (DurableJsonFile: temp file, fsync, rename).
+ * Every mutation goes through `update`, which runs one at a time, so two requests can never interleave a
+ * read-modify-write. A mutation that throws leaves the file untouched and the in-memory copy is restored from the
+ * last good state.
  */
 import { mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { Low, Memory } from 'lowdb';
-import { JSONFile } from 'lowdb/node';
+import { DurableJsonFile } from './durable-file.ts';
 import { BankDataSchema, emptyBank, type BankData } from './model.ts';
 
 export interface BankStore {
@@ -24,7 +24,7 @@ export async function openStore(file: string | ':memory:'): Promise<BankStore> {
     db = new Low<BankData>(new Memory<BankData>(), emptyBank());
   } else {
     await mkdir(dirname(file), { recursive: true });
-    db = new Low<BankData>(new JSONFile<BankData>(file), emptyBank());
+    db = new Low<BankData>(new DurableJsonFile<BankData>(file), emptyBank());
     await db.read();
     const parsed = BankDataSchema.safeParse(db.data);
     if (!parsed.success) {
@@ -55,4 +55,22 @@ export async function openStore(file: string | ':memory:'): Promise<BankStore> {
       return run;
     },
   };
+}
+
+/** Problems that would mean money was lost or doubled: each account's ledger must add up to its balance, and no
+ *  hold may be both settled and still counted. Empty when the data is consistent. */
+export function integrityProblems(data: BankData): string[] {
+  const problems: string[] = [];
+  for (const a of data.accounts) {
+    const sum = data.ledger.filter((e) => e.account === a.number).reduce((s, e) => s + e.amount, 0);
+    if (sum !== a.balance) problems.push(`account ${a.number}: ledger sums to ${sum}, balance is ${a.balance}`);
+    const held = data.holds.filter((h) => h.account === a.number && h.status === 'reserved').reduce((s, h) => s + h.amount, 0);
+    if (a.balance - held < 0) problems.push(`account ${a.number}: overdrawn (balance ${a.balance}, held ${held})`);
+  }
+  for (const h of data.holds) {
+    const debits = data.ledger.filter((e) => e.ref === h.id && e.type === 'withdrawal').length;
+    if (h.status === 'committed' && debits !== 1) problems.push(`withdrawal ${h.id}: committed with ${debits} debits`);
+    if (h.status !== 'committed' && debits !== 0) problems.push(`withdrawal ${h.id}: ${h.status} but debited`);
+  }
+  return problems;
 }

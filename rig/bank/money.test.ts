@@ -1,0 +1,96 @@
+// Money is never lost or doubled: concurrent withdrawals, a bank killed in the middle of writing, a dispenser
+// fault after the reserve, replayed requests.
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BankDataSchema } from './model.ts';
+import { CHEAP_HASH_COST } from './secrets.ts';
+import { integrityProblems, openStore } from './store.ts';
+import { startBank, type RunningBank } from './index.ts';
+
+describe('concurrent withdrawals over HTTP', () => {
+  let bank: RunningBank;
+  let account = '';
+  beforeAll(async () => {
+    bank = await startBank({ file: ':memory:', hashCost: CHEAP_HASH_COST, dailyWithdrawalLimit: 1e12 });
+    const { account: a } = await bank.service.openCustomer(
+      { name: 'Concurrent', phone: '+260971000098', email: 'c@example.test', address: '1 St', city: 'Lusaka', gender: 'female', dateOfBirth: '1990-01-01' },
+      { deposit: 100_000 },
+    );
+    account = a.number;
+  });
+  afterAll(() => bank.close());
+
+  it('100 withdrawals of 30.00 at once from 1000.00: exactly 33 pass, none overdraws, the ledger adds up', async () => {
+    const answers = await Promise.all(
+      Array.from({ length: 100 }, (_, i) =>
+        fetch(`${bank.url}/accounts/${account}/withdrawals`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'idempotency-key': `concurrent-${i}-xxxx` },
+          body: JSON.stringify({ amount: 3_000 }),
+        }).then(async (r) => ({ status: r.status, body: (await r.json()) as { withdrawalId?: string; error?: string } })),
+      ),
+    );
+    const ok = answers.filter((a) => a.status === 201);
+    expect(ok).toHaveLength(33);
+    expect(answers.filter((a) => a.status === 409).every((a) => a.body.error === 'insufficient-funds')).toBe(true);
+    // Commit them all at once too.
+    await Promise.all(ok.map((a) => fetch(`${bank.url}/withdrawals/${a.body.withdrawalId}/commit`, { method: 'POST' })));
+    const { balance, available } = bank.service.account(account);
+    expect(balance).toBe(100_000 - 33 * 3_000);
+    expect(available).toBe(balance);
+    expect(integrityProblems(bank.service.data)).toEqual([]);
+  });
+
+  it('a replayed withdrawal (same idempotency key) is applied once', async () => {
+    const send = () =>
+      fetch(`${bank.url}/accounts/${account}/withdrawals`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'idempotency-key': 'replayed-once-0001' },
+        body: JSON.stringify({ amount: 500 }),
+      }).then((r) => r.json() as Promise<{ withdrawalId: string }>);
+    const [a, b, c] = await Promise.all([send(), send(), send()]);
+    expect(new Set([a.withdrawalId, b.withdrawalId, c.withdrawalId]).size).toBe(1);
+    expect(bank.service.data.holds.filter((h) => h.key === 'replayed-once-0001')).toHaveLength(1);
+  });
+
+  it('a dispenser fault after the reserve leaves the balance untouched', async () => {
+    const before = bank.service.account(account);
+    const w = await bank.service.reserveWithdrawal(account, 400, 'jam-after-reserve-1');
+    expect(bank.service.account(account).available).toBe(before.available - 400);
+    await bank.service.reverseWithdrawal(w.withdrawalId);
+    expect(bank.service.account(account)).toMatchObject({ balance: before.balance, available: before.available });
+    await expect(bank.service.commitWithdrawal(w.withdrawalId)).rejects.toThrow(/reversed/);
+    expect(integrityProblems(bank.service.data)).toEqual([]);
+  });
+});
+
+describe('a bank killed with SIGKILL in the middle of a burst of writes', () => {
+  const worker = fileURLToPath(new URL('./testing/burst-worker.ts', import.meta.url));
+
+  it.each([1, 2, 3])('restarts on a valid file with a consistent ledger (run %i)', async (run) => {
+    const dir = await mkdtemp(join(tmpdir(), 'atm-rig-crash-'));
+    const file = join(dir, 'bank.json');
+    const child = spawn(process.execPath, ['--import', 'tsx', worker, file, String(run)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (d: Buffer) => d.toString().includes('ready') && resolve());
+      child.on('exit', (code) => reject(new Error(`worker exited early with ${code}`)));
+    });
+    // Let it write for a while, then kill it mid-write: no chance to flush or clean up.
+    await new Promise((r) => setTimeout(r, 300 + run * 137));
+    child.kill('SIGKILL');
+    await new Promise((r) => child.on('exit', r));
+
+    const raw = JSON.parse(await readFile(file, 'utf8'));
+    expect(BankDataSchema.safeParse(raw).success).toBe(true);
+    const store = await openStore(file);
+    const data = store.read();
+    expect(data.ledger.length).toBeGreaterThan(10);
+    expect(integrityProblems(data)).toEqual([]);
+    // Leftover temp files are harmless: the real file was never half-written.
+    expect((await readdir(dir)).filter((f) => f === 'bank.json')).toHaveLength(1);
+  }, 30_000);
+});
