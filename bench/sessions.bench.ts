@@ -53,7 +53,7 @@ async function overMqtt(): Promise<Result> {
   await writeFile(profileFile, JSON.stringify(fastProfile));
   const rig = await startRig({
     seed: 1,
-    broker: { port: 0, wsPort: null },
+    broker: { port: 0, wsPort: null, hashIterations: 10 },
     bank: { port: 0, file: ':memory:', hashLogN: CHEAP_HASH_COST.logN, dailyWithdrawalLimit: 1e12 },
     atms: Array.from({ length: K }, (_, i) => ({ id: `atm-${i + 1}`, profile: profileFile, gsm: { deliveryDelayMs: 0 }, dispenser: { dispenseMs: 0 } })),
   });
@@ -67,7 +67,7 @@ async function overMqtt(): Promise<Result> {
   const start = performance.now();
   await Promise.all(
     rig.atms.map(async (atm, i) => {
-      const person = await AtmClient.connect(rig.brokerUrl, atm.id);
+      const person = await AtmClient.connect(rig.brokerUrl, atm.id, rig.bus.simulator);
       const customer = DEMO_CUSTOMERS[i]!;
       const share = Math.floor(N / K) + (i < N % K ? 1 : 0);
       for (let s = 0; s < share; s++) {

@@ -35,8 +35,8 @@ export function formatMessage(topic: string, payload: unknown, session: SessionS
   return `${paint('dim', clock())} ${paint(color, topic)} ${JSON.stringify(body)}`;
 }
 
-export async function traceBus(brokerUrl: string, atmId: string, print: (line: string) => void): Promise<BusTrace> {
-  const client: MqttClient = await connectBus(brokerUrl, 'trace');
+export async function traceBus(brokerUrl: string, atmId: string, print: (line: string) => void, credentials: { username: string; password: string }): Promise<BusTrace> {
+  const client: MqttClient = await connectBus(brokerUrl, 'trace', credentials);
   let session: SessionState | undefined;
   client.on('message', (topic, buf, packet) => {
     if (packet.retain) return; // state from before we looked

@@ -49,16 +49,21 @@ describe.skipIf(!hasMosquittoClients())('atm-rig up with the mosquitto clients',
   it('shows the traffic to mosquitto_sub, and mosquitto_pub on keypad/sim/press moves the session', async () => {
     const up = run(['up', '--plain', ...FAST]);
     const [, port] = await up.until(/MQTT\s+mqtt:\/\/127\.0\.0\.1:(\d+)/);
+    const [, user, pass] = await up.until(/mosquitto_sub -h \S+ -p \d+ -u (\S+) -P '([^']+)'/);
     await up.until(/atm-1 idle/);
+    const auth = ['-u', user!, '-P', pass!];
 
-    const sub = spawn('mosquitto_sub', ['-h', '127.0.0.1', '-p', port!, '-t', 'atm/#', '-v']);
+    // Without credentials the broker refuses the connection.
+    expect(() => execFileSync('mosquitto_pub', ['-h', '127.0.0.1', '-p', port!, '-t', 'atm/atm-1/keypad/sim/press', '-m', '{"key":"ENTER"}'], { stdio: 'pipe' })).toThrow();
+
+    const sub = spawn('mosquitto_sub', ['-h', '127.0.0.1', '-p', port!, ...auth, '-t', 'atm/#', '-v']);
     children.push(sub);
     let seen = '';
     sub.stdout.on('data', (d: Buffer) => (seen += d.toString()));
     // Retained states arrive at once: the session is idle and the LCD says what to do.
     await expect.poll(() => seen, { timeout: 5000 }).toContain('atm/atm-1/session/state {"state":"idle"');
 
-    execFileSync('mosquitto_pub', ['-h', '127.0.0.1', '-p', port!, '-t', 'atm/atm-1/keypad/sim/press', '-m', '{"key":"ENTER"}']);
+    execFileSync('mosquitto_pub', ['-h', '127.0.0.1', '-p', port!, ...auth, '-t', 'atm/atm-1/keypad/sim/press', '-m', '{"key":"ENTER"}']);
     await up.until(/atm-1 session\.auth\.fingerprint\.waiting \| Place finger \d+/);
     await expect.poll(() => seen, { timeout: 5000 }).toMatch(/atm\/atm-1\/keypad\/evt\/key \{"key":"ENTER"\}/);
     await expect.poll(() => seen, { timeout: 5000 }).toMatch(/atm\/atm-1\/lcd\/cmd\/show \{"lines":\["Place finger \d+"/);

@@ -42,6 +42,7 @@ Options:
   --profile <id|file>  auth profile: seed000, seed001, seed002 or a JSON file (default seed001)
   --seed <n>           seed for every random choice, to replay a run (default: fresh, printed)
   --clock <mode>       system (default) or manual (time moves on rig/clock/sim/advance)
+  --insecure-bus       let MQTT clients connect without credentials (default: every client needs a bus user)
   --hash-cost <logN>   scrypt cost as log2(N) (default 15; 10 is cheap, for tests)
   --once               demo: exit when the session is over (0 if it completed)
   --plain              up: print one line per change instead of redrawing the screen
@@ -78,6 +79,7 @@ async function configFrom(values: Record<string, string | boolean | undefined>, 
       ...(str('broker') ? { url: str('broker') } : {}),
       ...(str('mqtt-port') !== undefined ? { port: int('mqtt-port', str('mqtt-port')) } : {}),
       ...(str('ws-port') !== undefined ? { wsPort: int('ws-port', str('ws-port')) } : {}),
+      ...(values['insecure-bus'] ? { insecure: true } : {}),
     },
     bank: {
       ...base.bank,
@@ -105,14 +107,22 @@ function explainPortClash(err: unknown): unknown {
   return new Error(`${(err as Error).message}: another program (a mosquitto service?) holds the port. Pick another with --mqtt-port/--ws-port/--bank-port (0 = any free port), or use that broker with --broker mqtt://localhost:1883`);
 }
 
+/** mosquitto_sub/_pub options to connect as the simulator role. */
+function mosquittoArgs(rig: Rig): string {
+  const u = new URL(rig.brokerUrl);
+  return `-h ${u.hostname} -p ${u.port} -u ${rig.bus.simulator.username} -P '${rig.bus.simulator.password}'`;
+}
+
 function describe(rig: Rig): string[] {
+  const where = rig.bus.dir ? `passwords in ${rig.bus.dir}/credentials.json` : 'in memory only';
   return [
     paint('bold', 'atm-rig is up'),
     `  MQTT        ${rig.brokerUrl}${rig.wsUrl ? `   WebSocket ${rig.wsUrl}` : ''}`,
     `  bank        ${rig.bank.url}   (OpenAPI: ${rig.bank.url}/openapi.json, data: ${rig.config.bank.file})`,
     `  ATMs        ${rig.atms.map((a) => `${a.id} (${a.profile.id})`).join(', ')}`,
     `  seed        ${rig.seed}   (replay with --seed ${rig.seed})   clock: ${rig.config.clock}`,
-    `  try         mosquitto_sub -h ${new URL(rig.brokerUrl).hostname} -p ${new URL(rig.brokerUrl).port} -t 'atm/#' -v`,
+    `  bus users   ${rig.config.broker.insecure ? 'anonymous allowed (--insecure-bus)' : 'required'}; act as "simulator", watch as "observer" (${where})`,
+    `  try         mosquitto_sub ${mosquittoArgs(rig)} -t 'atm/#' -v`,
   ];
 }
 
@@ -139,6 +149,7 @@ export async function main(argv: string[]): Promise<number> {
       seed: { type: 'string' },
       clock: { type: 'string' },
       'hash-cost': { type: 'string' },
+      'insecure-bus': { type: 'boolean' },
       once: { type: 'boolean' },
       k: { type: 'string' },
       suppress: { type: 'string' },
@@ -227,7 +238,7 @@ export async function main(argv: string[]): Promise<number> {
         console.error(paint('red', `✘ demo failed: ${(err as Error).message}`));
       }
       if (!values.once) {
-        console.log(`\nThe rig stays up for you to play with (Ctrl-C to stop). Press ENTER on the keypad with:\n  mosquitto_pub -h ${new URL(rig.brokerUrl).hostname} -p ${new URL(rig.brokerUrl).port} -t atm/${rig.atms[0]!.id}/keypad/sim/press -m '{"key":"ENTER"}'`);
+        console.log(`\nThe rig stays up for you to play with (Ctrl-C to stop). Press ENTER on the keypad with:\n  mosquitto_pub ${mosquittoArgs(rig)} -t atm/${rig.atms[0]!.id}/keypad/sim/press -m '{"key":"ENTER"}'`);
         await untilSignal();
       }
       await rig.close();

@@ -10,8 +10,8 @@ import { connectBus } from '../devices/bus.ts';
 export const CLOCK_TOPICS = { advance: 'rig/clock/sim/advance', state: 'rig/clock/state', error: 'rig/clock/evt/error' } as const;
 const Advance = z.object({ ms: z.number().int().min(0).max(366 * 86_400_000) });
 
-export async function serveClock(clock: RigClock, brokerUrl: string): Promise<{ close(): Promise<void> }> {
-  const client = await connectBus(brokerUrl, 'clock');
+export async function serveClock(clock: RigClock, brokerUrl: string, credentials?: { username: string; password: string }): Promise<{ close(): Promise<void> }> {
+  const client = await connectBus(brokerUrl, 'clock', credentials ?? {});
   const manual = clock instanceof ManualClock;
   const publishState = () =>
     client.publishAsync(CLOCK_TOPICS.state, JSON.stringify({ mode: manual ? 'manual' : 'system', now: clock.now() }), { qos: 1, retain: true });

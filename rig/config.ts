@@ -62,6 +62,10 @@ export const RigConfigSchema = z.object({
       host: z.string().default('127.0.0.1'),
       port: z.number().int().min(0).max(65535).default(1883),
       wsPort: z.number().int().min(0).max(65535).nullable().default(9001),
+      /** Accept clients without credentials (anonymous). Off: every client needs a user from <data>/bus. */
+      insecure: z.boolean().default(false),
+      /** PBKDF2 iterations for bus passwords (Mosquitto's $7$ format); lower only for tests. */
+      hashIterations: z.number().int().min(1).max(10_000_000).default(20_000),
     })
     .prefault({}),
   bank: z
@@ -77,7 +81,8 @@ export const RigConfigSchema = z.object({
       dailyWithdrawalLimit: z.number().int().positive().default(1_000_000),
     })
     .prefault({}),
-  atms: z.array(AtmConfigSchema).min(1).default([{ id: 'atm-1' } as AtmConfig]),
+  // prefault, not default: the default goes through the schema, so the ATM gets its own defaults too.
+  atms: z.array(AtmConfigSchema).min(1).prefault([{ id: 'atm-1' }]),
 });
 export type RigConfig = z.infer<typeof RigConfigSchema>;
 export type RigConfigInput = z.input<typeof RigConfigSchema>;

@@ -41,8 +41,8 @@ export async function runDemo(rig: Rig, options: DemoOptions = {}): Promise<Demo
   const balance = async () => ((await (await fetch(`${rig.bank.url}/accounts/${account}`)).json()) as { balance: number }).balance;
   const balanceBefore = await balance();
 
-  const person = await AtmClient.connect(rig.brokerUrl, atmId);
-  const trace = await traceBus(rig.brokerUrl, atmId, (l) => print(`  ${l}`));
+  const person = await AtmClient.connect(rig.brokerUrl, atmId, rig.bus.simulator);
+  const trace = await traceBus(rig.brokerUrl, atmId, (l) => print(`  ${l}`), rig.bus.internal.get('rig.trace')!);
   let lastScreen = '';
   const showLcd = () => {
     const key = JSON.stringify(person.lcd);

@@ -49,7 +49,7 @@ export async function startLiveView(rig: Rig, header: string[], options: { plain
     }),
   );
 
-  const client = tty ? await connectBus(rig.brokerUrl, 'live-view') : undefined;
+  const client = tty ? await connectBus(rig.brokerUrl, 'live-view', rig.bus.internal.get('rig.trace')!) : undefined;
   if (client) {
     client.on('message', (topic, buf, packet) => {
       if (packet.retain) return;

@@ -11,13 +11,13 @@ let person: AtmClient;
 beforeAll(async () => {
   rig = await startRig({
     seed: 2024,
-    broker: { port: 0, wsPort: 0 },
+    broker: { port: 0, wsPort: 0, hashIterations: 10 },
     bank: { port: 0, file: ':memory:', hashLogN: 10 },
     atms: [{ id: 'atm-1', profile: 'seed001', gsm: { deliveryDelayMs: 10 }, dispenser: { dispenseMs: 10 } }],
   });
   const seeded = await fetch(`${rig.bank.url}/staff/seed`, { method: 'POST' });
   expect(seeded.status).toBe(200);
-  person = await AtmClient.connect(rig.brokerUrl, 'atm-1');
+  person = await AtmClient.connect(rig.brokerUrl, 'atm-1', rig.bus.simulator);
 });
 
 afterAll(async () => {
@@ -67,7 +67,10 @@ describe('rig end to end over MQTT', () => {
     expect(e1.payload).toMatchObject({ code: 'bad-payload', topic: 'atm/atm-1/keypad/sim/press' });
     await person.client.publishAsync('atm/atm-1/keypad/sim/press', JSON.stringify({ key: 'F1' }), { qos: 1 });
     await person.client.publishAsync('atm/atm-1/fingerprint/sim/place', JSON.stringify({ finger: 11 }), { qos: 1 });
-    await person.client.publishAsync('atm/atm-1/keypad/evt/key', JSON.stringify({ key: 42 }), { qos: 1 });
+    // A malformed event from the keypad itself (its own credentials): the controller rejects it.
+    const keypad = await mqtt.connectAsync(rig.brokerUrl, rig.bus.internal.get('atm-1.keypad')!);
+    await keypad.publishAsync('atm/atm-1/keypad/evt/key', JSON.stringify({ key: 42 }), { qos: 1 });
+    await keypad.endAsync();
     await person.nextMessage('/fingerprint/evt/error', mark);
     const e3 = await person.nextMessage('/session/evt/error', mark);
     expect(e3.payload).toMatchObject({ code: 'bad-payload', topic: 'atm/atm-1/keypad/evt/key' });
@@ -79,7 +82,7 @@ describe('rig end to end over MQTT', () => {
   });
 
   it('publishes retained device states, and a device that dies shows offline', async () => {
-    const watcher = await mqtt.connectAsync(rig.brokerUrl);
+    const watcher = await mqtt.connectAsync(rig.brokerUrl, rig.bus.observer);
     const states = new Map<string, { online: boolean }>();
     watcher.on('message', (topic, buf) => states.set(topic, JSON.parse(buf.toString())));
     await watcher.subscribeAsync('atm/atm-1/+/state');

@@ -13,6 +13,8 @@ import { DEFAULT_HASH_COST } from './bank/secrets.ts';
 import { startBroker, type RunningBroker } from './broker.ts';
 import { ManualClock, systemClock, type RigClock } from './clock.ts';
 import { serveClock } from './clock-service.ts';
+import { prepareBusSecurity, type BusSecurity } from './bus/security.ts';
+import { dirname } from 'node:path';
 import { parseRigConfig, type AtmConfig, type RigConfig, type RigConfigInput } from './config.ts';
 import { AtmController } from './controller/controller.ts';
 
@@ -32,6 +34,8 @@ export interface Rig {
   bank: RunningBank;
   /** The embedded broker, when there is one. */
   broker?: RunningBroker;
+  /** Bus users and ACL; `simulator` is what people and tests act with. */
+  bus: BusSecurity;
   atms: RunningAtm[];
   close(): Promise<void>;
 }
@@ -63,6 +67,8 @@ const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
 export interface RigHooks {
   /** XState inspection events of each ATM's session actor. */
   inspect?: (atmId: string, profile: AuthProfile, event: InspectionEvent) => void;
+  /** Told about every refused connection, publish or subscription on the embedded broker. */
+  onDenied?: (what: string) => void;
 }
 
 export async function startRig(input: RigConfigInput = {}, hooks: RigHooks = {}): Promise<Rig> {
@@ -76,14 +82,20 @@ export async function startRig(input: RigConfigInput = {}, hooks: RigHooks = {})
   };
 
   try {
+    const dataDir = config.bank.file === ':memory:' ? undefined : dirname(config.bank.file);
+    const bus = await prepareBusSecurity(config.atms.map((a) => a.id), dataDir, { insecure: config.broker.insecure, iterations: config.broker.hashIterations, onDenied: hooks.onDenied });
+    const creds = (role: string) => {
+      const c = bus.internal.get(role)!;
+      return { username: c.username, password: c.password };
+    };
     let broker: RunningBroker | undefined;
     if (!config.broker.url) {
-      broker = await startBroker({ host: config.broker.host, port: config.broker.port, wsPort: config.broker.wsPort });
+      broker = await startBroker({ host: config.broker.host, port: config.broker.port, wsPort: config.broker.wsPort, hooks: bus.hooks });
       closers.push(() => broker!.close());
     }
     const brokerUrl = config.broker.url ?? broker!.url;
 
-    const clockService = await serveClock(clock, brokerUrl);
+    const clockService = await serveClock(clock, brokerUrl, creds('rig.clock'));
     closers.push(() => clockService.close());
 
     const bank = await startBank({
@@ -103,7 +115,7 @@ export async function startRig(input: RigConfigInput = {}, hooks: RigHooks = {})
       const profile = await loadProfile(atm.profile);
       const devices: AttachedDevice[] = [];
       for (const kind of Object.keys(atm.devices) as DeviceKind[]) {
-        const attached = await attachDevice(createVirtualDevice(kind, atm), { brokerUrl, atmId: atm.id, clock, random: random.fork(`${atm.id}:${kind}`) });
+        const attached = await attachDevice(createVirtualDevice(kind, atm), { brokerUrl, atmId: atm.id, clock, random: random.fork(`${atm.id}:${kind}`), mqttOptions: creds(`${atm.id}.${kind}`) });
         devices.push(attached);
         closers.push(() => attached.close());
       }
@@ -118,13 +130,14 @@ export async function startRig(input: RigConfigInput = {}, hooks: RigHooks = {})
         maxWithdrawal: atm.maxWithdrawal,
         currency: config.bank.currency,
         minorDigits: config.bank.minorDigits,
+        mqttOptions: creds(`${atm.id}.controller`),
         ...(hooks.inspect ? { inspect: (e: InspectionEvent) => hooks.inspect!(atm.id, profile, e) } : {}),
       });
       closers.push(() => controller.stop());
       atms.push({ id: atm.id, profile, controller, devices });
     }
 
-    return { config, seed, clock, brokerUrl, wsUrl: broker?.wsUrl, bank, broker, atms, close };
+    return { config, seed, clock, brokerUrl, wsUrl: broker?.wsUrl, bank, broker, bus, atms, close };
   } catch (err) {
     await close();
     throw err;

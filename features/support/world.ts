@@ -85,13 +85,13 @@ export class AtmWorld extends World {
         {
           seed: this.seed,
           clock: 'manual',
-          broker: { port: 0, wsPort: null },
+          broker: { port: 0, wsPort: null, hashIterations: 10 },
           bank: { port: 0, file: ':memory:', hashLogN: 10, ...this.bankOverrides },
           atms: [{ id: this.atmId, profile: profileSpec, gsm: { deliveryDelayMs: DEFAULT_GSM_DELAY_MS }, dispenser: { dispenseMs: DEFAULT_DISPENSE_MS }, ...this.atmOverrides }],
         },
         { inspect: recordTransitions },
       );
-      this.person = await AtmClient.connect(this.rig.brokerUrl, this.atmId);
+      this.person = await AtmClient.connect(this.rig.brokerUrl, this.atmId, this.rig.bus.simulator);
       await this.person.until(() => this.person!.session?.state === 'idle', 'the ATM to be idle');
       return { rig: this.rig, person: this.person };
     })();
