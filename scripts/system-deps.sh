@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Installs the Debian packages atm-rig's tests use, when they are missing:
 #   mosquitto-clients  mosquitto_sub / mosquitto_pub, to watch and drive the rig from outside (CLI tests)
+#   mosquitto          an external broker, to prove the rig's password file and ACL work in Mosquitto as they are
 # Safe to run again: it installs nothing that is already there. Needs root (or sudo) and apt-get; elsewhere it
 # says what to install and exits 0, and the tests that need a missing tool say so themselves.
 set -euo pipefail
 
-declare -A need=( [mosquitto_sub]=mosquitto-clients [mosquitto_pub]=mosquitto-clients )
+declare -A need=( [mosquitto_sub]=mosquitto-clients [mosquitto_pub]=mosquitto-clients [mosquitto]=mosquitto )
 missing=()
 for bin in "${!need[@]}"; do
-  command -v "$bin" >/dev/null 2>&1 || missing+=("${need[$bin]}")
+  # The broker lands in /usr/sbin, which a non-root PATH may lack.
+  command -v "$bin" >/dev/null 2>&1 || [ -x "/usr/sbin/$bin" ] || missing+=("${need[$bin]}")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
 pkgs=$(printf '%s\n' "${missing[@]}" | sort -u | tr '\n' ' ')
