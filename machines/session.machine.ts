@@ -116,6 +116,7 @@ const failureText: Record<string, string> = {
   wrong: 'Wrong OTP',
   expired: 'OTP expired',
   used: 'OTP already used',
+  locked: 'Account locked',
 };
 
 type Ev<T extends SessionEvent['type']> = Extract<SessionEvent, { type: T }>;
@@ -180,6 +181,10 @@ export const sessionMachine = setup({
       if (!out.ok) return false;
       if (context.customerId && out.customerId !== context.customerId) return false;
       return context.requestedFinger === undefined || out.finger === context.requestedFinger;
+    },
+    bankLocked: ({ event }) => {
+      const out = (event as unknown as { output: Verdict }).output;
+      return !out.ok && out.reason === 'locked';
     },
     otpNeedsNewCode: ({ event }) => {
       const out = (event as unknown as { output: Verdict }).output;
@@ -282,6 +287,8 @@ export const sessionMachine = setup({
       reason: params.reason,
     })),
     lockout: assign(({ context }) => ({ endReason: 'lockout' as const, retainCard: context.profile.onLockout === 'retain' })),
+    /** The bank locked the customer after repeated failures across sessions: abuse, so any card is kept. */
+    accountLocked: assign({ endReason: 'lockout' as const, retainCard: true }),
     pickFinger: assign(({ context }) => {
       const tier = currentTier(context);
       if (tier?.kind !== 'fingerprint' || tier.request !== 'random') return { requestedFinger: undefined };
@@ -887,6 +894,11 @@ function secretTier(kind: 'pin' | 'password') {
           input: ({ context }: { context: SessionContext }) => ({ customerId: context.customerId!, kind, value: context.fields[kind] ?? '' }),
           onDone: [
             { guard: 'verdictOk' as const, target: '#atm.session.auth.next', actions: ['passTier' as const, 'emitTierPassed' as const] },
+            {
+              guard: 'bankLocked' as const,
+              target: '#atm.ending',
+              actions: [{ type: 'failTier' as const, params: { reason: 'locked' } }, { type: 'emitTierFailed' as const, params: { reason: 'locked' } }, 'accountLocked' as const],
+            },
             {
               guard: 'lastAttempt' as const,
               target: '#atm.ending',

@@ -35,9 +35,10 @@ export async function runDemo(rig: Rig, options: DemoOptions = {}): Promise<Demo
   const profile = rig.atms.find((a) => a.id === atmId)!.profile;
   if (profile.id !== 'seed001') throw new Error(`the demo walks the seed001 profile; ${atmId} runs ${profile.id}`);
 
-  const seed = await fetch(`${rig.bank.url}/staff/seed`, { method: 'POST' });
+  const staff = await rig.bank.staffHeaders();
+  const seed = await fetch(`${rig.bank.url}/staff/seed`, { method: 'POST', headers: staff });
   if (!seed.ok) throw new Error(`seeding the demo customers failed: HTTP ${seed.status}`);
-  const account = ((await (await fetch(`${rig.bank.url}/staff/customers/${customer.id}`)).json()) as { account: string }).account;
+  const account = ((await (await fetch(`${rig.bank.url}/staff/customers/${customer.id}`, { headers: staff })).json()) as { account: string }).account;
   const balance = async () => ((await (await fetch(`${rig.bank.url}/accounts/${account}`)).json()) as { balance: number }).balance;
   const balanceBefore = await balance();
 

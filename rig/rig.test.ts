@@ -15,7 +15,7 @@ beforeAll(async () => {
     bank: { port: 0, file: ':memory:', hashLogN: 10 },
     atms: [{ id: 'atm-1', profile: 'seed001', gsm: { deliveryDelayMs: 10 }, dispenser: { dispenseMs: 10 } }],
   });
-  const seeded = await fetch(`${rig.bank.url}/staff/seed`, { method: 'POST' });
+  const seeded = await fetch(`${rig.bank.url}/staff/seed`, { method: 'POST', headers: await rig.bank.staffHeaders() });
   expect(seeded.status).toBe(200);
   person = await AtmClient.connect(rig.brokerUrl, 'atm-1', rig.bus.simulator);
 });
@@ -26,7 +26,7 @@ afterAll(async () => {
 });
 
 async function balanceOf(customerId: string): Promise<number> {
-  const customer = (await (await fetch(`${rig.bank.url}/staff/customers/${customerId}`)).json()) as { account: string };
+  const customer = (await (await fetch(`${rig.bank.url}/staff/customers/${customerId}`, { headers: await rig.bank.staffHeaders() })).json()) as { account: string };
   const account = (await (await fetch(`${rig.bank.url}/accounts/${customer.account}`)).json()) as { balance: number };
   return account.balance;
 }

@@ -161,3 +161,8 @@ When('{int} minute(s) pass(es)', async function (this: AtmWorld, minutes: number
 Given('{word} is not a customer of the bank', function (this: AtmWorld, name: string) {
   this.people.set(name, { name, id: 'C9999', phone: '+260979999999', account: '0000000000', fingers: [] });
 });
+
+When('staff unlock {word}', async function (this: AtmWorld, name: string) {
+  const who = this.named(name);
+  await this.bank('POST', `/staff/customers/${who.id}/unlock`);
+});

@@ -27,7 +27,14 @@ export async function typeEntry(world: AtmWorld, field: string, value: string) {
 /** Wait until the ATM is idle; a person in front of the goodbye screen lets its message time pass. */
 export async function untilIdle(world: AtmWorld) {
   const { rig, person } = await world.ready();
-  await person.until(() => person.session?.state === 'idle' || person.session?.state === 'ending.goodbye', 'the goodbye screen or idle');
+  await person.until(() => ['idle', 'ending.goodbye', 'ending.ejecting'].includes(person.session?.state ?? ''), 'the goodbye screen, the card, or idle');
+  if (person.session?.state === 'ending.ejecting') {
+    // A person takes the card the ATM hands back before anything else.
+    await person.nextMessage('/card/evt/ejected');
+    await person.removeCard();
+    await person.until(() => person.session?.state !== 'ending.ejecting', 'the card to be taken');
+  }
+  await person.until(() => ['idle', 'ending.goodbye'].includes(person.session?.state ?? ''), 'the goodbye screen or idle');
   if (person.session?.state === 'ending.goodbye') await person.advanceClock(rig.atms[0]!.profile.timeouts.messageMs);
   await person.untilState('idle');
 }

@@ -142,9 +142,11 @@ export class AtmWorld extends World {
 
   async http<T>(method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: T }> {
     const { rig } = await this.ready();
+    // Staff routes need a staff login, as the branch's own tools would have.
+    const staff = path.startsWith('/staff/') ? await rig.bank.staffHeaders() : {};
     const res = await fetch(rig.bank.url + path, {
       method,
-      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...staff, ...headers },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();

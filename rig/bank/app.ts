@@ -4,7 +4,9 @@
  * document is generated from the same schemas and served at /openapi.json.
  */
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
+import { StaffSessions, requireStaff, staffLoginRoute } from './staff-auth.ts';
 import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { BankError } from './model.ts';
 import { accountRoutes } from './routes/accounts.ts';
@@ -45,11 +47,16 @@ export async function buildBankApp({ bank, clock = systemClock, logger = false }
       });
     }
     if (err instanceof BankError) return reply.code(STATUS[err.code]).send({ error: err.code, message: err.message });
+    if (err.statusCode === 429) return reply.code(429).send({ error: 'rate-limited', message: err.message });
     const status = err.statusCode;
     if (status && status >= 400 && status < 500) return reply.code(status).send({ error: 'bad-request', message: err.message });
     req.log.error({ err }, 'bank error');
     return reply.code(500).send({ error: 'internal', message: 'internal error' });
   });
+
+  // Limits per client address on the routes that check secrets; the busiest (PIN, fingerprint) are generous because
+  // an ATM speaks for many customers, and the bank's own per-customer lockout is the real guard there.
+  await app.register(rateLimit, { global: false });
 
   await app.register(swagger, {
     openapi: {
@@ -67,7 +74,13 @@ export async function buildBankApp({ bank, clock = systemClock, logger = false }
   app.get('/health', { schema: { hide: true } }, async () => ({ ok: true }));
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  await app.register(staffRoutes, { bank });
+  const sessions = new StaffSessions(bank);
+  await app.register(staffLoginRoute, { bank, sessions });
+  // The staff routes in their own encapsulated context, every one behind a staff token.
+  await app.register(async (staff) => {
+    requireStaff(staff, sessions);
+    await staff.register(staffRoutes, { bank });
+  });
   await app.register(authRoutes, { bank });
   await app.register(otpRoutes, { bank });
   await app.register(accountRoutes, { bank });

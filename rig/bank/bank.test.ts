@@ -12,9 +12,10 @@ const alice = DEMO_CUSTOMERS[0]!;
 let aliceAccount = '';
 
 async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+  const staff = path.startsWith('/staff/') ? await bank.staffHeaders() : {};
   const res = await fetch(bank.url + path, {
     method,
-    headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+    headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...staff, ...headers },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
@@ -29,6 +30,32 @@ beforeAll(async () => {
 afterAll(() => bank.close());
 
 describe('bank API', () => {
+  it('keeps the staff routes behind a staff login with short-lived tokens', async () => {
+    expect((await fetch(`${bank.url}/staff/customers`)).status).toBe(401);
+    const forged = await fetch(`${bank.url}/staff/customers`, { headers: { authorization: 'Bearer forged-token-forged-token' } });
+    expect(forged.status).toBe(401);
+    const wrong = await fetch(`${bank.url}/staff/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'guess' }) });
+    expect(wrong.status).toBe(401);
+    const login = await fetch(`${bank.url}/staff/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(bank.staff) });
+    const { token } = (await login.json()) as { token: string };
+    expect((await fetch(`${bank.url}/staff/customers`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+    clock.advance(16 * 60_000);
+    expect((await fetch(`${bank.url}/staff/customers`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(401);
+  });
+
+  it('rate-limits staff login attempts', async () => {
+    // A bank of its own: the limit would also stop the other tests' logins.
+    const other = await startBank({ file: ':memory:', hashCost: CHEAP_HASH_COST });
+    const attempts = await Promise.all(
+      Array.from({ length: 15 }, () =>
+        fetch(`${other.url}/staff/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'guess' }) }).then((r) => r.status),
+      ),
+    );
+    await other.close();
+    expect(attempts.filter((s) => s === 429).length).toBeGreaterThan(0);
+    expect(attempts.filter((s) => s === 401).length).toBeLessThanOrEqual(10);
+  });
+
   it('serves an OpenAPI document that lists the routes', async () => {
     const { status, body } = await call('GET', '/openapi.json');
     expect(status).toBe(200);

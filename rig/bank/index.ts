@@ -1,4 +1,7 @@
 /** Opens the store, builds the service and the HTTP app, listens. One call for the rig, the CLI and tests. */
+import { randomBytes } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import { createRandom } from '../../machines/random.ts';
 import { systemClock, type RigClock } from '../clock.ts';
@@ -18,6 +21,7 @@ export interface BankConfig {
   hashCost?: HashCost;
   currency?: string;
   dailyWithdrawalLimit?: number;
+  lockAfterFailures?: number;
   logger?: FastifyServerOptions['logger'];
 }
 
@@ -30,6 +34,21 @@ export interface RunningBank {
   stop(): Promise<void>;
   /** Answer again on the same address after `stop`. */
   resume(): Promise<void>;
+  /** The first staff account (created at first start; password in <data>/staff.json, mode 0600). */
+  staff: { username: string; password: string };
+  /** Authorization headers for the /staff routes, logging in when needed. */
+  staffHeaders(): Promise<Record<string, string>>;
+}
+
+/** Make sure a staff account exists; its password lives beside the bank file (0600), or only in memory. */
+async function ensureStaff(service: BankService, file: string): Promise<{ username: string; password: string }> {
+  const path = file === ':memory:' ? undefined : join(dirname(file), 'staff.json');
+  const saved = path ? await readFile(path, 'utf8').then((t) => JSON.parse(t) as { username: string; password: string }, () => undefined) : undefined;
+  if (saved && (await service.verifyStaff(saved.username, saved.password))) return saved;
+  const staff = { username: 'admin', password: randomBytes(18).toString('base64url') };
+  await service.setStaff(staff.username, staff.password);
+  if (path) await writeFile(path, JSON.stringify(staff, null, 2) + '\n', { mode: 0o600 });
+  return staff;
 }
 
 export async function createBankService(config: BankConfig): Promise<BankService> {
@@ -41,6 +60,7 @@ export async function createBankService(config: BankConfig): Promise<BankService
     currency: config.currency ?? 'ZMW',
     dailyWithdrawalLimit: config.dailyWithdrawalLimit ?? 1_000_000,
     otpMaxFailures: 5,
+    lockAfterFailures: config.lockAfterFailures ?? 6,
   });
 }
 
@@ -55,13 +75,26 @@ export async function startBank(config: BankConfig): Promise<RunningBank> {
   let app: FastifyInstance | undefined = await listen(config.port ?? 0);
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : (config.port ?? 0);
+  const url = `http://${host}:${port}`;
+  const staff = await ensureStaff(service, config.file);
+  let token: { value: string; expiresAt: number } | undefined;
   return {
+    staff,
+    async staffHeaders() {
+      if (!token || token.expiresAt - 60_000 < (config.clock ?? systemClock).now()) {
+        const res = await fetch(`${url}/staff/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(staff) });
+        if (!res.ok) throw new Error(`staff login failed: HTTP ${res.status}`);
+        const body = (await res.json()) as { token: string; expiresAt: number };
+        token = { value: body.token, expiresAt: body.expiresAt };
+      }
+      return { authorization: `Bearer ${token.value}` };
+    },
     service,
     get app() {
       if (!app) throw new Error('the bank is stopped');
       return app;
     },
-    url: `http://${host}:${port}`,
+    url,
     close: async () => {
       await app?.close();
       app = undefined;

@@ -31,6 +31,10 @@ export const CustomerRecord = KycSchema.extend({
   username: Username.optional(),
   pinHash: z.string().optional(),
   passwordHash: z.string().optional(),
+  /** Consecutive failed PIN/password checks, across sessions. */
+  failedSecrets: z.number().int().nonnegative().optional(),
+  /** Set when failedSecrets reached the bank's limit; only staff can clear it. */
+  lockedAt: z.number().optional(),
   createdAt: z.number(),
 });
 export type Customer = z.infer<typeof CustomerRecord>;
@@ -104,6 +108,8 @@ export const BankDataSchema = z.object({
   otps: z.array(OtpRecord),
   ledger: z.array(LedgerRecord),
   holds: z.array(HoldRecord),
+  /** Branch staff who may use the /staff routes; passwords as scrypt hashes. */
+  staff: z.array(z.object({ username: z.string(), passwordHash: z.string(), createdAt: z.number() })).default([]),
   /** Results of money operations by idempotency key, so a replayed request returns the first answer. */
   idempotency: z.record(z.string(), z.unknown()),
 });
@@ -120,6 +126,7 @@ export function emptyBank(): BankData {
     otps: [],
     ledger: [],
     holds: [],
+    staff: [],
     idempotency: {},
   };
 }

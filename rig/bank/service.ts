@@ -19,6 +19,8 @@ export interface BankOptions {
   dailyWithdrawalLimit: number;
   /** An OTP code may be tried this many times before it is spent. */
   otpMaxFailures: number;
+  /** Consecutive failed PIN/password checks, across sessions, that lock the customer until staff unlock. */
+  lockAfterFailures: number;
 }
 
 export interface KycInput {
@@ -159,7 +161,9 @@ export class BankService {
     const customer = this.data.customers.find((c) => c.username === username);
     // Hash even for an unknown user so the answer takes as long either way.
     const ok = await verifySecret(password, customer?.passwordHash ?? DUMMY_HASH);
-    if (!customer || !ok) return { ok: false, reason: 'wrong-credentials' };
+    if (!customer) return { ok: false, reason: 'wrong-credentials' };
+    // A locked customer gets the same answer as a wrong password: no telling which usernames exist or are locked.
+    if (!(await this.#recordSecretCheck(customer.id, ok))) return { ok: false, reason: 'wrong-credentials' };
     return { ok: true, ...this.#identity(customer) };
   }
 
@@ -167,7 +171,55 @@ export class BankService {
     const customer = this.#customer(this.data, customerId);
     const hash = kind === 'pin' ? customer.pinHash : customer.passwordHash;
     if (!hash) return { ok: false, reason: `no-${kind}` };
-    return (await verifySecret(value, hash)) ? { ok: true } : { ok: false, reason: `wrong-${kind}` };
+    if (customer.lockedAt !== undefined) return { ok: false, reason: 'locked' };
+    const ok = await verifySecret(value, hash);
+    if (await this.#recordSecretCheck(customerId, ok)) return { ok: true };
+    return { ok: false, reason: this.customer(customerId).lockedAt !== undefined ? 'locked' : `wrong-${kind}` };
+  }
+
+  /** Count a PIN/password check; lock after too many failures in a row. True when the check passed and the customer is not locked. */
+  async #recordSecretCheck(customerId: string, ok: boolean): Promise<boolean> {
+    const now = this.#o.clock.now();
+    return this.#o.store.update((d) => {
+      const c = this.#customer(d, customerId);
+      if (c.lockedAt !== undefined) return false;
+      if (ok) {
+        c.failedSecrets = 0;
+        return true;
+      }
+      c.failedSecrets = (c.failedSecrets ?? 0) + 1;
+      if (c.failedSecrets >= this.#o.lockAfterFailures) c.lockedAt = now;
+      return false;
+    });
+  }
+
+  /** Create a staff account (or reset its password). */
+  async setStaff(username: string, password: string): Promise<void> {
+    const hash = await hashSecret(password, this.#o.hashCost);
+    const now = this.#o.clock.now();
+    await this.#o.store.update((d) => {
+      d.staff = d.staff.filter((s) => s.username !== username);
+      d.staff.push({ username, passwordHash: hash, createdAt: now });
+    });
+  }
+
+  async verifyStaff(username: string, password: string): Promise<boolean> {
+    const staff = this.data.staff.find((s) => s.username === username);
+    const ok = await verifySecret(password, staff?.passwordHash ?? DUMMY_HASH);
+    return Boolean(staff) && ok;
+  }
+
+  get clock(): RigClock {
+    return this.#o.clock;
+  }
+
+  /** Staff: clear a lock and the failure count. */
+  async unlock(customerId: string): Promise<void> {
+    await this.#o.store.update((d) => {
+      const c = this.#customer(d, customerId);
+      c.failedSecrets = 0;
+      delete c.lockedAt;
+    });
   }
 
   /** 1:1 when customerId is given (only that customer's fingers), 1:N over the whole library otherwise. */

@@ -56,7 +56,7 @@ describe.skipIf(!existsSync(MOSQUITTO))('an external Mosquitto with the rig\'s p
       bank: { port: 0, file: join(dir, 'bank.json'), hashLogN: 10 },
       atms: [{ id: 'atm-1', gsm: { deliveryDelayMs: 10 }, dispenser: { dispenseMs: 10 } }],
     });
-    await fetch(`${rig.bank.url}/staff/seed`, { method: 'POST' });
+    await fetch(`${rig.bank.url}/staff/seed`, { method: 'POST', headers: await rig.bank.staffHeaders() });
   }, 30_000);
 
   afterAll(async () => {

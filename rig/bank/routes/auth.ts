@@ -13,9 +13,13 @@ const IdentityVerdict = z.union([
   Refusal,
 ]);
 
+/** Per client address; generous, since one ATM speaks for many customers (the per-customer lockout is stricter). */
+const AUTH_LIMIT = { rateLimit: { max: 600, timeWindow: 60_000 } };
+
 export const authRoutes: FastifyPluginAsyncZod<{ bank: BankService }> = async (app, { bank }) => {
   app.post('/auth/card', {
     schema: { tags: ['atm'], summary: 'Identify the customer from a card', body: z.object({ pan: Pan }), response: { 200: IdentityVerdict } },
+    config: AUTH_LIMIT,
   }, async (req) => bank.lookupCard(req.body.pan));
 
   app.post('/auth/credentials', {
@@ -25,6 +29,7 @@ export const authRoutes: FastifyPluginAsyncZod<{ bank: BankService }> = async (a
       body: z.object({ username: z.string().min(1).max(32), password: z.string().min(1).max(64) }),
       response: { 200: IdentityVerdict },
     },
+    config: AUTH_LIMIT,
   }, async (req) => bank.verifyCredentials(req.body.username, req.body.password));
 
   app.post('/auth/secret', {
@@ -34,6 +39,7 @@ export const authRoutes: FastifyPluginAsyncZod<{ bank: BankService }> = async (a
       body: z.object({ customerId: CustomerId, kind: z.enum(['pin', 'password']), value: z.string().min(1).max(64) }),
       response: { 200: z.union([z.object({ ok: z.literal(true) }), Refusal]) },
     },
+    config: AUTH_LIMIT,
   }, async (req) => bank.verifySecret(req.body.customerId, req.body.kind, req.body.value));
 
   app.post('/auth/fingerprint', {
@@ -48,5 +54,6 @@ export const authRoutes: FastifyPluginAsyncZod<{ bank: BankService }> = async (a
         ]),
       },
     },
+    config: AUTH_LIMIT,
   }, async (req) => bank.matchFingerprint(req.body.template, req.body.customerId));
 };

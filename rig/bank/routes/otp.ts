@@ -30,5 +30,6 @@ export const otpRoutes: FastifyPluginAsyncZod<{ bank: BankService }> = async (ap
       body: z.object({ code: z.string().min(1).max(16) }),
       response: { 200: z.union([z.object({ ok: z.literal(true) }), z.object({ ok: z.literal(false), reason: z.string() })]) },
     },
+    config: { rateLimit: { max: 600, timeWindow: 60_000 } },
   }, async (req) => bank.verifyOtp(req.params.otpId, req.body.code));
 };

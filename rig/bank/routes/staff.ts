@@ -11,17 +11,19 @@ const CustomerView = KycSchema.extend({
   account: z.string(),
   hasPin: z.boolean(),
   hasPassword: z.boolean(),
+  locked: z.boolean(),
   fingers: z.array(Finger),
   cards: z.array(z.string()).describe('masked card numbers'),
 });
 
 export function customerView(bank: BankService, c: Customer): z.infer<typeof CustomerView> {
-  const { pinHash, passwordHash, createdAt: _createdAt, ...kyc } = c;
+  const { pinHash, passwordHash, createdAt: _createdAt, failedSecrets: _failed, lockedAt, ...kyc } = c;
   return {
     ...kyc,
     account: bank.data.accounts.find((a) => a.customerId === c.id)?.number ?? '',
     hasPin: Boolean(pinHash),
     hasPassword: Boolean(passwordHash),
+    locked: lockedAt !== undefined,
     fingers: bank.data.fingers.filter((f) => f.customerId === c.id).map((f) => f.finger).sort((a, b) => a - b),
     cards: bank.data.cards.filter((card) => card.customerId === c.id).map((card) => mask(card.pan)),
   };
@@ -74,6 +76,13 @@ export const staffRoutes: FastifyPluginAsyncZod<{ bank: BankService }> = async (
     },
   }, async (req, reply) => {
     await bank.enrolFinger(req.params.id, req.params.finger, req.body.template);
+    return reply.code(204).send();
+  });
+
+  app.post('/staff/customers/:id/unlock', {
+    schema: { tags: ['staff'], summary: 'Unlock a customer locked after repeated wrong PINs or passwords', params: byId },
+  }, async (req, reply) => {
+    await bank.unlock(req.params.id);
     return reply.code(204).send();
   });
 

@@ -51,6 +51,7 @@ export const webRoutes: FastifyPluginAsyncZod<{ bank: BankService; clock: RigClo
       body: z.object({ username: z.string().min(1).max(32), password: z.string().min(1).max(64), template: Template }),
       response: { 200: z.object({ token: z.string(), expiresAt: z.number() }), 401: Refusal },
     },
+    config: { rateLimit: { max: 20, timeWindow: 60_000 } },
   }, async (req, reply) => {
     const login = await bank.verifyCredentials(req.body.username, req.body.password);
     const finger = login.ok ? bank.matchFingerprint(req.body.template, login.customerId) : undefined;
