@@ -12,6 +12,14 @@ export interface BusTrace {
   close(): Promise<void>;
 }
 
+/** What a log line may never show: card numbers, phone numbers and one-time codes, masked but for their tail. */
+export function maskSecrets(text: string): string {
+  return text
+    .replace(/code is [A-Z0-9]+/g, 'code is ******')
+    // Only whole quoted strings and topic levels: a timestamp is a number, not a card.
+    .replace(/(?<=["/])\+?\d{9,19}(?=["/])/g, (digits) => digits.slice(0, digits.length - 4).replace(/\d/g, '*') + digits.slice(-4));
+}
+
 export function formatMessage(topic: string, payload: unknown, session: SessionState | undefined): string | undefined {
   if (/\/lcd\/(cmd\/show|state)$/.test(topic) || topic.startsWith('rig/clock/state')) return undefined;
   let body = payload as Record<string, unknown>;
@@ -29,7 +37,12 @@ export function formatMessage(topic: string, payload: unknown, session: SessionS
     if (s.endReason) parts.push(`reason=${s.endReason}`);
     return `${paint('dim', clock())} ${paint('yellow', topic)} ${parts.join(' ')}`;
   }
-  if (typeof body?.template === 'string') body = { ...body, template: `${body.template.slice(0, 12)}…(${body.template.length} b64)` };
+  const line = formatPayload(topic, body);
+  return line && maskSecrets(line);
+}
+
+function formatPayload(topic: string, body: Record<string, unknown>): string | undefined {
+  if (typeof body?.template === 'string') body = { ...body, template: `…(${body.template.length} b64)` };
   const channel = topic.split('/')[3];
   const color = channel === 'sim' ? 'magenta' : channel === 'cmd' ? 'cyan' : topic.includes('/session/') ? 'yellow' : topic.startsWith('phone/') ? 'green' : 'gray';
   return `${paint('dim', clock())} ${paint(color, topic)} ${JSON.stringify(body)}`;

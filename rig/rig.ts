@@ -57,6 +57,9 @@ export function createVirtualDevice(kind: DeviceKind, atm: AtmConfig): Device {
   }
 }
 
+/** Belt and braces: the bank never logs bodies, and these never reach a log line even if it did. */
+export const BANK_LOG_REDACT = ['req.headers.authorization', 'req.headers["idempotency-key"]', 'req.body', 'res.body', '*.pin', '*.password', '*.code', '*.pan', '*.phone', '*.template'];
+
 /** The session machine's seed for one ATM, derived from the rig seed. */
 export function sessionSeed(rigSeed: number, atmId: string): number {
   return createRandom(rigSeed).fork(`${atmId}:session`).int(0, 0xffffffff);
@@ -69,6 +72,8 @@ export interface RigHooks {
   inspect?: (atmId: string, profile: AuthProfile, event: InspectionEvent) => void;
   /** Told about every refused connection, publish or subscription on the embedded broker. */
   onDenied?: (what: string) => void;
+  /** Where the bank writes its request log (pino JSON lines); none when absent. */
+  bankLog?: NodeJS.WritableStream;
 }
 
 export async function startRig(input: RigConfigInput = {}, hooks: RigHooks = {}): Promise<Rig> {
@@ -107,6 +112,7 @@ export async function startRig(input: RigConfigInput = {}, hooks: RigHooks = {})
       hashCost: { ...DEFAULT_HASH_COST, logN: config.bank.hashLogN },
       currency: config.bank.currency,
       dailyWithdrawalLimit: config.bank.dailyWithdrawalLimit,
+      ...(hooks.bankLog ? { logger: { level: 'trace', stream: hooks.bankLog, redact: BANK_LOG_REDACT } } : {}),
     });
     closers.push(() => bank.close());
 
