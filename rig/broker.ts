@@ -5,7 +5,9 @@
  * layer on the broker, not a special case inside it.
  */
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import { createServer as createTcpServer, type AddressInfo, type Server as TcpServer } from 'node:net';
+import { createServer as createTlsServer, type Server as TlsServer } from 'node:tls';
 import { Aedes, type AedesOptions } from 'aedes';
 import { WebSocketServer, createWebSocketStream } from 'ws';
 
@@ -16,6 +18,8 @@ export interface BrokerConfig {
   /** MQTT over WebSocket; 0 for a free port, null for none. Default 9001 (the usual MQTT-over-WebSocket port). */
   wsPort?: number | null;
   hooks?: Pick<AedesOptions, 'authenticate' | 'authorizePublish' | 'authorizeSubscribe' | 'authorizeForward' | 'preConnect' | 'published'>;
+  /** mqtts:// and wss:// listeners as well, with this certificate. Ports 0 for free ones. */
+  tls?: { port: number; wsPort: number | null; cert: string; key: string };
 }
 
 export interface RunningBroker {
@@ -24,6 +28,9 @@ export interface RunningBroker {
   url: string;
   /** ws://host:port, when the WebSocket listener is on. */
   wsUrl?: string;
+  /** mqtts://host:port and wss://host:port, when TLS is on. */
+  tlsUrl?: string;
+  wssUrl?: string;
   close(): Promise<void>;
   /** Stop and start again on the same ports, losing sessions and retained messages (a broker crash). */
   restart(): Promise<void>;
@@ -50,19 +57,45 @@ export async function startBroker(config: BrokerConfig = {}): Promise<RunningBro
     wsUrl = `ws://${host}:${(http.address() as AddressInfo).port}`;
   }
 
+  let tlsServer: TlsServer | undefined;
+  let https: HttpsServer | undefined;
+  let wssServer: WebSocketServer | undefined;
+  let tlsUrl: string | undefined;
+  let wssUrl: string | undefined;
+  if (config.tls) {
+    tlsServer = createTlsServer({ cert: config.tls.cert, key: config.tls.key }, aedes.handle);
+    await listen(tlsServer, config.tls.port, host);
+    tlsUrl = `mqtts://${host}:${(tlsServer.address() as AddressInfo).port}`;
+    if (config.tls.wsPort !== null) {
+      https = createHttpsServer({ cert: config.tls.cert, key: config.tls.key }, (_req, res) => res.writeHead(426).end('MQTT over WebSocket only\n'));
+      wssServer = new WebSocketServer({ server: https });
+      wssServer.on('connection', (socket, req) => aedes.handle(createWebSocketStream(socket) as never, req));
+      await listen(https, config.tls.wsPort, host);
+      wssUrl = `wss://${host}:${(https.address() as AddressInfo).port}`;
+    }
+  }
+
   const close = async () => {
-    for (const client of wss?.clients ?? []) client.terminate();
+    for (const client of [...(wss?.clients ?? []), ...(wssServer?.clients ?? [])]) client.terminate();
     await new Promise<void>((resolve) => aedes.close(() => resolve()));
-    await Promise.all([closeServer(tcp), http ? closeServer(http) : undefined]);
+    await Promise.all([closeServer(tcp), http ? closeServer(http) : undefined, tlsServer ? closeServer(tlsServer) : undefined, https ? closeServer(https) : undefined]);
   };
   let current: RunningBroker = {
     aedes,
     url,
     wsUrl,
+    tlsUrl,
+    wssUrl,
     close,
     async restart() {
       await close();
-      const again = await startBroker({ ...config, port: Number(new URL(url).port), ...(wsUrl ? { wsPort: Number(new URL(wsUrl).port) } : {}) });
+      const port = (u: string | undefined) => (u ? Number(new URL(u).port) : null);
+      const again = await startBroker({
+        ...config,
+        port: port(url)!,
+        ...(wsUrl ? { wsPort: port(wsUrl) } : {}),
+        ...(config.tls ? { tls: { ...config.tls, port: port(tlsUrl)!, wsPort: port(wssUrl) } } : {}),
+      });
       current = again;
     },
   };
@@ -73,12 +106,14 @@ export async function startBroker(config: BrokerConfig = {}): Promise<RunningBro
     },
     url,
     wsUrl,
+    tlsUrl,
+    wssUrl,
     close: () => current.close(),
     restart: () => current.restart(),
   };
 }
 
-function listen(server: TcpServer | HttpServer, port: number, host: string): Promise<void> {
+function listen(server: TcpServer | HttpServer | TlsServer | HttpsServer, port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
@@ -88,7 +123,7 @@ function listen(server: TcpServer | HttpServer, port: number, host: string): Pro
   });
 }
 
-function closeServer(server: TcpServer | HttpServer): Promise<void> {
+function closeServer(server: TcpServer | HttpServer | TlsServer | HttpsServer): Promise<void> {
   return new Promise((resolve) => {
     server.close(() => resolve());
     (server as HttpServer).closeAllConnections?.();

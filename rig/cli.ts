@@ -43,6 +43,7 @@ Options:
   --seed <n>           seed for every random choice, to replay a run (default: fresh, printed)
   --clock <mode>       system (default) or manual (time moves on rig/clock/sim/advance)
   --insecure-bus       let MQTT clients connect without credentials (default: every client needs a bus user)
+  --tls                also listen on mqtts:// 8883 and wss:// 8884 (certificate made at first start in <data>/bus/tls)
   --hash-cost <logN>   scrypt cost as log2(N) (default 15; 10 is cheap, for tests)
   --once               demo: exit when the session is over (0 if it completed)
   --plain              up: print one line per change instead of redrawing the screen
@@ -80,6 +81,7 @@ async function configFrom(values: Record<string, string | boolean | undefined>, 
       ...(str('mqtt-port') !== undefined ? { port: int('mqtt-port', str('mqtt-port')) } : {}),
       ...(str('ws-port') !== undefined ? { wsPort: int('ws-port', str('ws-port')) } : {}),
       ...(values['insecure-bus'] ? { insecure: true } : {}),
+      ...(values.tls && !base.broker?.tls ? { tls: {} } : {}),
     },
     bank: {
       ...base.bank,
@@ -118,6 +120,7 @@ function describe(rig: Rig): string[] {
   return [
     paint('bold', 'atm-rig is up'),
     `  MQTT        ${rig.brokerUrl}${rig.wsUrl ? `   WebSocket ${rig.wsUrl}` : ''}`,
+    ...(rig.tlsUrl ? [`  MQTT/TLS    ${rig.tlsUrl}${rig.wssUrl ? `   ${rig.wssUrl}` : ''}   (certificate: ${rig.tlsCertPath ?? 'in memory'})`] : []),
     `  bank        ${rig.bank.url}   (OpenAPI: ${rig.bank.url}/openapi.json, data: ${rig.config.bank.file})`,
     `  ATMs        ${rig.atms.map((a) => `${a.id} (${a.profile.id})`).join(', ')}`,
     `  seed        ${rig.seed}   (replay with --seed ${rig.seed})   clock: ${rig.config.clock}`,
@@ -150,6 +153,7 @@ export async function main(argv: string[]): Promise<number> {
       clock: { type: 'string' },
       'hash-cost': { type: 'string' },
       'insecure-bus': { type: 'boolean' },
+      tls: { type: 'boolean' },
       once: { type: 'boolean' },
       k: { type: 'string' },
       suppress: { type: 'string' },

@@ -64,6 +64,15 @@ export const RigConfigSchema = z.object({
       wsPort: z.number().int().min(0).max(65535).nullable().default(9001),
       /** Accept clients without credentials (anonymous). Off: every client needs a user from <data>/bus. */
       insecure: z.boolean().default(false),
+      /** mqtts:// (and wss://) listeners; off unless set. The certificate is made at first start unless given. */
+      tls: z
+        .object({
+          port: z.number().int().min(0).max(65535).default(8883),
+          wsPort: z.number().int().min(0).max(65535).nullable().default(8884),
+          cert: z.string().optional(),
+          key: z.string().optional(),
+        })
+        .optional(),
       /** PBKDF2 iterations for bus passwords (Mosquitto's $7$ format); lower only for tests. */
       hashIterations: z.number().int().min(1).max(10_000_000).default(20_000),
     })

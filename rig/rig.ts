@@ -14,6 +14,7 @@ import { startBroker, type RunningBroker } from './broker.ts';
 import { ManualClock, systemClock, type RigClock } from './clock.ts';
 import { serveClock } from './clock-service.ts';
 import { prepareBusSecurity, type BusSecurity } from './bus/security.ts';
+import { loadOrCreateTls } from './bus/tls.ts';
 import { dirname } from 'node:path';
 import { parseRigConfig, type AtmConfig, type RigConfig, type RigConfigInput } from './config.ts';
 import { AtmController } from './controller/controller.ts';
@@ -31,6 +32,10 @@ export interface Rig {
   clock: RigClock;
   brokerUrl: string;
   wsUrl?: string;
+  tlsUrl?: string;
+  wssUrl?: string;
+  /** The broker's certificate, for clients to pin (when TLS is on and the certificate is on disk). */
+  tlsCertPath?: string;
   bank: RunningBank;
   /** The embedded broker, when there is one. */
   broker?: RunningBroker;
@@ -94,8 +99,18 @@ export async function startRig(input: RigConfigInput = {}, hooks: RigHooks = {})
       return { username: c.username, password: c.password };
     };
     let broker: RunningBroker | undefined;
+    let tlsCertPath: string | undefined;
     if (!config.broker.url) {
-      broker = await startBroker({ host: config.broker.host, port: config.broker.port, wsPort: config.broker.wsPort, hooks: bus.hooks });
+      const t = config.broker.tls;
+      const tls = t ? await loadOrCreateTls({ certPath: t.cert, keyPath: t.key, dir: bus.dir }) : undefined;
+      if (tls) tlsCertPath = tls.certPath;
+      broker = await startBroker({
+        host: config.broker.host,
+        port: config.broker.port,
+        wsPort: config.broker.wsPort,
+        hooks: bus.hooks,
+        ...(t && tls ? { tls: { port: t.port, wsPort: t.wsPort, cert: tls.cert, key: tls.key } } : {}),
+      });
       closers.push(() => broker!.close());
     }
     const brokerUrl = config.broker.url ?? broker!.url;
@@ -143,7 +158,7 @@ export async function startRig(input: RigConfigInput = {}, hooks: RigHooks = {})
       atms.push({ id: atm.id, profile, controller, devices });
     }
 
-    return { config, seed, clock, brokerUrl, wsUrl: broker?.wsUrl, bank, broker, bus, atms, close };
+    return { config, seed, clock, brokerUrl, wsUrl: broker?.wsUrl, tlsUrl: broker?.tlsUrl, wssUrl: broker?.wssUrl, tlsCertPath, bank, broker, bus, atms, close };
   } catch (err) {
     await close();
     throw err;
