@@ -57,7 +57,8 @@ export async function attachDevice(device: Device, options: AttachOptions): Prom
   const { atmId } = options;
   const contract: DeviceContract = CONTRACT[device.kind];
   const stateTopic = topics.deviceState(atmId, device.kind);
-  let state: Record<string, unknown> = { ...device.initialState(), online: true, kind: device.kind, impl: device.impl };
+  // A real device may start offline: its serial link, not the MQTT connection, says when it is there.
+  let state: Record<string, unknown> = { online: true, ...device.initialState(), kind: device.kind, impl: device.impl };
 
   const client = await connectBus(options.brokerUrl, `${atmId}:${device.kind}`, {
     will: { topic: stateTopic, payload: Buffer.from(JSON.stringify({ ...state, online: false })), qos: 1, retain: true },
@@ -104,13 +105,13 @@ export async function attachDevice(device: Device, options: AttachOptions): Prom
     }
     if (channel === 'cmd') await device.command(name, parsed.data);
     else if (device.sim) await device.sim(name, parsed.data);
-    else ctx.error('not-simulated', `${device.impl} ${device.kind} is real hardware: act on the device itself`, topic);
   }
 
   // After a reconnect the broker may have lost the retained state (a restart): publish it again.
   client.on('connect', () => ctx.setState({}));
   await device.start(ctx);
-  await client.subscribeAsync([`atm/${atmId}/${device.kind}/cmd/+`, `atm/${atmId}/${device.kind}/sim/+`], { qos: 1 });
+  // Real hardware has no sim topics: a person acts on the device itself (or on an emulator serving its port).
+  await client.subscribeAsync([`atm/${atmId}/${device.kind}/cmd/+`, ...(device.sim ? [`atm/${atmId}/${device.kind}/sim/+`] : [])], { qos: 1 });
   ctx.setState({});
 
   return {

@@ -1,0 +1,80 @@
+/**
+ * The fingerprint sensor driver: a ZFM / R30x / AS608 module on a serial port, presenting the same Device (and so
+ * the same MQTT topics) as the virtual sensor. It polls GenImg; when a finger is on the sensor it converts the image
+ * (Img2Tz 1), uploads the character file (UpChar 1) and publishes it as `evt/captured`, then waits for the finger
+ * to be lifted before the next capture. The bank matches the template, as the ATM switch does in the design.
+ */
+import type { Device, DeviceContext } from '../device.ts';
+import { SerialLink, type SerialSpec } from './link.ts';
+import { ZfmHost } from './zfm/host.ts';
+
+export class SerialFingerprintSensor implements Device {
+  readonly kind = 'fingerprint' as const;
+  readonly impl: string;
+  readonly link: SerialLink;
+  readonly host: ZfmHost;
+  #ctx?: DeviceContext;
+  #polling = false;
+  #stopped = false;
+  #captures = 0;
+
+  constructor(spec: SerialSpec, private readonly options: { pollMs?: number; password?: number } = {}) {
+    this.impl = `serial:${spec.path}@${spec.baudRate}`;
+    this.link = new SerialLink(spec);
+    this.host = new ZfmHost(this.link);
+  }
+
+  initialState() {
+    return { online: false, link: 'down', captures: 0 };
+  }
+
+  start(ctx: DeviceContext) {
+    this.#ctx = ctx;
+    this.link.on('up', () => void this.#handshake());
+    this.link.on('down', (reason) => ctx.setState({ online: false, link: 'down', reason }));
+    this.link.start();
+  }
+
+  async #handshake() {
+    const ctx = this.#ctx!;
+    try {
+      await this.host.verifyPassword(this.options.password ?? 0);
+      const para = await this.host.readSysPara();
+      ctx.setState({ online: true, link: 'up', reason: undefined, capacity: para.capacity, securityLevel: para.securityLevel });
+      void this.#poll();
+    } catch (err) {
+      ctx.setState({ online: false, link: 'up', reason: (err as Error).message });
+      ctx.error('handshake-failed', (err as Error).message);
+    }
+  }
+
+  async #poll() {
+    if (this.#polling) return;
+    this.#polling = true;
+    let waitingForLift = false;
+    while (!this.#stopped && this.link.isUp) {
+      try {
+        const finger = await this.host.genImg();
+        if (finger && !waitingForLift) {
+          await this.host.img2Tz(1);
+          const template = await this.host.upChar(1);
+          this.#captures += 1;
+          this.#ctx!.setState({ captures: this.#captures });
+          this.#ctx!.emit('captured', { template: template.toString('base64'), quality: 100 });
+          waitingForLift = true;
+        } else if (!finger) waitingForLift = false;
+      } catch (err) {
+        if (this.link.isUp) this.#ctx!.error('sensor-error', (err as Error).message);
+      }
+      await new Promise((r) => setTimeout(r, this.options.pollMs ?? 100));
+    }
+    this.#polling = false;
+  }
+
+  command() {}
+
+  async stop() {
+    this.#stopped = true;
+    await this.link.close();
+  }
+}

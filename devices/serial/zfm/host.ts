@@ -1,0 +1,169 @@
+/**
+ * The host side of the ZFM protocol: one command at a time, each answered by an acknowledge packet; UpChar and
+ * DownChar move a template in data packets. Enrolment (GenImg, Img2Tz 1, GenImg, Img2Tz 2, RegModel, Store),
+ * 1:N search on the module's library and 1:1 match are here, as Adafruit's library does them.
+ */
+import type { SerialLink } from '../link.ts';
+import { CODE, command, encodePacket, INSTRUCTION, PacketParser, PID, type Packet } from './packet.ts';
+
+export class ZfmError extends Error {
+  constructor(readonly code: number, what: string) {
+    super(`${what}: confirmation code 0x${code.toString(16).padStart(2, '0')}`);
+  }
+}
+
+export class ZfmHost {
+  readonly #parser = new PacketParser();
+  #waiting?: { resolve: (p: Packet) => void; reject: (e: Error) => void; timer: NodeJS.Timeout };
+  /** Packets that arrived before anyone waited for them (template data right behind its acknowledge). */
+  readonly #inbox: ({ packet: Packet } | { bad: string })[] = [];
+  #queue: Promise<unknown> = Promise.resolve();
+  #packetSize = 128;
+
+  constructor(private readonly link: SerialLink, private readonly timeoutMs = 1000) {
+    link.on('data', (d) => {
+      for (const { packet, bad } of this.#parser.push(d)) {
+        const w = this.#waiting;
+        if (!w) {
+          this.#inbox.push(packet ? { packet } : { bad: bad ?? 'unknown' });
+          continue;
+        }
+        this.#waiting = undefined;
+        clearTimeout(w.timer);
+        if (packet) w.resolve(packet);
+        else w.reject(new Error(`bad packet from the sensor: ${bad}`));
+      }
+    });
+  }
+
+  #next(): Promise<Packet> {
+    const early = this.#inbox.shift();
+    if (early) return 'packet' in early ? Promise.resolve(early.packet) : Promise.reject(new Error(`bad packet from the sensor: ${early.bad}`));
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.#waiting = undefined;
+        reject(new Error('the sensor did not answer'));
+      }, this.timeoutMs);
+      this.#waiting = { resolve, reject, timer };
+    });
+  }
+
+  /** Send one command; resolve with the acknowledge payload (confirmation code first). Serialised. */
+  #ask(instruction: number, args: number[] = [], then?: () => Promise<Buffer>): Promise<{ code: number; data: Buffer; extra?: Buffer }> {
+    const run = this.#queue.then(async () => {
+      this.#inbox.length = 0; // anything left over belongs to an earlier, failed exchange
+      const answer = this.#next();
+      await this.link.write(command(instruction, ...args));
+      const ack = await answer;
+      if (ack.pid !== PID.ack) throw new Error(`expected an acknowledge, got PID ${ack.pid}`);
+      const code = ack.payload[0] ?? CODE.packetError;
+      const extra = code === CODE.ok && then ? await then() : undefined;
+      return { code, data: ack.payload.subarray(1), extra };
+    });
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  async verifyPassword(password = 0): Promise<void> {
+    const { code } = await this.#ask(INSTRUCTION.VfyPwd, [password >>> 24, (password >> 16) & 0xff, (password >> 8) & 0xff, password & 0xff]);
+    if (code !== CODE.ok) throw new ZfmError(code, 'VfyPwd');
+  }
+
+  /** Data packet size from ReadSysPara (register 6: 0..3 -> 32, 64, 128, 256 bytes). */
+  async readSysPara(): Promise<{ capacity: number; securityLevel: number; packetSize: number }> {
+    const { code, data } = await this.#ask(INSTRUCTION.ReadSysPara);
+    if (code !== CODE.ok) throw new ZfmError(code, 'ReadSysPara');
+    this.#packetSize = 32 << data.readUInt16BE(12);
+    return { capacity: data.readUInt16BE(4), securityLevel: data.readUInt16BE(6), packetSize: this.#packetSize };
+  }
+
+  /** Capture an image; false when no finger is on the sensor. */
+  async genImg(): Promise<boolean> {
+    const { code } = await this.#ask(INSTRUCTION.GenImg);
+    if (code === CODE.noFinger) return false;
+    if (code !== CODE.ok) throw new ZfmError(code, 'GenImg');
+    return true;
+  }
+
+  async img2Tz(buffer: 1 | 2): Promise<void> {
+    const { code } = await this.#ask(INSTRUCTION.Img2Tz, [buffer]);
+    if (code !== CODE.ok) throw new ZfmError(code, 'Img2Tz');
+  }
+
+  async regModel(): Promise<void> {
+    const { code } = await this.#ask(INSTRUCTION.RegModel);
+    if (code !== CODE.ok) throw new ZfmError(code, 'RegModel');
+  }
+
+  async store(buffer: 1 | 2, page: number): Promise<void> {
+    const { code } = await this.#ask(INSTRUCTION.Store, [buffer, page >> 8, page & 0xff]);
+    if (code !== CODE.ok) throw new ZfmError(code, 'Store');
+  }
+
+  async loadChar(buffer: 1 | 2, page: number): Promise<void> {
+    const { code } = await this.#ask(INSTRUCTION.LoadChar, [buffer, page >> 8, page & 0xff]);
+    if (code !== CODE.ok) throw new ZfmError(code, 'LoadChar');
+  }
+
+  /** 1:N on the module's library: the best page and its score, or undefined. */
+  async search(buffer: 1 | 2 = 1, start = 0, count = 1000): Promise<{ page: number; score: number } | undefined> {
+    const { code, data } = await this.#ask(INSTRUCTION.Search, [buffer, start >> 8, start & 0xff, count >> 8, count & 0xff]);
+    if (code === CODE.notFound) return undefined;
+    if (code !== CODE.ok) throw new ZfmError(code, 'Search');
+    return { page: data.readUInt16BE(0), score: data.readUInt16BE(2) };
+  }
+
+  /** 1:1 between buffers 1 and 2: the score, or undefined when they do not match. */
+  async match(): Promise<number | undefined> {
+    const { code, data } = await this.#ask(INSTRUCTION.Match);
+    if (code === CODE.noMatch) return undefined;
+    if (code !== CODE.ok) throw new ZfmError(code, 'Match');
+    return data.readUInt16BE(0);
+  }
+
+  async templateCount(): Promise<number> {
+    const { code, data } = await this.#ask(INSTRUCTION.TemplateNum);
+    if (code !== CODE.ok) throw new ZfmError(code, 'TemplateNum');
+    return data.readUInt16BE(0);
+  }
+
+  async empty(): Promise<void> {
+    const { code } = await this.#ask(INSTRUCTION.Empty);
+    if (code !== CODE.ok) throw new ZfmError(code, 'Empty');
+  }
+
+  /** Upload a character buffer: the acknowledge, then data packets until the end packet. */
+  async upChar(buffer: 1 | 2): Promise<Buffer> {
+    const { code, extra } = await this.#ask(INSTRUCTION.UpChar, [buffer], async () => {
+      const parts: Buffer[] = [];
+      for (;;) {
+        const p = await this.#next();
+        parts.push(p.payload);
+        if (p.pid === PID.end) return Buffer.concat(parts);
+        if (p.pid !== PID.data) throw new Error(`expected template data, got PID ${p.pid}`);
+      }
+    });
+    if (code !== CODE.ok) throw new ZfmError(code, 'UpChar');
+    return extra!;
+  }
+
+  /** Download a template into a character buffer (data packets are never acknowledged). */
+  async downChar(buffer: 1 | 2, template: Buffer): Promise<void> {
+    const { code } = await this.#ask(INSTRUCTION.DownChar, [buffer]);
+    if (code !== CODE.ok) throw new ZfmError(code, 'DownChar');
+    for (let i = 0; i < template.length; i += this.#packetSize) {
+      const last = i + this.#packetSize >= template.length;
+      await this.link.write(encodePacket(last ? PID.end : PID.data, template.subarray(i, i + this.#packetSize)));
+    }
+  }
+
+  /** Enrol the finger on the sensor into `page`: two captures merged into one model. */
+  async enrol(page: number, waitForFinger: () => Promise<void>): Promise<void> {
+    await waitForFinger();
+    await this.img2Tz(1);
+    await waitForFinger();
+    await this.img2Tz(2);
+    await this.regModel();
+    await this.store(1, page);
+  }
+}
