@@ -7,6 +7,10 @@
  *   atm-rig profiles  list the built-in auth profiles
  */
 import { readFile, writeFile } from 'node:fs/promises';
+import { createConnection } from 'node:net';
+import { dirname, join } from 'node:path';
+import { startEmulator } from '../devices/serial/emulate.ts';
+import { listPorts } from '../devices/serial/ports.ts';
 import { parseArgs } from 'node:util';
 import { BUILT_IN_PROFILES } from '../machines/profiles.ts';
 import { createBankService } from './bank/index.ts';
@@ -30,6 +34,8 @@ Commands:
   seed       create or reset the demo customers in the bank file and print their test credentials
   profiles   list the built-in auth profiles
   export     write a k-anonymised CSV of customers and transactions (Flash search over hierarchies)
+  ports      list this machine's serial ports
+  emulate    serve a device emulator on a serial port: atm-rig emulate fingerprint --port /dev/pts/3
 
 Options:
   --config <file>      rig configuration (JSON; see docs/configuration.md)
@@ -51,6 +57,10 @@ Options:
   --suppress <share>   export: largest share of customers that may be left out, 0-1 (default 0.05)
   --hierarchies <file> export: generalisation hierarchies (default rig/privacy/hierarchies.json)
   --out <file>         export: the CSV to write (default export.csv)
+  --device <k=spec>    a device of the ATM, virtual or real: --device fingerprint=serial:/dev/ttyUSB0@57600
+                       (repeat for several devices)
+  --port <path>        emulate: the serial port to serve the emulator on
+  --baud <n>           emulate: baud rate (default 57600)
   -h, --help           this help
 `;
 
@@ -61,10 +71,15 @@ function int(name: string, value: string | undefined): number | undefined {
   return n;
 }
 
-async function configFrom(values: Record<string, string | boolean | undefined>, command: string): Promise<RigConfigInput> {
+async function configFrom(values: Record<string, string | boolean | string[] | undefined>, command: string): Promise<RigConfigInput> {
   const base: RigConfigInput = typeof values.config === 'string' ? await loadRigConfig(values.config) : {};
   const str = (k: string) => (typeof values[k] === 'string' ? (values[k] as string) : undefined);
   const atm = { ...(base.atms?.[0] ?? {}), id: str('atm') ?? base.atms?.[0]?.id ?? 'atm-1' };
+  for (const d of (values.device as string[] | undefined) ?? []) {
+    const m = /^([a-z]+)=(.+)$/.exec(d);
+    if (!m) throw new Error(`--device wants <kind>=<spec>, e.g. fingerprint=serial:/dev/ttyUSB0@57600, not "${d}"`);
+    atm.devices = { ...atm.devices, [m[1]!]: m[2]! };
+  }
   if (str('profile')) atm.profile = str('profile');
   if (command === 'demo') {
     // A demo should not keep anyone waiting: quick SMS and a quick count of notes.
@@ -129,6 +144,16 @@ function describe(rig: Rig): string[] {
   ];
 }
 
+/** Is something listening at this MQTT URL? (The emulator works without a bus, driven from code.) */
+function reachable(url: string): Promise<boolean> {
+  const u = new URL(url);
+  return new Promise((resolve) => {
+    const socket = createConnection({ host: u.hostname, port: Number(u.port || 1883) });
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('error', () => resolve(false));
+  });
+}
+
 function untilSignal(): Promise<void> {
   return new Promise((resolve) => {
     process.once('SIGINT', () => resolve());
@@ -159,6 +184,9 @@ export async function main(argv: string[]): Promise<number> {
       suppress: { type: 'string' },
       hierarchies: { type: 'string' },
       out: { type: 'string' },
+      device: { type: 'string', multiple: true },
+      port: { type: 'string' },
+      baud: { type: 'string' },
       plain: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -188,6 +216,35 @@ export async function main(argv: string[]): Promise<number> {
         console.log(`   PIN ${c.pin}   password ${c.password}   username ${c.username}   card ${c.pan} (${c.provider})   fingers 1-10 enrolled\n`);
       }
       console.log('These are test credentials for a simulator. The bank stores only their scrypt hashes.');
+      return 0;
+    }
+
+    case 'ports': {
+      const { ports, note } = await listPorts();
+      if (note) console.log(paint('yellow', note));
+      if (ports.length === 0) console.log('No serial ports found. Plug the module in, or check `dmesg` for its device node.');
+      for (const p of ports) console.log(`${paint('bold', p.path)}${p.byId ? `  (${p.byId})` : ''}${p.manufacturer ? `  ${p.manufacturer}` : ''}${p.vendorId ? `  ${p.vendorId}:${p.productId}` : ''}`);
+      return 0;
+    }
+
+    case 'emulate': {
+      const kind = positionals[1];
+      if (kind !== 'fingerprint') throw new Error(`emulate what? Emulators in this build: fingerprint (got "${kind ?? ''}")`);
+      if (!values.port) throw new Error('emulate needs --port <path>, e.g. one end of: socat -d -d pty,raw,echo=0 pty,raw,echo=0');
+      const config = parseRigConfig(await configFrom(values, command));
+      const atmId = config.atms[0]!.id;
+      // Take sim actions from the rig's bus when there is one to reach, as the device's own user.
+      const brokerUrl = config.broker.url ?? `mqtt://${config.broker.host}:${config.broker.port}`;
+      const keyring = config.bank.file === ':memory:' ? undefined : await readFile(join(dirname(config.bank.file), 'bus', 'credentials.json'), 'utf8').then((t) => JSON.parse(t) as Record<string, string>, () => undefined);
+      const user = `${atmId}.${kind}`;
+      const emulator = await startEmulator(kind, values.port, {
+        atmId,
+        baudRate: int('baud', values.baud) ?? 57600,
+        ...(await reachable(brokerUrl) ? { brokerUrl, credentials: keyring?.[user] ? { username: user, password: keyring[user]! } : undefined } : {}),
+      });
+      console.log(`Emulating a ZFM fingerprint module on ${values.port}. Place fingers with:\n  mosquitto_pub … -t atm/${atmId}/fingerprint/sim/place -m '{"customerId":"C0001","finger":3}'\nCtrl-C to stop.`);
+      await untilSignal();
+      await emulator.close();
       return 0;
     }
 

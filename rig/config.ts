@@ -6,10 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { TOPIC_LEVEL } from '../devices/topics.ts';
 
-export const DeviceSpec = z
-  .string()
-  .regex(/^(virtual|serial:.+@\d+)$/, '"virtual" or "serial:<path>@<baud>"')
-  .refine((s) => s === 'virtual', { message: 'serial device drivers are not part of this build yet: use "virtual"' });
+export const DeviceSpec = z.string().regex(/^(virtual|serial:.+@\d+)$/, '"virtual" or "serial:<path>@<baud>"');
 
 export const AtmConfigSchema = z.object({
   id: z.string().regex(TOPIC_LEVEL, 'letters, digits, dot, dash, underscore'),

@@ -15,6 +15,8 @@ import { ManualClock, systemClock, type RigClock } from './clock.ts';
 import { serveClock } from './clock-service.ts';
 import { prepareBusSecurity, type BusSecurity } from './bus/security.ts';
 import { loadOrCreateTls } from './bus/tls.ts';
+import { parseSerialSpec } from '../devices/serial/link.ts';
+import { SerialFingerprintSensor } from '../devices/serial/fingerprint.ts';
 import { dirname } from 'node:path';
 import { parseRigConfig, type AtmConfig, type RigConfig, type RigConfigInput } from './config.ts';
 import { AtmController } from './controller/controller.ts';
@@ -43,6 +45,23 @@ export interface Rig {
   bus: BusSecurity;
   atms: RunningAtm[];
   close(): Promise<void>;
+}
+
+/** Kinds with a serial driver in this build. */
+export const SERIAL_DRIVERS: readonly DeviceKind[] = ['fingerprint'];
+
+/** The device an ATM's configuration asks for: virtual, or a driver on a serial port. */
+export function createDevice(kind: DeviceKind, atm: AtmConfig): Device {
+  const spec = atm.devices[kind];
+  if (spec === 'virtual') return createVirtualDevice(kind, atm);
+  if (!SERIAL_DRIVERS.includes(kind)) throw new Error(`${atm.id}: no serial driver for the ${kind} yet (drivers: ${SERIAL_DRIVERS.join(', ')}); use "virtual"`);
+  const serial = parseSerialSpec(spec);
+  switch (kind) {
+    case 'fingerprint':
+      return new SerialFingerprintSensor(serial);
+    default:
+      throw new Error(`no serial driver for ${kind}`);
+  }
 }
 
 export function createVirtualDevice(kind: DeviceKind, atm: AtmConfig): Device {
@@ -136,7 +155,7 @@ export async function startRig(input: RigConfigInput = {}, hooks: RigHooks = {})
       const profile = await loadProfile(atm.profile);
       const devices: AttachedDevice[] = [];
       for (const kind of Object.keys(atm.devices) as DeviceKind[]) {
-        const attached = await attachDevice(createVirtualDevice(kind, atm), { brokerUrl, atmId: atm.id, clock, random: random.fork(`${atm.id}:${kind}`), mqttOptions: creds(`${atm.id}.${kind}`) });
+        const attached = await attachDevice(createDevice(kind, atm), { brokerUrl, atmId: atm.id, clock, random: random.fork(`${atm.id}:${kind}`), mqttOptions: creds(`${atm.id}.${kind}`) });
         devices.push(attached);
         closers.push(() => attached.close());
       }

@@ -44,7 +44,8 @@ export class SerialFingerprintSensor implements Device {
       void this.#poll();
     } catch (err) {
       ctx.setState({ online: false, link: 'up', reason: (err as Error).message });
-      ctx.error('handshake-failed', (err as Error).message);
+      // The module may still be powering up (a ZFM needs ~500 ms) or not there yet: try again while the port is open.
+      if (!this.#stopped && this.link.isUp) setTimeout(() => void this.#handshake(), 1000).unref();
     }
   }
 

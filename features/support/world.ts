@@ -9,11 +9,17 @@ import { parseProfile, type AuthProfile } from '../../machines/profiles.ts';
 import { firstRequestedFinger } from '../../machines/session.machine.ts';
 import { AtmClient } from '../../rig/atm-client.ts';
 import type { AtmConfig, RigConfigInput } from '../../rig/config.ts';
-import { sessionSeed, startRig, type Rig } from '../../rig/rig.ts';
+import { SERIAL_DRIVERS, sessionSeed, startRig, type Rig } from '../../rig/rig.ts';
+import { startEmulator } from '../../devices/serial/emulate.ts';
+import { openPtyPair } from '../../devices/serial/pty.ts';
+import type { DeviceKind } from '../../devices/topics.ts';
 import { DEMO_CUSTOMERS } from '../../rig/seed.ts';
 import { recordTransitions } from './coverage.ts';
 
 setDefaultTimeout(20_000);
+
+/** ATM_RIG_SERIAL=1: every device with a serial driver runs over a pty pair against its emulator. */
+const SERIAL_MODE = process.env.ATM_RIG_SERIAL === '1';
 
 /** The run's seed: ATM_RIG_SEED replays a failure; otherwise fresh, and printed in every scenario's log. */
 const RUN_SEED = process.env.ATM_RIG_SEED ? Number(process.env.ATM_RIG_SEED) >>> 0 : Math.floor(Math.random() * 0xffffffff);
@@ -78,9 +84,24 @@ export class AtmWorld extends World {
   }
 
   /** The rig, started on first use with whatever the Given steps configured. */
+  /** Emulators and pty pairs of the serial mode, closed after the scenario. */
+  readonly serialCleanup: (() => Promise<unknown>)[] = [];
+
   ready(): Promise<{ rig: Rig; person: AtmClient }> {
     this.#starting ??= (async () => {
       const profileSpec = typeof this.profile === 'string' ? this.profile : await this.#writeProfile(this.profile);
+      // Serial mode: each device with a serial driver sits on a pty pair with its emulator at the other end.
+      const serialEnds = new Map<DeviceKind, string>();
+      if (SERIAL_MODE) {
+        const devices: Record<string, string> = {};
+        for (const kind of SERIAL_DRIVERS) {
+          const pair = await openPtyPair();
+          this.serialCleanup.push(() => pair.close());
+          devices[kind] = `serial:${pair.a}@57600`;
+          serialEnds.set(kind, pair.b);
+        }
+        this.atmOverrides.devices = { ...this.atmOverrides.devices, ...devices } as AtmConfig['devices'];
+      }
       this.rig = await startRig(
         {
           seed: this.seed,
@@ -91,7 +112,16 @@ export class AtmWorld extends World {
         },
         { inspect: recordTransitions },
       );
+      for (const [kind, end] of serialEnds) {
+        const emulator = await startEmulator(kind as 'fingerprint', end, { atmId: this.atmId, brokerUrl: this.rig.brokerUrl, credentials: this.rig.bus.internal.get(`${this.atmId}.${kind}`)!, seed: this.seed });
+        this.serialCleanup.unshift(() => emulator.close());
+      }
       this.person = await AtmClient.connect(this.rig.brokerUrl, this.atmId, this.rig.bus.simulator);
+      // In serial mode, wait until every serial device has shaken hands with its module.
+      for (const kind of serialEnds.keys()) {
+        const state = () => this.person!.messages.findLast((m) => m.topic === `atm/${this.atmId}/${kind}/state`)?.payload;
+        await this.person.until(() => state()?.online === true && String(state()?.impl).startsWith('serial:'), `the serial ${kind} to come online`, 10_000);
+      }
       await this.person.until(() => this.person!.session?.state === 'idle', 'the ATM to be idle');
       return { rig: this.rig, person: this.person };
     })();
@@ -179,4 +209,5 @@ After(async function (this: AtmWorld, { result }) {
   }
   await this.person?.close();
   await this.rig?.close();
+  for (const c of this.serialCleanup) await c().catch(() => undefined);
 });
