@@ -65,9 +65,13 @@ export const CONTRACT = {
     evt: {
       sent: z.object({ ref: Ref, mr: z.number().int() }),
       failed: z.object({ ref: Ref, cmsError: z.number().int(), message: z.string() }),
+      /** An SMS to the modem's own number. */
+      received: z.object({ from: z.string().max(20), text: z.string().max(1024) }),
     },
     sim: {
       network: z.object({ registered: z.boolean() }),
+      /** Someone sends an SMS to the modem's number. */
+      receive: z.object({ from: Msisdn, text: z.string().min(1).max(1024) }),
       /** Faults of the GSM path: delay every SMS, drop (lose) the next ones, or refuse with a +CMS ERROR. */
       fault: z.discriminatedUnion('mode', [
         z.object({ mode: z.literal('none') }),

@@ -229,7 +229,7 @@ export async function main(argv: string[]): Promise<number> {
 
     case 'emulate': {
       const kind = positionals[1];
-      if (kind !== 'fingerprint') throw new Error(`emulate what? Emulators in this build: fingerprint (got "${kind ?? ''}")`);
+      if (kind !== 'fingerprint' && kind !== 'gsm') throw new Error(`emulate what? Emulators in this build: fingerprint, gsm (got "${kind ?? ''}")`);
       if (!values.port) throw new Error('emulate needs --port <path>, e.g. one end of: socat -d -d pty,raw,echo=0 pty,raw,echo=0');
       const config = parseRigConfig(await configFrom(values, command));
       const atmId = config.atms[0]!.id;
@@ -238,11 +238,14 @@ export async function main(argv: string[]): Promise<number> {
       const keyring = config.bank.file === ':memory:' ? undefined : await readFile(join(dirname(config.bank.file), 'bus', 'credentials.json'), 'utf8').then((t) => JSON.parse(t) as Record<string, string>, () => undefined);
       const user = `${atmId}.${kind}`;
       const emulator = await startEmulator(kind, values.port, {
+        gsm: config.atms[0]!.gsm,
         atmId,
         baudRate: int('baud', values.baud) ?? 57600,
         ...(await reachable(brokerUrl) ? { brokerUrl, credentials: keyring?.[user] ? { username: user, password: keyring[user]! } : undefined } : {}),
       });
-      console.log(`Emulating a ZFM fingerprint module on ${values.port}. Place fingers with:\n  mosquitto_pub … -t atm/${atmId}/fingerprint/sim/place -m '{"customerId":"C0001","finger":3}'\nCtrl-C to stop.`);
+      console.log(kind === 'fingerprint'
+        ? `Emulating a ZFM fingerprint module on ${values.port}. Place fingers with:\n  mosquitto_pub … -t atm/${atmId}/fingerprint/sim/place -m '{"customerId":"C0001","finger":3}'\nCtrl-C to stop.`
+        : `Emulating a SIM800 modem on ${values.port}; SMS it sends reach phone/<number>/inbox. Ctrl-C to stop.`);
       await untilSignal();
       await emulator.close();
       return 0;

@@ -17,6 +17,7 @@ import { prepareBusSecurity, type BusSecurity } from './bus/security.ts';
 import { loadOrCreateTls } from './bus/tls.ts';
 import { parseSerialSpec } from '../devices/serial/link.ts';
 import { SerialFingerprintSensor } from '../devices/serial/fingerprint.ts';
+import { SerialGsmModem } from '../devices/serial/gsm.ts';
 import { dirname } from 'node:path';
 import { parseRigConfig, type AtmConfig, type RigConfig, type RigConfigInput } from './config.ts';
 import { AtmController } from './controller/controller.ts';
@@ -48,7 +49,7 @@ export interface Rig {
 }
 
 /** Kinds with a serial driver in this build. */
-export const SERIAL_DRIVERS: readonly DeviceKind[] = ['fingerprint'];
+export const SERIAL_DRIVERS: readonly DeviceKind[] = ['fingerprint', 'gsm'];
 
 /** The device an ATM's configuration asks for: virtual, or a driver on a serial port. */
 export function createDevice(kind: DeviceKind, atm: AtmConfig): Device {
@@ -59,6 +60,8 @@ export function createDevice(kind: DeviceKind, atm: AtmConfig): Device {
   switch (kind) {
     case 'fingerprint':
       return new SerialFingerprintSensor(serial);
+    case 'gsm':
+      return new SerialGsmModem(serial, { msisdn: atm.gsm.msisdn });
     default:
       throw new Error(`no serial driver for ${kind}`);
   }

@@ -10,8 +10,12 @@ import { createRandom } from '../../machines/random.ts';
 import { degrade, strangerTemplate, synthTemplate } from '../virtual/fingerprint-template.ts';
 import { SerialLink } from './link.ts';
 import { ZfmEmulator } from './zfm/emulator.ts';
+import { Sim800Emulator, type GsmFault } from './sim800/emulator.ts';
+import { systemClock, type RigClock } from '../../rig/clock.ts';
+import { topics } from '../topics.ts';
+import type { z } from 'zod';
 
-export type EmulatedKind = 'fingerprint';
+export type EmulatedKind = 'fingerprint' | 'gsm';
 
 export interface EmulatorOptions {
   atmId: string;
@@ -20,32 +24,71 @@ export interface EmulatorOptions {
   credentials?: { username: string; password: string };
   baudRate?: number;
   seed?: number;
+  /** Time for the GSM network's delivery delay (the rig's clock in tests). */
+  clock?: RigClock;
+  /** The GSM emulator's own number and delivery delay. */
+  gsm?: { msisdn: string; deliveryDelayMs: number };
 }
 
 export interface RunningEmulator {
   kind: EmulatedKind;
   path: string;
   /** The protocol emulator itself, for tests that drive it from code. */
-  device: ZfmEmulator;
+  device: ZfmEmulator | Sim800Emulator;
   close(): Promise<void>;
 }
 
 export async function startEmulator(kind: EmulatedKind, path: string, options: EmulatorOptions): Promise<RunningEmulator> {
   const link = new SerialLink({ path, baudRate: options.baudRate ?? 57600 }, { minBackoffMs: 100, maxBackoffMs: 1000 });
   const random = createRandom(options.seed ?? 1).fork(`emulator:${kind}`);
-  const device = new ZfmEmulator(link);
   const ready = new Promise<void>((resolve) => link.once('up', () => resolve()));
   link.start();
   await ready;
   const client = options.brokerUrl ? await connectBus(options.brokerUrl, `${options.atmId}:${kind}-emulator`, options.credentials ?? {}) : undefined;
+  const parse = (name: string, buf: Buffer) => {
+    const schema = (CONTRACT[kind].sim as Record<string, z.ZodType>)[name];
+    let raw: unknown;
+    try {
+      raw = JSON.parse(buf.toString('utf8'));
+    } catch {
+      return undefined;
+    }
+    const parsed = schema?.safeParse(raw);
+    return parsed?.success ? (parsed.data as Record<string, unknown>) : undefined;
+  };
+
+  let device: ZfmEmulator | Sim800Emulator;
+  let onSim: (name: string, data: Record<string, unknown>) => void;
+  if (kind === 'fingerprint') {
+    const zfm = new ZfmEmulator(link);
+    device = zfm;
+    onSim = (name, data) => {
+      if (name !== 'place') return;
+      const { customerId, finger, quality } = data as { customerId?: string; finger: number; quality: number };
+      const clean = customerId ? synthTemplate(customerId, finger) : strangerTemplate(random);
+      zfm.placeFinger(Buffer.from(degrade(clean, quality, random), 'base64'));
+    };
+  } else {
+    const gsm = options.gsm ?? { msisdn: '+260970000000', deliveryDelayMs: 2000 };
+    const sim800 = new Sim800Emulator(link, {
+      clock: options.clock ?? systemClock,
+      deliveryDelayMs: gsm.deliveryDelayMs,
+      // The network delivers to the phone, as the virtual modem does.
+      deliver: (to, text) => void client?.publishAsync(topics.phoneInbox(to), JSON.stringify({ from: gsm.msisdn, text, ts: (options.clock ?? systemClock).now() }), { qos: 1 }),
+    });
+    device = sim800;
+    onSim = (name, data) => {
+      if (name === 'network') sim800.registered = data.registered as boolean;
+      else if (name === 'fault') sim800.fault = data as GsmFault;
+      else if (name === 'receive') sim800.receive(data.from as string, data.text as string);
+    };
+    sim800.boot();
+  }
   if (client) {
     client.on('message', (topic, buf) => {
-      if (!topic.endsWith('/sim/place')) return;
-      const parsed = CONTRACT.fingerprint.sim.place.safeParse((() => { try { return JSON.parse(buf.toString('utf8')); } catch { return undefined; } })());
-      if (!parsed.success) return;
-      const { customerId, finger, quality } = parsed.data;
-      const clean = customerId ? synthTemplate(customerId, finger) : strangerTemplate(random);
-      device.placeFinger(Buffer.from(degrade(clean, quality, random), 'base64'));
+      const name = topic.split('/')[4] ?? '';
+      const data = parse(name, buf);
+      if (data) onSim(name, data);
     });
     await client.subscribeAsync(`atm/${options.atmId}/${kind}/sim/+`, { qos: 1 });
   }

@@ -112,3 +112,39 @@ describe('a port that goes away and comes back', () => {
     expect(events).toEqual(['up', 'down', 'up']);
   }, 20_000);
 });
+
+describe('the fingerprint driver', () => {
+  it('captures one template per placement, finger after finger', async () => {
+    const pair = await openPtyPair();
+    cleanups.push(() => pair.close());
+    const { SerialFingerprintSensor } = await import('./fingerprint.ts');
+    const driver = new SerialFingerprintSensor({ path: pair.a, baudRate: 57600 }, { pollMs: 20 });
+    const emuLink = new SerialLink({ path: pair.b, baudRate: 57600 });
+    cleanups.push(() => driver.stop(), () => emuLink.close());
+    const emulator = new ZfmEmulator(emuLink);
+    emuLink.start();
+    const captured: string[] = [];
+    const states: Record<string, unknown>[] = [];
+    const ctx = {
+      atmId: 'atm-1',
+      clock: { now: () => Date.now(), setTimeout, clearTimeout },
+      random: undefined as never,
+      emit: (name: string, payload: object) => name === 'captured' && captured.push((payload as { template: string }).template),
+      setState: (s: Record<string, unknown>) => states.push(s),
+      publish: () => {},
+      error: (code: string, message: string) => states.push({ error: code, message }),
+    };
+    driver.start(ctx as never);
+    const until = async (test: () => boolean, what: string) => {
+      for (let i = 0; i < 200 && !test(); i++) await new Promise((r) => setTimeout(r, 20));
+      if (!test()) throw new Error(`never: ${what}; states ${JSON.stringify(states.slice(-3))}`);
+    };
+    await until(() => states.some((s) => s.online === true), 'online');
+    for (const finger of [3, 8, 3]) {
+      emulator.placeFinger(template('C0001', finger));
+      await until(() => captured.length === [3, 8, 3].indexOf(finger) + 1 || captured.length >= 3, `capture of finger ${finger}`);
+      await until(() => !emulator.fingerOn, 'the finger lifted');
+    }
+    expect(captured.map((t) => Buffer.from(t, 'base64').equals(template('C0001', 3)))).toEqual([true, false, true]);
+  }, 20_000);
+});

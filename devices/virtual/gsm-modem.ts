@@ -56,6 +56,9 @@ export class VirtualGsmModem implements Device {
     if (name === 'network') {
       this.#registered = (payload as { registered: boolean }).registered;
       ctx.setState({ registered: this.#registered, signal: this.#registered ? 20 : 0 });
+    } else if (name === 'receive') {
+      const { from, text } = payload as { from: string; text: string };
+      ctx.emit('received', { from, text });
     } else if (name === 'fault') {
       this.#fault = payload as Fault;
       ctx.setState({ fault: this.#fault.mode });

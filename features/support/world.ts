@@ -113,7 +113,14 @@ export class AtmWorld extends World {
         { inspect: recordTransitions },
       );
       for (const [kind, end] of serialEnds) {
-        const emulator = await startEmulator(kind as 'fingerprint', end, { atmId: this.atmId, brokerUrl: this.rig.brokerUrl, credentials: this.rig.bus.internal.get(`${this.atmId}.${kind}`)!, seed: this.seed });
+        const emulator = await startEmulator(kind as 'fingerprint' | 'gsm', end, {
+          atmId: this.atmId,
+          brokerUrl: this.rig.brokerUrl,
+          credentials: this.rig.bus.internal.get(`${this.atmId}.${kind}`)!,
+          seed: this.seed,
+          clock: this.rig.clock,
+          gsm: this.rig.config.atms[0]!.gsm,
+        });
         this.serialCleanup.unshift(() => emulator.close());
       }
       this.person = await AtmClient.connect(this.rig.brokerUrl, this.atmId, this.rig.bus.simulator);

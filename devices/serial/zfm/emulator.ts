@@ -17,6 +17,9 @@ export class ZfmEmulator {
   #parser = new PacketParser();
   #verified = false;
   #finger?: Buffer;
+  /** A finger placed before the sensor saw the last one go: it lands after one "no finger" reading. */
+  #next?: Buffer;
+  #lifted = false;
   #image?: Buffer;
   #char: Record<1 | 2, Buffer | undefined> = { 1: undefined, 2: undefined };
   #download?: { buffer: 1 | 2; parts: Buffer[] };
@@ -33,11 +36,14 @@ export class ZfmEmulator {
 
   /** A person places a finger (its template) on the sensor. */
   placeFinger(template: Buffer): void {
-    this.#finger = template;
+    // Lifting one finger and placing the next takes a person longer than one reading of the sensor.
+    if (this.#lifted) this.#next = template;
+    else this.#finger = template;
   }
 
   lift(): void {
     this.#finger = undefined;
+    this.#lifted = true;
   }
 
   get fingerOn(): boolean {
@@ -68,7 +74,12 @@ export class ZfmEmulator {
     const buffer = (p[1] === 2 ? 2 : 1) as 1 | 2;
     switch (instruction) {
       case INSTRUCTION.GenImg:
-        if (!this.#finger) return this.#ack(CODE.noFinger);
+        if (!this.#finger) {
+          this.#lifted = false;
+          this.#finger = this.#next;
+          this.#next = undefined;
+          return this.#ack(CODE.noFinger);
+        }
         this.#image = this.#finger;
         return this.#ack(CODE.ok);
       case INSTRUCTION.Img2Tz:
@@ -122,7 +133,7 @@ export class ZfmEmulator {
           await this.link.write(encodePacket(last ? PID.end : PID.data, t.subarray(i, i + this.packetSize))).catch(() => undefined);
         }
         // The template went up: the person lifts the finger.
-        if (this.#image === this.#finger) this.#finger = undefined;
+        if (this.#image === this.#finger) this.lift();
         this.#image = undefined;
         return;
       }
