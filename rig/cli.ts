@@ -229,14 +229,14 @@ export async function main(argv: string[]): Promise<number> {
 
     case 'emulate': {
       const kind = positionals[1];
-      if (kind !== 'fingerprint' && kind !== 'gsm') throw new Error(`emulate what? Emulators in this build: fingerprint, gsm (got "${kind ?? ''}")`);
+      if (kind !== 'fingerprint' && kind !== 'gsm' && kind !== 'keypad-lcd') throw new Error(`emulate what? Emulators in this build: fingerprint, gsm, keypad-lcd (got "${kind ?? ''}")`);
       if (!values.port) throw new Error('emulate needs --port <path>, e.g. one end of: socat -d -d pty,raw,echo=0 pty,raw,echo=0');
       const config = parseRigConfig(await configFrom(values, command));
       const atmId = config.atms[0]!.id;
       // Take sim actions from the rig's bus when there is one to reach, as the device's own user.
       const brokerUrl = config.broker.url ?? `mqtt://${config.broker.host}:${config.broker.port}`;
       const keyring = config.bank.file === ':memory:' ? undefined : await readFile(join(dirname(config.bank.file), 'bus', 'credentials.json'), 'utf8').then((t) => JSON.parse(t) as Record<string, string>, () => undefined);
-      const user = `${atmId}.${kind}`;
+      const user = `${atmId}.${kind === 'keypad-lcd' ? 'keypad' : kind}`;
       const emulator = await startEmulator(kind, values.port, {
         gsm: config.atms[0]!.gsm,
         atmId,
@@ -245,7 +245,9 @@ export async function main(argv: string[]): Promise<number> {
       });
       console.log(kind === 'fingerprint'
         ? `Emulating a ZFM fingerprint module on ${values.port}. Place fingers with:\n  mosquitto_pub … -t atm/${atmId}/fingerprint/sim/place -m '{"customerId":"C0001","finger":3}'\nCtrl-C to stop.`
-        : `Emulating a SIM800 modem on ${values.port}; SMS it sends reach phone/<number>/inbox. Ctrl-C to stop.`);
+        : kind === 'gsm'
+          ? `Emulating a SIM800 modem on ${values.port}; SMS it sends reach phone/<number>/inbox. Ctrl-C to stop.`
+          : `Emulating the KPL/1 keypad + LCD board on ${values.port}; keys pressed on atm/${atmId}/keypad/sim/press reach the wire. Ctrl-C to stop.`);
       await untilSignal();
       await emulator.close();
       return 0;

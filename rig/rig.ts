@@ -18,6 +18,7 @@ import { loadOrCreateTls } from './bus/tls.ts';
 import { parseSerialSpec } from '../devices/serial/link.ts';
 import { SerialFingerprintSensor } from '../devices/serial/fingerprint.ts';
 import { SerialGsmModem } from '../devices/serial/gsm.ts';
+import { SerialKeypad, SerialLcd } from '../devices/serial/keypad-lcd.ts';
 import { dirname } from 'node:path';
 import { parseRigConfig, type AtmConfig, type RigConfig, type RigConfigInput } from './config.ts';
 import { AtmController } from './controller/controller.ts';
@@ -49,7 +50,7 @@ export interface Rig {
 }
 
 /** Kinds with a serial driver in this build. */
-export const SERIAL_DRIVERS: readonly DeviceKind[] = ['fingerprint', 'gsm'];
+export const SERIAL_DRIVERS: readonly DeviceKind[] = ['fingerprint', 'gsm', 'keypad', 'lcd'];
 
 /** The device an ATM's configuration asks for: virtual, or a driver on a serial port. */
 export function createDevice(kind: DeviceKind, atm: AtmConfig): Device {
@@ -62,6 +63,10 @@ export function createDevice(kind: DeviceKind, atm: AtmConfig): Device {
       return new SerialFingerprintSensor(serial);
     case 'gsm':
       return new SerialGsmModem(serial, { msisdn: atm.gsm.msisdn });
+    case 'keypad':
+      return new SerialKeypad(serial);
+    case 'lcd':
+      return new SerialLcd(serial);
     default:
       throw new Error(`no serial driver for ${kind}`);
   }

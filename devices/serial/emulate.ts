@@ -10,12 +10,14 @@ import { createRandom } from '../../machines/random.ts';
 import { degrade, strangerTemplate, synthTemplate } from '../virtual/fingerprint-template.ts';
 import { SerialLink } from './link.ts';
 import { ZfmEmulator } from './zfm/emulator.ts';
+import { KeypadLcdEmulator } from './kpl/emulator.ts';
 import { Sim800Emulator, type GsmFault } from './sim800/emulator.ts';
 import { systemClock, type RigClock } from '../../rig/clock.ts';
 import { topics } from '../topics.ts';
 import type { z } from 'zod';
 
-export type EmulatedKind = 'fingerprint' | 'gsm';
+/** What an emulator serves on one port: the keypad and the LCD are one board. */
+export type EmulatedKind = 'fingerprint' | 'gsm' | 'keypad-lcd';
 
 export interface EmulatorOptions {
   atmId: string;
@@ -34,7 +36,7 @@ export interface RunningEmulator {
   kind: EmulatedKind;
   path: string;
   /** The protocol emulator itself, for tests that drive it from code. */
-  device: ZfmEmulator | Sim800Emulator;
+  device: ZfmEmulator | Sim800Emulator | KeypadLcdEmulator;
   close(): Promise<void>;
 }
 
@@ -45,8 +47,10 @@ export async function startEmulator(kind: EmulatedKind, path: string, options: E
   link.start();
   await ready;
   const client = options.brokerUrl ? await connectBus(options.brokerUrl, `${options.atmId}:${kind}-emulator`, options.credentials ?? {}) : undefined;
+  // The bus device whose sim topics this emulator acts out.
+  const simDevice = kind === 'keypad-lcd' ? 'keypad' : kind;
   const parse = (name: string, buf: Buffer) => {
-    const schema = (CONTRACT[kind].sim as Record<string, z.ZodType>)[name];
+    const schema = (CONTRACT[simDevice].sim as Record<string, z.ZodType>)[name];
     let raw: unknown;
     try {
       raw = JSON.parse(buf.toString('utf8'));
@@ -57,9 +61,16 @@ export async function startEmulator(kind: EmulatedKind, path: string, options: E
     return parsed?.success ? (parsed.data as Record<string, unknown>) : undefined;
   };
 
-  let device: ZfmEmulator | Sim800Emulator;
+  let device: ZfmEmulator | Sim800Emulator | KeypadLcdEmulator;
   let onSim: (name: string, data: Record<string, unknown>) => void;
-  if (kind === 'fingerprint') {
+  if (kind === 'keypad-lcd') {
+    const board = new KeypadLcdEmulator(link);
+    device = board;
+    onSim = (name, data) => {
+      if (name === 'press') void board.press(data.key as string);
+    };
+    void board.boot();
+  } else if (kind === 'fingerprint') {
     const zfm = new ZfmEmulator(link);
     device = zfm;
     onSim = (name, data) => {
@@ -90,7 +101,7 @@ export async function startEmulator(kind: EmulatedKind, path: string, options: E
       const data = parse(name, buf);
       if (data) onSim(name, data);
     });
-    await client.subscribeAsync(`atm/${options.atmId}/${kind}/sim/+`, { qos: 1 });
+    await client.subscribeAsync(`atm/${options.atmId}/${simDevice}/sim/+`, { qos: 1 });
   }
   return {
     kind,

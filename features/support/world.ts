@@ -10,7 +10,7 @@ import { firstRequestedFinger } from '../../machines/session.machine.ts';
 import { AtmClient } from '../../rig/atm-client.ts';
 import type { AtmConfig, RigConfigInput } from '../../rig/config.ts';
 import { SERIAL_DRIVERS, sessionSeed, startRig, type Rig } from '../../rig/rig.ts';
-import { startEmulator } from '../../devices/serial/emulate.ts';
+import { startEmulator, type EmulatedKind } from '../../devices/serial/emulate.ts';
 import { openPtyPair } from '../../devices/serial/pty.ts';
 import type { DeviceKind } from '../../devices/topics.ts';
 import { DEMO_CUSTOMERS } from '../../rig/seed.ts';
@@ -91,14 +91,16 @@ export class AtmWorld extends World {
     this.#starting ??= (async () => {
       const profileSpec = typeof this.profile === 'string' ? this.profile : await this.#writeProfile(this.profile);
       // Serial mode: each device with a serial driver sits on a pty pair with its emulator at the other end.
-      const serialEnds = new Map<DeviceKind, string>();
+      // The keypad and the LCD are one board on one port.
+      const serialEnds = new Map<EmulatedKind, string>();
       if (SERIAL_MODE) {
         const devices: Record<string, string> = {};
-        for (const kind of SERIAL_DRIVERS) {
+        for (const [emulated, kinds] of [['fingerprint', ['fingerprint']], ['gsm', ['gsm']], ['keypad-lcd', ['keypad', 'lcd']]] as const) {
+          if (!kinds.every((k) => SERIAL_DRIVERS.includes(k))) continue;
           const pair = await openPtyPair();
           this.serialCleanup.push(() => pair.close());
-          devices[kind] = `serial:${pair.a}@57600`;
-          serialEnds.set(kind, pair.b);
+          for (const k of kinds) devices[k] = `serial:${pair.a}@57600`;
+          serialEnds.set(emulated, pair.b);
         }
         this.atmOverrides.devices = { ...this.atmOverrides.devices, ...devices } as AtmConfig['devices'];
       }
@@ -113,10 +115,10 @@ export class AtmWorld extends World {
         { inspect: recordTransitions },
       );
       for (const [kind, end] of serialEnds) {
-        const emulator = await startEmulator(kind as 'fingerprint' | 'gsm', end, {
+        const emulator = await startEmulator(kind, end, {
           atmId: this.atmId,
           brokerUrl: this.rig.brokerUrl,
-          credentials: this.rig.bus.internal.get(`${this.atmId}.${kind}`)!,
+          credentials: this.rig.bus.internal.get(`${this.atmId}.${kind === 'keypad-lcd' ? 'keypad' : kind}`)!,
           seed: this.seed,
           clock: this.rig.clock,
           gsm: this.rig.config.atms[0]!.gsm,
@@ -125,7 +127,7 @@ export class AtmWorld extends World {
       }
       this.person = await AtmClient.connect(this.rig.brokerUrl, this.atmId, this.rig.bus.simulator);
       // In serial mode, wait until every serial device has shaken hands with its module.
-      for (const kind of serialEnds.keys()) {
+      for (const kind of Object.keys(this.rig.config.atms[0]!.devices).filter((k) => this.rig!.config.atms[0]!.devices[k as DeviceKind] !== 'virtual')) {
         const state = () => this.person!.messages.findLast((m) => m.topic === `atm/${this.atmId}/${kind}/state`)?.payload;
         await this.person.until(() => state()?.online === true && String(state()?.impl).startsWith('serial:'), `the serial ${kind} to come online`, 10_000);
       }

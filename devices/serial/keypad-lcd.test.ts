@@ -1,0 +1,44 @@
+// The KPL/1 keypad + LCD board: host and emulator over a real pty pair (protocol in docs/devices/keypad-lcd.md).
+import { afterEach, describe, expect, it } from 'vitest';
+import { KeypadLcdBoard } from './kpl/board.ts';
+import { KeypadLcdEmulator } from './kpl/emulator.ts';
+import { SerialLink } from './link.ts';
+import { openPtyPair } from './pty.ts';
+
+const cleanups: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+describe('KPL/1 over a pty pair', () => {
+  it('comes online on the banner, shows lines, reports keys, refuses nonsense', async () => {
+    const pair = await openPtyPair();
+    const board = new KeypadLcdBoard({ path: pair.a, baudRate: 9600 });
+    const emuLink = new SerialLink({ path: pair.b, baudRate: 9600 });
+    cleanups.push(() => pair.close(), () => board.stop(), () => emuLink.close());
+    const emulator = new KeypadLcdEmulator(emuLink);
+    const online = new Promise<void>((r) => board.on('online', (o) => o && r()));
+    emuLink.start();
+    board.start();
+    await online;
+
+    await board.show(['Place finger 3', 'on the sensor', 'Ünïcode stays ASCII', 'a line longer than twenty characters']);
+    expect(emulator.lines).toEqual(['Place finger 3', 'on the sensor', '?n?code stays ASCII', 'a line longer than t']);
+    await board.clear();
+    expect(emulator.lines).toEqual(['', '', '', '']);
+
+    const keys: string[] = [];
+    board.on('key', (k) => keys.push(k));
+    for (const k of ['1', '9', 'ENTER', 'CANCEL']) await emulator.press(k);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(keys).toEqual(['1', '9', 'ENTER', 'CANCEL']);
+    expect(() => emulator.press('F1')).toThrow();
+
+    const answers: string[] = [];
+    const hostLink = board.link;
+    hostLink.on('data', (d) => answers.push(d.toString()));
+    await hostLink.write(Buffer.from('X nonsense\n'));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(answers.join('')).toContain('ERR unknown command');
+  });
+});
