@@ -2,7 +2,8 @@
  * atm-rig keypad + 4x20 LCD board, KPL/1 protocol (docs/devices/keypad-lcd.md).
  *
  * Hardware: an Arduino Uno (or Nano), a 20x4 HD44780 character LCD in 4-bit mode, a 4x4 matrix keypad.
- * Only the Arduino core and its bundled LiquidCrystal library are used, so it builds with a stock toolchain.
+ * Only the Arduino core is used (the HD44780 is driven directly below), so it builds with any AVR toolchain:
+ *   arduino-cli compile --fqbn arduino:avr:uno firmware/keypad-lcd   (or the Arduino IDE, or arduino-builder)
  *
  *   LCD   RS=12 E=11 D4=5 D5=4 D6=3 D7=2 (RW to GND, contrast pot on V0)
  *   Keypad rows R1..R4 = 6,7,8,9 (outputs), columns C1..C4 = A0,A1,A2,A3 (inputs with pull-ups)
@@ -16,13 +17,61 @@
  *   host -> board: "?"  "L <row> <text>"  "C"  "B <0|1>"
  *   board -> host: "READY KPL/1 20x4"  "K <key>"  "OK"  "ERR <why>"
  */
-#include <LiquidCrystal.h>
+#include <Arduino.h>
 
 static const uint8_t LCD_COLS = 20;
 static const uint8_t LCD_ROWS = 4;
 static const uint8_t BACKLIGHT_PIN = 10;
 
-LiquidCrystal lcd(12, 11, 5, 4, 3, 2);
+// ---- HD44780 in 4-bit mode (datasheet: initialisation by instruction, figure 24) ----
+static const uint8_t LCD_RS = 12, LCD_E = 11;
+static const uint8_t LCD_D[4] = {5, 4, 3, 2};  // D4..D7
+static const uint8_t ROW_OFFSET[4] = {0x00, 0x40, 0x14, 0x54};  // DDRAM start of each row on a 20x4
+
+static void lcdPulse() {
+  digitalWrite(LCD_E, HIGH);
+  delayMicroseconds(1);
+  digitalWrite(LCD_E, LOW);
+  delayMicroseconds(50);
+}
+
+static void lcdNibble(uint8_t nibble) {
+  for (uint8_t i = 0; i < 4; i++) digitalWrite(LCD_D[i], (nibble >> i) & 1);
+  lcdPulse();
+}
+
+static void lcdSend(uint8_t value, bool data) {
+  digitalWrite(LCD_RS, data ? HIGH : LOW);
+  lcdNibble(value >> 4);
+  lcdNibble(value & 0x0f);
+}
+
+static void lcdCommand(uint8_t cmd) {
+  lcdSend(cmd, false);
+  if (cmd <= 0x03) delay(2);  // clear and home take longer
+}
+
+static void lcdInit() {
+  pinMode(LCD_RS, OUTPUT);
+  pinMode(LCD_E, OUTPUT);
+  for (uint8_t i = 0; i < 4; i++) pinMode(LCD_D[i], OUTPUT);
+  delay(50);
+  digitalWrite(LCD_RS, LOW);
+  lcdNibble(0x03); delay(5);
+  lcdNibble(0x03); delayMicroseconds(150);
+  lcdNibble(0x03);
+  lcdNibble(0x02);       // 4-bit interface
+  lcdCommand(0x28);      // 2 logical lines (a 20x4 is wired as two), 5x8 dots
+  lcdCommand(0x0c);      // display on, no cursor, no blink
+  lcdCommand(0x06);      // move right, no shift
+  lcdCommand(0x01);      // clear
+}
+
+struct Lcd {
+  void clear() { lcdCommand(0x01); }
+  void setCursor(uint8_t col, uint8_t row) { lcdCommand(0x80 | (ROW_OFFSET[row] + col)); }
+  void write(char c) { lcdSend((uint8_t)c, true); }
+} lcd;
 
 static const uint8_t ROW_PINS[4] = {6, 7, 8, 9};
 static const uint8_t COL_PINS[4] = {A0, A1, A2, A3};
@@ -124,7 +173,7 @@ void setup() {
     digitalWrite(ROW_PINS[r], HIGH);
   }
   for (uint8_t c = 0; c < 4; c++) pinMode(COL_PINS[c], INPUT_PULLUP);
-  lcd.begin(LCD_COLS, LCD_ROWS);
+  lcdInit();
   showRow(0, "atm-rig KPL/1");
   showRow(1, "waiting for host");
   banner();
