@@ -229,7 +229,7 @@ export async function main(argv: string[]): Promise<number> {
 
     case 'emulate': {
       const kind = positionals[1];
-      if (kind !== 'fingerprint' && kind !== 'gsm' && kind !== 'keypad-lcd') throw new Error(`emulate what? Emulators in this build: fingerprint, gsm, keypad-lcd (got "${kind ?? ''}")`);
+      if (kind !== 'fingerprint' && kind !== 'gsm' && kind !== 'keypad-lcd' && kind !== 'dispenser') throw new Error(`emulate what? Emulators in this build: fingerprint, gsm, keypad-lcd, dispenser (got "${kind ?? ''}")`);
       if (!values.port) throw new Error('emulate needs --port <path>, e.g. one end of: socat -d -d pty,raw,echo=0 pty,raw,echo=0');
       const config = parseRigConfig(await configFrom(values, command));
       const atmId = config.atms[0]!.id;
@@ -239,6 +239,7 @@ export async function main(argv: string[]): Promise<number> {
       const user = `${atmId}.${kind === 'keypad-lcd' ? 'keypad' : kind}`;
       const emulator = await startEmulator(kind, values.port, {
         gsm: config.atms[0]!.gsm,
+        dispenser: config.atms[0]!.dispenser,
         atmId,
         baudRate: int('baud', values.baud) ?? 57600,
         ...(await reachable(brokerUrl) ? { brokerUrl, credentials: keyring?.[user] ? { username: user, password: keyring[user]! } : undefined } : {}),
@@ -247,7 +248,9 @@ export async function main(argv: string[]): Promise<number> {
         ? `Emulating a ZFM fingerprint module on ${values.port}. Place fingers with:\n  mosquitto_pub … -t atm/${atmId}/fingerprint/sim/place -m '{"customerId":"C0001","finger":3}'\nCtrl-C to stop.`
         : kind === 'gsm'
           ? `Emulating a SIM800 modem on ${values.port}; SMS it sends reach phone/<number>/inbox. Ctrl-C to stop.`
-          : `Emulating the KPL/1 keypad + LCD board on ${values.port}; keys pressed on atm/${atmId}/keypad/sim/press reach the wire. Ctrl-C to stop.`);
+          : kind === 'dispenser'
+            ? `Emulating a Puloon LCDM-2000 on ${values.port}; faults on atm/${atmId}/dispenser/sim/{jam,hang,refill,take}. Ctrl-C to stop.`
+            : `Emulating the KPL/1 keypad + LCD board on ${values.port}; keys pressed on atm/${atmId}/keypad/sim/press reach the wire. Ctrl-C to stop.`);
       await untilSignal();
       await emulator.close();
       return 0;

@@ -19,6 +19,7 @@ import { parseSerialSpec } from '../devices/serial/link.ts';
 import { SerialFingerprintSensor } from '../devices/serial/fingerprint.ts';
 import { SerialGsmModem } from '../devices/serial/gsm.ts';
 import { SerialKeypad, SerialLcd } from '../devices/serial/keypad-lcd.ts';
+import { SerialCashDispenser } from '../devices/serial/dispenser.ts';
 import { dirname } from 'node:path';
 import { parseRigConfig, type AtmConfig, type RigConfig, type RigConfigInput } from './config.ts';
 import { AtmController } from './controller/controller.ts';
@@ -50,7 +51,7 @@ export interface Rig {
 }
 
 /** Kinds with a serial driver in this build. */
-export const SERIAL_DRIVERS: readonly DeviceKind[] = ['fingerprint', 'gsm', 'keypad', 'lcd'];
+export const SERIAL_DRIVERS: readonly DeviceKind[] = ['fingerprint', 'gsm', 'keypad', 'lcd', 'dispenser'];
 
 /** The device an ATM's configuration asks for: virtual, or a driver on a serial port. */
 export function createDevice(kind: DeviceKind, atm: AtmConfig): Device {
@@ -67,6 +68,8 @@ export function createDevice(kind: DeviceKind, atm: AtmConfig): Device {
       return new SerialKeypad(serial);
     case 'lcd':
       return new SerialLcd(serial);
+    case 'dispenser':
+      return new SerialCashDispenser(serial, atm.dispenser.cassettes);
     default:
       throw new Error(`no serial driver for ${kind}`);
   }

@@ -11,13 +11,14 @@ import { degrade, strangerTemplate, synthTemplate } from '../virtual/fingerprint
 import { SerialLink } from './link.ts';
 import { ZfmEmulator } from './zfm/emulator.ts';
 import { KeypadLcdEmulator } from './kpl/emulator.ts';
+import { LcdmEmulator } from './lcdm/emulator.ts';
 import { Sim800Emulator, type GsmFault } from './sim800/emulator.ts';
 import { systemClock, type RigClock } from '../../rig/clock.ts';
 import { topics } from '../topics.ts';
 import type { z } from 'zod';
 
 /** What an emulator serves on one port: the keypad and the LCD are one board. */
-export type EmulatedKind = 'fingerprint' | 'gsm' | 'keypad-lcd';
+export type EmulatedKind = 'fingerprint' | 'gsm' | 'keypad-lcd' | 'dispenser';
 
 export interface EmulatorOptions {
   atmId: string;
@@ -30,13 +31,15 @@ export interface EmulatorOptions {
   clock?: RigClock;
   /** The GSM emulator's own number and delivery delay. */
   gsm?: { msisdn: string; deliveryDelayMs: number };
+  /** The dispenser emulator's cassettes (upper first) and counting time. */
+  dispenser?: { cassettes: { denomination: number; count: number }[]; dispenseMs: number };
 }
 
 export interface RunningEmulator {
   kind: EmulatedKind;
   path: string;
   /** The protocol emulator itself, for tests that drive it from code. */
-  device: ZfmEmulator | Sim800Emulator | KeypadLcdEmulator;
+  device: ZfmEmulator | Sim800Emulator | KeypadLcdEmulator | LcdmEmulator;
   close(): Promise<void>;
 }
 
@@ -61,9 +64,22 @@ export async function startEmulator(kind: EmulatedKind, path: string, options: E
     return parsed?.success ? (parsed.data as Record<string, unknown>) : undefined;
   };
 
-  let device: ZfmEmulator | Sim800Emulator | KeypadLcdEmulator;
+  let device: ZfmEmulator | Sim800Emulator | KeypadLcdEmulator | LcdmEmulator;
   let onSim: (name: string, data: Record<string, unknown>) => void;
-  if (kind === 'keypad-lcd') {
+  if (kind === 'dispenser') {
+    const d = options.dispenser ?? { cassettes: [{ denomination: 10_000, count: 200 }, { denomination: 5_000, count: 200 }], dispenseMs: 1500 };
+    const lcdm = new LcdmEmulator(link, { upper: { ...d.cassettes[0]! }, lower: { ...d.cassettes[1]! } }, { clock: options.clock ?? systemClock, dispenseMs: d.dispenseMs });
+    device = lcdm;
+    onSim = (name, data) => {
+      if (name === 'jam') lcdm.jammed = data.on as boolean;
+      else if (name === 'hang') lcdm.hung = data.on as boolean;
+      else if (name === 'take') lcdm.take();
+      else if (name === 'refill') {
+        const c = data.cassettes as { denomination: number; count: number }[];
+        lcdm.cassettes = { upper: { ...c[0]! }, lower: { ...(c[1] ?? { denomination: c[0]!.denomination, count: 0 }) } };
+      }
+    };
+  } else if (kind === 'keypad-lcd') {
     const board = new KeypadLcdEmulator(link);
     device = board;
     onSim = (name, data) => {

@@ -154,7 +154,13 @@ export async function askFor(world: AtmWorld, amount: number) {
   await person.until(() => ['session.withdraw.inFlight.dispensing', 'session.result', 'session.withdraw.amount'].some((s) => person.session?.state.startsWith(s)) || person.session?.state.startsWith('ending') === true, 'the ATM to answer the amount');
   if (person.session?.state === 'session.withdraw.inFlight.dispensing' && !person.messages.findLast((m) => m.topic.endsWith('/dispenser/state'))?.payload.hung) {
     const mark = person.messages.length;
-    await person.advanceClock(rig.config.atms[0]!.dispenser.dispenseMs ?? DEFAULT_DISPENSE_MS);
+    // The command may still be on its way to the dispenser (more so over a serial port): let the counting time
+    // pass until the dispenser answers, as a person waits in front of the machine.
+    const answered = () => person.messages.slice(mark).some((m) => /\/dispenser\/evt\/(dispensed|failed)$/.test(m.topic));
+    for (let i = 0; i < 10 && !answered(); i++) {
+      await person.advanceClock(rig.config.atms[0]!.dispenser.dispenseMs ?? DEFAULT_DISPENSE_MS);
+      await person.until(answered, 'the dispenser to answer', 300).catch(() => undefined);
+    }
     await person.nextMessage(/\/dispenser\/evt\/(dispensed|failed)$/, mark);
     await person.until(() => !person.session?.state.startsWith('session.withdraw'), 'the withdrawal to finish');
   }

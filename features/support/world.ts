@@ -95,7 +95,7 @@ export class AtmWorld extends World {
       const serialEnds = new Map<EmulatedKind, string>();
       if (SERIAL_MODE) {
         const devices: Record<string, string> = {};
-        for (const [emulated, kinds] of [['fingerprint', ['fingerprint']], ['gsm', ['gsm']], ['keypad-lcd', ['keypad', 'lcd']]] as const) {
+        for (const [emulated, kinds] of [['fingerprint', ['fingerprint']], ['gsm', ['gsm']], ['keypad-lcd', ['keypad', 'lcd']], ['dispenser', ['dispenser']]] as const) {
           if (!kinds.every((k) => SERIAL_DRIVERS.includes(k))) continue;
           const pair = await openPtyPair();
           this.serialCleanup.push(() => pair.close());
@@ -122,6 +122,7 @@ export class AtmWorld extends World {
           seed: this.seed,
           clock: this.rig.clock,
           gsm: this.rig.config.atms[0]!.gsm,
+          dispenser: this.rig.config.atms[0]!.dispenser,
         });
         this.serialCleanup.unshift(() => emulator.close());
       }

@@ -1,0 +1,77 @@
+// The LCDM-2000 driver against its emulator over a real pty pair: dispense, jam (purged to the reject box), empty
+// cassette, a hung device, notes taken.
+import { afterEach, describe, expect, it } from 'vitest';
+import { SerialCashDispenser } from './dispenser.ts';
+import { LcdmEmulator } from './lcdm/emulator.ts';
+import { SerialLink } from './link.ts';
+import { openPtyPair } from './pty.ts';
+
+const cleanups: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function wire() {
+  const pair = await openPtyPair();
+  const cassettes = [{ denomination: 10_000, count: 5 }, { denomination: 5_000, count: 5 }];
+  const driver = new SerialCashDispenser({ path: pair.a, baudRate: 9600 }, cassettes, { responseTimeoutMs: 2000 });
+  const emuLink = new SerialLink({ path: pair.b, baudRate: 9600 });
+  cleanups.push(() => pair.close(), () => driver.stop(), () => emuLink.close());
+  const emulator = new LcdmEmulator(emuLink, { upper: { ...cassettes[0]! }, lower: { ...cassettes[1]! } }, { clock: { now: Date.now, setTimeout, clearTimeout }, dispenseMs: 20 });
+  emuLink.start();
+  const events: { name: string; payload: Record<string, unknown> }[] = [];
+  const states: Record<string, unknown>[] = [];
+  driver.start({
+    atmId: 'atm-1',
+    clock: undefined as never,
+    random: undefined as never,
+    emit: (name: string, payload: object) => events.push({ name, payload: payload as Record<string, unknown> }),
+    setState: (s: Record<string, unknown>) => states.push(s),
+    publish: () => {},
+    error: () => {},
+  });
+  const until = async (test: () => boolean, what: string) => {
+    for (let i = 0; i < 150 && !test(); i++) await new Promise((r) => setTimeout(r, 20));
+    if (!test()) throw new Error(`never: ${what}; events ${JSON.stringify(events)}`);
+  };
+  await until(() => states.some((s) => s.online === true), 'online');
+  return { driver, emulator, events, until };
+}
+
+describe('LCDM-2000 over a pty pair', () => {
+  it('dispenses from both cassettes, then reports the notes taken', async () => {
+    const { driver, emulator, events, until } = await wire();
+    await driver.command('dispense', { ref: 'r1', amount: 25_000 });
+    expect(events.at(-1)).toEqual({ name: 'dispensed', payload: { ref: 'r1', amount: 25_000, notes: { '10000': 2, '5000': 1 } } });
+    expect(emulator.cassettes.upper.count).toBe(3);
+    expect(emulator.cassettes.lower.count).toBe(4);
+    expect(emulator.atExit).toBe(3);
+    emulator.take();
+    await until(() => events.at(-1)?.name === 'taken', 'taken');
+  });
+
+  it('on a jam, purges what reached the transport to the reject box and reports "jam"', async () => {
+    const { driver, emulator, events } = await wire();
+    emulator.jammed = true;
+    await driver.command('dispense', { ref: 'r2', amount: 10_000 });
+    expect(events.at(-1)).toMatchObject({ name: 'failed', payload: { ref: 'r2', reason: 'jam' } });
+    expect(emulator.atExit).toBe(0);
+    expect(emulator.jammed).toBe(false); // the purge cleared it
+  });
+
+  it('reports "short" for an amount the cassettes cannot cover, and when the device says a cassette is empty', async () => {
+    const { driver, emulator, events } = await wire();
+    await driver.command('dispense', { ref: 'r3', amount: 100_000 });
+    expect(events.at(-1)).toMatchObject({ name: 'failed', payload: { reason: 'short' } });
+    emulator.cassettes.upper.count = 0; // emptier than the driver believes
+    await driver.command('dispense', { ref: 'r4', amount: 20_000 });
+    expect(events.at(-1)).toMatchObject({ name: 'failed', payload: { ref: 'r4', reason: 'short' } });
+  });
+
+  it('reports a hung device as "offline" rather than waiting for ever', async () => {
+    const { driver, emulator, events } = await wire();
+    emulator.hung = true;
+    await driver.command('dispense', { ref: 'r5', amount: 10_000 });
+    expect(events.at(-1)).toMatchObject({ name: 'failed', payload: { ref: 'r5', reason: 'offline' } });
+  });
+});

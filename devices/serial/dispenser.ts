@@ -1,0 +1,143 @@
+/**
+ * The cash dispenser driver: a Puloon LCDM-2000 on a serial port, presenting the same Device as the virtual
+ * dispenser. The driver keeps the note counts (an LCDM cannot report them), plans the notes with the same planner,
+ * dispenses each cassette's share with its own command (45 upper, 55 lower), and on any fault purges what reached
+ * the transport into the reject box (44) before reporting `failed`. After a dispense it polls the status (46)
+ * until the notes are taken.
+ */
+import type { Device, DeviceContext } from '../device.ts';
+import { planNotes } from '../virtual/note-plan.ts';
+import { SerialLink, type SerialSpec } from './link.ts';
+import { ACK, CMD, command, ERROR, FrameParser, twoDigits, type Parsed } from './lcdm/frame.ts';
+import type { Cassette } from './lcdm/emulator.ts';
+
+export class SerialCashDispenser implements Device {
+  readonly kind = 'dispenser' as const;
+  readonly impl: string;
+  readonly link: SerialLink;
+  readonly #parser = new FrameParser();
+  #ctx?: DeviceContext;
+  #inbox: Parsed[] = [];
+  #waiter?: () => void;
+  #queue: Promise<unknown> = Promise.resolve();
+  #cassettes: { upper: Cassette; lower: Cassette };
+  #watchTaken?: NodeJS.Timeout;
+
+  constructor(spec: SerialSpec, cassettes: readonly Cassette[], private readonly options: { responseTimeoutMs?: number } = {}) {
+    this.impl = `serial:${spec.path}@${spec.baudRate}`;
+    this.link = new SerialLink(spec);
+    if (cassettes.length !== 2) throw new Error('an LCDM-2000 has two cassettes: configure exactly two (upper first)');
+    this.#cassettes = { upper: { ...cassettes[0]! }, lower: { ...cassettes[1]! } };
+    this.link.on('data', (d) => {
+      this.#inbox.push(...this.#parser.push(d));
+      this.#waiter?.();
+    });
+  }
+
+  initialState() {
+    return { online: false, link: 'down', cassettes: this.#view(), presented: 0 };
+  }
+
+  #view() {
+    return [this.#cassettes.upper, this.#cassettes.lower].map((c) => ({ ...c }));
+  }
+
+  start(ctx: DeviceContext) {
+    this.#ctx = ctx;
+    this.link.on('up', () => void this.#check());
+    this.link.on('down', (reason) => ctx.setState({ online: false, link: 'down', reason }));
+    this.link.start();
+  }
+
+  async #check() {
+    try {
+      await this.#ask(CMD.status);
+      this.#ctx!.setState({ online: true, link: 'up', reason: undefined });
+    } catch (err) {
+      this.#ctx!.setState({ online: false, link: 'up', reason: (err as Error).message });
+      if (this.link.isUp) setTimeout(() => void this.#check(), 1000).unref();
+    }
+  }
+
+  async #next(timeoutMs: number): Promise<Parsed> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.#inbox.length === 0) {
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error('the dispenser did not answer');
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, left);
+        this.#waiter = () => (clearTimeout(t), resolve());
+      });
+      this.#waiter = undefined;
+    }
+    return this.#inbox.shift()!;
+  }
+
+  /** One command: its ACK within a second, then its response (up to a minute for a dispense), then our ACK. */
+  #ask(cmd: number, params?: Uint8Array): Promise<Buffer> {
+    const run = this.#queue.then(async () => {
+      this.#inbox = [];
+      await this.link.write(command(cmd, params));
+      const ack = await this.#next(1000);
+      if (!('ack' in ack)) throw new Error('the dispenser did not acknowledge');
+      for (;;) {
+        const p = await this.#next(this.options.responseTimeoutMs ?? 70_000);
+        if ('frame' in p && p.frame.cmd === cmd) {
+          await this.link.write(Buffer.from([ACK]));
+          return p.frame.data;
+        }
+        if ('bad' in p) throw new Error(`bad frame from the dispenser: ${p.bad}`);
+      }
+    });
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  async command(_name: string, payload: unknown) {
+    const ctx = this.#ctx!;
+    const { ref, amount } = payload as { ref: string; amount: number };
+    clearInterval(this.#watchTaken);
+    const plan = planNotes(amount, [this.#cassettes.upper, this.#cassettes.lower]);
+    if (!plan.ok) return ctx.emit('failed', { ref, reason: plan.reason, message: plan.reason === 'short' ? 'not enough notes left' : 'amount cannot be made from the notes loaded' });
+    const shares = [
+      { cmd: CMD.upper, cassette: this.#cassettes.upper },
+      { cmd: CMD.lower, cassette: this.#cassettes.lower },
+    ].map((s) => ({ ...s, n: plan.notes[String(s.cassette.denomination)] ?? 0 }));
+    try {
+      for (const s of shares.filter((x) => x.n > 0)) {
+        const data = await this.#ask(s.cmd, twoDigits(s.n));
+        const exit = Number(data.subarray(2, 4).toString('ascii'));
+        const error = data[4]!;
+        if ((error !== ERROR.good && error !== ERROR.normalStop) || exit !== s.n) {
+          // An empty cassette is "short"; every other fault (pickup, jams, motor, rejects, timeout) stops the notes: "jam".
+          const reason = error === ERROR.upperEmpty || error === ERROR.lowerEmpty ? 'short' : 'jam';
+          throw Object.assign(new Error(`dispenser error 0x${error.toString(16)} (${exit} of ${s.n} notes out)`), { reason });
+        }
+        s.cassette.count -= s.n;
+      }
+    } catch (err) {
+      // Nothing half-dispensed may reach the customer: everything in the transport goes to the reject box.
+      await this.#ask(CMD.purge).catch(() => undefined);
+      ctx.setState({ cassettes: this.#view() });
+      return ctx.emit('failed', { ref, reason: (err as { reason?: string }).reason ?? 'offline', message: (err as Error).message });
+    }
+    ctx.setState({ cassettes: this.#view(), presented: amount });
+    ctx.emit('dispensed', { ref, amount, notes: plan.notes });
+    this.#watchTaken = setInterval(() => void this.#taken(), 300);
+    this.#watchTaken.unref();
+  }
+
+  async #taken() {
+    const data = await this.#ask(CMD.status).catch(() => undefined);
+    if (data && data[2] === 0x30) {
+      clearInterval(this.#watchTaken);
+      this.#ctx!.setState({ presented: 0 });
+      this.#ctx!.emit('taken', {});
+    }
+  }
+
+  async stop() {
+    clearInterval(this.#watchTaken);
+    await this.link.close();
+  }
+}

@@ -1,0 +1,82 @@
+/**
+ * A Puloon LCDM-2000 on a serial port: two cassettes (upper, lower), ACK within the half second, the response after
+ * the counting time, errors as the device reports them. Faults: a jam, a hang (no answer at all), empty cassettes.
+ *
+ * Response data, as atm-rig reads the LCDM-2000 documentation:
+ *   dispense (45 upper / 55 lower): CHK(2) EXIT(2) ERROR STATUS REJECT(2), counts as two ASCII digits
+ *   status (46): SKIP ERROR SENSOR0 SENSOR1; atm-rig takes SENSOR0 '1' as "notes waiting at the exit" (an
+ *     assumption the public sources do not settle: check your unit's manual)
+ *   purge (44): ERROR; ROM version (47): the version string
+ */
+import type { RigClock } from '../../../rig/clock.ts';
+import type { SerialLink } from '../link.ts';
+import { ACK, CMD, ERROR, FrameParser, response, twoDigits } from './frame.ts';
+
+export interface Cassette {
+  denomination: number;
+  count: number;
+}
+
+export class LcdmEmulator {
+  jammed = false;
+  hung = false;
+  /** Notes at the exit, waiting to be taken. */
+  atExit = 0;
+  rejected = 0;
+  readonly #parser = new FrameParser();
+
+  constructor(
+    private readonly link: SerialLink,
+    public cassettes: { upper: Cassette; lower: Cassette },
+    private readonly options: { clock: RigClock; dispenseMs: number },
+  ) {
+    link.on('data', (d) => {
+      for (const p of this.#parser.push(d)) if ('frame' in p && p.frame.start === 0x04) void this.#command(p.frame.cmd, p.frame.data);
+    });
+  }
+
+  take() {
+    this.atExit = 0;
+  }
+
+  #write(bytes: Buffer) {
+    return this.link.write(bytes).catch(() => undefined);
+  }
+
+  async #command(cmd: number, params: Buffer) {
+    if (this.hung) return;
+    await this.#write(Buffer.from([ACK]));
+    const answer = () => this.#answer(cmd, params);
+    if (cmd === CMD.upper || cmd === CMD.lower) this.options.clock.setTimeout(() => void this.#write(answer()), this.options.dispenseMs);
+    else await this.#write(answer());
+  }
+
+  #answer(cmd: number, params: Buffer): Buffer {
+    switch (cmd) {
+      case CMD.status:
+        return response(cmd, Buffer.from([0x30, this.jammed ? ERROR.jamExit : ERROR.good, this.atExit > 0 ? 0x31 : 0x30, 0x30]));
+      case CMD.purge:
+        this.rejected += this.atExit;
+        this.atExit = 0;
+        this.jammed = false;
+        return response(cmd, Buffer.from([ERROR.good]));
+      case CMD.rom:
+        return response(cmd, Buffer.from('LCDM2000-ATMRIG', 'ascii'));
+      case CMD.upper:
+      case CMD.lower: {
+        const n = Number(params.toString('ascii'));
+        const cassette = cmd === CMD.upper ? this.cassettes.upper : this.cassettes.lower;
+        const reply = (chk: number, exit: number, error: number) =>
+          response(cmd, Buffer.concat([twoDigits(chk), twoDigits(exit), Buffer.from([error, cassette.count < 10 ? 0x31 : 0x30]), twoDigits(0)]));
+        if (!Number.isInteger(n) || n < 1 || n > 60) return reply(0, 0, ERROR.undefinedCommand);
+        if (cassette.count < n) return reply(0, 0, cmd === CMD.upper ? ERROR.upperEmpty : ERROR.lowerEmpty);
+        if (this.jammed) return reply(1, 0, ERROR.jamExit);
+        cassette.count -= n;
+        this.atExit += n;
+        return reply(n, n, ERROR.good);
+      }
+      default:
+        return response(cmd, Buffer.from([ERROR.undefinedCommand]));
+    }
+  }
+}
