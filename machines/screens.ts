@@ -54,6 +54,7 @@ export function screenFor(snapshot: Snapshot): Screen {
       ? fit(['Welcome', '', 'Please insert card', ''])
       : fit(['Welcome', '', 'Press ENTER to start', '']);
   }
+  if (m('outOfService')) return fit(['Out of service', 'Sorry for the', 'inconvenience', '']);
   if (m('ending')) {
     const why: Record<string, string> = {
       completed: 'Thank you',
@@ -116,12 +117,15 @@ export interface SessionState {
   /** What the keypad is collecting, without its value: lets a trace mask secret key presses. */
   input?: { field: string; label: string; length: number; maxLength: number; masked: boolean };
   endReason?: string;
+  /** Devices that are offline (while out of service). */
+  offline?: string[];
 }
 
 export function sessionStateFor(snapshot: Snapshot): SessionState {
   const c = snapshot.context;
   const path = statePath(snapshot);
   const out: SessionState = { state: path, profile: c.profile.id };
+  if (path === 'outOfService') return { ...out, offline: [...c.offline] };
   if (path === 'idle') return out;
   out.sessionId = c.sessionId;
   if (snapshot.matches('session.auth' as never)) {

@@ -526,6 +526,32 @@ describe('seed000: username + password + fingerprint', () => {
   });
 });
 
+describe('out of service', () => {
+  it('goes out of service while a device it needs is offline, and back when it returns; a session is let finish', async () => {
+    const t = start(seed001);
+    t.actor.send({ type: 'DEVICE_STATUS', device: 'card', online: false });
+    expect(statePath(t.snap())).toBe('idle'); // a cardless ATM does not need its card reader
+    t.actor.send({ type: 'DEVICE_STATUS', device: 'dispenser', online: false });
+    expect(statePath(t.snap())).toBe('outOfService');
+    expect(screenFor(t.snap())[0]).toBe('Out of service');
+    expect(sessionStateFor(t.snap())).toMatchObject({ state: 'outOfService', offline: ['card', 'dispenser'] });
+    t.press('ENTER');
+    expect(statePath(t.snap())).toBe('outOfService');
+    t.actor.send({ type: 'CARD_INSERTED', pan: '4000001234567899' });
+    expect(t.effects).toEqual(['eject']);
+    t.actor.send({ type: 'DEVICE_STATUS', device: 'dispenser', online: true });
+    expect(statePath(t.snap())).toBe('idle');
+
+    t.press('ENTER');
+    await t.at('session.auth.fingerprint.waiting');
+    t.actor.send({ type: 'DEVICE_STATUS', device: 'keypad', online: false });
+    expect(statePath(t.snap())).toBe('session.auth.fingerprint.waiting');
+    t.press('CANCEL');
+    t.clock.increment(seed001.timeouts.messageMs);
+    expect(statePath(t.snap())).toBe('outOfService');
+  });
+});
+
 describe('custom profiles', () => {
   it('runs card -> PIN -> OTP from JSON data alone', async () => {
     const profile = parseProfile({ id: 'card-pin-otp', name: 'Card, PIN, OTP', tiers: [{ kind: 'card' }, { kind: 'pin' }, { kind: 'otp', length: 6 }] });

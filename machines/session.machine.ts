@@ -55,6 +55,8 @@ export interface SessionContext {
   result?: { title: string; lines: string[] };
   endReason?: EndReason;
   retainCard: boolean;
+  /** Devices whose state says they are offline. */
+  offline: string[];
 }
 
 const EMPTY_ENTRY: Entry = { field: '', label: '', value: '', minLength: 0, maxLength: 0, charset: 'digits', masked: false };
@@ -202,10 +204,19 @@ export const sessionMachine = setup({
     confirmMatches: ({ context }) => context.entry.value === context.fields.next,
     ownDispense: ({ context, event }) =>
       (event.type === 'DISPENSED' || event.type === 'DISPENSE_FAILED') && event.ref === context.withdrawal?.ref,
+    /** A device the profile needs is offline (a cardless ATM does not need its card reader). */
+    deviceMissing: ({ context }) =>
+      context.offline.some((d) => d !== 'card' || context.profile.tiers.some((t) => t.kind === 'card')),
     shouldRetainCard: ({ context }) => context.cardInside && context.retainCard,
     cardInside: ({ context }) => context.cardInside,
   },
   actions: {
+    trackDevice: assign(({ context, event }) => {
+      const e = event as Ev<'DEVICE_STATUS'>;
+      const others = context.offline.filter((d) => d !== e.device);
+      return { offline: e.online ? others : [...others, e.device] };
+    }),
+
     // Device effects: no-ops here, the controller provides the real commands.
     ejectCard: () => {},
     retainCard: () => {},
@@ -348,11 +359,15 @@ export const sessionMachine = setup({
     fields: {},
     txSeq: 0,
     retainCard: false,
+    offline: [],
   }),
+  // Device status is tracked in every state; only an idle ATM acts on it (a session in progress is let finish).
+  on: { DEVICE_STATUS: { actions: 'trackDevice' } },
   initial: 'idle',
   states: {
     idle: {
       entry: 'resetSession',
+      always: { guard: 'deviceMissing', target: 'outOfService' },
       on: {
         KEY: {
           guard: and([not('cardProfile'), { type: 'isKey', params: { key: 'ENTER' } }]),
@@ -363,6 +378,14 @@ export const sessionMachine = setup({
           // A cardless ATM hands a card straight back.
           { actions: 'ejectCard' },
         ],
+      },
+    },
+
+    outOfService: {
+      always: { guard: not('deviceMissing'), target: 'idle' },
+      on: {
+        // A card pushed into a broken ATM comes straight back.
+        CARD_INSERTED: { actions: 'ejectCard' },
       },
     },
 

@@ -15,7 +15,9 @@ export type SessionEvent =
   | { type: 'CARD_REMOVED' }
   | { type: 'FINGER'; template: string; quality?: number }
   | { type: 'DISPENSED'; ref: string; amount: number; notes: Record<string, number> }
-  | { type: 'DISPENSE_FAILED'; ref: string; reason: string };
+  | { type: 'DISPENSE_FAILED'; ref: string; reason: string }
+  /** A device's retained state says whether it is there (its serial link, or its bus connection). */
+  | { type: 'DEVICE_STATUS'; device: string; online: boolean };
 
 export type EndReason =
   | 'completed'

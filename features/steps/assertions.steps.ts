@@ -167,3 +167,15 @@ Then('the receipt says {string}', async function (this: AtmWorld, text: string) 
   const receipt = await person.nextMessage('/session/evt/receipt');
   assert.ok((receipt.payload.lines as string[]).some((l) => l.includes(text)), `receipt ${JSON.stringify(receipt.payload.lines)}`);
 });
+
+Then('the ATM goes out of service', async function (this: AtmWorld) {
+  const { person } = await this.ready();
+  // Seen on the retained session state at some point (a device may come back within a second).
+  await person.until(() => person.messages.some((m) => m.topic.endsWith('/session/state') && m.payload.state === 'outOfService'), 'the ATM to go out of service');
+});
+
+Then('the ATM is back in service', async function (this: AtmWorld) {
+  const { person } = await this.ready();
+  await person.untilState('idle', 10_000);
+  await person.untilLcd(/Press ENTER|insert card/);
+});

@@ -166,3 +166,22 @@ When('staff unlock {word}', async function (this: AtmWorld, name: string) {
   const who = this.named(name);
   await this.bank('POST', `/staff/customers/${who.id}/unlock`);
 });
+
+When('the {word} is unplugged', async function (this: AtmWorld, device: string) {
+  const { rig, person } = await this.ready();
+  const attached = rig.atms[0]!.devices.find((d) => d.device.kind === device);
+  assert.ok(attached, `no ${device} on the ATM`);
+  const mark = person.messages.length;
+  // It stays away until plugged back in: no automatic reconnection meanwhile.
+  attached.client.options.reconnectPeriod = 0;
+  attached.client.stream.destroy();
+  await person.nextMessage(`/${device}/state`, mark);
+});
+
+When('the {word} is plugged back in', async function (this: AtmWorld, device: string) {
+  const { rig } = await this.ready();
+  const attached = rig.atms[0]!.devices.find((d) => d.device.kind === device);
+  assert.ok(attached, `no ${device} on the ATM`);
+  attached.client.options.reconnectPeriod = 1000;
+  attached.client.reconnect();
+});

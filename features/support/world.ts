@@ -132,6 +132,8 @@ export class AtmWorld extends World {
         const state = () => this.person!.messages.findLast((m) => m.topic === `atm/${this.atmId}/${kind}/state`)?.payload;
         await this.person.until(() => state()?.online === true && String(state()?.impl).startsWith('serial:'), `the serial ${kind} to come online`, 10_000);
       }
+      // Out of service until every device is there; then idle.
+      await this.person.until(() => this.person!.session?.state === 'idle', 'the ATM to be idle', 10_000);
       await this.person.until(() => this.person!.session?.state === 'idle', 'the ATM to be idle');
       return { rig: this.rig, person: this.person };
     })();

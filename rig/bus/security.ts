@@ -52,6 +52,7 @@ export function buildAcl(atmIds: readonly string[]): Acl {
     }
     const controller = `${atm}.controller`;
     acl.add(controller, { access: 'read', filter: `atm/${atm}/+/evt/+` });
+    acl.add(controller, { access: 'read', filter: `atm/${atm}/+/state` });
     acl.add(controller, { access: 'write', filter: `atm/${atm}/+/cmd/+` });
     acl.add(controller, { access: 'write', filter: `atm/${atm}/session/#` });
   }

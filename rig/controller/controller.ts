@@ -105,7 +105,7 @@ export class AtmController {
       this.#lastState = '';
       this.#render(this.actor.getSnapshot());
     });
-    await this.#client.subscribeAsync(`atm/${this.atmId}/+/evt/+`, { qos: 1 });
+    await this.#client.subscribeAsync([`atm/${this.atmId}/+/evt/+`, `atm/${this.atmId}/+/state`], { qos: 1 });
     this.actor.on('*', (e) => this.#publishEvent(e));
     this.actor.subscribe({
       next: (snapshot) => this.#render(snapshot),
@@ -168,6 +168,16 @@ export class AtmController {
 
   #onMessage(topic: string, buf: Buffer) {
     const parsed = parseTopic(topic);
+    if (parsed?.channel === 'state' && (DEVICE_KINDS as readonly string[]).includes(parsed.device)) {
+      // A device's retained state, and its last will, say whether it is there.
+      try {
+        const online = (JSON.parse(buf.toString('utf8')) as { online?: unknown }).online;
+        if (typeof online === 'boolean') this.actor.send({ type: 'DEVICE_STATUS', device: parsed.device, online });
+      } catch {
+        // not ours to judge: the device reports its own bad payloads
+      }
+      return;
+    }
     if (!parsed || parsed.channel !== 'evt' || !parsed.name || parsed.name === 'error') return;
     if (!(DEVICE_KINDS as readonly string[]).includes(parsed.device)) return;
     const device = parsed.device as DeviceKind;
