@@ -7,7 +7,7 @@
  */
 import type { Device, DeviceContext } from '../device.ts';
 import { planNotes } from '../virtual/note-plan.ts';
-import { SerialLink, type SerialSpec } from './link.ts';
+import { connectDevice, Inbox, SerialLink, type SerialSpec } from './link.ts';
 import { ACK, CMD, command, ERROR, FrameParser, twoDigits, type Parsed } from './lcdm/frame.ts';
 import type { Cassette } from './lcdm/emulator.ts';
 
@@ -17,8 +17,8 @@ export class SerialCashDispenser implements Device {
   readonly link: SerialLink;
   readonly #parser = new FrameParser();
   #ctx?: DeviceContext;
-  #inbox: Parsed[] = [];
-  #waiter?: () => void;
+  readonly #inbox = new Inbox<Parsed>();
+  #stopped = false;
   #queue: Promise<unknown> = Promise.resolve();
   #cassettes: { upper: Cassette; lower: Cassette };
   #watchTaken?: NodeJS.Timeout;
@@ -28,10 +28,7 @@ export class SerialCashDispenser implements Device {
     this.link = new SerialLink(spec);
     if (cassettes.length !== 2) throw new Error('an LCDM-2000 has two cassettes: configure exactly two (upper first)');
     this.#cassettes = { upper: { ...cassettes[0]! }, lower: { ...cassettes[1]! } };
-    this.link.on('data', (d) => {
-      this.#inbox.push(...this.#parser.push(d));
-      this.#waiter?.();
-    });
+    this.link.on('data', (d) => this.#inbox.push(...this.#parser.push(d)));
   }
 
   initialState() {
@@ -44,44 +41,19 @@ export class SerialCashDispenser implements Device {
 
   start(ctx: DeviceContext) {
     this.#ctx = ctx;
-    this.link.on('up', () => void this.#check());
-    this.link.on('down', (reason) => ctx.setState({ online: false, link: 'down', reason }));
-    this.link.start();
-  }
-
-  async #check() {
-    try {
-      await this.#ask(CMD.status);
-      this.#ctx!.setState({ online: true, link: 'up', reason: undefined });
-    } catch (err) {
-      this.#ctx!.setState({ online: false, link: 'up', reason: (err as Error).message });
-      if (this.link.isUp) setTimeout(() => void this.#check(), 1000).unref();
-    }
-  }
-
-  async #next(timeoutMs: number): Promise<Parsed> {
-    const deadline = Date.now() + timeoutMs;
-    while (this.#inbox.length === 0) {
-      const left = deadline - Date.now();
-      if (left <= 0) throw new Error('the dispenser did not answer');
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, left);
-        this.#waiter = () => (clearTimeout(t), resolve());
-      });
-      this.#waiter = undefined;
-    }
-    return this.#inbox.shift()!;
+    // The handshake is a status request: the device is there when it answers one.
+    connectDevice(this.link, ctx, async () => void (await this.#ask(CMD.status)), () => this.#stopped);
   }
 
   /** One command: its ACK within a second, then its response (up to a minute for a dispense), then our ACK. */
   #ask(cmd: number, params?: Uint8Array): Promise<Buffer> {
     const run = this.#queue.then(async () => {
-      this.#inbox = [];
+      this.#inbox.clear();
       await this.link.write(command(cmd, params));
-      const ack = await this.#next(1000);
+      const ack = await this.#inbox.next(1000, 'the dispenser did not answer');
       if (!('ack' in ack)) throw new Error('the dispenser did not acknowledge');
       for (;;) {
-        const p = await this.#next(this.options.responseTimeoutMs ?? 70_000);
+        const p = await this.#inbox.next(this.options.responseTimeoutMs ?? 70_000, 'the dispenser did not answer');
         if ('frame' in p && p.frame.cmd === cmd) {
           await this.link.write(Buffer.from([ACK]));
           return p.frame.data;
@@ -137,6 +109,7 @@ export class SerialCashDispenser implements Device {
   }
 
   async stop() {
+    this.#stopped = true;
     clearInterval(this.#watchTaken);
     await this.link.close();
   }

@@ -5,7 +5,7 @@
  * to be lifted before the next capture. The bank matches the template, as the ATM switch does in the design.
  */
 import type { Device, DeviceContext } from '../device.ts';
-import { SerialLink, type SerialSpec } from './link.ts';
+import { connectDevice, SerialLink, type SerialSpec } from './link.ts';
 import { ZfmHost } from './zfm/host.ts';
 
 export class SerialFingerprintSensor implements Device {
@@ -30,23 +30,15 @@ export class SerialFingerprintSensor implements Device {
 
   start(ctx: DeviceContext) {
     this.#ctx = ctx;
-    this.link.on('up', () => void this.#handshake());
-    this.link.on('down', (reason) => ctx.setState({ online: false, link: 'down', reason }));
-    this.link.start();
+    // A ZFM needs ~500 ms after power-up: connectDevice retries the handshake until it answers.
+    connectDevice(this.link, ctx, () => this.#handshake(), () => this.#stopped);
   }
 
   async #handshake() {
-    const ctx = this.#ctx!;
-    try {
-      await this.host.verifyPassword(this.options.password ?? 0);
-      const para = await this.host.readSysPara();
-      ctx.setState({ online: true, link: 'up', reason: undefined, capacity: para.capacity, securityLevel: para.securityLevel });
-      void this.#poll();
-    } catch (err) {
-      ctx.setState({ online: false, link: 'up', reason: (err as Error).message });
-      // The module may still be powering up (a ZFM needs ~500 ms) or not there yet: try again while the port is open.
-      if (!this.#stopped && this.link.isUp) setTimeout(() => void this.#handshake(), 1000).unref();
-    }
+    await this.host.verifyPassword(this.options.password ?? 0);
+    const para = await this.host.readSysPara();
+    setImmediate(() => void this.#poll());
+    return { capacity: para.capacity, securityLevel: para.securityLevel };
   }
 
   async #poll() {

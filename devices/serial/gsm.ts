@@ -5,7 +5,7 @@
  * +CMTI is read with AT+CMGR and published as `evt/received`.
  */
 import type { Device, DeviceContext } from '../device.ts';
-import { SerialLink, type SerialSpec } from './link.ts';
+import { connectDevice, SerialLink, type SerialSpec } from './link.ts';
 import { AtError, AtHost } from './sim800/host.ts';
 
 export class SerialGsmModem implements Device {
@@ -30,27 +30,18 @@ export class SerialGsmModem implements Device {
   start(ctx: DeviceContext) {
     this.#ctx = ctx;
     this.at.onUnsolicited = (line) => void this.#unsolicited(line);
-    this.link.on('up', () => void this.#handshake());
-    this.link.on('down', (reason) => ctx.setState({ online: false, link: 'down', reason }));
-    this.link.start();
+    connectDevice(this.link, ctx, () => this.#handshake(), () => this.#stopped);
   }
 
   async #handshake() {
-    const ctx = this.#ctx!;
-    try {
-      let ok = false;
-      for (let i = 0; i < 3 && !ok; i++) ok = await this.at.command('AT', 1000).then(() => true, () => false);
-      if (!ok) throw new Error('no answer to AT');
-      for (const cmd of ['ATE0', 'AT+CMEE=1', 'AT+CMGF=1', 'AT+CSCS="GSM"', 'AT+CNMI=2,1,0,0,0']) await this.at.command(cmd);
-      await this.#refresh();
-      ctx.setState({ online: true, link: 'up', reason: undefined });
-      clearInterval(this.#status);
-      this.#status = setInterval(() => void this.#refresh().catch(() => undefined), 10_000);
-      this.#status.unref();
-    } catch (err) {
-      ctx.setState({ online: false, link: 'up', reason: (err as Error).message });
-      if (!this.#stopped && this.link.isUp) setTimeout(() => void this.#handshake(), 1000).unref();
-    }
+    let ok = false;
+    for (let i = 0; i < 3 && !ok; i++) ok = await this.at.command('AT', 1000).then(() => true, () => false);
+    if (!ok) throw new Error('no answer to AT');
+    for (const cmd of ['ATE0', 'AT+CMEE=1', 'AT+CMGF=1', 'AT+CSCS="GSM"', 'AT+CNMI=2,1,0,0,0']) await this.at.command(cmd);
+    await this.#refresh();
+    clearInterval(this.#status);
+    this.#status = setInterval(() => void this.#refresh().catch(() => undefined), 10_000);
+    this.#status.unref();
   }
 
   async #refresh() {

@@ -90,3 +90,52 @@ export class SerialLink extends EventEmitter<{ data: [Buffer]; up: []; down: [st
     if (port?.isOpen) await new Promise<void>((r) => port.close(() => r()));
   }
 }
+
+/**
+ * Puts a driver's link to work: `down` marks the device offline; `up` runs the handshake, which marks it online
+ * (returning the state to add) or is retried every second while the port stays open (a module still powering up,
+ * or an emulator not yet listening).
+ */
+export function connectDevice(link: SerialLink, ctx: { setState(patch: Record<string, unknown>): void }, handshake: () => Promise<Record<string, unknown> | void>, isStopped: () => boolean): void {
+  const attempt = async () => {
+    try {
+      const extra = await handshake();
+      ctx.setState({ online: true, link: 'up', reason: undefined, ...(extra ?? {}) });
+    } catch (err) {
+      ctx.setState({ online: false, link: 'up', reason: (err as Error).message });
+      if (!isStopped() && link.isUp) setTimeout(() => void attempt(), 1000).unref();
+    }
+  };
+  link.on('up', () => void attempt());
+  link.on('down', (reason) => ctx.setState({ online: false, link: 'down', reason }));
+  link.start();
+}
+
+/** Items arriving from a port (lines, packets, frames), taken one at a time with a deadline. */
+export class Inbox<T> {
+  #items: T[] = [];
+  #wake?: () => void;
+
+  push(...items: T[]): void {
+    this.#items.push(...items);
+    this.#wake?.();
+  }
+
+  clear(): void {
+    this.#items = [];
+  }
+
+  async next(timeoutMs: number, what = 'the device did not answer'): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.#items.length === 0) {
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(what);
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, left);
+        this.#wake = () => (clearTimeout(t), resolve());
+      });
+      this.#wake = undefined;
+    }
+    return this.#items.shift()!;
+  }
+}

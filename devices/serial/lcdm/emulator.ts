@@ -45,10 +45,15 @@ export class LcdmEmulator {
 
   async #command(cmd: number, params: Buffer) {
     if (this.hung) return;
-    await this.#write(Buffer.from([ACK]));
     const answer = () => this.#answer(cmd, params);
-    if (cmd === CMD.upper || cmd === CMD.lower) this.options.clock.setTimeout(() => void this.#write(answer()), this.options.dispenseMs);
-    else await this.#write(answer());
+    // Counting starts as the command lands; acknowledge after, so no one who saw the ACK can get ahead of the timer.
+    if (cmd === CMD.upper || cmd === CMD.lower) {
+      this.options.clock.setTimeout(() => void this.#write(answer()), this.options.dispenseMs);
+      await this.#write(Buffer.from([ACK]));
+    } else {
+      await this.#write(Buffer.from([ACK]));
+      await this.#write(answer());
+    }
   }
 
   #answer(cmd: number, params: Buffer): Buffer {

@@ -101,9 +101,12 @@ export class Sim800Emulator {
     if (!this.registered) return this.#say('+CMS ERROR: 331'); // no network service
     if (this.fault.mode === 'error') return this.#say(`+CMS ERROR: ${this.fault.cmsError}`);
     this.#mr = (this.#mr + 1) % 256;
+    // The network has the message from the moment the modem accepts it: start its delivery before answering, so
+    // whoever reads the answer and moves the clock on cannot get ahead of it.
+    if (this.fault.mode !== 'drop') {
+      const delay = this.options.deliveryDelayMs + (this.fault.mode === 'delay' ? this.fault.ms : 0);
+      this.options.clock.setTimeout(() => this.options.deliver(to, text), delay);
+    }
     await this.#say(`+CMGS: ${this.#mr}`, 'OK');
-    if (this.fault.mode === 'drop') return;
-    const delay = this.options.deliveryDelayMs + (this.fault.mode === 'delay' ? this.fault.ms : 0);
-    this.options.clock.setTimeout(() => this.options.deliver(to, text), delay);
   }
 }

@@ -3,7 +3,7 @@
  * mode only: commands end with CR; final result codes are OK, ERROR, +CME ERROR: n, +CMS ERROR: n; AT+CMGS waits
  * for the "> " prompt, then the text ended by Ctrl-Z (0x1A). Unsolicited codes (+CMTI, RDY, ...) go to a listener.
  */
-import type { SerialLink } from '../link.ts';
+import { Inbox, type SerialLink } from '../link.ts';
 
 export class AtError extends Error {
   constructor(readonly command: string, readonly result: string) {
@@ -21,8 +21,7 @@ const UNSOLICITED = /^(\+CMTI: |RDY|\+CPIN: |Call Ready|SMS Ready|RING|NORMAL PO
 
 export class AtHost {
   #buffer = '';
-  #lines: string[] = [];
-  #waiter?: () => void;
+  readonly #lines = new Inbox<string>();
   #queue: Promise<unknown> = Promise.resolve();
   onUnsolicited: (line: string) => void = () => {};
 
@@ -39,28 +38,17 @@ export class AtHost {
         if (UNSOLICITED.test(line)) this.onUnsolicited(line);
         else this.#lines.push(line);
       }
-      this.#waiter?.();
     });
   }
 
-  async #line(timeoutMs: number): Promise<string> {
-    const deadline = Date.now() + timeoutMs;
-    while (this.#lines.length === 0) {
-      const left = deadline - Date.now();
-      if (left <= 0) throw new Error('the modem did not answer');
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, left);
-        this.#waiter = () => (clearTimeout(t), resolve());
-      });
-      this.#waiter = undefined;
-    }
-    return this.#lines.shift()!;
+  #line(timeoutMs: number): Promise<string> {
+    return this.#lines.next(timeoutMs, 'the modem did not answer');
   }
 
   /** Send a command; resolve with the information lines before OK; reject with AtError on an error result. */
   command(cmd: string, timeoutMs = 2000): Promise<string[]> {
     const run = this.#queue.then(async () => {
-      this.#lines = [];
+      this.#lines.clear();
       await this.link.write(Buffer.from(`${cmd}\r`, 'latin1'));
       const info: string[] = [];
       for (;;) {
@@ -80,7 +68,7 @@ export class AtHost {
   /** AT+CMGS: the number, the "> " prompt, the text and Ctrl-Z; resolves with the message reference. */
   sendSms(to: string, text: string, timeoutMs = 60_000): Promise<number> {
     const run = this.#queue.then(async () => {
-      this.#lines = [];
+      this.#lines.clear();
       const cmd = `AT+CMGS="${to}"`;
       await this.link.write(Buffer.from(`${cmd}\r`, 'latin1'));
       for (;;) {

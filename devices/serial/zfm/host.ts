@@ -3,7 +3,7 @@
  * DownChar move a template in data packets. Enrolment (GenImg, Img2Tz 1, GenImg, Img2Tz 2, RegModel, Store),
  * 1:N search on the module's library and 1:1 match are here, as Adafruit's library does them.
  */
-import type { SerialLink } from '../link.ts';
+import { Inbox, type SerialLink } from '../link.ts';
 import { CODE, command, encodePacket, INSTRUCTION, PacketParser, PID, type Packet } from './packet.ts';
 
 export class ZfmError extends Error {
@@ -14,44 +14,25 @@ export class ZfmError extends Error {
 
 export class ZfmHost {
   readonly #parser = new PacketParser();
-  #waiting?: { resolve: (p: Packet) => void; reject: (e: Error) => void; timer: NodeJS.Timeout };
-  /** Packets that arrived before anyone waited for them (template data right behind its acknowledge). */
-  readonly #inbox: ({ packet: Packet } | { bad: string })[] = [];
+  /** Packets as they arrive; template data often right behind its acknowledge, before anyone waits for it. */
+  readonly #inbox = new Inbox<{ packet?: Packet; bad?: string }>();
   #queue: Promise<unknown> = Promise.resolve();
   #packetSize = 128;
 
   constructor(private readonly link: SerialLink, private readonly timeoutMs = 1000) {
-    link.on('data', (d) => {
-      for (const { packet, bad } of this.#parser.push(d)) {
-        const w = this.#waiting;
-        if (!w) {
-          this.#inbox.push(packet ? { packet } : { bad: bad ?? 'unknown' });
-          continue;
-        }
-        this.#waiting = undefined;
-        clearTimeout(w.timer);
-        if (packet) w.resolve(packet);
-        else w.reject(new Error(`bad packet from the sensor: ${bad}`));
-      }
-    });
+    link.on('data', (d) => this.#inbox.push(...this.#parser.push(d)));
   }
 
-  #next(): Promise<Packet> {
-    const early = this.#inbox.shift();
-    if (early) return 'packet' in early ? Promise.resolve(early.packet) : Promise.reject(new Error(`bad packet from the sensor: ${early.bad}`));
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.#waiting = undefined;
-        reject(new Error('the sensor did not answer'));
-      }, this.timeoutMs);
-      this.#waiting = { resolve, reject, timer };
-    });
+  async #next(): Promise<Packet> {
+    const { packet, bad } = await this.#inbox.next(this.timeoutMs, 'the sensor did not answer');
+    if (!packet) throw new Error(`bad packet from the sensor: ${bad}`);
+    return packet;
   }
 
   /** Send one command; resolve with the acknowledge payload (confirmation code first). Serialised. */
   #ask(instruction: number, args: number[] = [], then?: () => Promise<Buffer>): Promise<{ code: number; data: Buffer; extra?: Buffer }> {
     const run = this.#queue.then(async () => {
-      this.#inbox.length = 0; // anything left over belongs to an earlier, failed exchange
+      this.#inbox.clear(); // anything left over belongs to an earlier, failed exchange
       const answer = this.#next();
       await this.link.write(command(instruction, ...args));
       const ack = await answer;
