@@ -105,3 +105,26 @@ describe('atm-rig seed, then export --k 5', () => {
     expect(impossible.output()).toMatch(/No generalisation makes 203 customers 500-anonymous/);
   }, 60_000);
 });
+
+describe('atm-rig emulate', () => {
+  it('serves a ZFM fingerprint module on a serial port that a host can talk to', async () => {
+    const { openPtyPair } = await import('../devices/serial/pty.ts');
+    const { SerialLink } = await import('../devices/serial/link.ts');
+    const { ZfmHost } = await import('../devices/serial/zfm/host.ts');
+    const pair = await openPtyPair();
+    const emulate = run(['emulate', 'fingerprint', '--port', pair.b, '--data', ':memory:', '--mqtt-port', '1']);
+    await emulate.until(/Emulating a ZFM fingerprint module on/);
+    const link = new SerialLink({ path: pair.a, baudRate: 57600 });
+    const up = new Promise<void>((r) => link.once('up', () => r()));
+    link.start();
+    await up;
+    const host = new ZfmHost(link);
+    await host.verifyPassword(0);
+    expect(await host.readSysPara()).toMatchObject({ capacity: 1000 });
+    expect(await host.genImg()).toBe(false);
+    await link.close();
+    emulate.child.kill('SIGINT');
+    expect(await emulate.exit).toBe(0);
+    await pair.close();
+  }, 30_000);
+});
