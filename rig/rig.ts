@@ -116,9 +116,16 @@ export async function startRig(input: RigConfigInput = {}, hooks: RigHooks = {})
   const seed = config.seed ?? freshSeed();
   const random = createRandom(seed);
   const clock: RigClock = config.clock === 'manual' ? new ManualClock() : systemClock;
-  const closers: (() => Promise<unknown>)[] = [];
+  const closers: { name: string; close: () => Promise<unknown> }[] = [];
+  // Shut down in reverse order; a part that hangs (a socket that never drains) must not hang the rest.
   const close = async () => {
-    for (const c of closers.reverse()) await c().catch(() => undefined);
+    for (const { name, close: c } of closers.reverse()) {
+      let timer: NodeJS.Timeout | undefined;
+      const stalled = new Promise<'stalled'>((resolve) => (timer = setTimeout(() => resolve('stalled'), 3000)));
+      const result = await Promise.race([c().catch(() => undefined), stalled]);
+      clearTimeout(timer);
+      if (result === 'stalled') process.emitWarning(`atm-rig: ${name} did not close within 3 s; going on`);
+    }
   };
 
   try {
@@ -141,12 +148,12 @@ export async function startRig(input: RigConfigInput = {}, hooks: RigHooks = {})
         hooks: bus.hooks,
         ...(t && tls ? { tls: { port: t.port, wsPort: t.wsPort, cert: tls.cert, key: tls.key } } : {}),
       });
-      closers.push(() => broker!.close());
+      closers.push({ name: 'broker', close: () => broker!.close() });
     }
     const brokerUrl = config.broker.url ?? broker!.url;
 
     const clockService = await serveClock(clock, brokerUrl, creds('rig.clock'));
-    closers.push(() => clockService.close());
+    closers.push({ name: 'clock service', close: () => clockService.close() });
 
     const bank = await startBank({
       file: config.bank.file,
@@ -159,7 +166,7 @@ export async function startRig(input: RigConfigInput = {}, hooks: RigHooks = {})
       dailyWithdrawalLimit: config.bank.dailyWithdrawalLimit,
       ...(hooks.bankLog ? { logger: { level: 'trace', stream: hooks.bankLog, redact: BANK_LOG_REDACT } } : {}),
     });
-    closers.push(() => bank.close());
+    closers.push({ name: 'bank', close: () => bank.close() });
 
     const atms: RunningAtm[] = [];
     for (const atm of config.atms) {
@@ -168,7 +175,7 @@ export async function startRig(input: RigConfigInput = {}, hooks: RigHooks = {})
       for (const kind of Object.keys(atm.devices) as DeviceKind[]) {
         const attached = await attachDevice(createDevice(kind, atm), { brokerUrl, atmId: atm.id, clock, random: random.fork(`${atm.id}:${kind}`), mqttOptions: creds(`${atm.id}.${kind}`) });
         devices.push(attached);
-        closers.push(() => attached.close());
+        closers.push({ name: `${atm.id} ${kind}`, close: () => attached.close() });
       }
       const controller = await AtmController.start({
         atmId: atm.id,
@@ -184,7 +191,7 @@ export async function startRig(input: RigConfigInput = {}, hooks: RigHooks = {})
         mqttOptions: creds(`${atm.id}.controller`),
         ...(hooks.inspect ? { inspect: (e: InspectionEvent) => hooks.inspect!(atm.id, profile, e) } : {}),
       });
-      closers.push(() => controller.stop());
+      closers.push({ name: `${atm.id} controller`, close: () => controller.stop() });
       atms.push({ id: atm.id, profile, controller, devices });
     }
 

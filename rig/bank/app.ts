@@ -35,7 +35,8 @@ export interface BankAppOptions {
 }
 
 export async function buildBankApp({ bank, clock = systemClock, logger = false }: BankAppOptions): Promise<FastifyInstance> {
-  const app = Fastify({ logger, bodyLimit: 64 * 1024 });
+  // forceCloseConnections: a stopped bank drops keep-alive sockets too, as an outage would.
+  const app = Fastify({ logger, bodyLimit: 64 * 1024, forceCloseConnections: true });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 

@@ -1,0 +1,23 @@
+// The topic contract's names, for validating what a flow asks for (a copy of devices/contract.ts; the test
+// `flows/nodes/nodes.test.ts` fails when the two differ).
+module.exports = {
+  devices: ['card', 'keypad', 'fingerprint', 'lcd', 'gsm', 'dispenser'],
+  cmd: {
+    card: ['eject', 'retain'],
+    keypad: [],
+    fingerprint: [],
+    lcd: ['show', 'clear'],
+    gsm: ['send'],
+    dispenser: ['dispense'],
+  },
+  sim: {
+    card: ['insert', 'remove'],
+    keypad: ['press'],
+    fingerprint: ['place'],
+    lcd: [],
+    gsm: ['network', 'receive', 'fault'],
+    dispenser: ['jam', 'hang', 'take', 'refill'],
+  },
+  keys: /^(?:[0-9A-Z]|ENTER|CANCEL|CLEAR)$/,
+  level: /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/,
+};
