@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { synthTemplate } from '../virtual/fingerprint-template.ts';
 import { SerialLink } from './link.ts';
-import { openPtyPair, type PtyPair } from './pty.ts';
+import { openPtyPair } from './pty.ts';
+import { linkedPair } from './testing.ts';
 import { ZfmEmulator } from './zfm/emulator.ts';
 import { ZfmHost } from './zfm/host.ts';
 
@@ -14,17 +15,10 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function wire(): Promise<{ pair: PtyPair; host: ZfmHost; emulator: ZfmEmulator; hostLink: SerialLink }> {
-  const pair = await openPtyPair();
-  const hostLink = new SerialLink({ path: pair.a, baudRate: 57600 });
-  const emuLink = new SerialLink({ path: pair.b, baudRate: 57600 });
-  cleanups.push(() => pair.close(), () => hostLink.close(), () => emuLink.close());
-  const up = (l: SerialLink) => new Promise<void>((r) => l.once('up', () => r()));
-  const ups = Promise.all([up(hostLink), up(emuLink)]);
-  hostLink.start();
-  emuLink.start();
-  await ups;
-  return { pair, host: new ZfmHost(hostLink), emulator: new ZfmEmulator(emuLink), hostLink };
+async function wire(): Promise<{ host: ZfmHost; emulator: ZfmEmulator; hostLink: SerialLink }> {
+  const pair = await linkedPair();
+  cleanups.push(() => pair.close());
+  return { host: new ZfmHost(pair.host), emulator: new ZfmEmulator(pair.device), hostLink: pair.host };
 }
 
 const template = (customer: string, finger: number) => Buffer.from(synthTemplate(customer, finger), 'base64');

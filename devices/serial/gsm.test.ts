@@ -2,8 +2,7 @@
 // Command Manual V1.09 (+CMGS, +CMTI, +CMGR) and 3GPP TS 27.005 section 3.2.5 (+CMS ERROR codes).
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../rig/clock.ts';
-import { SerialLink } from './link.ts';
-import { openPtyPair } from './pty.ts';
+import { linkedPair } from './testing.ts';
 import { Sim800Emulator } from './sim800/emulator.ts';
 import { AtError, AtHost } from './sim800/host.ts';
 
@@ -13,15 +12,9 @@ afterEach(async () => {
 });
 
 async function wire() {
-  const pair = await openPtyPair();
-  const hostLink = new SerialLink({ path: pair.a, baudRate: 115200 });
-  const modemLink = new SerialLink({ path: pair.b, baudRate: 115200 });
-  cleanups.push(() => pair.close(), () => hostLink.close(), () => modemLink.close());
-  const up = (l: SerialLink) => new Promise<void>((r) => l.once('up', () => r()));
-  const ups = Promise.all([up(hostLink), up(modemLink)]);
-  hostLink.start();
-  modemLink.start();
-  await ups;
+  const pair = await linkedPair(115200);
+  cleanups.push(() => pair.close());
+  const { host: hostLink, device: modemLink } = pair;
   const clock = new ManualClock();
   const delivered: { to: string; text: string }[] = [];
   const modem = new Sim800Emulator(modemLink, { clock, deliveryDelayMs: 3000, deliver: (to, text) => delivered.push({ to, text }) });
