@@ -1,7 +1,7 @@
 /** What the customer does at the ATM: cards, fingers, keys, the phone, transactions. */
 import assert from 'node:assert/strict';
 import { When } from '@cucumber/cucumber';
-import { askFor, authenticate, choose, passTier, placeFinger, readOtp, requestedFinger, startSession, typeEntry, untilEntry, walkTo, NEW_SECRET } from '../support/actions.ts';
+import { askFor, authenticate, choose, passTier, placeFinger, readOtp, requestedFinger, startSession, typeEntry, walkTo, NEW_SECRET } from '../support/actions.ts';
 import { fingerOf, type AtmWorld } from '../support/world.ts';
 
 When('{word} starts a session', async function (this: AtmWorld, name: string) {
