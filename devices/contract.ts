@@ -92,6 +92,9 @@ export const CONTRACT = {
       jam: z.object({ on: z.boolean() }),
       /** The dispenser takes commands and never answers (a firmware hang): the ATM's dispense timeout must act. */
       hang: z.object({ on: z.boolean() }),
+      /** The next dispenses reject this many notes each (worn, stuck together): the dispenser replaces up to
+       *  3 from the cassette; more fails the dispense ("too many rejects"). 0 clears it. */
+      rejects: z.object({ notes: z.number().int().min(0).max(40) }),
       take: empty,
       refill: z.object({ cassettes: z.array(Cassette).min(1).max(4) }),
     },

@@ -75,3 +75,17 @@ describe('LCDM-2000 over a pty pair', () => {
     expect(events.at(-1)).toMatchObject({ name: 'failed', payload: { ref: 'r5', reason: 'offline' } });
   });
 });
+
+describe('LCDM-2000 rejected notes', () => {
+  it('replaces a few rejected notes from the cassette, and fails with "too many rejects" beyond that', async () => {
+    const { driver, emulator, events } = await wire();
+    emulator.rejects = 2;
+    await driver.command('dispense', { ref: 'r6', amount: 20_000 });
+    expect(events.at(-1)).toMatchObject({ name: 'dispensed', payload: { notes: { '10000': 2 } } });
+    expect(emulator.rejected).toBe(2);
+    expect(emulator.cassettes.upper.count).toBe(1); // 5 - 2 dispensed - 2 rejected
+    emulator.rejects = 5;
+    await driver.command('dispense', { ref: 'r7', amount: 5_000 });
+    expect(events.at(-1)).toMatchObject({ name: 'failed', payload: { ref: 'r7', reason: 'jam', message: expect.stringMatching(/0x44/) } });
+  });
+});

@@ -81,11 +81,13 @@ export class SerialCashDispenser implements Device {
         const exit = Number(data.subarray(2, 4).toString('ascii'));
         const error = data[4]!;
         if ((error !== ERROR.good && error !== ERROR.normalStop) || exit !== s.n) {
-          // An empty cassette is "short"; every other fault (pickup, jams, motor, rejects, timeout) stops the notes: "jam".
+          // An empty cassette is "short"; every other fault (pickup, jams, motor, too many rejects, timeout) stops the
+          // notes: "jam".
           const reason = error === ERROR.upperEmpty || error === ERROR.lowerEmpty ? 'short' : 'jam';
           throw Object.assign(new Error(`dispenser error 0x${error.toString(16)} (${exit} of ${s.n} notes out)`), { reason });
         }
-        s.cassette.count -= s.n;
+        // What the counter refused went to the reject box: it left the cassette too.
+        s.cassette.count -= s.n + Number(data.subarray(6, 8).toString('ascii') || 0);
       }
     } catch (err) {
       // Nothing half-dispensed may reach the customer: everything in the transport goes to the reject box.

@@ -73,6 +73,7 @@ export async function startEmulator(kind: EmulatedKind, path: string, options: E
     onSim = (name, data) => {
       if (name === 'jam') lcdm.jammed = data.on as boolean;
       else if (name === 'hang') lcdm.hung = data.on as boolean;
+      else if (name === 'rejects') lcdm.rejects = data.notes as number;
       else if (name === 'take') lcdm.take();
       else if (name === 'refill') {
         const c = data.cassettes as { denomination: number; count: number }[];

@@ -2,6 +2,9 @@
 import type { Device, DeviceContext } from '../device.ts';
 import { planNotes, type CassetteLoad } from './note-plan.ts';
 
+/** Rejected notes a dispenser replaces before it gives up ("too many rejects"). */
+export const MAX_REJECTS = 3;
+
 export interface DispenserOptions {
   cassettes: CassetteLoad[];
   /** Time to pick and count the notes. */
@@ -15,6 +18,8 @@ export class VirtualCashDispenser implements Device {
   #cassettes: CassetteLoad[];
   #jammed = false;
   #hung = false;
+  #rejects = 0;
+  #rejected = 0;
   #presented = 0;
 
   constructor(private readonly options: DispenserOptions) {
@@ -26,7 +31,7 @@ export class VirtualCashDispenser implements Device {
   }
 
   #view() {
-    return { cassettes: this.#cassettes.map((c) => ({ ...c })), jammed: this.#jammed, hung: this.#hung, presented: this.#presented };
+    return { cassettes: this.#cassettes.map((c) => ({ ...c })), jammed: this.#jammed, hung: this.#hung, presented: this.#presented, rejected: this.#rejected };
   }
 
   start(ctx: DeviceContext) {
@@ -38,6 +43,11 @@ export class VirtualCashDispenser implements Device {
     const { ref, amount } = payload as { ref: string; amount: number };
     if (this.#hung) return;
     if (this.#jammed) return ctx.emit('failed', { ref, reason: 'jam', message: 'note jam in the transport' });
+    if (this.#rejects > MAX_REJECTS) {
+      this.#rejected += this.#rejects;
+      ctx.setState(this.#view());
+      return ctx.emit('failed', { ref, reason: 'jam', message: `too many rejected notes (${this.#rejects})` });
+    }
     const plan = planNotes(amount, this.#cassettes);
     if (!plan.ok) {
       return ctx.emit('failed', { ref, reason: plan.reason, message: plan.reason === 'short' ? 'not enough notes left' : 'amount cannot be made from the notes loaded' });
@@ -47,6 +57,12 @@ export class VirtualCashDispenser implements Device {
       if (this.#jammed) return ctx.emit('failed', { ref, reason: 'jam', message: 'note jam in the transport' });
       for (const [denomination, n] of Object.entries(plan.notes)) {
         this.#cassettes.find((c) => c.denomination === Number(denomination))!.count -= n;
+      }
+      // Rejected notes go to the reject box and are replaced from the cassette (taken from the largest one here).
+      if (this.#rejects > 0) {
+        const c = [...this.#cassettes].sort((a, b) => b.count - a.count)[0]!;
+        c.count = Math.max(0, c.count - this.#rejects);
+        this.#rejected += this.#rejects;
       }
       this.#presented += amount;
       ctx.setState(this.#view());
@@ -58,6 +74,7 @@ export class VirtualCashDispenser implements Device {
     const ctx = this.#ctx!;
     if (name === 'jam') this.#jammed = (payload as { on: boolean }).on;
     else if (name === 'hang') this.#hung = (payload as { on: boolean }).on;
+    else if (name === 'rejects') this.#rejects = (payload as { notes: number }).notes;
     else if (name === 'refill') this.#cassettes = (payload as { cassettes: CassetteLoad[] }).cassettes.map((c) => ({ ...c }));
     else if (name === 'take') {
       if (this.#presented === 0) return ctx.error('nothing-presented', 'there are no notes to take');

@@ -57,6 +57,13 @@ Feature: Transactions after authentication
     And the LCD shows "Account not debited"
     And Alice's balance is 5000.00
 
+  Scenario: Too many rejected notes stop the dispense; the account is not debited
+    Given the dispenser rejects 5 notes on every dispense
+    When Alice withdraws 200
+    Then the dispenser reports "jam"
+    And the LCD shows "Account not debited"
+    And Alice's balance is 5000.00
+
   Scenario: Balance inquiry, then another transaction
     When Alice chooses "balance"
     Then the LCD shows "ZMW 5000.00"

@@ -113,6 +113,10 @@ Given('the dispenser jams', async function (this: AtmWorld) {
   await sim(this, 'dispenser', 'jam', { on: true });
 });
 
+Given('the dispenser rejects {int} notes on every dispense', async function (this: AtmWorld, notes: number) {
+  await sim(this, 'dispenser', 'rejects', { notes });
+});
+
 Given('the dispenser stops answering', async function (this: AtmWorld) {
   await sim(this, 'dispenser', 'hang', { on: true });
 });

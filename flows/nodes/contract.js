@@ -16,7 +16,7 @@ module.exports = {
     fingerprint: ['place'],
     lcd: [],
     gsm: ['network', 'receive', 'fault'],
-    dispenser: ['jam', 'hang', 'take', 'refill'],
+    dispenser: ['jam', 'hang', 'rejects', 'take', 'refill'],
   },
   keys: /^(?:[0-9A-Z]|ENTER|CANCEL|CLEAR)$/,
   level: /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/,

@@ -23,6 +23,8 @@ export class LcdmEmulator {
   /** Notes at the exit, waiting to be taken. */
   atExit = 0;
   rejected = 0;
+  /** Notes each dispense rejects (sim/rejects): up to 3 are replaced, more is "too many rejects" (0x44). */
+  rejects = 0;
   readonly #parser = new FrameParser();
 
   constructor(
@@ -76,9 +78,15 @@ export class LcdmEmulator {
         if (!Number.isInteger(n) || n < 1 || n > 60) return reply(0, 0, ERROR.undefinedCommand);
         if (cassette.count < n) return reply(0, 0, cmd === CMD.upper ? ERROR.upperEmpty : ERROR.lowerEmpty);
         if (this.jammed) return reply(1, 0, ERROR.jamExit);
-        cassette.count -= n;
+        if (this.rejects > 3) {
+          cassette.count = Math.max(0, cassette.count - this.rejects);
+          this.rejected += this.rejects;
+          return response(cmd, Buffer.concat([twoDigits(0), twoDigits(0), Buffer.from([ERROR.tooManyRejects, 0x30]), twoDigits(this.rejects)]));
+        }
+        cassette.count -= n + this.rejects;
+        this.rejected += this.rejects;
         this.atExit += n;
-        return reply(n, n, ERROR.good);
+        return response(cmd, Buffer.concat([twoDigits(n + this.rejects), twoDigits(n), Buffer.from([ERROR.good, cassette.count < 10 ? 0x31 : 0x30]), twoDigits(this.rejects)]));
       }
       default:
         return response(cmd, Buffer.from([ERROR.undefinedCommand]));
