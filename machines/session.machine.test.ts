@@ -140,6 +140,16 @@ async function toPin(t: ReturnType<typeof start>) {
   await t.at('session.auth.pin.entering');
 }
 
+/** seed002: Alice's card, then a wrong password until the tier runs out. */
+async function cardThenThreeWrongPasswords(t: ReturnType<typeof start>) {
+  t.actor.send({ type: 'CARD_INSERTED', pan: '4000001234567899' });
+  for (let i = 0; i < 3; i++) {
+    await t.at('session.auth.password.entering');
+    t.type('AAAAAA');
+    await waitFor(t.actor, (s) => s.context.attempts === i + 1 || s.matches('ending'));
+  }
+}
+
 async function passSeed001Auth(t: ReturnType<typeof start>) {
   t.press('ENTER');
   await t.at('session.auth.fingerprint.waiting');
@@ -455,12 +465,7 @@ describe('seed002: card + password + fingerprint 1:1 + 8-character OTP', () => {
 
   it('ejects the card after three wrong passwords', async () => {
     const t = start(seed002);
-    t.actor.send({ type: 'CARD_INSERTED', pan: '4000001234567899' });
-    for (let i = 0; i < 3; i++) {
-      await t.at('session.auth.password.entering');
-      t.type('AAAAAA');
-      await waitFor(t.actor, (s) => s.context.attempts === i + 1 || s.matches('ending'));
-    }
+    await cardThenThreeWrongPasswords(t);
     await t.at('ending.ejecting');
     expect(t.snap().context.endReason).toBe('lockout');
     expect(t.effects).toEqual(['eject']);
@@ -469,12 +474,7 @@ describe('seed002: card + password + fingerprint 1:1 + 8-character OTP', () => {
   it('retains the card on lockout when the profile says so, and a card left in the slot', async () => {
     const retaining = parseProfile({ ...seed002, id: 'strict', onLockout: 'retain' });
     const t = start(retaining);
-    t.actor.send({ type: 'CARD_INSERTED', pan: '4000001234567899' });
-    for (let i = 0; i < 3; i++) {
-      await t.at('session.auth.password.entering');
-      t.type('AAAAAA');
-      await waitFor(t.actor, (s) => s.context.attempts === i + 1 || s.matches('ending'));
-    }
+    await cardThenThreeWrongPasswords(t);
     await t.at('ending.goodbye');
     expect(t.effects).toEqual(['retain']);
     expect(screenFor(t.snap())[2]).toBe('Card retained');

@@ -98,3 +98,46 @@ describe('rig end to end over MQTT', () => {
     await watcher.endAsync();
   });
 });
+
+describe('two runs of the rig on one bank file', () => {
+  it('never mistake the second run\'s withdrawal for a replay of the first (same seed, manual clock)', async () => {
+    const { mkdtemp } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const file = join(await mkdtemp(join(tmpdir(), 'atm-rig-runs-')), 'bank.json');
+    const config = {
+      seed: 99,
+      clock: 'manual' as const,
+      broker: { port: 0, wsPort: null, hashIterations: 10 },
+      bank: { port: 0, file, hashLogN: 10 },
+      atms: [{ id: 'atm-1', gsm: { deliveryDelayMs: 0 }, dispenser: { dispenseMs: 0 } }],
+    };
+    const balances: number[] = [];
+    for (let run = 0; run < 2; run++) {
+      const r = await startRig(config);
+      const staff = await r.bank.staffHeaders();
+      if (run === 0) await fetch(`${r.bank.url}/staff/seed`, { method: 'POST', headers: staff });
+      const p = await AtmClient.connect(r.brokerUrl, 'atm-1', r.bus.simulator);
+      await p.untilState('idle');
+      await p.press('ENTER');
+      const { requestedFinger } = await p.untilState('session.auth.fingerprint.waiting');
+      await p.placeFinger(requestedFinger!, 'C0001');
+      await p.untilState('session.auth.pin.entering');
+      await p.type('1991');
+      await p.untilState('session.auth.otp.entering');
+      await p.advanceClock(0); // the manual clock lets the (zero) delivery delay pass
+      await p.type(otpFromSms((await p.untilSms('+260971000001')).text));
+      await p.untilState('session.menu');
+      await p.press('1');
+      await p.untilState('session.withdraw.amount');
+      await p.type('100');
+      await p.untilState('session.withdraw.inFlight.dispensing');
+      await p.advanceClock(0);
+      await p.untilState('session.result');
+      balances.push(r.bank.service.account(r.bank.service.data.accounts.find((a) => a.customerId === 'C0001')!.number).balance);
+      await p.close();
+      await r.close();
+    }
+    expect(balances).toEqual([490_000, 480_000]);
+  }, 30_000);
+});

@@ -56,7 +56,7 @@ export async function seedDemo(bank: BankService, customers: readonly DemoCustom
     if (delta !== 0) await bank.adjust(account.number, delta, `seed ${c.id}`);
     await bank.setSecret(c.id, 'pin', c.pin);
     await bank.setSecret(c.id, 'password', c.password);
-    for (let finger = 1; finger <= 10; finger++) await bank.enrolFinger(c.id, finger, synthTemplate(c.id, finger));
+    await bank.enrolFingers(c.id, Array.from({ length: 10 }, (_, i) => ({ finger: i + 1, template: synthTemplate(c.id, i + 1) })));
     if (!bank.data.cards.some((card) => card.pan === c.pan)) await bank.issueCard(c.id, c.provider, c.pan);
   }
   return customers;

@@ -31,13 +31,14 @@ module.exports = function (RED) {
       }
       for (const s of subscribers) s.deliver(topic, payload);
     });
-    /** A node that wants messages on `filter`; its deliver(topic, payload) is called for every message. */
+    /** A node that wants messages on `filter`; its deliver(topic, payload) is called for every message until the
+     *  node closes. */
     this.register = (user, filter) => {
       subscribers.add(user);
+      user.on('close', () => subscribers.delete(user));
       this.client.subscribe(filter, { qos: 1 });
       user.status(this.client.connected ? { fill: 'green', shape: 'dot', text: 'connected' } : { fill: 'yellow', shape: 'ring', text: 'connecting' });
     };
-    this.deregister = (user) => subscribers.delete(user);
     this.on('close', (done) => this.client.end(true, {}, () => done()));
   }
   RED.nodes.registerType('atm-rig-broker', AtmBrokerNode, { credentials: { username: { type: 'text' }, password: { type: 'password' } } });
@@ -80,7 +81,6 @@ module.exports = function (RED) {
       else if (parts[3] === 'state' && parts.length === 4 && what !== 'events') this.send({ topic: 'state', payload, atm, device, kind: 'state' });
     };
     this.broker.register(this, [`atm/${atm}/${device}/evt/+`, `atm/${atm}/${device}/state`]);
-    this.on('close', () => this.broker.deregister(this));
   }
   RED.nodes.registerType('atm device in', AtmDeviceInNode);
 
@@ -131,7 +131,6 @@ module.exports = function (RED) {
       else if (parts[3] === 'evt') this.send({ topic: parts[4], payload, atm });
     };
     this.broker.register(this, [`atm/${atm}/session/state`, `atm/${atm}/session/evt/+`]);
-    this.on('close', () => this.broker.deregister(this));
   }
   RED.nodes.registerType('atm session', AtmSessionNode);
 

@@ -78,6 +78,10 @@ export async function startBank(config: BankConfig): Promise<RunningBank> {
   const url = `http://${host}:${port}`;
   const staff = await ensureStaff(service, config.file);
   let token: { value: string; expiresAt: number } | undefined;
+  const stop = async () => {
+    await app?.close();
+    app = undefined;
+  };
   return {
     staff,
     async staffHeaders() {
@@ -95,14 +99,8 @@ export async function startBank(config: BankConfig): Promise<RunningBank> {
       return app;
     },
     url,
-    close: async () => {
-      await app?.close();
-      app = undefined;
-    },
-    stop: async () => {
-      await app?.close();
-      app = undefined;
-    },
+    close: stop,
+    stop,
     resume: async () => {
       app ??= await listen(port);
     },

@@ -122,11 +122,17 @@ export class BankService {
   }
 
   async enrolFinger(customerId: string, finger: number, template: string): Promise<void> {
+    await this.enrolFingers(customerId, [{ finger, template }]);
+  }
+
+  /** Enrol several fingers of one customer in one write (a KYC session enrols all ten). */
+  async enrolFingers(customerId: string, fingers: readonly { finger: number; template: string }[]): Promise<void> {
     const now = this.#o.clock.now();
     await this.#o.store.update((d) => {
       this.#customer(d, customerId);
-      d.fingers = d.fingers.filter((f) => !(f.customerId === customerId && f.finger === finger));
-      d.fingers.push({ customerId, finger, template, enrolledAt: now });
+      const replaced = new Set(fingers.map((f) => f.finger));
+      d.fingers = d.fingers.filter((f) => !(f.customerId === customerId && replaced.has(f.finger)));
+      for (const { finger, template } of fingers) d.fingers.push({ customerId, finger, template, enrolledAt: now });
     });
   }
 

@@ -7,6 +7,7 @@
  *   machine effects (eject, dispense)  -> device commands
  *   machine bank calls                 -> bank over HTTP (OTP texts go out through the GSM modem)
  */
+import { randomUUID } from 'node:crypto';
 import type { IClientOptions, MqttClient } from 'mqtt';
 import { createActor, type Actor, type InspectionEvent, type SnapshotFrom } from 'xstate';
 import type { z } from 'zod';
@@ -59,7 +60,9 @@ export class AtmController {
     this.atmId = options.atmId;
     this.#client = client;
     const sms: SmsSender = { send: (to, text) => this.#sendSms(to, text) };
-    const bootId = Math.floor(options.clock.now()).toString(36);
+    // Unique per controller run (not derived from the clock: a manual clock starts at the same instant every run),
+    // so idempotency keys of this run never meet those of an earlier run on the same bank file.
+    const bootId = randomUUID().slice(0, 8);
     const bank = options.bank ? options.bank(sms) : createBankClient(options.bankUrl, sms, { keyPrefix: `${bootId}:` });
     const machine = provideSession(bank, {
       ejectCard: () => this.#command('card', 'eject', {}),
