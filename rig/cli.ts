@@ -1,7 +1,7 @@
 /**
  * atm-rig command line.
  *
- *   atm-rig up        broker + bank + devices + controllers, with a live view
+ *   atm-rig up        broker + bank + devices + controllers, with a live view (--dashboard: and Node-RED)
  *   atm-rig demo      what `npm start` runs: seed, then walk one customer through seed001
  *   atm-rig seed      write the demo customers into the bank file and print their test credentials
  *   atm-rig profiles  list the built-in auth profiles
@@ -17,6 +17,7 @@ import { createBankService } from './bank/index.ts';
 import { DEFAULT_HASH_COST } from './bank/secrets.ts';
 import { loadRigConfig, parseRigConfig, type RigConfigInput } from './config.ts';
 import { runDemo } from './demo.ts';
+import { startDashboard, type DashboardOptions, type RunningDashboard } from './dashboard.ts';
 import { startLiveView } from './live-view.ts';
 import { startRig, type Rig } from './rig.ts';
 import { DEMO_CUSTOMERS, seedDemo } from './seed.ts';
@@ -53,6 +54,9 @@ Options:
   --hash-cost <logN>   scrypt cost as log2(N) (default 15; 10 is cheap, for tests)
   --once               demo: exit when the session is over (0 if it completed)
   --plain              up: print one line per change instead of redrawing the screen
+  --dashboard          up: also start Node-RED with the Dashboard 2.0 demo (what npm run dashboard does)
+  --dashboard-port <n> Node-RED's port (default 1880; 0 = any free port): editor at /, dashboard at /dashboard
+  --flows <file>       the Node-RED flow file (default flows/atm-demo.json; a new file starts as a copy of it)
   --k <n>              export: every row's quasi-identifiers shared by at least k customers (default 5)
   --suppress <share>   export: largest share of customers that may be left out, 0-1 (default 0.05)
   --hierarchies <file> export: generalisation hierarchies (default rig/privacy/hierarchies.json)
@@ -104,6 +108,11 @@ async function configFrom(values: Record<string, string | boolean | string[] | u
       ...(str('data') ? { file: str('data') } : {}),
       ...(str('hash-cost') !== undefined ? { hashLogN: int('hash-cost', str('hash-cost')) } : {}),
     },
+    dashboard: {
+      ...base.dashboard,
+      ...(str('dashboard-port') !== undefined ? { port: int('dashboard-port', str('dashboard-port')) } : {}),
+      ...(str('flows') ? { flowFile: str('flows') } : {}),
+    },
     atms: [atm, ...(base.atms?.slice(1) ?? [])],
   };
 }
@@ -141,6 +150,26 @@ function describe(rig: Rig): string[] {
     `  seed        ${rig.seed}   (replay with --seed ${rig.seed})   clock: ${rig.config.clock}`,
     `  bus users   ${rig.config.broker.insecure ? 'anonymous allowed (--insecure-bus)' : 'required'}; act as "simulator", watch as "observer" (${where})`,
     `  try         mosquitto_sub ${mosquittoArgs(rig)} -t 'atm/#' -v`,
+  ];
+}
+
+function dashboardOptions(rig: Rig, plain: boolean): DashboardOptions {
+  const d = rig.config.dashboard;
+  const dataDir = rig.config.bank.file === ':memory:' ? './data' : dirname(rig.config.bank.file);
+  return {
+    host: d.host,
+    port: d.port,
+    userDir: d.userDir ?? join(dataDir, 'node-red'),
+    ...(d.flowFile ? { flowFile: d.flowFile } : {}),
+    // The live view owns the screen; with --plain, Node-RED's warnings may interleave.
+    ...(plain ? { onWarning: (line: string) => console.error(paint('yellow', line)) } : {}),
+  };
+}
+
+function describeDashboard(d: RunningDashboard): string[] {
+  return [
+    `  dashboard   ${paint('bold', d.dashboardUrl)}   (Node-RED editor: ${d.editorUrl})`,
+    `  flows       ${d.flowFile}   (Deploy saves here; Node-RED log: ${d.logFile})`,
   ];
 }
 
@@ -188,6 +217,9 @@ export async function main(argv: string[]): Promise<number> {
       port: { type: 'string' },
       baud: { type: 'string' },
       plain: { type: 'boolean' },
+      dashboard: { type: 'boolean' },
+      'dashboard-port': { type: 'string' },
+      flows: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -290,9 +322,18 @@ export async function main(argv: string[]): Promise<number> {
 
     case 'up': {
       const rig = await bringUp(await configFrom(values, command), false);
-      const view = await startLiveView(rig, describe(rig), { plain: values.plain === true });
+      let dashboard: RunningDashboard | undefined;
+      try {
+        if (values.dashboard) dashboard = await startDashboard(rig, dashboardOptions(rig, values.plain === true));
+      } catch (err) {
+        await rig.close();
+        throw explainPortClash(err);
+      }
+      const banner = [...describe(rig), ...(dashboard ? describeDashboard(dashboard) : [])];
+      const view = await startLiveView(rig, banner, { plain: values.plain === true });
       await untilSignal();
       await view.close();
+      await dashboard?.close();
       await rig.close();
       return 0;
     }

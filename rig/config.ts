@@ -87,6 +87,18 @@ export const RigConfigSchema = z.object({
       dailyWithdrawalLimit: z.number().int().positive().default(1_000_000),
     })
     .prefault({}),
+  /** Node-RED with the Dashboard 2.0 demo (`atm-rig up --dashboard`, `npm run dashboard`). */
+  dashboard: z
+    .object({
+      host: z.string().default('127.0.0.1'),
+      /** The editor at /, the dashboard at /dashboard. 0 = any free port. */
+      port: z.number().int().min(0).max(65535).default(1880),
+      /** Node-RED's user directory; default: node-red/ beside the bank file (./data/node-red). */
+      userDir: z.string().optional(),
+      /** The flow file to load, and to save to on Deploy; default: flows/atm-demo.json of atm-rig. */
+      flowFile: z.string().optional(),
+    })
+    .prefault({}),
   // prefault, not default: the default goes through the schema, so the ATM gets its own defaults too.
   atms: z.array(AtmConfigSchema).min(1).prefault([{ id: 'atm-1' }]),
 });

@@ -4,15 +4,16 @@
 #   mosquitto          an external broker, to prove the rig's password file and ACL work in Mosquitto as they are
 #   socat              pseudo-terminal pairs: serial drivers tested against emulators without hardware
 #   gcc-avr, avr-libc, arduino-core-avr   to build the keypad + LCD board's firmware for an Arduino Uno
+#   chromium           the browser test of the Node-RED dashboard (driven by playwright-core, which brings no browser)
 # Safe to run again: it installs nothing that is already there. Needs root (or sudo) and apt-get; elsewhere it
 # says what to install and exits 0, and the tests that need a missing tool say so themselves.
 set -euo pipefail
 
-declare -A need=( [mosquitto_sub]=mosquitto-clients [mosquitto_pub]=mosquitto-clients [mosquitto]=mosquitto [socat]=socat [avr-g++]=gcc-avr [avr-objcopy]=binutils-avr )
+declare -A need=( [mosquitto_sub]=mosquitto-clients [mosquitto_pub]=mosquitto-clients [mosquitto]=mosquitto [socat]=socat [avr-g++]=gcc-avr [avr-objcopy]=binutils-avr [chromium]=chromium )
+missing=()
 # Files rather than commands:
 [ -f /usr/lib/avr/include/avr/io.h ] || missing+=(avr-libc)
 [ -d /usr/share/arduino/hardware/arduino/avr/cores/arduino ] || missing+=(arduino-core-avr)
-missing=()
 for bin in "${!need[@]}"; do
   # The broker lands in /usr/sbin, which a non-root PATH may lack.
   command -v "$bin" >/dev/null 2>&1 || [ -x "/usr/sbin/$bin" ] || missing+=("${need[$bin]}")

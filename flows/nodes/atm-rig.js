@@ -6,15 +6,20 @@ const mqtt = require('mqtt');
 const contract = require('./contract.js');
 
 module.exports = function (RED) {
+  // When Node-RED runs inside the rig (`npm run dashboard`), the rig passes its broker, bank and users here; a blank
+  // field in a config node means "the rig's". In a Node-RED of your own, fill the fields in.
+  const rig = (RED.settings && RED.settings.atmRig) || {};
+
   // ---- config: the rig's MQTT broker (one connection shared by every node that uses it) ----
   function AtmBrokerNode(config) {
     RED.nodes.createNode(this, config);
-    this.url = config.url || 'mqtt://127.0.0.1:1883';
-    this.atm = config.atm || 'atm-1';
+    this.url = config.url || rig.brokerUrl || 'mqtt://127.0.0.1:1883';
+    this.atm = config.atm || rig.atm || 'atm-1';
     const options = { clientId: `atm-rig:node-red:${Math.floor(Math.random() * 2 ** 32).toString(36)}`, reconnectPeriod: 2000 };
-    if (this.credentials && this.credentials.username) {
-      options.username = this.credentials.username;
-      options.password = this.credentials.password;
+    const user = this.credentials && this.credentials.username ? this.credentials : rig.bus;
+    if (user && user.username) {
+      options.username = user.username;
+      options.password = user.password;
     }
     const node = this;
     const subscribers = new Set();
@@ -46,9 +51,9 @@ module.exports = function (RED) {
   // ---- config: the rig's bank (staff login for the staff routes) ----
   function AtmBankConfigNode(config) {
     RED.nodes.createNode(this, config);
-    this.url = (config.url || 'http://127.0.0.1:3000').replace(/\/$/, '');
+    this.url = (config.url || rig.bankUrl || 'http://127.0.0.1:3000').replace(/\/$/, '');
     let token;
-    const creds = this.credentials || {};
+    const creds = this.credentials && this.credentials.username ? this.credentials : rig.staff || {};
     this.staffHeaders = async () => {
       if (!token || token.expiresAt - 60000 < Date.now()) {
         const res = await fetch(`${this.url}/staff/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: creds.username || 'admin', password: creds.password || '' }) });
@@ -133,6 +138,27 @@ module.exports = function (RED) {
     this.broker.register(this, [`atm/${atm}/session/state`, `atm/${atm}/session/evt/+`]);
   }
   RED.nodes.registerType('atm session', AtmSessionNode);
+
+  // ---- atm phone: SMS delivered to the customers' phones (one number, or every phone) ----
+  function AtmPhoneNode(config) {
+    RED.nodes.createNode(this, config);
+    this.broker = RED.nodes.getNode(config.broker);
+    if (!this.broker) return void this.status({ fill: 'red', shape: 'ring', text: 'no broker configured' });
+    const number = String(config.phone || '').trim();
+    if (number && !contract.msisdn.test(number)) {
+      this.error(`atm phone: "${number}" is not a phone number in international format (+260971000001)`);
+      return void this.status({ fill: 'red', shape: 'ring', text: 'bad phone number' });
+    }
+    // Topics carry the number's digits without "+": "+" is an MQTT wildcard (docs/topics.md).
+    const digits = number.replace(/^\+/, '');
+    this.deliver = (topic, payload) => {
+      const parts = topic.split('/');
+      if (parts[0] !== 'phone' || parts[2] !== 'inbox' || (digits && parts[1] !== digits)) return;
+      this.send({ topic: `+${parts[1]}`, phone: `+${parts[1]}`, payload });
+    };
+    this.broker.register(this, digits ? `phone/${digits}/inbox` : 'phone/+/inbox');
+  }
+  RED.nodes.registerType('atm phone', AtmPhoneNode);
 
   // ---- atm bank: balance, ledger, customers, seed ----
   function AtmBankNode(config) {

@@ -19,5 +19,6 @@ module.exports = {
     dispenser: ['jam', 'hang', 'rejects', 'take', 'refill'],
   },
   keys: /^(?:[0-9A-Z]|ENTER|CANCEL|CLEAR)$/,
+  msisdn: /^\+\d{7,15}$/,
   level: /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/,
 };

@@ -1,0 +1,177 @@
+/**
+ * Node-RED inside the rig's process: the flow editor and the Dashboard 2.0 demo (flows/atm-demo.json), with the
+ * atm-rig nodes (flows/nodes) loaded straight from the repository and pointed at this rig's broker and bank.
+ *
+ * Embedding follows Node-RED's own recipe (RED.init on our HTTP server, then the admin and node apps mounted on it);
+ * settings.js is not read in this mode, so everything Node-RED needs is set here.
+ */
+import { createWriteStream, existsSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DEMO_CUSTOMERS } from './seed.ts';
+import type { Rig } from './rig.ts';
+
+const require = createRequire(import.meta.url);
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+/** The demo flow shipped with atm-rig. */
+export const DEMO_FLOW = join(ROOT, 'flows', 'atm-demo.json');
+/** The atm-rig node package, loaded by Node-RED from here (no install step). */
+export const NODES_DIR = join(ROOT, 'flows', 'nodes');
+
+export interface DashboardOptions {
+  host?: string;
+  /** 0 = any free port. */
+  port?: number;
+  /** Node-RED's user directory: its settings, credential key and context live here. */
+  userDir: string;
+  /** The flow file Node-RED loads and saves to on Deploy (default: flows/atm-demo.json in the repository). */
+  flowFile?: string;
+  /** Told about Node-RED's warnings and errors (everything goes to <userDir>/node-red.log as well). */
+  onWarning?: (line: string) => void;
+}
+
+export interface RunningDashboard {
+  editorUrl: string;
+  dashboardUrl: string;
+  flowFile: string;
+  logFile: string;
+  close(): Promise<void>;
+}
+
+/** What the atm-rig nodes read from `RED.settings.atmRig` when their config leaves a field blank. */
+export interface AtmRigNodeSettings {
+  brokerUrl: string;
+  atm: string;
+  bus: { username: string; password: string };
+  bankUrl: string;
+  staff: { username: string; password: string };
+}
+
+interface NodeRed {
+  init(server: Server, settings: object): void;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  httpAdmin: (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => void;
+  httpNode: (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => void;
+}
+
+async function credentialSecret(userDir: string): Promise<string> {
+  const path = join(userDir, '.credential-secret');
+  try {
+    return (await readFile(path, 'utf8')).trim();
+  } catch {
+    const key = randomBytes(32).toString('hex');
+    await writeFile(path, key + '\n', { mode: 0o600 });
+    return key;
+  }
+}
+
+const LEVELS: Record<number, string> = { 10: 'fatal', 20: 'error', 30: 'warn', 40: 'info', 50: 'debug', 60: 'trace', 98: 'audit', 99: 'metric' };
+// Node-RED's runtime is a process-wide singleton: it can be started once per process.
+let started = false;
+
+export async function startDashboard(rig: Rig, options: DashboardOptions): Promise<RunningDashboard> {
+  if (started) throw new Error('Node-RED is already running in this process (it can be embedded once)');
+  const userDir = resolve(options.userDir);
+  const flowFile = resolve(options.flowFile ?? DEMO_FLOW);
+  if (!existsSync(flowFile)) {
+    // A new show: start from the demo rather than from an empty canvas.
+    await mkdir(dirname(flowFile), { recursive: true });
+    await copyFile(DEMO_FLOW, flowFile);
+  }
+  await mkdir(userDir, { recursive: true });
+  const logFile = join(userDir, 'node-red.log');
+  const log = createWriteStream(logFile, { flags: 'a' });
+
+  const atmRig: AtmRigNodeSettings = {
+    brokerUrl: rig.brokerUrl,
+    atm: rig.atms[0]!.id,
+    bus: rig.bus.simulator,
+    bankUrl: rig.bank.url,
+    staff: rig.bank.staff,
+  };
+  const settings = {
+    userDir,
+    flowFile,
+    nodesDir: [NODES_DIR],
+    httpAdminRoot: '/',
+    httpNodeRoot: '/',
+    // Only this rig's settings: the dashboard is a simulator's front end, not a place for secrets of its own.
+    atmRig,
+    // For function nodes: the demo customers' test credentials (the same ones `atm-rig seed` prints).
+    functionGlobalContext: {
+      atmRig: {
+        atm: atmRig.atm,
+        customers: DEMO_CUSTOMERS.map((c) => ({ id: c.id, name: c.kyc.name, phone: c.kyc.phone, pin: c.pin, password: c.password, username: c.username, pan: c.pan })),
+      },
+    },
+    // This machine may have no route to the internet: no update checks, no tours, no projects.
+    telemetry: { enabled: false, updateNotification: false },
+    diagnostics: { enabled: false },
+    externalModules: { autoInstall: false },
+    editorTheme: { tours: false, header: { title: 'atm-rig · Node-RED' } },
+    // Our own key for the credentials file, kept beside it (Node-RED warns about the key it would make itself).
+    credentialSecret: await credentialSecret(userDir),
+    logging: {
+      atmRig: {
+        level: 'info',
+        metrics: false,
+        audit: false,
+        handler: () => (entry: { level: number; msg: unknown; type?: string; name?: string }) => {
+          const level = LEVELS[entry.level] ?? String(entry.level);
+          const text = entry.msg instanceof Error ? entry.msg.stack ?? entry.msg.message : typeof entry.msg === 'string' ? entry.msg : JSON.stringify(entry.msg);
+          const line = `${new Date().toISOString()} [${level}]${entry.type ? ` [${entry.type}${entry.name ? `:${entry.name}` : ''}]` : ''} ${text}`;
+          log.write(line + '\n');
+          if (entry.level <= 30) options.onWarning?.(line);
+        },
+      },
+    },
+  };
+
+  const RED = require('node-red') as NodeRed;
+  const server = createServer((req, res) =>
+    RED.httpAdmin(req, res, () =>
+      RED.httpNode(req, res, () => {
+        res.statusCode = 404;
+        res.end('not found');
+      }),
+    ),
+  );
+  try {
+    await new Promise<void>((ok, fail) => {
+      server.once('error', fail);
+      server.listen(options.port ?? 1880, options.host ?? '127.0.0.1', () => ok());
+    });
+  } catch (err) {
+    log.end();
+    throw err;
+  }
+  started = true;
+  try {
+    RED.init(server, settings);
+    await RED.start();
+  } catch (err) {
+    server.close();
+    log.end();
+    throw err;
+  }
+  const { port } = server.address() as AddressInfo;
+  const base = `http://${options.host ?? '127.0.0.1'}:${port}`;
+  return {
+    editorUrl: `${base}/`,
+    dashboardUrl: `${base}/dashboard`,
+    flowFile,
+    logFile,
+    async close() {
+      await RED.stop();
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+      await new Promise<void>((r) => log.end(() => r()));
+    },
+  };
+}
