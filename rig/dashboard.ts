@@ -56,6 +56,7 @@ interface NodeRed {
   init(server: Server, settings: object): void;
   start(): Promise<void>;
   stop(): Promise<void>;
+  events: { once(event: string, fn: () => void): void };
   httpAdmin: (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => void;
   httpNode: (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => void;
 }
@@ -154,7 +155,13 @@ export async function startDashboard(rig: Rig, options: DashboardOptions): Promi
   started = true;
   try {
     RED.init(server, settings);
+    // start() resolves before the flows run; callers (and tests) want the nodes in place.
+    const flowsStarted = new Promise<boolean>((ok) => RED.events.once('flows:started', () => ok(true)));
     await RED.start();
+    let timer: NodeJS.Timeout | undefined;
+    const ran = await Promise.race([flowsStarted, new Promise<boolean>((ok) => (timer = setTimeout(() => ok(false), 20_000)))]);
+    clearTimeout(timer);
+    if (!ran) options.onWarning?.(`Node-RED has not started the flows of ${flowFile} after 20 s (a node type missing?): see ${logFile}`);
   } catch (err) {
     server.close();
     log.end();

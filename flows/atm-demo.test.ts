@@ -1,0 +1,129 @@
+// The demo flow (flows/atm-demo.json) in a real Node-RED, embedded and started headless the way
+// `atm-rig up --dashboard` does it, against a real rig. The widgets' own messages are sent from the widget nodes,
+// where the dashboard puts a click; what the widgets receive is read at their inputs.
+import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AtmClient } from '../rig/atm-client.ts';
+import { DEMO_FLOW, startDashboard, type RunningDashboard } from '../rig/dashboard.ts';
+import { startRig, type Rig } from '../rig/rig.ts';
+import { DEMO_CUSTOMERS } from '../rig/seed.ts';
+
+type Msg = { topic?: string; payload?: unknown; [k: string]: unknown };
+type FlowNode = { id: string; type: string; send(msg: Msg): void; on(event: 'input', fn: (msg: Msg) => void): void };
+const require = createRequire(import.meta.url);
+// The same Node-RED singleton startDashboard embeds.
+const RED = require('node-red') as { nodes: { getNode(id: string): FlowNode | null } };
+
+let rig: Rig;
+let dashboard: RunningDashboard;
+let person: AtmClient;
+let dir: string;
+const flowNodes = JSON.parse(await readFile(DEMO_FLOW, 'utf8')) as { id: string; type: string; z?: string }[];
+
+/** Everything a widget node receives, from now on. */
+function inputsOf(id: string): Msg[] {
+  const seen: Msg[] = [];
+  RED.nodes.getNode(id)!.on('input', (msg) => seen.push(msg));
+  return seen;
+}
+/** What the flow hands a widget is not a bus message the person would notice: poll. */
+async function eventually<T>(get: () => T | undefined, what: string, ms = 8000): Promise<T> {
+  for (const deadline = Date.now() + ms; ; ) {
+    const value = get();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'atm-rig-dashboard-'));
+  rig = await startRig({ seed: 5, broker: { port: 0, wsPort: null, hashIterations: 10 }, bank: { port: 0, file: join(dir, 'bank.json'), hashLogN: 10 }, atms: [{ id: 'atm-1', gsm: { deliveryDelayMs: 0 } }] });
+  // A copy: Deploy would save to the flow file, and a test must never touch the repository's.
+  await copyFile(DEMO_FLOW, join(dir, 'flows.json'));
+  dashboard = await startDashboard(rig, { port: 0, userDir: join(dir, 'node-red'), flowFile: join(dir, 'flows.json') });
+  person = await AtmClient.connect(rig.brokerUrl, 'atm-1', rig.bus.simulator);
+}, 60_000);
+afterAll(async () => {
+  await person?.close();
+  await dashboard?.close();
+  await rig?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('the demo flow in a headless Node-RED', () => {
+  it('starts every node of the flow, and serves the editor and the dashboard', async () => {
+    const missing = flowNodes.filter((n) => n.type !== 'tab' && !RED.nodes.getNode(n.id)).map((n) => `${n.type} ${n.id}`);
+    expect(missing).toEqual([]);
+    expect((await fetch(dashboard.editorUrl)).status).toBe(200);
+    const page = await fetch(dashboard.dashboardUrl);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toMatch(/<div id="app"/);
+  });
+
+  it('a key pressed on the front panel reaches atm/atm-1/keypad/sim/press, and the LCD comes back to the panel', async () => {
+    const panel = inputsOf('ui-front');
+    await person.untilState('idle');
+    const mark = person.messages.length;
+    RED.nodes.getNode('ui-front')!.send({ device: 'keypad', action: 'press', payload: 'ENTER' });
+    const pressed = await person.nextMessage('/keypad/sim/press', mark);
+    expect(pressed.topic).toBe('atm/atm-1/keypad/sim/press');
+    expect(pressed.payload).toEqual({ key: 'ENTER' });
+    const { requestedFinger } = await person.untilState('session.auth.fingerprint.waiting');
+    const lcd = await eventually(() => panel.find((m) => (m.payload as { lines?: string[] }).lines?.[0]?.startsWith('Place finger')), 'the LCD on the front panel');
+    expect((lcd.payload as { lines: string[] }).lines[0]).toBe(`Place finger ${requestedFinger}`);
+    await person.press('CANCEL');
+    await person.untilState('idle');
+  });
+
+  it('seeding from the bank panel fills the customer panel; choosing a customer shows their phone and ledger', async () => {
+    const customerPanel = inputsOf('ui-customer');
+    const phonePanel = inputsOf('ui-phone');
+    const bankPanel = inputsOf('ui-bank');
+    RED.nodes.getNode('ui-bank')!.send({ action: 'seed' });
+    type Panel = { customers: { id: string }[]; selected: string; me?: { pin: string; phone: string } };
+    const panel = await eventually(() => customerPanel.find((m) => (m.payload as Panel).customers.length === 3), 'the demo customers in the customer panel');
+    expect((panel.payload as Panel).customers.map((c) => c.id)).toEqual(['C0001', 'C0002', 'C0003']);
+
+    RED.nodes.getNode('ui-customer')!.send({ topic: 'select', payload: 'C0002' });
+    const bwalya = DEMO_CUSTOMERS[1]!;
+    const chosen = await eventually(() => customerPanel.find((m) => (m.payload as Panel).selected === 'C0002'), 'C0002 chosen');
+    expect((chosen.payload as Panel).me).toMatchObject({ pin: bwalya.pin, phone: bwalya.kyc.phone });
+    await eventually(() => phonePanel.find((m) => (m.payload as { number: string }).number === bwalya.kyc.phone), 'the phone of C0002');
+    type Bank = { rows: { id: string; balance?: number }[]; me: string; ledger: unknown[] };
+    const bank = await eventually(() => bankPanel.find((m) => (m.payload as Bank).me === bwalya.kyc.name && (m.payload as Bank).ledger.length > 0 && (m.payload as Bank).rows.every((r) => r.balance !== undefined)), 'balances and the ledger of C0002');
+    expect((bank.payload as Bank).rows.find((r) => r.id === 'C0002')!.balance).toBe(bwalya.balance);
+  });
+
+  it('a finger from the customer panel is the chosen customer\'s; an SMS reaches the phone panel', async () => {
+    const phonePanel = inputsOf('ui-phone');
+    const alice = DEMO_CUSTOMERS[0]!;
+    RED.nodes.getNode('ui-customer')!.send({ topic: 'select', payload: 'C0001' });
+    await person.untilState('idle');
+    await person.press('ENTER');
+    const { requestedFinger } = await person.untilState('session.auth.fingerprint.waiting');
+    const mark = person.messages.length;
+    RED.nodes.getNode('ui-customer')!.send({ device: 'fingerprint', action: 'place', payload: { customerId: 'C0001', finger: requestedFinger } });
+    expect((await person.nextMessage('/fingerprint/sim/place', mark)).payload).toMatchObject({ customerId: 'C0001', finger: requestedFinger });
+    await person.untilState('session.auth.pin.entering');
+    await person.type(alice.pin);
+    const sms = await person.untilSms(alice.kyc.phone);
+    const shown = await eventually(() => phonePanel.find((m) => (m.payload as { messages: { text: string }[] }).messages.some((s) => s.text === sms.text)), 'the OTP SMS on the phone panel');
+    expect((shown.payload as { number: string }).number).toBe(alice.kyc.phone);
+    await person.press('CANCEL');
+    await person.untilState('idle');
+  });
+
+  it('a refused action becomes an error notification, and nothing is sent', async () => {
+    const notices = inputsOf('ui-notify');
+    const mark = person.messages.length;
+    RED.nodes.getNode('ui-front')!.send({ device: 'keypad', action: 'press', payload: 'F1' });
+    const notice = await eventually(() => notices[0], 'the notification');
+    expect(String(notice.payload)).toMatch(/no key "F1"/);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(person.messages.slice(mark).filter((m) => m.topic.endsWith('/keypad/sim/press'))).toEqual([]);
+  });
+});
