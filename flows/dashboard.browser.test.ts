@@ -81,7 +81,7 @@ afterAll(async () => {
 const lcdText = (page: Page) => page.getByTestId('lcd').innerText();
 /** Wait for the LCD to show `pattern`; the LCD's text when it does. */
 async function untilLcd(page: Page, pattern: RegExp): Promise<string> {
-  await page.waitForFunction((src) => new RegExp(src).test((document.querySelector('[data-testid=lcd]') as HTMLElement | null)?.innerText ?? ''), pattern.source, { timeout: 15_000 });
+  await expect.poll(() => lcdText(page), { timeout: 15_000, interval: 50 }).toMatch(pattern);
   return lcdText(page);
 }
 const press = (page: Page, ...keys: string[]) => keys.reduce((p, k) => p.then(() => page.locator(`.atm-front [data-key="${k}"]`).click()), Promise.resolve());
