@@ -1,13 +1,13 @@
 // The demo flow (flows/atm-demo.json) in a real Node-RED, embedded and started headless the way
 // `atm-rig up --dashboard` does it, against a real rig. The widgets' own messages are sent from the widget nodes,
 // where the dashboard puts a click; what the widgets receive is read at their inputs.
-import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { copyFile, mkdtemp, readFile, realpath, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AtmClient } from '../rig/atm-client.ts';
-import { DEMO_FLOW, startDashboard, type RunningDashboard } from '../rig/dashboard.ts';
+import { DEMO_FLOW, NODES_DIR, startDashboard, type RunningDashboard } from '../rig/dashboard.ts';
 import { startRig, type Rig } from '../rig/rig.ts';
 import { DEMO_CUSTOMERS } from '../rig/seed.ts';
 
@@ -62,6 +62,15 @@ describe('the demo flow in a headless Node-RED', () => {
     const page = await fetch(dashboard.dashboardUrl);
     expect(page.status).toBe(200);
     expect(await page.text()).toMatch(/<div id="app"/);
+  });
+
+  it('has the atm-rig nodes installed in its user directory, and Dashboard 2.0 in its palette', async () => {
+    const sets = (await (await fetch(`${dashboard.editorUrl}nodes`, { headers: { accept: 'application/json' } })).json()) as { module: string; types: string[]; local?: boolean; user?: boolean }[];
+    const ours = sets.find((s) => s.module === '@atm-rig/node-red-nodes')!;
+    expect(ours.types).toEqual(expect.arrayContaining(['atm device in', 'atm device out', 'atm session', 'atm phone', 'atm bank']));
+    expect(ours.local).toBe(true); // found in <userDir>/node_modules, not loaded from elsewhere
+    expect(sets.some((s) => s.module === '@flowfuse/node-red-dashboard' && s.types.includes('ui-template'))).toBe(true);
+    expect(await realpath(join(dir, 'node-red', 'node_modules', '@atm-rig', 'node-red-nodes'))).toBe(NODES_DIR);
   });
 
   it('a key pressed on the front panel reaches atm/atm-1/keypad/sim/press, and the LCD comes back to the panel', async () => {

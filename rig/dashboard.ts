@@ -1,17 +1,17 @@
 /**
  * Node-RED inside the rig's process: the flow editor and the Dashboard 2.0 demo (flows/atm-demo.json), with the
- * atm-rig nodes (flows/nodes) loaded straight from the repository and pointed at this rig's broker and bank.
+ * atm-rig nodes (flows/nodes) installed into its user directory and pointed at this rig's broker and bank.
  *
  * Embedding follows Node-RED's own recipe (RED.init on our HTTP server, then the admin and node apps mounted on it);
  * settings.js is not read in this mode, so everything Node-RED needs is set here.
  */
 import { createWriteStream, existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, readlink, rm, symlink, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEMO_CUSTOMERS } from './seed.ts';
 import type { Rig } from './rig.ts';
@@ -20,8 +20,9 @@ const require = createRequire(import.meta.url);
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** The demo flow shipped with atm-rig. */
 export const DEMO_FLOW = join(ROOT, 'flows', 'atm-demo.json');
-/** The atm-rig node package, loaded by Node-RED from here (no install step). */
+/** The atm-rig node package, installed into the user directory (as a link, like `npm install <folder>`). */
 export const NODES_DIR = join(ROOT, 'flows', 'nodes');
+const NODES_PACKAGE = '@atm-rig/node-red-nodes';
 
 export interface DashboardOptions {
   host?: string;
@@ -61,6 +62,32 @@ interface NodeRed {
   httpNode: (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => void;
 }
 
+/**
+ * What `cd <userDir> && npm install <atm-rig>/flows/nodes` does, without npm: a link in node_modules and an entry in
+ * package.json. The palette manager then lists the package as installed, and a plain `node-red -u <userDir>` has
+ * the nodes too. The link follows this checkout if it moved.
+ */
+async function installNodes(userDir: string): Promise<void> {
+  const link = join(userDir, 'node_modules', ...NODES_PACKAGE.split('/'));
+  await mkdir(dirname(link), { recursive: true });
+  if ((await readlink(link).catch(() => undefined)) !== NODES_DIR) {
+    await rm(link, { recursive: true, force: true });
+    await symlink(NODES_DIR, link, 'dir');
+  }
+  const manifest = join(userDir, 'package.json');
+  const pkg = (await readFile(manifest, 'utf8').then((t) => JSON.parse(t) as Record<string, unknown>, () => ({
+    name: 'atm-rig-node-red',
+    description: 'Node-RED user directory of atm-rig (npm run dashboard)',
+    version: '0.0.0',
+    private: true,
+  }))) as { dependencies?: Record<string, string> };
+  const spec = `file:${relative(userDir, NODES_DIR)}`;
+  if (pkg.dependencies?.[NODES_PACKAGE] !== spec) {
+    pkg.dependencies = { ...pkg.dependencies, [NODES_PACKAGE]: spec };
+    await writeFile(manifest, JSON.stringify(pkg, null, 2) + '\n');
+  }
+}
+
 async function credentialSecret(userDir: string): Promise<string> {
   const path = join(userDir, '.credential-secret');
   try {
@@ -86,6 +113,7 @@ export async function startDashboard(rig: Rig, options: DashboardOptions): Promi
     await copyFile(DEMO_FLOW, flowFile);
   }
   await mkdir(userDir, { recursive: true });
+  await installNodes(userDir);
   const logFile = join(userDir, 'node-red.log');
   const log = createWriteStream(logFile, { flags: 'a' });
 
@@ -99,7 +127,6 @@ export async function startDashboard(rig: Rig, options: DashboardOptions): Promi
   const settings = {
     userDir,
     flowFile,
-    nodesDir: [NODES_DIR],
     httpAdminRoot: '/',
     httpNodeRoot: '/',
     // Only this rig's settings: the dashboard is a simulator's front end, not a place for secrets of its own.
