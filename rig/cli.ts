@@ -130,7 +130,7 @@ async function bringUp(config: RigConfigInput, fallback: boolean): Promise<Rig> 
 
 function explainPortClash(err: unknown): unknown {
   if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') return err;
-  return new Error(`${(err as Error).message}: another program (a mosquitto service?) holds the port. Pick another with --mqtt-port/--ws-port/--bank-port (0 = any free port), or use that broker with --broker mqtt://localhost:1883`);
+  return new Error(`${(err as Error).message}: another program (a mosquitto service?) holds the port. Pick another with --mqtt-port/--ws-port/--bank-port/--dashboard-port (0 = any free port), or use that broker with --broker mqtt://localhost:1883`);
 }
 
 /** mosquitto_sub/_pub options to connect as the simulator role. */
