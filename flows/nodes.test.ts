@@ -7,6 +7,7 @@ import { CONTRACT } from '../devices/contract.ts';
 import { DEVICE_KINDS } from '../devices/topics.ts';
 import { KEY_PATTERN } from '../machines/session.types.ts';
 import { AtmClient } from '../rig/atm-client.ts';
+import { connectBus } from '../devices/bus.ts';
 import { startRig, type Rig } from '../rig/rig.ts';
 
 const require = createRequire(import.meta.url);
@@ -98,6 +99,26 @@ describe('atm-rig Node-RED nodes', () => {
     expect(errors.join('\n')).toMatch(/no key "F1"/);
     expect(errors.join('\n')).toMatch(/keypad has no sim "smash"/);
     expect(person.messages.slice(mark).filter((m) => m.topic.endsWith('/keypad/sim/press'))).toEqual([]);
+  });
+
+  it('atm phone emits the SMS of its phone only, and refuses a number that is not international', async () => {
+    await load([
+      { id: 'n-phone', type: 'atm phone', broker: 'cfg-broker', phone: '+260971000001', wires: [['n-sink']] },
+      { id: 'n-badphone', type: 'atm phone', broker: 'cfg-broker', phone: '0971000001' },
+    ]);
+    const seen: { topic: string; phone: string; payload: { text: string } }[] = [];
+    helper.getNode('n-sink').on('input', (msg) => seen.push(msg as never));
+    const badStatus = (helper.getNode('n-badphone') as unknown as { status: { lastCall: { args: { text: string }[] } } }).status;
+    expect(badStatus.lastCall.args[0]!.text).toBe('bad phone number');
+    // The GSM network delivers (as the modem's own bus user may): one SMS to another phone, then one to ours.
+    const network = await connectBus(rig.brokerUrl, 'test:gsm', rig.bus.internal.get('atm-1.gsm')!);
+    await new Promise((r) => setTimeout(r, 300)); // the node's subscription is in place
+    await network.publishAsync('phone/260971000002/inbox', JSON.stringify({ from: '+260970000000', text: 'not yours', ts: 1 }), { qos: 1 });
+    await network.publishAsync('phone/260971000001/inbox', JSON.stringify({ from: '+260970000000', text: 'yours', ts: 2 }), { qos: 1 });
+    await eventually(() => seen.length > 0, 'the SMS');
+    await new Promise((r) => setTimeout(r, 100));
+    await network.endAsync();
+    expect(seen.map((m) => [m.phone, m.payload.text])).toEqual([['+260971000001', 'yours']]);
   });
 
   it('atm bank seeds the demo customers (staff login) and reads a balance', async () => {
