@@ -139,4 +139,17 @@ describe.skipIf(!haveChromium)('the dashboard in chromium', () => {
     expect(errors).toEqual([]);
     await page.close();
   }, 120_000);
+
+  it('opens the demo flow in the Node-RED editor with every node valid (no red triangles)', async () => {
+    const page = await browser!.newPage({ viewport: { width: 1600, height: 900 } });
+    await page.goto(dashboardUrl.replace(/dashboard$/, ''));
+    await page.locator('.red-ui-flow-node').first().waitFor({ timeout: 30_000 });
+    // The editor's own verdict, as it draws a warning triangle on a node.
+    const invalid = await page.evaluate(`(() => { const out = []; const check = (n) => { if (n.valid === false) out.push(n.type + ' ' + n.id); };
+      RED.nodes.eachNode(check); RED.nodes.eachConfig(check); return out; })()`);
+    expect(invalid).toEqual([]);
+    expect(await page.locator('.red-ui-flow-node').count()).toBeGreaterThan(20);
+    await page.screenshot({ path: join('reports', 'node-red-editor.png') });
+    await page.close();
+  }, 60_000);
 });
