@@ -29,14 +29,11 @@ function inputsOf(id: string): Msg[] {
   RED.nodes.getNode(id)!.on('input', (msg) => seen.push(msg));
   return seen;
 }
-/** What the flow hands a widget is not a bus message the person would notice: poll. */
+/** The first value `get` gives (what the flow hands a widget is no bus message: AtmClient.until polls too). */
 async function eventually<T>(get: () => T | undefined, what: string, ms = 8000): Promise<T> {
-  for (const deadline = Date.now() + ms; ; ) {
-    const value = get();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
+  let value: T | undefined;
+  await person.until(() => (value = get()) !== undefined, what, ms);
+  return value!;
 }
 
 beforeAll(async () => {

@@ -48,13 +48,6 @@ function flow(...nodes: object[]) {
   ];
 }
 const credentials = () => ({ 'cfg-broker': rig.bus.simulator, 'cfg-bank': rig.bank.staff });
-/** Poll until `test` holds: what the flow emits is not a bus message the person would notice. */
-async function eventually(test: () => boolean, what: string, ms = 5000) {
-  for (const deadline = Date.now() + ms; !test(); ) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 const load = (nodes: object[]) => new Promise<void>((r) => helper.load(atmNodes, flow(...nodes), credentials(), r));
 
 describe('atm-rig Node-RED nodes', () => {
@@ -82,8 +75,8 @@ describe('atm-rig Node-RED nodes', () => {
     const pressed = await person.nextMessage('/keypad/sim/press', mark);
     expect(pressed.payload).toEqual({ key: 'ENTER' });
     await person.untilState('session.auth.fingerprint.waiting');
-    await eventually(() => seen.some((m) => m.topic === 'state' && Array.isArray(m.payload.lines) && String((m.payload.lines as string[])[0]).startsWith('Place finger')), 'the LCD state in the flow');
-    await eventually(() => seen.some((m) => m.topic === 'started'), 'the session event in the flow');
+    await person.until(() => seen.some((m) => m.topic === 'state' && Array.isArray(m.payload.lines) && String((m.payload.lines as string[])[0]).startsWith('Place finger')), 'the LCD state in the flow');
+    await person.until(() => seen.some((m) => m.topic === 'started'), 'the session event in the flow');
     await person.press('CANCEL');
     await person.untilState('ending');
   });
@@ -115,7 +108,7 @@ describe('atm-rig Node-RED nodes', () => {
     await new Promise((r) => setTimeout(r, 300)); // the node's subscription is in place
     await network.publishAsync('phone/260971000002/inbox', JSON.stringify({ from: '+260970000000', text: 'not yours', ts: 1 }), { qos: 1 });
     await network.publishAsync('phone/260971000001/inbox', JSON.stringify({ from: '+260970000000', text: 'yours', ts: 2 }), { qos: 1 });
-    await eventually(() => seen.length > 0, 'the SMS');
+    await person.until(() => seen.length > 0, 'the SMS');
     await new Promise((r) => setTimeout(r, 100));
     await network.endAsync();
     expect(seen.map((m) => [m.phone, m.payload.text])).toEqual([['+260971000001', 'yours']]);
@@ -126,11 +119,11 @@ describe('atm-rig Node-RED nodes', () => {
     const answers: { topic: string; payload: Record<string, unknown> }[] = [];
     helper.getNode('n-sink').on('input', (msg) => answers.push(msg as never));
     helper.getNode('n-bank').receive({ action: 'seed' });
-    await eventually(() => answers.length === 1, 'the seed answer');
+    await person.until(() => answers.length === 1, 'the seed answer');
     const customers = answers[0]!.payload.customers as { id: string; account: string }[];
     const alice = customers.find((c) => c.id === 'C0001')!;
     helper.getNode('n-bank').receive({ action: 'balance', account: alice.account });
-    await eventually(() => answers.length === 2, 'the balance answer');
+    await person.until(() => answers.length === 2, 'the balance answer');
     expect(answers[1]!.payload).toMatchObject({ customerId: 'C0001', balance: 500_000 });
   });
 });

@@ -68,19 +68,28 @@ export class AtmClient {
     }
   }
 
-  /** Wait until `test` holds (checked now and after every message), or fail after `timeoutMs` of real time. */
+  /**
+   * Wait until `test` holds, or fail after `timeoutMs` of real time. Checked now, after every message, and every
+   * 50 ms as well: a condition on something other than the bus (a file, a Node-RED node) must not wait for a message.
+   */
   until(test: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
     if (test()) return Promise.resolve();
     return new Promise((resolve, reject) => {
+      const done = () => {
+        clearTimeout(timer);
+        clearInterval(poll);
+        this.#waiters.delete(waiter);
+      };
       const waiter: Waiter = {
         test,
         resolve: () => {
-          clearTimeout(timer);
+          done();
           resolve();
         },
       };
+      const poll = setInterval(() => waiter.test() && waiter.resolve(), 50);
       const timer = setTimeout(() => {
-        this.#waiters.delete(waiter);
+        done();
         reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}; session: ${JSON.stringify(this.session)}; LCD: ${JSON.stringify(this.lcd)}`));
       }, timeoutMs);
       this.#waiters.add(waiter);

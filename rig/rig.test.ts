@@ -99,6 +99,17 @@ describe('rig end to end over MQTT', () => {
   });
 });
 
+describe('AtmClient.until', () => {
+  it('notices a condition that no bus message announces (it polls as well)', async () => {
+    await person.untilState('idle');
+    let ready = false;
+    setTimeout(() => (ready = true), 100);
+    const started = Date.now();
+    await person.until(() => ready, 'a flag set off the bus', 2000);
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+});
+
 describe('two runs of the rig on one bank file', () => {
   it('never mistake the second run\'s withdrawal for a replay of the first (same seed, manual clock)', async () => {
     const { mkdtemp } = await import('node:fs/promises');
