@@ -64,8 +64,8 @@ interface NodeRed {
 
 /**
  * What `cd <userDir> && npm install <atm-rig>/flows/nodes` does, without npm: a link in node_modules and an entry in
- * package.json. The palette manager then lists the package as installed, and a plain `node-red -u <userDir>` has
- * the nodes too. The link follows this checkout if it moved.
+ * package.json. Node-RED then loads it from the user directory, and a plain `node-red -u <userDir>` has the nodes
+ * too. The link follows this checkout if it moved.
  */
 async function installNodes(userDir: string): Promise<void> {
   const link = join(userDir, 'node_modules', ...NODES_PACKAGE.split('/'));
@@ -75,12 +75,19 @@ async function installNodes(userDir: string): Promise<void> {
     await symlink(NODES_DIR, link, 'dir');
   }
   const manifest = join(userDir, 'package.json');
-  const pkg = (await readFile(manifest, 'utf8').then((t) => JSON.parse(t) as Record<string, unknown>, () => ({
+  const text = await readFile(manifest, 'utf8').catch(() => undefined);
+  let parsed: unknown;
+  try {
+    parsed = text === undefined ? undefined : JSON.parse(text);
+  } catch {
+    throw new Error(`${manifest} is not JSON: fix it or remove it (atm-rig writes a new one)`);
+  }
+  const pkg = (parsed ?? {
     name: 'atm-rig-node-red',
     description: 'Node-RED user directory of atm-rig (npm run dashboard)',
     version: '0.0.0',
     private: true,
-  }))) as { dependencies?: Record<string, string> };
+  }) as { dependencies?: Record<string, string> };
   const spec = `file:${relative(userDir, NODES_DIR)}`;
   if (pkg.dependencies?.[NODES_PACKAGE] !== spec) {
     pkg.dependencies = { ...pkg.dependencies, [NODES_PACKAGE]: spec };
