@@ -510,7 +510,7 @@ export const sessionMachine = setup({
                       const tier = currentTier(context);
                       const length = tier?.kind === 'otp' ? tier.length : 6;
                       const charset = tier?.kind === 'otp' && tier.alphabet === 'alphanumeric' ? 'alphanumeric' : 'digits';
-                      return { field: 'otp', label: 'Enter OTP', minLength: length, maxLength: length, charset, masked: false } as EntryParams;
+                      return { field: 'otp', label: 'Enter OTP', minLength: length, maxLength: length, charset, masked: true } as EntryParams;
                     },
                   },
                   ...typing('otpInput'),

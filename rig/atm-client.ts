@@ -18,7 +18,10 @@ export interface Sms {
 export interface BusMessage {
   topic: string;
   payload: Record<string, unknown>;
+  /** Wall time it arrived. */
   at: number;
+  /** The rig clock when it arrived, as last published on rig/clock/state (what a manual-clock run goes by). */
+  rigTime?: number;
 }
 
 type Waiter = { test: () => boolean; resolve: () => void };
@@ -53,7 +56,8 @@ export class AtmClient {
     } catch {
       return;
     }
-    this.messages.push({ topic, payload, at: Date.now() });
+    if (topic === 'rig/clock/state') this.clockNow = Number(payload.now);
+    this.messages.push({ topic, payload, at: Date.now(), ...(this.clockNow !== undefined ? { rigTime: this.clockNow } : {}) });
     if (topic === topics.sessionState(this.atmId)) this.session = payload as unknown as SessionState;
     else if (topic === 'rig/clock/state') this.clockNow = Number(payload.now);
     else if (topic === topics.deviceState(this.atmId, 'lcd') && Array.isArray(payload.lines)) this.lcd = payload.lines as string[];

@@ -20,7 +20,8 @@ export function maskSecrets(text: string): string {
     .replace(/(?<=["/])\+?\d{9,19}(?=["/])/g, (digits) => digits.slice(0, digits.length - 4).replace(/\d/g, '*') + digits.slice(-4));
 }
 
-export function formatMessage(topic: string, payload: unknown, session: SessionState | undefined): string | undefined {
+/** One trace line, masked; `at` is the time to show (default: now, wall time). */
+export function formatMessage(topic: string, payload: unknown, session: SessionState | undefined, at: string = clock()): string | undefined {
   if (/\/lcd\/(cmd\/show|state)$/.test(topic) || topic.startsWith('rig/clock/state')) return undefined;
   let body = payload as Record<string, unknown>;
   if (/\/keypad\/(sim\/press|evt\/key)$/.test(topic) && session?.input?.masked && /^[0-9A-Z]$/.test(String(body?.key))) {
@@ -35,17 +36,33 @@ export function formatMessage(topic: string, payload: unknown, session: SessionS
     if (s.input) parts.push(`input="${s.input.label}" ${s.input.length}/${s.input.maxLength}`);
     if (s.customerId) parts.push(`customer=${s.customerId}`);
     if (s.endReason) parts.push(`reason=${s.endReason}`);
-    return `${paint('dim', clock())} ${paint('yellow', topic)} ${parts.join(' ')}`;
+    return `${paint('dim', at)} ${paint('yellow', topic)} ${parts.join(' ')}`;
   }
-  const line = formatPayload(topic, body);
+  const line = formatPayload(topic, body, at);
   return line && maskSecrets(line);
 }
 
-function formatPayload(topic: string, body: Record<string, unknown>): string | undefined {
+/** A recorded run as trace text, timed on the rig clock (`+12.345s` since the first message), masked as the live
+ *  trace is: what a test report may carry. */
+export function traceText(messages: readonly { topic: string; payload: unknown; rigTime?: number }[]): string {
+  let session: SessionState | undefined;
+  const start = messages.find((m) => m.rigTime !== undefined)?.rigTime;
+  const lines: string[] = [];
+  for (const m of messages) {
+    const at = m.rigTime !== undefined && start !== undefined ? `+${((m.rigTime - start) / 1000).toFixed(3)}s` : '+?';
+    const line = formatMessage(m.topic, m.payload, session, at);
+    if (m.topic.endsWith('/session/state')) session = m.payload as SessionState;
+    if (line) lines.push(line);
+  }
+  // eslint-disable-next-line no-control-regex -- a report is plain text even when the console is coloured
+  return lines.join('\n').replace(/\u001b\[[0-9;]*m/g, '');
+}
+
+function formatPayload(topic: string, body: Record<string, unknown>, at: string): string | undefined {
   if (typeof body?.template === 'string') body = { ...body, template: `…(${body.template.length} b64)` };
   const channel = topic.split('/')[3];
   const color = channel === 'sim' ? 'magenta' : channel === 'cmd' ? 'cyan' : topic.includes('/session/') ? 'yellow' : topic.startsWith('phone/') ? 'green' : 'gray';
-  return `${paint('dim', clock())} ${paint(color, topic)} ${JSON.stringify(body)}`;
+  return `${paint('dim', at)} ${paint(color, topic)} ${JSON.stringify(body)}`;
 }
 
 export async function traceBus(brokerUrl: string, atmId: string, print: (line: string) => void, credentials: { username: string; password: string }): Promise<BusTrace> {

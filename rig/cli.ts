@@ -20,7 +20,7 @@ import { runDemo } from './demo.ts';
 import { startDashboard, type DashboardOptions, type RunningDashboard } from './dashboard.ts';
 import { startLiveView } from './live-view.ts';
 import { startRig, type Rig } from './rig.ts';
-import { DEMO_CUSTOMERS, seedDemo } from './seed.ts';
+import { seedDemo } from './seed.ts';
 import { paint } from './ui.ts';
 import { systemClock } from './clock.ts';
 import { anonymise, classSizesOfCsv, loadHierarchies, quasiIdentifiers, toCsv } from './privacy/export.ts';
@@ -150,6 +150,12 @@ function describe(rig: Rig): string[] {
     `  seed        ${rig.seed}   (replay with --seed ${rig.seed})   clock: ${rig.config.clock}`,
     `  bus users   ${rig.config.broker.insecure ? 'anonymous allowed (--insecure-bus)' : 'required'}; act as "simulator", watch as "observer" (${where})`,
     `  try         mosquitto_sub ${mosquittoArgs(rig)} -t 'atm/#' -v`,
+    ...(rig.bank.service.deterministicSecrets
+      ? [paint('yellow', `  OTP codes   from the seed (deterministic test run): anyone who knows the seed knows them; never send them to real phones`)]
+      : []),
+    ...(rig.releasedHolds.length
+      ? [paint('yellow', `  holds       released ${rig.releasedHolds.length} withdrawal hold(s) a crash left open (${rig.releasedHolds.map((h) => h.id).join(', ')}); staff: GET /staff/holds`)]
+      : []),
   ];
 }
 
@@ -240,9 +246,11 @@ export async function main(argv: string[]): Promise<number> {
     case 'seed': {
       const config = parseRigConfig(await configFrom(values, command));
       const bank = await createBankService({ file: config.bank.file, hashCost: { ...DEFAULT_HASH_COST, logN: config.bank.hashLogN }, currency: config.bank.currency });
-      await seedDemo(bank);
+      const { seeded, skipped } = await seedDemo(bank);
+      await bank.close();
       console.log(`Demo customers written to ${config.bank.file}:\n`);
-      for (const c of DEMO_CUSTOMERS) {
+      for (const s of skipped) console.log(paint('yellow', `${s.id} left out: ${s.why} (seeding never touches customers it did not create)\n`));
+      for (const c of seeded) {
         const account = bank.data.accounts.find((a) => a.customerId === c.id)!;
         console.log(`${paint('bold', c.id)} ${c.kyc.name}  phone ${c.kyc.phone}  account ${account.number}  balance ${(account.balance / 100).toFixed(2)} ${account.currency}`);
         console.log(`   PIN ${c.pin}   password ${c.password}   username ${c.username}   card ${c.pan} (${c.provider})   fingers 1-10 enrolled\n`);

@@ -85,6 +85,9 @@ export const RigConfigSchema = z.object({
       currency: z.string().length(3).default('ZMW'),
       minorDigits: z.number().int().min(0).max(3).default(2),
       dailyWithdrawalLimit: z.number().int().positive().default(1_000_000),
+      /** OTP codes from the run's seed instead of the CSPRNG, so a run replays exactly. Test rigs only: anyone who
+       *  knows the seed knows the codes. On by itself with the manual clock; the banner warns when on. */
+      deterministicSecrets: z.boolean().default(false),
     })
     .prefault({}),
   /** Node-RED with the Dashboard 2.0 demo (`atm-rig up --dashboard`, `npm run dashboard`). */

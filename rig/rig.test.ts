@@ -27,7 +27,7 @@ afterAll(async () => {
 
 async function balanceOf(customerId: string): Promise<number> {
   const customer = (await (await fetch(`${rig.bank.url}/staff/customers/${customerId}`, { headers: await rig.bank.staffHeaders() })).json()) as { account: string };
-  const account = (await (await fetch(`${rig.bank.url}/accounts/${customer.account}`)).json()) as { balance: number };
+  const account = (await (await fetch(`${rig.bank.url}/accounts/${customer.account}`, { headers: await rig.bank.staffHeaders() })).json()) as { balance: number };
   return account.balance;
 }
 

@@ -9,6 +9,7 @@ import { VirtualCardReader, VirtualCashDispenser, VirtualFingerprintSensor, Virt
 import { loadProfile, type AuthProfile } from '../machines/profiles.ts';
 import { createRandom, freshSeed } from '../machines/random.ts';
 import { startBank, type RunningBank } from './bank/index.ts';
+import type { Hold } from './bank/model.ts';
 import { DEFAULT_HASH_COST } from './bank/secrets.ts';
 import { startBroker, type RunningBroker } from './broker.ts';
 import { ManualClock, systemClock, type RigClock } from './clock.ts';
@@ -47,6 +48,10 @@ export interface Rig {
   /** Bus users and ACL; `simulator` is what people and tests act with. */
   bus: BusSecurity;
   atms: RunningAtm[];
+  /** Each ATM's key to the bank's ATM routes. */
+  atmKeys: Map<string, string>;
+  /** Holds a crash had left reserved, released at start by the restart rule. */
+  releasedHolds: Hold[];
   close(): Promise<void>;
 }
 
@@ -164,9 +169,14 @@ export async function startRig(input: RigConfigInput = {}, hooks: RigHooks = {})
       hashCost: { ...DEFAULT_HASH_COST, logN: config.bank.hashLogN },
       currency: config.bank.currency,
       dailyWithdrawalLimit: config.bank.dailyWithdrawalLimit,
+      // Replayable codes only where a run is meant to replay: a manual clock, or asked for (the banner says so).
+      deterministicSecrets: config.clock === 'manual' || config.bank.deterministicSecrets,
       ...(hooks.bankLog ? { logger: { level: 'trace', stream: hooks.bankLog, redact: BANK_LOG_REDACT } } : {}),
     });
     closers.push({ name: 'bank', close: () => bank.close() });
+    // No session survives a restart: holds still reserved now were left by a crash (docs/security.md).
+    const releasedHolds = await bank.service.releaseHoldsLeftByACrash();
+    const atmKeys = await bank.provisionAtms(config.atms.map((a) => a.id));
 
     const atms: RunningAtm[] = [];
     for (const atm of config.atms) {
@@ -182,6 +192,7 @@ export async function startRig(input: RigConfigInput = {}, hooks: RigHooks = {})
         profile,
         brokerUrl,
         bankUrl: bank.url,
+        bankKey: atmKeys.get(atm.id),
         clock,
         seed: sessionSeed(seed, atm.id),
         amountStep: atm.dispenser.cassettes.map((c) => c.denomination).reduce(gcd),
@@ -195,7 +206,7 @@ export async function startRig(input: RigConfigInput = {}, hooks: RigHooks = {})
       atms.push({ id: atm.id, profile, controller, devices });
     }
 
-    return { config, seed, clock, brokerUrl, wsUrl: broker?.wsUrl, tlsUrl: broker?.tlsUrl, wssUrl: broker?.wssUrl, tlsCertPath, bank, broker, bus, atms, close };
+    return { config, seed, clock, brokerUrl, wsUrl: broker?.wsUrl, tlsUrl: broker?.tlsUrl, wssUrl: broker?.wssUrl, tlsCertPath, bank, broker, bus, atms, atmKeys, releasedHolds, close };
   } catch (err) {
     await close();
     throw err;

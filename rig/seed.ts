@@ -1,9 +1,11 @@
 /**
  * Deterministic demo customers with known test credentials. Seeding is idempotent: it (re)creates exactly
- * these customers with these balances, secrets and fingers, and leaves every other customer alone, so
- * `npm start` can be run again and again on the same data file.
+ * these customers with these balances, secrets and fingers, and leaves every other customer alone (a demo
+ * customer whose id, username or card another customer has is skipped and reported), so `npm start` can be run
+ * again and again on the same data file, including one that holds real customers.
  */
 import { synthTemplate } from '../devices/virtual/fingerprint-template.ts';
+import { mask, type Customer } from './bank/model.ts';
 import type { BankService, KycInput } from './bank/service.ts';
 import { syntheticPopulation } from './population.ts';
 
@@ -41,23 +43,55 @@ export const DEMO_CUSTOMERS: readonly DemoCustomer[] = [
 /** How many synthetic customers the demo data holds besides the three demo customers (for the privacy export). */
 export const DEMO_POPULATION = 200;
 
-export async function seedDemo(bank: BankService, customers: readonly DemoCustomer[] = DEMO_CUSTOMERS, population = DEMO_POPULATION): Promise<readonly DemoCustomer[]> {
+export interface SeedReport {
+  /** Demo customers created or reset. */
+  seeded: DemoCustomer[];
+  /** Demo customers left out because somebody else's customer has their id, username or card. */
+  skipped: { id: string; why: string }[];
+}
+
+/** A demo customer's record: marked by the seed, or (files from before the mark) the demo's own name and e-mail. */
+function isDemoRecord(existing: Customer, c: DemoCustomer): boolean {
+  return existing.seededBy === 'demo' || (existing.seededBy === undefined && existing.name === c.kyc.name && existing.email === c.kyc.email);
+}
+
+/** Why this demo customer cannot be seeded without touching a customer the seed did not create, if it cannot. */
+function clash(bank: BankService, c: DemoCustomer): string | undefined {
+  const existing = bank.data.customers.find((x) => x.id === c.id);
+  if (existing && !isDemoRecord(existing, c)) return `customer ${c.id} exists and was not created by the demo seed`;
+  const named = bank.data.customers.find((x) => x.username === c.username && x.id !== c.id);
+  if (named) return `username ${c.username} belongs to customer ${named.id}`;
+  const card = bank.data.cards.find((x) => x.pan === c.pan && x.customerId !== c.id);
+  if (card) return `card ${mask(c.pan)} belongs to customer ${card.customerId}`;
+  return undefined;
+}
+
+/** Create or reset the demo customers, never touching a customer the seed did not create. A reset keeps the
+ *  money a pending withdrawal holds covered: the available balance becomes the demo figure. */
+export async function seedDemo(bank: BankService, customers: readonly DemoCustomer[] = DEMO_CUSTOMERS, population = DEMO_POPULATION): Promise<SeedReport> {
   if (population > 0) await bank.importCustomers(syntheticPopulation(population));
+  const report: SeedReport = { seeded: [], skipped: [] };
   for (const c of customers) {
-    const existing = bank.data.customers.find((x) => x.id === c.id);
-    if (!existing) {
-      await bank.openCustomer(c.kyc, { customerId: c.id, username: c.username });
+    const why = clash(bank, c);
+    if (why) {
+      report.skipped.push({ id: c.id, why });
+      continue;
+    }
+    if (!bank.data.customers.some((x) => x.id === c.id)) {
+      await bank.openCustomer(c.kyc, { customerId: c.id, username: c.username, seededBy: 'demo' });
     } else {
+      await bank.markSeeded(c.id, 'demo');
       await bank.setUsername(c.id, c.username);
     }
-    const account = bank.data.accounts.find((a) => a.customerId === c.id)!;
-    // Bring the balance to the demo figure through the ledger, so the ledger still sums to the balance.
-    const delta = c.balance - account.balance;
+    const account = bank.account(bank.data.accounts.find((a) => a.customerId === c.id)!.number);
+    // Through the ledger, so the ledger still sums to the balance; held money stays covered.
+    const delta = c.balance - account.available;
     if (delta !== 0) await bank.adjust(account.number, delta, `seed ${c.id}`);
     await bank.setSecret(c.id, 'pin', c.pin);
     await bank.setSecret(c.id, 'password', c.password);
     await bank.enrolFingers(c.id, Array.from({ length: 10 }, (_, i) => ({ finger: i + 1, template: synthTemplate(c.id, i + 1) })));
     if (!bank.data.cards.some((card) => card.pan === c.pan)) await bank.issueCard(c.id, c.provider, c.pan);
+    report.seeded.push(c);
   }
-  return customers;
+  return report;
 }

@@ -4,7 +4,8 @@
  * starts lazily at the first step that needs it, so `Given` steps can configure it first. On failure the
  * bus traffic and the last LCD screen are attached to the report, with the seed to replay.
  */
-import { After, Before, setDefaultTimeout, setWorldConstructor, World, type IWorldOptions } from '@cucumber/cucumber';
+import { After, Before, setDefaultTimeout, setDefinitionFunctionWrapper, setWorldConstructor, World, type IWorldOptions } from '@cucumber/cucumber';
+import { traceText } from '../../rig/bus-trace.ts';
 import { parseProfile, type AuthProfile } from '../../machines/profiles.ts';
 import { firstRequestedFinger } from '../../machines/session.machine.ts';
 import { AtmClient } from '../../rig/atm-client.ts';
@@ -184,8 +185,9 @@ export class AtmWorld extends World {
 
   async http<T>(method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: T }> {
     const { rig } = await this.ready();
-    // Staff routes need a staff login, as the branch's own tools would have.
-    const staff = path.startsWith('/staff/') ? await rig.bank.staffHeaders() : {};
+    // Staff and ATM routes need a login (staff, as the branch's own tools would have); the web ATM's routes are
+    // the customer's own.
+    const staff = path.startsWith('/web/') ? {} : await rig.bank.staffHeaders();
     const res = await fetch(rig.bank.url + path, {
       method,
       headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...staff, ...headers },
@@ -213,11 +215,28 @@ Before(function (this: AtmWorld) {
   this.log(`seed ${this.seed} (replay with ATM_RIG_SEED=${this.seed})`);
 });
 
+/** A failing step says how to replay it in its own error: the console summary and the JUnit report show the
+ *  error message, not the scenario's log. */
+const REPLAY = `replay with ATM_RIG_SEED=${RUN_SEED}`;
+setDefinitionFunctionWrapper((fn: (...args: unknown[]) => unknown) => {
+  // Cucumber reads a step's parameter count from `length`: keep it.
+  const wrapped = async function (this: unknown, ...args: unknown[]) {
+    try {
+      return await fn.apply(this, args);
+    } catch (err) {
+      if (err instanceof Error && !err.message.includes(REPLAY)) err.message += `\n(${REPLAY})`;
+      throw err;
+    }
+  };
+  Object.defineProperty(wrapped, 'length', { value: fn.length });
+  return wrapped;
+});
+
 After(async function (this: AtmWorld, { result }) {
   if (result?.status === 'FAILED' && this.person) {
-    this.log(`replay with ATM_RIG_SEED=${RUN_SEED}`);
-    this.attach(`LCD:\n${this.person.lcd.join('\n')}\n\nsession: ${JSON.stringify(this.person.session, null, 2)}`, 'text/plain');
-    this.attach(this.person.messages.map((m) => `${m.topic} ${JSON.stringify(m.payload)}`).join('\n'), 'text/plain');
+    this.log(REPLAY);
+    this.attach(`${this.person.lcd.join('\n')}\n\nsession: ${JSON.stringify(this.person.session, null, 2)}`, { mediaType: 'text/plain', fileName: 'LCD and session' });
+    this.attach(traceText(this.person.messages), { mediaType: 'text/plain', fileName: 'bus trace (rig clock, secrets masked)' });
   }
   await this.person?.close();
   await this.rig?.close();

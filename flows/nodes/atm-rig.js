@@ -172,22 +172,20 @@ module.exports = function (RED) {
         const account = String(msg.account || config.account || '');
         let path;
         let method = 'GET';
-        let staff = false;
         if (action === 'balance' || action === 'ledger') {
           if (!/^\d{10}$/.test(account)) throw new Error(`${action} needs msg.account, a 10-digit account number, not "${account}"`);
           const limit = Math.min(500, Math.max(1, Number(msg.limit || config.limit || 10)));
           path = action === 'balance' ? `/accounts/${account}` : `/accounts/${account}/ledger?limit=${limit}`;
         } else if (action === 'customers') {
           path = '/staff/customers';
-          staff = true;
         } else if (action === 'seed') {
           path = '/staff/seed';
           method = 'POST';
-          staff = true;
         } else {
           throw new Error(`unknown action "${action}": use balance, ledger, customers or seed`);
         }
-        const headers = staff ? await node.bank.staffHeaders() : {};
+        // Every bank route a dashboard reads needs a login; the config node's staff user has one.
+        const headers = await node.bank.staffHeaders();
         const res = await fetch(node.bank.url + path, { method, headers });
         const body = await res.json();
         if (!res.ok) throw new Error(`bank ${method} ${path}: HTTP ${res.status} ${body && body.message ? body.message : ''}`);

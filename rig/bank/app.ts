@@ -7,6 +7,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import { StaffSessions, requireStaff, staffLoginRoute } from './staff-auth.ts';
+import { requireBankClient } from './client-auth.ts';
 import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { BankError } from './model.ts';
 import { accountRoutes } from './routes/accounts.ts';
@@ -26,6 +27,7 @@ const STATUS: Record<BankError['code'], number> = {
   'same-account': 409,
   conflict: 409,
   'invalid-state': 409,
+  'idempotency-key-reused': 422,
 };
 
 export interface BankAppOptions {
@@ -55,8 +57,9 @@ export async function buildBankApp({ bank, clock = systemClock, logger = false }
     return reply.code(500).send({ error: 'internal', message: 'internal error' });
   });
 
-  // Limits per client address on the routes that check secrets; the busiest (PIN, fingerprint) are generous because
-  // an ATM speaks for many customers, and the bank's own per-customer lockout is the real guard there.
+  // Limits on every route that checks a secret or moves money (per ATM, or per address where there is no login);
+  // the ATM routes are generous because an ATM speaks for many customers, and the bank's own per-customer
+  // lockout is the real guard there.
   await app.register(rateLimit, { global: false });
 
   await app.register(swagger, {
@@ -82,9 +85,13 @@ export async function buildBankApp({ bank, clock = systemClock, logger = false }
     requireStaff(staff, sessions);
     await staff.register(staffRoutes, { bank });
   });
-  await app.register(authRoutes, { bank });
-  await app.register(otpRoutes, { bank });
-  await app.register(accountRoutes, { bank });
+  // What an ATM calls, in its own context: every route needs an ATM key or a staff token.
+  await app.register(async (atm) => {
+    requireBankClient(atm, bank, sessions, clock);
+    await atm.register(authRoutes, { bank });
+    await atm.register(otpRoutes, { bank });
+    await atm.register(accountRoutes, { bank });
+  });
   await app.register(webRoutes, { bank, clock });
   return app;
 }

@@ -5,14 +5,17 @@ import { DEMO_CUSTOMERS, seedDemo } from '../seed.ts';
 import { synthTemplate } from '../../devices/virtual/fingerprint-template.ts';
 import { CHEAP_HASH_COST } from './secrets.ts';
 import { startBank, type RunningBank } from './index.ts';
+import { basicAuth } from './client-auth.ts';
 
 let bank: RunningBank;
 const clock = new ManualClock();
 const alice = DEMO_CUSTOMERS[0]!;
 let aliceAccount = '';
+let atm: Record<string, string> = {};
 
 async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
-  const staff = path.startsWith('/staff/') ? await bank.staffHeaders() : {};
+  // Staff routes with a staff login, the web ATM's as its customer, the rest as an ATM with its key.
+  const staff = path.startsWith('/staff/') ? await bank.staffHeaders() : path.startsWith('/web/') ? {} : atm;
   const res = await fetch(bank.url + path, {
     method,
     headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...staff, ...headers },
@@ -25,6 +28,7 @@ async function call(method: string, path: string, body?: unknown, headers: Recor
 beforeAll(async () => {
   bank = await startBank({ file: ':memory:', clock, seed: 7, hashCost: CHEAP_HASH_COST });
   await seedDemo(bank.service);
+  atm = { authorization: basicAuth('atm-test', (await bank.provisionAtms(['atm-test'])).get('atm-test')!) };
   aliceAccount = bank.service.data.accounts.find((a) => a.customerId === alice.id)!.number;
 });
 afterAll(() => bank.close());

@@ -16,11 +16,18 @@ export class DurableJsonFile<T> implements Adapter<T> {
   }
 
   async read(): Promise<T | null> {
+    let text: string;
     try {
-      return JSON.parse(await readFile(this.#path, 'utf8')) as T;
+      text = await readFile(this.#path, 'utf8');
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw err;
+    }
+    if (text.trim() === '') throw new Error('the file is empty');
+    try {
+      return JSON.parse(text) as T;
+    } catch (err) {
+      throw new Error(`it is not JSON (${jsonErrorAt(text, err as Error)})`);
     }
   }
 
@@ -41,4 +48,15 @@ export class DurableJsonFile<T> implements Adapter<T> {
       await dir.close();
     }
   }
+}
+
+/** "line L, column C: <what>" for a JSON.parse error, from the position Node reports. */
+export function jsonErrorAt(text: string, err: Error): string {
+  const at = /position (\d+)/.exec(err.message);
+  const what = err.message.replace(/ in JSON at position \d+.*$/, '').replace(/^Unexpected/, 'unexpected');
+  if (!at) return what;
+  const before = text.slice(0, Number(at[1]));
+  const line = before.split('\n').length;
+  const column = before.length - before.lastIndexOf('\n');
+  return `line ${line}, column ${column}: ${what}`;
 }

@@ -6,7 +6,7 @@ import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import { createRandom } from '../../machines/random.ts';
 import { systemClock, type RigClock } from '../clock.ts';
 import { buildBankApp } from './app.ts';
-import { DEFAULT_HASH_COST, type HashCost } from './secrets.ts';
+import { cryptoSecrets, DEFAULT_HASH_COST, type HashCost } from './secrets.ts';
 import { BankService } from './service.ts';
 import { openStore } from './store.ts';
 
@@ -22,6 +22,10 @@ export interface BankConfig {
   currency?: string;
   dailyWithdrawalLimit?: number;
   lockAfterFailures?: number;
+  /** OTP codes from the seeded stream (replayable) instead of the CSPRNG: deterministic test runs only. */
+  deterministicSecrets?: boolean;
+  /** Open the file only to read it (the export): no lock, no writes. */
+  readOnly?: boolean;
   logger?: FastifyServerOptions['logger'];
 }
 
@@ -38,6 +42,8 @@ export interface RunningBank {
   staff: { username: string; password: string };
   /** Authorization headers for the /staff routes, logging in when needed. */
   staffHeaders(): Promise<Record<string, string>>;
+  /** The key each of these ATMs calls the bank with, made at first start (kept in <data>/atm-keys.json, 0600). */
+  provisionAtms(ids: readonly string[]): Promise<Map<string, string>>;
 }
 
 /** Make sure a staff account exists; its password lives beside the bank file (0600), or only in memory. */
@@ -52,10 +58,13 @@ async function ensureStaff(service: BankService, file: string): Promise<{ userna
 }
 
 export async function createBankService(config: BankConfig): Promise<BankService> {
+  const random = createRandom(config.seed ?? 1).fork('bank');
+  const seededSecrets = random.fork('secrets');
   return new BankService({
-    store: await openStore(config.file),
+    store: await openStore(config.file, { readOnly: config.readOnly }),
     clock: config.clock ?? systemClock,
-    random: createRandom(config.seed ?? 1).fork('bank'),
+    random,
+    secrets: config.deterministicSecrets ? { deterministic: true, string: (n, alphabet) => seededSecrets.string(n, alphabet) } : cryptoSecrets,
     hashCost: config.hashCost ?? DEFAULT_HASH_COST,
     currency: config.currency ?? 'ZMW',
     dailyWithdrawalLimit: config.dailyWithdrawalLimit ?? 1_000_000,
@@ -64,8 +73,32 @@ export async function createBankService(config: BankConfig): Promise<BankService
   });
 }
 
+/** ATM keys, like the bus users' passwords: random, kept beside the bank file (0600) or only in memory. */
+async function ensureAtmKeys(service: BankService, file: string, ids: readonly string[]): Promise<Map<string, string>> {
+  const path = file === ':memory:' ? undefined : join(dirname(file), 'atm-keys.json');
+  const saved = path ? await readFile(path, 'utf8').then((t) => JSON.parse(t) as Record<string, string>, () => ({}) as Record<string, string>) : {};
+  let changed = false;
+  for (const id of ids) {
+    if (saved[id] && (await service.verifyClient(id, saved[id]))) continue;
+    saved[id] = randomBytes(18).toString('base64url');
+    await service.setClientKey(id, saved[id]);
+    changed = true;
+  }
+  if (path && changed) await writeFile(path, JSON.stringify(saved, null, 2) + '\n', { mode: 0o600 });
+  return new Map(ids.map((id) => [id, saved[id]!]));
+}
+
 export async function startBank(config: BankConfig): Promise<RunningBank> {
   const service = await createBankService(config);
+  try {
+    return await serveBank(service, config);
+  } catch (err) {
+    await service.close(); // let the data file go, so a retry on other ports can take it
+    throw err;
+  }
+}
+
+async function serveBank(service: BankService, config: BankConfig): Promise<RunningBank> {
   const host = config.host ?? '127.0.0.1';
   const listen = async (port: number) => {
     const app = await buildBankApp({ bank: service, clock: config.clock ?? systemClock, logger: config.logger ?? false });
@@ -99,7 +132,11 @@ export async function startBank(config: BankConfig): Promise<RunningBank> {
       return app;
     },
     url,
-    close: stop,
+    provisionAtms: (ids) => ensureAtmKeys(service, config.file, ids),
+    async close() {
+      await stop();
+      await service.close();
+    },
     stop,
     resume: async () => {
       app ??= await listen(port);

@@ -31,10 +31,14 @@ export const CustomerRecord = KycSchema.extend({
   username: Username.optional(),
   pinHash: z.string().optional(),
   passwordHash: z.string().optional(),
-  /** Consecutive failed PIN/password checks, across sessions. */
+  /** Consecutive failed checks of each factor, across sessions: a correct password does not excuse wrong PINs. */
+  failures: z.object({ pin: z.number().int().nonnegative().optional(), password: z.number().int().nonnegative().optional() }).optional(),
+  /** Files before 0.2 counted one streak for both factors; read, then replaced by `failures`. */
   failedSecrets: z.number().int().nonnegative().optional(),
-  /** Set when failedSecrets reached the bank's limit; only staff can clear it. */
+  /** Set when a factor's failures reached the bank's limit; only staff can clear it. */
   lockedAt: z.number().optional(),
+  /** Who created the record when it was not staff or the customer: seeding touches only its own customers. */
+  seededBy: z.enum(['demo', 'population']).optional(),
   createdAt: z.number(),
 });
 export type Customer = z.infer<typeof CustomerRecord>;
@@ -95,6 +99,8 @@ export const HoldRecord = z.object({
   status: z.enum(['reserved', 'committed', 'reversed']),
   createdAt: z.number(),
   settledAt: z.number().optional(),
+  /** Who settled it: the ATM after dispensing, staff, or the restart rule for holds a crash left open. */
+  settledBy: z.enum(['atm', 'staff', 'restart']).optional(),
 });
 export type Hold = z.infer<typeof HoldRecord>;
 
@@ -110,8 +116,11 @@ export const BankDataSchema = z.object({
   holds: z.array(HoldRecord),
   /** Branch staff who may use the /staff routes; passwords as scrypt hashes. */
   staff: z.array(z.object({ username: z.string(), passwordHash: z.string(), createdAt: z.number() })).default([]),
-  /** Results of money operations by idempotency key, so a replayed request returns the first answer. */
+  /** Results of money operations by `<operation> <account> <key>`, with what was asked, so a replay returns the
+   *  first answer and a different request under the same key is refused. */
   idempotency: z.record(z.string(), z.unknown()),
+  /** The ATMs (bank clients) allowed to call the ATM routes; their keys as scrypt hashes. */
+  clients: z.array(z.object({ id: z.string(), keyHash: z.string(), createdAt: z.number() })).default([]),
 });
 export type BankData = z.infer<typeof BankDataSchema>;
 
@@ -128,6 +137,7 @@ export function emptyBank(): BankData {
     holds: [],
     staff: [],
     idempotency: {},
+    clients: [],
   };
 }
 
@@ -142,7 +152,8 @@ export class BankError extends Error {
       | 'same-account'
       | 'conflict'
       | 'not-enrolled'
-      | 'invalid-state',
+      | 'invalid-state'
+      | 'idempotency-key-reused',
     message: string,
   ) {
     super(message);

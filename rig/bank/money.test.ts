@@ -10,12 +10,15 @@ import { BankDataSchema } from './model.ts';
 import { CHEAP_HASH_COST } from './secrets.ts';
 import { integrityProblems, openStore } from './store.ts';
 import { startBank, type RunningBank } from './index.ts';
+import { basicAuth } from './client-auth.ts';
 
 describe('concurrent withdrawals over HTTP', () => {
   let bank: RunningBank;
   let account = '';
+  let authorization = '';
   beforeAll(async () => {
     bank = await startBank({ file: ':memory:', hashCost: CHEAP_HASH_COST, dailyWithdrawalLimit: 1e12 });
+    authorization = basicAuth('atm-1', (await bank.provisionAtms(['atm-1'])).get('atm-1')!);
     const { account: a } = await bank.service.openCustomer(
       { name: 'Concurrent', phone: '+260971000098', email: 'c@example.test', address: '1 St', city: 'Lusaka', gender: 'female', dateOfBirth: '1990-01-01' },
       { deposit: 100_000 },
@@ -29,7 +32,7 @@ describe('concurrent withdrawals over HTTP', () => {
       Array.from({ length: 100 }, (_, i) =>
         fetch(`${bank.url}/accounts/${account}/withdrawals`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', 'idempotency-key': `concurrent-${i}-xxxx` },
+          headers: { authorization, 'content-type': 'application/json', 'idempotency-key': `concurrent-${i}-xxxx` },
           body: JSON.stringify({ amount: 3_000 }),
         }).then(async (r) => ({ status: r.status, body: (await r.json()) as { withdrawalId?: string; error?: string } })),
       ),
@@ -38,7 +41,7 @@ describe('concurrent withdrawals over HTTP', () => {
     expect(ok).toHaveLength(33);
     expect(answers.filter((a) => a.status === 409).every((a) => a.body.error === 'insufficient-funds')).toBe(true);
     // Commit them all at once too.
-    await Promise.all(ok.map((a) => fetch(`${bank.url}/withdrawals/${a.body.withdrawalId}/commit`, { method: 'POST' })));
+    await Promise.all(ok.map((a) => fetch(`${bank.url}/withdrawals/${a.body.withdrawalId}/commit`, { method: 'POST', headers: { authorization } })));
     const { balance, available } = bank.service.account(account);
     expect(balance).toBe(100_000 - 33 * 3_000);
     expect(available).toBe(balance);
@@ -49,7 +52,7 @@ describe('concurrent withdrawals over HTTP', () => {
     const send = () =>
       fetch(`${bank.url}/accounts/${account}/withdrawals`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'idempotency-key': 'replayed-once-0001' },
+        headers: { authorization, 'content-type': 'application/json', 'idempotency-key': 'replayed-once-0001' },
         body: JSON.stringify({ amount: 500 }),
       }).then((r) => r.json() as Promise<{ withdrawalId: string }>);
     const [a, b, c] = await Promise.all([send(), send(), send()]);
@@ -86,11 +89,14 @@ describe('a bank killed with SIGKILL in the middle of a burst of writes', () => 
 
     const raw = JSON.parse(await readFile(file, 'utf8'));
     expect(BankDataSchema.safeParse(raw).success).toBe(true);
+    // The dead worker's lock is still there; a new owner takes it over, and clears the temp files it left.
+    expect(await readdir(dir)).toContain('bank.json.lock');
     const store = await openStore(file);
     const data = store.read();
     expect(data.ledger.length).toBeGreaterThan(10);
     expect(integrityProblems(data)).toEqual([]);
-    // Leftover temp files are harmless: the real file was never half-written.
+    expect((await readdir(dir)).filter((f) => f.endsWith('.tmp'))).toEqual([]);
     expect((await readdir(dir)).filter((f) => f === 'bank.json')).toHaveLength(1);
+    await store.close();
   }, 30_000);
 });

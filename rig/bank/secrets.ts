@@ -3,7 +3,7 @@
  * The cost is a setting: production-like N = 2^15, tests and benchmarks use a cheap N so they stay fast.
  * Stored format: `scrypt$<log2 N>$<r>$<p>$<salt b64>$<hash b64>` so the cost can change without a migration.
  */
-import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { randomBytes, randomInt, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 
 export interface HashCost {
   /** log2 of scrypt's N (CPU/memory cost). 15 takes ~50-100 ms and 32 MiB; 10 takes ~1 ms. */
@@ -41,3 +41,16 @@ export async function verifySecret(secret: string, stored: string | undefined): 
   const actual = await derive(secret, Buffer.from(salt, 'base64'), cost);
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
+
+/** Where secrets the bank makes (OTP codes) come from. */
+export interface SecretSource {
+  string(length: number, alphabet: string): string;
+  /** True for the seeded stream of a deterministic test run: the banner says so. */
+  readonly deterministic: boolean;
+}
+
+/** The operating system's CSPRNG: what a code sent to a real phone must come from. */
+export const cryptoSecrets: SecretSource = {
+  deterministic: false,
+  string: (length, alphabet) => Array.from({ length }, () => alphabet[randomInt(alphabet.length)]).join(''),
+};

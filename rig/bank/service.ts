@@ -2,17 +2,21 @@
  * The bank's domain logic, independent of HTTP: the fastify routes are thin wrappers around it, and the
  * in-process benchmark baseline calls it directly. Every method validates before it mutates.
  */
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { ALPHANUMERIC, DIGITS, type Random } from '../../machines/random.ts';
 import type { RigClock } from '../clock.ts';
 import { MATCH_THRESHOLD, matchScore } from './biometrics.ts';
 import { BankError, type Account, type BankData, type Card, type Customer, type Hold, type LedgerEntry } from './model.ts';
-import { hashSecret, verifySecret, type HashCost } from './secrets.ts';
+import { hashSecret, verifySecret, type HashCost, type SecretSource } from './secrets.ts';
 import type { BankStore } from './store.ts';
 
 export interface BankOptions {
   store: BankStore;
   clock: RigClock;
+  /** Seeded: card numbers and other data a replay must reproduce. */
   random: Random;
+  /** Where OTP codes come from: a CSPRNG, or the seeded stream only in deterministic test runs. */
+  secrets: SecretSource;
   hashCost: HashCost;
   currency: string;
   /** Most a customer may withdraw per calendar day (UTC), in minor units. */
@@ -45,9 +49,19 @@ const DAY = 86_400_000;
 
 export class BankService {
   readonly #o: BankOptions;
+  /** A hash of a random secret at the bank's own cost, so an unknown name costs exactly what a known one does. */
+  #dummyHash?: Promise<string>;
+  /** SHA-256 of ATM keys already checked against their slow hash in this process: one scrypt per ATM, not per call. */
+  readonly #verifiedClients = new Map<string, Buffer>();
 
   constructor(options: BankOptions) {
     this.#o = options;
+    void this.#dummy(); // made now, so the first unknown name does not pay for it
+  }
+
+  #dummy(): Promise<string> {
+    this.#dummyHash ??= hashSecret(randomBytes(16).toString('hex'), this.#o.hashCost);
+    return this.#dummyHash;
   }
 
   get data(): BankData {
@@ -58,9 +72,19 @@ export class BankService {
     return this.#o.currency;
   }
 
+  /** Are OTP codes from the seeded stream (a deterministic test run)? */
+  get deterministicSecrets(): boolean {
+    return this.#o.secrets.deterministic;
+  }
+
+  /** Finish queued writes and let the data file go. */
+  close(): Promise<void> {
+    return this.#o.store.close();
+  }
+
   // ---- staff: KYC, accounts, enrolment ----
 
-  async openCustomer(kyc: KycInput, opening: { deposit?: number; username?: string; customerId?: string } = {}): Promise<{ customer: Customer; account: Account }> {
+  async openCustomer(kyc: KycInput, opening: { deposit?: number; username?: string; customerId?: string; seededBy?: Customer['seededBy'] } = {}): Promise<{ customer: Customer; account: Account }> {
     const now = this.#o.clock.now();
     return this.#o.store.update((d) => {
       if (opening.username && d.customers.some((c) => c.username === opening.username)) {
@@ -69,12 +93,18 @@ export class BankService {
       if (opening.customerId && d.customers.some((c) => c.id === opening.customerId)) {
         throw new BankError('conflict', `customer ${opening.customerId} exists`);
       }
-      d.counters.customer += 1;
+      let id = opening.customerId;
+      // Ids given explicitly (the demo, imports) may be ahead of the counter: never hand one out twice.
+      while (!id || (!opening.customerId && d.customers.some((c) => c.id === id))) {
+        d.counters.customer += 1;
+        id = `C${String(d.counters.customer).padStart(4, '0')}`;
+      }
       d.counters.account += 1;
       const customer: Customer = {
         ...kyc,
-        id: opening.customerId ?? `C${String(d.counters.customer).padStart(4, '0')}`,
+        id,
         ...(opening.username ? { username: opening.username } : {}),
+        ...(opening.seededBy ? { seededBy: opening.seededBy } : {}),
         createdAt: now,
       };
       const account: Account = { number: String(d.counters.account), customerId: customer.id, currency: this.#o.currency, balance: 0, createdAt: now };
@@ -94,7 +124,7 @@ export class BankService {
       for (const p of people) {
         if (d.customers.some((c) => c.id === p.id) || d.cards.some((c) => c.pan === p.pan)) continue;
         d.counters.account += 1;
-        d.customers.push({ ...p.kyc, id: p.id, createdAt: now });
+        d.customers.push({ ...p.kyc, id: p.id, seededBy: 'population', createdAt: now });
         const account: Account = { number: String(d.counters.account), customerId: p.id, currency: this.#o.currency, balance: 0, createdAt: now };
         d.accounts.push(account);
         d.cards.push({ pan: p.pan, customerId: p.id, account: account.number, provider: p.provider, status: 'active', issuedAt: now });
@@ -111,6 +141,12 @@ export class BankService {
       const c = this.#customer(d, customerId);
       if (kind === 'pin') c.pinHash = hash;
       else c.passwordHash = hash;
+    });
+  }
+
+  async markSeeded(customerId: string, by: NonNullable<Customer['seededBy']>): Promise<void> {
+    await this.#o.store.update((d) => {
+      this.#customer(d, customerId).seededBy = by;
     });
   }
 
@@ -166,10 +202,10 @@ export class BankService {
   async verifyCredentials(username: string, password: string): Promise<Verdict<Identity>> {
     const customer = this.data.customers.find((c) => c.username === username);
     // Hash even for an unknown user so the answer takes as long either way.
-    const ok = await verifySecret(password, customer?.passwordHash ?? DUMMY_HASH);
+    const ok = await verifySecret(password, customer?.passwordHash ?? (await this.#dummy()));
     if (!customer) return { ok: false, reason: 'wrong-credentials' };
     // A locked customer gets the same answer as a wrong password: no telling which usernames exist or are locked.
-    if (!(await this.#recordSecretCheck(customer.id, ok))) return { ok: false, reason: 'wrong-credentials' };
+    if (!(await this.#recordSecretCheck(customer.id, 'password', ok))) return { ok: false, reason: 'wrong-credentials' };
     return { ok: true, ...this.#identity(customer) };
   }
 
@@ -179,23 +215,28 @@ export class BankService {
     if (!hash) return { ok: false, reason: `no-${kind}` };
     if (customer.lockedAt !== undefined) return { ok: false, reason: 'locked' };
     const ok = await verifySecret(value, hash);
-    if (await this.#recordSecretCheck(customerId, ok)) return { ok: true };
+    if (await this.#recordSecretCheck(customerId, kind, ok)) return { ok: true };
     return { ok: false, reason: this.customer(customerId).lockedAt !== undefined ? 'locked' : `wrong-${kind}` };
   }
 
-  /** Count a PIN/password check; lock after too many failures in a row. True when the check passed and the customer is not locked. */
-  async #recordSecretCheck(customerId: string, ok: boolean): Promise<boolean> {
+  /** Count a check of one factor; lock after too many failures of that factor in a row, whatever the other
+   *  factors do. True when the check passed and the customer is not locked. */
+  async #recordSecretCheck(customerId: string, factor: 'pin' | 'password', ok: boolean): Promise<boolean> {
     const now = this.#o.clock.now();
     return this.#o.store.update((d) => {
       const c = this.#customer(d, customerId);
       if (c.lockedAt !== undefined) return false;
-      if (ok) {
-        c.failedSecrets = 0;
-        return true;
+      const failures = { ...c.failures };
+      if (c.failedSecrets) {
+        // An old file's single streak counts against both factors once.
+        failures.pin = Math.max(failures.pin ?? 0, c.failedSecrets);
+        failures.password = Math.max(failures.password ?? 0, c.failedSecrets);
+        delete c.failedSecrets;
       }
-      c.failedSecrets = (c.failedSecrets ?? 0) + 1;
-      if (c.failedSecrets >= this.#o.lockAfterFailures) c.lockedAt = now;
-      return false;
+      failures[factor] = ok ? 0 : (failures[factor] ?? 0) + 1;
+      c.failures = failures;
+      if (!ok && failures[factor]! >= this.#o.lockAfterFailures) c.lockedAt = now;
+      return ok;
     });
   }
 
@@ -211,8 +252,33 @@ export class BankService {
 
   async verifyStaff(username: string, password: string): Promise<boolean> {
     const staff = this.data.staff.find((s) => s.username === username);
-    const ok = await verifySecret(password, staff?.passwordHash ?? DUMMY_HASH);
+    const ok = await verifySecret(password, staff?.passwordHash ?? (await this.#dummy()));
     return Boolean(staff) && ok;
+  }
+
+  // ---- ATMs as bank clients ----
+
+  /** Give an ATM a key (or a new one); stored as a slow hash like every other secret. */
+  async setClientKey(id: string, key: string): Promise<void> {
+    const hash = await hashSecret(key, this.#o.hashCost);
+    const now = this.#o.clock.now();
+    await this.#o.store.update((d) => {
+      d.clients = d.clients.filter((c) => c.id !== id);
+      d.clients.push({ id, keyHash: hash, createdAt: now });
+    });
+    this.#verifiedClients.delete(id);
+  }
+
+  /** Is this the ATM's key? The first check of a key is a slow hash; later ones compare its SHA-256 in constant time. */
+  async verifyClient(id: string, key: string): Promise<boolean> {
+    const client = this.data.clients.find((c) => c.id === id);
+    if (!client) return false;
+    const digest = createHash('sha256').update(key).digest();
+    const known = this.#verifiedClients.get(id);
+    if (known) return timingSafeEqual(known, digest);
+    if (!(await verifySecret(key, client.keyHash))) return false;
+    this.#verifiedClients.set(id, digest);
+    return true;
   }
 
   get clock(): RigClock {
@@ -223,7 +289,8 @@ export class BankService {
   async unlock(customerId: string): Promise<void> {
     await this.#o.store.update((d) => {
       const c = this.#customer(d, customerId);
-      c.failedSecrets = 0;
+      delete c.failures;
+      delete c.failedSecrets;
       delete c.lockedAt;
     });
   }
@@ -245,7 +312,7 @@ export class BankService {
 
   /** Issues a code and returns it once, with the phone to send it to. Only its hash is stored. */
   async issueOtp(customerId: string, spec: { length: number; alphabet: 'digits' | 'alphanumeric'; ttlSeconds: number }): Promise<{ otpId: string; code: string; to: string; expiresAt: number }> {
-    const code = this.#o.random.string(spec.length, spec.alphabet === 'digits' ? DIGITS : ALPHANUMERIC);
+    const code = this.#o.secrets.string(spec.length, spec.alphabet === 'digits' ? DIGITS : ALPHANUMERIC);
     const codeHash = await hashSecret(code, this.#o.hashCost);
     const now = this.#o.clock.now();
     return this.#o.store.update((d) => {
@@ -307,7 +374,7 @@ export class BankService {
 
   async deposit(number: string, amount: number, key: string): Promise<{ balance: number; entryId: string }> {
     const now = this.#o.clock.now();
-    return this.#idempotent(key, (d) => {
+    return this.#idempotent({ operation: 'deposit', account: number, key, request: { amount } }, (d) => {
       const account = this.#account(d, number);
       const entry = this.#post(d, account, 'deposit', amount, now, { ref: key });
       return { balance: account.balance, entryId: entry.id };
@@ -327,7 +394,7 @@ export class BankService {
   /** Step 1 of a withdrawal: hold the money so nothing else can spend it while notes are counted. */
   async reserveWithdrawal(number: string, amount: number, key: string): Promise<{ withdrawalId: string; available: number }> {
     const now = this.#o.clock.now();
-    return this.#idempotent(key, (d) => {
+    return this.#idempotent({ operation: 'withdrawal', account: number, key, request: { amount } }, (d) => {
       const account = this.#account(d, number);
       const available = this.#available(d, account);
       if (amount > available) throw new BankError('insufficient-funds', 'insufficient funds');
@@ -342,15 +409,18 @@ export class BankService {
   }
 
   /** Step 2: the notes left the machine; debit the account. Committing twice is a no-op. */
-  async commitWithdrawal(withdrawalId: string): Promise<{ balance: number }> {
+  async commitWithdrawal(withdrawalId: string, by: 'atm' | 'staff' = 'atm'): Promise<{ balance: number }> {
     const now = this.#o.clock.now();
     return this.#o.store.update((d) => {
       const hold = this.#hold(d, withdrawalId);
       const account = this.#account(d, hold.account);
-      if (hold.status === 'reversed') throw new BankError('invalid-state', 'withdrawal was reversed');
-      if (hold.status === 'reserved') {
+      // Staff may debit a hold the restart rule released, once the cassette count shows its notes did leave.
+      const restartReleased = by === 'staff' && hold.status === 'reversed' && hold.settledBy === 'restart';
+      if (hold.status === 'reversed' && !restartReleased) throw new BankError('invalid-state', 'withdrawal was reversed');
+      if (hold.status === 'reserved' || restartReleased) {
         hold.status = 'committed';
         hold.settledAt = now;
+        hold.settledBy = by;
         this.#post(d, account, 'withdrawal', -hold.amount, now, { ref: hold.id });
       }
       return { balance: account.balance };
@@ -358,21 +428,42 @@ export class BankService {
   }
 
   /** Step 2': the dispenser failed; release the hold. Reversing twice is a no-op. */
-  async reverseWithdrawal(withdrawalId: string): Promise<{ balance: number }> {
+  async reverseWithdrawal(withdrawalId: string, by: 'atm' | 'staff' = 'atm'): Promise<{ balance: number }> {
     const now = this.#o.clock.now();
     return this.#o.store.update((d) => {
       const hold = this.#hold(d, withdrawalId);
       const account = this.#account(d, hold.account);
       if (hold.status === 'committed') throw new BankError('invalid-state', 'withdrawal was committed');
-      hold.status = 'reversed';
-      hold.settledAt ??= now;
+      if (hold.status === 'reserved') {
+        hold.status = 'reversed';
+        hold.settledAt = now;
+        hold.settledBy = by;
+      }
       return { balance: account.balance };
+    });
+  }
+
+  /** Holds, newest first; staff look here for money held by a withdrawal that never finished. */
+  holds(filter: { status?: Hold['status']; account?: string } = {}): Hold[] {
+    return this.data.holds.filter((h) => (!filter.status || h.status === filter.status) && (!filter.account || h.account === filter.account)).reverse();
+  }
+
+  /** The restart rule (docs/security.md): no session survives a restart, so a hold still reserved when the bank
+   *  opens was left by a crash between reserve and commit. It is released, so the customer's money is not held
+   *  for ever, and marked `settledBy: restart` so staff can debit it after all if the cassette count shows the
+   *  notes left the machine. Returns the holds it released. */
+  async releaseHoldsLeftByACrash(): Promise<Hold[]> {
+    const now = this.#o.clock.now();
+    return this.#o.store.update((d) => {
+      const open = d.holds.filter((h) => h.status === 'reserved');
+      for (const h of open) Object.assign(h, { status: 'reversed', settledAt: now, settledBy: 'restart' });
+      return open.map((h) => ({ ...h }));
     });
   }
 
   async transfer(from: string, to: string, amount: number, key: string): Promise<{ balance: number }> {
     const now = this.#o.clock.now();
-    return this.#idempotent(key, (d) => {
+    return this.#idempotent({ operation: 'transfer', account: from, key, request: { to, amount } }, (d) => {
       const source = this.#account(d, from);
       const target = d.accounts.find((a) => a.number === to);
       if (!target) throw new BankError('unknown-account', `no account ${to}`);
@@ -399,11 +490,22 @@ export class BankService {
 
   // ---- internals ----
 
-  async #idempotent<T>(key: string, apply: (d: BankData) => T): Promise<T> {
+  /** Run a money operation once per (operation, account, key). The same key with a different request is refused:
+   *  answering it with the first result would tell the caller a lie about what happened. */
+  async #idempotent<T>(scope: { operation: string; account: string; key: string; request: object }, apply: (d: BankData) => T): Promise<T> {
+    const id = `${scope.operation} ${scope.account} ${scope.key}`;
+    const request = JSON.stringify(scope.request);
     return this.#o.store.update((d) => {
-      if (key in d.idempotency) return d.idempotency[key] as T;
+      // Own properties only: a key such as "__proto__" or "toString" must not find Object.prototype.
+      if (Object.hasOwn(d.idempotency, id)) {
+        const seen = d.idempotency[id] as { request: string; result: T };
+        if (seen.request !== request) {
+          throw new BankError('idempotency-key-reused', `idempotency key already used for a different ${scope.operation} on account ${scope.account}`);
+        }
+        return seen.result;
+      }
       const result = apply(d);
-      d.idempotency[key] = result;
+      Object.defineProperty(d.idempotency, id, { value: { request, result }, enumerable: true, writable: true, configurable: true });
       return result;
     });
   }
@@ -482,5 +584,3 @@ export function luhnDigit(body: string): string {
   return String((10 - (sum % 10)) % 10);
 }
 
-// A valid hash of a random secret, so an unknown username costs one hash like a known one.
-const DUMMY_HASH = 'scrypt$10$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';

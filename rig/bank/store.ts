@@ -2,12 +2,15 @@
  * The bank's persistence: one lowdb JSON document, written durably (DurableJsonFile: temp file, fsync, rename).
  * Every mutation goes through `update`, which runs one at a time, so two requests can never interleave a
  * read-modify-write. A mutation that throws leaves the file untouched and the in-memory copy is restored from the
- * last good state.
+ * last good state. The file has one owner process (file-lock.ts); at each open the last good copy is kept as
+ * `<file>.bak` and temp files a crash left behind are removed.
  */
-import { mkdir, readFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { copyFile, mkdir, readdir, rename, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { Low, Memory } from 'lowdb';
+import { z } from 'zod';
 import { DurableJsonFile } from './durable-file.ts';
+import { lockFile } from './file-lock.ts';
 import { BankDataSchema, emptyBank, type BankData } from './model.ts';
 
 export interface BankStore {
@@ -16,28 +19,61 @@ export interface BankStore {
   update<T>(mutate: (data: BankData) => T | Promise<T>): Promise<T>;
   /** Where the data lives, for messages. */
   readonly location: string;
+  /** Wait for queued writes, then let the file go (its lock released). */
+  close(): Promise<void>;
 }
 
-export async function openStore(file: string | ':memory:'): Promise<BankStore> {
-  let db: Low<BankData>;
-  if (file === ':memory:') {
-    db = new Low<BankData>(new Memory<BankData>(), emptyBank());
-  } else {
-    await mkdir(dirname(file), { recursive: true });
-    db = new Low<BankData>(new DurableJsonFile<BankData>(file), emptyBank());
-    await db.read();
-    const parsed = BankDataSchema.safeParse(db.data);
-    if (!parsed.success) {
-      // Refuse to run on a file we do not understand rather than overwrite somebody's data.
-      const head = (await readFile(file, 'utf8').catch(() => '')).slice(0, 80);
-      throw new Error(`bank data file ${file} is not valid atm-rig bank data (${parsed.error.issues[0]?.message ?? 'invalid'}): ${head}`);
-    }
-    db.data = parsed.data;
-  }
-  let queue: Promise<unknown> = Promise.resolve();
+export interface StoreOptions {
+  /** Read only (the export): no lock, no writes, no backup. */
+  readOnly?: boolean;
+}
 
+export class BankFileError extends Error {
+  constructor(file: string, problem: string, hasBackup: boolean) {
+    const recover = hasBackup
+      ? `The last good copy is ${file}.bak (kept at the last start): stop the rig and copy it over ${file}, or move ${file} aside to start with an empty bank.`
+      : `Move ${file} aside to start with an empty bank.`;
+    super(`bank data file ${file} cannot be used: ${problem}. ${recover}`);
+    this.name = 'BankFileError';
+  }
+}
+
+export async function openStore(file: string | ':memory:', options: StoreOptions = {}): Promise<BankStore> {
+  if (file === ':memory:') return storeOver(new Low<BankData>(new Memory<BankData>(), emptyBank()), file, async () => {});
+  await mkdir(dirname(file), { recursive: true });
+  const lock = options.readOnly ? undefined : await lockFile(file);
+  try {
+    const db = new Low<BankData>(new DurableJsonFile<BankData>(file), emptyBank());
+    const hasBackup = await exists(`${file}.bak`);
+    try {
+      await db.read();
+    } catch (err) {
+      // Refuse to run on a file we do not understand rather than overwrite somebody's data.
+      throw new BankFileError(file, (err as Error).message, hasBackup);
+    }
+    const parsed = BankDataSchema.safeParse(db.data);
+    if (!parsed.success) throw new BankFileError(file, `not atm-rig bank data (${describeIssue(parsed.error)})`, hasBackup);
+    db.data = parsed.data;
+    if (lock) {
+      await removeLeftoverTemps(file);
+      if (await exists(file)) {
+        await copyFile(file, `${file}.bak.tmp`);
+        await rename(`${file}.bak.tmp`, `${file}.bak`);
+      }
+    }
+    const store = storeOver(db, file, async () => lock?.release());
+    if (options.readOnly) return { ...store, update: () => Promise.reject(new Error(`${file} is open read-only`)) };
+    return store;
+  } catch (err) {
+    await lock?.release();
+    throw err;
+  }
+}
+
+function storeOver(db: Low<BankData>, location: string, release: () => Promise<void>): BankStore {
+  let queue: Promise<unknown> = Promise.resolve();
   return {
-    location: file,
+    location,
     read: () => db.data,
     update<T>(mutate: (data: BankData) => T | Promise<T>): Promise<T> {
       const run = queue.then(async () => {
@@ -54,7 +90,30 @@ export async function openStore(file: string | ':memory:'): Promise<BankStore> {
       queue = run.catch(() => undefined);
       return run;
     },
+    async close() {
+      await queue;
+      await release();
+    },
   };
+}
+
+function describeIssue(error: z.ZodError): string {
+  const issue = error.issues[0];
+  if (!issue) return 'invalid';
+  return `${issue.path.join('.') || 'top level'}: ${issue.message}`;
+}
+
+async function exists(path: string): Promise<boolean> {
+  return readdir(dirname(path)).then((names) => names.includes(basename(path)), () => false);
+}
+
+/** `.bank.json.<pid>.<n>.tmp` files are half-written copies from a crash; the owner of the lock may remove them. */
+async function removeLeftoverTemps(file: string): Promise<void> {
+  const prefix = `.${basename(file)}.`;
+  const names = await readdir(dirname(file)).catch(() => [] as string[]);
+  for (const name of names) {
+    if (name.startsWith(prefix) && name.endsWith('.tmp')) await unlink(join(dirname(file), name)).catch(() => undefined);
+  }
 }
 
 /** Problems that would mean money was lost or doubled: each account's ledger must add up to its balance, and no

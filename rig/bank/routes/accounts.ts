@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { AccountNumber, CustomerId, IdempotencyKey, LedgerRecord, MinorUnits } from '../model.ts';
 import type { BankService } from '../service.ts';
+import { ATM_ROUTE_LIMIT } from '../client-auth.ts';
 
 const byNumber = z.object({ number: AccountNumber });
 const keyHeader = z.object({ 'idempotency-key': IdempotencyKey });
@@ -14,6 +15,7 @@ const Entry = LedgerRecord.omit({ account: true });
 
 export const accountRoutes: FastifyPluginAsyncZod<{ bank: BankService }> = async (app, { bank }) => {
   app.get('/accounts/:number', {
+    config: ATM_ROUTE_LIMIT,
     schema: {
       tags: ['accounts'],
       summary: 'Balance without recording an inquiry (for dashboards and tests)',
@@ -26,6 +28,7 @@ export const accountRoutes: FastifyPluginAsyncZod<{ bank: BankService }> = async
   });
 
   app.post('/accounts/:number/balance-inquiries', {
+    config: ATM_ROUTE_LIMIT,
     schema: {
       tags: ['accounts'],
       summary: 'A customer\'s balance inquiry (recorded in the ledger)',
@@ -35,6 +38,7 @@ export const accountRoutes: FastifyPluginAsyncZod<{ bank: BankService }> = async
   }, async (req) => bank.balanceInquiry(req.params.number));
 
   app.get('/accounts/:number/ledger', {
+    config: ATM_ROUTE_LIMIT,
     schema: {
       tags: ['accounts'],
       summary: 'Ledger entries, newest first; `money=true` for the mini statement (no inquiries)',
@@ -45,10 +49,12 @@ export const accountRoutes: FastifyPluginAsyncZod<{ bank: BankService }> = async
   }, async (req) => ({ entries: bank.history(req.params.number, req.query.limit, req.query.money) }));
 
   app.post('/accounts/:number/deposits', {
+    config: ATM_ROUTE_LIMIT,
     schema: { tags: ['accounts'], summary: 'Deposit', params: byNumber, headers: keyHeader, body: z.object({ amount: MinorUnits }), response: { 201: Balance.extend({ entryId: z.string() }) } },
   }, async (req, reply) => reply.code(201).send(await bank.deposit(req.params.number, req.body.amount, req.headers['idempotency-key'])));
 
   app.post('/accounts/:number/withdrawals', {
+    config: ATM_ROUTE_LIMIT,
     schema: {
       tags: ['accounts'],
       summary: 'Reserve a withdrawal (hold the money); commit after dispensing, reverse if the dispenser fails',
@@ -61,18 +67,22 @@ export const accountRoutes: FastifyPluginAsyncZod<{ bank: BankService }> = async
 
   const byWithdrawal = z.object({ id: z.string().regex(/^W\d+$/) });
   app.post('/withdrawals/:id/commit', {
+    config: ATM_ROUTE_LIMIT,
     schema: { tags: ['accounts'], summary: 'The notes were dispensed: debit the account', params: byWithdrawal, response: { 200: Balance } },
   }, async (req) => bank.commitWithdrawal(req.params.id));
 
   app.post('/withdrawals/:id/reverse', {
+    config: ATM_ROUTE_LIMIT,
     schema: { tags: ['accounts'], summary: 'The dispenser failed: release the hold', params: byWithdrawal, response: { 200: Balance } },
   }, async (req) => bank.reverseWithdrawal(req.params.id));
 
   app.post('/accounts/:number/transfers', {
+    config: ATM_ROUTE_LIMIT,
     schema: { tags: ['accounts'], summary: 'Transfer to another account of this bank', params: byNumber, headers: keyHeader, body: z.object({ to: AccountNumber, amount: MinorUnits }), response: { 201: Balance } },
   }, async (req, reply) => reply.code(201).send(await bank.transfer(req.params.number, req.body.to, req.body.amount, req.headers['idempotency-key'])));
 
   app.post('/customers/:id/:kind/change', {
+    config: ATM_ROUTE_LIMIT,
     schema: {
       tags: ['accounts'],
       summary: 'Change PIN or password (the current one must match)',

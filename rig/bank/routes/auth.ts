@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { AccountNumber, CustomerId, Finger, Pan, Template } from '../model.ts';
 import type { BankService } from '../service.ts';
+import { ATM_ROUTE_LIMIT } from '../client-auth.ts';
 
 const Refusal = z.object({ ok: z.literal(false), reason: z.string() });
 const IdentityVerdict = z.union([
@@ -13,8 +14,7 @@ const IdentityVerdict = z.union([
   Refusal,
 ]);
 
-/** Per client address; generous, since one ATM speaks for many customers (the per-customer lockout is stricter). */
-const AUTH_LIMIT = { rateLimit: { max: 600, timeWindow: 60_000 } };
+const AUTH_LIMIT = ATM_ROUTE_LIMIT;
 
 export const authRoutes: FastifyPluginAsyncZod<{ bank: BankService }> = async (app, { bank }) => {
   app.post('/auth/card', {

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { CustomerId, Msisdn } from '../model.ts';
 import { otpMessage, type BankService } from '../service.ts';
+import { ATM_ROUTE_LIMIT } from '../client-auth.ts';
 
 export const otpRoutes: FastifyPluginAsyncZod<{ bank: BankService }> = async (app, { bank }) => {
   app.post('/otp', {
@@ -17,6 +18,7 @@ export const otpRoutes: FastifyPluginAsyncZod<{ bank: BankService }> = async (ap
       }),
       response: { 201: z.object({ otpId: z.string(), to: Msisdn, text: z.string(), expiresAt: z.number() }) },
     },
+    config: ATM_ROUTE_LIMIT,
   }, async (req, reply) => {
     const { otpId, code, to, expiresAt } = await bank.issueOtp(req.body.customerId, req.body);
     return reply.code(201).send({ otpId, to, text: otpMessage(code, req.body.ttlSeconds), expiresAt });
@@ -30,6 +32,6 @@ export const otpRoutes: FastifyPluginAsyncZod<{ bank: BankService }> = async (ap
       body: z.object({ code: z.string().min(1).max(16) }),
       response: { 200: z.union([z.object({ ok: z.literal(true) }), z.object({ ok: z.literal(false), reason: z.string() })]) },
     },
-    config: { rateLimit: { max: 600, timeWindow: 60_000 } },
+    config: ATM_ROUTE_LIMIT,
   }, async (req) => bank.verifyOtp(req.params.otpId, req.body.code));
 };

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { DEMO_CUSTOMERS, seedDemo } from '../../seed.ts';
-import { CustomerId, Finger, KycSchema, MinorUnits, Pan, Password, Pin, Template, Username, mask, type Customer } from '../model.ts';
+import { AccountNumber, CustomerId, Finger, HoldRecord, KycSchema, MinorUnits, Pan, Password, Pin, Template, Username, mask, type Customer } from '../model.ts';
 import type { BankService } from '../service.ts';
 
 const CustomerView = KycSchema.extend({
@@ -17,7 +17,7 @@ const CustomerView = KycSchema.extend({
 });
 
 export function customerView(bank: BankService, c: Customer): z.infer<typeof CustomerView> {
-  const { pinHash, passwordHash, createdAt: _createdAt, failedSecrets: _failed, lockedAt, ...kyc } = c;
+  const { pinHash, passwordHash, createdAt: _createdAt, failedSecrets: _failed, failures: _failures, seededBy: _seededBy, lockedAt, ...kyc } = c;
   return {
     ...kyc,
     account: bank.data.accounts.find((a) => a.customerId === c.id)?.number ?? '',
@@ -99,13 +99,43 @@ export const staffRoutes: FastifyPluginAsyncZod<{ bank: BankService }> = async (
   app.post('/staff/seed', {
     schema: {
       tags: ['staff'],
-      summary: 'Create or reset the deterministic demo customers',
-      response: { 200: z.object({ customers: z.array(z.object({ id: CustomerId, name: z.string(), account: z.string() })) }) },
+      summary: 'Create or reset the deterministic demo customers; customers the seed did not create are never touched',
+      response: {
+        200: z.object({
+          customers: z.array(z.object({ id: CustomerId, name: z.string(), account: z.string() })),
+          skipped: z.array(z.object({ id: CustomerId, why: z.string() })).describe('demo customers left out: another customer has their id, username or card'),
+        }),
+      },
     },
   }, async () => {
-    await seedDemo(bank, DEMO_CUSTOMERS);
+    const { seeded, skipped } = await seedDemo(bank, DEMO_CUSTOMERS);
     return {
-      customers: DEMO_CUSTOMERS.map((c) => ({ id: c.id, name: c.kyc.name, account: bank.data.accounts.find((a) => a.customerId === c.id)!.number })),
+      customers: seeded.map((c) => ({ id: c.id, name: c.kyc.name, account: bank.data.accounts.find((a) => a.customerId === c.id)!.number })),
+      skipped,
     };
   });
+
+  const HoldView = HoldRecord.omit({ key: true });
+  app.get('/staff/holds', {
+    schema: {
+      tags: ['staff'],
+      summary: 'Withdrawal holds, newest first: `status=reserved` shows money held by a withdrawal that has not finished',
+      querystring: z.object({ status: HoldRecord.shape.status.optional(), account: AccountNumber.optional() }),
+      response: { 200: z.object({ holds: z.array(HoldView) }) },
+    },
+  }, async (req) => ({ holds: bank.holds(req.query).map(({ key: _key, ...h }) => h) }));
+
+  const byHold = z.object({ id: z.string().regex(/^W\d+$/, 'a withdrawal id such as W12') });
+  app.post('/staff/holds/:id/release', {
+    schema: { tags: ['staff'], summary: 'Release a reserved hold: no notes left the ATM, the money is the customer\'s again', params: byHold, response: { 200: z.object({ balance: z.number().int() }) } },
+  }, async (req) => bank.reverseWithdrawal(req.params.id, 'staff'));
+
+  app.post('/staff/holds/:id/commit', {
+    schema: {
+      tags: ['staff'],
+      summary: 'Debit a hold whose notes did leave the ATM (the cassette count says so): a reserved one, or one the restart rule released',
+      params: byHold,
+      response: { 200: z.object({ balance: z.number().int() }) },
+    },
+  }, async (req) => bank.commitWithdrawal(req.params.id, 'staff'));
 };

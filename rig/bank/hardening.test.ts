@@ -1,0 +1,226 @@
+// Issue 10's money and secrets findings, each reproduced against the real bank (HTTP on a random port, real
+// files in a temp directory, a second real process for the lock).
+import { spawn } from 'node:child_process';
+import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '../clock.ts';
+import { DEMO_CUSTOMERS, seedDemo } from '../seed.ts';
+import { basicAuth, MAX_FAILED_CLIENT_LOGINS } from './client-auth.ts';
+import { createBankService, startBank, type RunningBank } from './index.ts';
+import { CHEAP_HASH_COST } from './secrets.ts';
+import { integrityProblems } from './store.ts';
+
+const KYC = { phone: '+260971000077', email: 'h@example.test', address: '1 St', city: 'Lusaka', gender: 'female' as const, dateOfBirth: '1990-01-01' };
+const tempFile = async () => join(await mkdtemp(join(tmpdir(), 'atm-rig-hardening-')), 'bank.json');
+
+describe('one data file, one owner (issue 10.1)', () => {
+  it('a second process on the same file gets an error naming the file and the process that holds it', async () => {
+    const file = await tempFile();
+    const first = await createBankService({ file, hashCost: CHEAP_HASH_COST });
+    const holder = fileURLToPath(new URL('./testing/open-bank.ts', import.meta.url));
+    const child = spawn(process.execPath, ['--import', 'tsx', holder, file], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(code).not.toBe(0);
+    expect(stderr).toContain(`bank data file ${file} is in use by process ${process.pid}`);
+    // The first owner goes on writing, and nobody else wrote.
+    await first.openCustomer({ ...KYC, name: 'Still mine' });
+    await first.close();
+    // Let go: the file is free for the next owner.
+    const second = await createBankService({ file, hashCost: CHEAP_HASH_COST });
+    expect(second.data.customers.map((c) => c.name)).toEqual(['Still mine']);
+    await second.close();
+  }, 20_000);
+
+  it('two stores in one process are refused too', async () => {
+    const file = await tempFile();
+    const first = await createBankService({ file, hashCost: CHEAP_HASH_COST });
+    await expect(createBankService({ file, hashCost: CHEAP_HASH_COST })).rejects.toThrow(/is in use by process/);
+    await first.close();
+  });
+});
+
+describe('seeding never takes over real customers (issue 10.2)', () => {
+  it('leaves a staff customer with a demo id alone, and keeps a reserved hold covered', async () => {
+    const bank = await createBankService({ file: ':memory:', hashCost: CHEAP_HASH_COST });
+    // Staff open the first customers of a fresh bank: they get C0001 and C0002, the demo's ids.
+    const real = await bank.openCustomer({ ...KYC, name: 'Real Person' }, { deposit: 200_000 });
+    expect(real.customer.id).toBe('C0001');
+    const report = await seedDemo(bank, DEMO_CUSTOMERS, 0);
+    expect(report.skipped).toEqual([{ id: 'C0001', why: 'customer C0001 exists and was not created by the demo seed' }]);
+    expect(bank.customer('C0001')).toMatchObject({ name: 'Real Person', phone: KYC.phone });
+    expect(bank.customer('C0001').pinHash).toBeUndefined();
+    expect(bank.account(real.account.number).balance).toBe(200_000);
+
+    // A demo customer with money on hold, seeded again: the hold stays covered, the available balance is the demo's.
+    const bwalya = DEMO_CUSTOMERS[1]!;
+    const account = bank.data.accounts.find((a) => a.customerId === bwalya.id)!.number;
+    const hold = await bank.reserveWithdrawal(account, 10_000, 'hold-across-seed-1');
+    await seedDemo(bank, DEMO_CUSTOMERS, 0);
+    await bank.commitWithdrawal(hold.withdrawalId);
+    expect(bank.account(account).balance).toBe(bwalya.balance);
+    expect(bank.account(account).balance).toBeGreaterThanOrEqual(0);
+    expect(integrityProblems(bank.data)).toEqual([]);
+    // A customer opened after seeding never gets a demo's id.
+    const later = await bank.openCustomer({ ...KYC, name: 'Later' });
+    expect(DEMO_CUSTOMERS.map((c) => c.id)).not.toContain(later.customer.id);
+    expect(new Set(bank.data.customers.map((c) => c.id)).size).toBe(bank.data.customers.length);
+  });
+});
+
+describe('holds a crash left behind (issue 10.3)', () => {
+  let bank: RunningBank;
+  afterAll(() => bank?.close());
+
+  it('are released at the next start by the restart rule; staff list them and may still debit them', async () => {
+    const file = await tempFile();
+    const before = await createBankService({ file, hashCost: CHEAP_HASH_COST });
+    const { account } = await before.openCustomer({ ...KYC, name: 'Crashed' }, { deposit: 100_000 });
+    const hold = await before.reserveWithdrawal(account.number, 5_100, 'crash-in-flight-1');
+    await writeFile(join(file, '..', `.bank.json.99999.0.tmp`), '{"half":');
+    await before.close(); // what a SIGKILL leaves: a reserved hold, a temp file
+
+    bank = await startBank({ file, hashCost: CHEAP_HASH_COST });
+    expect(bank.service.account(account.number).available).toBe(100_000 - 5_100);
+    const released = await bank.service.releaseHoldsLeftByACrash();
+    expect(released.map((h) => h.id)).toEqual([hold.withdrawalId]);
+    expect(bank.service.account(account.number).available).toBe(100_000);
+    expect((await readdir(join(file, '..'))).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+
+    const staff = await bank.staffHeaders();
+    const list = (await (await fetch(`${bank.url}/staff/holds?account=${account.number}`, { headers: staff })).json()) as { holds: { id: string; status: string; settledBy?: string; key?: string }[] };
+    expect(list.holds).toEqual([expect.objectContaining({ id: hold.withdrawalId, status: 'reversed', settledBy: 'restart' })]);
+    expect(list.holds[0]!.key).toBeUndefined();
+    // The cassette count shows the notes did leave: staff debit it after all, once.
+    const commit = () => fetch(`${bank.url}/staff/holds/${hold.withdrawalId}/commit`, { method: 'POST', headers: staff });
+    expect((await commit()).status).toBe(200);
+    expect((await commit()).status).toBe(200);
+    expect(bank.service.account(account.number).balance).toBe(100_000 - 5_100);
+    expect(integrityProblems(bank.service.data)).toEqual([]);
+  });
+
+  it('staff release a reserved hold', async () => {
+    const other = await startBank({ file: ':memory:', hashCost: CHEAP_HASH_COST });
+    const { account } = await other.service.openCustomer({ ...KYC, name: 'Held' }, { deposit: 10_000 });
+    const hold = await other.service.reserveWithdrawal(account.number, 3_000, 'stuck-hold-0001');
+    const res = await fetch(`${other.url}/staff/holds/${hold.withdrawalId}/release`, { method: 'POST', headers: await other.staffHeaders() });
+    expect(res.status).toBe(200);
+    expect(other.service.account(account.number).available).toBe(10_000);
+    expect(other.service.holds({ status: 'reserved' })).toEqual([]);
+    await other.close();
+  });
+});
+
+describe('idempotency keys (issue 10.4)', () => {
+  let bank: RunningBank;
+  let authorization = '';
+  const accounts: string[] = [];
+  beforeAll(async () => {
+    bank = await startBank({ file: ':memory:', hashCost: CHEAP_HASH_COST });
+    authorization = basicAuth('atm-1', (await bank.provisionAtms(['atm-1'])).get('atm-1')!);
+    for (const name of ['A', 'B']) accounts.push((await bank.service.openCustomer({ ...KYC, name }, { deposit: 50_000 })).account.number);
+  });
+  afterAll(() => bank.close());
+  const post = (path: string, key: string, body: object) =>
+    fetch(bank.url + path, { method: 'POST', headers: { authorization, 'content-type': 'application/json', 'idempotency-key': key }, body: JSON.stringify(body) });
+
+  it('are scoped to the route and the account', async () => {
+    const a = await post(`/accounts/${accounts[0]}/withdrawals`, 'shared-key-0001', { amount: 1_000 });
+    const b = await post(`/accounts/${accounts[1]}/withdrawals`, 'shared-key-0001', { amount: 1_000 });
+    expect([a.status, b.status]).toEqual([201, 201]);
+    const [wa, wb] = [(await a.json()) as { withdrawalId: string }, (await b.json()) as { withdrawalId: string }];
+    expect(wa.withdrawalId).not.toBe(wb.withdrawalId);
+    expect(bank.service.account(accounts[1]!).available).toBe(49_000);
+    const deposit = await post(`/accounts/${accounts[0]}/deposits`, 'shared-key-0001', { amount: 1_000 });
+    expect(deposit.status).toBe(201);
+    expect(bank.service.account(accounts[0]!).balance).toBe(51_000);
+  });
+
+  it('refuse a replay with a different body (422) and still replay the same body', async () => {
+    expect((await post(`/accounts/${accounts[0]}/deposits`, 'replay-key-0001', { amount: 500 })).status).toBe(201);
+    const other = await post(`/accounts/${accounts[0]}/deposits`, 'replay-key-0001', { amount: 900 });
+    expect(other.status).toBe(422);
+    expect(((await other.json()) as { error: string }).error).toBe('idempotency-key-reused');
+    expect((await post(`/accounts/${accounts[0]}/deposits`, 'replay-key-0001', { amount: 500 })).status).toBe(201);
+  });
+
+  it.each(['__proto__', 'constructor', 'toString', 'hasOwnProperty', '__defineGetter__'])('key %s is an ordinary key', async (key) => {
+    const padded = key.padEnd(8, '_');
+    for (const path of [`/accounts/${accounts[1]}/deposits`, `/accounts/${accounts[1]}/withdrawals`, `/accounts/${accounts[1]}/transfers`]) {
+      const res = await post(path, padded, path.endsWith('transfers') ? { to: accounts[0], amount: 100 } : { amount: 100 });
+      expect(res.status, `${path} with key ${padded}`).toBe(201);
+    }
+    expect(integrityProblems(bank.service.data)).toEqual([]);
+  });
+});
+
+describe('who may call the ATM routes (issue 10.8)', () => {
+  it('nobody without an ATM key or a staff login; failed logins are cut off before they cost a hash', async () => {
+    const bank = await startBank({ file: ':memory:', hashCost: CHEAP_HASH_COST, clock: new ManualClock() });
+    await seedDemo(bank.service, DEMO_CUSTOMERS, 0);
+    const key = (await bank.provisionAtms(['atm-1'])).get('atm-1')!;
+    const otp = (headers: Record<string, string>) =>
+      fetch(`${bank.url}/otp`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ customerId: 'C0001' }) });
+    const open = await otp({});
+    expect(open.status).toBe(401);
+    expect(JSON.stringify(await open.json())).not.toContain('+260');
+    expect((await fetch(`${bank.url}/accounts/1000000001`)).status).toBe(401);
+    expect((await otp({ authorization: basicAuth('atm-1', 'not-the-key') })).status).toBe(401);
+    expect((await otp({ authorization: basicAuth('atm-1', key) })).status).toBe(201);
+    expect((await otp(await bank.staffHeaders())).status).toBe(201);
+    // A guesser: past the limit the bank answers 429 without checking, and the real ATM is not locked out.
+    const guesses = await Promise.all(Array.from({ length: MAX_FAILED_CLIENT_LOGINS + 10 }, (_, i) => otp({ authorization: basicAuth('atm-1', `guess-${i}`) }).then((r) => r.status)));
+    expect(guesses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(9);
+    await bank.close();
+  });
+
+  it('every ATM route has a rate limit', async () => {
+    const bank = await startBank({ file: ':memory:', hashCost: CHEAP_HASH_COST });
+    const doc = (await (await fetch(`${bank.url}/openapi.json`)).json()) as { paths: Record<string, Record<string, { tags?: string[] }>> };
+    const atmRoutes = Object.entries(doc.paths).filter(([p]) => /^\/(auth|otp|accounts|withdrawals|customers)\b/.test(p));
+    expect(atmRoutes.length).toBeGreaterThan(10);
+    const limited = bank.app.printRoutes({ includeHooks: true });
+    expect(limited).not.toContain('undefined');
+    const authorization = basicAuth('atm-1', (await bank.provisionAtms(['atm-1'])).get('atm-1')!);
+    const res = await fetch(`${bank.url}/accounts/1000000001/ledger`, { headers: { authorization } });
+    expect(res.headers.get('x-ratelimit-limit')).toBe('600');
+    await bank.close();
+  });
+});
+
+describe('secrets the bank makes and checks (issues 10.7, 10.9)', () => {
+  it('OTP codes come from the CSPRNG unless the run asks to be deterministic', async () => {
+    const codes = async (deterministicSecrets: boolean) => {
+      const bank = await createBankService({ file: ':memory:', hashCost: CHEAP_HASH_COST, seed: 5, deterministicSecrets });
+      await seedDemo(bank, DEMO_CUSTOMERS, 0);
+      const out: string[] = [];
+      for (let i = 0; i < 3; i++) out.push((await bank.issueOtp('C0001', { length: 8, alphabet: 'digits', ttlSeconds: 60 })).code);
+      return out;
+    };
+    // Same seed, two banks: the seeded stream repeats itself (so a test run replays), the CSPRNG does not.
+    expect(await codes(true)).toEqual(await codes(true));
+    const [a, b] = [await codes(false), await codes(false)];
+    expect(a).not.toEqual(b);
+    expect(new Set(a).size).toBe(3);
+  });
+
+  it('a correct password does not reset the count of wrong PINs', async () => {
+    const bank = await createBankService({ file: ':memory:', hashCost: CHEAP_HASH_COST, lockAfterFailures: 6 });
+    await seedDemo(bank, DEMO_CUSTOMERS, 0);
+    const alice = DEMO_CUSTOMERS[0]!;
+    const verdicts: string[] = [];
+    for (let i = 0; i < 20; i++) {
+      const pin = await bank.verifySecret(alice.id, 'pin', '0000');
+      verdicts.push(pin.ok ? 'ok' : pin.reason);
+      await bank.verifySecret(alice.id, 'password', alice.password);
+    }
+    expect(verdicts.slice(0, 5)).toEqual(Array(5).fill('wrong-pin'));
+    expect(verdicts[5]).toBe('locked');
+    expect(verdicts.slice(6).every((v) => v === 'locked')).toBe(true);
+    expect(bank.customer(alice.id).lockedAt).toBeDefined();
+  });
+});
