@@ -49,7 +49,9 @@ export function traceText(messages: readonly { topic: string; payload: unknown; 
   const start = messages.find((m) => m.rigTime !== undefined)?.rigTime;
   const lines: string[] = [];
   for (const m of messages) {
-    const at = m.rigTime !== undefined && start !== undefined ? `+${((m.rigTime - start) / 1000).toFixed(3)}s` : '+?';
+    // Retained state arrives before the clock's own: it belongs to the start.
+    const time = m.rigTime ?? start;
+    const at = time !== undefined && start !== undefined ? `+${((time - start) / 1000).toFixed(3)}s` : '+?';
     const line = formatMessage(m.topic, m.payload, session, at);
     if (m.topic.endsWith('/session/state')) session = m.payload as SessionState;
     if (line) lines.push(line);

@@ -4,7 +4,7 @@
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AtmClient, otpFromSms } from './atm-client.ts';
-import { formatMessage, traceBus } from './bus-trace.ts';
+import { formatMessage, traceBus, traceText } from './bus-trace.ts';
 import { startRig, type Rig } from './rig.ts';
 import { DEMO_CUSTOMERS } from './seed.ts';
 
@@ -48,16 +48,25 @@ describe('secrets in logs', () => {
     await person.close();
     await tracer.close();
 
-    const logs = { bank: bankLog, trace: trace.join('\n') };
+    // What a person sees on the LCD, what a Cucumber report attaches, what the live view prints.
+    const lcdScreens = person.messages.filter((m) => m.topic === 'atm/atm-1/lcd/state').map((m) => JSON.stringify(m.payload.lines)).join('\n');
+    const logs = { bank: bankLog, trace: trace.join('\n'), 'report attachment': traceText(person.messages), lcd: lcdScreens };
     expect(bankLog.length).toBeGreaterThan(1000); // the bank did log every request
     expect(trace.length).toBeGreaterThan(30);
     for (const [name, text] of Object.entries(logs)) {
       for (const secret of [alice.password, 'NEW777', code, alice.pan, alice.kyc.phone, alice.kyc.phone.slice(1)]) {
         expect(text.includes(secret), `${name} log contains ${secret}`).toBe(false);
+        // A secret typed key by key shows up one character a line: read the keys back in order.
+        expect(keysIn(text).includes(secret), `${name} log spells ${secret} key by key`).toBe(false);
       }
     }
     expect(trace.some((l) => l.includes('code is ******'))).toBe(true);
     expect(trace.some((l) => /"pan":"\*{12}7899"/.test(l))).toBe(true);
+  });
+
+  it('reads keys typed one a line back in order (so the check above can see them)', () => {
+    const text = ['x atm/atm-1/keypad/evt/key {"key":"1"}', 'noise 42', 'y atm/atm-1/keypad/sim/press {"key":"8"}', 'z atm/atm-1/keypad/evt/key {"key":"6"}'].join('\n');
+    expect(keysIn(text)).toBe('186');
   });
 
   it('masks card and phone numbers in any trace line, but leaves timestamps alone', () => {
@@ -68,3 +77,8 @@ describe('secrets in logs', () => {
     expect(line).toContain('1795426907438');
   });
 });
+
+/** Every key a log shows pressed, in order: `{"key":"1"}` on keypad topics. */
+function keysIn(text: string): string {
+  return [...text.matchAll(/keypad\/(?:evt\/key|sim\/press)\S*\s+\{"key":"([0-9A-Z])"\}/g)].map((m) => m[1]).join('');
+}

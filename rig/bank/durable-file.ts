@@ -6,6 +6,7 @@
 import { open, readFile, rename } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Adapter } from 'lowdb';
+import { parseJsonText } from '../json-text.ts';
 
 export class DurableJsonFile<T> implements Adapter<T> {
   readonly #path: string;
@@ -25,9 +26,9 @@ export class DurableJsonFile<T> implements Adapter<T> {
     }
     if (text.trim() === '') throw new Error('the file is empty');
     try {
-      return JSON.parse(text) as T;
+      return parseJsonText(text) as T;
     } catch (err) {
-      throw new Error(`it is not JSON (${jsonErrorAt(text, err as Error)})`);
+      throw new Error(`it is not JSON (${(err as Error).message})`);
     }
   }
 
@@ -50,13 +51,3 @@ export class DurableJsonFile<T> implements Adapter<T> {
   }
 }
 
-/** "line L, column C: <what>" for a JSON.parse error, from the position Node reports. */
-export function jsonErrorAt(text: string, err: Error): string {
-  const at = /position (\d+)/.exec(err.message);
-  const what = err.message.replace(/ in JSON at position \d+.*$/, '').replace(/^Unexpected/, 'unexpected');
-  if (!at) return what;
-  const before = text.slice(0, Number(at[1]));
-  const line = before.split('\n').length;
-  const column = before.length - before.lastIndexOf('\n');
-  return `line ${line}, column ${column}: ${what}`;
-}

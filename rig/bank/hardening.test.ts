@@ -224,3 +224,28 @@ describe('secrets the bank makes and checks (issues 10.7, 10.9)', () => {
     expect(bank.customer(alice.id).lockedAt).toBeDefined();
   });
 });
+
+describe('a corrupt or empty bank file (issue 10.19)', () => {
+  it.each([
+    ['empty', '', /the file is empty/],
+    ['not JSON', '{"version":1,\n  "customers": [,]}', /not JSON \(line 2, column \d+/],
+    ['not bank data', '{"version":1,"customers":"many"}', /not atm-rig bank data \(counters: /],
+  ])('%s: says which file, what is wrong and how to recover', async (_what, text, problem) => {
+    const file = await tempFile();
+    const good = await createBankService({ file, hashCost: CHEAP_HASH_COST });
+    await good.openCustomer({ ...KYC, name: 'Kept' });
+    await good.close();
+    await createBankService({ file, hashCost: CHEAP_HASH_COST }).then((b) => b.close()); // a start keeps a good copy
+    await writeFile(file, text);
+    const err = await createBankService({ file, hashCost: CHEAP_HASH_COST }).then(() => undefined, (e: Error) => e);
+    expect(err?.message).toMatch(problem);
+    expect(err?.message).toContain(`bank data file ${file} cannot be used`);
+    expect(err?.message).toContain(`The last good copy is ${file}.bak`);
+    // The advice works: the copy opens, with the customer in it; and the failed open did not keep the lock.
+    const { copyFile } = await import('node:fs/promises');
+    await copyFile(`${file}.bak`, file);
+    const restored = await createBankService({ file, hashCost: CHEAP_HASH_COST });
+    expect(restored.data.customers.map((c) => c.name)).toEqual(['Kept']);
+    await restored.close();
+  });
+});

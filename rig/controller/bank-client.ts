@@ -4,6 +4,7 @@
  * "service unavailable".
  */
 import type { BankPorts, Verdict } from '../../machines/session.types.ts';
+import { basicAuth } from '../bank/client-auth.ts';
 
 export interface SmsSender {
   /** Resolves when the modem accepted the SMS; rejects when it refused. */
@@ -16,15 +17,16 @@ export class BankHttpError extends Error {
   }
 }
 
-export function createBankClient(baseUrl: string, sms: SmsSender, options: { timeoutMs?: number; keyPrefix?: string } = {}): BankPorts {
+export function createBankClient(baseUrl: string, sms: SmsSender, options: { timeoutMs?: number; keyPrefix?: string; credential?: { id: string; key: string } } = {}): BankPorts {
   const timeoutMs = options.timeoutMs ?? 10_000;
+  const authorization: Record<string, string> = options.credential ? { authorization: basicAuth(options.credential.id, options.credential.key) } : {};
   // Idempotency keys from the machine are unique per session; the prefix makes them unique per controller run.
   const key = (k: string) => `${options.keyPrefix ?? ''}${k}`;
 
   async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
     const res = await fetch(baseUrl + path, {
       method,
-      headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+      headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...authorization, ...headers },
       body: body === undefined ? undefined : JSON.stringify(body),
       signal: AbortSignal.timeout(timeoutMs),
     });

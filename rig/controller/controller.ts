@@ -27,6 +27,8 @@ export interface ControllerOptions {
   profile: AuthProfile;
   brokerUrl: string;
   bankUrl: string;
+  /** The key the bank provisioned for this ATM (HTTP Basic `<atmId>:<key>` on every call). */
+  bankKey?: string;
   clock: RigClock;
   seed: number;
   amountStep: number;
@@ -63,7 +65,7 @@ export class AtmController {
     // Unique per controller run (not derived from the clock: a manual clock starts at the same instant every run),
     // so idempotency keys of this run never meet those of an earlier run on the same bank file.
     const bootId = randomUUID().slice(0, 8);
-    const bank = options.bank ? options.bank(sms) : createBankClient(options.bankUrl, sms, { keyPrefix: `${bootId}:` });
+    const bank = options.bank ? options.bank(sms) : createBankClient(options.bankUrl, sms, { keyPrefix: `${bootId}:`, ...(options.bankKey ? { credential: { id: options.atmId, key: options.bankKey } } : {}) });
     const machine = provideSession(bank, {
       ejectCard: () => this.#command('card', 'eject', {}),
       retainCard: () => this.#command('card', 'retain', {}),
