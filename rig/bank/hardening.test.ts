@@ -249,3 +249,21 @@ describe('a corrupt or empty bank file (issue 10.19)', () => {
     await restored.close();
   });
 });
+
+describe('the rig applies the restart rule when it starts (issue 10.3)', () => {
+  it('releases the holds a killed rig left, and says so', async () => {
+    const file = await tempFile();
+    const crashed = await createBankService({ file, hashCost: CHEAP_HASH_COST });
+    const { account } = await crashed.openCustomer({ ...KYC, name: 'Mid-dispense' }, { deposit: 60_000 });
+    await crashed.reserveWithdrawal(account.number, 51_100, 'killed-mid-dispense');
+    await crashed.close();
+    const { startRig } = await import('../rig.ts');
+    const rig = await startRig({ broker: { port: 0, wsPort: null, hashIterations: 10 }, bank: { port: 0, file, hashLogN: 10 } });
+    try {
+      expect(rig.releasedHolds.map((h) => h.amount)).toEqual([51_100]);
+      expect(rig.bank.service.account(account.number).available).toBe(60_000);
+    } finally {
+      await rig.close();
+    }
+  });
+});
