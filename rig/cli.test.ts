@@ -78,7 +78,11 @@ describe('atm-rig demo --once', () => {
     const demo = run(['demo', '--once', ...FAST]);
     expect(await demo.exit).toBe(0);
     expect(demo.output()).toMatch(/Place finger \d+/);
-    expect(demo.output()).toContain('📱 atm-rig: your one-time code is');
+    expect(demo.output()).toContain('📱 atm-rig: your one-time code is ******');
+    // No code on the console, whole or typed one key a line (issue 10.6).
+    expect(demo.output()).not.toMatch(/code is [0-9A-Z]{4,}/);
+    expect(demo.output()).not.toMatch(/(?:keypad\/evt\/key|keypad\/sim\/press) \{"key":"\d"\}[^]*Enter OTP/);
+    expect([...demo.output().matchAll(/Enter OTP[^\n]*\n[^\n]*│ ([^ │]+)/g)].every((m) => /^\**$/.test(m[1]!))).toBe(true);
     expect(demo.output()).toMatch(/✔ Session completed: dispensed \{"10000":2\}; balance 5000 -> 4800/);
   }, 60_000);
 });

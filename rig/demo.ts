@@ -5,7 +5,7 @@
  */
 import { DEMO_CUSTOMERS, type DemoCustomer } from './seed.ts';
 import { AtmClient, otpFromSms } from './atm-client.ts';
-import { traceBus } from './bus-trace.ts';
+import { maskSecrets, traceBus } from './bus-trace.ts';
 import type { Rig } from './rig.ts';
 import { lcdBox, paint } from './ui.ts';
 
@@ -78,7 +78,8 @@ export async function runDemo(rig: Rig, options: DemoOptions = {}): Promise<Demo
 
     step(`An OTP is on its way by SMS to ${customer.kyc.phone}; ${first} reads it on the phone`);
     const sms = await person.untilSms(customer.kyc.phone, 1, timeout);
-    print(`  ${paint('green', '📱 ' + sms.text)}`);
+    // Even the phone's screen is masked on the console: a console is a log, and logs never show a code.
+    print(`  ${paint('green', '📱 ' + maskSecrets(sms.text))}   (${first} reads the code and types it)`);
     await person.type(otpFromSms(sms.text));
     await person.untilState('session.menu', timeout);
     await person.untilLcd('1 Withdraw', timeout);
