@@ -4,7 +4,7 @@
  */
 import type { SnapshotFrom } from 'xstate';
 import { fingerprintMode } from './profiles.ts';
-import type { SessionMachine } from './session.machine.ts';
+import { TX_OPTIONS, type SessionContext, type SessionMachine } from './session.machine.ts';
 
 export const LCD_COLS = 20;
 export const LCD_ROWS = 4;
@@ -87,10 +87,7 @@ export function screenFor(snapshot: Snapshot): Screen {
     const hint = m('session.auth.otp') ? 'OTP sent by SMS' : '';
     return fit([c.entry.label, typed(snapshot), notice || hint, footer(snapshot, ENTRY_FOOTER)]);
   }
-  if (m('session.menu')) {
-    const secret = c.profile.tiers.some((t) => t.kind === 'pin') ? 'PIN' : 'Pwd';
-    return fit(['1 Withdraw 2 Balance', `3 Transfer 4 New${secret}`, '5 Statement', 'CANCEL to end']);
-  }
+  if (m('session.menu')) return fit([...menuLines(c.profile), 'CANCEL to end']);
   if (m('session.withdraw.amount') || m('session.transfer') && !m('session.transfer.submitting') || m('session.change') && !m('session.change.submitting')) {
     return fit([c.entry.label, typed(snapshot), notice, ENTRY_FOOTER]);
   }
@@ -100,6 +97,22 @@ export function screenFor(snapshot: Snapshot): Screen {
     return fit([r.title, r.lines[0] ?? '', r.lines[1] ?? '', 'More? ENTER / CANCEL']);
   }
   return fit(['Please wait...', '', '', '']);
+}
+
+/** The transactions the profile offers, each under its fixed key, packed two to a line where they fit. */
+export function menuLines(profile: SessionContext['profile']): string[] {
+  const secret = profile.tiers.some((t) => t.kind === 'pin') ? 'PIN' : 'Pwd';
+  const names: Record<string, string> = { withdraw: 'Withdraw', balance: 'Balance', transfer: 'Transfer', 'change-secret': `New${secret}`, statement: 'Statement' };
+  const items = Object.entries(TX_OPTIONS)
+    .filter(([, kind]) => profile.transactions.includes(kind))
+    .map(([key, kind]) => `${key} ${names[kind]}`);
+  const lines: string[] = [];
+  for (const item of items) {
+    const last = lines.length - 1;
+    if (last >= 0 && lines[last]!.length + 1 + item.length <= LCD_COLS) lines[last] += ` ${item}`;
+    else lines.push(item);
+  }
+  return lines.slice(0, LCD_ROWS - 1);
 }
 
 /** Payload of atm/{atm}/session/state: the fields a QA engineer or dashboard asks about. */

@@ -570,3 +570,30 @@ describe('custom profiles', () => {
     expect(() => parseProfile({ id: 'bad', name: 'bad', tiers: [{ kind: 'otp' }, { kind: 'card' }] })).toThrow();
   });
 });
+
+describe('what the profile documents is what the session does', () => {
+  it('sizes the credentials entries by usernameMaxLength and passwordLength', async () => {
+    const profile = parseProfile({ id: 'short-names', name: 'Short names', tiers: [{ kind: 'username+password', usernameMaxLength: 3, passwordLength: 8 }] });
+    const t = start(profile);
+    t.press('ENTER');
+    await t.at('session.auth.credentials.username');
+    expect(t.snap().context.entry).toMatchObject({ maxLength: 3 });
+    t.type('ALICE'); // the keypad stops taking keys at 3
+    await t.at('session.auth.credentials.password');
+    expect(t.snap().context.fields.username).toBe('ALI');
+    expect(t.snap().context.entry).toMatchObject({ minLength: 8, maxLength: 8 });
+    t.type('ABC123'); // 6 of 8: ENTER does nothing yet
+    expect(statePath(t.snap())).toBe('session.auth.credentials.password.typing');
+  });
+
+  it('shows only the transactions the profile offers, and their keys alone choose', async () => {
+    const profile = parseProfile({ ...seed001, id: 'two-tx', transactions: ['balance', 'statement'] });
+    const t = start(profile);
+    await passSeed001Auth(t);
+    expect(screenFor(t.snap())).toEqual(['2 Balance', '5 Statement', 'CANCEL to end', '']);
+    t.press('1');
+    expect(statePath(t.snap())).toBe('session.menu');
+    t.press('2');
+    await t.at('session.result');
+  });
+});

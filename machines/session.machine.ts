@@ -433,12 +433,12 @@ export const sessionMachine = setup({
               initial: 'username',
               states: {
                 username: {
-                  entry: [{ type: 'beginEntry', params: { field: 'username', label: 'Username', minLength: 1, maxLength: 12, charset: 'alphanumeric', masked: false } }],
+                  entry: [{ type: 'beginEntry', params: ({ context }: { context: SessionContext }) => credentialEntry(context, 'username') }],
                   ...typing(),
                   on: { KEY: { guard: and([{ type: 'isKey', params: { key: 'ENTER' } }, 'entryComplete']), target: 'password', actions: 'keepEntry' } },
                 },
                 password: {
-                  entry: [{ type: 'beginEntry', params: { field: 'password', label: 'Password', minLength: 4, maxLength: 16, charset: 'alphanumeric', masked: true } }],
+                  entry: [{ type: 'beginEntry', params: ({ context }: { context: SessionContext }) => credentialEntry(context, 'password') }],
                   ...typing(),
                   on: { KEY: { guard: and([{ type: 'isKey', params: { key: 'ENTER' } }, 'entryComplete']), target: 'verifying', actions: 'keepEntry' } },
                 },
@@ -934,6 +934,16 @@ function secretTier(kind: 'pin' | 'password') {
       },
     },
   };
+}
+
+/** The username + password tier's entries, sized by the tier's `usernameMaxLength` and `passwordLength`. */
+function credentialEntry(context: SessionContext, field: 'username' | 'password'): EntryParams {
+  const tier = currentTier(context);
+  const usernameMax = tier?.kind === 'username+password' ? tier.usernameMaxLength : 12;
+  const passwordLength = tier?.kind === 'username+password' ? tier.passwordLength : 6;
+  return field === 'username'
+    ? { field, label: 'Username', minLength: 1, maxLength: usernameMax, charset: 'alphanumeric', masked: false }
+    : { field, label: 'Password', minLength: passwordLength, maxLength: passwordLength, charset: 'alphanumeric', masked: true };
 }
 
 function otpReason(event: unknown): string {
