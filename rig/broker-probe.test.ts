@@ -44,6 +44,14 @@ describe.concurrent('the broker probe', () => {
     await expect(probeBroker(url, { username: 'rig.clock', password: 'x' })).rejects.toThrow(`the broker at ${url} refused the connection`);
   });
 
+  it('a server that accepts and never answers: "did not answer as an MQTT broker" at the deadline, not 30 s later', async () => {
+    const silent = createServer(() => {});
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    cleanup.push(() => silent.close());
+    const url = `mqtt://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+    await expect(probeBroker(url, { username: 'rig.clock', password: 'x', timeoutMs: 300 })).rejects.toThrow(`the broker at ${url} did not answer as an MQTT broker (no CONNACK within 0.3 s)`);
+  });
+
   it.skipIf(!existsSync(MOSQUITTO))('a Mosquitto without the rig\'s users: "Not authorized", and where the password file and ACL are', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'atm-rig-probe-'));
     const port = await freePort();

@@ -27,7 +27,7 @@ export function probeBroker(url: string, options: ProbeOptions): Promise<void> {
       username: options.username,
       password: options.password,
       reconnectPeriod: 0,
-      connectTimeout: timeoutMs,
+      connectTimeout: timeoutMs * 2, // our own deadline below speaks first, with a clearer message
     });
     let done = false;
     const finish = (err?: Error) => {
