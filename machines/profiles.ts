@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { readJsonFile } from '../rig/json-file.ts';
 import { strictObject, unknownDiscriminator } from '../rig/strict-schema.ts';
+import { didYouMean } from '../rig/suggest.ts';
 
 const maxAttempts = z.number().int().min(1).max(10).default(3);
 
@@ -157,7 +158,7 @@ export async function loadProfile(idOrPath: string): Promise<AuthProfile> {
   const builtIn = BUILT_IN_PROFILES[idOrPath];
   if (builtIn) return builtIn;
   if (!idOrPath.endsWith('.json')) {
-    throw new Error(`unknown profile "${idOrPath}": use ${Object.keys(BUILT_IN_PROFILES).join(', ')} or a .json file`);
+    throw new Error(`unknown profile "${idOrPath}"${didYouMean(idOrPath, Object.keys(BUILT_IN_PROFILES))}: use ${Object.keys(BUILT_IN_PROFILES).join(', ')} or a .json file`);
   }
   return parseProfile(await readJsonFile(idOrPath, 'auth profile'), idOrPath);
 }

@@ -104,8 +104,8 @@ async function configFrom(values: Record<string, string | boolean | string[] | u
   const broker = str('broker');
   if (broker !== undefined && !BROKER_SCHEMES.some((scheme) => broker.startsWith(`${scheme}://`))) throw new Error(`--broker ${broker}: not ${BROKER_URL_HINT}`);
   if (str('profile')) atm.profile = str('profile');
-  // A profile file's mistakes are found now, before anything starts (startRig loads it again).
-  if (atm.profile?.endsWith('.json')) await loadProfile(atm.profile);
+  // A profile's mistakes (an unknown id, a bad file) are found now, before anything starts; startRig loads it again.
+  if (atm.profile) await loadProfile(atm.profile);
   if (command === 'demo') {
     // A demo should not keep anyone waiting: quick SMS and a quick count of notes.
     atm.gsm = { deliveryDelayMs: 800, ...atm.gsm };

@@ -67,7 +67,7 @@ describe('the LCDM-2000 emulator and corrupt frames', () => {
     pair.host.on('data', (d: Buffer) => bytes.push(...d));
     const status = lcdmCommand(CMD.status);
     const corrupt = Buffer.from(status);
-    corrupt[corrupt.length - 1] ^= 0xff;
+    corrupt.writeUInt8(corrupt.readUInt8(corrupt.length - 1) ^ 0xff, corrupt.length - 1);
     await pair.host.write(corrupt);
     await expect.poll(() => bytes[0]).toBe(NAK);
     await pair.host.write(status);
