@@ -10,11 +10,14 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { formatPasswd, hashPassword } from './bus/passwd.ts';
 import { probeBroker } from './broker-probe.ts';
-import { runCliToEnd } from './spawn-cli.ts';
+import { killLeftovers, runCliToEnd } from './spawn-cli.ts';
 
 const MOSQUITTO = '/usr/sbin/mosquitto';
 const cleanup: (() => void)[] = [];
-afterAll(() => cleanup.forEach((c) => c()));
+afterAll(() => {
+  killLeftovers();
+  cleanup.forEach((c) => c());
+});
 
 async function freePort(): Promise<number> {
   const server = createServer();

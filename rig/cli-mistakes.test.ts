@@ -4,13 +4,14 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { runCliToEnd } from './spawn-cli.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { killLeftovers, runCliToEnd } from './spawn-cli.ts';
 
 let dir = '';
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'atm-rig-mistakes-'));
 });
+afterAll(killLeftovers);
 
 async function file(name: string, text: string): Promise<string> {
   const path = join(dir, name);

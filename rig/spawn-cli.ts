@@ -14,8 +14,18 @@ export interface CliRun {
   until(re: RegExp, ms?: number): Promise<RegExpMatchArray>;
 }
 
+const live = new Set<ChildProcessWithoutNullStreams>();
+
+/** Kill every child still running: a test that failed (a mistake accepted, a rig left up) must not leave them. */
+export function killLeftovers(): void {
+  for (const child of live) child.kill('SIGKILL');
+  live.clear();
+}
+
 export function spawnCli(args: string[], options: { cwd?: string } = {}): CliRun {
   const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, NO_COLOR: '1' }, cwd: options.cwd });
+  live.add(child);
+  child.on('exit', () => live.delete(child));
   let out = '';
   const listeners = new Set<() => void>();
   const onData = (d: Buffer) => {
