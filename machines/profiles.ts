@@ -3,24 +3,26 @@
  * A profile is data (validated by AuthProfileSchema), so a custom profile is just a JSON file.
  * See docs/profiles.md for the built-ins and how to write one.
  */
-import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
+import { readJsonFile } from '../rig/json-file.ts';
+import { strictObject, unknownDiscriminator } from '../rig/strict-schema.ts';
+import { didYouMean } from '../rig/suggest.ts';
 
 const maxAttempts = z.number().int().min(1).max(10).default(3);
 
-export const CardTierSchema = z.object({
+export const CardTierSchema = strictObject({
   kind: z.literal('card'),
   maxAttempts: z.number().int().min(1).max(10).default(1),
 });
 
-export const CredentialsTierSchema = z.object({
+export const CredentialsTierSchema = strictObject({
   kind: z.literal('username+password'),
   maxAttempts,
   usernameMaxLength: z.number().int().min(1).max(20).default(12),
   passwordLength: z.number().int().min(4).max(16).default(6),
 });
 
-export const FingerprintTierSchema = z.object({
+export const FingerprintTierSchema = strictObject({
   kind: z.literal('fingerprint'),
   maxAttempts,
   /** `random`: the ATM asks for one finger 1-10 and only that finger passes; `any`: any enrolled finger. */
@@ -30,19 +32,19 @@ export const FingerprintTierSchema = z.object({
   match: z.enum(['auto', '1:N', '1:1']).default('auto'),
 });
 
-export const PinTierSchema = z.object({
+export const PinTierSchema = strictObject({
   kind: z.literal('pin'),
   maxAttempts,
   length: z.number().int().min(4).max(12).default(4),
 });
 
-export const PasswordTierSchema = z.object({
+export const PasswordTierSchema = strictObject({
   kind: z.literal('password'),
   maxAttempts,
   length: z.number().int().min(4).max(16).default(6),
 });
 
-export const OtpTierSchema = z.object({
+export const OtpTierSchema = strictObject({
   kind: z.literal('otp'),
   maxAttempts,
   length: z.number().int().min(4).max(10).default(6),
@@ -51,65 +53,57 @@ export const OtpTierSchema = z.object({
   ttlSeconds: z.number().int().min(10).max(3600).default(120),
 });
 
-export const TierSchema = z.discriminatedUnion('kind', [
-  CardTierSchema,
-  CredentialsTierSchema,
-  FingerprintTierSchema,
-  PinTierSchema,
-  PasswordTierSchema,
-  OtpTierSchema,
-]);
+const TIER_SCHEMAS = [CardTierSchema, CredentialsTierSchema, FingerprintTierSchema, PinTierSchema, PasswordTierSchema, OtpTierSchema] as const;
+export const TierSchema = z.discriminatedUnion('kind', TIER_SCHEMAS, {
+  error: unknownDiscriminator('kind', TIER_SCHEMAS.map((t) => t.shape.kind.value)),
+});
 export type Tier = z.infer<typeof TierSchema>;
 export type TierKind = Tier['kind'];
 
 export const TRANSACTIONS = ['withdraw', 'balance', 'transfer', 'change-secret', 'statement'] as const;
 export type TransactionKind = (typeof TRANSACTIONS)[number];
 
-export const AuthProfileSchema = z
-  .object({
-    id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'lower-case letters, digits and dashes'),
-    name: z.string().min(1).max(80),
-    description: z.string().max(2000).default(''),
-    tiers: z.array(TierSchema).min(1).max(8),
-    /** What happens to the card when a tier runs out of attempts. */
-    onLockout: z.enum(['eject', 'retain']).default('eject'),
-    transactions: z.array(z.enum(TRANSACTIONS)).min(1).default([...TRANSACTIONS]),
-    timeouts: z
-      .object({
-        /** No key, finger or card for this long in a waiting state ends the session. */
-        inputMs: z.number().int().min(1000).default(30_000),
-        /** A card left in the slot this long after the session is retained. */
-        cardTakeMs: z.number().int().min(1000).default(30_000),
-        /** How long a closing message stays on screen before the ATM is idle again. */
-        messageMs: z.number().int().min(0).default(3_000),
-        /** The dispenser must report within this long. */
-        dispenseMs: z.number().int().min(1000).default(60_000),
-      })
-      .prefault({}),
-  })
-  .superRefine((profile, ctx) => {
-    // Every tier after the first needs to know who the customer is; only some tiers can tell.
-    let identified = false;
-    profile.tiers.forEach((tier, i) => {
-      if (tier.kind === 'card' && i !== 0) {
-        ctx.addIssue({ code: 'custom', path: ['tiers', i], message: 'a card tier can only be the first tier' });
-      }
-      const needsIdentity =
-        tier.kind === 'pin' || tier.kind === 'password' || tier.kind === 'otp' ||
-        (tier.kind === 'fingerprint' && tier.match === '1:1');
-      if (needsIdentity && !identified) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['tiers', i],
-          message: `a ${tier.kind} tier needs an earlier tier that identifies the customer (card, username+password or a 1:N fingerprint)`,
-        });
-      }
-      if (tier.kind === 'card' || tier.kind === 'username+password' || tier.kind === 'fingerprint') identified = true;
-    });
-    if (profile.tiers.filter((t) => t.kind === 'card').length > 1) {
-      ctx.addIssue({ code: 'custom', path: ['tiers'], message: 'at most one card tier' });
+export const AuthProfileSchema = strictObject({
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'lower-case letters, digits and dashes'),
+  name: z.string().min(1).max(80),
+  description: z.string().max(2000).default(''),
+  tiers: z.array(TierSchema).min(1).max(8),
+  /** What happens to the card when a tier runs out of attempts. */
+  onLockout: z.enum(['eject', 'retain']).default('eject'),
+  transactions: z.array(z.enum(TRANSACTIONS)).min(1).default([...TRANSACTIONS]),
+  timeouts: strictObject({
+    /** No key, finger or card for this long in a waiting state ends the session. */
+    inputMs: z.number().int().min(1000).default(30_000),
+    /** A card left in the slot this long after the session is retained. */
+    cardTakeMs: z.number().int().min(1000).default(30_000),
+    /** How long a closing message stays on screen before the ATM is idle again. */
+    messageMs: z.number().int().min(0).default(3_000),
+    /** The dispenser must report within this long. */
+    dispenseMs: z.number().int().min(1000).default(60_000),
+  }).prefault({}),
+}).superRefine((profile, ctx) => {
+  // Every tier after the first needs to know who the customer is; only some tiers can tell.
+  let identified = false;
+  profile.tiers.forEach((tier, i) => {
+    if (tier.kind === 'card' && i !== 0) {
+      ctx.addIssue({ code: 'custom', path: ['tiers', i], message: 'a card tier can only be the first tier' });
     }
+    const needsIdentity =
+      tier.kind === 'pin' || tier.kind === 'password' || tier.kind === 'otp' ||
+      (tier.kind === 'fingerprint' && tier.match === '1:1');
+    if (needsIdentity && !identified) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['tiers', i],
+        message: `a ${tier.kind} tier needs an earlier tier that identifies the customer (card, username+password or a 1:N fingerprint)`,
+      });
+    }
+    if (tier.kind === 'card' || tier.kind === 'username+password' || tier.kind === 'fingerprint') identified = true;
   });
+  if (profile.tiers.filter((t) => t.kind === 'card').length > 1) {
+    ctx.addIssue({ code: 'custom', path: ['tiers'], message: 'at most one card tier' });
+  }
+});
 export type AuthProfile = z.infer<typeof AuthProfileSchema>;
 export type AuthProfileInput = z.input<typeof AuthProfileSchema>;
 
@@ -164,10 +158,9 @@ export async function loadProfile(idOrPath: string): Promise<AuthProfile> {
   const builtIn = BUILT_IN_PROFILES[idOrPath];
   if (builtIn) return builtIn;
   if (!idOrPath.endsWith('.json')) {
-    throw new Error(`unknown profile "${idOrPath}": use ${Object.keys(BUILT_IN_PROFILES).join(', ')} or a .json file`);
+    throw new Error(`unknown profile "${idOrPath}"${didYouMean(idOrPath, Object.keys(BUILT_IN_PROFILES))}: use ${Object.keys(BUILT_IN_PROFILES).join(', ')} or a .json file`);
   }
-  const text = await readFile(idOrPath, 'utf8');
-  return parseProfile(JSON.parse(text), idOrPath);
+  return parseProfile(await readJsonFile(idOrPath, 'auth profile'), idOrPath);
 }
 
 export function parseProfile(data: unknown, source = 'profile'): AuthProfile {

@@ -6,24 +6,34 @@
  *   atm-rig seed      write the demo customers into the bank file and print their test credentials
  *   atm-rig profiles  list the built-in auth profiles
  */
+import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { createConnection } from 'node:net';
 import { dirname, join } from 'node:path';
-import { startEmulator } from '../devices/serial/emulate.ts';
-import { listPorts } from '../devices/serial/ports.ts';
-import { parseArgs } from 'node:util';
-import { BUILT_IN_PROFILES } from '../machines/profiles.ts';
-import { createBankService } from './bank/index.ts';
+import { baudProblem } from '../devices/serial/spec.ts';
+import { DEVICE_KINDS } from '../devices/topics.ts';
+import { BUILT_IN_PROFILES, loadProfile } from '../machines/profiles.ts';
 import { DEFAULT_HASH_COST } from './bank/secrets.ts';
-import { loadRigConfig, parseRigConfig, type RigConfigInput } from './config.ts';
-import { runDemo } from './demo.ts';
-import { startDashboard, type DashboardOptions, type RunningDashboard } from './dashboard.ts';
-import { startLiveView } from './live-view.ts';
-import { startRig, type Rig } from './rig.ts';
+import { parseCli } from './cli-args.ts';
+import { BROKER_SCHEMES, BROKER_URL_HINT, loadRigConfig, parseRigConfig, type RigConfigInput } from './config.ts';
+import type { DashboardOptions, RunningDashboard } from './dashboard.ts';
+import type { Rig } from './rig.ts';
 import { seedDemo } from './seed.ts';
 import { paint } from './ui.ts';
 import { systemClock } from './clock.ts';
 import { anonymise, classSizesOfCsv, loadHierarchies, quasiIdentifiers, toCsv } from './privacy/export.ts';
+import { installLastResort } from './last-resort.ts';
+import { didYouMean } from './suggest.ts';
+
+// The broker, the bank, Node-RED and serialport load only for the commands that run them (over a second of
+// start-up), so a mistyped option or a bad file is answered at once.
+const startRig: typeof import('./rig.ts').startRig = async (...a) => (await import('./rig.ts')).startRig(...a);
+const createBankService: typeof import('./bank/index.ts').createBankService = async (...a) => (await import('./bank/index.ts')).createBankService(...a);
+const runDemo: typeof import('./demo.ts').runDemo = async (...a) => (await import('./demo.ts')).runDemo(...a);
+const startDashboard: typeof import('./dashboard.ts').startDashboard = async (...a) => (await import('./dashboard.ts')).startDashboard(...a);
+const startLiveView: typeof import('./live-view.ts').startLiveView = async (...a) => (await import('./live-view.ts')).startLiveView(...a);
+const startEmulator: typeof import('../devices/serial/emulate.ts').startEmulator = async (...a) => (await import('../devices/serial/emulate.ts')).startEmulator(...a);
+const listPorts: typeof import('../devices/serial/ports.ts').listPorts = async (...a) => (await import('../devices/serial/ports.ts')).listPorts(...a);
 
 const HELP = `atm-rig: hardware-in-the-loop test rig for multi-factor ATMs
 
@@ -80,11 +90,22 @@ async function configFrom(values: Record<string, string | boolean | string[] | u
   const str = (k: string) => (typeof values[k] === 'string' ? (values[k] as string) : undefined);
   const atm = { ...(base.atms?.[0] ?? {}), id: str('atm') ?? base.atms?.[0]?.id ?? 'atm-1' };
   for (const d of (values.device as string[] | undefined) ?? []) {
-    const m = /^([a-z]+)=(.+)$/.exec(d);
+    const m = /^([a-z-]+)=(.+)$/.exec(d);
     if (!m) throw new Error(`--device wants <kind>=<spec>, e.g. fingerprint=serial:/dev/ttyUSB0@57600, not "${d}"`);
-    atm.devices = { ...atm.devices, [m[1]!]: m[2]! };
+    const kind = m[1]!;
+    const spec = m[2]!;
+    if (!(DEVICE_KINDS as readonly string[]).includes(kind)) throw new Error(`--device ${d}: no device "${kind}"${didYouMean(kind, DEVICE_KINDS)}; devices: ${DEVICE_KINDS.join(', ')}`);
+    const serial = /^serial:.+@(\d+)$/.exec(spec);
+    if (spec !== 'virtual' && !serial) throw new Error(`--device ${d}: a device is "virtual" or "serial:<path>@<baud>", e.g. ${kind}=serial:/dev/ttyUSB0@57600`);
+    const badBaud = serial ? baudProblem(Number(serial[1])) : undefined;
+    if (badBaud) throw new Error(`--device ${d}: ${badBaud}`);
+    atm.devices = { ...atm.devices, [kind]: spec };
   }
+  const broker = str('broker');
+  if (broker !== undefined && !BROKER_SCHEMES.some((scheme) => broker.startsWith(`${scheme}://`))) throw new Error(`--broker ${broker}: not ${BROKER_URL_HINT}`);
   if (str('profile')) atm.profile = str('profile');
+  // A profile's mistakes (an unknown id, a bad file) are found now, before anything starts; startRig loads it again.
+  if (atm.profile) await loadProfile(atm.profile);
   if (command === 'demo') {
     // A demo should not keep anyone waiting: quick SMS and a quick count of notes.
     atm.gsm = { deliveryDelayMs: 800, ...atm.gsm };
@@ -197,38 +218,7 @@ function untilSignal(): Promise<void> {
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      config: { type: 'string' },
-      broker: { type: 'string' },
-      'mqtt-port': { type: 'string' },
-      'ws-port': { type: 'string' },
-      'bank-port': { type: 'string' },
-      data: { type: 'string' },
-      atm: { type: 'string' },
-      profile: { type: 'string' },
-      seed: { type: 'string' },
-      clock: { type: 'string' },
-      'hash-cost': { type: 'string' },
-      'insecure-bus': { type: 'boolean' },
-      tls: { type: 'boolean' },
-      once: { type: 'boolean' },
-      k: { type: 'string' },
-      suppress: { type: 'string' },
-      hierarchies: { type: 'string' },
-      out: { type: 'string' },
-      device: { type: 'string', multiple: true },
-      port: { type: 'string' },
-      baud: { type: 'string' },
-      plain: { type: 'boolean' },
-      dashboard: { type: 'boolean' },
-      'dashboard-port': { type: 'string' },
-      flows: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
+  const { values, positionals } = parseCli(argv);
   const command = positionals[0];
   if (values.help || !command) {
     process.stdout.write(HELP);
@@ -270,7 +260,12 @@ export async function main(argv: string[]): Promise<number> {
     case 'emulate': {
       const kind = positionals[1];
       if (kind !== 'fingerprint' && kind !== 'gsm' && kind !== 'keypad-lcd' && kind !== 'dispenser') throw new Error(`emulate what? Emulators in this build: fingerprint, gsm, keypad-lcd, dispenser (got "${kind ?? ''}")`);
-      if (!values.port) throw new Error('emulate needs --port <path>, e.g. one end of: socat -d -d pty,raw,echo=0 pty,raw,echo=0');
+      const ptyHint = 'a serial port (atm-rig ports lists them) or one end of a pty pair: socat -d -d pty,raw,echo=0 pty,raw,echo=0';
+      if (!values.port) throw new Error(`emulate needs --port <path>: ${ptyHint}`);
+      if (!existsSync(values.port)) throw new Error(`--port ${values.port} does not exist: give ${ptyHint}`);
+      const baud = int('baud', values.baud) ?? 57600;
+      const badBaud = baudProblem(baud);
+      if (badBaud) throw new Error(`--baud: ${badBaud}`);
       const config = parseRigConfig(await configFrom(values, command));
       const atmId = config.atms[0]!.id;
       // Take sim actions from the rig's bus when there is one to reach, as the device's own user.
@@ -281,7 +276,7 @@ export async function main(argv: string[]): Promise<number> {
         gsm: config.atms[0]!.gsm,
         dispenser: config.atms[0]!.dispenser,
         atmId,
-        baudRate: int('baud', values.baud) ?? 57600,
+        baudRate: baud,
         ...(await reachable(brokerUrl) ? { brokerUrl, credentials: keyring?.[user] ? { username: user, password: keyring[user]! } : undefined } : {}),
       });
       console.log(kind === 'fingerprint'
@@ -303,8 +298,12 @@ export async function main(argv: string[]): Promise<number> {
       if (k < 2) throw new Error('--k must be at least 2');
       if (!(share >= 0 && share <= 1)) throw new Error(`--suppress must be a share between 0 and 1, not "${values.suppress}"`);
       const out = values.out ?? 'export.csv';
-      const bank = await createBankService({ file: config.bank.file });
       const hierarchies = await loadHierarchies(values.hierarchies);
+      // The bank would take a missing file for a new, empty bank (and create its directory): not what export means.
+      if (config.bank.file !== ':memory:' && !existsSync(config.bank.file)) {
+        throw new Error(`bank file ${config.bank.file} does not exist: give the bank's file with --data (atm-rig seed --data ${config.bank.file} makes one)`);
+      }
+      const bank = await createBankService({ file: config.bank.file, readOnly: true }) // reads a running rig's file too: no lock, no writes;
       const customers = quasiIdentifiers(bank.data, new Date(systemClock.now()));
       const result = anonymise(customers, { k, maxSuppression: share, hierarchies });
       if (!result) {
@@ -370,10 +369,13 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (err: unknown) => {
+/** What rig/bin.js runs: main with a last-resort handler, and a user's mistake as one red line and exit 1. */
+export async function runCli(argv: string[]): Promise<never> {
+  installLastResort('atm-rig');
+  try {
+    process.exit(await main(argv));
+  } catch (err) {
     console.error(paint('red', `atm-rig: ${err instanceof Error ? err.message : String(err)}`));
     process.exit(1);
-  },
-);
+  }
+}

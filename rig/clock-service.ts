@@ -24,11 +24,11 @@ export async function serveClock(clock: RigClock, brokerUrl: string, credentials
     }
     const parsed = Advance.safeParse(data);
     if (!parsed.success) {
-      client.publish(CLOCK_TOPICS.error, JSON.stringify({ code: 'bad-payload', message: 'expected {"ms": <non-negative integer>}' }));
+      client.publish(CLOCK_TOPICS.error, JSON.stringify({ code: 'bad-payload', message: 'expected {"ms": <non-negative integer>}', topic: CLOCK_TOPICS.advance }));
       return;
     }
     if (!manual) {
-      client.publish(CLOCK_TOPICS.error, JSON.stringify({ code: 'not-manual', message: 'the rig runs on the system clock; start it with --clock manual' }));
+      client.publish(CLOCK_TOPICS.error, JSON.stringify({ code: 'not-manual', message: 'the rig runs on the system clock; start it with --clock manual', topic: CLOCK_TOPICS.advance }));
       return;
     }
     clock.advance(parsed.data.ms);

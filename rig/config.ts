@@ -2,106 +2,103 @@
  * The rig's configuration: one schema, defaults for a demo on one laptop, overridable from a JSON file and the
  * CLI. docs/configuration.md lists every setting.
  */
-import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
+import { baudProblem } from '../devices/serial/spec.ts';
 import { TOPIC_LEVEL } from '../devices/topics.ts';
+import { readJsonFile } from './json-file.ts';
+import { strictObject } from './strict-schema.ts';
 
-export const DeviceSpec = z.string().regex(/^(virtual|serial:.+@\d+)$/, '"virtual" or "serial:<path>@<baud>"');
+export const DeviceSpec = z
+  .string()
+  .regex(/^(virtual|serial:.+@\d+)$/, '"virtual" or "serial:<path>@<baud>"')
+  .superRefine((spec, ctx) => {
+    const baud = /^serial:.+@(\d+)$/.exec(spec);
+    const problem = baud ? baudProblem(Number(baud[1])) : undefined;
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
 
-export const AtmConfigSchema = z.object({
+/** URL schemes of an external broker. */
+export const BROKER_SCHEMES = ['mqtt', 'mqtts', 'ws', 'wss', 'tcp'] as const;
+export const BROKER_URL_HINT = `a broker URL: ${BROKER_SCHEMES.map((s) => `${s}://`).join(', ')} then host:port, e.g. mqtt://localhost:1883`;
+
+export const AtmConfigSchema = strictObject({
   id: z.string().regex(TOPIC_LEVEL, 'letters, digits, dot, dash, underscore'),
   /** A built-in profile id (seed000, seed001, seed002) or a path to a profile JSON file. */
   profile: z.string().default('seed001'),
-  devices: z
-    .object({
-      card: DeviceSpec.default('virtual'),
-      keypad: DeviceSpec.default('virtual'),
-      fingerprint: DeviceSpec.default('virtual'),
-      lcd: DeviceSpec.default('virtual'),
-      gsm: DeviceSpec.default('virtual'),
-      dispenser: DeviceSpec.default('virtual'),
-    })
-    .prefault({}),
-  gsm: z
-    .object({ msisdn: z.string().regex(/^\+\d{7,15}$/).default('+260970000000'), deliveryDelayMs: z.number().int().min(0).default(2000) })
-    .prefault({}),
-  dispenser: z
-    .object({
-      /** Denominations in minor units. */
-      cassettes: z
-        .array(z.object({ denomination: z.number().int().positive(), count: z.number().int().nonnegative() }))
-        .min(1)
-        .max(4)
-        .default([
-          { denomination: 10_000, count: 200 },
-          { denomination: 5_000, count: 200 },
-        ]),
-      dispenseMs: z.number().int().min(0).default(1500),
-    })
-    .prefault({}),
-  fingerprint: z
-    .object({ /** Refuse artificial fingers (the reference modules cannot; on for a better sensor). */ liveness: z.boolean().default(false) })
-    .prefault({}),
+  devices: strictObject({
+    card: DeviceSpec.default('virtual'),
+    keypad: DeviceSpec.default('virtual'),
+    fingerprint: DeviceSpec.default('virtual'),
+    lcd: DeviceSpec.default('virtual'),
+    gsm: DeviceSpec.default('virtual'),
+    dispenser: DeviceSpec.default('virtual'),
+  }).prefault({}),
+  gsm: strictObject({ msisdn: z.string().regex(/^\+\d{7,15}$/).default('+260970000000'), deliveryDelayMs: z.number().int().min(0).default(2000) }).prefault({}),
+  dispenser: strictObject({
+    /** Denominations in minor units. */
+    cassettes: z
+      .array(strictObject({ denomination: z.number().int().positive(), count: z.number().int().nonnegative() }))
+      .min(1)
+      .max(4)
+      .default([
+        { denomination: 10_000, count: 200 },
+        { denomination: 5_000, count: 200 },
+      ]),
+    dispenseMs: z.number().int().min(0).default(1500),
+  }).prefault({}),
+  fingerprint: strictObject({ /** Refuse artificial fingers (the reference modules cannot; on for a better sensor). */ liveness: z.boolean().default(false) }).prefault({}),
   /** The largest single withdrawal, in minor units. */
   maxWithdrawal: z.number().int().positive().default(200_000),
 });
 export type AtmConfig = z.infer<typeof AtmConfigSchema>;
 
-export const RigConfigSchema = z.object({
+export const RigConfigSchema = strictObject({
   /** Seed for every random choice (requested finger, OTP codes); printed at start so a run can be replayed. */
   seed: z.number().int().min(0).max(0xffffffff).optional(),
   /** `system` is wall time; `manual` only moves when told (rig/clock/sim/advance), for tests. */
   clock: z.enum(['system', 'manual']).default('system'),
-  broker: z
-    .object({
-      /** An external broker, e.g. mqtt://localhost:1883. When set, no broker is embedded. */
-      url: z.url({ protocol: /^(mqtt|mqtts|ws|wss|tcp)$/ }).optional(),
-      host: z.string().default('127.0.0.1'),
-      port: z.number().int().min(0).max(65535).default(1883),
-      wsPort: z.number().int().min(0).max(65535).nullable().default(9001),
-      /** Accept clients without credentials (anonymous). Off: every client needs a user from <data>/bus. */
-      insecure: z.boolean().default(false),
-      /** mqtts:// (and wss://) listeners; off unless set. The certificate is made at first start unless given. */
-      tls: z
-        .object({
-          port: z.number().int().min(0).max(65535).default(8883),
-          wsPort: z.number().int().min(0).max(65535).nullable().default(8884),
-          cert: z.string().optional(),
-          key: z.string().optional(),
-        })
-        .optional(),
-      /** PBKDF2 iterations for bus passwords (Mosquitto's $7$ format); lower only for tests. */
-      hashIterations: z.number().int().min(1).max(10_000_000).default(20_000),
-    })
-    .prefault({}),
-  bank: z
-    .object({
-      host: z.string().default('127.0.0.1'),
-      port: z.number().int().min(0).max(65535).default(3000),
-      /** The lowdb JSON file; ':memory:' keeps nothing. */
-      file: z.string().default('./data/bank.json'),
-      /** scrypt cost as log2(N): 15 is realistic (~50-100 ms a hash), 10 is cheap for tests and benchmarks. */
-      hashLogN: z.number().int().min(4).max(20).default(15),
-      currency: z.string().length(3).default('ZMW'),
-      minorDigits: z.number().int().min(0).max(3).default(2),
-      dailyWithdrawalLimit: z.number().int().positive().default(1_000_000),
-      /** OTP codes from the run's seed instead of the CSPRNG, so a run replays exactly. Test rigs only: anyone who
-       *  knows the seed knows the codes. On by itself with the manual clock; the banner warns when on. */
-      deterministicSecrets: z.boolean().default(false),
-    })
-    .prefault({}),
+  broker: strictObject({
+    /** An external broker, e.g. mqtt://localhost:1883. When set, no broker is embedded. */
+    url: z.url({ protocol: new RegExp(`^(${BROKER_SCHEMES.join('|')})$`), error: `not ${BROKER_URL_HINT}` }).optional(),
+    host: z.string().default('127.0.0.1'),
+    port: z.number().int().min(0).max(65535).default(1883),
+    wsPort: z.number().int().min(0).max(65535).nullable().default(9001),
+    /** Accept clients without credentials (anonymous). Off: every client needs a user from <data>/bus. */
+    insecure: z.boolean().default(false),
+    /** mqtts:// (and wss://) listeners; off unless set. The certificate is made at first start unless given. */
+    tls: strictObject({
+      port: z.number().int().min(0).max(65535).default(8883),
+      wsPort: z.number().int().min(0).max(65535).nullable().default(8884),
+      cert: z.string().optional(),
+      key: z.string().optional(),
+    }).optional(),
+    /** PBKDF2 iterations for bus passwords (Mosquitto's $7$ format); lower only for tests. */
+    hashIterations: z.number().int().min(1).max(10_000_000).default(20_000),
+  }).prefault({}),
+  bank: strictObject({
+    host: z.string().default('127.0.0.1'),
+    port: z.number().int().min(0).max(65535).default(3000),
+    /** The lowdb JSON file; ':memory:' keeps nothing. */
+    file: z.string().default('./data/bank.json'),
+    /** scrypt cost as log2(N): 15 is realistic (~50-100 ms a hash), 10 is cheap for tests and benchmarks. */
+    hashLogN: z.number().int().min(4).max(20).default(15),
+    currency: z.string().length(3).default('ZMW'),
+    minorDigits: z.number().int().min(0).max(3).default(2),
+    dailyWithdrawalLimit: z.number().int().positive().default(1_000_000),
+    /** OTP codes from the run's seed instead of the CSPRNG, so a run replays exactly. Test rigs only: anyone who
+     *  knows the seed knows the codes. On by itself with the manual clock; the banner warns when on. */
+    deterministicSecrets: z.boolean().default(false),
+  }).prefault({}),
   /** Node-RED with the Dashboard 2.0 demo (`atm-rig up --dashboard`, `npm run dashboard`). */
-  dashboard: z
-    .object({
-      host: z.string().default('127.0.0.1'),
-      /** The editor at /, the dashboard at /dashboard. 0 = any free port. */
-      port: z.number().int().min(0).max(65535).default(1880),
-      /** Node-RED's user directory; default: node-red/ beside the bank file (./data/node-red). */
-      userDir: z.string().optional(),
-      /** The flow file to load, and to save to on Deploy; default: flows/atm-demo.json of atm-rig. */
-      flowFile: z.string().optional(),
-    })
-    .prefault({}),
+  dashboard: strictObject({
+    host: z.string().default('127.0.0.1'),
+    /** The editor at /, the dashboard at /dashboard. 0 = any free port. */
+    port: z.number().int().min(0).max(65535).default(1880),
+    /** Node-RED's user directory; default: node-red/ beside the bank file (./data/node-red). */
+    userDir: z.string().optional(),
+    /** The flow file to load, and to save to on Deploy; default: flows/atm-demo.json of atm-rig. */
+    flowFile: z.string().optional(),
+  }).prefault({}),
   // prefault, not default: the default goes through the schema, so the ATM gets its own defaults too.
   atms: z.array(AtmConfigSchema).min(1).prefault([{ id: 'atm-1' }]),
 });
@@ -116,6 +113,9 @@ export function parseRigConfig(input: unknown, source = 'config'): RigConfig {
   return result.data;
 }
 
+/** A config file, checked on its own so that its mistakes are reported against the file, not the CLI. */
 export async function loadRigConfig(path: string): Promise<RigConfigInput> {
-  return JSON.parse(await readFile(path, 'utf8')) as RigConfigInput;
+  const data = await readJsonFile(path, 'rig configuration');
+  parseRigConfig(data, path);
+  return data as RigConfigInput;
 }

@@ -12,6 +12,7 @@ import { startBank, type RunningBank } from './bank/index.ts';
 import type { Hold } from './bank/model.ts';
 import { DEFAULT_HASH_COST } from './bank/secrets.ts';
 import { startBroker, type RunningBroker } from './broker.ts';
+import { probeBroker } from './broker-probe.ts';
 import { ManualClock, systemClock, type RigClock } from './clock.ts';
 import { serveClock } from './clock-service.ts';
 import { prepareBusSecurity, type BusSecurity } from './bus/security.ts';
@@ -156,6 +157,7 @@ export async function startRig(input: RigConfigInput = {}, hooks: RigHooks = {})
       closers.push({ name: 'broker', close: () => broker!.close() });
     }
     const brokerUrl = config.broker.url ?? broker!.url;
+    if (config.broker.url) await probeBroker(config.broker.url, { ...creds('rig.clock'), busDir: bus.dir });
 
     const clockService = await serveClock(clock, brokerUrl, creds('rig.clock'));
     closers.push({ name: 'clock service', close: () => clockService.close() });

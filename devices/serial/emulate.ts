@@ -46,9 +46,22 @@ export interface RunningEmulator {
 export async function startEmulator(kind: EmulatedKind, path: string, options: EmulatorOptions): Promise<RunningEmulator> {
   const link = new SerialLink({ path, baudRate: options.baudRate ?? 57600 }, { minBackoffMs: 100, maxBackoffMs: 1000 });
   const random = createRandom(options.seed ?? 1).fork(`emulator:${kind}`);
-  const ready = new Promise<void>((resolve) => link.once('up', () => resolve()));
+  // A port that cannot be opened at all is a mistake to report, not a module to wait for.
+  let onDown: (reason: string) => void = () => {};
+  const ready = new Promise<void>((resolve, reject) => {
+    link.once('up', () => resolve());
+    onDown = (reason) => reject(new Error(`cannot open ${path}: ${reason.replace(/^Error: /, '')}`));
+    link.once('down', onDown);
+  });
   link.start();
-  await ready;
+  try {
+    await ready;
+  } catch (err) {
+    await link.close();
+    throw err;
+  } finally {
+    link.off('down', onDown);
+  }
   const client = options.brokerUrl ? await connectBus(options.brokerUrl, `${options.atmId}:${kind}-emulator`, options.credentials ?? {}) : undefined;
   // The bus device whose sim topics this emulator acts out.
   const simDevice = kind === 'keypad-lcd' ? 'keypad' : kind;

@@ -5,18 +5,9 @@
 import { EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
 import { SerialPort } from 'serialport';
+import type { SerialSpec } from './spec.ts';
 
-export interface SerialSpec {
-  path: string;
-  baudRate: number;
-}
-
-/** `serial:/dev/ttyUSB0@57600` -> `{ path: '/dev/ttyUSB0', baudRate: 57600 }`. */
-export function parseSerialSpec(spec: string): SerialSpec {
-  const m = /^serial:(.+)@(\d+)$/.exec(spec);
-  if (!m) throw new Error(`not a serial device spec: "${spec}" (use serial:<path>@<baud>)`);
-  return { path: m[1]!, baudRate: Number(m[2]) };
-}
+export { parseSerialSpec, type SerialSpec } from './spec.ts';
 
 export class SerialLink extends EventEmitter<{ data: [Buffer]; up: []; down: [string] }> {
   readonly spec: SerialSpec;

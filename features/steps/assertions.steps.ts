@@ -52,8 +52,15 @@ Then('the ATM asks for the OTP', async function (this: AtmWorld) {
 
 Then('the {word} step has {int} attempt(s) left', async function (this: AtmWorld, tier: string, left: number) {
   const { person } = await this.ready();
-  await person.until(() => person.session?.tier === tier && person.session.attemptsLeft === left, `the ${tier} step with ${left} attempts left`);
-  if (left < 3) await person.untilLcd(`${left} attempt${left === 1 ? '' : 's'} left`);
+  let attempt = 1;
+  await person.until(() => {
+    const s = person.session;
+    if (s?.tier !== tier || s.attemptsLeft !== left) return false;
+    attempt = s.attempt ?? 1;
+    return true;
+  }, `the ${tier} step with ${left} attempts left`);
+  // The screen counts down only once an attempt failed; whatever the tier's maxAttempts, a fresh tier does not.
+  if (attempt > 1) await person.untilLcd(`${left} attempt${left === 1 ? '' : 's'} left`);
 });
 
 Then('the session ends with reason {string}', async function (this: AtmWorld, reason: string) {

@@ -8,11 +8,12 @@
  * Customers in too-small classes are suppressed (left out with all their rows), up to the allowed share.
  */
 import { randomInt } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import type { BankData } from '../bank/model.ts';
 import { flash, type FlashResult, type Node } from './flash.ts';
 import { generalise, height, HierarchiesFileSchema, type HierarchiesFile } from './hierarchy.ts';
+import { readJsonFile } from '../json-file.ts';
 
 export interface CustomerQi {
   customerId: string;
@@ -129,9 +130,9 @@ export function toCsv(columns: string[], rows: string[][]): string {
 }
 
 export async function loadHierarchies(path?: string): Promise<HierarchiesFile> {
-  const file = path ?? new URL('./hierarchies.json', import.meta.url);
-  const parsed = HierarchiesFileSchema.safeParse(JSON.parse(await readFile(file, 'utf8')));
-  if (!parsed.success) throw new Error(`invalid hierarchies in ${String(file)}:\n${z.prettifyError(parsed.error)}`);
+  const file = path ?? fileURLToPath(new URL('./hierarchies.json', import.meta.url));
+  const parsed = HierarchiesFileSchema.safeParse(await readJsonFile(file, 'hierarchies file'));
+  if (!parsed.success) throw new Error(`invalid hierarchies in ${file}:\n${z.prettifyError(parsed.error)}`);
   return parsed.data;
 }
 

@@ -7,28 +7,52 @@
  *   - map: categories mapped up explicit tables (city -> province -> country)
  */
 import { z } from 'zod';
+import { strictObject, unknownDiscriminator } from '../strict-schema.ts';
 
-const Interval = z.object({
+const Interval = strictObject({
   type: z.literal('interval'),
-  /** Band widths for levels 1..n-1, growing; level n is "*". */
+  /** Band widths for levels 1..n-1, each a multiple of the one below; level n is "*". */
   widths: z.array(z.number().positive()).min(1),
   /** Bands start here (for example 0 for balances). */
   origin: z.number().default(0),
+}).superRefine((h, ctx) => {
+  // Each band must lie inside one band of the next level, or a higher level would not generalise a lower one;
+  // Flash relies on that (a generalisation of an anonymous node is anonymous) and would miss the optimum.
+  h.widths.forEach((w, i) => {
+    const below = h.widths[i - 1];
+    if (below !== undefined && (w <= below || !Number.isInteger(w / below))) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['widths', i],
+        message: `level ${i + 1} (width ${w}) does not generalise level ${i} (width ${below}): each width must be a larger multiple of the one below, e.g. [5, 10, 20]`,
+      });
+    }
+  });
 });
-const Mask = z.object({
+const Mask = strictObject({
   type: z.literal('mask'),
   /** How many trailing characters each level hides, growing; the last level hides all. */
   masked: z.array(z.number().int().positive()).min(1),
+}).superRefine((h, ctx) => {
+  h.masked.forEach((n, i) => {
+    const below = h.masked[i - 1];
+    if (below !== undefined && n <= below) {
+      ctx.addIssue({ code: 'custom', path: ['masked', i], message: `level ${i + 1} hides ${n} characters, level ${i} already ${below}: each level must hide more than the one below` });
+    }
+  });
 });
-const MapLevels = z.object({
+const MapLevels = strictObject({
   type: z.literal('map'),
-  /** One table per level; a value missing from a table goes to "*". */
+  /** One table per level; a value missing from a table goes to "*". Tables apply in turn, so levels nest. */
   levels: z.array(z.record(z.string(), z.string())),
 });
-export const HierarchySchema = z.discriminatedUnion('type', [Interval, Mask, MapLevels]);
+const HIERARCHY_TYPES = [Interval, Mask, MapLevels] as const;
+export const HierarchySchema = z.discriminatedUnion('type', HIERARCHY_TYPES, {
+  error: unknownDiscriminator('type', HIERARCHY_TYPES.map((h) => h.shape.type.value)),
+});
 export type Hierarchy = z.infer<typeof HierarchySchema>;
 
-export const HierarchiesFileSchema = z.object({
+export const HierarchiesFileSchema = strictObject({
   /** The quasi-identifiers, in column order, each with its hierarchy. */
   quasiIdentifiers: z.record(z.string(), HierarchySchema).refine((q) => Object.keys(q).length >= 1, 'at least one quasi-identifier'),
 });

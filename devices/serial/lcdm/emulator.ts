@@ -10,7 +10,7 @@
  */
 import type { RigClock } from '../../../rig/clock.ts';
 import type { SerialLink } from '../link.ts';
-import { ACK, CMD, ERROR, FrameParser, response, twoDigits } from './frame.ts';
+import { ACK, CMD, ERROR, FrameParser, NAK, response, twoDigits } from './frame.ts';
 
 export interface Cassette {
   denomination: number;
@@ -33,7 +33,12 @@ export class LcdmEmulator {
     private readonly options: { clock: RigClock; dispenseMs: number },
   ) {
     link.on('data', (d) => {
-      for (const p of this.#parser.push(d)) if ('frame' in p && p.frame.start === 0x04) void this.#command(p.frame.cmd, p.frame.data);
+      for (const p of this.#parser.push(d)) {
+        if ('frame' in p && p.frame.start === 0x04) void this.#command(p.frame.cmd, p.frame.data);
+        // A corrupt command (BCC wrong, not an LCDM frame) is refused with NAK, the protocol's "send it again"
+        // (atm-rig's reading: the public sources show the host NAKing, not the device). A hung device says nothing.
+        else if ('bad' in p && !this.hung) void this.#write(Buffer.from([NAK]));
+      }
     });
   }
 

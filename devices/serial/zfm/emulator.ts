@@ -11,6 +11,19 @@ import { CODE, encodePacket, INSTRUCTION, PacketParser, PID } from './packet.ts'
 
 export const TEMPLATE_BYTES = 512;
 
+/** Payload bytes (instruction code included) each instruction needs; the rest need only the code. */
+const PAYLOAD_BYTES: Readonly<Record<number, number>> = {
+  [INSTRUCTION.Img2Tz]: 2,
+  [INSTRUCTION.Store]: 4,
+  [INSTRUCTION.LoadChar]: 4,
+  [INSTRUCTION.UpChar]: 2,
+  [INSTRUCTION.DownChar]: 2,
+  [INSTRUCTION.Search]: 6,
+  [INSTRUCTION.HighSpeedSearch]: 6,
+  [INSTRUCTION.DeleteChar]: 5,
+  [INSTRUCTION.VfyPwd]: 5,
+};
+
 export class ZfmEmulator {
   readonly library = new Map<number, Buffer>();
   readonly capacity = 1000;
@@ -29,7 +42,8 @@ export class ZfmEmulator {
     link.on('data', (d) => {
       for (const { packet, bad } of this.#parser.push(d)) {
         if (bad) void this.#ack(CODE.packetError);
-        else if (packet) void this.#handle(packet.pid, packet.payload);
+        // Whatever a packet holds, the module answers and keeps running: an unforeseen fault is "packet error" too.
+        else if (packet) void this.#handle(packet.pid, packet.payload).catch(() => this.#ack(CODE.packetError));
       }
     });
   }
@@ -66,6 +80,9 @@ export class ZfmEmulator {
     }
     if (pid !== PID.command) return this.#ack(CODE.packetError);
     const instruction = p[0];
+    // A command shorter than its instruction needs is a malformed package: 01 "error when receiving package" (ZFM-20
+    // manual), before anything else, the password check included.
+    if (instruction === undefined || p.length < (PAYLOAD_BYTES[instruction] ?? 1)) return this.#ack(CODE.packetError);
     if (instruction === INSTRUCTION.VfyPwd) {
       this.#verified = p.readUInt32BE(1) === this.password;
       return this.#ack(this.#verified ? CODE.ok : CODE.wrongPassword);

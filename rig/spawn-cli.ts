@@ -1,0 +1,59 @@
+/** For tests: the real `atm-rig` command in a child process, as a user runs it. */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const BIN = fileURLToPath(new URL('./bin.js', import.meta.url));
+
+export interface CliRun {
+  child: ChildProcessWithoutNullStreams;
+  /** Resolves with the exit code (null when killed by a signal). */
+  exit: Promise<number | null>;
+  /** Everything written to stdout and stderr so far. */
+  output(): string;
+  /** Resolves when the output matches. */
+  until(re: RegExp, ms?: number): Promise<RegExpMatchArray>;
+}
+
+const live = new Set<ChildProcessWithoutNullStreams>();
+
+/** Kill every child still running: a test that failed (a mistake accepted, a rig left up) must not leave them. */
+export function killLeftovers(): void {
+  for (const child of live) child.kill('SIGKILL');
+  live.clear();
+}
+
+export function spawnCli(args: string[], options: { cwd?: string } = {}): CliRun {
+  const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, NO_COLOR: '1' }, cwd: options.cwd });
+  live.add(child);
+  child.on('exit', () => live.delete(child));
+  let out = '';
+  const listeners = new Set<() => void>();
+  const onData = (d: Buffer) => {
+    out += d.toString();
+    for (const l of listeners) l();
+  };
+  child.stdout.on('data', onData);
+  child.stderr.on('data', onData);
+  const exit = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  const until = (re: RegExp, ms = 15_000) =>
+    new Promise<RegExpMatchArray>((resolve, reject) => {
+      const check = () => {
+        const m = re.exec(out);
+        if (!m) return;
+        clearTimeout(timer);
+        listeners.delete(check);
+        resolve(m);
+      };
+      const timer = setTimeout(() => (listeners.delete(check), reject(new Error(`no ${re} in output:\n${out}`))), ms);
+      listeners.add(check);
+      check();
+    });
+  return { child, exit, output: () => out, until };
+}
+
+/** Run to the end: exit code and output. */
+export async function runCliToEnd(args: string[], options: { cwd?: string } = {}): Promise<{ code: number | null; output: string }> {
+  const run = spawnCli(args, options);
+  const code = await run.exit;
+  return { code, output: run.output() };
+}
