@@ -4,7 +4,7 @@
  * See docs/profiles.md for the built-ins and how to write one.
  */
 import { z } from 'zod';
-import { readJsonFile } from '../rig/json-file.ts';
+import { readJsonFile } from '../core/json.ts';
 import { strictObject, unknownDiscriminator } from '../rig/strict-schema.ts';
 import { didYouMean } from '../rig/suggest.ts';
 

@@ -303,7 +303,8 @@ export async function main(argv: string[]): Promise<number> {
       if (config.bank.file !== ':memory:' && !existsSync(config.bank.file)) {
         throw new Error(`bank file ${config.bank.file} does not exist: give the bank's file with --data (atm-rig seed --data ${config.bank.file} makes one)`);
       }
-      const bank = await createBankService({ file: config.bank.file, readOnly: true }) // reads a running rig's file too: no lock, no writes;
+      // Read only: works on a running rig's file too (no lock, no writes).
+      const bank = await createBankService({ file: config.bank.file, readOnly: true });
       const customers = quasiIdentifiers(bank.data, new Date(systemClock.now()));
       const result = anonymise(customers, { k, maxSuppression: share, hierarchies });
       if (!result) {

@@ -6,7 +6,7 @@
 import { open, readFile, rename } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Adapter } from 'lowdb';
-import { parseJsonText } from '../json-text.ts';
+import { parseJsonText } from '../../core/json.ts';
 
 export class DurableJsonFile<T> implements Adapter<T> {
   readonly #path: string;

@@ -13,7 +13,7 @@ import { z } from 'zod';
 import type { BankData } from '../bank/model.ts';
 import { flash, type FlashResult, type Node } from './flash.ts';
 import { generalise, height, HierarchiesFileSchema, type HierarchiesFile } from './hierarchy.ts';
-import { readJsonFile } from '../json-file.ts';
+import { readJsonFile } from '../../core/json.ts';
 
 export interface CustomerQi {
   customerId: string;

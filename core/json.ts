@@ -1,8 +1,10 @@
 /**
- * JSON.parse with an error a person can act on: line and column of the first problem. V8 names the position for
- * some errors and not for others ("Unexpected token ',', ..."), so the position comes from a small scanner that
- * walks the text as JSON's grammar does and stops where it goes wrong.
+ * JSON a person wrote or a program left (config, profiles, hierarchies, the bank file), read with errors a person
+ * can act on: the file, and the line and column of the first problem. V8 names the position for some errors and
+ * not for others ("Unexpected token ',', ..."), so the position comes from a small scanner that walks the text as
+ * JSON's grammar does and stops where it goes wrong.
  */
+import { readFile } from 'node:fs/promises';
 export class JsonTextError extends Error {
   constructor(readonly line: number, readonly column: number, readonly problem: string) {
     super(`line ${line}, column ${column}: ${problem}`);
@@ -13,14 +15,42 @@ export class JsonTextError extends Error {
 export function parseJsonText(text: string): unknown {
   try {
     return JSON.parse(text);
-  } catch (err) {
+  } catch {
     const offset = firstErrorOffset(text);
-    const before = text.slice(0, offset);
-    const line = before.split('\n').length;
-    const column = offset - before.lastIndexOf('\n');
+    const { line, column } = lineColumn(text, offset);
     const problem = offset >= text.length ? 'the text ends too early' : `unexpected ${JSON.stringify(text[offset])}`;
     throw new JsonTextError(line, column, text.trim() === '' ? 'the text is empty' : problem);
   }
+}
+
+/** Line and column (1-based) of a character offset. */
+export function lineColumn(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, offset);
+  return { line: before.split('\n').length, column: offset - before.lastIndexOf('\n') };
+}
+
+/** JSON.parse with an error of the form `file:line:column: <what> is not valid JSON: <problem>`. */
+export function parseJson(text: string, file: string, what: string): unknown {
+  try {
+    return parseJsonText(text);
+  } catch (err) {
+    const e = err as JsonTextError;
+    throw new Error(`${file}:${e.line}:${e.column}: ${what} is not valid JSON: ${e.problem}`);
+  }
+}
+
+/** Read and parse a JSON file; a file that is not there is named as missing. */
+export async function readJsonFile(file: string, what: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new Error(`${what} ${file} does not exist`);
+    if (code === 'EISDIR') throw new Error(`${what} ${file} is a directory, not a JSON file`);
+    throw new Error(`cannot read ${what} ${file}: ${(err as Error).message}`);
+  }
+  return parseJson(text, file, what);
 }
 
 /** Offset of the first character that breaks JSON's grammar (text.length when it ends too early). */

@@ -2,7 +2,7 @@
 // same, invalid text always gets a line and column inside the text.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { firstErrorOffset, JsonTextError, parseJsonText } from './json-text.ts';
+import { firstErrorOffset, JsonTextError, parseJsonText } from './json.ts';
 
 describe('parseJsonText', () => {
   it('parses what JSON.parse parses, and finds no error in it', () => {
