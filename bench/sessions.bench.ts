@@ -22,7 +22,7 @@ import { AtmClient, otpFromSms } from '../rig/atm-client.ts';
 import { directBankPorts } from '../rig/bank/direct-ports.ts';
 import { createBankService } from '../rig/bank/index.ts';
 import { CHEAP_HASH_COST } from '../rig/bank/secrets.ts';
-import { systemClock } from '../rig/clock.ts';
+import { systemClock } from '../core/clock.ts';
 import { startRig } from '../rig/rig.ts';
 import { DEMO_CUSTOMERS, seedDemo } from '../rig/seed.ts';
 

@@ -4,7 +4,7 @@
  * becomes an `evt/error`, never a crash.
  */
 import { z } from 'zod';
-import { KEY_PATTERN } from '../machines/session.types.ts';
+import { KEY_PATTERN } from '../core/keys.ts';
 import type { DeviceKind } from './topics.ts';
 
 export const Key = z.string().regex(KEY_PATTERN, 'a digit, a letter A-Z, ENTER, CANCEL or CLEAR');

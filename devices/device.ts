@@ -6,11 +6,11 @@
  */
 import type { IClientOptions, MqttClient } from 'mqtt';
 import type { z } from 'zod';
-import type { Random } from '../machines/random.ts';
-import type { RigClock } from '../rig/clock.ts';
+import type { Random } from '../core/random.ts';
+import type { RigClock } from '../core/clock.ts';
 import { CONTRACT, type DeviceContract } from './contract.ts';
 import { topics, type DeviceKind } from './topics.ts';
-import { connectBus } from './bus.ts';
+import { connectBus } from '../core/bus.ts';
 
 export interface DeviceContext {
   readonly atmId: string;

@@ -5,9 +5,9 @@ import { createRequire } from 'node:module';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CONTRACT } from '../devices/contract.ts';
 import { DEVICE_KINDS } from '../devices/topics.ts';
-import { KEY_PATTERN } from '../machines/session.types.ts';
+import { KEY_PATTERN } from '../core/keys.ts';
 import { AtmClient } from '../rig/atm-client.ts';
-import { connectBus } from '../devices/bus.ts';
+import { connectBus } from '../core/bus.ts';
 import { startRig, type Rig } from '../rig/rig.ts';
 
 const require = createRequire(import.meta.url);

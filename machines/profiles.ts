@@ -5,8 +5,8 @@
  */
 import { z } from 'zod';
 import { readJsonFile } from '../core/json.ts';
-import { strictObject, unknownDiscriminator } from '../rig/strict-schema.ts';
-import { didYouMean } from '../rig/suggest.ts';
+import { strictObject, unknownDiscriminator } from '../core/strict-schema.ts';
+import { didYouMean } from '../core/suggest.ts';
 
 const maxAttempts = z.number().int().min(1).max(10).default(3);
 

@@ -10,7 +10,7 @@
  */
 import { and, assign, emit, fromPromise, not, setup } from 'xstate';
 import { changeableSecret, fingerprintMode, type AuthProfile, type Tier, type TierKind, type TransactionKind } from './profiles.ts';
-import { nextInt } from './random.ts';
+import { nextInt } from '../core/random.ts';
 import type {
   BankPorts,
   EndReason,

@@ -4,10 +4,8 @@
  */
 import type { AuthProfile, TierKind, TransactionKind } from './profiles.ts';
 
-/** Keys an ATM keypad sends: digits, letters A-Z (the extended keypad of the three-tier design), control keys. */
-export type Key = string;
-export const CONTROL_KEYS = ['ENTER', 'CANCEL', 'CLEAR'] as const;
-export const KEY_PATTERN = /^(?:[0-9A-Z]|ENTER|CANCEL|CLEAR)$/;
+import type { Key } from '../core/keys.ts';
+export { CONTROL_KEYS, KEY_PATTERN, type Key } from '../core/keys.ts';
 
 export type SessionEvent =
   | { type: 'KEY'; key: Key }

@@ -6,7 +6,7 @@
 import type { IClientOptions, MqttClient } from 'mqtt';
 import type { SessionState } from '../machines/screens.ts';
 import { topics } from '../devices/topics.ts';
-import { connectBus } from '../devices/bus.ts';
+import { connectBus } from '../core/bus.ts';
 
 export interface Sms {
   to: string;

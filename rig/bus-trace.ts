@@ -6,7 +6,7 @@
 import type { MqttClient } from 'mqtt';
 import type { SessionState } from '../machines/screens.ts';
 import { clock, paint } from './ui.ts';
-import { connectBus } from '../devices/bus.ts';
+import { connectBus } from '../core/bus.ts';
 
 export interface BusTrace {
   close(): Promise<void>;

@@ -3,7 +3,7 @@
  * (`--brokr` -> `--broker`) instead of node's own message about positionals starting with "-".
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { nearest } from './suggest.ts';
+import { nearest } from '../core/suggest.ts';
 
 export const CLI_OPTIONS = {
   config: { type: 'string' },

@@ -20,10 +20,10 @@ import type { DashboardOptions, RunningDashboard } from './dashboard.ts';
 import type { Rig } from './rig.ts';
 import { seedDemo } from './seed.ts';
 import { paint } from './ui.ts';
-import { systemClock } from './clock.ts';
+import { systemClock } from '../core/clock.ts';
 import { anonymise, classSizesOfCsv, loadHierarchies, quasiIdentifiers, toCsv } from './privacy/export.ts';
 import { installLastResort } from './last-resort.ts';
-import { didYouMean } from './suggest.ts';
+import { didYouMean } from '../core/suggest.ts';
 
 // The broker, the bank, Node-RED and serialport load only for the commands that run them (over a second of
 // start-up), so a mistyped option or a bad file is answered at once.

@@ -4,8 +4,8 @@
  *   rig/clock/state        {"mode", "now"}  (retained)
  */
 import { z } from 'zod';
-import { ManualClock, type RigClock } from './clock.ts';
-import { connectBus } from '../devices/bus.ts';
+import { ManualClock, type RigClock } from '../core/clock.ts';
+import { connectBus } from '../core/bus.ts';
 
 export const CLOCK_TOPICS = { advance: 'rig/clock/sim/advance', state: 'rig/clock/state', error: 'rig/clock/evt/error' } as const;
 const Advance = z.object({ ms: z.number().int().min(0).max(366 * 86_400_000) });

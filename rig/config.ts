@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { baudProblem } from '../devices/serial/spec.ts';
 import { TOPIC_LEVEL } from '../devices/topics.ts';
 import { readJsonFile } from '../core/json.ts';
-import { strictObject } from './strict-schema.ts';
+import { strictObject } from '../core/strict-schema.ts';
 
 export const DeviceSpec = z
   .string()

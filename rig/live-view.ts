@@ -6,7 +6,7 @@ import type { Rig } from './rig.ts';
 import { formatMessage } from './bus-trace.ts';
 import { lcdBox, paint } from './ui.ts';
 import type { SessionState } from '../machines/screens.ts';
-import { connectBus } from '../devices/bus.ts';
+import { connectBus } from '../core/bus.ts';
 
 export async function startLiveView(rig: Rig, header: string[], options: { plain?: boolean; out?: NodeJS.WriteStream } = {}): Promise<{ close(): Promise<void> }> {
   const out = options.out ?? process.stdout;

@@ -3,7 +3,7 @@
  * deterministic from a seed, so every rig has the same population. No secrets or fingers: these customers never
  * use the ATM; they exist so that a k-anonymous export has something to hide in.
  */
-import { createRandom, DIGITS } from '../machines/random.ts';
+import { createRandom, DIGITS } from '../core/random.ts';
 import { luhnDigit } from './bank/service.ts';
 
 const FIRST = ['Mwila', 'Chanda', 'Mutale', 'Bupe', 'Kabwe', 'Natasha', 'Joseph', 'Grace', 'Peter', 'Ruth', 'Daniel', 'Esther', 'Moses', 'Agnes', 'Brian', 'Loveness', 'Kelvin', 'Memory', 'Emmanuel', 'Precious'];

@@ -7,13 +7,13 @@ import { attachDevice, type AttachedDevice, type Device } from '../devices/devic
 import type { DeviceKind } from '../devices/topics.ts';
 import { VirtualCardReader, VirtualCashDispenser, VirtualFingerprintSensor, VirtualGsmModem, VirtualKeypad, VirtualLcd } from '../devices/virtual/index.ts';
 import { loadProfile, type AuthProfile } from '../machines/profiles.ts';
-import { createRandom, freshSeed } from '../machines/random.ts';
+import { createRandom, freshSeed } from '../core/random.ts';
 import { startBank, type RunningBank } from './bank/index.ts';
 import type { Hold } from './bank/model.ts';
 import { DEFAULT_HASH_COST } from './bank/secrets.ts';
 import { startBroker, type RunningBroker } from './broker.ts';
 import { probeBroker } from './broker-probe.ts';
-import { ManualClock, systemClock, type RigClock } from './clock.ts';
+import { ManualClock, systemClock, type RigClock } from '../core/clock.ts';
 import { serveClock } from './clock-service.ts';
 import { prepareBusSecurity, type BusSecurity } from './bus/security.ts';
 import { loadOrCreateTls } from './bus/tls.ts';

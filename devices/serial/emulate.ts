@@ -5,15 +5,15 @@
  * every Gherkin scenario runs unchanged with serial devices.
  */
 import { CONTRACT } from '../contract.ts';
-import { connectBus } from '../bus.ts';
-import { createRandom } from '../../machines/random.ts';
+import { connectBus } from '../../core/bus.ts';
+import { createRandom } from '../../core/random.ts';
 import { degrade, strangerTemplate, synthTemplate } from '../virtual/fingerprint-template.ts';
 import { SerialLink } from './link.ts';
 import { ZfmEmulator } from './zfm/emulator.ts';
 import { KeypadLcdEmulator } from './kpl/emulator.ts';
 import { LcdmEmulator } from './lcdm/emulator.ts';
 import { Sim800Emulator, type GsmFault } from './sim800/emulator.ts';
-import { systemClock, type RigClock } from '../../rig/clock.ts';
+import { systemClock, type RigClock } from '../../core/clock.ts';
 import { topics } from '../topics.ts';
 import type { z } from 'zod';
 

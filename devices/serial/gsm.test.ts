@@ -1,7 +1,7 @@
 // The SIM800 AT host against the emulator over a real pty pair. Commands and answers as in the SIM800 Series AT
 // Command Manual V1.09 (+CMGS, +CMTI, +CMGR) and 3GPP TS 27.005 section 3.2.5 (+CMS ERROR codes).
 import { afterEach, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../rig/clock.ts';
+import { ManualClock } from '../../core/clock.ts';
 import { linkedPair } from './testing.ts';
 import { Sim800Emulator } from './sim800/emulator.ts';
 import { AtError, AtHost } from './sim800/host.ts';

@@ -4,7 +4,7 @@
  * captures years later are the same bytes. 512 bytes, the character-file size of the ZFM-20 / R307 modules.
  * Captures can be degraded (dirt, a damaged finger) by replacing a share of the bytes with noise.
  */
-import { createRandom, type Random } from '../../machines/random.ts';
+import { createRandom, type Random } from '../../core/random.ts';
 
 export const TEMPLATE_BYTES = 512;
 

@@ -15,7 +15,7 @@ import { authRoutes } from './routes/auth.ts';
 import { otpRoutes } from './routes/otp.ts';
 import { staffRoutes } from './routes/staff.ts';
 import { webRoutes } from './routes/web.ts';
-import { systemClock, type RigClock } from '../clock.ts';
+import { systemClock, type RigClock } from '../../core/clock.ts';
 import type { BankService } from './service.ts';
 
 const STATUS: Record<BankError['code'], number> = {

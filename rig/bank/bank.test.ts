@@ -1,6 +1,6 @@
 // The bank over real HTTP on a random port, with an in-memory store and a cheap hash cost.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ManualClock } from '../clock.ts';
+import { ManualClock } from '../../core/clock.ts';
 import { DEMO_CUSTOMERS, seedDemo } from '../seed.ts';
 import { synthTemplate } from '../../devices/virtual/fingerprint-template.ts';
 import { CHEAP_HASH_COST } from './secrets.ts';

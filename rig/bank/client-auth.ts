@@ -5,7 +5,7 @@
  * the limit a caller gets 429 without the bank spending a hash on it.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { RigClock } from '../clock.ts';
+import type { RigClock } from '../../core/clock.ts';
 import type { BankService } from './service.ts';
 import type { StaffSessions } from './staff-auth.ts';
 

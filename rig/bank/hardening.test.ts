@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ManualClock } from '../clock.ts';
+import { ManualClock } from '../../core/clock.ts';
 import { DEMO_CUSTOMERS, seedDemo } from '../seed.ts';
 import { basicAuth, MAX_FAILED_CLIENT_LOGINS } from './client-auth.ts';
 import { createBankService, startBank, type RunningBank } from './index.ts';

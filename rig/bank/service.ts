@@ -3,9 +3,9 @@
  * in-process benchmark baseline calls it directly. Every method validates before it mutates.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { ALPHANUMERIC, DIGITS, type Random } from '../../machines/random.ts';
-import type { RigClock } from '../clock.ts';
-import { MATCH_THRESHOLD, matchScore } from './biometrics.ts';
+import { ALPHANUMERIC, DIGITS, type Random } from '../../core/random.ts';
+import type { RigClock } from '../../core/clock.ts';
+import { MATCH_THRESHOLD, matchScore } from '../../core/biometrics.ts';
 import { BankError, type Account, type BankData, type Card, type Customer, type Hold, type LedgerEntry } from './model.ts';
 import { hashSecret, verifySecret, type HashCost, type SecretSource } from './secrets.ts';
 import type { BankStore } from './store.ts';

@@ -18,9 +18,9 @@ import { screenFor, sessionStateFor, type Screen } from '../../machines/screens.
 import type { SessionMachine } from '../../machines/session.machine.ts';
 import { provideSession } from '../../machines/session.ports.ts';
 import type { BankPorts, SessionEmitted, SessionEvent } from '../../machines/session.types.ts';
-import type { RigClock } from '../clock.ts';
+import type { RigClock } from '../../core/clock.ts';
 import { createBankClient, type SmsSender } from './bank-client.ts';
-import { connectBus } from '../../devices/bus.ts';
+import { connectBus } from '../../core/bus.ts';
 
 export interface ControllerOptions {
   atmId: string;

@@ -7,7 +7,7 @@
  *   - map: categories mapped up explicit tables (city -> province -> country)
  */
 import { z } from 'zod';
-import { strictObject, unknownDiscriminator } from '../strict-schema.ts';
+import { strictObject, unknownDiscriminator } from '../../core/strict-schema.ts';
 
 const Interval = strictObject({
   type: z.literal('interval'),

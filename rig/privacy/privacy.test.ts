@@ -1,7 +1,7 @@
 // The k-anonymised export: Flash against an exhaustive search, k-anonymity of the output checked on the file
 // alone, and no direct identifier ever written.
 import { describe, expect, it } from 'vitest';
-import { createRandom } from '../../machines/random.ts';
+import { createRandom } from '../../core/random.ts';
 import { createBankService } from '../bank/index.ts';
 import { CHEAP_HASH_COST } from '../bank/secrets.ts';
 import { seedDemo, DEMO_CUSTOMERS } from '../seed.ts';

@@ -8,7 +8,7 @@
  *     assumption the public sources do not settle: check your unit's manual)
  *   purge (44): ERROR; ROM version (47): the version string
  */
-import type { RigClock } from '../../../rig/clock.ts';
+import type { RigClock } from '../../../core/clock.ts';
 import type { SerialLink } from '../link.ts';
 import { ACK, CMD, ERROR, FrameParser, NAK, response, twoDigits } from './frame.ts';
 

@@ -4,7 +4,7 @@
  * after a delay. Faults: no network (+CMS ERROR: 331), a refused send (+CMS ERROR: n), extra delay, lost SMS.
  * Incoming SMS are announced with +CMTI and read with AT+CMGR.
  */
-import type { RigClock } from '../../../rig/clock.ts';
+import type { RigClock } from '../../../core/clock.ts';
 import type { SerialLink } from '../link.ts';
 
 export type GsmFault = { mode: 'none' } | { mode: 'delay'; ms: number } | { mode: 'drop' } | { mode: 'error'; cmsError: number };

@@ -5,7 +5,7 @@
  * A finger "on the sensor" is a template; after its template was uploaded once, the finger is lifted, as a person
  * lifts it after the beep.
  */
-import { matchScore, MATCH_THRESHOLD } from '../../../rig/bank/biometrics.ts';
+import { matchScore, MATCH_THRESHOLD } from '../../../core/biometrics.ts';
 import type { SerialLink } from '../link.ts';
 import { CODE, encodePacket, INSTRUCTION, PacketParser, PID } from './packet.ts';
 

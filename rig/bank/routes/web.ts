@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { Finger, KycSchema, MinorUnits, Password, Template, Username } from '../model.ts';
 import type { BankService } from '../service.ts';
-import type { RigClock } from '../../clock.ts';
+import type { RigClock } from '../../../core/clock.ts';
 
 const TOKEN_TTL_MS = 15 * 60_000;
 const Entry = z.object({ ts: z.number(), type: z.string(), amount: z.number().int(), balanceAfter: z.number().int() });

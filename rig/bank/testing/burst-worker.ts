@@ -2,7 +2,7 @@
  * Child process for the crash test: opens the bank on a file, then writes as fast as it can (deposits,
  * withdrawals reserved and committed or reversed, transfers) until it is killed. Prints "ready" once writing.
  */
-import { createRandom } from '../../../machines/random.ts';
+import { createRandom } from '../../../core/random.ts';
 import { createBankService } from '../index.ts';
 import { CHEAP_HASH_COST } from '../secrets.ts';
 

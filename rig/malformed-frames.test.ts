@@ -4,14 +4,14 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { spawnCli } from '../../rig/spawn-cli.ts';
-import { SerialLink } from './link.ts';
-import { LcdmEmulator } from './lcdm/emulator.ts';
-import { ACK, CMD, NAK, command as lcdmCommand } from './lcdm/frame.ts';
-import { openPtyPair } from './pty.ts';
-import { linkedPair } from './testing.ts';
-import { ZfmEmulator } from './zfm/emulator.ts';
-import { CODE, encodePacket, INSTRUCTION, PacketParser, PID, type Packet } from './zfm/packet.ts';
+import { spawnCli } from './spawn-cli.ts';
+import { SerialLink } from '../devices/serial/link.ts';
+import { LcdmEmulator } from '../devices/serial/lcdm/emulator.ts';
+import { ACK, CMD, NAK, command as lcdmCommand } from '../devices/serial/lcdm/frame.ts';
+import { openPtyPair } from '../devices/serial/pty.ts';
+import { linkedPair } from '../devices/serial/testing.ts';
+import { ZfmEmulator } from '../devices/serial/zfm/emulator.ts';
+import { CODE, encodePacket, INSTRUCTION, PacketParser, PID, type Packet } from '../devices/serial/zfm/packet.ts';
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
@@ -104,7 +104,7 @@ describe('atm-rig emulate', () => {
 
 describe('the CLI module', () => {
   const run = promisify(execFile);
-  const root = fileURLToPath(new URL('../../', import.meta.url));
+  const root = fileURLToPath(new URL('../', import.meta.url));
 
   it('does not run main when imported', async () => {
     const { stdout } = await run(process.execPath, ['--import', 'tsx', '-e', "await import('./rig/cli.ts'); console.log('imported, nothing ran')"], { cwd: root });
