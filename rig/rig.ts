@@ -10,7 +10,7 @@ import { loadProfile, type AuthProfile } from '../machines/profiles.ts';
 import { createRandom, freshSeed } from '../machines/random.ts';
 import { startBank, type RunningBank } from './bank/index.ts';
 import { DEFAULT_HASH_COST } from './bank/secrets.ts';
-import { startBroker, type RunningBroker } from './broker.ts';
+import { namePortClash, startBroker, type RunningBroker } from './broker.ts';
 import { ManualClock, systemClock, type RigClock } from './clock.ts';
 import { serveClock } from './clock-service.ts';
 import { prepareBusSecurity, type BusSecurity } from './bus/security.ts';
@@ -146,6 +146,7 @@ export async function startRig(input: RigConfigInput = {}, hooks: RigHooks = {})
         port: config.broker.port,
         wsPort: config.broker.wsPort,
         hooks: bus.hooks,
+        ...(hooks.onDenied ? { onRefused: hooks.onDenied } : {}),
         ...(t && tls ? { tls: { port: t.port, wsPort: t.wsPort, cert: tls.cert, key: tls.key } } : {}),
       });
       closers.push({ name: 'broker', close: () => broker!.close() });
@@ -165,6 +166,8 @@ export async function startRig(input: RigConfigInput = {}, hooks: RigHooks = {})
       currency: config.bank.currency,
       dailyWithdrawalLimit: config.bank.dailyWithdrawalLimit,
       ...(hooks.bankLog ? { logger: { level: 'trace', stream: hooks.bankLog, redact: BANK_LOG_REDACT } } : {}),
+    }).catch((err: unknown) => {
+      throw namePortClash(err, config.bank.port, '--bank-port / bank.port');
     });
     closers.push({ name: 'bank', close: () => bank.close() });
 
