@@ -1,9 +1,11 @@
 // Bus hardening (issue 10, items 5, 10, 12, 13) on a whole rig: real Aedes, real devices and controller, real
 // MQTT clients as the observer, the simulator and an impostor.
+import { readFile } from 'node:fs/promises';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AtmClient } from '../atm-client.ts';
 import { startRig, type Rig } from '../rig.ts';
+import { OBSERVER_DENIED } from './security.ts';
 
 let rig: Rig;
 const denied: string[] = [];
@@ -153,5 +155,13 @@ describe('item 13: retained sim, cmd and evt messages are not kept', () => {
     expect(retained.filter((t) => !t.endsWith('/state'))).toEqual([]);
     expect(retained).toContain('atm/atm-1/dispenser/state');
     await simulator.endAsync();
+  });
+});
+
+describe('docs/topics.md', () => {
+  it('lists every topic denied to the observer', async () => {
+    const md = await readFile(new URL('../../docs/topics.md', import.meta.url), 'utf8');
+    const missing = OBSERVER_DENIED.map((d) => d.filter.replace('atm/+/', 'atm/{atm}/')).filter((t) => !md.includes(`| \`${t}\` | **denied** |`));
+    expect(missing).toEqual([]);
   });
 });
