@@ -8,6 +8,7 @@ import type { IClientOptions, MqttClient } from 'mqtt';
 import type { z } from 'zod';
 import type { Random } from '../core/random.ts';
 import type { RigClock } from '../core/clock.ts';
+import { MAX_PAYLOAD_BYTES } from '../core/bus-limits.ts';
 import { CONTRACT, type DeviceContract } from './contract.ts';
 import { topics, type DeviceKind } from './topics.ts';
 import { connectBus } from '../core/bus.ts';
@@ -53,6 +54,11 @@ export interface AttachedDevice {
   close(): Promise<void>;
 }
 
+/** An error event echoes input (a topic, a key name): bounded, it can never outgrow the broker's payload limit. */
+const ECHO_TOPIC_CHARS = 200;
+const ECHO_MESSAGE_CHARS = 1000;
+export const clip = (text: string, max: number) => (text.length <= max ? text : `${text.slice(0, max)}… (${text.length} characters)`);
+
 export async function attachDevice(device: Device, options: AttachOptions): Promise<AttachedDevice> {
   const { atmId } = options;
   const contract: DeviceContract = CONTRACT[device.kind];
@@ -67,7 +73,10 @@ export async function attachDevice(device: Device, options: AttachOptions): Prom
   });
 
   const publish = (topic: string, payload: object, retain = false) => {
-    client.publish(topic, JSON.stringify(payload), { qos: 1, retain });
+    const body = JSON.stringify(payload);
+    // The broker would drop the device for it, and the client would resend it at every reconnect: never send it.
+    if (Buffer.byteLength(body) > MAX_PAYLOAD_BYTES) return ctx.error('too-large', `${topic.slice(0, ECHO_TOPIC_CHARS)}: ${Buffer.byteLength(body)} bytes (limit ${MAX_PAYLOAD_BYTES})`);
+    client.publish(topic, body, { qos: 1, retain });
   };
   const ctx: DeviceContext = {
     atmId,
@@ -79,7 +88,8 @@ export async function attachDevice(device: Device, options: AttachOptions): Prom
       publish(stateTopic, state, true);
     },
     publish: (topic, payload) => publish(topic, payload),
-    error: (code, message, topic) => publish(topics.device(atmId, device.kind, 'evt', 'error'), { code, message, ...(topic ? { topic } : {}) }),
+    error: (code, message, topic) =>
+      publish(topics.device(atmId, device.kind, 'evt', 'error'), { code: clip(code, 40), message: clip(message, ECHO_MESSAGE_CHARS), ...(topic ? { topic: clip(topic, ECHO_TOPIC_CHARS) } : {}) }),
   };
 
   client.on('message', (topic, buf) => {
@@ -92,7 +102,7 @@ export async function attachDevice(device: Device, options: AttachOptions): Prom
 
   async function handle(channel: 'cmd' | 'sim', name: string, topic: string, buf: Buffer) {
     const schema = (contract[channel] as Record<string, z.ZodType>)[name];
-    if (!schema) return ctx.error(`unknown-${channel}`, `${device.kind} has no ${channel} "${name}"; known: ${Object.keys(contract[channel]).join(', ') || 'none'}`, topic);
+    if (!schema) return ctx.error(`unknown-${channel}`, `${device.kind} has no ${channel} "${clip(name, 40)}"; known: ${Object.keys(contract[channel]).join(', ') || 'none'}`, topic);
     let raw: unknown;
     try {
       raw = buf.length === 0 ? {} : JSON.parse(buf.toString('utf8'));

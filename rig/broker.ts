@@ -2,14 +2,19 @@
  * The embedded MQTT broker: Aedes on TCP and on WebSocket (for browsers and Node-RED's ws transport).
  * Ports default to the MQTT conventions; 0 asks the OS for a free port (what the tests use).
  * Aedes hooks (`authenticate`, `authorizePublish`, ...) are passed through untouched: access control is a
- * layer on the broker, not a special case inside it.
+ * layer on the broker, not a special case inside it. Every connection, whatever its transport, passes the packet
+ * guard first (rig/bus/packet-guard.ts): oversize packets and stalled CONNECTs never reach Aedes's buffers.
  */
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
-import { createServer as createTcpServer, type AddressInfo, type Server as TcpServer } from 'node:net';
+import { createServer as createTcpServer, type AddressInfo, type Server as TcpServer, type Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { createServer as createTlsServer, type Server as TlsServer } from 'node:tls';
 import { Aedes, type AedesOptions } from 'aedes';
+import { namePortClash } from './port-clash.ts';
 import { WebSocketServer, createWebSocketStream } from 'ws';
+import { MAX_PACKET_BYTES } from '../core/bus-limits.ts';
+import { createPacketGuard, type GuardLimits } from './bus/packet-guard.ts';
 
 export interface BrokerConfig {
   host?: string;
@@ -20,8 +25,15 @@ export interface BrokerConfig {
   hooks?: Pick<AedesOptions, 'authenticate' | 'authorizePublish' | 'authorizeSubscribe' | 'authorizeForward' | 'preConnect' | 'published'>;
   /** mqtts:// and wss:// listeners as well, with this certificate. Ports 0 for free ones. */
   tls?: { port: number; wsPort: number | null; cert: string; key: string };
+  /** Bounds on what a connection may cost before and after its CONNECT (defaults: DEFAULT_LIMITS). */
+  limits?: Partial<GuardLimits>;
+  /** Told about every connection the guard drops. */
+  onRefused?: (why: string) => void;
 }
 
+export const DEFAULT_LIMITS: GuardLimits = { maxPacketBytes: MAX_PACKET_BYTES, maxPending: 64, connectTimeoutMs: 5000 };
+
+/** A port that is taken, with the option that chose it, so the user knows what to change. */
 export interface RunningBroker {
   readonly aedes: Aedes;
   /** mqtt://host:port */
@@ -36,50 +48,74 @@ export interface RunningBroker {
   restart(): Promise<void>;
 }
 
+type AnyServer = TcpServer | HttpServer | TlsServer | HttpsServer;
+
 export async function startBroker(config: BrokerConfig = {}): Promise<RunningBroker> {
   const host = config.host ?? '127.0.0.1';
+  const limits: GuardLimits = { ...DEFAULT_LIMITS, ...config.limits };
   // A deep topic once crashed Aedes (GHSA-xxqp-5qx8-gj5q); our contract never goes past 6 levels.
-  const aedes = await Aedes.createBroker({ maxTopicLevels: 16, ...config.hooks });
-  // noDelay: MQTT packets are small and latency-bound; Nagle + delayed ACK would add ~40 ms per round trip.
-  const tcp: TcpServer = createTcpServer({ noDelay: true }, aedes.handle);
-  await listen(tcp, config.port ?? 1883, host);
-  const url = `mqtt://${host}:${(tcp.address() as AddressInfo).port}`;
+  const aedes = await Aedes.createBroker({ maxTopicLevels: 16, connectTimeout: limits.connectTimeoutMs, ...config.hooks });
+  const guard = createPacketGuard(limits, config.onRefused);
+  const admit = (stream: Duplex, address: string | undefined) => {
+    const guarded = guard.admit(stream, address);
+    if (guarded) aedes.handle(guarded as never);
+  };
+  const onSocket = (socket: Socket) => admit(socket, socket.remoteAddress);
+  // A WebSocket message is buffered whole by ws before anyone sees it: cap it at one packet and its header.
+  const wsOptions = { maxPayload: limits.maxPacketBytes + 5 };
+  const onWebSocket = (wss: WebSocketServer) =>
+    wss.on('connection', (socket, req) => admit(createWebSocketStream(socket), req.socket.remoteAddress));
 
-  let http: HttpServer | undefined;
-  let wss: WebSocketServer | undefined;
+  const servers: AnyServer[] = [];
+  const wsServers: WebSocketServer[] = [];
+  const close = async () => {
+    for (const client of wsServers.flatMap((w) => [...w.clients])) client.terminate();
+    await new Promise<void>((resolve) => aedes.close(() => resolve()));
+    await Promise.all(servers.map(closeServer));
+  };
+  const open = async <S extends AnyServer>(server: S, port: number, option: string): Promise<string> => {
+    servers.push(server);
+    await listen(server, port, host).catch((err: unknown) => {
+      throw namePortClash(err, port, option);
+    });
+    return `${host}:${(server.address() as AddressInfo).port}`;
+  };
+  const webSocket = <S extends HttpServer | HttpsServer>(server: S) => {
+    const wss = new WebSocketServer({ server, ...wsOptions });
+    // ws re-emits the HTTP server's errors (a busy port) on itself; listen() reports them, so this must not throw.
+    wss.on('error', () => {});
+    wsServers.push(wss);
+    onWebSocket(wss);
+    return server;
+  };
+
+  let url: string;
   let wsUrl: string | undefined;
-  const wsPort = config.wsPort === undefined ? 9001 : config.wsPort;
-  if (wsPort !== null) {
-    http = createHttpServer((_req, res) => res.writeHead(426, { 'content-type': 'text/plain' }).end('MQTT over WebSocket only\n'));
-    wss = new WebSocketServer({ server: http });
-    wss.on('connection', (socket, req) => aedes.handle(createWebSocketStream(socket) as never, req));
-    await listen(http, wsPort, host);
-    wsUrl = `ws://${host}:${(http.address() as AddressInfo).port}`;
-  }
-
-  let tlsServer: TlsServer | undefined;
-  let https: HttpsServer | undefined;
-  let wssServer: WebSocketServer | undefined;
   let tlsUrl: string | undefined;
   let wssUrl: string | undefined;
-  if (config.tls) {
-    tlsServer = createTlsServer({ cert: config.tls.cert, key: config.tls.key }, aedes.handle);
-    await listen(tlsServer, config.tls.port, host);
-    tlsUrl = `mqtts://${host}:${(tlsServer.address() as AddressInfo).port}`;
-    if (config.tls.wsPort !== null) {
-      https = createHttpsServer({ cert: config.tls.cert, key: config.tls.key }, (_req, res) => res.writeHead(426).end('MQTT over WebSocket only\n'));
-      wssServer = new WebSocketServer({ server: https });
-      wssServer.on('connection', (socket, req) => aedes.handle(createWebSocketStream(socket) as never, req));
-      await listen(https, config.tls.wsPort, host);
-      wssUrl = `wss://${host}:${(https.address() as AddressInfo).port}`;
+  try {
+    // noDelay: MQTT packets are small and latency-bound; Nagle + delayed ACK would add ~40 ms per round trip.
+    url = `mqtt://${await open(createTcpServer({ noDelay: true }, onSocket), config.port ?? 1883, '--mqtt-port / broker.port')}`;
+    const wsPort = config.wsPort === undefined ? 9001 : config.wsPort;
+    if (wsPort !== null) {
+      const http = webSocket(createHttpServer((_req, res) => res.writeHead(426, { 'content-type': 'text/plain' }).end('MQTT over WebSocket only\n')));
+      wsUrl = `ws://${await open(http, wsPort, '--ws-port / broker.wsPort')}`;
     }
+    if (config.tls) {
+      const { cert, key } = config.tls;
+      const tls = createTlsServer({ cert, key, handshakeTimeout: limits.connectTimeoutMs }, onSocket);
+      tlsUrl = `mqtts://${await open(tls, config.tls.port, 'broker.tls.port')}`;
+      if (config.tls.wsPort !== null) {
+        const https = webSocket(createHttpsServer({ cert, key }, (_req, res) => res.writeHead(426).end('MQTT over WebSocket only\n')));
+        wssUrl = `wss://${await open(https, config.tls.wsPort, 'broker.tls.wsPort')}`;
+      }
+    }
+  } catch (err) {
+    // Free what did start, so a caller that falls back to other ports does not keep a half broker alive.
+    await close();
+    throw err;
   }
 
-  const close = async () => {
-    for (const client of [...(wss?.clients ?? []), ...(wssServer?.clients ?? [])]) client.terminate();
-    await new Promise<void>((resolve) => aedes.close(() => resolve()));
-    await Promise.all([closeServer(tcp), http ? closeServer(http) : undefined, tlsServer ? closeServer(tlsServer) : undefined, https ? closeServer(https) : undefined]);
-  };
   let current: RunningBroker = {
     aedes,
     url,
@@ -113,7 +149,7 @@ export async function startBroker(config: BrokerConfig = {}): Promise<RunningBro
   };
 }
 
-function listen(server: TcpServer | HttpServer | TlsServer | HttpsServer, port: number, host: string): Promise<void> {
+function listen(server: AnyServer, port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
@@ -123,9 +159,12 @@ function listen(server: TcpServer | HttpServer | TlsServer | HttpsServer, port: 
   });
 }
 
-function closeServer(server: TcpServer | HttpServer | TlsServer | HttpsServer): Promise<void> {
+function closeServer(server: AnyServer): Promise<void> {
   return new Promise((resolve) => {
+    if (!server.listening) return resolve();
     server.close(() => resolve());
     (server as HttpServer).closeAllConnections?.();
   });
 }
+
+export { namePortClash, PortInUseError } from './port-clash.ts';

@@ -19,6 +19,7 @@ import { BROKER_SCHEMES, BROKER_URL_HINT, loadRigConfig, parseRigConfig, type Ri
 import type { DashboardOptions, RunningDashboard } from './dashboard.ts';
 import type { Rig } from './rig.ts';
 import { seedDemo } from './seed.ts';
+import { namePortClash, PortInUseError } from './port-clash.ts';
 import { paint } from './ui.ts';
 import { systemClock } from '../core/clock.ts';
 import { anonymise, classSizesOfCsv, loadHierarchies, quasiIdentifiers, toCsv } from './privacy/export.ts';
@@ -145,12 +146,20 @@ async function bringUp(config: RigConfigInput, fallback: boolean): Promise<Rig> 
   } catch (err) {
     if (!fallback || (err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw explainPortClash(err);
     console.error(paint('yellow', `A default port is busy (${(err as Error).message}); using free ports instead.`));
-    return startRig({ ...config, broker: { ...config.broker, port: 0, wsPort: 0 }, bank: { ...config.bank, port: 0 } });
+    const tls = config.broker?.tls ? { tls: { ...config.broker.tls, port: 0, wsPort: config.broker.tls.wsPort === null ? null : 0 } } : {};
+    return startRig({ ...config, broker: { ...config.broker, port: 0, wsPort: config.broker?.wsPort === null ? null : 0, ...tls }, bank: { ...config.bank, port: 0 } }).catch((again: unknown) => {
+      throw explainPortClash(again);
+    });
   }
 }
 
 function explainPortClash(err: unknown): unknown {
   if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') return err;
+  // The broker, the rig and the dashboard's caller name the option behind a busy port.
+  if (err instanceof PortInUseError) {
+    const broker = err.option.startsWith('--mqtt-port') ? ', or use that broker with --broker mqtt://localhost:1883' : '';
+    return new Error(`${err.message}: another program (a mosquitto service?) holds it. Pick another with ${err.option} (0 = any free port)${broker}`);
+  }
   return new Error(`${(err as Error).message}: another program (a mosquitto service?) holds the port. Pick another with --mqtt-port/--ws-port/--bank-port/--dashboard-port (0 = any free port), or use that broker with --broker mqtt://localhost:1883`);
 }
 
@@ -335,7 +344,7 @@ export async function main(argv: string[]): Promise<number> {
         if (values.dashboard) dashboard = await startDashboard(rig, dashboardOptions(rig, values.plain === true));
       } catch (err) {
         await rig.close();
-        throw explainPortClash(err);
+        throw explainPortClash(namePortClash(err, rig.config.dashboard.port, '--dashboard-port / dashboard.port'));
       }
       const banner = [...describe(rig), ...(dashboard ? describeDashboard(dashboard) : [])];
       const view = await startLiveView(rig, banner, { plain: values.plain === true });

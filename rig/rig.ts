@@ -12,6 +12,7 @@ import { startBank, type RunningBank } from './bank/index.ts';
 import type { Hold } from './bank/model.ts';
 import { DEFAULT_HASH_COST } from './bank/secrets.ts';
 import { startBroker, type RunningBroker } from './broker.ts';
+import { namePortClash } from './port-clash.ts';
 import { probeBroker } from './broker-probe.ts';
 import { ManualClock, systemClock, type RigClock } from '../core/clock.ts';
 import { serveClock } from './clock-service.ts';
@@ -152,6 +153,7 @@ export async function startRig(input: RigConfigInput = {}, hooks: RigHooks = {})
         port: config.broker.port,
         wsPort: config.broker.wsPort,
         hooks: bus.hooks,
+        ...(hooks.onDenied ? { onRefused: hooks.onDenied } : {}),
         ...(t && tls ? { tls: { port: t.port, wsPort: t.wsPort, cert: tls.cert, key: tls.key } } : {}),
       });
       closers.push({ name: 'broker', close: () => broker!.close() });
@@ -174,6 +176,8 @@ export async function startRig(input: RigConfigInput = {}, hooks: RigHooks = {})
       // Replayable codes only where a run is meant to replay: a manual clock, or asked for (the banner says so).
       deterministicSecrets: config.clock === 'manual' || config.bank.deterministicSecrets,
       ...(hooks.bankLog ? { logger: { level: 'trace', stream: hooks.bankLog, redact: BANK_LOG_REDACT } } : {}),
+    }).catch((err: unknown) => {
+      throw namePortClash(err, config.bank.port, '--bank-port / bank.port');
     });
     closers.push({ name: 'bank', close: () => bank.close() });
     // No session survives a restart: holds still reserved now were left by a crash (docs/security.md).

@@ -7,7 +7,9 @@
  *
  * `read` lets a user subscribe (and receive), `write` publish, `readwrite` both, `deny` neither; rules before any
  * `user` line apply to anonymous clients. A subscription is allowed only when a read rule covers the whole
- * requested filter (`atm/#` is not covered by `atm/atm-1/#`).
+ * requested filter (`atm/#` is not covered by `atm/atm-1/#`) and no deny rule does; each message is then delivered
+ * only when a read rule, and no deny rule, matches its topic (so `deny atm/+/keypad/evt/key` takes the keys out
+ * of an `atm/#` subscription, in Mosquitto too).
  */
 export type Access = 'read' | 'write' | 'readwrite' | 'deny';
 export interface AclRule {
@@ -61,10 +63,16 @@ export class Acl {
   canSubscribe(user: string, filter: string): boolean {
     return this.#allowed(user, 'read', (f) => filterCovers(f, filter));
   }
+
+  /** May `user` receive a message on `topic`? Checked for every message delivered, whatever the subscription. */
+  canRead(user: string, topic: string): boolean {
+    return this.#allowed(user, 'read', (f) => topicMatches(f, topic));
+  }
 }
 
-/** Does MQTT filter `filter` match the concrete `topic`? */
+/** Does MQTT filter `filter` match the concrete `topic`? (A wildcard never matches a leading `$`, as in MQTT.) */
 export function topicMatches(filter: string, topic: string): boolean {
+  if (topic.startsWith('$') && !filter.startsWith('$')) return false;
   const f = filter.split('/');
   const t = topic.split('/');
   for (let i = 0; i < f.length; i++) {

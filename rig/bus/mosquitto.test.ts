@@ -64,7 +64,11 @@ describe.skipIf(!existsSync(MOSQUITTO))('an external Mosquitto with the rig\'s p
     broker?.kill();
   });
 
-  it('runs a session through Mosquitto with the same users', async () => {
+  it('runs a session through Mosquitto with the same users; the acl\'s deny lines keep the secrets from the observer', async () => {
+    const observer = await mqtt.connectAsync(url, { ...rig.bus.observer, reconnectPeriod: 0 });
+    const seen: string[] = [];
+    observer.on('message', (t) => seen.push(t));
+    await observer.subscribeAsync(['atm/#', 'rig/#']);
     const person = await AtmClient.connect(url, 'atm-1', rig.bus.simulator);
     await person.untilState('idle');
     await person.press('ENTER');
@@ -74,6 +78,14 @@ describe.skipIf(!existsSync(MOSQUITTO))('an external Mosquitto with the rig\'s p
     await person.type('1991');
     await person.untilState('session.auth.otp.entering');
     await person.untilSms('+260971000001');
+    expect(person.messages.some((m) => m.topic.endsWith('keypad/evt/key'))).toBe(true);
+    // The clock service's answer to a bad advance reaches the observer after all of the above.
+    const marker = new Promise((r) => observer.on('message', (t) => t === 'rig/clock/evt/error' && r(undefined)));
+    await person.client.publishAsync('rig/clock/sim/advance', 'not json', { qos: 1 });
+    await marker;
+    expect(seen).toContain('atm/atm-1/session/state');
+    expect(seen.filter((t) => /keypad\/(evt\/key|sim\/press)|fingerprint\/(evt\/captured|sim\/place)|gsm\/cmd\/send/.test(t))).toEqual([]);
+    await observer.endAsync();
     await person.close();
   });
 

@@ -2,23 +2,31 @@
  * Who may say what on the bus. Every device, the controller and the rig's own services connect with their own
  * username; the ACL lets a device publish only its own events and state and read only its own commands (and, for a
  * virtual device, its own sim topics); `sim/` topics may be published only by the `simulator` role; `phone/#` is
- * readable only by the simulator (the person holding the phones). Anonymous clients are refused unless the rig
- * runs with --insecure-bus.
+ * readable only by the simulator (the person holding the phones); the observer never receives a secret (a typed key,
+ * a card number, a fingerprint template, an SMS text). Anonymous clients are refused unless the rig runs with
+ * --insecure-bus.
  *
  * Files in <data>/bus/ (created at first start, reused after):
- *   passwd            Mosquitto password file: what a broker checks against, hashes only
+ *   passwd            Mosquitto password file: what an external broker checks against, hashes only
  *   acl               Mosquitto acl_file
  *   credentials.json  the rig's keyring: every user's password, for the rig's own clients and for the people
  *                     and tools given the simulator or observer role (mode 0600, like a private key)
- * An external Mosquitto reads passwd and acl as they are (docs/security.md).
+ * An external Mosquitto reads passwd and acl as they are (docs/security.md). The embedded broker checks logins
+ * against the keyring (rig/bus/login-throttle.ts), binds client ids to users (rig/bus/client-ids.ts), checks every
+ * delivered message against the reader's ACL, and keeps retained messages only on `state` topics.
  */
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { AedesOptions } from 'aedes';
+import type { AedesOptions, Client } from 'aedes';
 import { DEVICE_KINDS } from '../../devices/topics.ts';
 import { Acl } from './acl.ts';
+import { clientIdOwners } from './client-ids.ts';
+import { MAX_PAYLOAD_BYTES, MAX_TOPIC_LENGTH } from '../../core/bus-limits.ts';
+import { keyringChecker, LoginThrottle, type ThrottleOptions } from './login-throttle.ts';
 import { checkPassword, formatPasswd, hashPassword, parsePasswd } from './passwd.ts';
+
+export { MAX_PAYLOAD_BYTES } from '../../core/bus-limits.ts';
 
 export interface BusCredential {
   username: string;
@@ -31,13 +39,26 @@ export interface BusSecurity {
   internal: Map<string, BusCredential>;
   simulator: BusCredential;
   observer: BusCredential;
-  hooks: Pick<AedesOptions, 'authenticate' | 'authorizePublish' | 'authorizeSubscribe'>;
+  hooks: Pick<AedesOptions, 'authenticate' | 'authorizePublish' | 'authorizeSubscribe' | 'authorizeForward'>;
   /** Where the files are, or undefined when kept in memory. */
   dir?: string;
 }
 
-/** Largest MQTT payload the broker accepts. */
-export const MAX_PAYLOAD_BYTES = 64 * 1024;
+/**
+ * What the observer (a dashboard, a watching QA engineer) may not receive, though it reads `atm/#`: each topic
+ * carries a secret or a customer's identity. docs/topics.md has the whole table.
+ */
+export const OBSERVER_DENIED: readonly { filter: string; why: string }[] = [
+  { filter: 'atm/+/keypad/evt/key', why: 'every key typed: PINs, passwords and OTPs digit by digit' },
+  { filter: 'atm/+/keypad/sim/press', why: 'the same keys, as the person presses them' },
+  { filter: 'atm/+/card/evt/inserted', why: 'the full card number' },
+  { filter: 'atm/+/card/sim/insert', why: 'the full card number' },
+  { filter: 'atm/+/fingerprint/evt/captured', why: 'the fingerprint template' },
+  { filter: 'atm/+/fingerprint/sim/place', why: 'whose finger (customer id and finger), from which the virtual template is made' },
+  { filter: 'atm/+/gsm/cmd/send', why: 'the SMS text (the OTP) and the customer\'s phone number' },
+  { filter: 'atm/+/gsm/evt/received', why: 'an SMS a customer sent, with their phone number' },
+  { filter: 'atm/+/gsm/sim/receive', why: 'the same SMS, as simulated' },
+];
 
 export function buildAcl(atmIds: readonly string[]): Acl {
   const acl = new Acl();
@@ -63,6 +84,8 @@ export function buildAcl(atmIds: readonly string[]): Acl {
   acl.add('simulator', { access: 'write', filter: 'atm/+/+/sim/+' });
   acl.add('simulator', { access: 'write', filter: 'rig/clock/sim/advance' });
   acl.add('simulator', { access: 'read', filter: '#' });
+  // Deny lines first: Mosquitto applies the first matching line.
+  for (const { filter } of OBSERVER_DENIED) acl.add('observer', { access: 'deny', filter });
   acl.add('observer', { access: 'read', filter: 'atm/#' });
   acl.add('observer', { access: 'read', filter: 'rig/#' });
   return acl;
@@ -72,7 +95,7 @@ export function buildAcl(atmIds: readonly string[]): Acl {
 const newPassword = () => randomBytes(18).toString('base64url');
 
 /** Set up the bus users for these ATMs; files under `dataDir/bus` unless `dataDir` is undefined (in memory). */
-export async function prepareBusSecurity(atmIds: readonly string[], dataDir: string | undefined, options: { insecure?: boolean; iterations?: number; onDenied?: (what: string) => void } = {}): Promise<BusSecurity> {
+export async function prepareBusSecurity(atmIds: readonly string[], dataDir: string | undefined, options: { insecure?: boolean; iterations?: number; onDenied?: (what: string) => void; throttle?: Partial<ThrottleOptions> } = {}): Promise<BusSecurity> {
   const acl = buildAcl(atmIds);
   const internal = new Map<string, BusCredential>();
   for (const atm of atmIds) for (const role of [...DEVICE_KINDS, 'controller']) internal.set(`${atm}.${role}`, { username: `${atm}.${role}`, password: newPassword() });
@@ -108,36 +131,87 @@ export async function prepareBusSecurity(atmIds: readonly string[], dataDir: str
   const operators = { simulator: keyring.simulator!, observer: keyring.observer! };
 
   const denied = options.onDenied ?? (() => {});
+  const checkLogin = keyringChecker(keyring);
+  const throttle = new LoginThrottle(options.throttle);
+  const reservedFor = clientIdOwners(atmIds);
+  // A name typed by a stranger may be a password typed in the wrong field: only the rig's own users are named.
+  const who = (username: string | undefined) => (!username ? 'anonymous' : hashes.has(username) ? username : 'an unknown user');
+  const refusal = (returnCode: number, message: string) => Object.assign(new Error(message), { returnCode }) as never;
+
   const hooks: BusSecurity['hooks'] = {
     authenticate: (client, username, password, callback) => {
-      if (!username) {
-        if (options.insecure) return callback(null, true);
-        denied(`anonymous client ${client?.id} refused`);
-        return callback(Object.assign(new Error('not authorized'), { returnCode: 5 }) as never, false);
+      const address = addressOf(client);
+      if (!username ? !options.insecure : !checkLogin(username, password?.toString('utf8') ?? '')) {
+        const verdict = throttle.failed(address);
+        const err = !username ? refusal(5, 'not authorized') : refusal(4, 'bad username or password');
+        if (verdict.kind === 'refuse') {
+          denied(!username ? `anonymous client from ${address} refused` : `bad credentials for ${who(username)} from ${address}`);
+          return callback(err, false);
+        }
+        if (verdict.first) denied(`failed logins from ${address} throttled`);
+        if (verdict.kind === 'drop') {
+          client.close();
+          return callback(err, false);
+        }
+        setTimeout(() => {
+          verdict.done();
+          callback(err, false);
+        }, verdict.ms).unref();
+        return;
       }
-      const hash = hashes.get(username);
-      void (hash ? checkPassword(password?.toString() ?? '', hash) : Promise.resolve(false)).then((ok) => {
-        if (ok) (client as unknown as { atmRigUser?: string }).atmRigUser = username;
-        else denied(`bad credentials for ${username}`);
-        callback(ok ? null : (Object.assign(new Error('bad username or password'), { returnCode: 4 }) as never), ok);
-      });
+      const reserved = reservedFor(client.id);
+      const holder = heldBy(client);
+      if ((reserved !== undefined && reserved !== username) || (holder !== undefined && holder !== (username || ''))) {
+        denied(`${who(username)} may not use client id ${client.id.slice(0, 80)}: it belongs to ${reserved ?? who(holder || undefined)}`);
+        return callback(refusal(2, 'identifier rejected'), false);
+      }
+      userOf.set(client, username || '');
+      callback(null, true);
     },
     authorizePublish: (client, packet, callback) => {
       if (packet.payload && packet.payload.length > MAX_PAYLOAD_BYTES) return callback(new Error(`payload over ${MAX_PAYLOAD_BYTES} bytes`));
+      if (packet.topic.length > MAX_TOPIC_LENGTH) {
+        denied(`${who(client ? userOf.get(client) || undefined : undefined)} published to a topic of ${packet.topic.length} characters (limit ${MAX_TOPIC_LENGTH})`);
+        return callback(new Error(`topic over ${MAX_TOPIC_LENGTH} characters`));
+      }
       if (!client) return callback(null); // the broker itself (a will with no client left)
-      const user = (client as unknown as { atmRigUser?: string }).atmRigUser;
-      if (user === undefined && options.insecure) return callback(null);
-      if (user !== undefined && acl.canPublish(user, packet.topic)) return callback(null);
-      denied(`${user ?? 'anonymous'} may not publish to ${packet.topic}`);
+      const user = userOf.get(client);
+      if ((user === '' && options.insecure) || (user && acl.canPublish(user, packet.topic))) {
+        // Only state is retained: a retained sim, cmd or evt message would replay the action (a jam, a GSM fault)
+        // to every new subscriber, on every reconnect, long after it was cleared.
+        if (packet.retain && !packet.topic.endsWith('/state')) packet.retain = false;
+        return callback(null);
+      }
+      denied(`${who(user || undefined)} may not publish to ${packet.topic}`);
       callback(new Error(`not authorized to publish to ${packet.topic}`));
     },
     authorizeSubscribe: (client, sub, callback) => {
-      const user = (client as unknown as { atmRigUser?: string }).atmRigUser;
-      if (user === undefined && options.insecure) return callback(null, sub);
-      if (user !== undefined && acl.canSubscribe(user, sub.topic)) return callback(null, sub);
-      denied(`${user ?? 'anonymous'} may not subscribe to ${sub.topic}`);
+      const user = client ? userOf.get(client) : undefined;
+      const ok = sub.topic.length <= MAX_TOPIC_LENGTH && ((user === '' && options.insecure) || (user !== undefined && user !== '' && acl.canSubscribe(user, sub.topic)));
+      if (ok) return callback(null, sub);
+      denied(`${who(user || undefined)} may not subscribe to ${sub.topic.slice(0, MAX_TOPIC_LENGTH)}`);
       callback(null, null as never); // a failed subscription (SUBACK 0x80), the connection stays
+    },
+    // A subscription to `atm/#` is granted, yet each message is checked against the reader's ACL: the observer's
+    // deny lines take out the secrets one by one (as Mosquitto does with the same acl file).
+    authorizeForward: (client, packet) => {
+      const user = userOf.get(client);
+      if (user === '' && options.insecure) return packet;
+      return user && acl.canRead(user, packet.topic) ? packet : null;
     },
   };
   return { acl, internal, simulator: { username: 'simulator', password: operators.simulator }, observer: { username: 'observer', password: operators.observer }, hooks, dir };
+}
+
+/** The bus user of each connection that logged in ('' for an anonymous one, with --insecure-bus). */
+const userOf = new WeakMap<Client, string>();
+
+function addressOf(client: Client): string {
+  return (client.conn as { remoteAddress?: string }).remoteAddress ?? 'unknown';
+}
+
+/** The user of the connection that now holds this client's id, if another does. */
+function heldBy(client: Client): string | undefined {
+  const holder = (client as unknown as { broker: { clients: Record<string, Client | undefined> } }).broker.clients[client.id];
+  return holder && holder !== client ? userOf.get(holder) : undefined;
 }

@@ -1,0 +1,167 @@
+// Bus hardening (issue 10, items 5, 10, 12, 13) on a whole rig: real Aedes, real devices and controller, real
+// MQTT clients as the observer, the simulator and an impostor.
+import { readFile } from 'node:fs/promises';
+import mqtt from 'mqtt';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AtmClient } from '../atm-client.ts';
+import { startRig, type Rig } from '../rig.ts';
+import { OBSERVER_DENIED } from './security.ts';
+
+let rig: Rig;
+const denied: string[] = [];
+
+beforeAll(async () => {
+  rig = await startRig(
+    { seed: 21, clock: 'manual', broker: { port: 0, wsPort: null, hashIterations: 10 }, bank: { port: 0, file: ':memory:', hashLogN: 10 }, atms: [{ id: 'atm-1', gsm: { deliveryDelayMs: 0 }, dispenser: { dispenseMs: 0 } }] },
+    { onDenied: (what) => denied.push(what) },
+  );
+  await fetch(`${rig.bank.url}/staff/seed`, { method: 'POST', headers: await rig.bank.staffHeaders() });
+});
+afterAll(() => rig.close());
+
+const connect = (as: { username: string; password: string }, opts: mqtt.IClientOptions = {}) => mqtt.connectAsync(rig.brokerUrl, { ...as, reconnectPeriod: 0, ...opts });
+const device = (kind: string) => rig.atms[0]!.devices.find((d) => d.device.kind === kind)!;
+/** Counts the times a client loses its connection from now on. */
+function drops(client: mqtt.MqttClient): () => number {
+  let n = 0;
+  client.on('close', () => n++);
+  return () => n;
+}
+
+describe('item 5: the observer reads no secret', () => {
+  it('receives the session and the screens over atm/#, but no key, card number, template or SMS text', async () => {
+    const observer = await connect(rig.bus.observer);
+    const seen: string[] = [];
+    observer.on('message', (t) => seen.push(t));
+    await observer.subscribeAsync(['atm/#', 'rig/#']);
+    // Asking for a secret topic by name is refused outright (SUBACK 0x80).
+    await expect(observer.subscribeAsync('atm/atm-1/keypad/evt/key')).rejects.toThrow(/Subscribe error/);
+
+    const person = await AtmClient.connect(rig.brokerUrl, 'atm-1', rig.bus.simulator);
+    await person.untilState('idle');
+    await person.press('ENTER');
+    const { requestedFinger } = await person.untilState('session.auth.fingerprint.waiting');
+    await person.placeFinger(requestedFinger!, 'C0001');
+    await person.untilState('session.auth.pin.entering');
+    await person.type('1991');
+    await person.untilState('session.auth.otp.entering');
+    await person.nextMessage('gsm/cmd/send');
+    await person.insertCard('4000001234567899');
+    await person.nextMessage('card/evt/inserted');
+    // The simulator (`#`) did see the secrets go by, so their absence below is the ACL's doing.
+    for (const t of ['keypad/evt/key', 'gsm/cmd/send', 'fingerprint/evt/captured']) expect(person.messages.some((m) => m.topic.endsWith(t)), t).toBe(true);
+
+    // A marker that reaches the observer after everything above: the clock service's answer on rig/#.
+    const marker = new Promise((r) => observer.on('message', (t) => t === 'rig/clock/evt/error' && r(undefined)));
+    await person.client.publishAsync('rig/clock/sim/advance', 'not json', { qos: 1 });
+    await marker;
+    expect(seen).toContain('atm/atm-1/session/state');
+    expect(seen).toContain('atm/atm-1/lcd/state');
+    const secret = /keypad\/(evt\/key|sim\/press)|card\/(evt\/inserted|sim\/insert)|fingerprint\/(evt\/captured|sim\/place)|gsm\/(cmd\/send|evt\/received|sim\/receive)/;
+    expect(seen.filter((t) => secret.test(t))).toEqual([]);
+    await person.press('CANCEL');
+    await person.untilState('ending');
+    await person.advanceClock(60_000);
+    await person.untilState('idle');
+    await person.close();
+    await observer.endAsync();
+  });
+});
+
+describe('item 10: no input keeps a device off the bus', () => {
+  it('a sim topic of 33,000 characters is refused at the broker; the keypad stays connected and works', async () => {
+    const keypadDrops = drops(device('keypad').client);
+    const attacker = await connect(rig.bus.simulator);
+    const refused = new Promise((r) => attacker.once('close', () => r(undefined)));
+    attacker.publish(`atm/atm-1/keypad/sim/${'x'.repeat(33_000)}`, '{}', { qos: 1 });
+    await refused;
+    expect(denied.some((d) => /topic of 33021 characters/.test(d))).toBe(true);
+
+    const person = await AtmClient.connect(rig.brokerUrl, 'atm-1', rig.bus.simulator);
+    await person.untilState('idle');
+    await person.press('ENTER');
+    await person.untilState('session.auth');
+    await person.press('CANCEL');
+    await person.untilState('ending');
+    await person.advanceClock(60_000);
+    await person.untilState('idle');
+    expect(keypadDrops()).toBe(0);
+    await person.close();
+  });
+
+  it('an error event that would echo a payload of nearly 64 KiB is cut short; the card reader stays connected', async () => {
+    const readerDrops = drops(device('card').client);
+    const person = await AtmClient.connect(rig.brokerUrl, 'atm-1', rig.bus.simulator);
+    const from = person.messages.length;
+    // `remove` takes `{}` only: zod names the unknown key in its message, 65,500 characters of it.
+    await person.client.publishAsync('atm/atm-1/card/sim/remove', JSON.stringify({ ['k'.repeat(65_500)]: 1 }), { qos: 1 });
+    const error = await person.nextMessage('card/evt/error', from);
+    const body = error.payload as { code: string; message: string; topic: string };
+    expect(body.code).toBe('bad-payload');
+    expect(body.message.length).toBeLessThan(1100);
+    expect(body.topic).toBe('atm/atm-1/card/sim/remove');
+    // Still on the bus: it answers the next action.
+    await person.client.publishAsync('atm/atm-1/card/sim/remove', '{}', { qos: 1 });
+    await person.nextMessage('card/evt/error', person.messages.indexOf(error) + 1);
+    expect(readerDrops()).toBe(0);
+    await person.close();
+  });
+});
+
+describe('item 12: client ids belong to their users', () => {
+  it('the observer cannot take over the keypad\'s or the controller\'s client id, nor one in their namespace', async () => {
+    const keypad = device('keypad').client;
+    const keypadDrops = drops(keypad);
+    // The controller's id, as it connected: atm-rig:atm-1:controller:<random>.
+    const controllerId = Object.keys((rig.broker!.aedes as unknown as { clients: Record<string, unknown> }).clients).find((id) => id.startsWith('atm-rig:atm-1:controller:'));
+    expect(controllerId).toBeDefined();
+    for (const clientId of [keypad.options.clientId!, controllerId!, 'atm-rig:atm-1:keypad:mine', 'atm-rig:atm-1:controller:x']) {
+      await expect(connect(rig.bus.observer, { clientId }), clientId).rejects.toThrow(/Identifier rejected/i);
+    }
+    // A round trip on the keypad's own connection: had it been kicked, the socket would be gone before this.
+    await keypad.subscribeAsync('atm/atm-1/keypad/cmd/+', { qos: 1 });
+    expect(keypadDrops()).toBe(0);
+    // The controller is still there: session/state is not the controller's last will.
+    const person = await AtmClient.connect(rig.brokerUrl, 'atm-1', rig.bus.simulator);
+    await person.untilState('idle');
+    await person.close();
+    // A user may still take over its own id (a device reconnecting after a half-open connection), and ids
+    // outside the rig's namespace are anyone's.
+    const first = await connect(rig.bus.simulator, { clientId: 'qa-laptop-1' });
+    const replaced = new Promise((r) => first.once('close', () => r(undefined)));
+    const second = await connect(rig.bus.simulator, { clientId: 'qa-laptop-1' });
+    await replaced;
+    await second.endAsync();
+    expect(denied.some((d) => d.startsWith('observer may not use client id atm-rig:atm-1:keypad:'))).toBe(true);
+  });
+});
+
+describe('item 13: retained sim, cmd and evt messages are not kept', () => {
+  it('mosquitto_pub -r on dispenser/sim/jam jams once, and is not replayed to a later subscriber', async () => {
+    const simulator = await connect(rig.bus.simulator);
+    // QoS 2 completes only after the broker has stored the message (retained included).
+    await simulator.publishAsync('atm/atm-1/dispenser/sim/jam', JSON.stringify({ on: true }), { qos: 2, retain: true });
+    await simulator.publishAsync('atm/atm-1/gsm/sim/fault', JSON.stringify({ mode: 'drop' }), { qos: 2, retain: true });
+    await simulator.publishAsync('atm/atm-1/dispenser/sim/jam', JSON.stringify({ on: false }), { qos: 2 });
+    await simulator.publishAsync('atm/atm-1/gsm/sim/fault', JSON.stringify({ mode: 'none' }), { qos: 2 });
+    const retained = await new Promise<string[]>((resolve, reject) => {
+      const topics: string[] = [];
+      const { persistence } = rig.broker!.aedes as unknown as { persistence: { createRetainedStreamCombi(p: string[]): NodeJS.ReadableStream } };
+      const stream = persistence.createRetainedStreamCombi(['atm/#']);
+      stream.on('data', (p: { topic: string }) => topics.push(p.topic));
+      stream.on('end', () => resolve(topics));
+      stream.on('error', reject);
+    });
+    expect(retained.filter((t) => !t.endsWith('/state'))).toEqual([]);
+    expect(retained).toContain('atm/atm-1/dispenser/state');
+    await simulator.endAsync();
+  });
+});
+
+describe('docs/topics.md', () => {
+  it('lists every topic denied to the observer', async () => {
+    const md = await readFile(new URL('../../docs/topics.md', import.meta.url), 'utf8');
+    const missing = OBSERVER_DENIED.map((d) => d.filter.replace('atm/+/', 'atm/{atm}/')).filter((t) => !md.includes(`| \`${t}\` | **denied** |`));
+    expect(missing).toEqual([]);
+  });
+});

@@ -1,0 +1,161 @@
+/**
+ * A guard in front of `aedes.handle`, for every transport (TCP, TLS, WebSocket, secure WebSocket). Aedes buffers a
+ * packet whole before it looks at it, so a CONNECT announcing 250 MB and never finishing held 250 MB per socket,
+ * before any login. The guard reads each MQTT fixed header as the bytes arrive (type byte, then the 1-4 byte
+ * "remaining length") and destroys the connection as soon as a header announces more than the cap, before the
+ * body is buffered. It also bounds the connections whose CONNECT has not fully arrived: at most `maxPending` at
+ * once, each for at most `connectTimeoutMs`.
+ */
+import { Duplex } from 'node:stream';
+
+export interface GuardLimits {
+  /** Largest "remaining length" (the bytes after the fixed header) of any packet. */
+  maxPacketBytes: number;
+  /** Connections whose CONNECT has not fully arrived, at once. */
+  maxPending: number;
+  /** Time from accept to a complete CONNECT. */
+  connectTimeoutMs: number;
+}
+
+export interface PacketGuard {
+  /** The stream to hand to `aedes.handle`, or undefined when the connection was refused (it is destroyed). */
+  admit(stream: Duplex, remoteAddress: string | undefined): GuardedConnection | undefined;
+  /** Connections still waiting for their CONNECT. */
+  readonly pending: number;
+}
+
+const CONNECT = 1;
+
+export function createPacketGuard(limits: GuardLimits, onRefused: (why: string) => void = () => {}): PacketGuard {
+  let pending = 0;
+  return {
+    get pending() {
+      return pending;
+    },
+    admit(stream, remoteAddress) {
+      if (pending >= limits.maxPending) {
+        onRefused(`connection from ${remoteAddress ?? 'unknown'} refused: ${pending} connections are already waiting for their CONNECT`);
+        stream.destroy();
+        return undefined;
+      }
+      pending++;
+      let holding = true;
+      const release = () => {
+        if (holding) (holding = false), pending--;
+      };
+      return new GuardedConnection(stream, remoteAddress, limits, release, onRefused);
+    },
+  };
+}
+
+/** The connection as Aedes sees it: the inner stream's bytes, checked header by header. */
+export class GuardedConnection extends Duplex {
+  readonly remoteAddress: string | undefined;
+  readonly #inner: Duplex;
+  readonly #scan: (chunk: Buffer) => string | undefined;
+  readonly #timer: NodeJS.Timeout;
+  readonly #release: () => void;
+
+  constructor(inner: Duplex, remoteAddress: string | undefined, limits: GuardLimits, release: () => void, onRefused: (why: string) => void) {
+    super({ allowHalfOpen: false });
+    this.#inner = inner;
+    this.remoteAddress = remoteAddress;
+    this.#release = release;
+    const refuse = (why: string) => {
+      onRefused(`connection from ${remoteAddress ?? 'unknown'} dropped: ${why}`);
+      this.destroy();
+    };
+    this.#timer = setTimeout(() => refuse(`no complete CONNECT within ${limits.connectTimeoutMs} ms`), limits.connectTimeoutMs);
+    this.#timer.unref();
+    this.#scan = fixedHeaderScanner(limits.maxPacketBytes, () => {
+      clearTimeout(this.#timer);
+      release();
+    });
+    inner.on('data', (chunk: Buffer) => {
+      const why = this.#scan(chunk);
+      if (why) return refuse(why);
+      if (!this.push(chunk)) inner.pause();
+    });
+    inner.on('end', () => this.push(null));
+    inner.on('error', (err) => this.destroy(err));
+    inner.on('close', () => this.destroy());
+  }
+
+  override _read(): void {
+    this.#inner.resume();
+  }
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    if (this.#inner.write(chunk)) callback();
+    else this.#inner.once('drain', () => callback());
+  }
+
+  // Aedes corks while it writes one packet in pieces: hand them on in one go.
+  override _writev(chunks: { chunk: Buffer }[], callback: (error?: Error | null) => void): void {
+    this.#inner.cork();
+    let ok = true;
+    for (const { chunk } of chunks) ok = this.#inner.write(chunk);
+    this.#inner.uncork();
+    if (ok) callback();
+    else this.#inner.once('drain', () => callback());
+  }
+
+  override _final(callback: (error?: Error | null) => void): void {
+    this.#inner.end();
+    callback();
+  }
+
+  override _destroy(err: Error | null, callback: (error?: Error | null) => void): void {
+    clearTimeout(this.#timer);
+    this.#release();
+    this.#inner.destroy();
+    callback(err);
+  }
+}
+
+/**
+ * Follows the packet boundaries of an MQTT byte stream without keeping any of it: returns why the stream must be
+ * dropped, or undefined. `connected` is called once the first packet, which must be CONNECT, is complete.
+ */
+export function fixedHeaderScanner(maxPacketBytes: number, connected: () => void): (chunk: Buffer) => string | undefined {
+  let state: 'type' | 'length' | 'body' = 'type';
+  let packets = 0;
+  let length = 0;
+  let multiplier = 1;
+  let lengthBytes = 0;
+  let left = 0;
+  const packetDone = () => {
+    if (++packets === 1) connected();
+    state = 'type';
+  };
+  return (chunk) => {
+    let i = 0;
+    while (i < chunk.length) {
+      if (state === 'body') {
+        const skip = Math.min(left, chunk.length - i);
+        left -= skip;
+        i += skip;
+        if (left === 0) packetDone();
+        continue;
+      }
+      const byte = chunk[i++]!;
+      if (state === 'type') {
+        if (packets === 0 && byte >> 4 !== CONNECT) return 'the first packet is not a CONNECT';
+        state = 'length';
+        length = 0;
+        multiplier = 1;
+        lengthBytes = 0;
+        continue;
+      }
+      length += (byte & 0x7f) * multiplier;
+      multiplier *= 128;
+      lengthBytes++;
+      if (length > maxPacketBytes) return `a packet announced ${length} bytes (limit ${maxPacketBytes})`;
+      if (byte & 0x80) {
+        if (lengthBytes === 4) return 'malformed remaining length';
+      } else if (length === 0) packetDone();
+      else (state = 'body'), (left = length);
+    }
+    return undefined;
+  };
+}
