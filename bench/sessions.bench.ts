@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createActor, waitFor } from 'xstate';
-import { synthTemplate } from '../devices/virtual/fingerprint-template.ts';
+import { synthTemplate } from '../devices/fingerprint/template.ts';
 import { BUILT_IN_PROFILES, parseProfile } from '../machines/profiles.ts';
 import { statePath } from '../machines/screens.ts';
 import { provideSession } from '../machines/session.ports.ts';

@@ -10,7 +10,8 @@ import type { Random } from '../core/random.ts';
 import type { RigClock } from '../core/clock.ts';
 import { MAX_PAYLOAD_BYTES } from '../core/bus-limits.ts';
 import { CONTRACT, type DeviceContract } from './contract.ts';
-import { topics, type DeviceKind } from './topics.ts';
+import { topics } from './topics.ts';
+import type { DeviceKind } from './registry.ts';
 import { connectBus } from '../core/bus.ts';
 
 export interface DeviceContext {
@@ -28,7 +29,8 @@ export interface DeviceContext {
 }
 
 export interface Device {
-  readonly kind: DeviceKind;
+  /** Its device kind, a registry entry's `kind` (devices/registry.ts). */
+  readonly kind: string;
   /** `virtual`, or how a real one is reached, e.g. `serial:/dev/ttyUSB0@57600`. */
   readonly impl: string;
   /** The state published before anything happens. */
@@ -61,7 +63,9 @@ export const clip = (text: string, max: number) => (text.length <= max ? text : 
 
 export async function attachDevice(device: Device, options: AttachOptions): Promise<AttachedDevice> {
   const { atmId } = options;
-  const contract: DeviceContract = CONTRACT[device.kind];
+  const known: DeviceContract | undefined = CONTRACT[device.kind as DeviceKind];
+  if (!known) throw new Error(`no device kind "${device.kind}" in devices/registry.ts`);
+  const contract = known;
   const stateTopic = topics.deviceState(atmId, device.kind);
   // A real device may start offline: its serial link, not the MQTT connection, says when it is there.
   let state: Record<string, unknown> = { online: true, ...device.initialState(), kind: device.kind, impl: device.impl };

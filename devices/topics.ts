@@ -11,9 +11,6 @@
  *   phone/{msisdn}/inbox            SMS delivered by the GSM network; {msisdn} is the E.164 number's digits
  *                                   without the '+', which is an MQTT wildcard and cannot be in a topic name
  */
-export const DEVICE_KINDS = ['card', 'keypad', 'fingerprint', 'lcd', 'gsm', 'dispenser'] as const;
-export type DeviceKind = (typeof DEVICE_KINDS)[number];
-
 export type Channel = 'cmd' | 'evt' | 'sim';
 
 export const topics = {
@@ -23,6 +20,11 @@ export const topics = {
   sessionEvent: (atm: string, name: string) => `atm/${atm}/session/evt/${name}`,
   phoneInbox: (msisdn: string) => `phone/${msisdn.replace(/^\+/, '')}/inbox`,
 } as const;
+
+/** The bus user a device of an ATM connects as, e.g. `atm-1.keypad` (docs/security.md). */
+export function busUser(atm: string, kind: string): string {
+  return `${atm}.${kind}`;
+}
 
 export interface ParsedTopic {
   atm: string;

@@ -4,7 +4,7 @@
 import { createRequire } from 'node:module';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CONTRACT } from '../devices/contract.ts';
-import { DEVICE_KINDS } from '../devices/topics.ts';
+import { DEVICE_KINDS } from '../devices/registry.ts';
 import { KEY_PATTERN } from '../core/keys.ts';
 import { AtmClient } from '../rig/atm-client.ts';
 import { connectBus } from '../core/bus.ts';

@@ -4,18 +4,11 @@
  */
 import type { AuthProfile, TierKind, TransactionKind } from './profiles.ts';
 
-import type { Key } from '../core/keys.ts';
+import type { DeviceSessionEvent } from '../core/device-events.ts';
 export { CONTROL_KEYS, KEY_PATTERN, type Key } from '../core/keys.ts';
 
-export type SessionEvent =
-  | { type: 'KEY'; key: Key }
-  | { type: 'CARD_INSERTED'; pan: string }
-  | { type: 'CARD_REMOVED' }
-  | { type: 'FINGER'; template: string; quality?: number }
-  | { type: 'DISPENSED'; ref: string; amount: number; notes: Record<string, number> }
-  | { type: 'DISPENSE_FAILED'; ref: string; reason: string }
-  /** A device's retained state says whether it is there (its serial link, or its bus connection). */
-  | { type: 'DEVICE_STATUS'; device: string; online: boolean };
+/** Everything the session takes is what its devices tell it (core/device-events.ts). */
+export type SessionEvent = DeviceSessionEvent;
 
 export type EndReason =
   | 'completed'

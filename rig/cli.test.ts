@@ -114,7 +114,7 @@ describe('atm-rig emulate', () => {
   it('serves a ZFM fingerprint module on a serial port that a host can talk to', async () => {
     const { openPtyPair } = await import('../devices/serial/pty.ts');
     const { SerialLink } = await import('../devices/serial/link.ts');
-    const { ZfmHost } = await import('../devices/serial/zfm/host.ts');
+    const { ZfmHost } = await import('../devices/fingerprint/zfm/host.ts');
     const pair = await openPtyPair();
     const emulate = run(['emulate', 'fingerprint', '--port', pair.b, '--data', ':memory:', '--mqtt-port', '1']);
     await emulate.until(/Emulating a ZFM fingerprint module on/);

@@ -11,7 +11,8 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { createConnection } from 'node:net';
 import { dirname, join } from 'node:path';
 import { baudProblem } from '../devices/serial/spec.ts';
-import { DEVICE_KINDS } from '../devices/topics.ts';
+import { DEVICE_KINDS } from '../devices/registry.ts';
+import { busUser } from '../devices/topics.ts';
 import { BUILT_IN_PROFILES, loadProfile } from '../machines/profiles.ts';
 import { DEFAULT_HASH_COST } from './bank/secrets.ts';
 import { parseCli } from './cli-args.ts';
@@ -33,7 +34,6 @@ const createBankService: typeof import('./bank/index.ts').createBankService = as
 const runDemo: typeof import('./demo.ts').runDemo = async (...a) => (await import('./demo.ts')).runDemo(...a);
 const startDashboard: typeof import('./dashboard.ts').startDashboard = async (...a) => (await import('./dashboard.ts')).startDashboard(...a);
 const startLiveView: typeof import('./live-view.ts').startLiveView = async (...a) => (await import('./live-view.ts')).startLiveView(...a);
-const startEmulator: typeof import('../devices/serial/emulate.ts').startEmulator = async (...a) => (await import('../devices/serial/emulate.ts')).startEmulator(...a);
 const listPorts: typeof import('../devices/serial/ports.ts').listPorts = async (...a) => (await import('../devices/serial/ports.ts')).listPorts(...a);
 
 const HELP = `atm-rig: hardware-in-the-loop test rig for multi-factor ATMs
@@ -109,8 +109,8 @@ async function configFrom(values: Record<string, string | boolean | string[] | u
   if (atm.profile) await loadProfile(atm.profile);
   if (command === 'demo') {
     // A demo should not keep anyone waiting: quick SMS and a quick count of notes.
-    atm.gsm = { deliveryDelayMs: 800, ...atm.gsm };
-    atm.dispenser = { dispenseMs: 600, ...atm.dispenser };
+    atm.gsm = { deliveryDelayMs: 800, ...(atm.gsm as object) };
+    atm.dispenser = { dispenseMs: 600, ...(atm.dispenser as object) };
   }
   return {
     ...base,
@@ -267,8 +267,8 @@ export async function main(argv: string[]): Promise<number> {
     }
 
     case 'emulate': {
-      const kind = positionals[1];
-      if (kind !== 'fingerprint' && kind !== 'gsm' && kind !== 'keypad-lcd' && kind !== 'dispenser') throw new Error(`emulate what? Emulators in this build: fingerprint, gsm, keypad-lcd, dispenser (got "${kind ?? ''}")`);
+      const { emulatorNamed, startEmulator } = await import('../devices/serial/emulate.ts');
+      const module = emulatorNamed(positionals[1] ?? '');
       const ptyHint = 'a serial port (atm-rig ports lists them) or one end of a pty pair: socat -d -d pty,raw,echo=0 pty,raw,echo=0';
       if (!values.port) throw new Error(`emulate needs --port <path>: ${ptyHint}`);
       if (!existsSync(values.port)) throw new Error(`--port ${values.port} does not exist: give ${ptyHint}`);
@@ -280,21 +280,14 @@ export async function main(argv: string[]): Promise<number> {
       // Take sim actions from the rig's bus when there is one to reach, as the device's own user.
       const brokerUrl = config.broker.url ?? `mqtt://${config.broker.host}:${config.broker.port}`;
       const keyring = config.bank.file === ':memory:' ? undefined : await readFile(join(dirname(config.bank.file), 'bus', 'credentials.json'), 'utf8').then((t) => JSON.parse(t) as Record<string, string>, () => undefined);
-      const user = `${atmId}.${kind === 'keypad-lcd' ? 'keypad' : kind}`;
-      const emulator = await startEmulator(kind, values.port, {
-        gsm: config.atms[0]!.gsm,
-        dispenser: config.atms[0]!.dispenser,
+      const user = busUser(atmId, module.serves[0]);
+      const emulator = await startEmulator(module.name, values.port, {
+        settings: config.atms[0]!,
         atmId,
         baudRate: baud,
         ...(await reachable(brokerUrl) ? { brokerUrl, credentials: keyring?.[user] ? { username: user, password: keyring[user]! } : undefined } : {}),
       });
-      console.log(kind === 'fingerprint'
-        ? `Emulating a ZFM fingerprint module on ${values.port}. Place fingers with:\n  mosquitto_pub … -t atm/${atmId}/fingerprint/sim/place -m '{"customerId":"C0001","finger":3}'\nCtrl-C to stop.`
-        : kind === 'gsm'
-          ? `Emulating a SIM800 modem on ${values.port}; SMS it sends reach phone/<number>/inbox. Ctrl-C to stop.`
-          : kind === 'dispenser'
-            ? `Emulating a Puloon LCDM-2000 on ${values.port}; faults on atm/${atmId}/dispenser/sim/{jam,hang,refill,take}. Ctrl-C to stop.`
-            : `Emulating the KPL/1 keypad + LCD board on ${values.port}; keys pressed on atm/${atmId}/keypad/sim/press reach the wire. Ctrl-C to stop.`);
+      console.log(`${module.hint(values.port, atmId)} Ctrl-C to stop.`);
       await untilSignal();
       await emulator.close();
       return 0;

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { baudProblem } from '../devices/serial/spec.ts';
 import { TOPIC_LEVEL } from '../devices/topics.ts';
+import { DEVICES, type DeviceKind } from '../devices/registry.ts';
 import { readJsonFile } from '../core/json.ts';
 import { strictObject } from '../core/strict-schema.ts';
 
@@ -21,32 +22,20 @@ export const DeviceSpec = z
 export const BROKER_SCHEMES = ['mqtt', 'mqtts', 'ws', 'wss', 'tcp'] as const;
 export const BROKER_URL_HINT = `a broker URL: ${BROKER_SCHEMES.map((s) => `${s}://`).join(', ')} then host:port, e.g. mqtt://localhost:1883`;
 
+type Modules = (typeof DEVICES)[number];
+const deviceSpecs = Object.fromEntries(DEVICES.map((d) => [d.kind, DeviceSpec.default('virtual')])) as { [K in DeviceKind]: z.ZodDefault<typeof DeviceSpec> };
+const deviceOptions = Object.fromEntries(DEVICES.map((d) => [d.kind, (d.options as z.ZodType).prefault({})])) as {
+  [M in Modules as M['kind']]: z.ZodPrefault<M['options']>;
+};
+
 export const AtmConfigSchema = strictObject({
   id: z.string().regex(TOPIC_LEVEL, 'letters, digits, dot, dash, underscore'),
   /** A built-in profile id (seed000, seed001, seed002) or a path to a profile JSON file. */
   profile: z.string().default('seed001'),
-  devices: strictObject({
-    card: DeviceSpec.default('virtual'),
-    keypad: DeviceSpec.default('virtual'),
-    fingerprint: DeviceSpec.default('virtual'),
-    lcd: DeviceSpec.default('virtual'),
-    gsm: DeviceSpec.default('virtual'),
-    dispenser: DeviceSpec.default('virtual'),
-  }).prefault({}),
-  gsm: strictObject({ msisdn: z.string().regex(/^\+\d{7,15}$/).default('+260970000000'), deliveryDelayMs: z.number().int().min(0).default(2000) }).prefault({}),
-  dispenser: strictObject({
-    /** Denominations in minor units. */
-    cassettes: z
-      .array(strictObject({ denomination: z.number().int().positive(), count: z.number().int().nonnegative() }))
-      .min(1)
-      .max(4)
-      .default([
-        { denomination: 10_000, count: 200 },
-        { denomination: 5_000, count: 200 },
-      ]),
-    dispenseMs: z.number().int().min(0).default(1500),
-  }).prefault({}),
-  fingerprint: strictObject({ /** Refuse artificial fingers (the reference modules cannot; on for a better sensor). */ liveness: z.boolean().default(false) }).prefault({}),
+  /** Per device kind (devices/registry.ts): "virtual" or "serial:<path>@<baud>". */
+  devices: strictObject(deviceSpecs).prefault({}),
+  /** Each device's own settings (`gsm`, `dispenser`, `fingerprint`, ...), declared by its module. */
+  ...deviceOptions,
   /** The largest single withdrawal, in minor units. */
   maxWithdrawal: z.number().int().positive().default(200_000),
 });

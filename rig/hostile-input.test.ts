@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONTRACT } from '../devices/contract.ts';
-import { DEVICE_KINDS } from '../devices/topics.ts';
+import { DEVICE_KINDS } from '../devices/registry.ts';
 import { AtmClient } from './atm-client.ts';
 import { startRig, type Rig } from './rig.ts';
 

@@ -6,12 +6,12 @@ import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { spawnCli } from './spawn-cli.ts';
 import { SerialLink } from '../devices/serial/link.ts';
-import { LcdmEmulator } from '../devices/serial/lcdm/emulator.ts';
-import { ACK, CMD, NAK, command as lcdmCommand } from '../devices/serial/lcdm/frame.ts';
+import { LcdmEmulator } from '../devices/dispenser/lcdm/emulator.ts';
+import { ACK, CMD, NAK, command as lcdmCommand } from '../devices/dispenser/lcdm/frame.ts';
 import { openPtyPair } from '../devices/serial/pty.ts';
 import { linkedPair } from '../devices/serial/testing.ts';
-import { ZfmEmulator } from '../devices/serial/zfm/emulator.ts';
-import { CODE, encodePacket, INSTRUCTION, PacketParser, PID, type Packet } from '../devices/serial/zfm/packet.ts';
+import { ZfmEmulator } from '../devices/fingerprint/zfm/emulator.ts';
+import { CODE, encodePacket, INSTRUCTION, PacketParser, PID, type Packet } from '../devices/fingerprint/zfm/packet.ts';
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {

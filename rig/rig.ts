@@ -4,8 +4,7 @@
  */
 import type { InspectionEvent } from 'xstate';
 import { attachDevice, type AttachedDevice, type Device } from '../devices/device.ts';
-import type { DeviceKind } from '../devices/topics.ts';
-import { VirtualCardReader, VirtualCashDispenser, VirtualFingerprintSensor, VirtualGsmModem, VirtualKeypad, VirtualLcd } from '../devices/virtual/index.ts';
+import { deviceModule, SERIAL_KINDS, type DeviceKind } from '../devices/registry.ts';
 import { loadProfile, type AuthProfile } from '../machines/profiles.ts';
 import { createRandom, freshSeed } from '../core/random.ts';
 import { startBank, type RunningBank } from './bank/index.ts';
@@ -19,10 +18,7 @@ import { serveClock } from './clock-service.ts';
 import { prepareBusSecurity, type BusSecurity } from './bus/security.ts';
 import { loadOrCreateTls } from './bus/tls.ts';
 import { parseSerialSpec } from '../devices/serial/link.ts';
-import { SerialFingerprintSensor } from '../devices/serial/fingerprint.ts';
-import { SerialGsmModem } from '../devices/serial/gsm.ts';
-import { SerialKeypad, SerialLcd } from '../devices/serial/keypad-lcd.ts';
-import { SerialCashDispenser } from '../devices/serial/dispenser.ts';
+import { busUser } from '../devices/topics.ts';
 import { dirname } from 'node:path';
 import { parseRigConfig, type AtmConfig, type RigConfig, type RigConfigInput } from './config.ts';
 import { AtmController } from './controller/controller.ts';
@@ -57,46 +53,14 @@ export interface Rig {
   close(): Promise<void>;
 }
 
-/** Kinds with a serial driver in this build. */
-export const SERIAL_DRIVERS: readonly DeviceKind[] = ['fingerprint', 'gsm', 'keypad', 'lcd', 'dispenser'];
-
-/** The device an ATM's configuration asks for: virtual, or a driver on a serial port. */
+/** The device an ATM's configuration asks for: virtual, or the module's driver on a serial port. */
 export function createDevice(kind: DeviceKind, atm: AtmConfig): Device {
+  const module = deviceModule(kind)!;
   const spec = atm.devices[kind];
-  if (spec === 'virtual') return createVirtualDevice(kind, atm);
-  if (!SERIAL_DRIVERS.includes(kind)) throw new Error(`${atm.id}: no serial driver for the ${kind} yet (drivers: ${SERIAL_DRIVERS.join(', ')}); use "virtual"`);
-  const serial = parseSerialSpec(spec);
-  switch (kind) {
-    case 'fingerprint':
-      return new SerialFingerprintSensor(serial);
-    case 'gsm':
-      return new SerialGsmModem(serial, { msisdn: atm.gsm.msisdn });
-    case 'keypad':
-      return new SerialKeypad(serial);
-    case 'lcd':
-      return new SerialLcd(serial);
-    case 'dispenser':
-      return new SerialCashDispenser(serial, atm.dispenser.cassettes);
-    default:
-      throw new Error(`no serial driver for ${kind}`);
-  }
-}
-
-export function createVirtualDevice(kind: DeviceKind, atm: AtmConfig): Device {
-  switch (kind) {
-    case 'card':
-      return new VirtualCardReader();
-    case 'keypad':
-      return new VirtualKeypad();
-    case 'fingerprint':
-      return new VirtualFingerprintSensor(atm.fingerprint);
-    case 'lcd':
-      return new VirtualLcd();
-    case 'gsm':
-      return new VirtualGsmModem(atm.gsm);
-    case 'dispenser':
-      return new VirtualCashDispenser(atm.dispenser);
-  }
+  const options = atm[kind];
+  if (spec === 'virtual') return module.virtual(options);
+  if (!module.serial) throw new Error(`${atm.id}: no serial driver for the ${module.title} yet (drivers: ${SERIAL_KINDS.join(', ')}); use "virtual"`);
+  return module.serial(parseSerialSpec(spec), options);
 }
 
 /** Belt and braces: the bank never logs bodies, and these never reach a log line even if it did. */
@@ -189,7 +153,7 @@ export async function startRig(input: RigConfigInput = {}, hooks: RigHooks = {})
       const profile = await loadProfile(atm.profile);
       const devices: AttachedDevice[] = [];
       for (const kind of Object.keys(atm.devices) as DeviceKind[]) {
-        const attached = await attachDevice(createDevice(kind, atm), { brokerUrl, atmId: atm.id, clock, random: random.fork(`${atm.id}:${kind}`), mqttOptions: creds(`${atm.id}.${kind}`) });
+        const attached = await attachDevice(createDevice(kind, atm), { brokerUrl, atmId: atm.id, clock, random: random.fork(`${atm.id}:${kind}`), mqttOptions: creds(busUser(atm.id, kind)) });
         devices.push(attached);
         closers.push({ name: `${atm.id} ${kind}`, close: () => attached.close() });
       }
@@ -205,7 +169,7 @@ export async function startRig(input: RigConfigInput = {}, hooks: RigHooks = {})
         maxWithdrawal: atm.maxWithdrawal,
         currency: config.bank.currency,
         minorDigits: config.bank.minorDigits,
-        mqttOptions: creds(`${atm.id}.controller`),
+        mqttOptions: creds(busUser(atm.id, 'controller')),
         ...(hooks.inspect ? { inspect: (e: InspectionEvent) => hooks.inspect!(atm.id, profile, e) } : {}),
       });
       closers.push({ name: `${atm.id} controller`, close: () => controller.stop() });

@@ -4,7 +4,7 @@
  * customer whose id, username or card another customer has is skipped and reported), so `npm start` can be run
  * again and again on the same data file, including one that holds real customers.
  */
-import { synthTemplate } from '../devices/virtual/fingerprint-template.ts';
+import { synthTemplate } from '../devices/fingerprint/template.ts';
 import { mask, type Customer } from './bank/model.ts';
 import type { BankService, KycInput } from './bank/service.ts';
 import { syntheticPopulation } from './population.ts';

@@ -2,9 +2,9 @@
 // everything they return is well formed. Valid frames survive any amount of noise around them.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { LineSplitter } from './kpl/protocol.ts';
-import { command as lcdmCommand, FrameParser, response as lcdmResponse } from './lcdm/frame.ts';
-import { encodePacket, PacketParser } from './zfm/packet.ts';
+import { LineSplitter } from '../kpl/protocol.ts';
+import { command as lcdmCommand, FrameParser, response as lcdmResponse } from '../dispenser/lcdm/frame.ts';
+import { encodePacket, PacketParser } from '../fingerprint/zfm/packet.ts';
 
 const bytes = fc.uint8Array({ maxLength: 600 });
 const chunked = (data: Uint8Array, cuts: number[]) => {

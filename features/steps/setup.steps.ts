@@ -1,7 +1,7 @@
 /** Setting the scene: the ATM and its profile, the customers, the bank, the devices' faults, and time. */
 import assert from 'node:assert/strict';
 import { Given, When, type DataTable } from '@cucumber/cucumber';
-import { synthTemplate } from '../../devices/virtual/fingerprint-template.ts';
+import { synthTemplate } from '../../devices/fingerprint/template.ts';
 import type { AtmWorld, Person } from '../support/world.ts';
 
 Given('an ATM running the {string} profile', function (this: AtmWorld, profile: string) {

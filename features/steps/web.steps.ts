@@ -1,7 +1,7 @@
 /** The web ATM of the username + password + fingerprint design, over HTTP like a browser would. */
 import assert from 'node:assert/strict';
 import { Then, When } from '@cucumber/cucumber';
-import { synthTemplate } from '../../devices/virtual/fingerprint-template.ts';
+import { synthTemplate } from '../../devices/fingerprint/template.ts';
 import type { AtmWorld } from '../support/world.ts';
 
 const tokens = new WeakMap<AtmWorld, string>();

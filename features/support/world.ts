@@ -10,10 +10,12 @@ import { parseProfile, type AuthProfile } from '../../machines/profiles.ts';
 import { firstRequestedFinger } from '../../machines/session.machine.ts';
 import { AtmClient } from '../../rig/atm-client.ts';
 import type { AtmConfig, RigConfigInput } from '../../rig/config.ts';
-import { SERIAL_DRIVERS, sessionSeed, startRig, type Rig } from '../../rig/rig.ts';
-import { startEmulator, type EmulatedKind } from '../../devices/serial/emulate.ts';
+import { sessionSeed, startRig, type Rig } from '../../rig/rig.ts';
+import { startEmulator } from '../../devices/serial/emulate.ts';
+import type { EmulatorModule } from '../../devices/serial/emulator-module.ts';
+import { busUser } from '../../devices/topics.ts';
 import { openPtyPair } from '../../devices/serial/pty.ts';
-import type { DeviceKind } from '../../devices/topics.ts';
+import { EMULATORS, SERIAL_KINDS, type DeviceKind } from '../../devices/registry.ts';
 import { DEMO_CUSTOMERS } from '../../rig/seed.ts';
 import { recordTransitions } from './coverage.ts';
 
@@ -93,15 +95,15 @@ export class AtmWorld extends World {
       const profileSpec = typeof this.profile === 'string' ? this.profile : await this.#writeProfile(this.profile);
       // Serial mode: each device with a serial driver sits on a pty pair with its emulator at the other end.
       // The keypad and the LCD are one board on one port.
-      const serialEnds = new Map<EmulatedKind, string>();
+      const serialEnds = new Map<EmulatorModule, string>();
       if (SERIAL_MODE) {
         const devices: Record<string, string> = {};
-        for (const [emulated, kinds] of [['fingerprint', ['fingerprint']], ['gsm', ['gsm']], ['keypad-lcd', ['keypad', 'lcd']], ['dispenser', ['dispenser']]] as const) {
-          if (!kinds.every((k) => SERIAL_DRIVERS.includes(k))) continue;
+        for (const emulator of EMULATORS) {
+          if (!emulator.serves.every((k) => (SERIAL_KINDS as readonly string[]).includes(k))) continue;
           const pair = await openPtyPair();
           this.serialCleanup.push(() => pair.close());
-          for (const k of kinds) devices[k] = `serial:${pair.a}@57600`;
-          serialEnds.set(emulated, pair.b);
+          for (const k of emulator.serves) devices[k] = `serial:${pair.a}@57600`;
+          serialEnds.set(emulator, pair.b);
         }
         this.atmOverrides.devices = { ...this.atmOverrides.devices, ...devices } as AtmConfig['devices'];
       }
@@ -115,15 +117,14 @@ export class AtmWorld extends World {
         },
         { inspect: recordTransitions },
       );
-      for (const [kind, end] of serialEnds) {
-        const emulator = await startEmulator(kind, end, {
+      for (const [module, end] of serialEnds) {
+        const emulator = await startEmulator(module.name, end, {
           atmId: this.atmId,
           brokerUrl: this.rig.brokerUrl,
-          credentials: this.rig.bus.internal.get(`${this.atmId}.${kind === 'keypad-lcd' ? 'keypad' : kind}`)!,
+          credentials: this.rig.bus.internal.get(busUser(this.atmId, module.serves[0]))!,
           seed: this.seed,
           clock: this.rig.clock,
-          gsm: this.rig.config.atms[0]!.gsm,
-          dispenser: this.rig.config.atms[0]!.dispenser,
+          settings: this.rig.config.atms[0]!,
         });
         this.serialCleanup.unshift(() => emulator.close());
       }

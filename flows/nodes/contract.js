@@ -1,22 +1,22 @@
-// The topic contract's names, for validating what a flow asks for (a copy of devices/contract.ts; the test
-// `flows/nodes/nodes.test.ts` fails when the two differ).
+// Generated from devices/registry.ts by `npm run generate`: do not edit by hand.
+// The topic contract's names, for validating what a flow asks for.
 module.exports = {
-  devices: ['card', 'keypad', 'fingerprint', 'lcd', 'gsm', 'dispenser'],
+  devices: ["card","keypad","fingerprint","lcd","gsm","dispenser"],
   cmd: {
-    card: ['eject', 'retain'],
-    keypad: [],
-    fingerprint: [],
-    lcd: ['show', 'clear'],
-    gsm: ['send'],
-    dispenser: ['dispense'],
+    "card": ["eject","retain"],
+    "keypad": [],
+    "fingerprint": [],
+    "lcd": ["show","clear"],
+    "gsm": ["send"],
+    "dispenser": ["dispense"],
   },
   sim: {
-    card: ['insert', 'remove'],
-    keypad: ['press'],
-    fingerprint: ['place'],
-    lcd: [],
-    gsm: ['network', 'receive', 'fault'],
-    dispenser: ['jam', 'hang', 'rejects', 'take', 'refill'],
+    "card": ["insert","remove"],
+    "keypad": ["press"],
+    "fingerprint": ["place"],
+    "lcd": [],
+    "gsm": ["network","receive","fault"],
+    "dispenser": ["jam","hang","rejects","take","refill"],
   },
   keys: /^(?:[0-9A-Z]|ENTER|CANCEL|CLEAR)$/,
   msisdn: /^\+\d{7,15}$/,

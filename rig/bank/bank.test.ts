@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../core/clock.ts';
 import { DEMO_CUSTOMERS, seedDemo } from '../seed.ts';
-import { synthTemplate } from '../../devices/virtual/fingerprint-template.ts';
+import { synthTemplate } from '../../devices/fingerprint/template.ts';
 import { CHEAP_HASH_COST } from './secrets.ts';
 import { startBank, type RunningBank } from './index.ts';
 import { basicAuth } from './client-auth.ts';

@@ -11,7 +11,8 @@
  * Other roles (`<atm>:person`, tools) are anyone's. The broker refuses, with CONNACK "identifier rejected", a client
  * id held by another user's connection or reserved for another user; the connected client stays.
  */
-import { DEVICE_KINDS } from '../../devices/topics.ts';
+import { DEVICE_KINDS } from '../../devices/registry.ts';
+import { busUser } from '../../devices/topics.ts';
 
 const PREFIX = 'atm-rig:';
 
@@ -25,8 +26,8 @@ export function clientIdOwners(atmIds: readonly string[]): ClientIdOwners {
     ['live-view', 'rig.trace'],
   ]);
   for (const atm of atmIds) {
-    for (const kind of DEVICE_KINDS) roles.set(`${atm}:${kind}`, `${atm}.${kind}`);
-    roles.set(`${atm}:controller`, `${atm}.controller`);
+    for (const kind of DEVICE_KINDS) roles.set(`${atm}:${kind}`, busUser(atm, kind));
+    roles.set(`${atm}:controller`, busUser(atm, 'controller'));
   }
   return (clientId) => {
     if (!clientId.startsWith(PREFIX)) return undefined;

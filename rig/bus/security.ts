@@ -19,7 +19,9 @@ import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AedesOptions, Client } from 'aedes';
-import { DEVICE_KINDS } from '../../devices/topics.ts';
+import { DEVICE_KINDS, DEVICES } from '../../devices/registry.ts';
+import type { DeviceModule } from '../../devices/module.ts';
+import { busUser, topics } from '../../devices/topics.ts';
 import { Acl } from './acl.ts';
 import { clientIdOwners } from './client-ids.ts';
 import { MAX_PAYLOAD_BYTES, MAX_TOPIC_LENGTH } from '../../core/bus-limits.ts';
@@ -48,30 +50,23 @@ export interface BusSecurity {
  * What the observer (a dashboard, a watching QA engineer) may not receive, though it reads `atm/#`: each topic
  * carries a secret or a customer's identity. docs/topics.md has the whole table.
  */
-export const OBSERVER_DENIED: readonly { filter: string; why: string }[] = [
-  { filter: 'atm/+/keypad/evt/key', why: 'every key typed: PINs, passwords and OTPs digit by digit' },
-  { filter: 'atm/+/keypad/sim/press', why: 'the same keys, as the person presses them' },
-  { filter: 'atm/+/card/evt/inserted', why: 'the full card number' },
-  { filter: 'atm/+/card/sim/insert', why: 'the full card number' },
-  { filter: 'atm/+/fingerprint/evt/captured', why: 'the fingerprint template' },
-  { filter: 'atm/+/fingerprint/sim/place', why: 'whose finger (customer id and finger), from which the virtual template is made' },
-  { filter: 'atm/+/gsm/cmd/send', why: 'the SMS text (the OTP) and the customer\'s phone number' },
-  { filter: 'atm/+/gsm/evt/received', why: 'an SMS a customer sent, with their phone number' },
-  { filter: 'atm/+/gsm/sim/receive', why: 'the same SMS, as simulated' },
-];
+/** What the observer may not read, as each device module declares it (devices/<kind>/index.ts). */
+export const OBSERVER_DENIED: readonly { filter: string; why: string }[] = (DEVICES as readonly DeviceModule[]).flatMap((d) =>
+  (d.observerDenied ?? []).map(({ topic, why }) => ({ filter: `atm/+/${d.kind}/${topic}`, why })),
+);
 
 export function buildAcl(atmIds: readonly string[]): Acl {
   const acl = new Acl();
   for (const atm of atmIds) {
-    for (const kind of DEVICE_KINDS) {
-      const user = `${atm}.${kind}`;
-      acl.add(user, { access: 'write', filter: `atm/${atm}/${kind}/evt/+` });
-      acl.add(user, { access: 'write', filter: `atm/${atm}/${kind}/state` });
-      acl.add(user, { access: 'read', filter: `atm/${atm}/${kind}/cmd/+` });
-      acl.add(user, { access: 'read', filter: `atm/${atm}/${kind}/sim/+` });
-      if (kind === 'gsm') acl.add(user, { access: 'write', filter: 'phone/+/inbox' });
+    for (const { kind, alsoPublishes } of DEVICES as readonly DeviceModule[]) {
+      const user = busUser(atm, kind);
+      acl.add(user, { access: 'write', filter: topics.device(atm, kind, 'evt', '+') });
+      acl.add(user, { access: 'write', filter: topics.deviceState(atm, kind) });
+      acl.add(user, { access: 'read', filter: topics.device(atm, kind, 'cmd', '+') });
+      acl.add(user, { access: 'read', filter: topics.device(atm, kind, 'sim', '+') });
+      for (const filter of alsoPublishes ?? []) acl.add(user, { access: 'write', filter });
     }
-    const controller = `${atm}.controller`;
+    const controller = busUser(atm, 'controller');
     acl.add(controller, { access: 'read', filter: `atm/${atm}/+/evt/+` });
     acl.add(controller, { access: 'read', filter: `atm/${atm}/+/state` });
     acl.add(controller, { access: 'write', filter: `atm/${atm}/+/cmd/+` });
@@ -98,7 +93,7 @@ const newPassword = () => randomBytes(18).toString('base64url');
 export async function prepareBusSecurity(atmIds: readonly string[], dataDir: string | undefined, options: { insecure?: boolean; iterations?: number; onDenied?: (what: string) => void; throttle?: Partial<ThrottleOptions> } = {}): Promise<BusSecurity> {
   const acl = buildAcl(atmIds);
   const internal = new Map<string, BusCredential>();
-  for (const atm of atmIds) for (const role of [...DEVICE_KINDS, 'controller']) internal.set(`${atm}.${role}`, { username: `${atm}.${role}`, password: newPassword() });
+  for (const atm of atmIds) for (const role of [...DEVICE_KINDS, 'controller']) internal.set(busUser(atm, role), { username: busUser(atm, role), password: newPassword() });
   for (const role of ['rig.clock', 'rig.trace']) internal.set(role, { username: role, password: newPassword() });
 
   const dir = dataDir ? join(dataDir, 'bus') : undefined;

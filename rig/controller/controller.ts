@@ -10,14 +10,13 @@
 import { randomUUID } from 'node:crypto';
 import type { IClientOptions, MqttClient } from 'mqtt';
 import { createActor, type Actor, type InspectionEvent, type SnapshotFrom } from 'xstate';
-import type { z } from 'zod';
-import { CONTRACT } from '../../devices/contract.ts';
-import { DEVICE_KINDS, parseTopic, topics, type DeviceKind } from '../../devices/topics.ts';
+import { parseTopic, topics } from '../../devices/topics.ts';
+import { deviceModule, type DeviceKind } from '../../devices/registry.ts';
 import type { AuthProfile } from '../../machines/profiles.ts';
 import { screenFor, sessionStateFor, type Screen } from '../../machines/screens.ts';
 import type { SessionMachine } from '../../machines/session.machine.ts';
 import { provideSession } from '../../machines/session.ports.ts';
-import type { BankPorts, SessionEmitted, SessionEvent } from '../../machines/session.types.ts';
+import type { BankPorts, SessionEmitted } from '../../machines/session.types.ts';
 import type { RigClock } from '../../core/clock.ts';
 import { createBankClient, type SmsSender } from './bank-client.ts';
 import { connectBus } from '../../core/bus.ts';
@@ -173,7 +172,8 @@ export class AtmController {
 
   #onMessage(topic: string, buf: Buffer) {
     const parsed = parseTopic(topic);
-    if (parsed?.channel === 'state' && (DEVICE_KINDS as readonly string[]).includes(parsed.device)) {
+    const module = parsed ? deviceModule(parsed.device) : undefined;
+    if (parsed?.channel === 'state' && module) {
       // A device's retained state, and its last will, say whether it is there.
       try {
         const online = (JSON.parse(buf.toString('utf8')) as { online?: unknown }).online;
@@ -184,9 +184,9 @@ export class AtmController {
       return;
     }
     if (!parsed || parsed.channel !== 'evt' || !parsed.name || parsed.name === 'error') return;
-    if (!(DEVICE_KINDS as readonly string[]).includes(parsed.device)) return;
+    if (!module) return;
     const device = parsed.device as DeviceKind;
-    const schema = (CONTRACT[device].evt as Record<string, z.ZodType>)[parsed.name];
+    const schema = module.contract.evt[parsed.name];
     if (!schema) return; // an event the controller has no use for
     let data: unknown;
     try {
@@ -196,7 +196,7 @@ export class AtmController {
     }
     const result = schema.safeParse(data);
     if (!result.success) return this.#rejectEvent(topic, 'bad-payload', result.error.issues.map((i) => `${i.path.join('.') || 'payload'}: ${i.message}`).join('; '));
-    const event = toMachineEvent(device, parsed.name, result.data as Record<string, unknown>);
+    const event = module.toSession?.(parsed.name, result.data as Record<string, unknown>);
     if (event) this.actor.send(event);
     if (device === 'gsm') this.#onGsm(parsed.name, result.data as { ref: string; cmsError?: number; message?: string });
   }
@@ -220,24 +220,5 @@ export class AtmController {
       this.#pendingSms.set(ref, { resolve, reject, timer });
       this.#command('gsm', 'send', { to, text, ref });
     });
-  }
-}
-
-function toMachineEvent(device: DeviceKind, name: string, data: Record<string, unknown>): SessionEvent | undefined {
-  switch (`${device}/${name}`) {
-    case 'keypad/key':
-      return { type: 'KEY', key: data.key as string };
-    case 'card/inserted':
-      return { type: 'CARD_INSERTED', pan: data.pan as string };
-    case 'card/removed':
-      return { type: 'CARD_REMOVED' };
-    case 'fingerprint/captured':
-      return { type: 'FINGER', template: data.template as string, quality: data.quality as number };
-    case 'dispenser/dispensed':
-      return { type: 'DISPENSED', ref: data.ref as string, amount: data.amount as number, notes: data.notes as Record<string, number> };
-    case 'dispenser/failed':
-      return { type: 'DISPENSE_FAILED', ref: data.ref as string, reason: data.reason as string };
-    default:
-      return undefined;
   }
 }

@@ -1,9 +1,9 @@
 // The KPL/1 keypad + LCD board: host and emulator over a real pty pair (protocol in docs/devices/keypad-lcd.md).
 import { afterEach, describe, expect, it } from 'vitest';
-import { KeypadLcdBoard } from './kpl/board.ts';
-import { KeypadLcdEmulator } from './kpl/emulator.ts';
-import { SerialLink } from './link.ts';
-import { openPtyPair } from './pty.ts';
+import { KeypadLcdBoard } from './board.ts';
+import { KeypadLcdEmulator } from './emulator.ts';
+import { SerialLink } from '../serial/link.ts';
+import { openPtyPair } from '../serial/pty.ts';
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {

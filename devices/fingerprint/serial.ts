@@ -5,7 +5,7 @@
  * to be lifted before the next capture. The bank matches the template, as the ATM switch does in the design.
  */
 import type { Device, DeviceContext } from '../device.ts';
-import { connectDevice, SerialLink, type SerialSpec } from './link.ts';
+import { connectDevice, SerialLink, type SerialSpec } from '../serial/link.ts';
 import { ZfmHost } from './zfm/host.ts';
 
 export class SerialFingerprintSensor implements Device {

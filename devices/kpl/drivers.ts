@@ -2,8 +2,8 @@
  * The keypad and LCD drivers: two Devices (so the same topics as the virtual ones) on one KPL/1 board.
  */
 import type { Device, DeviceContext } from '../device.ts';
-import type { SerialSpec } from './link.ts';
-import { boardOn, type KeypadLcdBoard } from './kpl/board.ts';
+import type { SerialSpec } from '../serial/link.ts';
+import { boardOn, type KeypadLcdBoard } from './board.ts';
 
 abstract class BoardDevice {
   readonly impl: string;

@@ -5,7 +5,7 @@
  * Incoming SMS are announced with +CMTI and read with AT+CMGR.
  */
 import type { RigClock } from '../../../core/clock.ts';
-import type { SerialLink } from '../link.ts';
+import type { SerialLink } from '../../serial/link.ts';
 
 export type GsmFault = { mode: 'none' } | { mode: 'delay'; ms: number } | { mode: 'drop' } | { mode: 'error'; cmsError: number };
 

@@ -3,7 +3,7 @@
  * mode only: commands end with CR; final result codes are OK, ERROR, +CME ERROR: n, +CMS ERROR: n; AT+CMGS waits
  * for the "> " prompt, then the text ended by Ctrl-Z (0x1A). Unsolicited codes (+CMTI, RDY, ...) go to a listener.
  */
-import { Inbox, type SerialLink } from '../link.ts';
+import { Inbox, type SerialLink } from '../../serial/link.ts';
 
 export class AtError extends Error {
   constructor(readonly command: string, readonly result: string) {

@@ -1,10 +1,10 @@
 // The LCDM-2000 driver against its emulator over a real pty pair: dispense, jam (purged to the reject box), empty
 // cassette, a hung device, notes taken.
 import { afterEach, describe, expect, it } from 'vitest';
-import { SerialCashDispenser } from './dispenser.ts';
+import { SerialCashDispenser } from './serial.ts';
 import { LcdmEmulator } from './lcdm/emulator.ts';
-import { SerialLink } from './link.ts';
-import { openPtyPair } from './pty.ts';
+import { SerialLink } from '../serial/link.ts';
+import { openPtyPair } from '../serial/pty.ts';
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {

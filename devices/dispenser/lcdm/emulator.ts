@@ -9,7 +9,7 @@
  *   purge (44): ERROR; ROM version (47): the version string
  */
 import type { RigClock } from '../../../core/clock.ts';
-import type { SerialLink } from '../link.ts';
+import type { SerialLink } from '../../serial/link.ts';
 import { ACK, CMD, ERROR, FrameParser, NAK, response, twoDigits } from './frame.ts';
 
 export interface Cassette {

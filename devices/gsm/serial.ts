@@ -5,7 +5,7 @@
  * +CMTI is read with AT+CMGR and published as `evt/received`.
  */
 import type { Device, DeviceContext } from '../device.ts';
-import { connectDevice, SerialLink, type SerialSpec } from './link.ts';
+import { connectDevice, SerialLink, type SerialSpec } from '../serial/link.ts';
 import { AtError, AtHost } from './sim800/host.ts';
 
 export class SerialGsmModem implements Device {

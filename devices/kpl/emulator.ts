@@ -1,5 +1,5 @@
 /** The keypad + LCD board on a serial port, as the firmware in firmware/keypad-lcd/ behaves. */
-import type { SerialLink } from '../link.ts';
+import type { SerialLink } from '../serial/link.ts';
 import { KPL_BANNER, KPL_KEY, KPL_ROWS, LineSplitter, lcdText } from './protocol.ts';
 
 export class KeypadLcdEmulator {

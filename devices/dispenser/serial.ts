@@ -6,8 +6,8 @@
  * until the notes are taken.
  */
 import type { Device, DeviceContext } from '../device.ts';
-import { planNotes } from '../virtual/note-plan.ts';
-import { connectDevice, Inbox, SerialLink, type SerialSpec } from './link.ts';
+import { planNotes } from './note-plan.ts';
+import { connectDevice, Inbox, SerialLink, type SerialSpec } from '../serial/link.ts';
 import { ACK, CMD, command, ERROR, FrameParser, twoDigits, type Parsed } from './lcdm/frame.ts';
 import type { Cassette } from './lcdm/emulator.ts';
 

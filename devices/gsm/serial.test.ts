@@ -2,7 +2,7 @@
 // Command Manual V1.09 (+CMGS, +CMTI, +CMGR) and 3GPP TS 27.005 section 3.2.5 (+CMS ERROR codes).
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../core/clock.ts';
-import { linkedPair } from './testing.ts';
+import { linkedPair } from '../serial/testing.ts';
 import { Sim800Emulator } from './sim800/emulator.ts';
 import { AtError, AtHost } from './sim800/host.ts';
 

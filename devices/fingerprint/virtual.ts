@@ -5,7 +5,7 @@
  * optical modules of the ZFM/R30x class have no liveness detection. With `liveness: true` the sensor refuses it.
  */
 import type { Device, DeviceContext } from '../device.ts';
-import { degrade, strangerTemplate, synthTemplate } from './fingerprint-template.ts';
+import { degrade, strangerTemplate, synthTemplate } from './template.ts';
 
 export class VirtualFingerprintSensor implements Device {
   readonly kind = 'fingerprint' as const;

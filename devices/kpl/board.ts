@@ -3,7 +3,7 @@
  * command answered by OK before the next is sent. The keypad and LCD devices share one board.
  */
 import { EventEmitter } from 'node:events';
-import { SerialLink, type SerialSpec } from '../link.ts';
+import { SerialLink, type SerialSpec } from '../serial/link.ts';
 import { KPL_BANNER, KPL_KEY, LineSplitter, lcdText } from './protocol.ts';
 
 export class KeypadLcdBoard extends EventEmitter<{ key: [string]; online: [boolean, string?] }> {

@@ -3,7 +3,7 @@
  * DownChar move a template in data packets. Enrolment (GenImg, Img2Tz 1, GenImg, Img2Tz 2, RegModel, Store),
  * 1:N search on the module's library and 1:1 match are here, as Adafruit's library does them.
  */
-import { Inbox, type SerialLink } from '../link.ts';
+import { Inbox, type SerialLink } from '../../serial/link.ts';
 import { CODE, command, encodePacket, INSTRUCTION, PacketParser, PID, type Packet } from './packet.ts';
 
 export class ZfmError extends Error {

@@ -3,10 +3,10 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { synthTemplate } from '../virtual/fingerprint-template.ts';
-import { SerialLink } from './link.ts';
-import { openPtyPair } from './pty.ts';
-import { linkedPair } from './testing.ts';
+import { synthTemplate } from './template.ts';
+import { SerialLink } from '../serial/link.ts';
+import { openPtyPair } from '../serial/pty.ts';
+import { linkedPair } from '../serial/testing.ts';
 import { ZfmEmulator } from './zfm/emulator.ts';
 import { ZfmHost } from './zfm/host.ts';
 
@@ -111,7 +111,7 @@ describe('the fingerprint driver', () => {
   it('captures one template per placement, finger after finger', async () => {
     const pair = await openPtyPair();
     cleanups.push(() => pair.close());
-    const { SerialFingerprintSensor } = await import('./fingerprint.ts');
+    const { SerialFingerprintSensor } = await import('./serial.ts');
     const driver = new SerialFingerprintSensor({ path: pair.a, baudRate: 57600 }, { pollMs: 20 });
     const emuLink = new SerialLink({ path: pair.b, baudRate: 57600 });
     cleanups.push(() => driver.stop(), () => emuLink.close());

@@ -6,7 +6,7 @@
  * lifts it after the beep.
  */
 import { matchScore, MATCH_THRESHOLD } from '../../../core/biometrics.ts';
-import type { SerialLink } from '../link.ts';
+import type { SerialLink } from '../../serial/link.ts';
 import { CODE, encodePacket, INSTRUCTION, PacketParser, PID } from './packet.ts';
 
 export const TEMPLATE_BYTES = 512;

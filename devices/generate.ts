@@ -1,0 +1,69 @@
+/**
+ * Files made from the device registry, so no copy of it drifts: the Node-RED nodes' contract (flows/nodes, plain
+ * CommonJS that Node-RED loads without TypeScript) and the device summary in docs/devices.md.
+ * `npm run generate` writes them; devices/generate.test.ts fails when a committed copy is stale.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { KEY_PATTERN } from '../core/keys.ts';
+import { MSISDN_PATTERN } from '../core/schemas.ts';
+import type { DeviceModule } from './module.ts';
+import { DEVICES } from './registry.ts';
+import { TOPIC_LEVEL } from './topics.ts';
+
+const modules = DEVICES as readonly DeviceModule[];
+const root = fileURLToPath(new URL('../', import.meta.url));
+export const NODE_RED_CONTRACT = 'flows/nodes/contract.js';
+export const DEVICES_DOC = 'docs/devices.md';
+const BEGIN = '<!-- generated from devices/registry.ts by npm run generate: do not edit by hand -->';
+const END = '<!-- end of generated -->';
+
+export function nodeRedContract(): string {
+  const names = (channel: 'cmd' | 'sim') => modules.map((d) => `    ${JSON.stringify(d.kind)}: ${JSON.stringify(Object.keys(d.contract[channel]))},`).join('\n');
+  return `// Generated from devices/registry.ts by \`npm run generate\`: do not edit by hand.
+// The topic contract's names, for validating what a flow asks for.
+module.exports = {
+  devices: ${JSON.stringify(modules.map((d) => d.kind))},
+  cmd: {
+${names('cmd')}
+  },
+  sim: {
+${names('sim')}
+  },
+  keys: ${KEY_PATTERN},
+  msisdn: ${MSISDN_PATTERN},
+  level: ${TOPIC_LEVEL},
+};
+`;
+}
+
+export function deviceSummary(): string {
+  const list = (o: Record<string, unknown>) => Object.keys(o).map((n) => `\`${n}\``).join(', ') || '-';
+  const rows = modules.map(
+    (d) =>
+      `| \`${d.kind}\` | ${d.title} | ${list(d.contract.cmd)} | ${list(d.contract.evt)} | ${list(d.contract.sim)} | ${d.serial ? 'yes' : '-'} | ${d.emulator ? `\`${d.emulator.name}\`` : '-'} | \`devices/${d.kind}/\` |`,
+  );
+  return [BEGIN, '', '| kind | device | commands | events | sim actions | serial driver | emulator | module |', '|---|---|---|---|---|---|---|---|', ...rows, '', END].join('\n');
+}
+
+/** `doc` with its generated block replaced by `block`. */
+export function withBlock(doc: string, block: string): string {
+  const from = doc.indexOf(BEGIN);
+  const to = doc.indexOf(END);
+  if (from < 0 || to < from) throw new Error(`no generated block (${BEGIN} … ${END})`);
+  return doc.slice(0, from) + block + doc.slice(to + END.length);
+}
+
+export async function generatedFiles(): Promise<Record<string, string>> {
+  return {
+    [NODE_RED_CONTRACT]: nodeRedContract(),
+    [DEVICES_DOC]: withBlock(await readFile(root + DEVICES_DOC, 'utf8'), deviceSummary()),
+  };
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  for (const [file, text] of Object.entries(await generatedFiles())) {
+    await writeFile(root + file, text);
+    console.log(`wrote ${file}`);
+  }
+}

@@ -1,0 +1,47 @@
+/**
+ * A device kind as one module: everything the rest of atm-rig needs to know about it, in one place. The registry
+ * (registry.ts) lists the modules; the rig, the configuration, the CLI, the Cucumber world, the bus ACL, the
+ * controller, the docs and the Node-RED contract all read it. Adding a device kind is one folder with an
+ * `index.ts` exporting a DeviceModule, and one line in the registry.
+ */
+import type { z } from 'zod';
+import type { DeviceSessionEvent } from '../core/device-events.ts';
+import type { Device } from './device.ts';
+import type { EmulatorModule } from './serial/emulator-module.ts';
+import type { SerialSpec } from './serial/spec.ts';
+
+export interface DeviceContract {
+  cmd: Record<string, z.ZodType>;
+  evt: Record<string, z.ZodType>;
+  sim: Record<string, z.ZodType>;
+}
+
+export interface DeviceModule<K extends string = string, O = unknown> {
+  /** The topic level and the config key: `atm/{atm}/{kind}/...`, `atms[].devices.{kind}`. */
+  readonly kind: K;
+  /** What people call it. */
+  readonly title: string;
+  /** The ATM serves without it (a printer out of paper means no receipt, not out of service). */
+  readonly optional?: boolean;
+  /** Commands it takes, events it sends, a person's actions on it (the topic contract). */
+  readonly contract: DeviceContract;
+  /** Its settings under `atms[].{kind}` in the rig configuration, with defaults. */
+  readonly options: z.ZodType<O>;
+  /** The simulation. */
+  readonly virtual: (options: O) => Device;
+  /** The driver for the real module on a serial port, when there is one. */
+  readonly serial?: (spec: SerialSpec, options: O) => Device;
+  /** The emulator that stands in for the real module on a port (kinds on one board share one). */
+  readonly emulator?: EmulatorModule;
+  /** What a session makes of its events: device event -> session event (none: the session ignores it). */
+  readonly toSession?: (event: string, payload: Record<string, unknown>) => DeviceSessionEvent | undefined;
+  /** Topics under `atm/{atm}/{kind}/` the observer role may not read, with why. */
+  readonly observerDenied?: readonly { topic: string; why: string }[];
+  /** Topics outside its own that its bus user publishes (the GSM network delivers SMS to phones). */
+  readonly alsoPublishes?: readonly string[];
+}
+
+/** Identity function that keeps a module's literal kind and option types. */
+export function defineDevice<const K extends string, O>(module: DeviceModule<K, O>): DeviceModule<K, O> {
+  return module;
+}
