@@ -27,44 +27,54 @@ export const ATM_ROUTE_LIMIT = {
 
 export function requireBankClient(app: FastifyInstance, bank: BankService, sessions: StaffSessions, clock: RigClock) {
   const failures = new Map<string, { count: number; until: number }>();
-  const refuse = (reply: { code(n: number): { send(b: object): unknown } }, status: 401 | 429) =>
-    reply.code(status).send(
-      status === 429
-        ? { error: 'rate-limited', message: 'too many failed logins from this address; wait a minute' }
-        : { error: 'client-login-required', message: 'ATM routes need Authorization: Basic <atm id>:<key> (the rig provisions one per ATM) or a staff Bearer token' },
-    );
+  const throttled = (ip: string) => {
+    const seen = failures.get(ip);
+    if (seen && seen.until <= clock.now()) failures.delete(ip);
+    return (failures.get(ip)?.count ?? 0) >= MAX_FAILED_CLIENT_LOGINS;
+  };
+  const failed = (ip: string) => {
+    const entry = failures.get(ip) ?? { count: 0, until: clock.now() + WINDOW_MS };
+    entry.count += 1;
+    failures.set(ip, entry);
+    if (failures.size > 10_000) failures.delete(failures.keys().next().value!); // bounded memory under a spray
+  };
 
   app.addHook('onRequest', async (req, reply) => {
-    const now = clock.now();
-    const seen = failures.get(req.ip);
-    if (seen && seen.until <= now) failures.delete(req.ip);
-    if (seen && seen.until > now && seen.count >= MAX_FAILED_CLIENT_LOGINS) return refuse(reply, 429);
-
-    const who = await authenticate(req, bank, sessions);
-    if (who) {
-      req.bankClient = who;
+    const answer = await authenticate(req, bank, sessions, () => throttled(req.ip));
+    if (typeof answer === 'object') {
+      req.bankClient = answer.who;
       return;
     }
-    const entry = failures.get(req.ip) ?? { count: 0, until: now + WINDOW_MS };
-    entry.count += 1;
-    failures.set(req.ip, entry);
-    if (failures.size > 10_000) failures.delete(failures.keys().next().value!); // bounded memory under a spray
-    return refuse(reply, 401);
+    if (answer === 'throttled') return reply.code(429).send({ error: 'rate-limited', message: 'too many wrong ATM keys from this address; wait a minute (a right key still gets in)' });
+    // Only a wrong key for a real ATM cost the bank a hash: that is what is counted. No header, a bad header or an
+    // unknown ATM cost nothing, and counting them would let anyone lock the real ATMs out.
+    if (answer === 'wrong-key') failed(req.ip);
+    return reply.code(401).send({
+      error: 'client-login-required',
+      message: answer === 'wrong-key' ? 'wrong key for this ATM' : 'ATM routes need Authorization: Basic <atm id>:<key> (the rig provisions one per ATM) or a staff Bearer token',
+    });
   });
 }
 
-async function authenticate(req: FastifyRequest, bank: BankService, sessions: StaffSessions): Promise<string | undefined> {
+/** Who is calling: `atm:<id>` or `staff:<name>`, or why not. A right key is never throttled: it is checked
+ *  against what this process already verified (SHA-256, constant time) before any slow hash is considered. */
+async function authenticate(req: FastifyRequest, bank: BankService, sessions: StaffSessions, isThrottled: () => boolean): Promise<{ who: string } | 'none' | 'wrong-key' | 'throttled'> {
   const header = req.headers.authorization ?? '';
   if (header.startsWith('Bearer ')) {
     const staff = sessions.check(req);
-    return staff ? `staff:${staff}` : undefined;
+    return staff ? { who: `staff:${staff}` } : 'none';
   }
-  if (!header.startsWith('Basic ')) return undefined;
+  if (!header.startsWith('Basic ')) return 'none';
   const decoded = Buffer.from(header.slice(6), 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
-  if (colon < 1 || decoded.length > 200) return undefined;
+  if (colon < 1 || decoded.length > 200) return 'none';
   const id = decoded.slice(0, colon);
-  return (await bank.verifyClient(id, decoded.slice(colon + 1))) ? `atm:${id}` : undefined;
+  const key = decoded.slice(colon + 1);
+  const known = bank.knownClientKey(id, key);
+  if (known === 'unknown-client') return 'none';
+  if (known === true) return { who: `atm:${id}` };
+  if (isThrottled()) return 'throttled';
+  return (await bank.verifyClient(id, key)) ? { who: `atm:${id}` } : 'wrong-key';
 }
 
 /** The Authorization header an ATM sends. */

@@ -172,9 +172,16 @@ describe('who may call the ATM routes (issue 10.8)', () => {
     expect((await otp({ authorization: basicAuth('atm-1', 'not-the-key') })).status).toBe(401);
     expect((await otp({ authorization: basicAuth('atm-1', key) })).status).toBe(201);
     expect((await otp(await bank.staffHeaders())).status).toBe(201);
-    // A guesser: past the limit the bank answers 429 without checking, and the real ATM is not locked out.
+    // Calls with no key, or for an ATM that does not exist, cost nothing and are not counted: they cannot lock the
+    // real ATM out (the attack review's finding: 31 bare requests did).
+    for (let i = 0; i < MAX_FAILED_CLIENT_LOGINS + 5; i++) await otp(i % 2 ? {} : { authorization: basicAuth('atm-9', 'x') });
+    expect((await otp({ authorization: basicAuth('atm-1', key) })).status).toBe(201);
+    // A guesser of atm-1's key: past the limit the bank answers 429 without checking ...
     const guesses = await Promise.all(Array.from({ length: MAX_FAILED_CLIENT_LOGINS + 10 }, (_, i) => otp({ authorization: basicAuth('atm-1', `guess-${i}`) }).then((r) => r.status)));
     expect(guesses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(9);
+    // ... and the ATM with its right key and staff still get in.
+    expect((await otp({ authorization: basicAuth('atm-1', key) })).status).toBe(201);
+    expect((await otp(await bank.staffHeaders())).status).toBe(201);
     await bank.close();
   });
 
