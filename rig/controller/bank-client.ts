@@ -17,7 +17,7 @@ export class BankHttpError extends Error {
   }
 }
 
-export function createBankClient(baseUrl: string, sms: SmsSender, options: { timeoutMs?: number; keyPrefix?: string; credential?: { id: string; key: string } } = {}): BankPorts {
+export function createBankClient(baseUrl: string, sms: SmsSender, options: { timeoutMs?: number; keyPrefix?: string; credential?: { id: string; key: string }; retryDelaysMs?: readonly number[] } = {}): BankPorts {
   const timeoutMs = options.timeoutMs ?? 10_000;
   const authorization: Record<string, string> = options.credential ? { authorization: basicAuth(options.credential.id, options.credential.key) } : {};
   // Idempotency keys from the machine are unique per session; the prefix makes them unique per controller run.
@@ -46,6 +46,20 @@ export function createBankClient(baseUrl: string, sms: SmsSender, options: { tim
     }
   }
 
+  /** Try a settlement again on a network error, 429 or 5xx: 5 tries over about 6 s (retryDelaysMs). */
+  async function settle<T>(run: () => Promise<T>): Promise<T> {
+    const delays = options.retryDelaysMs ?? [200, 500, 1000, 1500, 3000];
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await run();
+      } catch (err) {
+        const transient = !(err instanceof BankHttpError) || err.status === 429 || err.status >= 500;
+        if (!transient || attempt >= delays.length) throw err;
+        await new Promise((r) => setTimeout(r, delays[attempt]));
+      }
+    }
+  }
+
   return {
     lookupCard: ({ pan }) => call('POST', '/auth/card', { pan }),
     verifyCredentials: (input) => call('POST', '/auth/credentials', input),
@@ -63,8 +77,9 @@ export function createBankClient(baseUrl: string, sms: SmsSender, options: { tim
     },
     reserveWithdrawal: ({ accountId, amount, key: k }) =>
       refusable(() => call<{ withdrawalId: string }>('POST', `/accounts/${accountId}/withdrawals`, { amount }, { 'idempotency-key': key(k) })),
-    commitWithdrawal: ({ withdrawalId }) => call('POST', `/withdrawals/${withdrawalId}/commit`),
-    reverseWithdrawal: ({ withdrawalId }) => call('POST', `/withdrawals/${withdrawalId}/reverse`),
+    // The notes have left (or failed to): settling is idempotent and must not be lost to a passing fault.
+    commitWithdrawal: ({ withdrawalId }) => settle(() => call('POST', `/withdrawals/${withdrawalId}/commit`)),
+    reverseWithdrawal: ({ withdrawalId }) => settle(() => call('POST', `/withdrawals/${withdrawalId}/reverse`)),
     transfer: ({ accountId, to, amount, key: k }) =>
       refusable(() => call<{ balance: number }>('POST', `/accounts/${accountId}/transfers`, { to, amount }, { 'idempotency-key': key(k) })),
     changeSecret: ({ customerId, kind, current, next }) => call('POST', `/customers/${customerId}/${kind}/change`, { current, next }),

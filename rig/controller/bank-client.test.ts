@@ -1,0 +1,40 @@
+// Settling a withdrawal after the notes left must survive a passing fault (the attack review made the bank answer
+// 429 at that moment: the cash was paid and never debited). Against a real HTTP server that fails, then answers.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createBankClient } from './bank-client.ts';
+
+let server: Server | undefined;
+afterEach(() => new Promise<void>((r) => (server ? server.close(() => r()) : r())));
+
+async function bankThatFails(times: number, status: number) {
+  let calls = 0;
+  server = createServer((_req, res) => {
+    calls += 1;
+    if (calls <= times) return res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'rate-limited', message: 'later' }));
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ balance: 4800 }));
+  });
+  await new Promise<void>((r) => server!.listen(0, '127.0.0.1', () => r()));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const client = createBankClient(url, { send: async () => {} }, { retryDelaysMs: [5, 5, 5] });
+  return { client, calls: () => calls };
+}
+
+describe('settling a withdrawal', () => {
+  it('commits through passing 429s and 503s', async () => {
+    const { client, calls } = await bankThatFails(3, 429);
+    await expect(client.commitWithdrawal({ withdrawalId: 'W1' })).resolves.toEqual({ balance: 4800 });
+    expect(calls()).toBe(4);
+  });
+
+  it('gives up after its tries, and does not retry a refusal', async () => {
+    const failing = await bankThatFails(10, 503);
+    await expect(failing.client.reverseWithdrawal({ withdrawalId: 'W1' })).rejects.toThrow(/503/);
+    expect(failing.calls()).toBe(4);
+    await new Promise<void>((r) => server!.close(() => r()));
+    const refused = await bankThatFails(10, 409);
+    await expect(refused.client.commitWithdrawal({ withdrawalId: 'W1' })).rejects.toThrow(/409/);
+    expect(refused.calls()).toBe(1);
+  });
+});
