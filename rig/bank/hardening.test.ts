@@ -1,7 +1,8 @@
 // Issue 10's money and secrets findings, each reproduced against the real bank (HTTP on a random port, real
 // files in a temp directory, a second real process for the lock).
 import { spawn } from 'node:child_process';
-import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
+import { link as link_, lstat, mkdtemp, readdir, symlink, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +13,7 @@ import { basicAuth, MAX_FAILED_CLIENT_LOGINS } from './client-auth.ts';
 import { createBankService, startBank, type RunningBank } from './index.ts';
 import { CHEAP_HASH_COST } from './secrets.ts';
 import { integrityProblems } from './store.ts';
+import { lockFile } from './file-lock.ts';
 
 const KYC = { phone: '+260971000077', email: 'h@example.test', address: '1 St', city: 'Lusaka', gender: 'female' as const, dateOfBirth: '1990-01-01' };
 const tempFile = async () => join(await mkdtemp(join(tmpdir(), 'atm-rig-hardening-')), 'bank.json');
@@ -35,6 +37,53 @@ describe('one data file, one owner (issue 10.1)', () => {
     expect(second.data.customers.map((c) => c.name)).toEqual(['Still mine']);
     await second.close();
   }, 20_000);
+
+  it('of several processes starting at once on a stale lock, exactly one owns the file', async () => {
+    const holder = fileURLToPath(new URL('./testing/open-bank.ts', import.meta.url));
+    for (let trial = 0; trial < 1; trial++) {
+      const file = await tempFile();
+      // What a SIGKILLed owner leaves: a lock naming a process that is gone.
+      await writeFile(`${file}.lock`, JSON.stringify({ pid: 2 ** 22 + 12345, host: hostname(), command: 'killed', since: 'earlier' }) + '\n');
+      const runs = Array.from({ length: 3 }, () => spawn(process.execPath, ['--import', 'tsx', holder, file, '2500'], { stdio: ['ignore', 'pipe', 'pipe'] }));
+      const opened = await Promise.all(
+        runs.map((child) => new Promise<boolean>((resolve) => {
+          let out = '';
+          child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+          child.on('exit', () => resolve(out.includes('opened')));
+        })),
+      );
+      expect(opened.filter(Boolean), `trial ${trial}`).toHaveLength(1);
+    }
+  }, 30_000);
+
+  it('of several takeovers of a stale lock racing in one process, exactly one wins', async () => {
+    for (let trial = 0; trial < 30; trial++) {
+      const file = await tempFile();
+      await writeFile(`${file}.lock`, JSON.stringify({ pid: 2 ** 22 + 12345, host: hostname(), command: 'killed', since: 'earlier' }) + '\n');
+      // Staggered by a few event-loop turns, so one's create can fall between another's look and its removal.
+      const results = await Promise.allSettled(Array.from({ length: 4 }, (_, i) => turns(i * (trial % 4)).then(() => lockFile(file))));
+      expect(results.filter((r) => r.status === 'fulfilled'), `trial ${trial}`).toHaveLength(1);
+      for (const r of results) if (r.status === 'fulfilled') await r.value.release();
+    }
+  });
+
+  it('a symlink to the file is the file: the lock holds and the link stays a link', async () => {
+    const file = await tempFile();
+    const link = join(file, '..', 'link.json');
+    const first = await createBankService({ file, hashCost: CHEAP_HASH_COST });
+    await symlink(file, link);
+    await expect(createBankService({ file: link, hashCost: CHEAP_HASH_COST })).rejects.toThrow(/is in use by process/);
+    await first.close();
+    const viaLink = await createBankService({ file: link, hashCost: CHEAP_HASH_COST });
+    await viaLink.openCustomer({ ...KYC, name: 'Through the link' });
+    await viaLink.close();
+    expect((await lstat(link)).isSymbolicLink()).toBe(true);
+    const direct = await createBankService({ file, hashCost: CHEAP_HASH_COST });
+    expect(direct.data.customers.map((c) => c.name)).toEqual(['Through the link']);
+    await direct.close();
+    await link_(file, join(file, '..', 'hard.json'));
+    await expect(createBankService({ file, hashCost: CHEAP_HASH_COST })).rejects.toThrow(/has 2 hard links/);
+  });
 
   it('two stores in one process are refused too', async () => {
     const file = await tempFile();
@@ -274,3 +323,8 @@ describe('the rig applies the restart rule when it starts (issue 10.3)', () => {
     }
   });
 });
+
+/** Let `n` event-loop turns pass (file-system callbacks included). */
+async function turns(n: number): Promise<void> {
+  for (let i = 0; i < n; i++) await new Promise((r) => setImmediate(r));
+}

@@ -5,8 +5,8 @@
  * last good state. The file has one owner process (file-lock.ts); at each open the last good copy is kept as
  * `<file>.bak` and temp files a crash left behind are removed.
  */
-import { copyFile, mkdir, readdir, rename, unlink } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { copyFile, lstat, mkdir, readdir, readlink, realpath, rename, stat, unlink } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 import { Low, Memory } from 'lowdb';
 import { z } from 'zod';
 import { DurableJsonFile } from './durable-file.ts';
@@ -40,7 +40,8 @@ export class BankFileError extends Error {
 
 export async function openStore(file: string | ':memory:', options: StoreOptions = {}): Promise<BankStore> {
   if (file === ':memory:') return storeOver(new Low<BankData>(new Memory<BankData>(), emptyBank()), file, async () => {});
-  await mkdir(dirname(file), { recursive: true });
+  await mkdir(dirname(file), { recursive: true, mode: 0o700 });
+  file = await physical(file);
   const lock = options.readOnly ? undefined : await lockFile(file);
   try {
     const db = new Low<BankData>(new DurableJsonFile<BankData>(file), emptyBank());
@@ -68,6 +69,19 @@ export async function openStore(file: string | ':memory:', options: StoreOptions
     await lock?.release();
     throw err;
   }
+}
+
+/** The file itself, not a symlink to it: the lock and every write must be on the one real file (a write renames
+ *  over the path, which would replace a symlink with a copy). A file with other hard links would be split from
+ *  them by the first write, so it is refused. */
+async function physical(file: string, depth = 0): Promise<string> {
+  const link = await lstat(file).then((s) => s.isSymbolicLink(), () => false);
+  // A link to a file not made yet (a fresh bank) has no realpath: follow it by hand.
+  if (link && depth < 16) return physical(resolve(dirname(file), await readlink(file)), depth + 1);
+  const real = await realpath(file).catch(async () => join(await realpath(dirname(file)), basename(file)));
+  const links = await stat(real).then((s) => s.nlink, () => 1);
+  if (links > 1) throw new Error(`bank data file ${file} has ${links} hard links; atm-rig replaces the file on every write, which would split them: give it a file of its own`);
+  return real;
 }
 
 function storeOver(db: Low<BankData>, location: string, release: () => Promise<void>): BankStore {
