@@ -12,3 +12,6 @@ export const MAX_TOPIC_LENGTH = 512;
 
 /** Largest packet "remaining length": a full payload, a full topic in UTF-8 and room for the headers around them. */
 export const MAX_PACKET_BYTES = MAX_PAYLOAD_BYTES + 4 * MAX_TOPIC_LENGTH + 1024;
+
+/** Distinct subscriptions one client may hold: the rig's own clients need 2 or 3, a dashboard a few dozen. */
+export const MAX_SUBSCRIPTIONS = 100;

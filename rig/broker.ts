@@ -46,6 +46,8 @@ export interface RunningBroker {
   close(): Promise<void>;
   /** Stop and start again on the same ports, losing sessions and retained messages (a broker crash). */
   restart(): Promise<void>;
+  /** Connections waiting for their CONNECT (bounded by limits.maxPending). */
+  readonly pendingConnects: number;
 }
 
 type AnyServer = TcpServer | HttpServer | TlsServer | HttpsServer;
@@ -80,7 +82,11 @@ export async function startBroker(config: BrokerConfig = {}): Promise<RunningBro
     });
     return `${host}:${(server.address() as AddressInfo).port}`;
   };
+  // An upgrade request is not an MQTT connection yet, so the packet guard does not see it: its headers get the
+  // guard's own deadline instead of Node's 60 s (the attack review held 2,000 half-sent upgrades open).
+  const upgradeDeadline = { connectionsCheckingInterval: Math.min(1000, limits.connectTimeoutMs), headersTimeout: limits.connectTimeoutMs, requestTimeout: limits.connectTimeoutMs };
   const webSocket = <S extends HttpServer | HttpsServer>(server: S) => {
+    server.maxHeadersCount = 64;
     const wss = new WebSocketServer({ server, ...wsOptions });
     // ws re-emits the HTTP server's errors (a busy port) on itself; listen() reports them, so this must not throw.
     wss.on('error', () => {});
@@ -98,7 +104,7 @@ export async function startBroker(config: BrokerConfig = {}): Promise<RunningBro
     url = `mqtt://${await open(createTcpServer({ noDelay: true }, onSocket), config.port ?? 1883, '--mqtt-port / broker.port')}`;
     const wsPort = config.wsPort === undefined ? 9001 : config.wsPort;
     if (wsPort !== null) {
-      const http = webSocket(createHttpServer((_req, res) => res.writeHead(426, { 'content-type': 'text/plain' }).end('MQTT over WebSocket only\n')));
+      const http = webSocket(createHttpServer(upgradeDeadline, (_req, res) => res.writeHead(426, { 'content-type': 'text/plain' }).end('MQTT over WebSocket only\n')));
       wsUrl = `ws://${await open(http, wsPort, '--ws-port / broker.wsPort')}`;
     }
     if (config.tls) {
@@ -106,7 +112,7 @@ export async function startBroker(config: BrokerConfig = {}): Promise<RunningBro
       const tls = createTlsServer({ cert, key, handshakeTimeout: limits.connectTimeoutMs }, onSocket);
       tlsUrl = `mqtts://${await open(tls, config.tls.port, 'broker.tls.port')}`;
       if (config.tls.wsPort !== null) {
-        const https = webSocket(createHttpsServer({ cert, key }, (_req, res) => res.writeHead(426).end('MQTT over WebSocket only\n')));
+        const https = webSocket(createHttpsServer({ cert, key, ...upgradeDeadline }, (_req, res) => res.writeHead(426).end('MQTT over WebSocket only\n')));
         wssUrl = `wss://${await open(https, config.tls.wsPort, 'broker.tls.wsPort')}`;
       }
     }
@@ -118,6 +124,9 @@ export async function startBroker(config: BrokerConfig = {}): Promise<RunningBro
 
   let current: RunningBroker = {
     aedes,
+    get pendingConnects() {
+      return guard.pending;
+    },
     url,
     wsUrl,
     tlsUrl,
@@ -139,6 +148,9 @@ export async function startBroker(config: BrokerConfig = {}): Promise<RunningBro
   return {
     get aedes() {
       return current.aedes;
+    },
+    get pendingConnects() {
+      return current.pendingConnects;
     },
     url,
     wsUrl,

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AtmClient } from '../atm-client.ts';
 import { startRig, type Rig } from '../rig.ts';
 import { OBSERVER_DENIED } from './security.ts';
+import { MAX_SUBSCRIPTIONS } from '../../core/bus-limits.ts';
 
 let rig: Rig;
 const denied: string[] = [];
@@ -141,6 +142,8 @@ describe('item 13: retained sim, cmd and evt messages are not kept', () => {
     const simulator = await connect(rig.bus.simulator);
     // QoS 2 completes only after the broker has stored the message (retained included).
     await simulator.publishAsync('atm/atm-1/dispenser/sim/jam', JSON.stringify({ on: true }), { qos: 2, retain: true });
+    // A sim action named `state` is still a sim action (the attack review kept one retained).
+    await simulator.publishAsync('atm/atm-1/gsm/sim/state', JSON.stringify({}), { qos: 2, retain: true });
     await simulator.publishAsync('atm/atm-1/gsm/sim/fault', JSON.stringify({ mode: 'drop' }), { qos: 2, retain: true });
     await simulator.publishAsync('atm/atm-1/dispenser/sim/jam', JSON.stringify({ on: false }), { qos: 2 });
     await simulator.publishAsync('atm/atm-1/gsm/sim/fault', JSON.stringify({ mode: 'none' }), { qos: 2 });
@@ -152,9 +155,27 @@ describe('item 13: retained sim, cmd and evt messages are not kept', () => {
       stream.on('end', () => resolve(topics));
       stream.on('error', reject);
     });
-    expect(retained.filter((t) => !t.endsWith('/state'))).toEqual([]);
+    expect(retained.filter((t) => !/^atm\/atm-1\/[a-z]+\/state$/.test(t))).toEqual([]);
     expect(retained).toContain('atm/atm-1/dispenser/state');
     await simulator.endAsync();
+  });
+});
+
+describe('what any bus user can make the broker keep (from the attack review)', () => {
+  it('a client holds at most MAX_SUBSCRIPTIONS subscriptions', async () => {
+    const observer = await connect(rig.bus.observer);
+    const filters = Array.from({ length: MAX_SUBSCRIPTIONS }, (_, i) => `atm/atm-${i}/lcd/state`);
+    await observer.subscribeAsync(filters);
+    await expect(observer.subscribeAsync('atm/one-too-many/lcd/state')).rejects.toThrow(/Subscribe error/);
+    await observer.subscribeAsync(filters[0]!); // one it holds already is no new one
+    await observer.endAsync();
+  });
+
+  it("only the rig's own clients get a persistent session (clean=false)", async () => {
+    await expect(connect(rig.bus.observer, { clean: false, clientId: 'parked-observer' })).rejects.toThrow(/Not authorized/i);
+    const own = await connect(rig.bus.internal.get('rig.trace')!, { clean: false, clientId: 'atm-rig:trace:persistent' });
+    expect(own.connected).toBe(true);
+    await own.endAsync();
   });
 });
 

@@ -27,23 +27,24 @@ export interface PacketGuard {
 const CONNECT = 1;
 
 export function createPacketGuard(limits: GuardLimits, onRefused: (why: string) => void = () => {}): PacketGuard {
-  let pending = 0;
+  // Oldest first. When full, the oldest waiter is dropped for the newcomer rather than the newcomer refused: a real
+  // client sends its CONNECT within milliseconds, so idle sockets held open to fill the slots (the attack review
+  // locked every client out with 64 of them) are what gets dropped.
+  const waiting = new Set<GuardedConnection>();
   return {
     get pending() {
-      return pending;
+      return waiting.size;
     },
     admit(stream, remoteAddress) {
-      if (pending >= limits.maxPending) {
-        onRefused(`connection from ${remoteAddress ?? 'unknown'} refused: ${pending} connections are already waiting for their CONNECT`);
-        stream.destroy();
-        return undefined;
+      if (waiting.size >= limits.maxPending) {
+        const oldest = waiting.values().next().value!;
+        onRefused(`connection from ${oldest.remoteAddress ?? 'unknown'} dropped: ${waiting.size} connections were waiting for their CONNECT, it waited longest`);
+        waiting.delete(oldest);
+        oldest.destroy();
       }
-      pending++;
-      let holding = true;
-      const release = () => {
-        if (holding) (holding = false), pending--;
-      };
-      return new GuardedConnection(stream, remoteAddress, limits, release, onRefused);
+      const connection: GuardedConnection = new GuardedConnection(stream, remoteAddress, limits, () => waiting.delete(connection), onRefused);
+      waiting.add(connection);
+      return connection;
     },
   };
 }

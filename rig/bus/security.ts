@@ -21,10 +21,10 @@ import { join } from 'node:path';
 import type { AedesOptions, Client } from 'aedes';
 import { DEVICE_KINDS, DEVICES } from '../../devices/registry.ts';
 import type { DeviceModule } from '../../devices/module.ts';
-import { busUser, topics } from '../../devices/topics.ts';
+import { busUser, parseTopic, topics } from '../../devices/topics.ts';
 import { Acl } from './acl.ts';
 import { clientIdOwners } from './client-ids.ts';
-import { MAX_PAYLOAD_BYTES, MAX_TOPIC_LENGTH } from '../../core/bus-limits.ts';
+import { MAX_PAYLOAD_BYTES, MAX_SUBSCRIPTIONS, MAX_TOPIC_LENGTH } from '../../core/bus-limits.ts';
 import { keyringChecker, LoginThrottle, type ThrottleOptions } from './login-throttle.ts';
 import { checkPassword, formatPasswd, hashPassword, parsePasswd } from './passwd.ts';
 
@@ -133,6 +133,8 @@ export async function prepareBusSecurity(atmIds: readonly string[], dataDir: str
   const who = (username: string | undefined) => (!username ? 'anonymous' : hashes.has(username) ? username : 'an unknown user');
   const refusal = (returnCode: number, message: string) => Object.assign(new Error(message), { returnCode }) as never;
 
+  // Distinct filters each client was granted (kept for the connection: Aedes has no unsubscribe hook).
+  const subscriptions = new WeakMap<Client, Set<string>>();
   const hooks: BusSecurity['hooks'] = {
     authenticate: (client, username, password, callback) => {
       const address = addressOf(client);
@@ -154,6 +156,12 @@ export async function prepareBusSecurity(atmIds: readonly string[], dataDir: str
         }, verdict.ms).unref();
         return;
       }
+      // A persistent session (clean=false) keeps subscriptions and queues in the broker after its client left:
+      // only the rig's own clients get one, so no outside user can park memory in the broker.
+      if ((client as unknown as { clean?: boolean }).clean === false && !internal.has(username ?? '')) {
+        denied(`${who(username)} asked for a persistent session (clean=false): only the rig's own clients may`);
+        return callback(refusal(5, 'not authorized'), false);
+      }
       const reserved = reservedFor(client.id);
       const holder = heldBy(client);
       if ((reserved !== undefined && reserved !== username) || (holder !== undefined && holder !== (username || ''))) {
@@ -174,7 +182,7 @@ export async function prepareBusSecurity(atmIds: readonly string[], dataDir: str
       if ((user === '' && options.insecure) || (user && acl.canPublish(user, packet.topic))) {
         // Only state is retained: a retained sim, cmd or evt message would replay the action (a jam, a GSM fault)
         // to every new subscriber, on every reconnect, long after it was cleared.
-        if (packet.retain && !packet.topic.endsWith('/state')) packet.retain = false;
+        if (packet.retain && !isStateTopic(packet.topic)) packet.retain = false;
         return callback(null);
       }
       denied(`${who(user || undefined)} may not publish to ${packet.topic}`);
@@ -183,7 +191,15 @@ export async function prepareBusSecurity(atmIds: readonly string[], dataDir: str
     authorizeSubscribe: (client, sub, callback) => {
       const user = client ? userOf.get(client) : undefined;
       const ok = sub.topic.length <= MAX_TOPIC_LENGTH && ((user === '' && options.insecure) || (user !== undefined && user !== '' && acl.canSubscribe(user, sub.topic)));
-      if (ok) return callback(null, sub);
+      const granted = client ? (subscriptions.get(client) ?? new Set<string>()) : undefined;
+      if (ok && granted && !granted.has(sub.topic) && granted.size >= MAX_SUBSCRIPTIONS) {
+        denied(`${who(user || undefined)} has ${granted.size} subscriptions, the most a client may hold`);
+        return callback(null, null as never);
+      }
+      if (ok) {
+        if (client && granted) subscriptions.set(client, granted.add(sub.topic));
+        return callback(null, sub);
+      }
       denied(`${who(user || undefined)} may not subscribe to ${sub.topic.slice(0, MAX_TOPIC_LENGTH)}`);
       callback(null, null as never); // a failed subscription (SUBACK 0x80), the connection stays
     },
@@ -209,4 +225,9 @@ function addressOf(client: Client): string {
 function heldBy(client: Client): string | undefined {
   const holder = (client as unknown as { broker: { clients: Record<string, Client | undefined> } }).broker.clients[client.id];
   return holder && holder !== client ? userOf.get(holder) : undefined;
+}
+
+/** A `state` topic of the contract (a device's, the session's, the clock's): the only ones kept retained. */
+export function isStateTopic(topic: string): boolean {
+  return parseTopic(topic)?.channel === 'state' || topic === 'rig/clock/state';
 }
