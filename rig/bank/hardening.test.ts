@@ -277,7 +277,17 @@ describe('secrets the bank makes and checks (issues 10.7, 10.9)', () => {
     expect(verdicts.slice(0, 5)).toEqual(Array(5).fill('wrong-pin'));
     expect(verdicts[5]).toBe('locked');
     expect(verdicts.slice(6).every((v) => v === 'locked')).toBe(true);
-    expect(bank.customer(alice.id).lockedAt).toBeDefined();
+    expect(bank.customer(alice.id).locks?.pin).toBeDefined();
+  });
+
+  it('a stranger locking the password at the web login does not lock the card and PIN', async () => {
+    const bank = await createBankService({ file: ':memory:', hashCost: CHEAP_HASH_COST, lockAfterFailures: 6 });
+    await seedDemo(bank, DEMO_CUSTOMERS, 0);
+    const alice = DEMO_CUSTOMERS[0]!;
+    for (let i = 0; i < 6; i++) await bank.verifyCredentials(alice.username, 'WRONG1');
+    expect(await bank.verifyCredentials(alice.username, alice.password)).toMatchObject({ ok: false });
+    expect(await bank.verifySecret(alice.id, 'password', alice.password)).toEqual({ ok: false, reason: 'locked' });
+    expect(await bank.verifySecret(alice.id, 'pin', alice.pin)).toEqual({ ok: true });
   });
 });
 
@@ -328,3 +338,24 @@ describe('the rig applies the restart rule when it starts (issue 10.3)', () => {
 async function turns(n: number): Promise<void> {
   for (let i = 0; i < n; i++) await new Promise((r) => setImmediate(r));
 }
+
+describe('the web ATM from outside (from the user and attack reviews)', () => {
+  it('answers a missing or malformed token with 401, and limits signups per address', async () => {
+    const bank = await startBank({ file: ':memory:', hashCost: CHEAP_HASH_COST });
+    for (const headers of [{}, { authorization: 'Bearer short' }, { authorization: 'Basic abc' }]) {
+      expect((await fetch(`${bank.url}/web/balance`, { headers })).status).toBe(401);
+      expect((await fetch(`${bank.url}/web/logout`, { method: 'POST', headers })).status).toBe(401);
+    }
+    const signup = (i: number) =>
+      fetch(`${bank.url}/web/signup`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ ...KYC, name: `Web ${i}`, username: `WEB${i}`, password: 'PASS12', finger: 1, template: 'A'.repeat(64) }),
+      }).then((r) => r.status);
+    const statuses: number[] = [];
+    for (let i = 0; i < 12; i++) statuses.push(await signup(i));
+    expect(statuses.slice(0, 10).every((s) => s === 201)).toBe(true);
+    expect(statuses.slice(10)).toEqual([429, 429]);
+    await bank.close();
+  });
+});

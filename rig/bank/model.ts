@@ -35,7 +35,10 @@ export const CustomerRecord = KycSchema.extend({
   failures: z.object({ pin: z.number().int().nonnegative().optional(), password: z.number().int().nonnegative().optional() }).optional(),
   /** Files before 0.2 counted one streak for both factors; read, then replaced by `failures`. */
   failedSecrets: z.number().int().nonnegative().optional(),
-  /** Set when a factor's failures reached the bank's limit; only staff can clear it. */
+  /** When each factor was locked (its failures reached the bank's limit); only staff can clear them. A locked
+   *  password does not lock the PIN: a stranger guessing at the web login cannot stop the card and PIN. */
+  locks: z.object({ pin: z.number().optional(), password: z.number().optional() }).optional(),
+  /** Files before 0.2 locked the whole customer; read as both factors locked. */
   lockedAt: z.number().optional(),
   /** Who created the record when it was not staff or the customer: seeding touches only its own customers. */
   seededBy: z.enum(['demo', 'population']).optional(),

@@ -213,10 +213,10 @@ export class BankService {
     const customer = this.#customer(this.data, customerId);
     const hash = kind === 'pin' ? customer.pinHash : customer.passwordHash;
     if (!hash) return { ok: false, reason: `no-${kind}` };
-    if (customer.lockedAt !== undefined) return { ok: false, reason: 'locked' };
+    if (isLocked(customer, kind)) return { ok: false, reason: 'locked' };
     const ok = await verifySecret(value, hash);
     if (await this.#recordSecretCheck(customerId, kind, ok)) return { ok: true };
-    return { ok: false, reason: this.customer(customerId).lockedAt !== undefined ? 'locked' : `wrong-${kind}` };
+    return { ok: false, reason: isLocked(this.customer(customerId), kind) ? 'locked' : `wrong-${kind}` };
   }
 
   /** Count a check of one factor; lock after too many failures of that factor in a row, whatever the other
@@ -225,7 +225,7 @@ export class BankService {
     const now = this.#o.clock.now();
     return this.#o.store.update((d) => {
       const c = this.#customer(d, customerId);
-      if (c.lockedAt !== undefined) return false;
+      if (isLocked(c, factor)) return false;
       const failures = { ...c.failures };
       if (c.failedSecrets) {
         // An old file's single streak counts against both factors once.
@@ -235,7 +235,7 @@ export class BankService {
       }
       failures[factor] = ok ? 0 : (failures[factor] ?? 0) + 1;
       c.failures = failures;
-      if (!ok && failures[factor]! >= this.#o.lockAfterFailures) c.lockedAt = now;
+      if (!ok && failures[factor]! >= this.#o.lockAfterFailures) c.locks = { ...c.locks, [factor]: now };
       return ok;
     });
   }
@@ -301,6 +301,7 @@ export class BankService {
       delete c.failures;
       delete c.failedSecrets;
       delete c.lockedAt;
+      delete c.locks;
     });
   }
 
@@ -572,6 +573,11 @@ export class BankService {
       if (!d.cards.some((c) => c.pan === pan)) return pan;
     }
   }
+}
+
+/** Is this factor of the customer locked? (A file from before 0.2 locked both.) */
+export function isLocked(c: Customer, factor: 'pin' | 'password'): boolean {
+  return c.lockedAt !== undefined || c.locks?.[factor] !== undefined;
 }
 
 /** The SMS that carries an OTP. `otpFromSms` in rig/atm-client.ts reads the code back out of it. */

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { DEMO_CUSTOMERS, seedDemo } from '../../seed.ts';
 import { AccountNumber, CustomerId, Finger, HoldRecord, KycSchema, MinorUnits, Pan, Password, Pin, Template, Username, mask, type Customer } from '../model.ts';
-import type { BankService } from '../service.ts';
+import { isLocked, type BankService } from '../service.ts';
 
 const CustomerView = KycSchema.extend({
   id: CustomerId,
@@ -17,13 +17,13 @@ const CustomerView = KycSchema.extend({
 });
 
 export function customerView(bank: BankService, c: Customer): z.infer<typeof CustomerView> {
-  const { pinHash, passwordHash, createdAt: _createdAt, failedSecrets: _failed, failures: _failures, seededBy: _seededBy, lockedAt, ...kyc } = c;
+  const { pinHash, passwordHash, createdAt: _createdAt, failedSecrets: _failed, failures: _failures, seededBy: _seededBy, lockedAt: _lockedAt, locks: _locks, ...kyc } = c;
   return {
     ...kyc,
     account: bank.data.accounts.find((a) => a.customerId === c.id)?.number ?? '',
     hasPin: Boolean(pinHash),
     hasPassword: Boolean(passwordHash),
-    locked: lockedAt !== undefined,
+    locked: isLocked(c, 'pin') || isLocked(c, 'password'),
     fingers: bank.data.fingers.filter((f) => f.customerId === c.id).map((f) => f.finger).sort((a, b) => a - b),
     cards: bank.data.cards.filter((card) => card.customerId === c.id).map((card) => mask(card.pan)),
   };

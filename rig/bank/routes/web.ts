@@ -16,10 +16,12 @@ const Refusal = z.object({ error: z.string(), message: z.string() });
 
 export const webRoutes: FastifyPluginAsyncZod<{ bank: BankService; clock: RigClock }> = async (app, { bank, clock }) => {
   const sessions = new Map<string, { customerId: string; account: string; expiresAt: number }>();
-  const auth = z.object({ authorization: z.string().regex(/^Bearer [A-Za-z0-9_-]{20,}$/, 'Bearer <token> from /web/login') });
+  // A missing or malformed token is "not logged in" (401), as an expired one is, not a bad request.
+  const auth = z.object({ authorization: z.string().max(200).optional().describe('Bearer <token> from /web/login') });
 
-  function session(header: string) {
-    const token = header.slice('Bearer '.length);
+  function session(header: string | undefined) {
+    const token = /^Bearer ([A-Za-z0-9_-]{20,})$/.exec(header ?? '')?.[1];
+    if (!token) return undefined;
     const s = sessions.get(token);
     if (!s || s.expiresAt < clock.now()) {
       sessions.delete(token);
@@ -36,6 +38,8 @@ export const webRoutes: FastifyPluginAsyncZod<{ bank: BankService; clock: RigClo
       body: KycSchema.extend({ username: Username, password: Password, finger: Finger, template: Template }),
       response: { 201: z.object({ customerId: z.string(), account: z.string() }), 409: Refusal },
     },
+    // Each signup costs a slow hash and says whether a username is taken: a few a minute per address.
+    config: { rateLimit: { max: 10, timeWindow: 60_000 } },
   }, async (req, reply) => {
     const { username, password, finger, template, ...kyc } = req.body;
     const { customer, account } = await bank.openCustomer(kyc, { username });
@@ -63,9 +67,10 @@ export const webRoutes: FastifyPluginAsyncZod<{ bank: BankService; clock: RigClo
     return { token, expiresAt };
   });
 
-  app.post('/web/logout', { schema: { tags: ['web'], summary: 'End the web session', headers: auth } }, async (req, reply) => {
-    sessions.delete(req.headers.authorization.slice('Bearer '.length));
-    return reply.code(204).send();
+  app.post('/web/logout', { schema: { tags: ['web'], summary: 'End the web session', headers: auth, response: { 204: z.null().describe('logged out'), 401: Refusal } } }, async (req, reply) => {
+    if (!session(req.headers.authorization)) return reply.code(401).send({ error: 'not-logged-in', message: 'log in first' });
+    sessions.delete(req.headers.authorization!.slice('Bearer '.length));
+    return reply.code(204).send(null);
   });
 
   app.get('/web/balance', {
