@@ -86,7 +86,25 @@ function int(name: string, value: string | undefined): number | undefined {
   return n;
 }
 
+/** Settings the command line sets, by config key: an error about one names the option the user typed. */
+const OPTION_OF: Record<string, string> = {
+  seed: '--seed', clock: '--clock', 'broker.url': '--broker', 'broker.port': '--mqtt-port', 'broker.wsPort': '--ws-port',
+  'bank.port': '--bank-port', 'bank.file': '--data', 'bank.hashLogN': '--hash-cost', 'dashboard.port': '--dashboard-port',
+  'dashboard.flowFile': '--flows', 'atms[0].id': '--atm', 'atms[0].profile': '--profile',
+};
+
 async function configFrom(values: Record<string, string | boolean | string[] | undefined>, command: string): Promise<RigConfigInput> {
+  const input = await configInput(values, command);
+  try {
+    parseRigConfig(input, typeof values.config === 'string' ? `${values.config} with the command line` : 'the command line');
+  } catch (err) {
+    // "→ at broker.wsPort" means little to someone who typed --ws-port: name the option as well.
+    throw new Error((err as Error).message.replace(/→ at ([\w.[\]]+)/g, (m, key: string) => (OPTION_OF[key] ? `${m} (${OPTION_OF[key]})` : m)));
+  }
+  return input;
+}
+
+async function configInput(values: Record<string, string | boolean | string[] | undefined>, command: string): Promise<RigConfigInput> {
   const base: RigConfigInput = typeof values.config === 'string' ? await loadRigConfig(values.config) : {};
   const str = (k: string) => (typeof values[k] === 'string' ? (values[k] as string) : undefined);
   const atm = { ...(base.atms?.[0] ?? {}), id: str('atm') ?? base.atms?.[0]?.id ?? 'atm-1' };
@@ -157,8 +175,10 @@ function explainPortClash(err: unknown): unknown {
   if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') return err;
   // The broker, the rig and the dashboard's caller name the option behind a busy port.
   if (err instanceof PortInUseError) {
-    const broker = err.option.startsWith('--mqtt-port') ? ', or use that broker with --broker mqtt://localhost:1883' : '';
-    return new Error(`${err.message}: another program (a mosquitto service?) holds it. Pick another with ${err.option} (0 = any free port)${broker}`);
+    const mqtt = err.option.startsWith('--mqtt-port');
+    const who = mqtt ? 'another program (another atm-rig, or a mosquitto service?)' : 'another program (another atm-rig?)';
+    const broker = mqtt ? `, or use that broker with --broker mqtt://localhost:${err.port}` : '';
+    return new Error(`${err.message}: ${who} holds it. Pick another with ${err.option} (0 = any free port)${broker}`);
   }
   return new Error(`${(err as Error).message}: another program (a mosquitto service?) holds the port. Pick another with --mqtt-port/--ws-port/--bank-port/--dashboard-port (0 = any free port), or use that broker with --broker mqtt://localhost:1883`);
 }
@@ -184,7 +204,7 @@ function describe(rig: Rig): string[] {
       ? [paint('yellow', `  OTP codes   from the seed (deterministic test run): anyone who knows the seed knows them; never send them to real phones`)]
       : []),
     ...(rig.releasedHolds.length
-      ? [paint('yellow', `  holds       released ${rig.releasedHolds.length} withdrawal hold(s) a crash left open (${rig.releasedHolds.map((h) => h.id).join(', ')}); staff: GET /staff/holds`)]
+      ? [paint('yellow', `  holds       released ${rig.releasedHolds.length} withdrawal hold(s) still open when the rig last stopped (${rig.releasedHolds.map((h) => h.id).join(', ')}); staff: GET /staff/holds`)]
       : []),
   ];
 }
@@ -244,7 +264,10 @@ export async function main(argv: string[]): Promise<number> {
 
     case 'seed': {
       const config = parseRigConfig(await configFrom(values, command));
-      const bank = await createBankService({ file: config.bank.file, hashCost: { ...DEFAULT_HASH_COST, logN: config.bank.hashLogN }, currency: config.bank.currency });
+      const bank = await createBankService({ file: config.bank.file, hashCost: { ...DEFAULT_HASH_COST, logN: config.bank.hashLogN }, currency: config.bank.currency }).catch((err: Error) => {
+        // The rig that holds the file can seed itself: say how.
+        throw err.name === 'FileLockedError' ? new Error(`${err.message} To seed a running rig, ask its bank: POST /staff/seed as staff (docs/api.md).`) : err;
+      });
       const { seeded, skipped } = await seedDemo(bank);
       await bank.close();
       console.log(`Demo customers written to ${config.bank.file}:\n`);

@@ -6,6 +6,7 @@
 import { DEMO_CUSTOMERS, type DemoCustomer } from './seed.ts';
 import { AtmClient, otpFromSms } from './atm-client.ts';
 import { maskSecrets, traceBus } from './bus-trace.ts';
+import { mask } from './bank/model.ts';
 import type { Rig } from './rig.ts';
 import { lcdBox, paint } from './ui.ts';
 
@@ -76,7 +77,7 @@ export async function runDemo(rig: Rig, options: DemoOptions = {}): Promise<Demo
     await person.untilState('session.auth.otp.entering', timeout);
     showLcd();
 
-    step(`An OTP is on its way by SMS to ${customer.kyc.phone}; ${first} reads it on the phone`);
+    step(`An OTP is on its way by SMS to ${mask(customer.kyc.phone)}; ${first} reads it on the phone`);
     const sms = await person.untilSms(customer.kyc.phone, 1, timeout);
     // Even the phone's screen is masked on the console: a console is a log, and logs never show a code.
     print(`  ${paint('green', '📱 ' + maskSecrets(sms.text))}   (${first} reads the code and types it)`);

@@ -307,12 +307,22 @@ describe('a corrupt or empty bank file (issue 10.19)', () => {
     expect(err?.message).toMatch(problem);
     expect(err?.message).toContain(`bank data file ${file} cannot be used`);
     expect(err?.message).toContain(`The last good copy is ${file}.bak`);
+    expect(err?.message).toContain('with no atm-rig running on it');
     // The advice works: the copy opens, with the customer in it; and the failed open did not keep the lock.
     const { copyFile } = await import('node:fs/promises');
     await copyFile(`${file}.bak`, file);
     const restored = await createBankService({ file, hashCost: CHEAP_HASH_COST });
     expect(restored.data.customers.map((c) => c.name)).toEqual(['Kept']);
     await restored.close();
+  });
+});
+
+describe('data paths people get wrong (from the user review)', () => {
+  it('a folder, or a file where a folder should be, is named plainly', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'atm-rig-paths-'));
+    await expect(createBankService({ file: dir, hashCost: CHEAP_HASH_COST })).rejects.toThrow(`bank data file ${dir} is a folder: give a file, e.g. ${join(dir, 'bank.json')}`);
+    await writeFile(join(dir, 'x.csv'), 'a,b\n');
+    await expect(createBankService({ file: join(dir, 'x.csv', 'bank.json'), hashCost: CHEAP_HASH_COST })).rejects.toThrow(`cannot make the folder ${join(dir, 'x.csv')} for the bank data file: a file is in the way`);
   });
 });
 
@@ -342,7 +352,7 @@ async function turns(n: number): Promise<void> {
 describe('the web ATM from outside (from the user and attack reviews)', () => {
   it('answers a missing or malformed token with 401, and limits signups per address', async () => {
     const bank = await startBank({ file: ':memory:', hashCost: CHEAP_HASH_COST });
-    for (const headers of [{}, { authorization: 'Bearer short' }, { authorization: 'Basic abc' }]) {
+    for (const headers of [{}, { authorization: 'Bearer short' }, { authorization: 'Basic abc' }] as Record<string, string>[]) {
       expect((await fetch(`${bank.url}/web/balance`, { headers })).status).toBe(401);
       expect((await fetch(`${bank.url}/web/logout`, { method: 'POST', headers })).status).toBe(401);
     }

@@ -31,7 +31,7 @@ export interface StoreOptions {
 export class BankFileError extends Error {
   constructor(file: string, problem: string, hasBackup: boolean) {
     const recover = hasBackup
-      ? `The last good copy is ${file}.bak (kept at the last start): stop the rig and copy it over ${file}, or move ${file} aside to start with an empty bank.`
+      ? `The last good copy is ${file}.bak (kept at the last start): copy it over ${file} (with no atm-rig running on it), or move ${file} aside to start with an empty bank.`
       : `Move ${file} aside to start with an empty bank.`;
     super(`bank data file ${file} cannot be used: ${problem}. ${recover}`);
     this.name = 'BankFileError';
@@ -40,7 +40,10 @@ export class BankFileError extends Error {
 
 export async function openStore(file: string | ':memory:', options: StoreOptions = {}): Promise<BankStore> {
   if (file === ':memory:') return storeOver(new Low<BankData>(new Memory<BankData>(), emptyBank()), file, async () => {});
-  await mkdir(dirname(file), { recursive: true, mode: 0o700 });
+  await mkdir(dirname(file), { recursive: true, mode: 0o700 }).catch((err: NodeJS.ErrnoException) => {
+    throw new Error(`cannot make the folder ${dirname(file)} for the bank data file: ${err.code === 'EEXIST' || err.code === 'ENOTDIR' ? 'a file is in the way' : err.message}`);
+  });
+  if (await stat(file).then((s) => s.isDirectory(), () => false)) throw new Error(`bank data file ${file} is a folder: give a file, e.g. ${join(file, 'bank.json')}`);
   file = await physical(file);
   const lock = options.readOnly ? undefined : await lockFile(file);
   try {
