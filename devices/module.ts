@@ -35,6 +35,9 @@ export interface DeviceModule<K extends string = string, O = unknown> {
   readonly emulator?: EmulatorModule;
   /** What a session makes of its events: device event -> session event (none: the session ignores it). */
   readonly toSession?: (event: string, payload: Record<string, unknown>) => DeviceSessionEvent | undefined;
+  /** What it does when the session emits an event (`session/evt/{name}`): the command to send it, if any. A
+   *  receipt printer prints the `receipt` event, for example. */
+  readonly onSessionEvent?: (name: string, payload: Record<string, unknown>) => { cmd: string; payload: object } | undefined;
   /** Topics under `atm/{atm}/{kind}/` the observer role may not read, with why. */
   readonly observerDenied?: readonly { topic: string; why: string }[];
   /** Topics outside its own that its bus user publishes (the GSM network delivers SMS to phones). */

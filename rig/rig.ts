@@ -163,6 +163,7 @@ export async function startRig(input: RigConfigInput = {}, hooks: RigHooks = {})
         brokerUrl,
         bankUrl: bank.url,
         bankKey: atmKeys.get(atm.id),
+        devices: Object.keys(atm.devices) as DeviceKind[],
         clock,
         seed: sessionSeed(seed, atm.id),
         amountStep: atm.dispenser.cassettes.map((c) => c.denomination).reduce(gcd),

@@ -47,7 +47,7 @@ describe('receipt printer over a serial port', () => {
   });
 
   it('refuses to print without paper or with the cover open, and sends nothing', async () => {
-    const { driver, emulator, events } = await wire();
+    const { driver, emulator, events, until } = await wire();
     emulator.condition = { paper: 'out', coverOpen: false };
     await driver.command('print', { ref: 'r2', lines: ['x'] });
     emulator.condition = { paper: 'ok', coverOpen: true };
@@ -58,6 +58,7 @@ describe('receipt printer over a serial port', () => {
     ]);
     emulator.condition = { paper: 'ok', coverOpen: false };
     await driver.command('print', { ref: 'r4', lines: ['z'] });
+    await until(() => emulator.receipts.length > 0, 'the receipt');
     expect(emulator.receipts).toEqual([['z']]);
   });
 

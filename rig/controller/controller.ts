@@ -39,6 +39,8 @@ export interface ControllerOptions {
   /** Replace the HTTP bank (the in-process benchmark baseline uses the service directly). */
   bank?: (sms: SmsSender) => BankPorts;
   mqttOptions?: IClientOptions;
+  /** The ATM's device kinds (those that act on session events are told of them). */
+  devices?: readonly DeviceKind[];
   /** XState inspection events of the session actor (transition coverage uses them). */
   inspect?: (event: InspectionEvent) => void;
 }
@@ -164,6 +166,11 @@ export class AtmController {
   #publishEvent(event: SessionEmitted) {
     const { type, ...payload } = event;
     this.#publish(topics.sessionEvent(this.atmId, type), { ...payload, ts: this.#options.clock.now() });
+    // Devices that act on session events (a printer prints the receipt), as their modules declare.
+    for (const kind of this.#options.devices ?? []) {
+      const command = deviceModule(kind)?.onSessionEvent?.(type, payload);
+      if (command) this.#command(kind, command.cmd, command.payload);
+    }
   }
 
   #rejectEvent(topic: string, code: string, message: string) {
@@ -174,6 +181,8 @@ export class AtmController {
     const parsed = parseTopic(topic);
     const module = parsed ? deviceModule(parsed.device) : undefined;
     if (parsed?.channel === 'state' && module) {
+      // An optional device (the receipt printer) going away does not take the ATM out of service.
+      if (module.optional) return;
       // A device's retained state, and its last will, say whether it is there.
       try {
         const online = (JSON.parse(buf.toString('utf8')) as { online?: unknown }).online;
