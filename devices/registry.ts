@@ -9,10 +9,11 @@ import { fingerprint } from './fingerprint/index.ts';
 import { gsm } from './gsm/index.ts';
 import { keypad } from './keypad/index.ts';
 import { lcd } from './lcd/index.ts';
+import { printer } from './printer/index.ts';
 import type { DeviceModule } from './module.ts';
 import type { EmulatorModule } from './serial/emulator-module.ts';
 
-export const DEVICES = [card, keypad, fingerprint, lcd, gsm, dispenser] as const;
+export const DEVICES = [card, keypad, fingerprint, lcd, gsm, dispenser, printer] as const;
 
 export type DeviceKind = (typeof DEVICES)[number]['kind'];
 export const DEVICE_KINDS: readonly DeviceKind[] = DEVICES.map((d) => d.kind);

@@ -52,6 +52,9 @@ describe('rig end to end over MQTT', () => {
     const dispensed = await person.nextMessage('/dispenser/evt/dispensed', mark);
     expect(dispensed.payload).toMatchObject({ amount: 30_000, notes: { '10000': 3 } });
     await person.untilLcd('Take your cash');
+    // The receipt printer prints the session's receipt (a device module acting on a session event).
+    const printed = await person.nextMessage('/printer/evt/printed', mark);
+    expect(printed.payload.lines).toEqual(expect.arrayContaining(['ATM atm-1', 'WITHDRAWAL ZMW 300.00']));
     await person.takeCash();
     await person.press('CANCEL');
     const ended = await person.nextMessage('/session/evt/ended', mark);

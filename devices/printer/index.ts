@@ -31,4 +31,7 @@ export const printer = defineDevice({
   virtual: () => new VirtualReceiptPrinter(),
   serial: (spec) => new SerialReceiptPrinter(spec),
   emulator: escposEmulator,
+  // The session's receipt event is what it prints; the session id makes the reference.
+  onSessionEvent: (name, p) =>
+    name === 'receipt' ? { cmd: 'print', payload: { ref: `${String(p.sessionId)}-receipt`.slice(0, 80), lines: (p.lines as string[]).map((l) => l.slice(0, MAX_COLUMNS)) } } : undefined,
 });

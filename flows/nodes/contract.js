@@ -1,7 +1,7 @@
 // Generated from devices/registry.ts by `npm run generate`: do not edit by hand.
 // The topic contract's names, for validating what a flow asks for.
 module.exports = {
-  devices: ["card","keypad","fingerprint","lcd","gsm","dispenser"],
+  devices: ["card","keypad","fingerprint","lcd","gsm","dispenser","printer"],
   cmd: {
     "card": ["eject","retain"],
     "keypad": [],
@@ -9,6 +9,7 @@ module.exports = {
     "lcd": ["show","clear"],
     "gsm": ["send"],
     "dispenser": ["dispense"],
+    "printer": ["print"],
   },
   sim: {
     "card": ["insert","remove"],
@@ -17,6 +18,7 @@ module.exports = {
     "lcd": [],
     "gsm": ["network","receive","fault"],
     "dispenser": ["jam","hang","rejects","take","refill"],
+    "printer": ["paper","cover","take"],
   },
   keys: /^(?:[0-9A-Z]|ENTER|CANCEL|CLEAR)$/,
   msisdn: /^\+\d{7,15}$/,

@@ -46,9 +46,10 @@ export function createBankClient(baseUrl: string, sms: SmsSender, options: { tim
     }
   }
 
-  /** Try a settlement again on a network error, 429 or 5xx: 5 tries over about 6 s (retryDelaysMs). */
+  /** Try a settlement again on a network error, 429 or 5xx: 4 tries over about 2.5 s (retryDelaysMs), within the
+   *  time a customer waits at "Please wait". */
   async function settle<T>(run: () => Promise<T>): Promise<T> {
-    const delays = options.retryDelaysMs ?? [200, 500, 1000, 1500, 3000];
+    const delays = options.retryDelaysMs ?? [250, 750, 1500];
     for (let attempt = 0; ; attempt++) {
       try {
         return await run();
