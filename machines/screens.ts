@@ -115,8 +115,49 @@ export function menuLines(profile: SessionContext['profile']): string[] {
   return lines.slice(0, LCD_ROWS - 1);
 }
 
+/**
+ * What the ATM shows, as a stable name: scenarios, dashboards and tools rely on these, never on the statechart's
+ * state paths, which change when the chart is reorganised. docs/topics.md lists them.
+ */
+export const SCREENS = [
+  'welcome', 'out-of-service', 'reading-card', 'place-finger', 'checking-finger', 'sending-otp', 'verifying',
+  'enter-username', 'enter-password', 'enter-pin', 'enter-otp', 'menu', 'enter-amount', 'enter-account',
+  'enter-current-secret', 'enter-new-secret', 'confirm-new-secret', 'dispensing', 'result', 'take-card',
+  'card-retained', 'goodbye', 'please-wait',
+  /** Published by the controller's last will: the ATM's controller is gone. */
+  'offline',
+] as const;
+export type ScreenId = (typeof SCREENS)[number];
+
+const ENTRY_SCREENS: Record<string, ScreenId> = {
+  username: 'enter-username', password: 'enter-password', pin: 'enter-pin', otp: 'enter-otp', amount: 'enter-amount',
+  to: 'enter-account', current: 'enter-current-secret', next: 'enter-new-secret', confirm: 'confirm-new-secret',
+};
+
+/** The screen a snapshot shows, by the same tests screenFor draws it with. */
+export function screenIdFor(snapshot: Snapshot): ScreenId {
+  const c = snapshot.context;
+  const m = (path: string) => snapshot.matches(path as never);
+  if (m('idle')) return 'welcome';
+  if (m('outOfService')) return 'out-of-service';
+  if (m('ending')) return m('ending.ejecting') ? 'take-card' : c.pan && c.retainCard ? 'card-retained' : 'goodbye';
+  if (m('session.auth.card')) return 'reading-card';
+  if (m('session.auth.fingerprint.waiting')) return 'place-finger';
+  if (m('session.auth.fingerprint.verifying')) return 'checking-finger';
+  if (m('session.auth.otp.sending')) return 'sending-otp';
+  if (statePath(snapshot).endsWith('.verifying')) return 'verifying';
+  if (m('session.menu')) return 'menu';
+  if (m('session.withdraw.inFlight.dispensing')) return 'dispensing';
+  if (m('session.result')) return 'result';
+  if (statePath(snapshot).endsWith('.typing')) return ENTRY_SCREENS[c.entry.field] ?? 'please-wait';
+  return 'please-wait';
+}
+
 /** Payload of atm/{atm}/session/state: the fields a QA engineer or dashboard asks about. */
 export interface SessionState {
+  /** The stable name of what the ATM shows (SCREENS): what scenarios and dashboards use. */
+  screen: ScreenId;
+  /** The statechart's state path, for debugging only: it changes when the chart is reorganised. */
   state: string;
   profile: string;
   sessionId?: string;
@@ -137,7 +178,7 @@ export interface SessionState {
 export function sessionStateFor(snapshot: Snapshot): SessionState {
   const c = snapshot.context;
   const path = statePath(snapshot);
-  const out: SessionState = { state: path, profile: c.profile.id };
+  const out: SessionState = { screen: screenIdFor(snapshot), state: path, profile: c.profile.id };
   if (path === 'outOfService') return { ...out, offline: [...c.offline] };
   if (path === 'idle') return out;
   out.sessionId = c.sessionId;

@@ -597,3 +597,27 @@ describe('what the profile documents is what the session does', () => {
     await t.at('session.result');
   });
 });
+
+describe('screen ids: the stable names of what the ATM shows', () => {
+  it('name each step of a seed001 session, whatever the chart path', async () => {
+    const t = start(seed001);
+    const screen = () => sessionStateFor(t.snap()).screen;
+    expect(screen()).toBe('welcome');
+    t.press('ENTER');
+    await t.at('session.auth.fingerprint.waiting');
+    expect(screen()).toBe('place-finger');
+    t.actor.send({ type: 'FINGER', template: `C1/${t.snap().context.requestedFinger}` });
+    await t.at('session.auth.pin.entering');
+    expect(screen()).toBe('enter-pin');
+    t.type('1991');
+    await t.at('session.auth.otp.entering');
+    expect(screen()).toBe('enter-otp');
+    t.type(t.bank.sent.at(-1)!);
+    await t.at('session.menu');
+    expect(screen()).toBe('menu');
+    t.press('1');
+    expect(screen()).toBe('enter-amount');
+    t.press('CANCEL');
+    expect(screen()).toBe('goodbye');
+  });
+});

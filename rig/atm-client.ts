@@ -100,6 +100,14 @@ export class AtmClient {
     });
   }
 
+  /** Wait until the ATM shows this screen (a stable name from SCREENS in machines/screens.ts). */
+  async untilScreen(screen: string, timeoutMs?: number): Promise<SessionState> {
+    await this.until(() => this.session?.screen === screen, `the ${screen} screen`, timeoutMs);
+    return this.session!;
+  }
+
+  /** Wait until the statechart path starts with `prefix`. For debugging and the rig's own tests: scenarios and
+   *  dashboards use screens, which do not change when the chart is reorganised. */
   async untilState(prefix: string, timeoutMs?: number): Promise<SessionState> {
     await this.until(() => this.session?.state.startsWith(prefix) ?? false, `session state ${prefix}`, timeoutMs);
     return this.session!;

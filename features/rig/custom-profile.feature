@@ -26,4 +26,4 @@ Feature: A custom profile runs with the step library as it is
   Scenario: A transaction the profile does not offer is not on the menu
     When Thandiwe authenticates
     And Thandiwe presses 3
-    Then the session is at "session.menu"
+    Then the ATM shows the "menu" screen

@@ -149,7 +149,7 @@ Feature: Every waiting screen times out, cancels and clears; every bank call sur
     And the dispenser stops answering
     When Alice gets to the "dispensing" screen
     And Alice presses CANCEL
-    Then the session is at "session.withdraw.inFlight.dispensing"
+    Then the ATM shows the "dispensing" screen
     When the dispenser times out
     Then the LCD shows "Unable to dispense"
     And Alice's balance is 5000.00

@@ -38,7 +38,7 @@ Feature: The ATM asks for one finger, chosen at random (Table I of the random-fi
     When Alice starts a session
     And Alice places Bwalya's requested finger
     Then the ATM asks for her PIN
-    And the session is at "session.auth.pin"
+    And the ATM shows the "enter-pin" screen
 
   Scenario: A finger nobody enrolled is not matched
     Given an ATM running the "seed001" profile
@@ -73,7 +73,7 @@ Feature: The ATM asks for one finger, chosen at random (Table I of the random-fi
     When Mallory starts a session
     And Mallory places a wax copy of Alice's requested finger
     Then the fingerprint sensor reports "spoof-detected"
-    And the session is at "session.auth.fingerprint.waiting"
+    And the ATM shows the "place-finger" screen
 
   Scenario: Three fingers nobody enrolled end the session
     Given an ATM running the "seed001" profile

@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { Then, type DataTable } from '@cucumber/cucumber';
 import { awaitDeliveries, untilIdle } from '../support/actions.ts';
 import type { AtmWorld } from '../support/world.ts';
+import { SCREENS } from '../../machines/screens.ts';
+import { didYouMean } from '../../core/suggest.ts';
 
 Then('the LCD shows {string}', async function (this: AtmWorld, text: string) {
   const { person } = await this.ready();
@@ -19,10 +21,12 @@ Then('the ATM is idle', async function (this: AtmWorld) {
   await untilIdle(this);
 });
 
-Then('the session is at {string}', async function (this: AtmWorld, state: string) {
+Then('the ATM shows the {string} screen', async function (this: AtmWorld, screen: string) {
+  if (!(SCREENS as readonly string[]).includes(screen)) throw new Error(`no screen "${screen}"${didYouMean(screen, SCREENS)}; screens: ${SCREENS.join(', ')}`);
   const { person } = await this.ready();
-  await person.untilState(state);
+  await person.untilScreen(screen);
 });
+
 
 Then('the ATM asks for finger {int}', async function (this: AtmWorld, finger: number) {
   const { person } = await this.ready();

@@ -91,7 +91,7 @@ export class AtmController {
     const client = await connectBus(options.brokerUrl, `${options.atmId}:controller`, {
       will: {
         topic: topics.sessionState(options.atmId),
-        payload: Buffer.from(JSON.stringify({ state: 'offline', profile: options.profile.id })),
+        payload: Buffer.from(JSON.stringify({ screen: 'offline', state: 'offline', profile: options.profile.id })),
         qos: 1,
         retain: true,
       },
@@ -138,7 +138,7 @@ export class AtmController {
       this.#options.clock.clearTimeout(p.timer);
       p.reject(new Error('controller stopped'));
     }
-    await this.#client.publishAsync(topics.sessionState(this.atmId), JSON.stringify({ state: 'offline', profile: this.#options.profile.id }), { qos: 1, retain: true }).catch(() => undefined);
+    await this.#client.publishAsync(topics.sessionState(this.atmId), JSON.stringify({ screen: 'offline', state: 'offline', profile: this.#options.profile.id }), { qos: 1, retain: true }).catch(() => undefined);
     await this.#client.endAsync();
   }
 
