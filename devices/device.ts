@@ -13,6 +13,7 @@ import { CONTRACT, type DeviceContract } from './contract.ts';
 import { topics } from './topics.ts';
 import type { DeviceKind } from './registry.ts';
 import { connectBus } from '../core/bus.ts';
+import { decode } from '../core/decode.ts';
 
 export interface DeviceContext {
   readonly atmId: string;
@@ -107,16 +108,8 @@ export async function attachDevice(device: Device, options: AttachOptions): Prom
   async function handle(channel: 'cmd' | 'sim', name: string, topic: string, buf: Buffer) {
     const schema = (contract[channel] as Record<string, z.ZodType>)[name];
     if (!schema) return ctx.error(`unknown-${channel}`, `${device.kind} has no ${channel} "${clip(name, 40)}"; known: ${Object.keys(contract[channel]).join(', ') || 'none'}`, topic);
-    let raw: unknown;
-    try {
-      raw = buf.length === 0 ? {} : JSON.parse(buf.toString('utf8'));
-    } catch {
-      return ctx.error('bad-payload', 'payload is not JSON', topic);
-    }
-    const parsed = schema.safeParse(raw);
-    if (!parsed.success) {
-      return ctx.error('bad-payload', parsed.error.issues.map((i) => `${i.path.join('.') || 'payload'}: ${i.message}`).join('; '), topic);
-    }
+    const parsed = decode(buf, schema);
+    if (!parsed.ok) return ctx.error('bad-payload', parsed.error, topic);
     if (channel === 'cmd') await device.command(name, parsed.data);
     else if (device.sim) await device.sim(name, parsed.data);
   }

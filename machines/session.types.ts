@@ -30,13 +30,8 @@ export type SessionEmitted =
 
 // ---- ports: what the machine asks of the bank and the devices (provided by the controller) ----
 
-export type Verdict<T = object> = ({ ok: true } & T) | { ok: false; reason: string };
-
-export interface Identity {
-  customerId: string;
-  accountId: string;
-  name?: string;
-}
+export type { Identity, Verdict } from '../core/verdict.ts';
+import type { Identity, Verdict } from '../core/verdict.ts';
 
 export interface BankPorts {
   lookupCard(input: { pan: string }): Promise<Verdict<Identity>>;

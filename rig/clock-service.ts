@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { ManualClock, type RigClock } from '../core/clock.ts';
 import { connectBus } from '../core/bus.ts';
+import { decode } from '../core/decode.ts';
 
 export const CLOCK_TOPICS = { advance: 'rig/clock/sim/advance', state: 'rig/clock/state', error: 'rig/clock/evt/error' } as const;
 const Advance = z.object({ ms: z.number().int().min(0).max(366 * 86_400_000) });
@@ -16,14 +17,8 @@ export async function serveClock(clock: RigClock, brokerUrl: string, credentials
   const publishState = () =>
     client.publishAsync(CLOCK_TOPICS.state, JSON.stringify({ mode: manual ? 'manual' : 'system', now: clock.now() }), { qos: 1, retain: true });
   client.on('message', (_topic, buf) => {
-    let data: unknown;
-    try {
-      data = JSON.parse(buf.toString('utf8'));
-    } catch {
-      data = undefined;
-    }
-    const parsed = Advance.safeParse(data);
-    if (!parsed.success) {
+    const parsed = decode(buf, Advance);
+    if (!parsed.ok) {
       client.publish(CLOCK_TOPICS.error, JSON.stringify({ code: 'bad-payload', message: 'expected {"ms": <non-negative integer>}', topic: CLOCK_TOPICS.advance }));
       return;
     }

@@ -10,6 +10,7 @@ import { planNotes } from './note-plan.ts';
 import { connectDevice, Inbox, SerialLink, type SerialSpec } from '../serial/link.ts';
 import { ACK, CMD, command, ERROR, FrameParser, twoDigits, type Parsed } from './lcdm/frame.ts';
 import type { Cassette } from './lcdm/emulator.ts';
+import { SerialQueue } from '../../core/serial-queue.ts';
 
 export class SerialCashDispenser implements Device {
   readonly kind = 'dispenser' as const;
@@ -19,7 +20,7 @@ export class SerialCashDispenser implements Device {
   #ctx?: DeviceContext;
   readonly #inbox = new Inbox<Parsed>();
   #stopped = false;
-  #queue: Promise<unknown> = Promise.resolve();
+  readonly #queue = new SerialQueue();
   #cassettes: { upper: Cassette; lower: Cassette };
   #watchTaken?: NodeJS.Timeout;
 
@@ -47,7 +48,7 @@ export class SerialCashDispenser implements Device {
 
   /** One command: its ACK within a second, then its response (up to a minute for a dispense), then our ACK. */
   #ask(cmd: number, params?: Uint8Array): Promise<Buffer> {
-    const run = this.#queue.then(async () => {
+    return this.#queue.run(async () => {
       this.#inbox.clear();
       await this.link.write(command(cmd, params));
       const ack = await this.#inbox.next(1000, 'the dispenser did not answer');
@@ -61,8 +62,6 @@ export class SerialCashDispenser implements Device {
         if ('bad' in p) throw new Error(`bad frame from the dispenser: ${p.bad}`);
       }
     });
-    this.#queue = run.catch(() => undefined);
-    return run;
   }
 
   async command(_name: string, payload: unknown) {

@@ -5,6 +5,7 @@
  * before it runs out.
  */
 import type { Device, DeviceContext } from '../device.ts';
+import { SerialQueue } from '../../core/serial-queue.ts';
 import { connectDevice, Inbox, SerialLink, type SerialSpec } from '../serial/link.ts';
 import { conditionOf, encodeReceipt, isStatusByte, statusQuery, type PrinterCondition } from './escpos.ts';
 
@@ -14,7 +15,7 @@ export class SerialReceiptPrinter implements Device {
   readonly link: SerialLink;
   readonly #inbox = new Inbox<number>();
   #ctx?: DeviceContext;
-  #queue: Promise<unknown> = Promise.resolve();
+  readonly #queue = new SerialQueue();
   #stopped = false;
   #printed = 0;
   #poll?: NodeJS.Timeout;
@@ -38,9 +39,7 @@ export class SerialReceiptPrinter implements Device {
 
   /** One exchange at a time: a status query and its one-byte answer. */
   #serial<T>(run: () => Promise<T>): Promise<T> {
-    const next = this.#queue.then(run);
-    this.#queue = next.catch(() => undefined);
-    return next;
+    return this.#queue.run(run);
   }
 
   #condition(): Promise<PrinterCondition> {

@@ -5,6 +5,7 @@
  * every Gherkin scenario runs unchanged with serial devices. Which emulators exist is the registry's to say.
  */
 import { connectBus } from '../../core/bus.ts';
+import { decode } from '../../core/decode.ts';
 import { systemClock, type RigClock } from '../../core/clock.ts';
 import { createRandom } from '../../core/random.ts';
 import { didYouMean } from '../../core/suggest.ts';
@@ -72,15 +73,11 @@ export async function startEmulator(name: string, path: string, options: Emulato
   const simDevice = module.serves[0] as DeviceKind;
   if (client) {
     client.on('message', (topic, buf) => {
-      const schema = CONTRACT[simDevice].sim[topic.split('/')[4] ?? ''];
-      let raw: unknown;
-      try {
-        raw = JSON.parse(buf.toString('utf8'));
-      } catch {
-        return;
-      }
-      const parsed = schema?.safeParse(raw);
-      if (parsed?.success) emulation.onSim(topic.split('/')[4]!, parsed.data as Record<string, unknown>);
+      const name = topic.split('/')[4] ?? '';
+      const schema = CONTRACT[simDevice].sim[name];
+      // The device on the bus answers bad payloads with its evt/error; the emulator just ignores them.
+      const parsed = schema ? decode(buf, schema) : undefined;
+      if (parsed?.ok) emulation.onSim(name, parsed.data as Record<string, unknown>);
     });
     await client.subscribeAsync(`atm/${options.atmId}/${simDevice}/sim/+`, { qos: 1 });
   }

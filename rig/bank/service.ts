@@ -9,6 +9,7 @@ import { MATCH_THRESHOLD, matchScore } from '../../core/biometrics.ts';
 import { BankError, type Account, type BankData, type Card, type Customer, type Hold, type LedgerEntry } from './model.ts';
 import { hashSecret, verifySecret, type HashCost, type SecretSource } from './secrets.ts';
 import type { BankStore } from './store.ts';
+import type { Identity, Verdict } from '../../core/verdict.ts';
 
 export interface BankOptions {
   store: BankStore;
@@ -37,13 +38,7 @@ export interface KycInput {
   dateOfBirth: string;
 }
 
-export type Verdict<T = object> = ({ ok: true } & T) | { ok: false; reason: string };
-
-export interface Identity {
-  customerId: string;
-  accountId: string;
-  name: string;
-}
+export type { Identity, Verdict } from '../../core/verdict.ts';
 
 const DAY = 86_400_000;
 

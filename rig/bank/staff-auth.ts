@@ -3,33 +3,28 @@
  * 15 minutes of the bank clock (sliding while in use). Every other /staff route needs it. Tokens live in memory:
  * a restarted bank asks staff to log in again, which is what they would expect.
  */
-import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { BankService } from './service.ts';
+import { TokenSessions } from './token-sessions.ts';
 
 export const STAFF_TOKEN_TTL_MS = 15 * 60_000;
 
+/** Staff sessions: the staff member's username behind each token. */
 export class StaffSessions {
-  readonly #tokens = new Map<string, { username: string; expiresAt: number }>();
-  constructor(private readonly bank: BankService) {}
+  readonly #sessions: TokenSessions<{ username: string }>;
+  constructor(bank: BankService) {
+    this.#sessions = new TokenSessions(bank.clock, STAFF_TOKEN_TTL_MS);
+  }
 
   issue(username: string): { token: string; expiresAt: number } {
-    const token = randomBytes(24).toString('base64url');
-    const expiresAt = this.bank.clock.now() + STAFF_TOKEN_TTL_MS;
-    this.#tokens.set(token, { username, expiresAt });
-    return { token, expiresAt };
+    return this.#sessions.issue({ username });
   }
 
   /** The staff member behind a request's bearer token, or undefined. */
   check(req: FastifyRequest): string | undefined {
-    const header = req.headers.authorization ?? '';
-    if (!header.startsWith('Bearer ')) return undefined;
-    const s = this.#tokens.get(header.slice(7));
-    if (!s || s.expiresAt < this.bank.clock.now()) return undefined;
-    s.expiresAt = this.bank.clock.now() + STAFF_TOKEN_TTL_MS;
-    return s.username;
+    return this.#sessions.check(req.headers.authorization)?.username;
   }
 }
 

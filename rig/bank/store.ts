@@ -9,6 +9,7 @@ import { copyFile, lstat, mkdir, readdir, readlink, realpath, rename, stat, unli
 import { basename, dirname, join, resolve } from 'node:path';
 import { Low, Memory } from 'lowdb';
 import { z } from 'zod';
+import { SerialQueue } from '../../core/serial-queue.ts';
 import { DurableJsonFile } from './durable-file.ts';
 import { lockFile } from './file-lock.ts';
 import { BankDataSchema, emptyBank, type BankData } from './model.ts';
@@ -88,12 +89,12 @@ async function physical(file: string, depth = 0): Promise<string> {
 }
 
 function storeOver(db: Low<BankData>, location: string, release: () => Promise<void>): BankStore {
-  let queue: Promise<unknown> = Promise.resolve();
+  const queue = new SerialQueue();
   return {
     location,
     read: () => db.data,
     update<T>(mutate: (data: BankData) => T | Promise<T>): Promise<T> {
-      const run = queue.then(async () => {
+      return queue.run(async () => {
         const before = structuredClone(db.data);
         try {
           const result = await mutate(db.data);
@@ -104,11 +105,9 @@ function storeOver(db: Low<BankData>, location: string, release: () => Promise<v
           throw err;
         }
       });
-      queue = run.catch(() => undefined);
-      return run;
     },
     async close() {
-      await queue;
+      await queue.idle();
       await release();
     },
   };

@@ -20,6 +20,7 @@ import type { BankPorts, SessionEmitted } from '../../machines/session.types.ts'
 import type { RigClock } from '../../core/clock.ts';
 import { createBankClient, type SmsSender } from './bank-client.ts';
 import { connectBus } from '../../core/bus.ts';
+import { decode, decodeJson } from '../../core/decode.ts';
 
 export interface ControllerOptions {
   atmId: string;
@@ -184,12 +185,10 @@ export class AtmController {
       // An optional device (the receipt printer) going away does not take the ATM out of service.
       if (module.optional) return;
       // A device's retained state, and its last will, say whether it is there.
-      try {
-        const online = (JSON.parse(buf.toString('utf8')) as { online?: unknown }).online;
-        if (typeof online === 'boolean') this.actor.send({ type: 'DEVICE_STATUS', device: parsed.device, online });
-      } catch {
-        // not ours to judge: the device reports its own bad payloads
-      }
+      // Not ours to judge a bad payload here: the device reports its own.
+      const json = decodeJson(buf);
+      const online = json.ok ? (json.data as { online?: unknown } | null)?.online : undefined;
+      if (typeof online === 'boolean') this.actor.send({ type: 'DEVICE_STATUS', device: parsed.device, online });
       return;
     }
     if (!parsed || parsed.channel !== 'evt' || !parsed.name || parsed.name === 'error') return;
@@ -197,14 +196,8 @@ export class AtmController {
     const device = parsed.device as DeviceKind;
     const schema = module.contract.evt[parsed.name];
     if (!schema) return; // an event the controller has no use for
-    let data: unknown;
-    try {
-      data = JSON.parse(buf.toString('utf8'));
-    } catch {
-      return this.#rejectEvent(topic, 'bad-payload', 'payload is not JSON');
-    }
-    const result = schema.safeParse(data);
-    if (!result.success) return this.#rejectEvent(topic, 'bad-payload', result.error.issues.map((i) => `${i.path.join('.') || 'payload'}: ${i.message}`).join('; '));
+    const result = decode(buf, schema);
+    if (!result.ok) return this.#rejectEvent(topic, 'bad-payload', result.error);
     const event = module.toSession?.(parsed.name, result.data as Record<string, unknown>);
     if (event) this.actor.send(event);
     if (device === 'gsm') this.#onGsm(parsed.name, result.data as { ref: string; cmsError?: number; message?: string });

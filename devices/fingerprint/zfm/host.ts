@@ -5,6 +5,7 @@
  */
 import { Inbox, type SerialLink } from '../../serial/link.ts';
 import { CODE, command, encodePacket, INSTRUCTION, PacketParser, PID, type Packet } from './packet.ts';
+import { SerialQueue } from '../../../core/serial-queue.ts';
 
 export class ZfmError extends Error {
   constructor(readonly code: number, what: string) {
@@ -16,7 +17,7 @@ export class ZfmHost {
   readonly #parser = new PacketParser();
   /** Packets as they arrive; template data often right behind its acknowledge, before anyone waits for it. */
   readonly #inbox = new Inbox<{ packet?: Packet; bad?: string }>();
-  #queue: Promise<unknown> = Promise.resolve();
+  readonly #queue = new SerialQueue();
   #packetSize = 128;
 
   constructor(private readonly link: SerialLink, private readonly timeoutMs = 1000) {
@@ -31,7 +32,7 @@ export class ZfmHost {
 
   /** Send one command; resolve with the acknowledge payload (confirmation code first). Serialised. */
   #ask(instruction: number, args: number[] = [], then?: () => Promise<Buffer>): Promise<{ code: number; data: Buffer; extra?: Buffer }> {
-    const run = this.#queue.then(async () => {
+    return this.#queue.run(async () => {
       this.#inbox.clear(); // anything left over belongs to an earlier, failed exchange
       const answer = this.#next();
       await this.link.write(command(instruction, ...args));
@@ -41,8 +42,6 @@ export class ZfmHost {
       const extra = code === CODE.ok && then ? await then() : undefined;
       return { code, data: ack.payload.subarray(1), extra };
     });
-    this.#queue = run.catch(() => undefined);
-    return run;
   }
 
   async verifyPassword(password = 0): Promise<void> {

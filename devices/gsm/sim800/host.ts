@@ -4,6 +4,7 @@
  * for the "> " prompt, then the text ended by Ctrl-Z (0x1A). Unsolicited codes (+CMTI, RDY, ...) go to a listener.
  */
 import { Inbox, type SerialLink } from '../../serial/link.ts';
+import { SerialQueue } from '../../../core/serial-queue.ts';
 
 export class AtError extends Error {
   constructor(readonly command: string, readonly result: string) {
@@ -22,7 +23,7 @@ const UNSOLICITED = /^(\+CMTI: |RDY|\+CPIN: |Call Ready|SMS Ready|RING|NORMAL PO
 export class AtHost {
   #buffer = '';
   readonly #lines = new Inbox<string>();
-  #queue: Promise<unknown> = Promise.resolve();
+  readonly #queue = new SerialQueue();
   onUnsolicited: (line: string) => void = () => {};
 
   constructor(private readonly link: SerialLink) {
@@ -47,7 +48,7 @@ export class AtHost {
 
   /** Send a command; resolve with the information lines before OK; reject with AtError on an error result. */
   command(cmd: string, timeoutMs = 2000): Promise<string[]> {
-    const run = this.#queue.then(async () => {
+    return this.#queue.run(async () => {
       this.#lines.clear();
       await this.link.write(Buffer.from(`${cmd}\r`, 'latin1'));
       const info: string[] = [];
@@ -61,13 +62,11 @@ export class AtHost {
         info.push(line);
       }
     });
-    this.#queue = run.catch(() => undefined);
-    return run;
   }
 
   /** AT+CMGS: the number, the "> " prompt, the text and Ctrl-Z; resolves with the message reference. */
   sendSms(to: string, text: string, timeoutMs = 60_000): Promise<number> {
-    const run = this.#queue.then(async () => {
+    return this.#queue.run(async () => {
       this.#lines.clear();
       const cmd = `AT+CMGS="${to}"`;
       await this.link.write(Buffer.from(`${cmd}\r`, 'latin1'));
@@ -87,7 +86,5 @@ export class AtHost {
         else if (FINAL.test(line)) throw new AtError(cmd, line);
       }
     });
-    this.#queue = run.catch(() => undefined);
-    return run;
   }
 }

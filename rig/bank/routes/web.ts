@@ -9,27 +9,17 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { Finger, KycSchema, MinorUnits, Password, Template, Username } from '../model.ts';
 import type { BankService } from '../service.ts';
 import type { RigClock } from '../../../core/clock.ts';
+import { TokenSessions } from '../token-sessions.ts';
 
 const TOKEN_TTL_MS = 15 * 60_000;
 const Entry = z.object({ ts: z.number(), type: z.string(), amount: z.number().int(), balanceAfter: z.number().int() });
 const Refusal = z.object({ error: z.string(), message: z.string() });
 
 export const webRoutes: FastifyPluginAsyncZod<{ bank: BankService; clock: RigClock }> = async (app, { bank, clock }) => {
-  const sessions = new Map<string, { customerId: string; account: string; expiresAt: number }>();
+  const sessions = new TokenSessions<{ customerId: string; account: string }>(clock, TOKEN_TTL_MS);
   // A missing or malformed token is "not logged in" (401), as an expired one is, not a bad request.
   const auth = z.object({ authorization: z.string().max(200).optional().describe('Bearer <token> from /web/login') });
-
-  function session(header: string | undefined) {
-    const token = /^Bearer ([A-Za-z0-9_-]{20,})$/.exec(header ?? '')?.[1];
-    if (!token) return undefined;
-    const s = sessions.get(token);
-    if (!s || s.expiresAt < clock.now()) {
-      sessions.delete(token);
-      return undefined;
-    }
-    s.expiresAt = clock.now() + TOKEN_TTL_MS; // sliding expiry while in use
-    return s;
-  }
+  const session = (header: string | undefined) => sessions.check(header);
 
   app.post('/web/signup', {
     schema: {
@@ -61,15 +51,12 @@ export const webRoutes: FastifyPluginAsyncZod<{ bank: BankService; clock: RigClo
     const finger = login.ok ? bank.matchFingerprint(req.body.template, login.customerId) : undefined;
     // One answer for every failure, so a caller cannot tell which factor was wrong.
     if (!login.ok || !finger?.ok) return reply.code(401).send({ error: 'login-failed', message: 'username, password or fingerprint not recognised' });
-    const token = randomBytes(24).toString('base64url');
-    const expiresAt = clock.now() + TOKEN_TTL_MS;
-    sessions.set(token, { customerId: login.customerId, account: login.accountId, expiresAt });
-    return { token, expiresAt };
+    return sessions.issue({ customerId: login.customerId, account: login.accountId });
   });
 
   app.post('/web/logout', { schema: { tags: ['web'], summary: 'End the web session', headers: auth, response: { 204: z.null().describe('logged out'), 401: Refusal } } }, async (req, reply) => {
     if (!session(req.headers.authorization)) return reply.code(401).send({ error: 'not-logged-in', message: 'log in first' });
-    sessions.delete(req.headers.authorization!.slice('Bearer '.length));
+    sessions.end(req.headers.authorization);
     return reply.code(204).send(null);
   });
 
