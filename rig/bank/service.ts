@@ -3,30 +3,15 @@
  * in-process benchmark baseline calls it directly. Every method validates before it mutates.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { ALPHANUMERIC, DIGITS, type Random } from '../../core/random.ts';
+import { ALPHANUMERIC, DIGITS } from '../../core/random.ts';
 import type { RigClock } from '../../core/clock.ts';
 import { MATCH_THRESHOLD, matchScore } from '../../core/biometrics.ts';
-import { BankError, type Account, type BankData, type Card, type Customer, type Hold, type LedgerEntry } from './model.ts';
-import { hashSecret, verifySecret, type HashCost, type SecretSource } from './secrets.ts';
-import type { BankStore } from './store.ts';
+import { BankError, type Account, type BankData, type Card, type Customer, type LedgerEntry } from './model.ts';
+import { hashSecret, verifySecret } from './secrets.ts';
+import { BankMoney, DAY, findCustomer, type BankOptions } from './money.ts';
 import type { Identity, Verdict } from '../../core/verdict.ts';
 
-export interface BankOptions {
-  store: BankStore;
-  clock: RigClock;
-  /** Seeded: card numbers and other data a replay must reproduce. */
-  random: Random;
-  /** Where OTP codes come from: a CSPRNG, or the seeded stream only in deterministic test runs. */
-  secrets: SecretSource;
-  hashCost: HashCost;
-  currency: string;
-  /** Most a customer may withdraw per calendar day (UTC), in minor units. */
-  dailyWithdrawalLimit: number;
-  /** An OTP code may be tried this many times before it is spent. */
-  otpMaxFailures: number;
-  /** Consecutive failed PIN/password checks, across sessions, that lock the customer until staff unlock. */
-  lockAfterFailures: number;
-}
+export type { BankOptions } from './money.ts';
 
 export interface KycInput {
   name: string;
@@ -40,48 +25,42 @@ export interface KycInput {
 
 export type { Identity, Verdict } from '../../core/verdict.ts';
 
-const DAY = 86_400_000;
 
-export class BankService {
-  readonly #o: BankOptions;
+export class BankService extends BankMoney {
   /** A hash of a random secret at the bank's own cost, so an unknown name costs exactly what a known one does. */
   #dummyHash?: Promise<string>;
   /** SHA-256 of ATM keys already checked against their slow hash in this process: one scrypt per ATM, not per call. */
   readonly #verifiedClients = new Map<string, Buffer>();
 
   constructor(options: BankOptions) {
-    this.#o = options;
+    super(options);
     void this.#dummy(); // made now, so the first unknown name does not pay for it
   }
 
   #dummy(): Promise<string> {
-    this.#dummyHash ??= hashSecret(randomBytes(16).toString('hex'), this.#o.hashCost);
+    this.#dummyHash ??= hashSecret(randomBytes(16).toString('hex'), this.o.hashCost);
     return this.#dummyHash;
   }
 
-  get data(): BankData {
-    return this.#o.store.read();
-  }
-
   get currency(): string {
-    return this.#o.currency;
+    return this.o.currency;
   }
 
   /** Are OTP codes from the seeded stream (a deterministic test run)? */
   get deterministicSecrets(): boolean {
-    return this.#o.secrets.deterministic;
+    return this.o.secrets.deterministic;
   }
 
   /** Finish queued writes and let the data file go. */
   close(): Promise<void> {
-    return this.#o.store.close();
+    return this.o.store.close();
   }
 
   // ---- staff: KYC, accounts, enrolment ----
 
   async openCustomer(kyc: KycInput, opening: { deposit?: number; username?: string; customerId?: string; seededBy?: Customer['seededBy'] } = {}): Promise<{ customer: Customer; account: Account }> {
-    const now = this.#o.clock.now();
-    return this.#o.store.update((d) => {
+    const now = this.o.clock.now();
+    return this.o.store.update((d) => {
       if (opening.username && d.customers.some((c) => c.username === opening.username)) {
         throw new BankError('conflict', `username ${opening.username} is taken`);
       }
@@ -102,10 +81,10 @@ export class BankService {
         ...(opening.seededBy ? { seededBy: opening.seededBy } : {}),
         createdAt: now,
       };
-      const account: Account = { number: String(d.counters.account), customerId: customer.id, currency: this.#o.currency, balance: 0, createdAt: now };
+      const account: Account = { number: String(d.counters.account), customerId: customer.id, currency: this.o.currency, balance: 0, createdAt: now };
       d.customers.push(customer);
       d.accounts.push(account);
-      if (opening.deposit) this.#post(d, account, 'deposit', opening.deposit, now, { ref: 'opening deposit' });
+      if (opening.deposit) this.post(d, account, 'deposit', opening.deposit, now, { ref: 'opening deposit' });
       return { customer, account };
     });
   }
@@ -113,17 +92,17 @@ export class BankService {
   /** Bulk import of customers with a card and a ledger history, in one write (the synthetic population).
    *  Customers whose id exists are left as they are. */
   async importCustomers(people: readonly { id: string; kyc: KycInput; provider: Card['provider']; pan: string; transactions: readonly { type: LedgerEntry['type']; amount: number; daysAgo: number }[] }[]): Promise<number> {
-    const now = this.#o.clock.now();
-    return this.#o.store.update((d) => {
+    const now = this.o.clock.now();
+    return this.o.store.update((d) => {
       let added = 0;
       for (const p of people) {
         if (d.customers.some((c) => c.id === p.id) || d.cards.some((c) => c.pan === p.pan)) continue;
         d.counters.account += 1;
         d.customers.push({ ...p.kyc, id: p.id, seededBy: 'population', createdAt: now });
-        const account: Account = { number: String(d.counters.account), customerId: p.id, currency: this.#o.currency, balance: 0, createdAt: now };
+        const account: Account = { number: String(d.counters.account), customerId: p.id, currency: this.o.currency, balance: 0, createdAt: now };
         d.accounts.push(account);
         d.cards.push({ pan: p.pan, customerId: p.id, account: account.number, provider: p.provider, status: 'active', issuedAt: now });
-        for (const t of p.transactions) this.#post(d, account, t.type, t.amount, now - t.daysAgo * DAY, { ref: 'history' });
+        for (const t of p.transactions) this.post(d, account, t.type, t.amount, now - t.daysAgo * DAY, { ref: 'history' });
         added++;
       }
       return added;
@@ -131,24 +110,24 @@ export class BankService {
   }
 
   async setSecret(customerId: string, kind: 'pin' | 'password', value: string): Promise<void> {
-    const hash = await hashSecret(value, this.#o.hashCost);
-    await this.#o.store.update((d) => {
-      const c = this.#customer(d, customerId);
+    const hash = await hashSecret(value, this.o.hashCost);
+    await this.o.store.update((d) => {
+      const c = findCustomer(d, customerId);
       if (kind === 'pin') c.pinHash = hash;
       else c.passwordHash = hash;
     });
   }
 
   async markSeeded(customerId: string, by: NonNullable<Customer['seededBy']>): Promise<void> {
-    await this.#o.store.update((d) => {
-      this.#customer(d, customerId).seededBy = by;
+    await this.o.store.update((d) => {
+      findCustomer(d, customerId).seededBy = by;
     });
   }
 
   async setUsername(customerId: string, username: string): Promise<void> {
-    await this.#o.store.update((d) => {
+    await this.o.store.update((d) => {
       if (d.customers.some((c) => c.username === username && c.id !== customerId)) throw new BankError('conflict', `username ${username} is taken`);
-      this.#customer(d, customerId).username = username;
+      findCustomer(d, customerId).username = username;
     });
   }
 
@@ -158,9 +137,9 @@ export class BankService {
 
   /** Enrol several fingers of one customer in one write (a KYC session enrols all ten). */
   async enrolFingers(customerId: string, fingers: readonly { finger: number; template: string }[]): Promise<void> {
-    const now = this.#o.clock.now();
-    await this.#o.store.update((d) => {
-      this.#customer(d, customerId);
+    const now = this.o.clock.now();
+    await this.o.store.update((d) => {
+      findCustomer(d, customerId);
       const replaced = new Set(fingers.map((f) => f.finger));
       d.fingers = d.fingers.filter((f) => !(f.customerId === customerId && replaced.has(f.finger)));
       for (const { finger, template } of fingers) d.fingers.push({ customerId, finger, template, enrolledAt: now });
@@ -168,9 +147,9 @@ export class BankService {
   }
 
   async issueCard(customerId: string, provider: 'visa' | 'mastercard' | 'unionpay' | 'local', pan?: string): Promise<{ pan: string }> {
-    const now = this.#o.clock.now();
-    return this.#o.store.update((d) => {
-      const customer = this.#customer(d, customerId);
+    const now = this.o.clock.now();
+    return this.o.store.update((d) => {
+      const customer = findCustomer(d, customerId);
       const account = d.accounts.find((a) => a.customerId === customer.id);
       if (!account) throw new BankError('not-found', `customer ${customerId} has no account`);
       const number = pan ?? this.#newPan(d, provider);
@@ -181,7 +160,7 @@ export class BankService {
   }
 
   customer(customerId: string): Customer {
-    return this.#customer(this.data, customerId);
+    return findCustomer(this.data, customerId);
   }
 
   // ---- authentication ----
@@ -190,7 +169,7 @@ export class BankService {
     const card = this.data.cards.find((c) => c.pan === pan);
     if (!card) return { ok: false, reason: 'unknown-card' };
     if (card.status !== 'active') return { ok: false, reason: 'card-blocked' };
-    const customer = this.#customer(this.data, card.customerId);
+    const customer = findCustomer(this.data, card.customerId);
     return { ok: true, customerId: customer.id, accountId: card.account, name: customer.name };
   }
 
@@ -205,7 +184,7 @@ export class BankService {
   }
 
   async verifySecret(customerId: string, kind: 'pin' | 'password', value: string): Promise<Verdict> {
-    const customer = this.#customer(this.data, customerId);
+    const customer = findCustomer(this.data, customerId);
     const hash = kind === 'pin' ? customer.pinHash : customer.passwordHash;
     if (!hash) return { ok: false, reason: `no-${kind}` };
     if (isLocked(customer, kind)) return { ok: false, reason: 'locked' };
@@ -217,9 +196,9 @@ export class BankService {
   /** Count a check of one factor; lock after too many failures of that factor in a row, whatever the other
    *  factors do. True when the check passed and the customer is not locked. */
   async #recordSecretCheck(customerId: string, factor: 'pin' | 'password', ok: boolean): Promise<boolean> {
-    const now = this.#o.clock.now();
-    return this.#o.store.update((d) => {
-      const c = this.#customer(d, customerId);
+    const now = this.o.clock.now();
+    return this.o.store.update((d) => {
+      const c = findCustomer(d, customerId);
       if (isLocked(c, factor)) return false;
       const failures = { ...c.failures };
       if (c.failedSecrets) {
@@ -230,16 +209,16 @@ export class BankService {
       }
       failures[factor] = ok ? 0 : (failures[factor] ?? 0) + 1;
       c.failures = failures;
-      if (!ok && failures[factor]! >= this.#o.lockAfterFailures) c.locks = { ...c.locks, [factor]: now };
+      if (!ok && failures[factor]! >= this.o.lockAfterFailures) c.locks = { ...c.locks, [factor]: now };
       return ok;
     });
   }
 
   /** Create a staff account (or reset its password). */
   async setStaff(username: string, password: string): Promise<void> {
-    const hash = await hashSecret(password, this.#o.hashCost);
-    const now = this.#o.clock.now();
-    await this.#o.store.update((d) => {
+    const hash = await hashSecret(password, this.o.hashCost);
+    const now = this.o.clock.now();
+    await this.o.store.update((d) => {
       d.staff = d.staff.filter((s) => s.username !== username);
       d.staff.push({ username, passwordHash: hash, createdAt: now });
     });
@@ -255,9 +234,9 @@ export class BankService {
 
   /** Give an ATM a key (or a new one); stored as a slow hash like every other secret. */
   async setClientKey(id: string, key: string): Promise<void> {
-    const hash = await hashSecret(key, this.#o.hashCost);
-    const now = this.#o.clock.now();
-    await this.#o.store.update((d) => {
+    const hash = await hashSecret(key, this.o.hashCost);
+    const now = this.o.clock.now();
+    await this.o.store.update((d) => {
       d.clients = d.clients.filter((c) => c.id !== id);
       d.clients.push({ id, keyHash: hash, createdAt: now });
     });
@@ -286,13 +265,13 @@ export class BankService {
   }
 
   get clock(): RigClock {
-    return this.#o.clock;
+    return this.o.clock;
   }
 
   /** Staff: clear a lock and the failure count. */
   async unlock(customerId: string): Promise<void> {
-    await this.#o.store.update((d) => {
-      const c = this.#customer(d, customerId);
+    await this.o.store.update((d) => {
+      const c = findCustomer(d, customerId);
       delete c.failures;
       delete c.failedSecrets;
       delete c.lockedAt;
@@ -309,7 +288,7 @@ export class BankService {
       if (score >= MATCH_THRESHOLD && (!best || score > best.score)) best = { customerId: f.customerId, finger: f.finger, score };
     }
     if (!best) return { ok: false, reason: 'no-match' };
-    const customer = this.#customer(this.data, best.customerId);
+    const customer = findCustomer(this.data, best.customerId);
     return { ok: true, ...this.#identity(customer), finger: best.finger, score: best.score };
   }
 
@@ -317,11 +296,11 @@ export class BankService {
 
   /** Issues a code and returns it once, with the phone to send it to. Only its hash is stored. */
   async issueOtp(customerId: string, spec: { length: number; alphabet: 'digits' | 'alphanumeric'; ttlSeconds: number }): Promise<{ otpId: string; code: string; to: string; expiresAt: number }> {
-    const code = this.#o.secrets.string(spec.length, spec.alphabet === 'digits' ? DIGITS : ALPHANUMERIC);
-    const codeHash = await hashSecret(code, this.#o.hashCost);
-    const now = this.#o.clock.now();
-    return this.#o.store.update((d) => {
-      const customer = this.#customer(d, customerId);
+    const code = this.o.secrets.string(spec.length, spec.alphabet === 'digits' ? DIGITS : ALPHANUMERIC);
+    const codeHash = await hashSecret(code, this.o.hashCost);
+    const now = this.o.clock.now();
+    return this.o.store.update((d) => {
+      const customer = findCustomer(d, customerId);
       d.counters.otp += 1;
       const id = `otp-${d.counters.otp}`;
       const expiresAt = now + spec.ttlSeconds * 1000;
@@ -336,8 +315,8 @@ export class BankService {
     const otp = this.data.otps.find((o) => o.id === otpId);
     if (!otp) return { ok: false, reason: 'unknown' };
     const matches = await verifySecret(code, otp.codeHash);
-    const now = this.#o.clock.now();
-    return this.#o.store.update((d) => {
+    const now = this.o.clock.now();
+    return this.o.store.update((d) => {
       const o = d.otps.find((x) => x.id === otpId);
       if (!o) return { ok: false as const, reason: 'unknown' };
       if (o.usedAt !== undefined) return { ok: false as const, reason: 'used' };
@@ -345,138 +324,11 @@ export class BankService {
       if (!matches) {
         o.failures += 1;
         // Too many guesses spend the code, so it cannot be brute-forced within its lifetime.
-        if (o.failures >= this.#o.otpMaxFailures) o.usedAt = now;
+        if (o.failures >= this.o.otpMaxFailures) o.usedAt = now;
         return { ok: false as const, reason: 'wrong' };
       }
       o.usedAt = now;
       return { ok: true as const };
-    });
-  }
-
-  // ---- accounts and money ----
-
-  account(number: string): Account & { available: number } {
-    const account = this.#account(this.data, number);
-    return { ...account, available: this.#available(this.data, account) };
-  }
-
-  async balanceInquiry(number: string): Promise<{ balance: number; available: number; currency: string }> {
-    const now = this.#o.clock.now();
-    return this.#o.store.update((d) => {
-      const account = this.#account(d, number);
-      this.#post(d, account, 'balance', 0, now);
-      return { balance: account.balance, available: this.#available(d, account), currency: account.currency };
-    });
-  }
-
-  history(number: string, limit = 20, moneyOnly = false): LedgerEntry[] {
-    this.#account(this.data, number);
-    return this.data.ledger
-      .filter((e) => e.account === number && (!moneyOnly || e.amount !== 0))
-      .slice(-limit)
-      .reverse();
-  }
-
-  async deposit(number: string, amount: number, key: string): Promise<{ balance: number; entryId: string }> {
-    const now = this.#o.clock.now();
-    return this.#idempotent({ operation: 'deposit', account: number, key, request: { amount } }, (d) => {
-      const account = this.#account(d, number);
-      const entry = this.#post(d, account, 'deposit', amount, now, { ref: key });
-      return { balance: account.balance, entryId: entry.id };
-    });
-  }
-
-  /** A staff correction (or the demo seed): posts a deposit or a debit without limits. */
-  async adjust(number: string, amount: number, ref: string): Promise<{ balance: number }> {
-    const now = this.#o.clock.now();
-    return this.#o.store.update((d) => {
-      const account = this.#account(d, number);
-      this.#post(d, account, amount >= 0 ? 'deposit' : 'withdrawal', amount, now, { ref });
-      return { balance: account.balance };
-    });
-  }
-
-  /** Step 1 of a withdrawal: hold the money so nothing else can spend it while notes are counted. */
-  async reserveWithdrawal(number: string, amount: number, key: string): Promise<{ withdrawalId: string; available: number }> {
-    const now = this.#o.clock.now();
-    return this.#idempotent({ operation: 'withdrawal', account: number, key, request: { amount } }, (d) => {
-      const account = this.#account(d, number);
-      const available = this.#available(d, account);
-      if (amount > available) throw new BankError('insufficient-funds', 'insufficient funds');
-      if (this.#withdrawnToday(d, account, now) + amount > this.#o.dailyWithdrawalLimit) {
-        throw new BankError('daily-limit', 'daily withdrawal limit reached');
-      }
-      d.counters.hold += 1;
-      const hold: Hold = { id: `W${d.counters.hold}`, account: account.number, amount, key, status: 'reserved', createdAt: now };
-      d.holds.push(hold);
-      return { withdrawalId: hold.id, available: available - amount };
-    });
-  }
-
-  /** Step 2: the notes left the machine; debit the account. Committing twice is a no-op. */
-  async commitWithdrawal(withdrawalId: string, by: 'atm' | 'staff' = 'atm'): Promise<{ balance: number }> {
-    const now = this.#o.clock.now();
-    return this.#o.store.update((d) => {
-      const hold = this.#hold(d, withdrawalId);
-      const account = this.#account(d, hold.account);
-      // Staff may debit a hold the restart rule released, once the cassette count shows its notes did leave.
-      const restartReleased = by === 'staff' && hold.status === 'reversed' && hold.settledBy === 'restart';
-      if (hold.status === 'reversed' && !restartReleased) throw new BankError('invalid-state', 'withdrawal was reversed');
-      if (hold.status === 'reserved' || restartReleased) {
-        hold.status = 'committed';
-        hold.settledAt = now;
-        hold.settledBy = by;
-        this.#post(d, account, 'withdrawal', -hold.amount, now, { ref: hold.id });
-      }
-      return { balance: account.balance };
-    });
-  }
-
-  /** Step 2': the dispenser failed; release the hold. Reversing twice is a no-op. */
-  async reverseWithdrawal(withdrawalId: string, by: 'atm' | 'staff' = 'atm'): Promise<{ balance: number }> {
-    const now = this.#o.clock.now();
-    return this.#o.store.update((d) => {
-      const hold = this.#hold(d, withdrawalId);
-      const account = this.#account(d, hold.account);
-      if (hold.status === 'committed') throw new BankError('invalid-state', 'withdrawal was committed');
-      if (hold.status === 'reserved') {
-        hold.status = 'reversed';
-        hold.settledAt = now;
-        hold.settledBy = by;
-      }
-      return { balance: account.balance };
-    });
-  }
-
-  /** Holds, newest first; staff look here for money held by a withdrawal that never finished. */
-  holds(filter: { status?: Hold['status']; account?: string } = {}): Hold[] {
-    return this.data.holds.filter((h) => (!filter.status || h.status === filter.status) && (!filter.account || h.account === filter.account)).reverse();
-  }
-
-  /** The restart rule (docs/security.md): no session survives a restart, so a hold still reserved when the bank
-   *  opens was left by a crash between reserve and commit. It is released, so the customer's money is not held
-   *  for ever, and marked `settledBy: restart` so staff can debit it after all if the cassette count shows the
-   *  notes left the machine. Returns the holds it released. */
-  async releaseHoldsLeftByACrash(): Promise<Hold[]> {
-    const now = this.#o.clock.now();
-    return this.#o.store.update((d) => {
-      const open = d.holds.filter((h) => h.status === 'reserved');
-      for (const h of open) Object.assign(h, { status: 'reversed', settledAt: now, settledBy: 'restart' });
-      return open.map((h) => ({ ...h }));
-    });
-  }
-
-  async transfer(from: string, to: string, amount: number, key: string): Promise<{ balance: number }> {
-    const now = this.#o.clock.now();
-    return this.#idempotent({ operation: 'transfer', account: from, key, request: { to, amount } }, (d) => {
-      const source = this.#account(d, from);
-      const target = d.accounts.find((a) => a.number === to);
-      if (!target) throw new BankError('unknown-account', `no account ${to}`);
-      if (target.number === source.number) throw new BankError('same-account', 'cannot transfer to the same account');
-      if (amount > this.#available(d, source)) throw new BankError('insufficient-funds', 'insufficient funds');
-      this.#post(d, source, 'transfer-out', -amount, now, { ref: key, counterparty: target.number });
-      this.#post(d, target, 'transfer-in', amount, now, { ref: key, counterparty: source.number });
-      return { balance: source.balance };
     });
   }
 
@@ -485,55 +337,15 @@ export class BankService {
     if (!check.ok) return { ok: false, reason: 'wrong-secret' };
     if (current === next) return { ok: false, reason: 'weak-secret' };
     await this.setSecret(customerId, kind, next);
-    const now = this.#o.clock.now();
-    await this.#o.store.update((d) => {
+    const now = this.o.clock.now();
+    await this.o.store.update((d) => {
       const account = d.accounts.find((a) => a.customerId === customerId);
-      if (account) this.#post(d, account, kind === 'pin' ? 'change-pin' : 'change-password', 0, now);
+      if (account) this.post(d, account, kind === 'pin' ? 'change-pin' : 'change-password', 0, now);
     });
     return { ok: true };
   }
 
   // ---- internals ----
-
-  /** Run a money operation once per (operation, account, key). The same key with a different request is refused:
-   *  answering it with the first result would tell the caller a lie about what happened. */
-  async #idempotent<T>(scope: { operation: string; account: string; key: string; request: object }, apply: (d: BankData) => T): Promise<T> {
-    const id = `${scope.operation} ${scope.account} ${scope.key}`;
-    const request = JSON.stringify(scope.request);
-    return this.#o.store.update((d) => {
-      // Own properties only: a key such as "__proto__" or "toString" must not find Object.prototype.
-      if (Object.hasOwn(d.idempotency, id)) {
-        const seen = d.idempotency[id] as { request: string; result: T };
-        if (seen.request !== request) {
-          throw new BankError('idempotency-key-reused', `idempotency key already used for a different ${scope.operation} on account ${scope.account}`);
-        }
-        return seen.result;
-      }
-      const result = apply(d);
-      Object.defineProperty(d.idempotency, id, { value: { request, result }, enumerable: true, writable: true, configurable: true });
-      return result;
-    });
-  }
-
-  #post(d: BankData, account: Account, type: LedgerEntry['type'], amount: number, ts: number, extra: { ref?: string; counterparty?: string } = {}): LedgerEntry {
-    account.balance += amount;
-    d.counters.entry += 1;
-    const entry: LedgerEntry = { id: `E${d.counters.entry}`, account: account.number, ts, type, amount, balanceAfter: account.balance, ...extra };
-    d.ledger.push(entry);
-    return entry;
-  }
-
-  #available(d: BankData, account: Account): number {
-    const held = d.holds.filter((h) => h.account === account.number && h.status === 'reserved').reduce((s, h) => s + h.amount, 0);
-    return account.balance - held;
-  }
-
-  #withdrawnToday(d: BankData, account: Account, now: number): number {
-    const dayStart = Math.floor(now / DAY) * DAY;
-    return d.holds
-      .filter((h) => h.account === account.number && h.status !== 'reversed' && h.createdAt >= dayStart)
-      .reduce((s, h) => s + h.amount, 0);
-  }
 
   #identity(customer: Customer): Identity {
     const account = this.data.accounts.find((a) => a.customerId === customer.id);
@@ -541,29 +353,11 @@ export class BankService {
     return { customerId: customer.id, accountId: account.number, name: customer.name };
   }
 
-  #customer(d: BankData, id: string): Customer {
-    const c = d.customers.find((x) => x.id === id);
-    if (!c) throw new BankError('not-found', `no customer ${id}`);
-    return c;
-  }
-
-  #account(d: BankData, number: string): Account {
-    const a = d.accounts.find((x) => x.number === number);
-    if (!a) throw new BankError('unknown-account', `no account ${number}`);
-    return a;
-  }
-
-  #hold(d: BankData, id: string): Hold {
-    const h = d.holds.find((x) => x.id === id);
-    if (!h) throw new BankError('not-found', `no withdrawal ${id}`);
-    return h;
-  }
-
   /** A card number with a valid Luhn check digit and the provider's prefix. */
   #newPan(d: BankData, provider: string): string {
     const prefix = { visa: '4', mastercard: '51', unionpay: '62', local: '9' }[provider] ?? '9';
     for (;;) {
-      const body = prefix + this.#o.random.string(15 - prefix.length, DIGITS);
+      const body = prefix + this.o.random.string(15 - prefix.length, DIGITS);
       const pan = body + luhnDigit(body);
       if (!d.cards.some((c) => c.pan === pan)) return pan;
     }

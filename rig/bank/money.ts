@@ -1,0 +1,222 @@
+/**
+ * The bank's money: accounts, the ledger, withdrawals (reserve, then commit or reverse), holds, transfers, each
+ * money request applied once per idempotency key. BankService (service.ts) builds on it with customers, secrets
+ * and authentication.
+ */
+import type { RigClock } from '../../core/clock.ts';
+import type { Random } from '../../core/random.ts';
+import { BankError, type Account, type BankData, type Customer, type Hold, type LedgerEntry } from './model.ts';
+import type { HashCost, SecretSource } from './secrets.ts';
+import type { BankStore } from './store.ts';
+
+export interface BankOptions {
+  store: BankStore;
+  clock: RigClock;
+  /** Seeded: card numbers and other data a replay must reproduce. */
+  random: Random;
+  /** Where OTP codes come from: a CSPRNG, or the seeded stream only in deterministic test runs. */
+  secrets: SecretSource;
+  hashCost: HashCost;
+  currency: string;
+  /** Most a customer may withdraw per calendar day (UTC), in minor units. */
+  dailyWithdrawalLimit: number;
+  /** An OTP code may be tried this many times before it is spent. */
+  otpMaxFailures: number;
+  /** Consecutive failed checks of one factor, across sessions, that lock it until staff unlock. */
+  lockAfterFailures: number;
+}
+
+export const DAY = 86_400_000;
+
+export class BankMoney {
+  constructor(protected readonly o: BankOptions) {}
+
+  get data(): BankData {
+    return this.o.store.read();
+  }
+
+  // ---- accounts and money ----
+
+  account(number: string): Account & { available: number } {
+    const account = this.findAccount(this.data, number);
+    return { ...account, available: this.available(this.data, account) };
+  }
+
+  async balanceInquiry(number: string): Promise<{ balance: number; available: number; currency: string }> {
+    const now = this.o.clock.now();
+    return this.o.store.update((d) => {
+      const account = this.findAccount(d, number);
+      this.post(d, account, 'balance', 0, now);
+      return { balance: account.balance, available: this.available(d, account), currency: account.currency };
+    });
+  }
+
+  history(number: string, limit = 20, moneyOnly = false): LedgerEntry[] {
+    this.findAccount(this.data, number);
+    return this.data.ledger
+      .filter((e) => e.account === number && (!moneyOnly || e.amount !== 0))
+      .slice(-limit)
+      .reverse();
+  }
+
+  async deposit(number: string, amount: number, key: string): Promise<{ balance: number; entryId: string }> {
+    const now = this.o.clock.now();
+    return this.idempotent({ operation: 'deposit', account: number, key, request: { amount } }, (d) => {
+      const account = this.findAccount(d, number);
+      const entry = this.post(d, account, 'deposit', amount, now, { ref: key });
+      return { balance: account.balance, entryId: entry.id };
+    });
+  }
+
+  /** A staff correction (or the demo seed): posts a deposit or a debit without limits. */
+  async adjust(number: string, amount: number, ref: string): Promise<{ balance: number }> {
+    const now = this.o.clock.now();
+    return this.o.store.update((d) => {
+      const account = this.findAccount(d, number);
+      this.post(d, account, amount >= 0 ? 'deposit' : 'withdrawal', amount, now, { ref });
+      return { balance: account.balance };
+    });
+  }
+
+  /** Step 1 of a withdrawal: hold the money so nothing else can spend it while notes are counted. */
+  async reserveWithdrawal(number: string, amount: number, key: string): Promise<{ withdrawalId: string; available: number }> {
+    const now = this.o.clock.now();
+    return this.idempotent({ operation: 'withdrawal', account: number, key, request: { amount } }, (d) => {
+      const account = this.findAccount(d, number);
+      const available = this.available(d, account);
+      if (amount > available) throw new BankError('insufficient-funds', 'insufficient funds');
+      if (this.withdrawnToday(d, account, now) + amount > this.o.dailyWithdrawalLimit) {
+        throw new BankError('daily-limit', 'daily withdrawal limit reached');
+      }
+      d.counters.hold += 1;
+      const hold: Hold = { id: `W${d.counters.hold}`, account: account.number, amount, key, status: 'reserved', createdAt: now };
+      d.holds.push(hold);
+      return { withdrawalId: hold.id, available: available - amount };
+    });
+  }
+
+  /** Step 2: the notes left the machine; debit the account. Committing twice is a no-op. */
+  async commitWithdrawal(withdrawalId: string, by: 'atm' | 'staff' = 'atm'): Promise<{ balance: number }> {
+    const now = this.o.clock.now();
+    return this.o.store.update((d) => {
+      const hold = this.findHold(d, withdrawalId);
+      const account = this.findAccount(d, hold.account);
+      // Staff may debit a hold the restart rule released, once the cassette count shows its notes did leave.
+      const restartReleased = by === 'staff' && hold.status === 'reversed' && hold.settledBy === 'restart';
+      if (hold.status === 'reversed' && !restartReleased) throw new BankError('invalid-state', 'withdrawal was reversed');
+      if (hold.status === 'reserved' || restartReleased) {
+        hold.status = 'committed';
+        hold.settledAt = now;
+        hold.settledBy = by;
+        this.post(d, account, 'withdrawal', -hold.amount, now, { ref: hold.id });
+      }
+      return { balance: account.balance };
+    });
+  }
+
+  /** Step 2': the dispenser failed; release the hold. Reversing twice is a no-op. */
+  async reverseWithdrawal(withdrawalId: string, by: 'atm' | 'staff' = 'atm'): Promise<{ balance: number }> {
+    const now = this.o.clock.now();
+    return this.o.store.update((d) => {
+      const hold = this.findHold(d, withdrawalId);
+      const account = this.findAccount(d, hold.account);
+      if (hold.status === 'committed') throw new BankError('invalid-state', 'withdrawal was committed');
+      if (hold.status === 'reserved') {
+        hold.status = 'reversed';
+        hold.settledAt = now;
+        hold.settledBy = by;
+      }
+      return { balance: account.balance };
+    });
+  }
+
+  /** Holds, newest first; staff look here for money held by a withdrawal that never finished. */
+  holds(filter: { status?: Hold['status']; account?: string } = {}): Hold[] {
+    return this.data.holds.filter((h) => (!filter.status || h.status === filter.status) && (!filter.account || h.account === filter.account)).reverse();
+  }
+
+  /** The restart rule (docs/security.md): no session survives a restart, so a hold still reserved when the bank
+   *  opens was left by a crash between reserve and commit. It is released, so the customer's money is not held
+   *  for ever, and marked `settledBy: restart` so staff can debit it after all if the cassette count shows the
+   *  notes left the machine. Returns the holds it released. */
+  async releaseHoldsLeftByACrash(): Promise<Hold[]> {
+    const now = this.o.clock.now();
+    return this.o.store.update((d) => {
+      const open = d.holds.filter((h) => h.status === 'reserved');
+      for (const h of open) Object.assign(h, { status: 'reversed', settledAt: now, settledBy: 'restart' });
+      return open.map((h) => ({ ...h }));
+    });
+  }
+
+  async transfer(from: string, to: string, amount: number, key: string): Promise<{ balance: number }> {
+    const now = this.o.clock.now();
+    return this.idempotent({ operation: 'transfer', account: from, key, request: { to, amount } }, (d) => {
+      const source = this.findAccount(d, from);
+      const target = d.accounts.find((a) => a.number === to);
+      if (!target) throw new BankError('unknown-account', `no account ${to}`);
+      if (target.number === source.number) throw new BankError('same-account', 'cannot transfer to the same account');
+      if (amount > this.available(d, source)) throw new BankError('insufficient-funds', 'insufficient funds');
+      this.post(d, source, 'transfer-out', -amount, now, { ref: key, counterparty: target.number });
+      this.post(d, target, 'transfer-in', amount, now, { ref: key, counterparty: source.number });
+      return { balance: source.balance };
+    });
+  }
+
+  /** Run a money operation once per (operation, account, key). The same key with a different request is refused:
+   *  answering it with the first result would tell the caller a lie about what happened. */
+  protected async idempotent<T>(scope: { operation: string; account: string; key: string; request: object }, apply: (d: BankData) => T): Promise<T> {
+    const id = `${scope.operation} ${scope.account} ${scope.key}`;
+    const request = JSON.stringify(scope.request);
+    return this.o.store.update((d) => {
+      // Own properties only: a key such as "__proto__" or "toString" must not find Object.prototype.
+      if (Object.hasOwn(d.idempotency, id)) {
+        const seen = d.idempotency[id] as { request: string; result: T };
+        if (seen.request !== request) {
+          throw new BankError('idempotency-key-reused', `idempotency key already used for a different ${scope.operation} on account ${scope.account}`);
+        }
+        return seen.result;
+      }
+      const result = apply(d);
+      Object.defineProperty(d.idempotency, id, { value: { request, result }, enumerable: true, writable: true, configurable: true });
+      return result;
+    });
+  }
+
+  protected post(d: BankData, account: Account, type: LedgerEntry['type'], amount: number, ts: number, extra: { ref?: string; counterparty?: string } = {}): LedgerEntry {
+    account.balance += amount;
+    d.counters.entry += 1;
+    const entry: LedgerEntry = { id: `E${d.counters.entry}`, account: account.number, ts, type, amount, balanceAfter: account.balance, ...extra };
+    d.ledger.push(entry);
+    return entry;
+  }
+
+  protected available(d: BankData, account: Account): number {
+    const held = d.holds.filter((h) => h.account === account.number && h.status === 'reserved').reduce((s, h) => s + h.amount, 0);
+    return account.balance - held;
+  }
+
+  protected withdrawnToday(d: BankData, account: Account, now: number): number {
+    const dayStart = Math.floor(now / DAY) * DAY;
+    return d.holds
+      .filter((h) => h.account === account.number && h.status !== 'reversed' && h.createdAt >= dayStart)
+      .reduce((s, h) => s + h.amount, 0);
+  }
+
+  protected findAccount(d: BankData, number: string): Account {
+    const a = d.accounts.find((x) => x.number === number);
+    if (!a) throw new BankError('unknown-account', `no account ${number}`);
+    return a;
+  }
+
+  protected findHold(d: BankData, id: string): Hold {
+    const h = d.holds.find((x) => x.id === id);
+    if (!h) throw new BankError('not-found', `no withdrawal ${id}`);
+    return h;
+  }
+}
+
+export function findCustomer(d: BankData, id: string): Customer {
+  const c = d.customers.find((x) => x.id === id);
+  if (!c) throw new BankError('not-found', `no customer ${id}`);
+  return c;
+}
