@@ -5,6 +5,7 @@ import { SerialCashDispenser } from './serial.ts';
 import { LcdmEmulator } from './lcdm/emulator.ts';
 import { SerialLink } from '../serial/link.ts';
 import { openPtyPair } from '../serial/pty.ts';
+import { startDriver } from '../serial/testing.ts';
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
@@ -19,22 +20,7 @@ async function wire() {
   cleanups.push(() => pair.close(), () => driver.stop(), () => emuLink.close());
   const emulator = new LcdmEmulator(emuLink, { upper: { ...cassettes[0]! }, lower: { ...cassettes[1]! } }, { clock: { now: Date.now, setTimeout, clearTimeout }, dispenseMs: 20 });
   emuLink.start();
-  const events: { name: string; payload: Record<string, unknown> }[] = [];
-  const states: Record<string, unknown>[] = [];
-  driver.start({
-    atmId: 'atm-1',
-    clock: undefined as never,
-    random: undefined as never,
-    emit: (name: string, payload: object) => events.push({ name, payload: payload as Record<string, unknown> }),
-    setState: (s: Record<string, unknown>) => states.push(s),
-    publish: () => {},
-    error: () => {},
-  });
-  const until = async (test: () => boolean, what: string) => {
-    for (let i = 0; i < 150 && !test(); i++) await new Promise((r) => setTimeout(r, 20));
-    if (!test()) throw new Error(`never: ${what}; events ${JSON.stringify(events)}`);
-  };
-  await until(() => states.some((s) => s.online === true), 'online');
+  const { events, until } = await startDriver(driver);
   return { driver, emulator, events, until };
 }
 

@@ -2,6 +2,7 @@
 // open cover are found before anything is sent; the idle poll shows paper running low.
 import { afterEach, describe, expect, it } from 'vitest';
 import { openPtyPair } from '../serial/pty.ts';
+import { startDriver } from '../serial/testing.ts';
 import { SerialLink } from '../serial/link.ts';
 import { EscPosEmulator } from './emulator.ts';
 import { SerialReceiptPrinter } from './serial.ts';
@@ -18,22 +19,7 @@ async function wire() {
   cleanups.push(() => pair.close(), () => driver.stop(), () => emuLink.close());
   const emulator = new EscPosEmulator(emuLink);
   emuLink.start();
-  const events: { name: string; payload: Record<string, unknown> }[] = [];
-  const states: Record<string, unknown>[] = [];
-  driver.start({
-    atmId: 'atm-1',
-    clock: undefined as never,
-    random: undefined as never,
-    emit: (name: string, payload: object) => events.push({ name, payload: payload as Record<string, unknown> }),
-    setState: (s: Record<string, unknown>) => states.push(s),
-    publish: () => {},
-    error: () => {},
-  });
-  const until = async (test: () => boolean, what: string) => {
-    for (let i = 0; i < 150 && !test(); i++) await new Promise((r) => setTimeout(r, 20));
-    if (!test()) throw new Error(`never: ${what}; events ${JSON.stringify(events)}`);
-  };
-  await until(() => states.some((s) => s.online === true), 'online');
+  const { events, states, until } = await startDriver(driver);
   return { driver, emulator, events, states, until };
 }
 

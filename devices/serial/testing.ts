@@ -1,4 +1,5 @@
 /** For tests: two serial links joined by a socat pty pair, both open, and a way to close everything. */
+import type { Device } from '../device.ts';
 import { SerialLink } from './link.ts';
 import { openPtyPair } from './pty.ts';
 
@@ -20,4 +21,26 @@ export async function linkedPair(baudRate = 57600): Promise<{ host: SerialLink; 
       await pair.close();
     },
   };
+}
+
+/** For driver tests: start a serial driver with a context that records what it emits and reports, and wait until
+ *  it is online (its handshake with the emulator at the other end of the pty is done). */
+export async function startDriver(driver: Device): Promise<{ events: { name: string; payload: Record<string, unknown> }[]; states: Record<string, unknown>[]; until(test: () => boolean, what: string): Promise<void> }> {
+  const events: { name: string; payload: Record<string, unknown> }[] = [];
+  const states: Record<string, unknown>[] = [];
+  await driver.start({
+    atmId: 'atm-1',
+    clock: undefined as never,
+    random: undefined as never,
+    emit: (name: string, payload: object) => events.push({ name, payload: payload as Record<string, unknown> }),
+    setState: (s: Record<string, unknown>) => states.push(s),
+    publish: () => {},
+    error: () => {},
+  });
+  const until = async (test: () => boolean, what: string) => {
+    for (let i = 0; i < 150 && !test(); i++) await new Promise((r) => setTimeout(r, 20));
+    if (!test()) throw new Error(`never: ${what}; events ${JSON.stringify(events)}`);
+  };
+  await until(() => states.some((s) => s.online === true), 'online');
+  return { events, states, until };
 }
