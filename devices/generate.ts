@@ -1,6 +1,7 @@
 /**
  * Files made from the device registry, so no copy of it drifts: the Node-RED nodes' contract (flows/nodes, plain
- * CommonJS that Node-RED loads without TypeScript) and the device summary in docs/devices.md.
+ * CommonJS that Node-RED loads without TypeScript), the editor's device list and action help, and the device
+ * summary in docs/devices.md.
  * `npm run generate` writes them; devices/generate.test.ts fails when a committed copy is stale.
  */
 import { readFile, writeFile } from 'node:fs/promises';
@@ -54,9 +55,27 @@ export function withBlock(doc: string, block: string): string {
   return doc.slice(0, from) + block + doc.slice(to + END.length);
 }
 
+export const NODE_RED_EDITOR = 'flows/nodes/atm-rig.html';
+
+/** The editor's copy: its device list and the help's list of actions (the editor runs in the browser, where the
+ *  CommonJS contract cannot be required). */
+export function nodeRedEditor(html: string): string {
+  const devices = `    const DEVICES = ${JSON.stringify(modules.map((d) => d.kind)).replaceAll('","', "', '").replace('["', "['").replace('"]', "']")};`;
+  const actions = modules
+    .filter((d) => Object.keys(d.contract.sim).length > 0)
+    .map((d) => `${d.kind} ${Object.keys(d.contract.sim).map((n) => `<code>${n}</code>`).join(', ')}`)
+    .join('; ');
+  const out = html
+    .replace(/^ {4}const DEVICES = \[.*\];$/m, devices)
+    .replace(/(<p>Unknown devices, actions and keys are refused with an error before anything is sent\. Actions:)[^]*?(\(docs\/topics\.md\)\.<\/p>)/, `$1\n  ${actions}\n  $2`);
+  if (!out.includes(devices)) throw new Error(`${NODE_RED_EDITOR}: no "const DEVICES = [...]" line to generate`);
+  return out;
+}
+
 export async function generatedFiles(): Promise<Record<string, string>> {
   return {
     [NODE_RED_CONTRACT]: nodeRedContract(),
+    [NODE_RED_EDITOR]: nodeRedEditor(await readFile(root + NODE_RED_EDITOR, 'utf8')),
     [DEVICES_DOC]: withBlock(await readFile(root + DEVICES_DOC, 'utf8'), deviceSummary()),
   };
 }
