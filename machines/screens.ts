@@ -4,7 +4,16 @@
  */
 import type { SnapshotFrom } from 'xstate';
 import { fingerprintMode } from './profiles.ts';
-import { TX_OPTIONS, type SessionContext, type SessionMachine } from './session.machine.ts';
+import {
+  TX_OPTIONS,
+  formatAmount,
+  formatMoney,
+  statementLines,
+  type Notice,
+  type SessionContext,
+  type SessionMachine,
+  type TxResult,
+} from './session.machine.ts';
 
 export const LCD_COLS = 20;
 export const LCD_ROWS = 4;
@@ -46,7 +55,7 @@ export function statePath(snapshot: Snapshot): string {
 
 export function screenFor(snapshot: Snapshot): Screen {
   const c = snapshot.context;
-  const notice = c.notice ?? '';
+  const notice = noticeText(c.notice, c);
   const m = (path: string) => snapshot.matches(path as never);
 
   if (m('idle')) {
@@ -93,10 +102,86 @@ export function screenFor(snapshot: Snapshot): Screen {
   }
   if (m('session.withdraw.inFlight.dispensing')) return fit(['Dispensing...', 'Please wait', '', '']);
   if (m('session.result')) {
-    const r = c.result ?? { title: '', lines: [] };
-    return fit([r.title, r.lines[0] ?? '', r.lines[1] ?? '', 'More? ENTER / CANCEL']);
+    const [title, ...lines] = c.result ? resultLines(c.result, c) : [''];
+    return fit([title ?? '', lines[0] ?? '', lines[1] ?? '', 'More? ENTER / CANCEL']);
   }
   return fit(['Please wait...', '', '', '']);
+}
+
+const TIER_FAILURE: Record<string, string> = {
+  'wrong-finger': 'Wrong finger',
+  'no-match': 'Finger not matched',
+  'wrong-pin': 'Incorrect PIN',
+  'wrong-password': 'Wrong password',
+  'wrong-credentials': 'Login failed',
+  wrong: 'Wrong OTP',
+  expired: 'OTP expired',
+  used: 'OTP already used',
+  locked: 'Account locked',
+};
+
+/** The notice line's text (the attempts left go on their own line, so a tier failure stays short). */
+export function noticeText(notice: Notice | undefined, c: SessionContext): string {
+  switch (notice?.code) {
+    case undefined:
+      return '';
+    case 'tier-failed':
+      return TIER_FAILURE[notice.reason] ?? notice.reason;
+    case 'unknown-card':
+      return 'Card not recognised';
+    case 'amount-rule':
+      return `x${formatAmount(c.amountStep, c.minorDigits)}, max ${formatAmount(c.maxWithdrawal, c.minorDigits)}`;
+    case 'entries-differ':
+      return 'Entries do not match';
+    case 'dispenser':
+      return `dispenser ${notice.reason}`;
+    case 'card-not-taken':
+      return 'Card not taken: retained';
+  }
+}
+
+/** Why the bank refused, in 20 columns. */
+function refusalText(reason: string): string {
+  switch (reason) {
+    case 'insufficient-funds':
+      return 'Insufficient funds';
+    case 'daily-limit':
+      return 'Daily limit reached';
+    case 'unknown-account':
+      return 'Unknown account';
+    case 'same-account':
+      return 'Same account';
+    case 'wrong-secret':
+      return 'Current is wrong';
+    case 'weak-secret':
+      return 'Too weak';
+    default:
+      return `Refused: ${reason}`.slice(0, 20);
+  }
+}
+
+/** The result screen's title and lines for what the transaction did. */
+export function resultLines(r: TxResult, c: SessionContext): string[] {
+  const money = (minor: number) => formatMoney(minor, c.currency, c.minorDigits);
+  const secret = (kind: 'pin' | 'password') => (kind === 'pin' ? 'PIN' : 'Password');
+  switch (r.kind) {
+    case 'withdrawal':
+      return ['Take your cash', money(r.amount), `Balance ${money(r.balance)}`];
+    case 'withdrawal-reversed':
+      return ['Unable to dispense', 'Account not debited'];
+    case 'balance':
+      return ['Available balance', money(r.balance)];
+    case 'transfer':
+      return ['Transfer done', `${money(r.amount)} to ${r.to}`, r.balance === undefined ? '' : `Balance ${money(r.balance)}`];
+    case 'secret-changed':
+      return [`${secret(r.secret)} changed`];
+    case 'secret-not-changed':
+      return [`${secret(r.secret)} not changed`, r.reason ? refusalText(r.reason) : ''];
+    case 'statement':
+      return ['Mini statement', ...statementLines(r.entries, c.minorDigits)];
+    case 'refused':
+      return [refusalText(r.reason)];
+  }
 }
 
 /** The transactions the profile offers, each under its fixed key, packed two to a line where they fit. */

@@ -293,12 +293,12 @@ describe('seed001: random finger + PIN + OTP', () => {
     await t.at('session.auth.otp.entering');
     t.type('999999');
     await waitFor(t.actor, (s) => s.context.attempts === 1);
-    expect(t.snap().context.notice).toBe('Wrong OTP');
+    expect(screenFor(t.snap())[2]).toBe('Wrong OTP');
     bank.otps.get('otp-1')!.expired = true;
     t.type(bank.sent[0]!);
     await waitFor(t.actor, (s) => s.context.attempts === 2);
     await t.at('session.auth.otp.entering');
-    expect(t.snap().context.notice).toBe('OTP expired');
+    expect(screenFor(t.snap())[2]).toBe('OTP expired');
     expect(bank.sent).toHaveLength(2);
     t.type(bank.sent[1]!);
     await t.at('session.menu');
@@ -402,7 +402,7 @@ describe('seed001: random finger + PIN + OTP', () => {
     t.type('4321');
     t.type('4322');
     await t.at('session.change.next');
-    expect(t.snap().context.notice).toBe('Entries do not match');
+    expect(screenFor(t.snap())[2]).toBe('Entries do not match');
     t.type('4321');
     t.type('4321');
     await t.at('session.result');
@@ -513,7 +513,7 @@ describe('seed000: username + password + fingerprint', () => {
     t.type('ALICE');
     t.type('WRONG1');
     await waitFor(t.actor, (s) => s.context.attempts === 1);
-    expect(t.snap().context.notice).toBe('Login failed');
+    expect(screenFor(t.snap())[2]).toBe('Login failed');
     await t.at('session.auth.credentials.username');
     t.type('ALICE');
     t.type('ABC123');

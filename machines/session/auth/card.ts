@@ -1,0 +1,25 @@
+/** The card tier: the bank looks the card up; an unknown card ends the session (no retries). */
+import { bankCallFailed } from '../blocks.ts';
+import { sessionSetup } from '../setup.ts';
+
+export const cardTier = sessionSetup.createStateConfig({
+  invoke: {
+    src: 'lookupCard',
+    input: ({ context }) => ({ pan: context.pan ?? '' }),
+    onDone: [
+      {
+        guard: 'verdictOk',
+        target: 'next',
+        actions: [{ type: 'identify', params: ({ event }) => event.output }, 'passTier', 'emitTierPassed'],
+      },
+      {
+        target: '#atm.ending',
+        actions: [
+          { type: 'setNotice', params: { code: 'unknown-card' } },
+          { type: 'endAs', params: { reason: 'unknown-card' } },
+        ],
+      },
+    ],
+    onError: bankCallFailed(),
+  },
+});

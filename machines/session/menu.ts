@@ -1,0 +1,17 @@
+/** The menu: each transaction the profile offers under its key (TX_OPTIONS); CANCEL ends the session. */
+import { sessionSetup } from './setup.ts';
+
+export const menu = sessionSetup.createStateConfig({
+  entry: 'nextTx',
+  after: { input: { target: '#atm.ending', actions: { type: 'endAs', params: { reason: 'timeout' } } } },
+  on: {
+    KEY: [
+      { guard: { type: 'chooses', params: { kind: 'withdraw' } }, target: 'withdraw' },
+      { guard: { type: 'chooses', params: { kind: 'balance' } }, target: 'balance' },
+      { guard: { type: 'chooses', params: { kind: 'transfer' } }, target: 'transfer' },
+      { guard: { type: 'chooses', params: { kind: 'change-secret' } }, target: 'change' },
+      { guard: { type: 'chooses', params: { kind: 'statement' } }, target: 'statement' },
+      { guard: { type: 'isKey', params: { key: 'CANCEL' } }, target: '#atm.ending', actions: { type: 'endAs', params: { reason: 'completed' } } },
+    ],
+  },
+});
