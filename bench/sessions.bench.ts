@@ -108,12 +108,16 @@ async function inProcess(): Promise<Result> {
   const account = bank.data.accounts.find((a) => a.customerId === alice.id)!.number;
   await bank.adjust(account, N * WITHDRAW * 100, 'bench float');
   let lastSms = '';
-  const ports = directBankPorts(bank, { send: async (_to, text) => void (lastSms = text) });
+  const ports = directBankPorts(bank);
   let actorRef: ReturnType<typeof createActor<ReturnType<typeof provideSession>>> | undefined;
   const machine = provideSession(ports, {
     ejectCard: () => {},
     retainCard: () => {},
     dispense: ({ ref, amount }) => queueMicrotask(() => actorRef!.send({ type: 'DISPENSED', ref, amount, notes: { '5000': amount / 5000 } })),
+    sendSms: ({ text, ref }) => {
+      lastSms = text;
+      queueMicrotask(() => actorRef!.send({ type: 'SMS_SENT', ref }));
+    },
   });
   const actor = createActor(machine, {
     clock: systemClock,

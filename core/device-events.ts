@@ -9,5 +9,8 @@ export type DeviceSessionEvent =
   | { type: 'FINGER'; template: string; quality?: number }
   | { type: 'DISPENSED'; ref: string; amount: number; notes: Record<string, number> }
   | { type: 'DISPENSE_FAILED'; ref: string; reason: string }
+  /** The GSM modem accepted an SMS (+CMGS), or refused it (+CMS ERROR). */
+  | { type: 'SMS_SENT'; ref: string }
+  | { type: 'SMS_FAILED'; ref: string; cmsError: number }
   /** A device's retained state says whether it is there (its serial link, or its bus connection). */
   | { type: 'DEVICE_STATUS'; device: string; online: boolean };

@@ -80,6 +80,8 @@ export const AuthProfileSchema = strictObject({
     messageMs: z.number().int().min(0).default(3_000),
     /** The dispenser must report within this long. */
     dispenseMs: z.number().int().min(1000).default(60_000),
+    /** The GSM modem must accept the OTP's SMS within this long (a SIM800 may take up to a minute). */
+    smsMs: z.number().int().min(1000).default(70_000),
   }).prefault({}),
 }).superRefine((profile, ctx) => {
   // Every tier after the first needs to know who the customer is; only some tiers can tell.

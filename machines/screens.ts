@@ -72,6 +72,7 @@ export function screenFor(snapshot: Snapshot): Screen {
       lockout: 'Too many attempts',
       'unknown-card': 'Card not recognised',
       'service-unavailable': 'Service unavailable',
+      'sms-failed': 'SMS not sent',
     };
     const first = why[c.endReason ?? 'completed'] ?? 'Goodbye';
     if (m('ending.ejecting')) return fit([first, notice === first ? '' : notice, 'Take your card', '']);
@@ -84,7 +85,7 @@ export function screenFor(snapshot: Snapshot): Screen {
     return fit([text, 'on the sensor', notice, footer(snapshot, 'CANCEL to quit')]);
   }
   if (m('session.auth.fingerprint.verifying')) return fit(['Checking finger...', '', '', '']);
-  if (m('session.auth.otp.sending')) return fit(['Sending OTP by SMS', 'to your phone...', notice, '']);
+  if (m('session.auth.otp.sending') || m('session.auth.otp.texting')) return fit(['Sending OTP by SMS', 'to your phone...', notice, '']);
   if (
     m('session.auth.credentials.verifying') || m('session.auth.pin.verifying') ||
     m('session.auth.password.verifying') || m('session.auth.otp.verifying')
@@ -229,7 +230,7 @@ export function screenIdFor(snapshot: Snapshot): ScreenId {
   if (m('session.auth.card')) return 'reading-card';
   if (m('session.auth.fingerprint.waiting')) return 'place-finger';
   if (m('session.auth.fingerprint.verifying')) return 'checking-finger';
-  if (m('session.auth.otp.sending')) return 'sending-otp';
+  if (m('session.auth.otp.sending') || m('session.auth.otp.texting')) return 'sending-otp';
   if (statePath(snapshot).endsWith('.verifying')) return 'verifying';
   if (m('session.menu')) return 'menu';
   if (m('session.withdraw.inFlight.dispensing')) return 'dispensing';

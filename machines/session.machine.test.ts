@@ -49,12 +49,11 @@ function fakeBank(overrides: Partial<BankPorts> = {}) {
       if (!c || (customerId && customerId !== c.id)) return { ok: false, reason: 'no-match' };
       return { ok: true, ...identity(c), finger: Number(finger) };
     },
-    async sendOtp({ length }) {
+    async issueOtp({ length }) {
       const id = `otp-${otps.size + 1}`;
       const code = String(otps.size + 1).repeat(length).slice(0, length);
       otps.set(id, { code, used: false, expired: false });
-      sent.push(code);
-      return { otpId: id };
+      return { otpId: id, to: '+260971000001', text: code };
     },
     async verifyOtp({ otpId, code }) {
       const o = otps.get(otpId)!;
@@ -105,12 +104,22 @@ function fakeBank(overrides: Partial<BankPorts> = {}) {
   return { ports, customers, otps, holds, sent };
 }
 
-function start(profile: AuthProfile, opts: { seed?: number; bank?: ReturnType<typeof fakeBank> } = {}) {
+function start(profile: AuthProfile, opts: { seed?: number; bank?: ReturnType<typeof fakeBank>; modem?: 'answers' | 'refuses' | 'hangs' } = {}) {
   const bank = opts.bank ?? fakeBank();
   const clock = new SimulatedClock();
   const effects: string[] = [];
   const dispensed: { ref: string; amount: number }[] = [];
+  // The GSM modem: takes the SMS and answers as told; what it "sends" is the code the fake bank issued.
+  const modem = opts.modem ?? 'answers';
   const machine = provideSession(bank.ports, {
+    sendSms: ({ text, ref }) => {
+      if (modem === 'hangs') return;
+      queueMicrotask(() => {
+        if (modem === 'refuses') return actor.send({ type: 'SMS_FAILED', ref, cmsError: 331 });
+        bank.sent.push(text);
+        actor.send({ type: 'SMS_SENT', ref });
+      });
+    },
     ejectCard: () => effects.push('eject'),
     retainCard: () => effects.push('retain'),
     dispense: (cmd) => {
@@ -619,5 +628,34 @@ describe('screen ids: the stable names of what the ATM shows', () => {
     expect(screen()).toBe('enter-amount');
     t.press('CANCEL');
     expect(screen()).toBe('goodbye');
+  });
+});
+
+describe('the OTP by SMS: an effect, answered by the modem', () => {
+  it('a modem that refuses, or never answers, ends the session sms-failed, told apart from a bank outage', async () => {
+    for (const modem of ['refuses', 'hangs'] as const) {
+      const t = start(seed001, { modem });
+      t.press('ENTER');
+      await t.at('session.auth.fingerprint.waiting');
+      t.actor.send({ type: 'FINGER', template: `C1/${t.snap().context.requestedFinger}` });
+      await t.at('session.auth.pin.entering');
+      t.type('1991');
+      if (modem === 'hangs') {
+        await t.at('session.auth.otp.texting');
+        expect(screenFor(t.snap())[0]).toBe('Sending OTP by SMS');
+        t.clock.increment(seed001.timeouts.smsMs);
+      }
+      await t.at('ending');
+      expect(t.snap().context.endReason).toBe('sms-failed');
+      expect(screenFor(t.snap())[0]).toBe('SMS not sent');
+    }
+    const outage = start(seed001, { bank: fakeBank({ issueOtp: async () => Promise.reject(new Error('bank down')) }) });
+    outage.press('ENTER');
+    await outage.at('session.auth.fingerprint.waiting');
+    outage.actor.send({ type: 'FINGER', template: `C1/${outage.snap().context.requestedFinger}` });
+    await outage.at('session.auth.pin.entering');
+    outage.type('1991');
+    await outage.at('ending');
+    expect(outage.snap().context.endReason).toBe('service-unavailable');
   });
 });

@@ -15,7 +15,7 @@ export function bankActors(ports: BankPorts): PortActors {
     verifyCredentials: wrap('verifyCredentials'),
     verifySecret: wrap('verifySecret'),
     matchFingerprint: wrap('matchFingerprint'),
-    sendOtp: wrap('sendOtp'),
+    issueOtp: wrap('issueOtp'),
     verifyOtp: wrap('verifyOtp'),
     getBalance: wrap('getBalance'),
     reserveWithdrawal: wrap('reserveWithdrawal'),
@@ -31,6 +31,7 @@ export interface DeviceEffects {
   ejectCard(): void;
   retainCard(): void;
   dispense(command: { ref: string; amount: number }): void;
+  sendSms(command: { to: string; text: string; ref: string }): void;
 }
 
 /** The session machine with its bank and device effects supplied. */
@@ -41,6 +42,7 @@ export function provideSession(ports: BankPorts, effects: DeviceEffects) {
       ejectCard: () => effects.ejectCard(),
       retainCard: () => effects.retainCard(),
       dispense: (_, params) => effects.dispense(params),
+      sendSms: (_, params) => effects.sendSms(params),
     },
   });
 }

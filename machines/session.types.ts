@@ -16,7 +16,9 @@ export type EndReason =
   | 'timeout'
   | 'lockout'
   | 'unknown-card'
-  | 'service-unavailable';
+  | 'service-unavailable'
+  /** The GSM modem refused the OTP's SMS (+CMS ERROR) or never answered. */
+  | 'sms-failed';
 
 /** What the session tells the world (published on atm/{atm}/session/evt/{type}). */
 export type SessionEmitted =
@@ -40,7 +42,8 @@ export interface BankPorts {
   /** 1:N when customerId is absent, 1:1 otherwise. Says which finger matched. */
   matchFingerprint(input: { template: string; customerId?: string }): Promise<Verdict<Identity & { finger: number }>>;
   /** Issues an OTP for the customer and has it sent by SMS; resolves once the modem accepted it. */
-  sendOtp(input: { customerId: string; length: number; alphabet: 'digits' | 'alphanumeric'; ttlSeconds: number }): Promise<{ otpId: string }>;
+  /** Issue a code; the ATM texts `text` to `to` itself (its GSM modem is a device, not the bank's). */
+  issueOtp(input: { customerId: string; length: number; alphabet: 'digits' | 'alphanumeric'; ttlSeconds: number }): Promise<{ otpId: string; to: string; text: string }>;
   /** reason is `wrong`, `expired` or `used` when not ok. */
   verifyOtp(input: { otpId: string; code: string }): Promise<Verdict>;
   getBalance(input: { accountId: string }): Promise<{ balance: number; currency: string }>;

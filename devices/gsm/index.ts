@@ -28,6 +28,8 @@ export const gsm = defineDevice({
         z.object({ mode: z.literal('delay'), ms: z.number().int().min(0).max(3_600_000) }),
         z.object({ mode: z.literal('drop') }),
         z.object({ mode: z.literal('error'), cmsError: z.number().int().min(0).max(999).default(500) }),
+        /** The modem takes the SMS and never answers (a firmware hang): the session's SMS timeout must act. */
+        z.object({ mode: z.literal('hang') }),
       ]),
     },
   },
@@ -35,6 +37,8 @@ export const gsm = defineDevice({
   virtual: (o) => new VirtualGsmModem(o),
   serial: (spec, o) => new SerialGsmModem(spec, { msisdn: o.msisdn }),
   emulator: sim800Emulator,
+  toSession: (event, p) =>
+    event === 'sent' ? { type: 'SMS_SENT', ref: p.ref as string } : event === 'failed' ? { type: 'SMS_FAILED', ref: p.ref as string, cmsError: p.cmsError as number } : undefined,
   observerDenied: [
     { topic: 'cmd/send', why: "the SMS text (the OTP) and the customer's phone number" },
     { topic: 'evt/received', why: 'an SMS a customer sent, with their phone number' },

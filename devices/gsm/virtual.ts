@@ -13,7 +13,7 @@ export interface GsmOptions {
   deliveryDelayMs: number;
 }
 
-type Fault = { mode: 'none' } | { mode: 'delay'; ms: number } | { mode: 'drop' } | { mode: 'error'; cmsError: number };
+type Fault = { mode: 'none' } | { mode: 'delay'; ms: number } | { mode: 'drop' } | { mode: 'error'; cmsError: number } | { mode: 'hang' };
 
 export class VirtualGsmModem implements Device {
   readonly kind = 'gsm' as const;
@@ -39,6 +39,7 @@ export class VirtualGsmModem implements Device {
     const { to, text, ref } = payload as { to: string; text: string; ref: string };
     if (!this.#registered) return ctx.emit('failed', { ref, cmsError: 331, message: 'no network service' });
     if (this.#fault.mode === 'error') return ctx.emit('failed', { ref, cmsError: this.#fault.cmsError, message: 'send refused' });
+    if (this.#fault.mode === 'hang') return; // taken, never answered
     this.#mr = (this.#mr + 1) % 256;
     ctx.emit('sent', { ref, mr: this.#mr });
     ctx.setState({ sent: this.#mr });

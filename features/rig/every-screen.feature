@@ -173,7 +173,25 @@ Feature: Every waiting screen times out, cancels and clears; every bank call sur
     And the GSM modem has no network
     When Alice gets to the "<before>" screen
     And Alice <action>
-    Then the session ends with reason "service-unavailable"
+    Then the session ends with reason "sms-failed"
+    And the LCD shows "SMS not sent"
+    And Alice has received no SMS
+
+    Examples:
+      | profile | before      | action                      |
+      | seed001 | pin         | enters her PIN              |
+      | seed002 | fingerprint | places the requested finger |
+
+  Scenario Outline: <profile>: the modem takes the OTP's SMS and never answers
+    Given an ATM running the "<profile>" profile
+    And the demo customers are enrolled
+    And the GSM modem hangs
+    When Alice gets to the "<before>" screen
+    And Alice <action>
+    Then the ATM asks its GSM modem to send the OTP
+    And the ATM shows the "sending-otp" screen
+    When 70 seconds pass
+    Then the session ends with reason "sms-failed"
     And Alice has received no SMS
 
     Examples:

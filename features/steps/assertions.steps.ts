@@ -54,6 +54,11 @@ Then('the ATM asks for the OTP', async function (this: AtmWorld) {
   await person.until(() => person.session?.input?.field === 'otp', 'the ATM to ask for the OTP');
 });
 
+Then('the ATM asks its GSM modem to send the OTP', async function (this: AtmWorld) {
+  const { person } = await this.ready();
+  await person.nextMessage('/gsm/cmd/send');
+});
+
 Then('the {word} step has {int} attempt(s) left', async function (this: AtmWorld, tier: string, left: number) {
   const { person } = await this.ready();
   let attempt = 1;

@@ -105,6 +105,10 @@ Given('the SMS network loses messages', async function (this: AtmWorld) {
   await sim(this, 'gsm', 'fault', { mode: 'drop' });
 });
 
+Given('the GSM modem hangs', async function (this: AtmWorld) {
+  await sim(this, 'gsm', 'fault', { mode: 'hang' });
+});
+
 Given('the GSM modem has no network', async function (this: AtmWorld) {
   await sim(this, 'gsm', 'network', { registered: false });
 });

@@ -55,6 +55,8 @@ export interface SessionContext {
   requestedFinger?: number;
   template?: string;
   otpId?: string;
+  /** The reference of the OTP's SMS, to match the modem's answer. */
+  smsRef?: string;
   entry: Entry;
   /** Values collected from finished entries, by field name. */
   fields: Record<string, string>;

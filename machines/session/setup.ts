@@ -56,7 +56,7 @@ export const sessionSetup = setup({
     verifyCredentials: port('verifyCredentials'),
     verifySecret: port('verifySecret'),
     matchFingerprint: port('matchFingerprint'),
-    sendOtp: port('sendOtp'),
+    issueOtp: port('issueOtp'),
     verifyOtp: port('verifyOtp'),
     getBalance: port('getBalance'),
     reserveWithdrawal: port('reserveWithdrawal'),
@@ -76,6 +76,7 @@ export const sessionSetup = setup({
     cardTake: ({ context }) => context.profile.timeouts.cardTakeMs,
     message: ({ context }) => context.profile.timeouts.messageMs,
     dispense: ({ context }) => context.profile.timeouts.dispenseMs,
+    sms: ({ context }) => context.profile.timeouts.smsMs,
   },
   guards: {
     isKey: ({ event }, params: { key: string }) => event.type === 'KEY' && event.key === params.key,
@@ -120,6 +121,7 @@ export const sessionSetup = setup({
     chooses: ({ context, event }, params: { kind: TransactionKind }) =>
       event.type === 'KEY' && TX_OPTIONS[event.key] === params.kind && context.profile.transactions.includes(params.kind),
     confirmMatches: ({ context }) => context.entry.value === context.fields.next,
+    ownSms: ({ context, event }) => (event.type === 'SMS_SENT' || event.type === 'SMS_FAILED') && event.ref === context.smsRef,
     ownDispense: ({ context, event }) =>
       (event.type === 'DISPENSED' || event.type === 'DISPENSE_FAILED') && event.ref === context.withdrawal?.ref,
     /** A device the profile needs is offline (a cardless ATM does not need its card reader). */
@@ -139,6 +141,7 @@ export const sessionSetup = setup({
     ejectCard: () => {},
     retainCard: () => {},
     dispense: (_, _params: { ref: string; amount: number }) => {},
+    sendSms: (_, _params: { to: string; text: string; ref: string }) => {},
 
     startSession: assign(({ context }) => {
       // Draw order matters for replay: session id first, then (in a random-finger tier) the finger.
@@ -227,7 +230,8 @@ export const sessionSetup = setup({
       return { requestedFinger: finger, rng };
     }),
     keepTemplate: assign(({ event }) => ({ template: (event as Ev<'FINGER'>).template })),
-    keepOtp: assign((_, params: { otpId: string }) => ({ otpId: params.otpId })),
+    /** The code's id, and the reference its SMS goes out under (the text, the code itself, is not kept). */
+    keepOtp: assign(({ context }, params: { otpId: string }) => ({ otpId: params.otpId, smsRef: `${context.sessionId}-${params.otpId}`.slice(0, 80) })),
 
     // Transactions
     nextTx: assign(({ context }) => ({ txSeq: context.txSeq + 1, result: undefined, notice: undefined, fields: {} })),

@@ -3,7 +3,6 @@
  * run the session machine against the real bank logic in one process.
  */
 import type { BankPorts } from '../../machines/session.types.ts';
-import type { SmsSender } from '../controller/bank-client.ts';
 import { BankError } from './model.ts';
 import { otpMessage, type BankService } from './service.ts';
 
@@ -16,16 +15,15 @@ async function refusable<T extends object>(run: () => Promise<T>) {
   }
 }
 
-export function directBankPorts(bank: BankService, sms: SmsSender): BankPorts {
+export function directBankPorts(bank: BankService): BankPorts {
   return {
     lookupCard: async ({ pan }) => bank.lookupCard(pan),
     verifyCredentials: ({ username, password }) => bank.verifyCredentials(username, password),
     verifySecret: ({ customerId, kind, value }) => bank.verifySecret(customerId, kind, value),
     matchFingerprint: async ({ template, customerId }) => bank.matchFingerprint(template, customerId),
-    async sendOtp({ customerId, length, alphabet, ttlSeconds }) {
+    async issueOtp({ customerId, length, alphabet, ttlSeconds }) {
       const { otpId, code, to } = await bank.issueOtp(customerId, { length, alphabet, ttlSeconds });
-      await sms.send(to, otpMessage(code, ttlSeconds));
-      return { otpId };
+      return { otpId, to, text: otpMessage(code, ttlSeconds) };
     },
     verifyOtp: ({ otpId, code }) => bank.verifyOtp(otpId, code),
     async getBalance({ accountId }) {

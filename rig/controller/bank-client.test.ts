@@ -17,7 +17,7 @@ async function bankThatFails(times: number, status: number) {
   });
   await new Promise<void>((r) => server!.listen(0, '127.0.0.1', () => r()));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const client = createBankClient(url, { send: async () => {} }, { retryDelaysMs: [5, 5, 5] });
+  const client = createBankClient(url, { retryDelaysMs: [5, 5, 5] });
   return { client, calls: () => calls };
 }
 

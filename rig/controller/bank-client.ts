@@ -6,18 +6,13 @@
 import type { BankPorts, Verdict } from '../../machines/session.types.ts';
 import { basicAuth } from '../bank/client-auth.ts';
 
-export interface SmsSender {
-  /** Resolves when the modem accepted the SMS; rejects when it refused. */
-  send(to: string, text: string): Promise<void>;
-}
-
 export class BankHttpError extends Error {
   constructor(readonly status: number, readonly code: string, message: string) {
     super(`bank ${status} ${code}: ${message}`);
   }
 }
 
-export function createBankClient(baseUrl: string, sms: SmsSender, options: { timeoutMs?: number; keyPrefix?: string; credential?: { id: string; key: string }; retryDelaysMs?: readonly number[] } = {}): BankPorts {
+export function createBankClient(baseUrl: string, options: { timeoutMs?: number; keyPrefix?: string; credential?: { id: string; key: string }; retryDelaysMs?: readonly number[] } = {}): BankPorts {
   const timeoutMs = options.timeoutMs ?? 10_000;
   const authorization: Record<string, string> = options.credential ? { authorization: basicAuth(options.credential.id, options.credential.key) } : {};
   // Idempotency keys from the machine are unique per session; the prefix makes them unique per controller run.
@@ -66,11 +61,7 @@ export function createBankClient(baseUrl: string, sms: SmsSender, options: { tim
     verifyCredentials: (input) => call('POST', '/auth/credentials', input),
     verifySecret: (input) => call('POST', '/auth/secret', input),
     matchFingerprint: (input) => call('POST', '/auth/fingerprint', input),
-    async sendOtp(input) {
-      const issued = await call<{ otpId: string; to: string; text: string }>('POST', '/otp', input);
-      await sms.send(issued.to, issued.text);
-      return { otpId: issued.otpId };
-    },
+    issueOtp: (input) => call<{ otpId: string; to: string; text: string }>('POST', '/otp', input),
     verifyOtp: ({ otpId, code }) => call('POST', `/otp/${encodeURIComponent(otpId)}/verify`, { code }),
     async getBalance({ accountId }) {
       const r = await call<{ available: number; currency: string }>('POST', `/accounts/${accountId}/balance-inquiries`);

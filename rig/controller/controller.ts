@@ -18,7 +18,7 @@ import type { SessionMachine } from '../../machines/session.machine.ts';
 import { provideSession } from '../../machines/session.ports.ts';
 import type { BankPorts, SessionEmitted } from '../../machines/session.types.ts';
 import type { RigClock } from '../../core/clock.ts';
-import { createBankClient, type SmsSender } from './bank-client.ts';
+import { createBankClient } from './bank-client.ts';
 import { connectBus } from '../../core/bus.ts';
 import { decode, decodeJson } from '../../core/decode.ts';
 
@@ -35,10 +35,8 @@ export interface ControllerOptions {
   maxWithdrawal: number;
   currency: string;
   minorDigits: number;
-  /** How long the modem may take to accept an SMS (SIM800: up to 60 s). */
-  smsTimeoutMs?: number;
   /** Replace the HTTP bank (the in-process benchmark baseline uses the service directly). */
-  bank?: (sms: SmsSender) => BankPorts;
+  bank?: BankPorts;
   mqttOptions?: IClientOptions;
   /** The ATM's device kinds (those that act on session events are told of them). */
   devices?: readonly DeviceKind[];
@@ -53,9 +51,7 @@ export class AtmController {
   readonly actor: Actor<SessionMachine>;
   readonly #client: MqttClient;
   readonly #options: ControllerOptions;
-  readonly #pendingSms = new Map<string, { resolve: () => void; reject: (e: Error) => void; timer: unknown }>();
   readonly #listeners = new Set<ControllerListener>();
-  #smsSeq = 0;
   #lastScreen = '';
   #lastState = '';
 
@@ -63,15 +59,15 @@ export class AtmController {
     this.#options = options;
     this.atmId = options.atmId;
     this.#client = client;
-    const sms: SmsSender = { send: (to, text) => this.#sendSms(to, text) };
     // Unique per controller run (not derived from the clock: a manual clock starts at the same instant every run),
     // so idempotency keys of this run never meet those of an earlier run on the same bank file.
     const bootId = randomUUID().slice(0, 8);
-    const bank = options.bank ? options.bank(sms) : createBankClient(options.bankUrl, sms, { keyPrefix: `${bootId}:`, ...(options.bankKey ? { credential: { id: options.atmId, key: options.bankKey } } : {}) });
+    const bank = options.bank ?? createBankClient(options.bankUrl, { keyPrefix: `${bootId}:`, ...(options.bankKey ? { credential: { id: options.atmId, key: options.bankKey } } : {}) });
     const machine = provideSession(bank, {
       ejectCard: () => this.#command('card', 'eject', {}),
       retainCard: () => this.#command('card', 'retain', {}),
       dispense: ({ ref, amount }) => this.#command('dispenser', 'dispense', { ref, amount }),
+      sendSms: ({ to, text, ref }) => this.#command('gsm', 'send', { to, text, ref }),
     });
     this.actor = createActor(machine, {
       clock: options.clock,
@@ -135,10 +131,6 @@ export class AtmController {
 
   async stop(): Promise<void> {
     this.actor.stop();
-    for (const p of this.#pendingSms.values()) {
-      this.#options.clock.clearTimeout(p.timer);
-      p.reject(new Error('controller stopped'));
-    }
     await this.#client.publishAsync(topics.sessionState(this.atmId), JSON.stringify({ screen: 'offline', state: 'offline', profile: this.#options.profile.id }), { qos: 1, retain: true }).catch(() => undefined);
     await this.#client.endAsync();
   }
@@ -193,34 +185,13 @@ export class AtmController {
     }
     if (!parsed || parsed.channel !== 'evt' || !parsed.name || parsed.name === 'error') return;
     if (!module) return;
-    const device = parsed.device as DeviceKind;
     const schema = module.contract.evt[parsed.name];
     if (!schema) return; // an event the controller has no use for
     const result = decode(buf, schema);
     if (!result.ok) return this.#rejectEvent(topic, 'bad-payload', result.error);
     const event = module.toSession?.(parsed.name, result.data as Record<string, unknown>);
     if (event) this.actor.send(event);
-    if (device === 'gsm') this.#onGsm(parsed.name, result.data as { ref: string; cmsError?: number; message?: string });
   }
 
-  #onGsm(name: string, data: { ref: string; cmsError?: number; message?: string }) {
-    const pending = this.#pendingSms.get(data.ref);
-    if (!pending) return;
-    this.#pendingSms.delete(data.ref);
-    this.#options.clock.clearTimeout(pending.timer);
-    if (name === 'sent') pending.resolve();
-    else pending.reject(new Error(`SMS refused: +CMS ERROR ${data.cmsError ?? '?'} ${data.message ?? ''}`.trim()));
-  }
 
-  #sendSms(to: string, text: string): Promise<void> {
-    const ref = `${this.atmId}-sms-${++this.#smsSeq}`;
-    return new Promise((resolve, reject) => {
-      const timer = this.#options.clock.setTimeout(() => {
-        this.#pendingSms.delete(ref);
-        reject(new Error('the GSM modem did not answer'));
-      }, this.#options.smsTimeoutMs ?? 70_000);
-      this.#pendingSms.set(ref, { resolve, reject, timer });
-      this.#command('gsm', 'send', { to, text, ref });
-    });
-  }
 }

@@ -7,7 +7,7 @@
 import type { RigClock } from '../../../core/clock.ts';
 import type { SerialLink } from '../../serial/link.ts';
 
-export type GsmFault = { mode: 'none' } | { mode: 'delay'; ms: number } | { mode: 'drop' } | { mode: 'error'; cmsError: number };
+export type GsmFault = { mode: 'none' } | { mode: 'delay'; ms: number } | { mode: 'drop' } | { mode: 'error'; cmsError: number } | { mode: 'hang' };
 
 export class Sim800Emulator {
   registered = true;
@@ -100,6 +100,7 @@ export class Sim800Emulator {
   async #send(to: string, text: string) {
     if (!this.registered) return this.#say('+CMS ERROR: 331'); // no network service
     if (this.fault.mode === 'error') return this.#say(`+CMS ERROR: ${this.fault.cmsError}`);
+    if (this.fault.mode === 'hang') return; // the text is taken, and no +CMGS ever comes
     this.#mr = (this.#mr + 1) % 256;
     // The network has the message from the moment the modem accepts it: start its delivery before answering, so
     // whoever reads the answer and moves the clock on cannot get ahead of it.

@@ -1,6 +1,8 @@
 /**
- * The OTP tier: the bank sends a code by SMS, the customer types it. A wrong code may be retyped; an expired
- * or spent one cannot, so a fresh code is sent.
+ * The OTP tier: the bank issues a code, the ATM's GSM modem texts it (an effect, answered by the modem's events,
+ * as a dispense is), the customer types it. A wrong code may be retyped; an expired or spent one cannot, so a
+ * fresh code is sent. A modem that refuses or never answers ends the session `sms-failed`, apart from a bank
+ * outage (`service-unavailable`).
  */
 import { currentTier } from '../context.ts';
 import { bankCallFailed, enterOnComplete, failTier, typing } from '../blocks.ts';
@@ -14,14 +16,27 @@ export const otpTier = sessionSetup.createStateConfig({
   states: {
     sending: {
       invoke: {
-        src: 'sendOtp',
+        src: 'issueOtp',
         input: ({ context }) => {
           const tier = currentTier(context);
           if (tier?.kind !== 'otp') throw new Error('not an OTP tier');
           return { customerId: context.customerId!, length: tier.length, alphabet: tier.alphabet, ttlSeconds: tier.ttlSeconds };
         },
-        onDone: { target: 'entering', actions: { type: 'keepOtp', params: ({ event }) => event.output } },
+        onDone: {
+          target: 'texting',
+          actions: [
+            { type: 'keepOtp', params: ({ event }) => ({ otpId: event.output.otpId }) },
+            { type: 'sendSms', params: ({ context, event }) => ({ to: event.output.to, text: event.output.text, ref: context.smsRef! }) },
+          ],
+        },
         onError: bankCallFailed(),
+      },
+    },
+    texting: {
+      after: { sms: { target: '#atm.ending', actions: { type: 'endAs', params: { reason: 'sms-failed' } } } },
+      on: {
+        SMS_SENT: { guard: 'ownSms', target: 'entering' },
+        SMS_FAILED: { guard: 'ownSms', target: '#atm.ending', actions: { type: 'endAs', params: { reason: 'sms-failed' } } },
       },
     },
     entering: {
