@@ -61,7 +61,7 @@ describe.skipIf(!hasMosquittoClients())('atm-rig up with the mosquitto clients',
     let seen = '';
     sub.stdout.on('data', (d: Buffer) => (seen += d.toString()));
     // Retained states arrive at once: the session is idle and the LCD says what to do.
-    await expect.poll(() => seen, { timeout: 5000 }).toContain('atm/atm-1/session/state {"state":"idle"');
+    await expect.poll(() => seen, { timeout: 5000 }).toMatch(/atm\/atm-1\/session\/state \{[^\n]*"state":"idle"/);
 
     execFileSync('mosquitto_pub', ['-h', '127.0.0.1', '-p', port!, ...auth, '-t', 'atm/atm-1/keypad/sim/press', '-m', '{"key":"ENTER"}']);
     await up.until(/atm-1 session\.auth\.fingerprint\.waiting \| Place finger \d+/);
@@ -131,4 +131,85 @@ describe('atm-rig emulate', () => {
     expect(await emulate.exit).toBe(0);
     await pair.close();
   }, 30_000);
+});
+
+describe.concurrent('the command line itself (commander)', () => {
+  const cli = async (args: string[]) => (await import('./spawn-cli.ts')).runCliToEnd(args);
+
+  it("each command's --help is its own: its options, not another command's, and examples", async () => {
+    const up = await cli(['up', '--help']);
+    const exp = await cli(['export', '--help']);
+    const emulate = await cli(['emulate', '--help']);
+    for (const r of [up, exp, emulate]) expect(r.code).toBe(0);
+    expect(up.output).toMatch(/^Usage: atm-rig up \[options\]/);
+    expect(up.output).toMatch(/--dashboard\b[\s\S]*--mqtt-port <n>[\s\S]*--device <kind=spec>[\s\S]*Examples:/);
+    for (const other of ['--k ', '--out ', '--port ', '--baud ', '--once']) expect(up.output).not.toContain(other);
+    expect(exp.output).toMatch(/^Usage: atm-rig export \[options\]/);
+    expect(exp.output).toMatch(/--k <n>[\s\S]*--suppress <share>[\s\S]*--data <file>/);
+    for (const other of ['--dashboard', '--mqtt-port', '--device', '--plain', '--port ']) expect(exp.output).not.toContain(other);
+    expect(emulate.output).toMatch(/^Usage: atm-rig emulate \[options\] <device>/);
+    // The help names every emulator the registry has (it cannot load the registry: that loads serialport).
+    const { EMULATORS } = await import('../devices/registry.ts');
+    const { EMULATOR_NAMES } = await import('./commands/emulate.ts');
+    expect(EMULATOR_NAMES).toEqual(EMULATORS.map((e) => e.name));
+    // `help <command>` is the command's --help; `help` and --help list the commands.
+    expect((await cli(['help', 'export'])).output).toBe(exp.output);
+    const top = await cli(['--help']);
+    expect(top.code).toBe(0);
+    expect((await cli(['help'])).output).toBe(top.output);
+    for (const name of ['up', 'demo', 'seed', 'profiles', 'export', 'ports', 'emulate', 'help']) expect(top.output).toMatch(new RegExp(`^  ${name}\\b`, 'm'));
+    expect(top.output).not.toContain('--mqtt-port');
+  });
+
+  it("--version prints package.json's version", async () => {
+    const { readFile } = await import('node:fs/promises');
+    const { version } = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+    expect(await cli(['--version'])).toEqual({ code: 0, output: `${version}\n` });
+  });
+
+  it('an unknown command or option gets the nearest real one and a non-zero exit', async () => {
+    const command = await cli(['emulat', 'fingerprint']);
+    expect(command.code).toBe(2);
+    expect(command.output).toBe('atm-rig: unknown command "emulat" (did you mean emulate?); atm-rig --help lists the commands\n');
+    const help = await cli(['help', 'sed']);
+    expect(help.code).toBe(2);
+    expect(help.output).toContain('unknown command "sed" (did you mean seed?)');
+    const option = await cli(['up', '--dashbord']);
+    expect(option.code).toBe(1);
+    expect(option.output).toBe('atm-rig: unknown option --dashbord (did you mean --dashboard?); atm-rig up --help lists its options\n');
+  });
+
+  it("an option of another command is refused, naming the command that takes it", async () => {
+    const seed = await cli(['seed', '--k', '5', '--data', ':memory:']);
+    expect(seed.code).toBe(1);
+    expect(seed.output).toBe('atm-rig: seed does not take --k (export does); atm-rig seed --help lists its options\n');
+    const profiles = await cli(['profiles', '--once']);
+    expect(profiles.code).toBe(1);
+    expect(profiles.output).toContain('profiles does not take --once (demo does)');
+  });
+
+  it('--help loads no broker, bank, Node-RED or serialport', async () => {
+    const { execFile } = await import('node:child_process');
+    const { promisify } = await import('node:util');
+    // A resolve hook that names every heavy module the process loads.
+    const hook = `export async function resolve(s, c, next) { const r = await next(s, c); if (/serialport|node-red|aedes|fastify|lowdb|xstate|zod|\\/rig\\.ts|\\/bank\\//.test(r.url)) process.stderr.write('HEAVY ' + r.url + '\\n'); return r; }`;
+    const register = `import { register } from 'node:module'; register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(hook)}`)});`;
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--import', `data:text/javascript,${encodeURIComponent(register)}`, BIN, '--help']);
+    expect(stdout).toContain('Usage: atm-rig');
+    expect(stderr).toBe('');
+  });
+});
+
+describe("docs/configuration.md's CLI column", () => {
+  it('names, for each option, the commands that take it', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const { buildProgram } = await import('./cli.ts');
+    const md = await readFile(new URL('../docs/configuration.md', import.meta.url), 'utf8');
+    const documented = [...md.matchAll(/^\| [^|]+ \| `(--[a-z-]+)[^`]*` \(([^)]+)\) \|/gm)].map((m) => [m[1]!, m[2]!.split(', ')] as const);
+    expect(documented.length).toBeGreaterThanOrEqual(15);
+    const commands = buildProgram().commands;
+    for (const [option, names] of documented) {
+      expect(commands.filter((c) => c.options.some((o) => o.long === option)).map((c) => c.name()), option).toEqual(names);
+    }
+  });
 });

@@ -1,0 +1,170 @@
+/**
+ * What several commands run: the rig configuration from a config file and the command line, starting the rig
+ * (with the demo's fallback to free ports), naming a busy port, and the banner. Loaded by the commands' actions
+ * only, never for `--help`: it reads config and profile files and knows the device registry (and so serialport).
+ */
+import { dirname, join } from 'node:path';
+import { baudProblem } from '../../devices/serial/spec.ts';
+import { DEVICE_KINDS } from '../../devices/registry.ts';
+import { loadProfile } from '../../machines/profiles.ts';
+import { didYouMean } from '../../core/suggest.ts';
+import { int, type RigOptions } from '../cli-args.ts';
+import { BROKER_SCHEMES, BROKER_URL_HINT, loadRigConfig, parseRigConfig, type RigConfigInput } from '../config.ts';
+import type { DashboardOptions, RunningDashboard } from '../dashboard.ts';
+import type { Rig } from '../rig.ts';
+import { PortInUseError } from '../port-clash.ts';
+import { paint } from '../ui.ts';
+
+// The broker, the bank and Node-RED load only when a command starts them (over a second of start-up), so a
+// mistyped option or a bad file is answered at once.
+const startRig: typeof import('../rig.ts').startRig = async (...a) => (await import('../rig.ts')).startRig(...a);
+
+/** Settings the command line sets, by config key: an error about one names the option the user typed. */
+const OPTION_OF: Record<string, string> = {
+  seed: '--seed', clock: '--clock', 'broker.url': '--broker', 'broker.port': '--mqtt-port', 'broker.wsPort': '--ws-port',
+  'bank.port': '--bank-port', 'bank.file': '--data', 'bank.hashLogN': '--hash-cost', 'dashboard.port': '--dashboard-port',
+  'dashboard.flowFile': '--flows', 'atms[0].id': '--atm', 'atms[0].profile': '--profile',
+};
+
+/** The rig configuration: the --config file, with the command line's options on top; checked, naming the option at fault. */
+export async function configFrom(values: RigOptions, command: string): Promise<RigConfigInput> {
+  const input = await configInput(values, command);
+  try {
+    parseRigConfig(input, values.config !== undefined ? `${values.config} with the command line` : 'the command line');
+  } catch (err) {
+    // "→ at broker.wsPort" means little to someone who typed --ws-port: name the option as well.
+    throw new Error((err as Error).message.replace(/→ at ([\w.[\]]+)/g, (m, key: string) => (OPTION_OF[key] ? `${m} (${OPTION_OF[key]})` : m)));
+  }
+  return input;
+}
+
+async function configInput(values: RigOptions, command: string): Promise<RigConfigInput> {
+  const base: RigConfigInput = values.config !== undefined ? await loadRigConfig(values.config) : {};
+  const atm = { ...(base.atms?.[0] ?? {}), id: values.atm ?? base.atms?.[0]?.id ?? 'atm-1' };
+  for (const d of values.device ?? []) {
+    const m = /^([a-z-]+)=(.+)$/.exec(d);
+    if (!m) throw new Error(`--device wants <kind>=<spec>, e.g. fingerprint=serial:/dev/ttyUSB0@57600, not "${d}"`);
+    const kind = m[1]!;
+    const spec = m[2]!;
+    if (!(DEVICE_KINDS as readonly string[]).includes(kind)) throw new Error(`--device ${d}: no device "${kind}"${didYouMean(kind, DEVICE_KINDS)}; devices: ${DEVICE_KINDS.join(', ')}`);
+    const serial = /^serial:.+@(\d+)$/.exec(spec);
+    if (spec !== 'virtual' && !serial) throw new Error(`--device ${d}: a device is "virtual" or "serial:<path>@<baud>", e.g. ${kind}=serial:/dev/ttyUSB0@57600`);
+    const badBaud = serial ? baudProblem(Number(serial[1])) : undefined;
+    if (badBaud) throw new Error(`--device ${d}: ${badBaud}`);
+    atm.devices = { ...atm.devices, [kind]: spec };
+  }
+  const broker = values.broker;
+  if (broker !== undefined && !BROKER_SCHEMES.some((scheme) => broker.startsWith(`${scheme}://`))) throw new Error(`--broker ${broker}: not ${BROKER_URL_HINT}`);
+  if (values.profile) atm.profile = values.profile;
+  // A profile's mistakes (an unknown id, a bad file) are found now, before anything starts; startRig loads it again.
+  if (atm.profile) await loadProfile(atm.profile);
+  if (command === 'demo') {
+    // A demo should not keep anyone waiting: quick SMS and a quick count of notes.
+    atm.gsm = { deliveryDelayMs: 800, ...(atm.gsm as object) };
+    atm.dispenser = { dispenseMs: 600, ...(atm.dispenser as object) };
+  }
+  return {
+    ...base,
+    seed: int('seed', values.seed) ?? base.seed,
+    clock: (values.clock as 'system' | 'manual' | undefined) ?? base.clock,
+    broker: {
+      ...base.broker,
+      ...(values.broker ? { url: values.broker } : {}),
+      ...(values.mqttPort !== undefined ? { port: int('mqtt-port', values.mqttPort) } : {}),
+      ...(values.wsPort !== undefined ? { wsPort: int('ws-port', values.wsPort) } : {}),
+      ...(values.insecureBus ? { insecure: true } : {}),
+      ...(values.tls && !base.broker?.tls ? { tls: {} } : {}),
+    },
+    bank: {
+      ...base.bank,
+      ...(values.bankPort !== undefined ? { port: int('bank-port', values.bankPort) } : {}),
+      ...(values.data ? { file: values.data } : {}),
+      ...(values.hashCost !== undefined ? { hashLogN: int('hash-cost', values.hashCost) } : {}),
+    },
+    dashboard: {
+      ...base.dashboard,
+      ...(values.dashboardPort !== undefined ? { port: int('dashboard-port', values.dashboardPort) } : {}),
+      ...(values.flows ? { flowFile: values.flows } : {}),
+    },
+    atms: [atm, ...(base.atms?.slice(1) ?? [])],
+  };
+}
+
+/** Start the rig; for the demo, fall back to free ports when the usual ones are taken. */
+export async function bringUp(config: RigConfigInput, fallback: boolean): Promise<Rig> {
+  try {
+    return await startRig(config);
+  } catch (err) {
+    if (!fallback || (err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw explainPortClash(err);
+    console.error(paint('yellow', `A default port is busy (${(err as Error).message}); using free ports instead.`));
+    const tls = config.broker?.tls ? { tls: { ...config.broker.tls, port: 0, wsPort: config.broker.tls.wsPort === null ? null : 0 } } : {};
+    return startRig({ ...config, broker: { ...config.broker, port: 0, wsPort: config.broker?.wsPort === null ? null : 0, ...tls }, bank: { ...config.bank, port: 0 } }).catch((again: unknown) => {
+      throw explainPortClash(again);
+    });
+  }
+}
+
+export function explainPortClash(err: unknown): unknown {
+  if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') return err;
+  // The broker, the rig and the dashboard's caller name the option behind a busy port.
+  if (err instanceof PortInUseError) {
+    const mqtt = err.option.startsWith('--mqtt-port');
+    const who = mqtt ? 'another program (another atm-rig, or a mosquitto service?)' : 'another program (another atm-rig?)';
+    const broker = mqtt ? `, or use that broker with --broker mqtt://localhost:${err.port}` : '';
+    return new Error(`${err.message}: ${who} holds it. Pick another with ${err.option} (0 = any free port)${broker}`);
+  }
+  return new Error(`${(err as Error).message}: another program (a mosquitto service?) holds the port. Pick another with --mqtt-port/--ws-port/--bank-port/--dashboard-port (0 = any free port), or use that broker with --broker mqtt://localhost:1883`);
+}
+
+/** mosquitto_sub/_pub options to connect as the simulator role. */
+export function mosquittoArgs(rig: Rig): string {
+  const u = new URL(rig.brokerUrl);
+  return `-h ${u.hostname} -p ${u.port} -u ${rig.bus.simulator.username} -P '${rig.bus.simulator.password}'`;
+}
+
+export function describe(rig: Rig): string[] {
+  const where = rig.bus.dir ? `passwords in ${rig.bus.dir}/credentials.json` : 'in memory only';
+  return [
+    paint('bold', 'atm-rig is up'),
+    `  MQTT        ${rig.brokerUrl}${rig.wsUrl ? `   WebSocket ${rig.wsUrl}` : ''}`,
+    ...(rig.tlsUrl ? [`  MQTT/TLS    ${rig.tlsUrl}${rig.wssUrl ? `   ${rig.wssUrl}` : ''}   (certificate: ${rig.tlsCertPath ?? 'in memory'})`] : []),
+    `  bank        ${rig.bank.url}   (OpenAPI: ${rig.bank.url}/openapi.json, data: ${rig.config.bank.file})`,
+    `  ATMs        ${rig.atms.map((a) => `${a.id} (${a.profile.id})`).join(', ')}`,
+    `  seed        ${rig.seed}   (replay with --seed ${rig.seed})   clock: ${rig.config.clock}`,
+    `  bus users   ${rig.config.broker.insecure ? 'anonymous allowed (--insecure-bus)' : 'required'}; act as "simulator", watch as "observer" (${where})`,
+    `  try         mosquitto_sub ${mosquittoArgs(rig)} -t 'atm/#' -v`,
+    ...(rig.bank.service.deterministicSecrets
+      ? [paint('yellow', `  OTP codes   from the seed (deterministic test run): anyone who knows the seed knows them; never send them to real phones`)]
+      : []),
+    ...(rig.releasedHolds.length
+      ? [paint('yellow', `  holds       released ${rig.releasedHolds.length} withdrawal hold(s) still open when the rig last stopped (${rig.releasedHolds.map((h) => h.id).join(', ')}); staff: GET /staff/holds`)]
+      : []),
+  ];
+}
+
+export function dashboardOptions(rig: Rig, plain: boolean): DashboardOptions {
+  const d = rig.config.dashboard;
+  const dataDir = rig.config.bank.file === ':memory:' ? './data' : dirname(rig.config.bank.file);
+  return {
+    host: d.host,
+    port: d.port,
+    userDir: d.userDir ?? join(dataDir, 'node-red'),
+    ...(d.flowFile ? { flowFile: d.flowFile } : {}),
+    // The live view owns the screen; with --plain, Node-RED's warnings may interleave.
+    ...(plain ? { onWarning: (line: string) => console.error(paint('yellow', line)) } : {}),
+  };
+}
+
+export function describeDashboard(d: RunningDashboard): string[] {
+  return [
+    `  dashboard   ${paint('bold', d.dashboardUrl)}   (Node-RED editor: ${d.editorUrl})`,
+    `  flows       ${d.flowFile}   (Deploy saves here; Node-RED log: ${d.logFile})`,
+  ];
+}
+
+export function untilSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+}

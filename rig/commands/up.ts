@@ -1,0 +1,46 @@
+/** `atm-rig up`: the broker, the bank, the devices and the ATM controller, with a live view (and Node-RED with --dashboard). */
+import type { Command } from 'commander';
+import { examples, runs, withOptions, type RigOptions } from '../cli-args.ts';
+
+interface UpOptions extends RigOptions {
+  plain?: boolean;
+  dashboard?: boolean;
+}
+
+export function defineUp(program: Command): void {
+  const cmd = program
+    .command('up')
+    .summary('start the broker, the bank, the devices and the ATM controller; show a live view')
+    .description('Start the broker, the bank, the devices and the ATM controller, and show a live view of the LCD and the session until Ctrl-C.')
+    .option('--plain', 'print one line per change instead of redrawing the screen')
+    .option('--dashboard', 'also start Node-RED with the Dashboard 2.0 demo (what npm run dashboard does)');
+  withOptions(cmd, 'config', 'bus', 'ports', 'data', 'hash-cost', 'atm-setup', 'run', 'dashboard');
+  examples(cmd, [
+    ['atm-rig up', 'one virtual ATM on the default ports'],
+    ['atm-rig up --profile seed002', 'card + password + fingerprint + 8-character OTP'],
+    ['atm-rig up --dashboard', 'and the Node-RED dashboard at http://127.0.0.1:1880/dashboard'],
+    ['atm-rig up --device fingerprint=serial:/dev/ttyUSB0@57600', 'a real R307 instead of the virtual sensor'],
+    ['atm-rig up --plain --seed 1991', 'one line per change; replay a run'],
+  ]);
+  cmd.action(
+    runs(async (opts: UpOptions) => {
+      const { bringUp, configFrom, describe, describeDashboard, dashboardOptions, explainPortClash, untilSignal } = await import('./shared.ts');
+      const rig = await bringUp(await configFrom(opts, 'up'), false);
+      let dashboard: import('../dashboard.ts').RunningDashboard | undefined;
+      try {
+        if (opts.dashboard) dashboard = await (await import('../dashboard.ts')).startDashboard(rig, dashboardOptions(rig, opts.plain === true));
+      } catch (err) {
+        await rig.close();
+        const { namePortClash } = await import('../port-clash.ts');
+        throw explainPortClash(namePortClash(err, rig.config.dashboard.port, '--dashboard-port / dashboard.port'));
+      }
+      const banner = [...describe(rig), ...(dashboard ? describeDashboard(dashboard) : [])];
+      const view = await (await import('../live-view.ts')).startLiveView(rig, banner, { plain: opts.plain === true });
+      await untilSignal();
+      await view.close();
+      await dashboard?.close();
+      await rig.close();
+      return 0;
+    }),
+  );
+}
