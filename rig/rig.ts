@@ -9,6 +9,7 @@ import { loadProfile, type AuthProfile } from '../machines/profiles.ts';
 import { createRandom, freshSeed } from '../core/random.ts';
 import { startBank, type RunningBank } from './bank/index.ts';
 import type { Hold } from './bank/model.ts';
+import type { BankPorts } from '../machines/session.types.ts';
 import { DEFAULT_HASH_COST } from './bank/secrets.ts';
 import { startBroker, type RunningBroker } from './broker.ts';
 import { namePortClash } from './port-clash.ts';
@@ -80,6 +81,8 @@ export interface RigHooks {
   onDenied?: (what: string) => void;
   /** Where the bank writes its request log (pino JSON lines); none when absent. */
   bankLog?: NodeJS.WritableStream;
+  /** Stand between each ATM's controller and the bank: a test that makes one kind of bank call fail. */
+  wrapBank?: (atmId: string, ports: BankPorts) => BankPorts;
 }
 
 export async function startRig(input: RigConfigInput = {}, hooks: RigHooks = {}): Promise<Rig> {
@@ -164,6 +167,7 @@ export async function startRig(input: RigConfigInput = {}, hooks: RigHooks = {})
         bankUrl: bank.url,
         bankKey: atmKeys.get(atm.id),
         devices: Object.keys(atm.devices) as DeviceKind[],
+        ...(hooks.wrapBank ? { wrapBank: (ports: BankPorts) => hooks.wrapBank!(atm.id, ports) } : {}),
         clock,
         seed: sessionSeed(seed, atm.id),
         amountStep: atm.dispenser.cassettes.map((c) => c.denomination).reduce(gcd),

@@ -182,6 +182,20 @@ Feature: Every waiting screen times out, cancels and clears; every bank call sur
       | seed001 | pin         | enters her PIN              |
       | seed002 | fingerprint | places the requested finger |
 
+  Scenario Outline: <profile>: the bank cannot issue the OTP: a bank outage, not an SMS failure
+    Given an ATM running the "<profile>" profile
+    And the demo customers are enrolled
+    And the bank fails to issue OTPs
+    When Alice gets to the "<before>" screen
+    And Alice <action>
+    Then the session ends with reason "service-unavailable"
+    And Alice has received no SMS
+
+    Examples:
+      | profile | before      | action                      |
+      | seed001 | pin         | enters her PIN              |
+      | seed002 | fingerprint | places the requested finger |
+
   Scenario Outline: <profile>: the modem takes the OTP's SMS and never answers
     Given an ATM running the "<profile>" profile
     And the demo customers are enrolled

@@ -105,6 +105,10 @@ Given('the SMS network loses messages', async function (this: AtmWorld) {
   await sim(this, 'gsm', 'fault', { mode: 'drop' });
 });
 
+Given('the bank fails to issue OTPs', function (this: AtmWorld) {
+  this.failingBankCalls.add('issueOtp');
+});
+
 Given('the GSM modem hangs', async function (this: AtmWorld) {
   await sim(this, 'gsm', 'fault', { mode: 'hang' });
 });

@@ -7,6 +7,7 @@
 import { After, Before, setDefaultTimeout, setDefinitionFunctionWrapper, setWorldConstructor, World, type IWorldOptions } from '@cucumber/cucumber';
 import { traceText } from '../../rig/bus-trace.ts';
 import { parseProfile, type AuthProfile } from '../../machines/profiles.ts';
+import type { BankPorts } from '../../machines/session.types.ts';
 import { firstRequestedFinger } from '../../machines/session.machine.ts';
 import { AtmClient } from '../../rig/atm-client.ts';
 import type { AtmConfig, RigConfigInput } from '../../rig/config.ts';
@@ -64,6 +65,8 @@ export class AtmWorld extends World {
   current?: Person;
   /** The last OTP each person read on their phone (to try it again). */
   readonly lastOtp = new Map<string, string>();
+  /** Bank calls that fail in this scenario ("Given the bank fails to issue OTPs"). */
+  readonly failingBankCalls = new Set<keyof BankPorts>();
   #starting?: Promise<{ rig: Rig; person: AtmClient }>;
 
   constructor(options: IWorldOptions) {
@@ -115,7 +118,14 @@ export class AtmWorld extends World {
           bank: { port: 0, file: ':memory:', hashLogN: 10, ...this.bankOverrides },
           atms: [{ id: this.atmId, profile: profileSpec, gsm: { deliveryDelayMs: DEFAULT_GSM_DELAY_MS }, dispenser: { dispenseMs: DEFAULT_DISPENSE_MS }, ...this.atmOverrides }],
         },
-        { inspect: recordTransitions },
+        {
+          inspect: recordTransitions,
+          // Bank calls a scenario has made fail (a bank that is up but refuses one kind of request).
+          wrapBank: (_atm, ports) =>
+            new Proxy(ports, {
+              get: (target, name: keyof BankPorts) => (this.failingBankCalls.has(name) ? () => Promise.reject(new Error(`bank ${name} fails (scenario)`)) : target[name]),
+            }),
+        },
       );
       for (const [module, end] of serialEnds) {
         const emulator = await startEmulator(module.name, end, {

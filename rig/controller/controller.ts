@@ -37,6 +37,8 @@ export interface ControllerOptions {
   minorDigits: number;
   /** Replace the HTTP bank (the in-process benchmark baseline uses the service directly). */
   bank?: BankPorts;
+  /** Stand between the controller and the bank (a test making one bank call fail). */
+  wrapBank?: (ports: BankPorts) => BankPorts;
   mqttOptions?: IClientOptions;
   /** The ATM's device kinds (those that act on session events are told of them). */
   devices?: readonly DeviceKind[];
@@ -62,7 +64,8 @@ export class AtmController {
     // Unique per controller run (not derived from the clock: a manual clock starts at the same instant every run),
     // so idempotency keys of this run never meet those of an earlier run on the same bank file.
     const bootId = randomUUID().slice(0, 8);
-    const bank = options.bank ?? createBankClient(options.bankUrl, { keyPrefix: `${bootId}:`, ...(options.bankKey ? { credential: { id: options.atmId, key: options.bankKey } } : {}) });
+    const bankClient = options.bank ?? createBankClient(options.bankUrl, { keyPrefix: `${bootId}:`, ...(options.bankKey ? { credential: { id: options.atmId, key: options.bankKey } } : {}) });
+    const bank = options.wrapBank ? options.wrapBank(bankClient) : bankClient;
     const machine = provideSession(bank, {
       ejectCard: () => this.#command('card', 'eject', {}),
       retainCard: () => this.#command('card', 'retain', {}),
