@@ -2,7 +2,15 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['core/**/*.test.ts', 'machines/**/*.test.ts', 'features/**/*.test.ts', 'devices/**/*.test.ts', 'rig/**/*.test.ts', 'docs/**/*.test.ts', 'flows/**/*.test.ts'],
+    include: [
+      'core/**/*.test.ts',
+      'machines/**/*.test.ts',
+      'features/**/*.test.ts',
+      'devices/**/*.test.ts',
+      'rig/**/*.test.ts',
+      'docs/**/*.test.ts',
+      'flows/**/*.test.ts',
+    ],
     testTimeout: 20_000,
     hookTimeout: 20_000,
   },

@@ -55,7 +55,12 @@ async function overMqtt(): Promise<Result> {
     seed: 1,
     broker: { port: 0, wsPort: null, hashIterations: 10 },
     bank: { port: 0, file: ':memory:', hashLogN: CHEAP_HASH_COST.logN, dailyWithdrawalLimit: 1e12 },
-    atms: Array.from({ length: K }, (_, i) => ({ id: `atm-${i + 1}`, profile: profileFile, gsm: { deliveryDelayMs: 0 }, dispenser: { dispenseMs: 0 } })),
+    atms: Array.from({ length: K }, (_, i) => ({
+      id: `atm-${i + 1}`,
+      profile: profileFile,
+      gsm: { deliveryDelayMs: 0 },
+      dispenser: { dispenseMs: 0 },
+    })),
   });
   await seedDemo(rig.bank.service);
   for (const c of DEMO_CUSTOMERS) {
@@ -99,7 +104,13 @@ async function overMqtt(): Promise<Result> {
   const totalMs = performance.now() - start;
   const mem = process.memoryUsage();
   await rig.close();
-  return { label: `rig over MQTT + HTTP (${K} ATM${K > 1 ? 's' : ''})`, durations, totalMs, rssMb: mem.rss / 2 ** 20, heapMb: mem.heapUsed / 2 ** 20 };
+  return {
+    label: `rig over MQTT + HTTP (${K} ATM${K > 1 ? 's' : ''})`,
+    durations,
+    totalMs,
+    rssMb: mem.rss / 2 ** 20,
+    heapMb: mem.heapUsed / 2 ** 20,
+  };
 }
 
 async function inProcess(): Promise<Result> {
@@ -109,21 +120,23 @@ async function inProcess(): Promise<Result> {
   await bank.adjust(account, N * WITHDRAW * 100, 'bench float');
   let lastSms = '';
   const ports = directBankPorts(bank);
-  let actorRef: ReturnType<typeof createActor<ReturnType<typeof provideSession>>> | undefined;
+  // Filled once the actor exists: the effects answer it as the devices would.
+  const holder: { actor?: ReturnType<typeof createActor<ReturnType<typeof provideSession>>> } = {};
   const machine = provideSession(ports, {
     ejectCard: () => {},
     retainCard: () => {},
-    dispense: ({ ref, amount }) => queueMicrotask(() => actorRef!.send({ type: 'DISPENSED', ref, amount, notes: { '5000': amount / 5000 } })),
+    dispense: ({ ref, amount }) =>
+      queueMicrotask(() => holder.actor!.send({ type: 'DISPENSED', ref, amount, notes: { '5000': amount / 5000 } })),
     sendSms: ({ text, ref }) => {
       lastSms = text;
-      queueMicrotask(() => actorRef!.send({ type: 'SMS_SENT', ref }));
+      queueMicrotask(() => holder.actor!.send({ type: 'SMS_SENT', ref }));
     },
   });
   const actor = createActor(machine, {
     clock: systemClock,
     input: { profile: fastProfile, atmId: 'atm-1', seed: 1, amountStep: 5000, maxWithdrawal: 200_000, currency: 'ZMW', minorDigits: 2 },
   });
-  actorRef = actor;
+  holder.actor = actor;
   actor.start();
   const at = (p: string) => waitFor(actor, (s) => statePath(s).startsWith(p));
   const press = (...keys: string[]) => keys.forEach((key) => actor.send({ type: 'KEY', key }));
@@ -171,6 +184,14 @@ console.log(`atm-rig bench: ${N} seed001 sessions (Node ${process.version}, scry
 const baseline = await inProcess();
 const rig = await overMqtt();
 console.table([report(baseline), report(rig)]);
-const ratio = quantile([...rig.durations].sort((a, b) => a - b), 0.5) / quantile([...baseline.durations].sort((a, b) => a - b), 0.5);
+const ratio =
+  quantile(
+    [...rig.durations].sort((a, b) => a - b),
+    0.5,
+  ) /
+  quantile(
+    [...baseline.durations].sort((a, b) => a - b),
+    0.5,
+  );
 console.log(`\nMedian session over the bus takes ${ratio.toFixed(1)}x the in-process baseline.`);
 process.exit(0);

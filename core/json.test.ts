@@ -15,7 +15,9 @@ describe('parseJsonText', () => {
   });
 
   it('places every error JSON.parse finds inside the text', () => {
-    const broken = fc.tuple(fc.json(), fc.nat(), fc.string({ maxLength: 3 })).map(([t, at, junk]) => t.slice(0, at % (t.length + 1)) + junk + t.slice(at % (t.length + 1)));
+    const broken = fc
+      .tuple(fc.json(), fc.nat(), fc.string({ maxLength: 3 }))
+      .map(([t, at, junk]) => t.slice(0, at % (t.length + 1)) + junk + t.slice(at % (t.length + 1)));
     fc.assert(
       fc.property(fc.oneof(broken, fc.string()), (text) => {
         let valid = true;

@@ -6,7 +6,11 @@
  */
 import { readFile } from 'node:fs/promises';
 export class JsonTextError extends Error {
-  constructor(readonly line: number, readonly column: number, readonly problem: string) {
+  constructor(
+    readonly line: number,
+    readonly column: number,
+    readonly problem: string,
+  ) {
     super(`line ${line}, column ${column}: ${problem}`);
     this.name = 'JsonTextError';
   }
@@ -35,7 +39,7 @@ export function parseJson(text: string, file: string, what: string): unknown {
     return parseJsonText(text);
   } catch (err) {
     const e = err as JsonTextError;
-    throw new Error(`${file}:${e.line}:${e.column}: ${what} is not valid JSON: ${e.problem}`);
+    throw new Error(`${file}:${e.line}:${e.column}: ${what} is not valid JSON: ${e.problem}`, { cause: err });
   }
 }
 
@@ -46,9 +50,9 @@ export async function readJsonFile(file: string, what: string): Promise<unknown>
     text = await readFile(file, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new Error(`${what} ${file} does not exist`);
-    if (code === 'EISDIR') throw new Error(`${what} ${file} is a directory, not a JSON file`);
-    throw new Error(`cannot read ${what} ${file}: ${(err as Error).message}`);
+    if (code === 'ENOENT') throw new Error(`${what} ${file} does not exist`, { cause: err });
+    if (code === 'EISDIR') throw new Error(`${what} ${file} is a directory, not a JSON file`, { cause: err });
+    throw new Error(`cannot read ${what} ${file}: ${(err as Error).message}`, { cause: err });
   }
   return parseJson(text, file, what);
 }
@@ -63,7 +67,10 @@ export function firstErrorOffset(text: string): number {
     throw i;
   };
   const literal = (word: string) => {
-    for (const ch of word) if (text[i++] !== ch) (i--, fail());
+    for (const ch of word) {
+      if (text[i] !== ch) fail();
+      i++;
+    }
   };
   const string = () => {
     i++; // the opening quote
@@ -73,7 +80,11 @@ export function firstErrorOffset(text: string): number {
       if (ch === '\\') {
         i++;
         if (text[i] === 'u') {
-          for (let k = 1; k <= 4; k++) if (!/[0-9a-fA-F]/.test(text[i + k] ?? '')) ((i += k), fail());
+          for (let k = 1; k <= 4; k++) {
+            if (/[0-9a-fA-F]/.test(text[i + k] ?? '')) continue;
+            i += k;
+            fail();
+          }
           i += 4;
         } else if (!'"\\/bfnrt'.includes(text[i] ?? 'x')) fail();
       }

@@ -80,7 +80,8 @@ export async function attachDevice(device: Device, options: AttachOptions): Prom
   const publish = (topic: string, payload: object, retain = false) => {
     const body = JSON.stringify(payload);
     // The broker would drop the device for it, and the client would resend it at every reconnect: never send it.
-    if (Buffer.byteLength(body) > MAX_PAYLOAD_BYTES) return ctx.error('too-large', `${topic.slice(0, ECHO_TOPIC_CHARS)}: ${Buffer.byteLength(body)} bytes (limit ${MAX_PAYLOAD_BYTES})`);
+    if (Buffer.byteLength(body) > MAX_PAYLOAD_BYTES)
+      return ctx.error('too-large', `${topic.slice(0, ECHO_TOPIC_CHARS)}: ${Buffer.byteLength(body)} bytes (limit ${MAX_PAYLOAD_BYTES})`);
     client.publish(topic, body, { qos: 1, retain });
   };
   const ctx: DeviceContext = {
@@ -94,7 +95,11 @@ export async function attachDevice(device: Device, options: AttachOptions): Prom
     },
     publish: (topic, payload) => publish(topic, payload),
     error: (code, message, topic) =>
-      publish(topics.device(atmId, device.kind, 'evt', 'error'), { code: clip(code, 40), message: clip(message, ECHO_MESSAGE_CHARS), ...(topic ? { topic: clip(topic, ECHO_TOPIC_CHARS) } : {}) }),
+      publish(topics.device(atmId, device.kind, 'evt', 'error'), {
+        code: clip(code, 40),
+        message: clip(message, ECHO_MESSAGE_CHARS),
+        ...(topic ? { topic: clip(topic, ECHO_TOPIC_CHARS) } : {}),
+      }),
   };
 
   client.on('message', (topic, buf) => {
@@ -107,7 +112,12 @@ export async function attachDevice(device: Device, options: AttachOptions): Prom
 
   async function handle(channel: 'cmd' | 'sim', name: string, topic: string, buf: Buffer) {
     const schema = (contract[channel] as Record<string, z.ZodType>)[name];
-    if (!schema) return ctx.error(`unknown-${channel}`, `${device.kind} has no ${channel} "${clip(name, 40)}"; known: ${Object.keys(contract[channel]).join(', ') || 'none'}`, topic);
+    if (!schema)
+      return ctx.error(
+        `unknown-${channel}`,
+        `${device.kind} has no ${channel} "${clip(name, 40)}"; known: ${Object.keys(contract[channel]).join(', ') || 'none'}`,
+        topic,
+      );
     const parsed = decode(buf, schema);
     if (!parsed.ok) return ctx.error('bad-payload', parsed.error, topic);
     if (channel === 'cmd') await device.command(name, parsed.data);
@@ -118,7 +128,9 @@ export async function attachDevice(device: Device, options: AttachOptions): Prom
   client.on('connect', () => ctx.setState({}));
   await device.start(ctx);
   // Real hardware has no sim topics: a person acts on the device itself (or on an emulator serving its port).
-  await client.subscribeAsync([`atm/${atmId}/${device.kind}/cmd/+`, ...(device.sim ? [`atm/${atmId}/${device.kind}/sim/+`] : [])], { qos: 1 });
+  await client.subscribeAsync([`atm/${atmId}/${device.kind}/cmd/+`, ...(device.sim ? [`atm/${atmId}/${device.kind}/sim/+`] : [])], {
+    qos: 1,
+  });
   ctx.setState({});
 
   return {

@@ -11,7 +11,8 @@ const root = fileURLToPath(new URL('../', import.meta.url));
 
 describe('files generated from the device registry', () => {
   it('each is current (npm run generate)', async () => {
-    for (const [file, text] of Object.entries(await generatedFiles())) expect(await readFile(root + file, 'utf8'), `${file}: run npm run generate`).toBe(text);
+    for (const [file, text] of Object.entries(await generatedFiles()))
+      expect(await readFile(root + file, 'utf8'), `${file}: run npm run generate`).toBe(text);
   });
 
   it('the Node-RED contract loads as CommonJS and lists every device', () => {

@@ -20,7 +20,8 @@ const BEGIN = '<!-- generated from devices/registry.ts by npm run generate: do n
 const END = '<!-- end of generated -->';
 
 export function nodeRedContract(): string {
-  const names = (channel: 'cmd' | 'sim') => modules.map((d) => `    ${JSON.stringify(d.kind)}: ${JSON.stringify(Object.keys(d.contract[channel]))},`).join('\n');
+  const names = (channel: 'cmd' | 'sim') =>
+    modules.map((d) => `    ${JSON.stringify(d.kind)}: ${JSON.stringify(Object.keys(d.contract[channel]))},`).join('\n');
   return `// Generated from devices/registry.ts by \`npm run generate\`: do not edit by hand.
 // The topic contract's names, for validating what a flow asks for.
 module.exports = {
@@ -39,12 +40,23 @@ ${names('sim')}
 }
 
 export function deviceSummary(): string {
-  const list = (o: Record<string, unknown>) => Object.keys(o).map((n) => `\`${n}\``).join(', ') || '-';
+  const list = (o: Record<string, unknown>) =>
+    Object.keys(o)
+      .map((n) => `\`${n}\``)
+      .join(', ') || '-';
   const rows = modules.map(
     (d) =>
       `| \`${d.kind}\` | ${d.title} | ${list(d.contract.cmd)} | ${list(d.contract.evt)} | ${list(d.contract.sim)} | ${d.serial ? 'yes' : '-'} | ${d.emulator ? `\`${d.emulator.name}\`` : '-'} | \`devices/${d.kind}/\` |`,
   );
-  return [BEGIN, '', '| kind | device | commands | events | sim actions | serial driver | emulator | module |', '|---|---|---|---|---|---|---|---|', ...rows, '', END].join('\n');
+  return [
+    BEGIN,
+    '',
+    '| kind | device | commands | events | sim actions | serial driver | emulator | module |',
+    '|---|---|---|---|---|---|---|---|',
+    ...rows,
+    '',
+    END,
+  ].join('\n');
 }
 
 /** `doc` with its generated block replaced by `block`. */
@@ -60,14 +72,25 @@ export const NODE_RED_EDITOR = 'flows/nodes/atm-rig.html';
 /** The editor's copy: its device list and the help's list of actions (the editor runs in the browser, where the
  *  CommonJS contract cannot be required). */
 export function nodeRedEditor(html: string): string {
-  const devices = `    const DEVICES = ${JSON.stringify(modules.map((d) => d.kind)).replaceAll('","', "', '").replace('["', "['").replace('"]', "']")};`;
+  const devices = `    const DEVICES = ${JSON.stringify(modules.map((d) => d.kind))
+    .replaceAll('","', "', '")
+    .replace('["', "['")
+    .replace('"]', "']")};`;
   const actions = modules
     .filter((d) => Object.keys(d.contract.sim).length > 0)
-    .map((d) => `${d.kind} ${Object.keys(d.contract.sim).map((n) => `<code>${n}</code>`).join(', ')}`)
+    .map(
+      (d) =>
+        `${d.kind} ${Object.keys(d.contract.sim)
+          .map((n) => `<code>${n}</code>`)
+          .join(', ')}`,
+    )
     .join('; ');
   const out = html
     .replace(/^ {4}const DEVICES = \[.*\];$/m, devices)
-    .replace(/(<p>Unknown devices, actions and keys are refused with an error before anything is sent\. Actions:)[^]*?(\(docs\/topics\.md\)\.<\/p>)/, `$1\n  ${actions}\n  $2`);
+    .replace(
+      /(<p>Unknown devices, actions and keys are refused with an error before anything is sent\. Actions:)[^]*?(\(docs\/topics\.md\)\.<\/p>)/,
+      `$1\n  ${actions}\n  $2`,
+    );
   if (!out.includes(devices)) throw new Error(`${NODE_RED_EDITOR}: no "const DEVICES = [...]" line to generate`);
   return out;
 }

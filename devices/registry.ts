@@ -23,7 +23,9 @@ export function deviceModule(kind: string): DeviceModule | undefined {
 }
 
 /** The emulators, one per port type (the keypad and the LCD share one board). */
-export const EMULATORS: readonly EmulatorModule[] = [...new Set((DEVICES as readonly DeviceModule[]).flatMap((d) => (d.emulator ? [d.emulator] : [])))];
+export const EMULATORS: readonly EmulatorModule[] = [
+  ...new Set((DEVICES as readonly DeviceModule[]).flatMap((d) => (d.emulator ? [d.emulator] : []))),
+];
 
 /** Kinds with a driver for the real module on a serial port. */
 export const SERIAL_KINDS: readonly DeviceKind[] = DEVICES.filter((d) => 'serial' in d).map((d) => d.kind);

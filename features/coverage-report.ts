@@ -13,13 +13,22 @@ import { BUILT_IN_PROFILES, parseProfile, type AuthProfile } from '../machines/p
 import { sessionMachine } from '../machines/session.machine.ts';
 import { COVERAGE_DIR } from './coverage-dir.ts';
 
-const { values } = parseArgs({ options: { profiles: { type: 'string', default: 'seed001,seed002' }, strict: { type: 'boolean', default: false }, verbose: { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: {
+    profiles: { type: 'string', default: 'seed001,seed002' },
+    strict: { type: 'boolean', default: false },
+    verbose: { type: 'boolean', default: false },
+  },
+});
 const wanted = values.profiles.split(',').filter(Boolean);
 
 const recorded = new Map<string, { profile: AuthProfile; keys: Set<string> }>();
 if (existsSync(COVERAGE_DIR)) {
   for (const file of readdirSync(COVERAGE_DIR).filter((f) => f.startsWith('transitions-') && f.endsWith('.json'))) {
-    for (const { profile, keys } of JSON.parse(readFileSync(`${COVERAGE_DIR}/${file}`, 'utf8')) as { profile: AuthProfile; keys: string[] }[]) {
+    for (const { profile, keys } of JSON.parse(readFileSync(`${COVERAGE_DIR}/${file}`, 'utf8')) as {
+      profile: AuthProfile;
+      keys: string[];
+    }[]) {
       const entry = recorded.get(profile.id) ?? { profile: parseProfile(profile), keys: new Set<string>() };
       keys.forEach((k) => entry.keys.add(k));
       recorded.set(profile.id, entry);
@@ -40,8 +49,12 @@ for (const id of ids) {
   const covered = applicable.length - uncovered.length;
   const pct = applicable.length ? Math.floor((covered * 100) / applicable.length) : 100;
   const mark = uncovered.length === 0 ? '✔' : wanted.includes(id) ? '✘' : '·';
-  console.log(`${mark} ${id}: ${covered}/${applicable.length} transitions covered (${pct}%), ${excluded.length} cannot fire under this profile`);
-  if (wanted.includes(id) || values.verbose) for (const t of uncovered) console.log(`    uncovered: ${t.source} --${t.event}${t.guard ? ` [${t.guard}]` : ''}--> ${t.targets.join(', ') || '(stays)'}`);
+  console.log(
+    `${mark} ${id}: ${covered}/${applicable.length} transitions covered (${pct}%), ${excluded.length} cannot fire under this profile`,
+  );
+  if (wanted.includes(id) || values.verbose)
+    for (const t of uncovered)
+      console.log(`    uncovered: ${t.source} --${t.event}${t.guard ? ` [${t.guard}]` : ''}--> ${t.targets.join(', ') || '(stays)'}`);
   if (values.verbose) for (const t of excluded) console.log(`    n/a: ${t.source} --${t.event} [${t.guard}]: ${notApplicable(profile, t)}`);
   if (uncovered.length && wanted.includes(id)) failed = true;
 }

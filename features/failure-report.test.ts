@@ -14,17 +14,34 @@ describe('a failing scenario', () => {
     const dir = await mkdtemp(join(tmpdir(), 'atm-rig-failing-'));
     await writeFile(
       join(dir, 'fails.feature'),
-      ['Feature: a scenario that fails on purpose', '  Scenario: the balance is not what the step says', '    Given the demo customers are enrolled', '    When Alice starts a session', "    Then Alice's balance is 1.00", ''].join('\n'),
+      [
+        'Feature: a scenario that fails on purpose',
+        '  Scenario: the balance is not what the step says',
+        '    Given the demo customers are enrolled',
+        '    When Alice starts a session',
+        "    Then Alice's balance is 1.00",
+        '',
+      ].join('\n'),
     );
     await writeFile(
       join(dir, 'cucumber.mjs'),
       `export default { import: [${JSON.stringify(join(root, 'features/support/**/*.ts'))}, ${JSON.stringify(join(root, 'features/steps/**/*.ts'))}], paths: [${JSON.stringify(join(dir, 'fails.feature'))}], format: ['summary', 'junit:${join(dir, 'junit.xml')}', 'message:${join(dir, 'messages.ndjson')}'] };\n`,
     );
-    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'node_modules/@cucumber/cucumber/bin/cucumber.js'), '--config', relative(root, join(dir, 'cucumber.mjs'))], {
-      cwd: root,
-      env: { ...process.env, ATM_RIG_SEED: '4242', NO_COLOR: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        join(root, 'node_modules/@cucumber/cucumber/bin/cucumber.js'),
+        '--config',
+        relative(root, join(dir, 'cucumber.mjs')),
+      ],
+      {
+        cwd: root,
+        env: { ...process.env, ATM_RIG_SEED: '4242', NO_COLOR: '1' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));

@@ -37,7 +37,13 @@ function featureSteps(): { text: string; keyword: string; where: string }[] {
     const uri = relative(ROOT, file);
     const doc = new Parser(new AstBuilder(newId), new GherkinClassicTokenMatcher()).parse(readFileSync(file, 'utf8'));
     const keywords = new Map<string, string>();
-    const visit = (children: readonly { background?: { steps: readonly { id: string; keyword: string }[] }; scenario?: { steps: readonly { id: string; keyword: string }[] }; rule?: { children: readonly unknown[] } }[]) => {
+    const visit = (
+      children: readonly {
+        background?: { steps: readonly { id: string; keyword: string }[] };
+        scenario?: { steps: readonly { id: string; keyword: string }[] };
+        rule?: { children: readonly unknown[] };
+      }[],
+    ) => {
       for (const c of children) {
         for (const s of [...(c.background?.steps ?? []), ...(c.scenario?.steps ?? [])]) keywords.set(s.id, s.keyword.trim());
         if (c.rule) visit(c.rule.children as never);
@@ -79,9 +85,9 @@ export async function buildCatalogue(): Promise<{ entries: CatalogueEntry[]; mar
     '',
     'Every step the Gherkin suite understands, with a real example from the features. Words in `{curly braces}` are',
     'parameters: `{string}` is text in double quotes, `{int}` a whole number, `{float}` a number such as 4800.00,',
-    '`{word}` one word (a customer\'s first name, a device, a tier). `her/his` and `she/he` accept either word, and',
+    "`{word}` one word (a customer's first name, a device, a tier). `her/his` and `she/he` accept either word, and",
     '`(s)` marks an optional letter. Steps act on the rig over MQTT and HTTP only, like a customer, a device or the',
-    'bank\'s staff would.',
+    "bank's staff would.",
     '',
     '## Writing your first scenario',
     '',
@@ -94,7 +100,7 @@ export async function buildCatalogue(): Promise<{ entries: CatalogueEntry[]; mar
     '   (`Alice places the requested finger`, `Alice enters her PIN`, `Alice enters the OTP from her phone`), or',
     '   `Alice gets to the "amount" screen`.',
     '4. Check what she sees and what the bank recorded: `Then the LCD shows "Take your cash"`,',
-    '   `And Alice\'s balance is 4800.00`.',
+    "   `And Alice's balance is 4800.00`.",
     '5. Let time pass on the rig clock, never with a sleep: `When 2 minutes pass`, `When Alice walks away`.',
     '6. Tag the feature with its profile (`@seed001`), run it with `npm run features -- --tags @seed001`, and read',
     '   `reports/cucumber.html`. A failing scenario logs its seed; `ATM_RIG_SEED=<seed> npm run features` replays it.',
@@ -131,5 +137,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     process.exit(current === markdown && unused.length === 0 ? 0 : 1);
   }
   writeFileSync(target, markdown);
-  console.log(`docs/steps.md: ${entries.length} steps${unused.length ? `, ${unused.length} unused: ${unused.map((u) => u.phrase).join('; ')}` : ''}`);
+  console.log(
+    `docs/steps.md: ${entries.length} steps${unused.length ? `, ${unused.length} unused: ${unused.map((u) => u.phrase).join('; ')}` : ''}`,
+  );
 }

@@ -38,7 +38,12 @@ async function eventually<T>(get: () => T | undefined, what: string, ms = 8000):
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'atm-rig-dashboard-'));
-  rig = await startRig({ seed: 5, broker: { port: 0, wsPort: null, hashIterations: 10 }, bank: { port: 0, file: join(dir, 'bank.json'), hashLogN: 10 }, atms: [{ id: 'atm-1', gsm: { deliveryDelayMs: 0 } }] });
+  rig = await startRig({
+    seed: 5,
+    broker: { port: 0, wsPort: null, hashIterations: 10 },
+    bank: { port: 0, file: join(dir, 'bank.json'), hashLogN: 10 },
+    atms: [{ id: 'atm-1', gsm: { deliveryDelayMs: 0 } }],
+  });
   // A copy: Deploy would save to the flow file, and a test must never touch the repository's.
   await copyFile(DEMO_FLOW, join(dir, 'flows.json'));
   dashboard = await startDashboard(rig, { port: 0, userDir: join(dir, 'node-red'), flowFile: join(dir, 'flows.json') });
@@ -62,7 +67,12 @@ describe('the demo flow in a headless Node-RED', () => {
   });
 
   it('has the atm-rig nodes installed in its user directory, and Dashboard 2.0 in its palette', async () => {
-    const sets = (await (await fetch(`${dashboard.editorUrl}nodes`, { headers: { accept: 'application/json' } })).json()) as { module: string; types: string[]; local?: boolean; user?: boolean }[];
+    const sets = (await (await fetch(`${dashboard.editorUrl}nodes`, { headers: { accept: 'application/json' } })).json()) as {
+      module: string;
+      types: string[];
+      local?: boolean;
+      user?: boolean;
+    }[];
     const ours = sets.find((s) => s.module === '@atm-rig/node-red-nodes')!;
     expect(ours.types).toEqual(expect.arrayContaining(['atm device in', 'atm device out', 'atm session', 'atm phone', 'atm bank']));
     expect(ours.local).toBe(true); // found in <userDir>/node_modules, not loaded from elsewhere
@@ -79,7 +89,10 @@ describe('the demo flow in a headless Node-RED', () => {
     expect(pressed.topic).toBe('atm/atm-1/keypad/sim/press');
     expect(pressed.payload).toEqual({ key: 'ENTER' });
     const { requestedFinger } = await person.untilState('session.auth.fingerprint.waiting');
-    const lcd = await eventually(() => panel.find((m) => (m.payload as { lines?: string[] }).lines?.[0]?.startsWith('Place finger')), 'the LCD on the front panel');
+    const lcd = await eventually(
+      () => panel.find((m) => (m.payload as { lines?: string[] }).lines?.[0]?.startsWith('Place finger')),
+      'the LCD on the front panel',
+    );
     expect((lcd.payload as { lines: string[] }).lines[0]).toBe(`Place finger ${requestedFinger}`);
     await person.press('CANCEL');
     await person.untilState('idle');
@@ -91,7 +104,10 @@ describe('the demo flow in a headless Node-RED', () => {
     const bankPanel = inputsOf('ui-bank');
     RED.nodes.getNode('ui-bank')!.send({ action: 'seed' });
     type Panel = { customers: { id: string }[]; selected: string; me?: { pin: string; phone: string } };
-    const panel = await eventually(() => customerPanel.find((m) => (m.payload as Panel).customers.length === 3), 'the demo customers in the customer panel');
+    const panel = await eventually(
+      () => customerPanel.find((m) => (m.payload as Panel).customers.length === 3),
+      'the demo customers in the customer panel',
+    );
     expect((panel.payload as Panel).customers.map((c) => c.id)).toEqual(['C0001', 'C0002', 'C0003']);
 
     RED.nodes.getNode('ui-customer')!.send({ topic: 'select', payload: 'C0002' });
@@ -100,11 +116,20 @@ describe('the demo flow in a headless Node-RED', () => {
     expect((chosen.payload as Panel).me).toMatchObject({ pin: bwalya.pin, phone: bwalya.kyc.phone });
     await eventually(() => phonePanel.find((m) => (m.payload as { number: string }).number === bwalya.kyc.phone), 'the phone of C0002');
     type Bank = { rows: { id: string; balance?: number }[]; me: string; ledger: unknown[] };
-    const bank = await eventually(() => bankPanel.find((m) => (m.payload as Bank).me === bwalya.kyc.name && (m.payload as Bank).ledger.length > 0 && (m.payload as Bank).rows.every((r) => r.balance !== undefined)), 'balances and the ledger of C0002');
+    const bank = await eventually(
+      () =>
+        bankPanel.find(
+          (m) =>
+            (m.payload as Bank).me === bwalya.kyc.name &&
+            (m.payload as Bank).ledger.length > 0 &&
+            (m.payload as Bank).rows.every((r) => r.balance !== undefined),
+        ),
+      'balances and the ledger of C0002',
+    );
     expect((bank.payload as Bank).rows.find((r) => r.id === 'C0002')!.balance).toBe(bwalya.balance);
   });
 
-  it('a finger from the customer panel is the chosen customer\'s; an SMS reaches the phone panel', async () => {
+  it("a finger from the customer panel is the chosen customer's; an SMS reaches the phone panel", async () => {
     const phonePanel = inputsOf('ui-phone');
     const alice = DEMO_CUSTOMERS[0]!;
     RED.nodes.getNode('ui-customer')!.send({ topic: 'select', payload: 'C0001' });
@@ -112,12 +137,20 @@ describe('the demo flow in a headless Node-RED', () => {
     await person.press('ENTER');
     const { requestedFinger } = await person.untilState('session.auth.fingerprint.waiting');
     const mark = person.messages.length;
-    RED.nodes.getNode('ui-customer')!.send({ device: 'fingerprint', action: 'place', payload: { customerId: 'C0001', finger: requestedFinger } });
-    expect((await person.nextMessage('/fingerprint/sim/place', mark)).payload).toMatchObject({ customerId: 'C0001', finger: requestedFinger });
+    RED.nodes
+      .getNode('ui-customer')!
+      .send({ device: 'fingerprint', action: 'place', payload: { customerId: 'C0001', finger: requestedFinger } });
+    expect((await person.nextMessage('/fingerprint/sim/place', mark)).payload).toMatchObject({
+      customerId: 'C0001',
+      finger: requestedFinger,
+    });
     await person.untilState('session.auth.pin.entering');
     await person.type(alice.pin);
     const sms = await person.untilSms(alice.kyc.phone);
-    const shown = await eventually(() => phonePanel.find((m) => (m.payload as { messages: { text: string }[] }).messages.some((s) => s.text === sms.text)), 'the OTP SMS on the phone panel');
+    const shown = await eventually(
+      () => phonePanel.find((m) => (m.payload as { messages: { text: string }[] }).messages.some((s) => s.text === sms.text)),
+      'the OTP SMS on the phone panel',
+    );
     expect((shown.payload as { number: string }).number).toBe(alice.kyc.phone);
     await person.press('CANCEL');
     await person.untilState('idle');

@@ -15,7 +15,10 @@ const CHROMIUM = process.env.ATM_RIG_CHROMIUM ?? '/usr/bin/chromium';
 const haveChromium = existsSync(CHROMIUM);
 // CI installs chromium (scripts/system-deps.sh); there a missing browser is a failure, not a skip.
 if (!haveChromium && process.env.CI) throw new Error(`chromium not found at ${CHROMIUM}: scripts/system-deps.sh should have installed it`);
-if (!haveChromium) console.warn(`dashboard browser test skipped: no chromium at ${CHROMIUM} (install it with: sudo bash scripts/system-deps.sh, or set ATM_RIG_CHROMIUM)`);
+if (!haveChromium)
+  console.warn(
+    `dashboard browser test skipped: no chromium at ${CHROMIUM} (install it with: sudo bash scripts/system-deps.sh, or set ATM_RIG_CHROMIUM)`,
+  );
 
 let dir: string;
 let rig: ChildProcess | undefined;
@@ -28,8 +31,30 @@ async function startDashboardProcess(): Promise<string> {
   const config = join(dir, 'rig.json');
   // Quick SMS and a quick count of notes, as the demo has them.
   await writeFile(config, JSON.stringify({ atms: [{ id: 'atm-1', gsm: { deliveryDelayMs: 300 }, dispenser: { dispenseMs: 300 } }] }));
-  const args = ['run', 'dashboard', '--', '--plain', '--config', config, '--data', join(dir, 'bank.json'), '--flows', join(dir, 'flows.json'),
-    '--seed', '11', '--hash-cost', '10', '--mqtt-port', '0', '--ws-port', '0', '--bank-port', '0', '--dashboard-port', '0'];
+  const args = [
+    'run',
+    'dashboard',
+    '--',
+    '--plain',
+    '--config',
+    config,
+    '--data',
+    join(dir, 'bank.json'),
+    '--flows',
+    join(dir, 'flows.json'),
+    '--seed',
+    '11',
+    '--hash-cost',
+    '10',
+    '--mqtt-port',
+    '0',
+    '--ws-port',
+    '0',
+    '--bank-port',
+    '0',
+    '--dashboard-port',
+    '0',
+  ];
   rig = spawn('npm', args, { cwd: join(import.meta.dirname, '..'), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`npm run dashboard printed no dashboard URL in 60 s:\n${output}`)), 60_000);
@@ -54,7 +79,15 @@ beforeAll(async () => {
   // The flags this machine needs: no sandbox as root, no GPU, and no background calls to a network it does not have.
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }, 90_000);
 
@@ -64,12 +97,16 @@ afterAll(async () => {
     // npm and the rig under it: the whole process group, gently (the rig closes its bank file) and then for sure.
     try {
       process.kill(-rig.pid, 'SIGTERM');
-    } catch {}
+    } catch {
+      // already gone
+    }
     await new Promise((r) => {
       const hard = setTimeout(() => {
         try {
           process.kill(-rig!.pid!, 'SIGKILL');
-        } catch {}
+        } catch {
+          // already gone
+        }
         r(undefined);
       }, 8000);
       rig!.once('exit', () => (clearTimeout(hard), r(undefined)));
@@ -84,7 +121,8 @@ async function untilLcd(page: Page, pattern: RegExp): Promise<string> {
   await expect.poll(() => lcdText(page), { timeout: 15_000, interval: 50 }).toMatch(pattern);
   return lcdText(page);
 }
-const press = (page: Page, ...keys: string[]) => keys.reduce((p, k) => p.then(() => page.locator(`.atm-front [data-key="${k}"]`).click()), Promise.resolve());
+const press = (page: Page, ...keys: string[]) =>
+  keys.reduce((p, k) => p.then(() => page.locator(`.atm-front [data-key="${k}"]`).click()), Promise.resolve());
 
 describe.skipIf(!haveChromium)('the dashboard in chromium', () => {
   it('completes a seed001 session by clicking: finger, PIN, OTP from the phone, withdrawal, cash', async () => {
@@ -96,7 +134,10 @@ describe.skipIf(!haveChromium)('the dashboard in chromium', () => {
 
     // A fresh data directory: the bank is empty until staff seed it.
     await page.getByTestId('seed').click();
-    await page.locator('[data-testid=balances] [data-customer=C0001] [data-testid=balance]').filter({ hasText: '5000.00' }).waitFor({ timeout: 15_000 });
+    await page
+      .locator('[data-testid=balances] [data-customer=C0001] [data-testid=balance]')
+      .filter({ hasText: '5000.00' })
+      .waitFor({ timeout: 15_000 });
     await page.getByTestId('customer').selectOption('C0001');
     const alice = DEMO_CUSTOMERS[0]!;
     await expect.poll(() => page.getByTestId('pin').innerText()).toBe(alice.pin);
@@ -131,7 +172,10 @@ describe.skipIf(!haveChromium)('the dashboard in chromium', () => {
     await untilLcd(page, /Thank you/);
 
     // The bank panel follows: 5000.00 - 200.00, and the withdrawal heads the ledger.
-    await page.locator('[data-testid=balances] [data-customer=C0001] [data-testid=balance]').filter({ hasText: '4800.00' }).waitFor({ timeout: 15_000 });
+    await page
+      .locator('[data-testid=balances] [data-customer=C0001] [data-testid=balance]')
+      .filter({ hasText: '4800.00' })
+      .waitFor({ timeout: 15_000 });
     await expect.poll(() => page.getByTestId('ledger').innerText(), { timeout: 10_000 }).toMatch(/withdrawal\s+-200\.00\s+4800\.00/);
     await expect.poll(() => page.getByTestId('session').innerText()).toMatch(/ended\s+completed/);
 
@@ -145,7 +189,8 @@ describe.skipIf(!haveChromium)('the dashboard in chromium', () => {
     await page.goto(dashboardUrl.replace(/dashboard$/, ''));
     await page.locator('.red-ui-flow-node').first().waitFor({ timeout: 30_000 });
     // The editor's own verdict, as it draws a warning triangle on a node.
-    const invalid = await page.evaluate(`(() => { const out = []; const check = (n) => { if (n.valid === false) out.push(n.type + ' ' + n.id); };
+    const invalid =
+      await page.evaluate(`(() => { const out = []; const check = (n) => { if (n.valid === false) out.push(n.type + ' ' + n.id); };
       RED.nodes.eachNode(check); RED.nodes.eachConfig(check); return out; })()`);
     expect(invalid).toEqual([]);
     expect(await page.locator('.red-ui-flow-node').count()).toBeGreaterThan(20);

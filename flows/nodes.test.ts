@@ -21,14 +21,24 @@ type Helper = {
 };
 const helper = require('node-red-node-test-helper') as Helper;
 const atmNodes = require('./nodes/atm-rig.js');
-const nodeContract = require('./nodes/contract.js') as { devices: string[]; cmd: Record<string, string[]>; sim: Record<string, string[]>; keys: RegExp };
+const nodeContract = require('./nodes/contract.js') as {
+  devices: string[];
+  cmd: Record<string, string[]>;
+  sim: Record<string, string[]>;
+  keys: RegExp;
+};
 helper.init(require.resolve('node-red'));
 
 let rig: Rig;
 let person: AtmClient;
 
 beforeAll(async () => {
-  rig = await startRig({ seed: 8, broker: { port: 0, wsPort: null, hashIterations: 10 }, bank: { port: 0, file: ':memory:', hashLogN: 10 }, atms: [{ id: 'atm-1' }] });
+  rig = await startRig({
+    seed: 8,
+    broker: { port: 0, wsPort: null, hashIterations: 10 },
+    bank: { port: 0, file: ':memory:', hashLogN: 10 },
+    atms: [{ id: 'atm-1' }],
+  });
   person = await AtmClient.connect(rig.brokerUrl, 'atm-1', rig.bus.simulator);
   await new Promise<void>((r) => helper.startServer(r));
 });
@@ -75,7 +85,14 @@ describe('atm-rig Node-RED nodes', () => {
     const pressed = await person.nextMessage('/keypad/sim/press', mark);
     expect(pressed.payload).toEqual({ key: 'ENTER' });
     await person.untilState('session.auth.fingerprint.waiting');
-    await person.until(() => seen.some((m) => m.topic === 'state' && Array.isArray(m.payload.lines) && String((m.payload.lines as string[])[0]).startsWith('Place finger')), 'the LCD state in the flow');
+    await person.until(
+      () =>
+        seen.some(
+          (m) =>
+            m.topic === 'state' && Array.isArray(m.payload.lines) && String((m.payload.lines as string[])[0]).startsWith('Place finger'),
+        ),
+      'the LCD state in the flow',
+    );
     await person.until(() => seen.some((m) => m.topic === 'started'), 'the session event in the flow');
     await person.press('CANCEL');
     await person.untilState('ending');

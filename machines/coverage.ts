@@ -66,7 +66,14 @@ export function listTransitions(machine: AnyStateMachine): TransitionInfo[] {
 }
 
 function info(source: string, event: string, index: number, d: TransitionDef): TransitionInfo {
-  return { key: keyOf(source, event, index), source, event, index, guard: describeGuard(d.guard), targets: (d.target ?? []).map((t) => t.id) };
+  return {
+    key: keyOf(source, event, index),
+    source,
+    event,
+    index,
+    guard: describeGuard(d.guard),
+    targets: (d.target ?? []).map((t) => t.id),
+  };
 }
 
 /** Keys of the transitions one inspection event reports as taken (only microstep events report any). */
@@ -96,7 +103,13 @@ const TIER_GUARD: Record<string, AuthProfile['tiers'][number]['kind']> = {
   tierIsPassword: 'password',
   tierIsOtp: 'otp',
 };
-const TX_STATE: Record<string, TransactionKind> = { withdraw: 'withdraw', balance: 'balance', transfer: 'transfer', change: 'change-secret', statement: 'statement' };
+const TX_STATE: Record<string, TransactionKind> = {
+  withdraw: 'withdraw',
+  balance: 'balance',
+  transfer: 'transfer',
+  change: 'change-secret',
+  statement: 'statement',
+};
 
 /** Why `t` can never fire under `profile`, or undefined when it can. */
 export function notApplicable(profile: AuthProfile, t: TransitionInfo): string | undefined {
@@ -119,9 +132,11 @@ export function notApplicable(profile: AuthProfile, t: TransitionInfo): string |
   if (t.source === 'atm.idle' && t.event === 'KEY' && hasCard) return 'a card profile starts with a card, not ENTER';
   if (!hasCard) {
     if (t.source === 'atm.ending.ejecting' || t.source === 'atm.ending.retaining') return 'no card in a cardless profile';
-    if (t.source === 'atm.ending.deciding' && (t.guard === 'shouldRetainCard' || t.guard === 'cardInside')) return 'no card in a cardless profile';
+    if (t.source === 'atm.ending.deciding' && (t.guard === 'shouldRetainCard' || t.guard === 'cardInside'))
+      return 'no card in a cardless profile';
   }
-  if (hasCard && t.source === 'atm.ending.deciding' && t.guard === '') return 'a card profile always has the card inside when the session ends';
+  if (hasCard && t.source === 'atm.ending.deciding' && t.guard === '')
+    return 'a card profile always has the card inside when the session ends';
   if (t.source === 'atm.ending.deciding' && t.guard === 'shouldRetainCard' && profile.onLockout === 'eject') {
     // Still reachable? Only lockout sets retainCard; with onLockout eject, never.
     return 'the profile ejects on lockout';

@@ -53,9 +53,19 @@ export const OtpTierSchema = strictObject({
   ttlSeconds: z.number().int().min(10).max(3600).default(120),
 });
 
-const TIER_SCHEMAS = [CardTierSchema, CredentialsTierSchema, FingerprintTierSchema, PinTierSchema, PasswordTierSchema, OtpTierSchema] as const;
+const TIER_SCHEMAS = [
+  CardTierSchema,
+  CredentialsTierSchema,
+  FingerprintTierSchema,
+  PinTierSchema,
+  PasswordTierSchema,
+  OtpTierSchema,
+] as const;
 export const TierSchema = z.discriminatedUnion('kind', TIER_SCHEMAS, {
-  error: unknownDiscriminator('kind', TIER_SCHEMAS.map((t) => t.shape.kind.value)),
+  error: unknownDiscriminator(
+    'kind',
+    TIER_SCHEMAS.map((t) => t.shape.kind.value),
+  ),
 });
 export type Tier = z.infer<typeof TierSchema>;
 export type TierKind = Tier['kind'];
@@ -70,7 +80,10 @@ export const AuthProfileSchema = strictObject({
   tiers: z.array(TierSchema).min(1).max(8),
   /** What happens to the card when a tier runs out of attempts. */
   onLockout: z.enum(['eject', 'retain']).default('eject'),
-  transactions: z.array(z.enum(TRANSACTIONS)).min(1).default([...TRANSACTIONS]),
+  transactions: z
+    .array(z.enum(TRANSACTIONS))
+    .min(1)
+    .default([...TRANSACTIONS]),
   timeouts: strictObject({
     /** No key, finger or card for this long in a waiting state ends the session. */
     inputMs: z.number().int().min(1000).default(30_000),
@@ -91,8 +104,7 @@ export const AuthProfileSchema = strictObject({
       ctx.addIssue({ code: 'custom', path: ['tiers', i], message: 'a card tier can only be the first tier' });
     }
     const needsIdentity =
-      tier.kind === 'pin' || tier.kind === 'password' || tier.kind === 'otp' ||
-      (tier.kind === 'fingerprint' && tier.match === '1:1');
+      tier.kind === 'pin' || tier.kind === 'password' || tier.kind === 'otp' || (tier.kind === 'fingerprint' && tier.match === '1:1');
     if (needsIdentity && !identified) {
       ctx.addIssue({
         code: 'custom',
@@ -160,7 +172,9 @@ export async function loadProfile(idOrPath: string): Promise<AuthProfile> {
   const builtIn = BUILT_IN_PROFILES[idOrPath];
   if (builtIn) return builtIn;
   if (!idOrPath.endsWith('.json')) {
-    throw new Error(`unknown profile "${idOrPath}"${didYouMean(idOrPath, Object.keys(BUILT_IN_PROFILES))}: use ${Object.keys(BUILT_IN_PROFILES).join(', ')} or a .json file`);
+    throw new Error(
+      `unknown profile "${idOrPath}"${didYouMean(idOrPath, Object.keys(BUILT_IN_PROFILES))}: use ${Object.keys(BUILT_IN_PROFILES).join(', ')} or a .json file`,
+    );
   }
   return parseProfile(await readJsonFile(idOrPath, 'auth profile'), idOrPath);
 }

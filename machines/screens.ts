@@ -87,8 +87,10 @@ export function screenFor(snapshot: Snapshot): Screen {
   if (m('session.auth.fingerprint.verifying')) return fit(['Checking finger...', '', '', '']);
   if (m('session.auth.otp.sending') || m('session.auth.otp.texting')) return fit(['Sending OTP by SMS', 'to your phone...', notice, '']);
   if (
-    m('session.auth.credentials.verifying') || m('session.auth.pin.verifying') ||
-    m('session.auth.password.verifying') || m('session.auth.otp.verifying')
+    m('session.auth.credentials.verifying') ||
+    m('session.auth.pin.verifying') ||
+    m('session.auth.password.verifying') ||
+    m('session.auth.otp.verifying')
   ) {
     return fit(['Verifying...', '', '', '']);
   }
@@ -98,7 +100,11 @@ export function screenFor(snapshot: Snapshot): Screen {
     return fit([c.entry.label, typed(snapshot), notice || hint, footer(snapshot, ENTRY_FOOTER)]);
   }
   if (m('session.menu')) return fit([...menuLines(c.profile), 'CANCEL to end']);
-  if (m('session.withdraw.amount') || m('session.transfer') && !m('session.transfer.submitting') || m('session.change') && !m('session.change.submitting')) {
+  if (
+    m('session.withdraw.amount') ||
+    (m('session.transfer') && !m('session.transfer.submitting')) ||
+    (m('session.change') && !m('session.change.submitting'))
+  ) {
     return fit([c.entry.label, typed(snapshot), notice, ENTRY_FOOTER]);
   }
   if (m('session.withdraw.inFlight.dispensing')) return fit(['Dispensing...', 'Please wait', '', '']);
@@ -188,7 +194,13 @@ export function resultLines(r: TxResult, c: SessionContext): string[] {
 /** The transactions the profile offers, each under its fixed key, packed two to a line where they fit. */
 export function menuLines(profile: SessionContext['profile']): string[] {
   const secret = profile.tiers.some((t) => t.kind === 'pin') ? 'PIN' : 'Pwd';
-  const names: Record<string, string> = { withdraw: 'Withdraw', balance: 'Balance', transfer: 'Transfer', 'change-secret': `New${secret}`, statement: 'Statement' };
+  const names: Record<string, string> = {
+    withdraw: 'Withdraw',
+    balance: 'Balance',
+    transfer: 'Transfer',
+    'change-secret': `New${secret}`,
+    statement: 'Statement',
+  };
   const items = Object.entries(TX_OPTIONS)
     .filter(([, kind]) => profile.transactions.includes(kind))
     .map(([key, kind]) => `${key} ${names[kind]}`);
@@ -206,18 +218,44 @@ export function menuLines(profile: SessionContext['profile']): string[] {
  * state paths, which change when the chart is reorganised. docs/topics.md lists them.
  */
 export const SCREENS = [
-  'welcome', 'out-of-service', 'reading-card', 'place-finger', 'checking-finger', 'sending-otp', 'verifying',
-  'enter-username', 'enter-password', 'enter-pin', 'enter-otp', 'menu', 'enter-amount', 'enter-account',
-  'enter-current-secret', 'enter-new-secret', 'confirm-new-secret', 'dispensing', 'result', 'take-card',
-  'card-retained', 'goodbye', 'please-wait',
+  'welcome',
+  'out-of-service',
+  'reading-card',
+  'place-finger',
+  'checking-finger',
+  'sending-otp',
+  'verifying',
+  'enter-username',
+  'enter-password',
+  'enter-pin',
+  'enter-otp',
+  'menu',
+  'enter-amount',
+  'enter-account',
+  'enter-current-secret',
+  'enter-new-secret',
+  'confirm-new-secret',
+  'dispensing',
+  'result',
+  'take-card',
+  'card-retained',
+  'goodbye',
+  'please-wait',
   /** Published by the controller's last will: the ATM's controller is gone. */
   'offline',
 ] as const;
 export type ScreenId = (typeof SCREENS)[number];
 
 const ENTRY_SCREENS: Record<string, ScreenId> = {
-  username: 'enter-username', password: 'enter-password', pin: 'enter-pin', otp: 'enter-otp', amount: 'enter-amount',
-  to: 'enter-account', current: 'enter-current-secret', next: 'enter-new-secret', confirm: 'confirm-new-secret',
+  username: 'enter-username',
+  password: 'enter-password',
+  pin: 'enter-pin',
+  otp: 'enter-otp',
+  amount: 'enter-amount',
+  to: 'enter-account',
+  current: 'enter-current-secret',
+  next: 'enter-new-secret',
+  confirm: 'confirm-new-secret',
 };
 
 /** The screen a snapshot shows, by the same tests screenFor draws it with. */

@@ -7,7 +7,7 @@ import { screenFor, sessionStateFor, statePath } from './screens.ts';
 import { cardThenThreeWrongPasswords, fakeBank, passSeed001Auth, seed000, seed001, seed002, start } from './testing/session-harness.ts';
 
 describe('seed002: card + password + fingerprint 1:1 + 8-character OTP', () => {
-  it('authenticates with the card holder\'s finger and ejects the card at the end', async () => {
+  it("authenticates with the card holder's finger and ejects the card at the end", async () => {
     const t = start(seed002);
     expect(screenFor(t.snap())[2]).toBe('Please insert card');
     t.actor.send({ type: 'CARD_INSERTED', pan: '4000001234567899' });
@@ -125,7 +125,11 @@ describe('out of service', () => {
 
 describe('custom profiles', () => {
   it('runs card -> PIN -> OTP from JSON data alone', async () => {
-    const profile = parseProfile({ id: 'card-pin-otp', name: 'Card, PIN, OTP', tiers: [{ kind: 'card' }, { kind: 'pin' }, { kind: 'otp', length: 6 }] });
+    const profile = parseProfile({
+      id: 'card-pin-otp',
+      name: 'Card, PIN, OTP',
+      tiers: [{ kind: 'card' }, { kind: 'pin' }, { kind: 'otp', length: 6 }],
+    });
     const t = start(profile);
     t.actor.send({ type: 'CARD_INSERTED', pan: '5100001234567892' });
     await t.at('session.auth.pin.entering');
@@ -144,7 +148,11 @@ describe('custom profiles', () => {
 
 describe('what the profile documents is what the session does', () => {
   it('sizes the credentials entries by usernameMaxLength and passwordLength', async () => {
-    const profile = parseProfile({ id: 'short-names', name: 'Short names', tiers: [{ kind: 'username+password', usernameMaxLength: 3, passwordLength: 8 }] });
+    const profile = parseProfile({
+      id: 'short-names',
+      name: 'Short names',
+      tiers: [{ kind: 'username+password', usernameMaxLength: 3, passwordLength: 8 }],
+    });
     const t = start(profile);
     t.press('ENTER');
     await t.at('session.auth.credentials.username');

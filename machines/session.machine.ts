@@ -91,7 +91,11 @@ export const sessionMachine = sessionSetup.createMachine({
     session: {
       entry: ['startSession', 'emitStarted'],
       on: {
-        KEY: { guard: { type: 'isKey', params: { key: 'CANCEL' } }, target: 'ending', actions: { type: 'endAs', params: { reason: 'cancelled' } } },
+        KEY: {
+          guard: { type: 'isKey', params: { key: 'CANCEL' } },
+          target: 'ending',
+          actions: { type: 'endAs', params: { reason: 'cancelled' } },
+        },
       },
       initial: 'auth',
       states: {

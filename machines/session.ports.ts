@@ -3,7 +3,9 @@ import { fromPromise } from 'xstate';
 import { sessionMachine } from './session.machine.ts';
 import type { BankPorts } from './session.types.ts';
 
-type PortActors = { [K in keyof BankPorts]: ReturnType<typeof fromPromise<Awaited<ReturnType<BankPorts[K]>>, Parameters<BankPorts[K]>[0]>> };
+type PortActors = {
+  [K in keyof BankPorts]: ReturnType<typeof fromPromise<Awaited<ReturnType<BankPorts[K]>>, Parameters<BankPorts[K]>[0]>>;
+};
 
 export function bankActors(ports: BankPorts): PortActors {
   const wrap = <K extends keyof BankPorts>(name: K) =>

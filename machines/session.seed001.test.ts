@@ -15,7 +15,14 @@ describe('seed001: random finger + PIN + OTP', () => {
     expect(finger).toBeGreaterThanOrEqual(1);
     expect(finger).toBeLessThanOrEqual(10);
     expect(screenFor(t.snap())[0]).toBe(`Place finger ${finger}`);
-    expect(sessionStateFor(t.snap())).toMatchObject({ profile: 'seed001', tier: 'fingerprint', attempt: 1, attemptsLeft: 3, requestedFinger: finger, fingerprintMode: '1:N' });
+    expect(sessionStateFor(t.snap())).toMatchObject({
+      profile: 'seed001',
+      tier: 'fingerprint',
+      attempt: 1,
+      attemptsLeft: 3,
+      requestedFinger: finger,
+      fingerprintMode: '1:N',
+    });
 
     t.actor.send({ type: 'FINGER', template: `C1/${finger}` });
     await t.at('session.auth.pin.entering');
@@ -44,7 +51,14 @@ describe('seed001: random finger + PIN + OTP', () => {
     await t.at('idle');
 
     expect(t.emitted.map((e) => e.type)).toEqual([
-      'started', 'tier-passed', 'tier-passed', 'tier-passed', 'authenticated', 'transaction', 'receipt', 'ended',
+      'started',
+      'tier-passed',
+      'tier-passed',
+      'tier-passed',
+      'authenticated',
+      'transaction',
+      'receipt',
+      'ended',
     ]);
     expect(t.emitted.at(-1)).toMatchObject({ type: 'ended', reason: 'completed' });
     expect(t.bank.customers[0]!.balance).toBe(30_000);
@@ -156,7 +170,7 @@ describe('seed001: random finger + PIN + OTP', () => {
     expect(t.snap().context.endReason).toBe('timeout');
   });
 
-  it('waits for the OTP SMS for the code\'s lifetime plus the input time before timing out', async () => {
+  it("waits for the OTP SMS for the code's lifetime plus the input time before timing out", async () => {
     const t = start(seed001);
     await toPin(t);
     t.type('1991');
@@ -257,7 +271,11 @@ describe('seed001: random finger + PIN + OTP', () => {
   });
 
   it('ends with service-unavailable when the bank cannot be reached', async () => {
-    const bank = fakeBank({ verifySecret: async () => { throw new Error('ECONNREFUSED'); } });
+    const bank = fakeBank({
+      verifySecret: async () => {
+        throw new Error('ECONNREFUSED');
+      },
+    });
     const t = start(seed001, { bank });
     await toPin(t);
     t.type('1991');
@@ -274,4 +292,3 @@ describe('seed001: random finger + PIN + OTP', () => {
     expect(t.snap().context.endReason).toBe('cancelled');
   });
 });
-

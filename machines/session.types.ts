@@ -43,7 +43,12 @@ export interface BankPorts {
   matchFingerprint(input: { template: string; customerId?: string }): Promise<Verdict<Identity & { finger: number }>>;
   /** Issues an OTP for the customer and has it sent by SMS; resolves once the modem accepted it. */
   /** Issue a code; the ATM texts `text` to `to` itself (its GSM modem is a device, not the bank's). */
-  issueOtp(input: { customerId: string; length: number; alphabet: 'digits' | 'alphanumeric'; ttlSeconds: number }): Promise<{ otpId: string; to: string; text: string }>;
+  issueOtp(input: {
+    customerId: string;
+    length: number;
+    alphabet: 'digits' | 'alphanumeric';
+    ttlSeconds: number;
+  }): Promise<{ otpId: string; to: string; text: string }>;
   /** reason is `wrong`, `expired` or `used` when not ok. */
   verifyOtp(input: { otpId: string; code: string }): Promise<Verdict>;
   getBalance(input: { accountId: string }): Promise<{ balance: number; currency: string }>;

@@ -94,7 +94,11 @@ export class AtmClient {
       const poll = setInterval(() => waiter.test() && waiter.resolve(), 50);
       const timer = setTimeout(() => {
         done();
-        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}; session: ${JSON.stringify(this.session)}; LCD: ${JSON.stringify(this.lcd)}`));
+        reject(
+          new Error(
+            `timed out after ${timeoutMs} ms waiting for ${what}; session: ${JSON.stringify(this.session)}; LCD: ${JSON.stringify(this.lcd)}`,
+          ),
+        );
       }, timeoutMs);
       this.#waiters.add(waiter);
     });

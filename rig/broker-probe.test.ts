@@ -52,21 +52,39 @@ describe.concurrent('the broker probe', () => {
     await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
     cleanup.push(() => silent.close());
     const url = `mqtt://127.0.0.1:${(silent.address() as AddressInfo).port}`;
-    await expect(probeBroker(url, { username: 'rig.clock', password: 'x', timeoutMs: 300 })).rejects.toThrow(`the broker at ${url} did not answer as an MQTT broker (no CONNACK within 0.3 s)`);
+    await expect(probeBroker(url, { username: 'rig.clock', password: 'x', timeoutMs: 300 })).rejects.toThrow(
+      `the broker at ${url} did not answer as an MQTT broker (no CONNACK within 0.3 s)`,
+    );
   });
 
-  it.skipIf(!existsSync(MOSQUITTO))('a Mosquitto without the rig\'s users: "Not authorized", and where the password file and ACL are', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'atm-rig-probe-'));
-    const port = await freePort();
-    await writeFile(join(dir, 'passwd'), formatPasswd(new Map([['someone', await hashPassword('else', 10)]])));
-    await writeFile(join(dir, 'mosquitto.conf'), [`listener ${port} 127.0.0.1`, 'allow_anonymous false', `password_file ${join(dir, 'passwd')}`, 'persistence false', 'user root', 'log_dest stderr'].join('\n') + '\n');
-    const broker: ChildProcess = spawn(MOSQUITTO, ['-c', join(dir, 'mosquitto.conf')], { stdio: ['ignore', 'ignore', 'pipe'] });
-    cleanup.push(() => broker.kill());
-    await new Promise<void>((resolve) => broker.stderr!.on('data', (d: Buffer) => d.toString().includes('running') && resolve()));
-    const data = join(dir, 'data', 'bank.json');
-    const { code, output } = await runCliToEnd([...UP, '--data', data, '--broker', `mqtt://127.0.0.1:${port}`]);
-    expect(code, output).toBe(1);
-    expect(output).toMatch(/refused the rig's user "rig\.clock" \(Connection refused: Not authorized\)/);
-    expect(output).toContain(`an external broker needs the rig's password file and ACL from ${join(dir, 'data', 'bus')} (docs/security.md`);
-  }, 12_000);
+  it.skipIf(!existsSync(MOSQUITTO))(
+    'a Mosquitto without the rig\'s users: "Not authorized", and where the password file and ACL are',
+    async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'atm-rig-probe-'));
+      const port = await freePort();
+      await writeFile(join(dir, 'passwd'), formatPasswd(new Map([['someone', await hashPassword('else', 10)]])));
+      await writeFile(
+        join(dir, 'mosquitto.conf'),
+        [
+          `listener ${port} 127.0.0.1`,
+          'allow_anonymous false',
+          `password_file ${join(dir, 'passwd')}`,
+          'persistence false',
+          'user root',
+          'log_dest stderr',
+        ].join('\n') + '\n',
+      );
+      const broker: ChildProcess = spawn(MOSQUITTO, ['-c', join(dir, 'mosquitto.conf')], { stdio: ['ignore', 'ignore', 'pipe'] });
+      cleanup.push(() => broker.kill());
+      await new Promise<void>((resolve) => broker.stderr!.on('data', (d: Buffer) => d.toString().includes('running') && resolve()));
+      const data = join(dir, 'data', 'bank.json');
+      const { code, output } = await runCliToEnd([...UP, '--data', data, '--broker', `mqtt://127.0.0.1:${port}`]);
+      expect(code, output).toBe(1);
+      expect(output).toMatch(/refused the rig's user "rig\.clock" \(Connection refused: Not authorized\)/);
+      expect(output).toContain(
+        `an external broker needs the rig's password file and ACL from ${join(dir, 'data', 'bus')} (docs/security.md`,
+      );
+    },
+    12_000,
+  );
 });

@@ -15,7 +15,8 @@ export interface ProbeOptions {
   timeoutMs?: number;
 }
 
-const TLS_CODES = /^(ERR_TLS|ERR_SSL|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT|CERT_)/;
+const TLS_CODES =
+  /^(ERR_TLS|ERR_SSL|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT|CERT_)/;
 
 /** Resolves when a broker at `url` accepts the user; rejects with one sentence that says what is wrong. */
 export function probeBroker(url: string, options: ProbeOptions): Promise<void> {
@@ -41,20 +42,27 @@ export function probeBroker(url: string, options: ProbeOptions): Promise<void> {
       else resolve();
     };
     const notMqtt = (detail: string) =>
-      new Error(`${where} did not answer as an MQTT broker (${detail}): is something else listening on that port, a web server perhaps? Check the host and port of --broker`);
+      new Error(
+        `${where} did not answer as an MQTT broker (${detail}): is something else listening on that port, a web server perhaps? Check the host and port of --broker`,
+      );
     const timer = setTimeout(() => finish(notMqtt(`no CONNACK within ${timeoutMs / 1000} s`)), timeoutMs);
     client.once('connect', () => finish());
     client.once('close', () => finish(notMqtt('it closed the connection without a CONNACK')));
     client.on('error', (err: Error & { code?: string | number }) => {
       const code = err.code;
-      if (code === 'ECONNREFUSED') return finish(new Error(`${where} refused the connection: nothing listens there. Start the broker, or check the host and port of --broker`));
+      if (code === 'ECONNREFUSED')
+        return finish(
+          new Error(`${where} refused the connection: nothing listens there. Start the broker, or check the host and port of --broker`),
+        );
       if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return finish(new Error(`${where}: no such host (${err.message})`));
       if (typeof code === 'string' && TLS_CODES.test(code)) return finish(new Error(`${where}: TLS failed (${err.message})`));
       if (code === 4 || code === 5 || code === 134 || code === 135) {
         const files = options.busDir
           ? `the rig's password file and ACL from ${options.busDir} (docs/security.md, "An external Mosquitto")`
           : 'the rig\'s password file and ACL, which --data :memory: never writes: give --data a file, start once, and load <data>/bus/passwd and <data>/bus/acl into the broker (docs/security.md, "An external Mosquitto")';
-        return finish(new Error(`${where} refused the rig's user "${options.username}" (${err.message}): an external broker needs ${files}`));
+        return finish(
+          new Error(`${where} refused the rig's user "${options.username}" (${err.message}): an external broker needs ${files}`),
+        );
       }
       finish(notMqtt(err.message));
     });

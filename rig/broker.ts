@@ -84,7 +84,11 @@ export async function startBroker(config: BrokerConfig = {}): Promise<RunningBro
   };
   // An upgrade request is not an MQTT connection yet, so the packet guard does not see it: its headers get the
   // guard's own deadline instead of Node's 60 s (the attack review held 2,000 half-sent upgrades open).
-  const upgradeDeadline = { connectionsCheckingInterval: Math.min(1000, limits.connectTimeoutMs), headersTimeout: limits.connectTimeoutMs, requestTimeout: limits.connectTimeoutMs };
+  const upgradeDeadline = {
+    connectionsCheckingInterval: Math.min(1000, limits.connectTimeoutMs),
+    headersTimeout: limits.connectTimeoutMs,
+    requestTimeout: limits.connectTimeoutMs,
+  };
   const webSocket = <S extends HttpServer | HttpsServer>(server: S) => {
     server.maxHeadersCount = 64;
     const wss = new WebSocketServer({ server, ...wsOptions });
@@ -104,7 +108,11 @@ export async function startBroker(config: BrokerConfig = {}): Promise<RunningBro
     url = `mqtt://${await open(createTcpServer({ noDelay: true }, onSocket), config.port ?? 1883, '--mqtt-port / broker.port')}`;
     const wsPort = config.wsPort === undefined ? 9001 : config.wsPort;
     if (wsPort !== null) {
-      const http = webSocket(createHttpServer(upgradeDeadline, (_req, res) => res.writeHead(426, { 'content-type': 'text/plain' }).end('MQTT over WebSocket only\n')));
+      const http = webSocket(
+        createHttpServer(upgradeDeadline, (_req, res) =>
+          res.writeHead(426, { 'content-type': 'text/plain' }).end('MQTT over WebSocket only\n'),
+        ),
+      );
       wsUrl = `ws://${await open(http, wsPort, '--ws-port / broker.wsPort')}`;
     }
     if (config.tls) {
@@ -112,7 +120,9 @@ export async function startBroker(config: BrokerConfig = {}): Promise<RunningBro
       const tls = createTlsServer({ cert, key, handshakeTimeout: limits.connectTimeoutMs }, onSocket);
       tlsUrl = `mqtts://${await open(tls, config.tls.port, 'broker.tls.port')}`;
       if (config.tls.wsPort !== null) {
-        const https = webSocket(createHttpsServer({ cert, key, ...upgradeDeadline }, (_req, res) => res.writeHead(426).end('MQTT over WebSocket only\n')));
+        const https = webSocket(
+          createHttpsServer({ cert, key, ...upgradeDeadline }, (_req, res) => res.writeHead(426).end('MQTT over WebSocket only\n')),
+        );
         wssUrl = `wss://${await open(https, config.tls.wsPort, 'broker.tls.wsPort')}`;
       }
     }

@@ -14,14 +14,21 @@ export interface BusTrace {
 
 /** What a log line may never show: card numbers, phone numbers and one-time codes, masked but for their tail. */
 export function maskSecrets(text: string): string {
-  return text
-    .replace(/code is [A-Z0-9]+/g, 'code is ******')
-    // Only whole quoted strings and topic levels: a timestamp is a number, not a card.
-    .replace(/(?<=["/])\+?\d{9,19}(?=["/])/g, (digits) => digits.slice(0, digits.length - 4).replace(/\d/g, '*') + digits.slice(-4));
+  return (
+    text
+      .replace(/code is [A-Z0-9]+/g, 'code is ******')
+      // Only whole quoted strings and topic levels: a timestamp is a number, not a card.
+      .replace(/(?<=["/])\+?\d{9,19}(?=["/])/g, (digits) => digits.slice(0, digits.length - 4).replace(/\d/g, '*') + digits.slice(-4))
+  );
 }
 
 /** One trace line, masked; `at` is the time to show (default: now, wall time). */
-export function formatMessage(topic: string, payload: unknown, session: SessionState | undefined, at: string = clock()): string | undefined {
+export function formatMessage(
+  topic: string,
+  payload: unknown,
+  session: SessionState | undefined,
+  at: string = clock(),
+): string | undefined {
   if (/\/lcd\/(cmd\/show|state)$/.test(topic) || topic.startsWith('rig/clock/state')) return undefined;
   let body = payload as Record<string, unknown>;
   if (/\/keypad\/(sim\/press|evt\/key)$/.test(topic) && session?.input?.masked && /^[0-9A-Z]$/.test(String(body?.key))) {
@@ -56,18 +63,32 @@ export function traceText(messages: readonly { topic: string; payload: unknown; 
     if (m.topic.endsWith('/session/state')) session = m.payload as SessionState;
     if (line) lines.push(line);
   }
-  // eslint-disable-next-line no-control-regex -- a report is plain text even when the console is coloured
+  // A report is plain text even when the console is coloured.
   return lines.join('\n').replace(/\u001b\[[0-9;]*m/g, '');
 }
 
 function formatPayload(topic: string, body: Record<string, unknown>, at: string): string | undefined {
   if (typeof body?.template === 'string') body = { ...body, template: `…(${body.template.length} b64)` };
   const channel = topic.split('/')[3];
-  const color = channel === 'sim' ? 'magenta' : channel === 'cmd' ? 'cyan' : topic.includes('/session/') ? 'yellow' : topic.startsWith('phone/') ? 'green' : 'gray';
+  const color =
+    channel === 'sim'
+      ? 'magenta'
+      : channel === 'cmd'
+        ? 'cyan'
+        : topic.includes('/session/')
+          ? 'yellow'
+          : topic.startsWith('phone/')
+            ? 'green'
+            : 'gray';
   return `${paint('dim', at)} ${paint(color, topic)} ${JSON.stringify(body)}`;
 }
 
-export async function traceBus(brokerUrl: string, atmId: string, print: (line: string) => void, credentials: { username: string; password: string }): Promise<BusTrace> {
+export async function traceBus(
+  brokerUrl: string,
+  atmId: string,
+  print: (line: string) => void,
+  credentials: { username: string; password: string },
+): Promise<BusTrace> {
   const client: MqttClient = await connectBus(brokerUrl, 'trace', credentials);
   let session: SessionState | undefined;
   client.on('message', (topic, buf, packet) => {

@@ -46,7 +46,8 @@ const collect = (value: string, previous: string[] | undefined): string[] => [..
 const SHARED = {
   config: () => new Option('--config <file>', 'rig configuration (JSON; see docs/configuration.md)'),
   broker: () => new Option('--broker <url>', 'use this MQTT broker instead of the embedded one (mqtt://host:port)'),
-  'insecure-bus': () => new Option('--insecure-bus', 'let MQTT clients connect without credentials (default: every client needs a bus user)'),
+  'insecure-bus': () =>
+    new Option('--insecure-bus', 'let MQTT clients connect without credentials (default: every client needs a bus user)'),
   tls: () => new Option('--tls', 'also listen on mqtts:// 8883 and wss:// 8884 (certificate made at first start in <data>/bus/tls)'),
   'mqtt-port': () => new Option('--mqtt-port <n>', 'embedded broker TCP port (default 1883; 0 = any free port)'),
   'ws-port': () => new Option('--ws-port <n>', 'embedded broker WebSocket port (default 9001; 0 = any free port)'),
@@ -56,10 +57,15 @@ const SHARED = {
   atm: () => new Option('--atm <id>', 'ATM id (default atm-1)'),
   profile: () => new Option('--profile <id|file>', 'auth profile: seed000, seed001, seed002 or a JSON file (default seed001)'),
   device: () =>
-    new Option('--device <kind=spec>', 'a device of the ATM, virtual or real: fingerprint=serial:/dev/ttyUSB0@57600 (repeat for several devices)').argParser(collect),
+    new Option(
+      '--device <kind=spec>',
+      'a device of the ATM, virtual or real: fingerprint=serial:/dev/ttyUSB0@57600 (repeat for several devices)',
+    ).argParser(collect),
   seed: () => new Option('--seed <n>', 'seed for every random choice, to replay a run (default: fresh, printed)'),
-  clock: () => new Option('--clock <mode>', 'system (default) or manual (time moves on rig/clock/sim/advance)').choices(['system', 'manual']),
-  'dashboard-port': () => new Option('--dashboard-port <n>', "Node-RED's port (default 1880; 0 = any free port): editor at /, dashboard at /dashboard"),
+  clock: () =>
+    new Option('--clock <mode>', 'system (default) or manual (time moves on rig/clock/sim/advance)').choices(['system', 'manual']),
+  'dashboard-port': () =>
+    new Option('--dashboard-port <n>', "Node-RED's port (default 1880; 0 = any free port): editor at /, dashboard at /dashboard"),
   flows: () => new Option('--flows <file>', 'the Node-RED flow file (default flows/atm-demo.json; a new file starts as a copy of it)'),
 } satisfies Record<string, () => Option>;
 
@@ -136,9 +142,13 @@ export class RigCommand extends Command {
       case 'commander.unknownOption': {
         const given = /'([^']*)'/.exec(plain)?.[1] ?? '';
         const flag = given.split('=')[0]!;
-        const owners = root.commands.filter((c) => c !== this && c.options.some((o) => o.long === flag || o.short === flag)).map((c) => c.name());
+        const owners = root.commands
+          .filter((c) => c !== this && c.options.some((o) => o.long === flag || o.short === flag))
+          .map((c) => c.name());
         if (owners.length && this !== root) {
-          throw new UsageError(`${this.name()} does not take ${flag} (${owners.join(', ')} ${owners.length > 1 ? 'do' : 'does'}); ${where}`);
+          throw new UsageError(
+            `${this.name()} does not take ${flag} (${owners.join(', ')} ${owners.length > 1 ? 'do' : 'does'}); ${where}`,
+          );
         }
         const mine = this.options.flatMap((o) => (o.long ? [o.long.slice(2)] : []));
         const near = flag.startsWith('--') ? nearest(flag.slice(2), mine) : undefined;
@@ -146,12 +156,18 @@ export class RigCommand extends Command {
       }
       case 'commander.unknownCommand': {
         const given = /'([^']*)'/.exec(plain)?.[1] ?? '';
-        const near = nearest(given, root.commands.map((c) => c.name()));
+        const near = nearest(
+          given,
+          root.commands.map((c) => c.name()),
+        );
         // The exit code of a wrong command stays 2, as before commander.
         throw new UsageError(`unknown command "${given}"${near ? ` (did you mean ${near}?)` : ''}; ${where}`, 2);
       }
       default:
-        throw new UsageError(`${this === root || plain.includes(`'${this.name()}'`) ? '' : `${this.name()}: `}${plain.replace(/\.$/, '')}; ${where}`, options?.exitCode ?? 1);
+        throw new UsageError(
+          `${this === root || plain.includes(`'${this.name()}'`) ? '' : `${this.name()}: `}${plain.replace(/\.$/, '')}; ${where}`,
+          options?.exitCode ?? 1,
+        );
     }
   }
 }

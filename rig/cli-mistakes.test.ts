@@ -36,7 +36,10 @@ describe.concurrent('config and profile files', () => {
   });
 
   it('unknown keys in a config file are errors that name the file and the nearest known key', async () => {
-    const config = await file('typos.json', JSON.stringify({ brokr: { port: 0 }, atms: [{ id: 'atm-1', devices: { fingerprnt: 'virtual' } }] }));
+    const config = await file(
+      'typos.json',
+      JSON.stringify({ brokr: { port: 0 }, atms: [{ id: 'atm-1', devices: { fingerprnt: 'virtual' } }] }),
+    );
     const out = await refused(['up', '--config', config, ...FAST]);
     expect(out).toContain(`invalid rig configuration in ${config}`);
     expect(out).toMatch(/unknown key "brokr" \(did you mean "broker"\?\)/);
@@ -44,7 +47,10 @@ describe.concurrent('config and profile files', () => {
   });
 
   it('an unknown key in a profile tier is an error with the nearest known key', async () => {
-    const profile = await file('typo-profile.json', JSON.stringify({ id: 'typo', name: 'Typo', tiers: [{ kind: 'card' }, { kind: 'password', lenght: 8 }] }));
+    const profile = await file(
+      'typo-profile.json',
+      JSON.stringify({ id: 'typo', name: 'Typo', tiers: [{ kind: 'card' }, { kind: 'password', lenght: 8 }] }),
+    );
     const out = await refused(['up', '--profile', profile, ...FAST]);
     expect(out).toContain(`invalid auth profile in ${profile}`);
     expect(out).toMatch(/unknown key "lenght" \(did you mean "length"\?\)[^\n]*\n\s+→ at tiers\[1\]/);
@@ -57,15 +63,21 @@ describe.concurrent('options', () => {
   });
 
   it('--device with an unknown kind names the kinds', async () => {
-    expect(await refused(['up', '--device', 'finger=serial:/dev/ttyUSB0@57600', ...FAST])).toMatch(/--device finger=\S+: no device "finger" \(did you mean "fingerprint"\?\); devices: card, keypad, fingerprint, lcd, gsm, dispenser/);
+    expect(await refused(['up', '--device', 'finger=serial:/dev/ttyUSB0@57600', ...FAST])).toMatch(
+      /--device finger=\S+: no device "finger" \(did you mean "fingerprint"\?\); devices: card, keypad, fingerprint, lcd, gsm, dispenser/,
+    );
   });
 
   it('--device with an unsupported baud rate names the rates', async () => {
-    expect(await refused(['up', '--device', 'fingerprint=serial:/dev/ttyUSB0@5760', ...FAST])).toMatch(/unsupported baud rate 5760: use one of [\d, ]*57600/);
+    expect(await refused(['up', '--device', 'fingerprint=serial:/dev/ttyUSB0@5760', ...FAST])).toMatch(
+      /unsupported baud rate 5760: use one of [\d, ]*57600/,
+    );
   });
 
   it('--broker with another scheme lists the accepted ones', async () => {
-    expect(await refused(['up', '--broker', 'http://localhost:1883', ...FAST])).toMatch(/--broker http:\/\/localhost:1883: not a broker URL: mqtt:\/\/, mqtts:\/\/, ws:\/\/, wss:\/\/, tcp:\/\//);
+    expect(await refused(['up', '--broker', 'http://localhost:1883', ...FAST])).toMatch(
+      /--broker http:\/\/localhost:1883: not a broker URL: mqtt:\/\/, mqtts:\/\/, ws:\/\/, wss:\/\/, tcp:\/\//,
+    );
   });
 });
 
@@ -85,6 +97,8 @@ describe.concurrent('export', () => {
 
   it('a hierarchies file that is not JSON is named, with line and column', async () => {
     const h = await file('broken.json', '{ "quasiIdentifiers": {\n  "age": { "type": "interval", "widths": [5, 10], }\n} }\n');
-    expect(await refused(['export', '--hierarchies', h, '--data', join(dir, 'none.json')])).toMatch(new RegExp(`${h.replace(/[.]/g, '\\.')}:2:\\d+: hierarchies file is not valid JSON`));
+    expect(await refused(['export', '--hierarchies', h, '--data', join(dir, 'none.json')])).toMatch(
+      new RegExp(`${h.replace(/[.]/g, '\\.')}:2:\\d+: hierarchies file is not valid JSON`),
+    );
   });
 });

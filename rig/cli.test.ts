@@ -54,7 +54,11 @@ describe.skipIf(!hasMosquittoClients())('atm-rig up with the mosquitto clients',
     const auth = ['-u', user!, '-P', pass!];
 
     // Without credentials the broker refuses the connection.
-    expect(() => execFileSync('mosquitto_pub', ['-h', '127.0.0.1', '-p', port!, '-t', 'atm/atm-1/keypad/sim/press', '-m', '{"key":"ENTER"}'], { stdio: 'pipe' })).toThrow();
+    expect(() =>
+      execFileSync('mosquitto_pub', ['-h', '127.0.0.1', '-p', port!, '-t', 'atm/atm-1/keypad/sim/press', '-m', '{"key":"ENTER"}'], {
+        stdio: 'pipe',
+      }),
+    ).toThrow();
 
     const sub = spawn('mosquitto_sub', ['-h', '127.0.0.1', '-p', port!, ...auth, '-t', 'atm/#', '-v']);
     children.push(sub);
@@ -157,7 +161,8 @@ describe.concurrent('the command line itself (commander)', () => {
     const top = await cli(['--help']);
     expect(top.code).toBe(0);
     expect((await cli(['help'])).output).toBe(top.output);
-    for (const name of ['up', 'demo', 'seed', 'profiles', 'export', 'ports', 'emulate', 'help']) expect(top.output).toMatch(new RegExp(`^  ${name}\\b`, 'm'));
+    for (const name of ['up', 'demo', 'seed', 'profiles', 'export', 'ports', 'emulate', 'help'])
+      expect(top.output).toMatch(new RegExp(`^  ${name}\\b`, 'm'));
     expect(top.output).not.toContain('--mqtt-port');
   });
 
@@ -179,7 +184,7 @@ describe.concurrent('the command line itself (commander)', () => {
     expect(option.output).toBe('atm-rig: unknown option --dashbord (did you mean --dashboard?); atm-rig up --help lists its options\n');
   });
 
-  it("an option of another command is refused, naming the command that takes it", async () => {
+  it('an option of another command is refused, naming the command that takes it', async () => {
     const seed = await cli(['seed', '--k', '5', '--data', ':memory:']);
     expect(seed.code).toBe(1);
     expect(seed.output).toBe('atm-rig: seed does not take --k (export does); atm-rig seed --help lists its options\n');
@@ -194,7 +199,12 @@ describe.concurrent('the command line itself (commander)', () => {
     // A resolve hook that names every heavy module the process loads.
     const hook = `export async function resolve(s, c, next) { const r = await next(s, c); if (/serialport|node-red|aedes|fastify|lowdb|xstate|zod|\\/rig\\.ts|\\/bank\\//.test(r.url)) process.stderr.write('HEAVY ' + r.url + '\\n'); return r; }`;
     const register = `import { register } from 'node:module'; register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(hook)}`)});`;
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--import', `data:text/javascript,${encodeURIComponent(register)}`, BIN, '--help']);
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [
+      '--import',
+      `data:text/javascript,${encodeURIComponent(register)}`,
+      BIN,
+      '--help',
+    ]);
     expect(stdout).toContain('Usage: atm-rig');
     expect(stderr).toBe('');
   });
@@ -209,7 +219,10 @@ describe("docs/configuration.md's CLI column", () => {
     expect(documented.length).toBeGreaterThanOrEqual(15);
     const commands = buildProgram().commands;
     for (const [option, names] of documented) {
-      expect(commands.filter((c) => c.options.some((o) => o.long === option)).map((c) => c.name()), option).toEqual(names);
+      expect(
+        commands.filter((c) => c.options.some((o) => o.long === option)).map((c) => c.name()),
+        option,
+      ).toEqual(names);
     }
   });
 });

@@ -9,21 +9,44 @@ import { connectBus } from '../core/bus.ts';
 import { decode } from '../core/decode.ts';
 
 export const CLOCK_TOPICS = { advance: 'rig/clock/sim/advance', state: 'rig/clock/state', error: 'rig/clock/evt/error' } as const;
-const Advance = z.object({ ms: z.number().int().min(0).max(366 * 86_400_000) });
+const Advance = z.object({
+  ms: z
+    .number()
+    .int()
+    .min(0)
+    .max(366 * 86_400_000),
+});
 
-export async function serveClock(clock: RigClock, brokerUrl: string, credentials?: { username: string; password: string }): Promise<{ close(): Promise<void> }> {
+export async function serveClock(
+  clock: RigClock,
+  brokerUrl: string,
+  credentials?: { username: string; password: string },
+): Promise<{ close(): Promise<void> }> {
   const client = await connectBus(brokerUrl, 'clock', credentials ?? {});
   const manual = clock instanceof ManualClock;
   const publishState = () =>
-    client.publishAsync(CLOCK_TOPICS.state, JSON.stringify({ mode: manual ? 'manual' : 'system', now: clock.now() }), { qos: 1, retain: true });
+    client.publishAsync(CLOCK_TOPICS.state, JSON.stringify({ mode: manual ? 'manual' : 'system', now: clock.now() }), {
+      qos: 1,
+      retain: true,
+    });
   client.on('message', (_topic, buf) => {
     const parsed = decode(buf, Advance);
     if (!parsed.ok) {
-      client.publish(CLOCK_TOPICS.error, JSON.stringify({ code: 'bad-payload', message: 'expected {"ms": <non-negative integer>}', topic: CLOCK_TOPICS.advance }));
+      client.publish(
+        CLOCK_TOPICS.error,
+        JSON.stringify({ code: 'bad-payload', message: 'expected {"ms": <non-negative integer>}', topic: CLOCK_TOPICS.advance }),
+      );
       return;
     }
     if (!manual) {
-      client.publish(CLOCK_TOPICS.error, JSON.stringify({ code: 'not-manual', message: 'the rig runs on the system clock; start it with --clock manual', topic: CLOCK_TOPICS.advance }));
+      client.publish(
+        CLOCK_TOPICS.error,
+        JSON.stringify({
+          code: 'not-manual',
+          message: 'the rig runs on the system clock; start it with --clock manual',
+          topic: CLOCK_TOPICS.advance,
+        }),
+      );
       return;
     }
     clock.advance(parsed.data.ms);

@@ -23,7 +23,9 @@ export const BROKER_SCHEMES = ['mqtt', 'mqtts', 'ws', 'wss', 'tcp'] as const;
 export const BROKER_URL_HINT = `a broker URL: ${BROKER_SCHEMES.map((s) => `${s}://`).join(', ')} then host:port, e.g. mqtt://localhost:1883`;
 
 type Modules = (typeof DEVICES)[number];
-const deviceSpecs = Object.fromEntries(DEVICES.map((d) => [d.kind, DeviceSpec.default('virtual')])) as { [K in DeviceKind]: z.ZodDefault<typeof DeviceSpec> };
+const deviceSpecs = Object.fromEntries(DEVICES.map((d) => [d.kind, DeviceSpec.default('virtual')])) as {
+  [K in DeviceKind]: z.ZodDefault<typeof DeviceSpec>;
+};
 const deviceOptions = Object.fromEntries(DEVICES.map((d) => [d.kind, (d.options as z.ZodType).prefault({})])) as {
   [M in Modules as M['kind']]: z.ZodPrefault<M['options']>;
 };
@@ -89,7 +91,10 @@ export const RigConfigSchema = strictObject({
     flowFile: z.string().optional(),
   }).prefault({}),
   // prefault, not default: the default goes through the schema, so the ATM gets its own defaults too.
-  atms: z.array(AtmConfigSchema).min(1).prefault([{ id: 'atm-1' }]),
+  atms: z
+    .array(AtmConfigSchema)
+    .min(1)
+    .prefault([{ id: 'atm-1' }]),
 });
 export type RigConfig = z.infer<typeof RigConfigSchema>;
 export type RigConfigInput = z.input<typeof RigConfigSchema>;

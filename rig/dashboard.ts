@@ -109,7 +109,16 @@ async function credentialSecret(userDir: string): Promise<string> {
 // Warnings Node-RED gives on every start of this set-up: no projects, and no credentials until a node has some.
 const EXPECTED_WARNINGS = /^(Projects disabled|Encrypted credentials not found)/;
 
-const LEVELS: Record<number, string> = { 10: 'fatal', 20: 'error', 30: 'warn', 40: 'info', 50: 'debug', 60: 'trace', 98: 'audit', 99: 'metric' };
+const LEVELS: Record<number, string> = {
+  10: 'fatal',
+  20: 'error',
+  30: 'warn',
+  40: 'info',
+  50: 'debug',
+  60: 'trace',
+  98: 'audit',
+  99: 'metric',
+};
 // Node-RED's runtime is a process-wide singleton: it can be started once per process.
 let started = false;
 
@@ -145,7 +154,15 @@ export async function startDashboard(rig: Rig, options: DashboardOptions): Promi
     functionGlobalContext: {
       atmRig: {
         atm: atmRig.atm,
-        customers: DEMO_CUSTOMERS.map((c) => ({ id: c.id, name: c.kyc.name, phone: c.kyc.phone, pin: c.pin, password: c.password, username: c.username, pan: c.pan })),
+        customers: DEMO_CUSTOMERS.map((c) => ({
+          id: c.id,
+          name: c.kyc.name,
+          phone: c.kyc.phone,
+          pin: c.pin,
+          password: c.password,
+          username: c.username,
+          pan: c.pan,
+        })),
       },
     },
     // This machine may have no route to the internet: no update checks, no tours, no projects.
@@ -162,7 +179,12 @@ export async function startDashboard(rig: Rig, options: DashboardOptions): Promi
         audit: false,
         handler: () => (entry: { level: number; msg: unknown; type?: string; name?: string }) => {
           const level = LEVELS[entry.level] ?? String(entry.level);
-          const text = entry.msg instanceof Error ? entry.msg.stack ?? entry.msg.message : typeof entry.msg === 'string' ? entry.msg : JSON.stringify(entry.msg);
+          const text =
+            entry.msg instanceof Error
+              ? (entry.msg.stack ?? entry.msg.message)
+              : typeof entry.msg === 'string'
+                ? entry.msg
+                : JSON.stringify(entry.msg);
           const line = `${new Date().toISOString()} [${level}]${entry.type ? ` [${entry.type}${entry.name ? `:${entry.name}` : ''}]` : ''} ${text}`;
           log.write(line + '\n');
           if (entry.level <= 30 && !EXPECTED_WARNINGS.test(text)) options.onWarning?.(line);

@@ -40,9 +40,15 @@ export async function runDemo(rig: Rig, options: DemoOptions = {}): Promise<Demo
   const seed = await fetch(`${rig.bank.url}/staff/seed`, { method: 'POST', headers: staff });
   if (!seed.ok) throw new Error(`seeding the demo customers failed: HTTP ${seed.status}`);
   const skipped = ((await seed.json()) as { skipped: { id: string; why: string }[] }).skipped.find((s) => s.id === customer.id);
-  if (skipped) throw new Error(`the demo needs its customer ${customer.id}, but ${skipped.why}; run the demo on another data file (--data demo/bank.json)`);
-  const account = ((await (await fetch(`${rig.bank.url}/staff/customers/${customer.id}`, { headers: staff })).json()) as { account: string }).account;
-  const balance = async () => ((await (await fetch(`${rig.bank.url}/accounts/${account}`, { headers: staff })).json()) as { balance: number }).balance;
+  if (skipped)
+    throw new Error(
+      `the demo needs its customer ${customer.id}, but ${skipped.why}; run the demo on another data file (--data demo/bank.json)`,
+    );
+  const account = (
+    (await (await fetch(`${rig.bank.url}/staff/customers/${customer.id}`, { headers: staff })).json()) as { account: string }
+  ).account;
+  const balance = async () =>
+    ((await (await fetch(`${rig.bank.url}/accounts/${account}`, { headers: staff })).json()) as { balance: number }).balance;
   const balanceBefore = await balance();
 
   const person = await AtmClient.connect(rig.brokerUrl, atmId, rig.bus.simulator);
@@ -108,7 +114,10 @@ export async function runDemo(rig: Rig, options: DemoOptions = {}): Promise<Demo
     print('');
     print(
       ok
-        ? paint('green', `✔ Session completed: dispensed ${JSON.stringify(dispensed.payload.notes)}; balance ${balanceBefore / 100} -> ${balanceAfter / 100}`)
+        ? paint(
+            'green',
+            `✔ Session completed: dispensed ${JSON.stringify(dispensed.payload.notes)}; balance ${balanceBefore / 100} -> ${balanceAfter / 100}`,
+          )
         : paint('red', `✘ Session ended with ${String(ended.payload.reason)}; balance ${balanceBefore / 100} -> ${balanceAfter / 100}`),
     );
     return { ok, dispensed: dispensed.payload as DemoResult['dispensed'], balanceBefore, balanceAfter };

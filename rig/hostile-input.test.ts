@@ -13,7 +13,12 @@ let rig: Rig;
 const total = () => rig.bank.service.data.accounts.reduce((s, a) => s + a.balance, 0);
 
 beforeAll(async () => {
-  rig = await startRig({ seed: 3, broker: { port: 0, wsPort: null, hashIterations: 10 }, bank: { port: 0, file: ':memory:', hashLogN: 10 }, atms: [{ id: 'atm-1', gsm: { deliveryDelayMs: 5 }, dispenser: { dispenseMs: 5 } }] });
+  rig = await startRig({
+    seed: 3,
+    broker: { port: 0, wsPort: null, hashIterations: 10 },
+    bank: { port: 0, file: ':memory:', hashLogN: 10 },
+    atms: [{ id: 'atm-1', gsm: { deliveryDelayMs: 5 }, dispenser: { dispenseMs: 5 } }],
+  });
   await fetch(`${rig.bank.url}/staff/seed`, { method: 'POST', headers: await rig.bank.staffHeaders() });
 });
 afterAll(() => rig.close());
@@ -25,7 +30,16 @@ const payload = fc.oneof(
   fc.uint8Array({ maxLength: 256 }).map((a) => Buffer.from(a)),
   fc.string({ minLength: 1000, maxLength: 20_000 }).map((s) => Buffer.from(JSON.stringify({ key: s }))),
   fc.integer({ min: 1, max: 200 }).map((depth) => Buffer.from('['.repeat(depth) + ']'.repeat(depth))),
-  fc.record({ key: fc.string(), pan: fc.string(), finger: fc.oneof(fc.integer(), fc.string()), amount: fc.oneof(fc.double(), fc.string()), ref: fc.string(), lines: fc.array(fc.string()) }).map((o) => Buffer.from(JSON.stringify(o))),
+  fc
+    .record({
+      key: fc.string(),
+      pan: fc.string(),
+      finger: fc.oneof(fc.integer(), fc.string()),
+      amount: fc.oneof(fc.double(), fc.string()),
+      ref: fc.string(),
+      lines: fc.array(fc.string()),
+    })
+    .map((o) => Buffer.from(JSON.stringify(o))),
 );
 
 describe('MQTT', () => {
@@ -33,9 +47,12 @@ describe('MQTT', () => {
     const before = total();
     const topics: { topic: string; as: { username: string; password: string } }[] = [];
     for (const kind of DEVICE_KINDS) {
-      for (const name of [...Object.keys(CONTRACT[kind].cmd), 'bogus']) topics.push({ topic: `atm/atm-1/${kind}/cmd/${name}`, as: rig.bus.internal.get('atm-1.controller')! });
-      for (const name of [...Object.keys(CONTRACT[kind].sim), 'bogus']) topics.push({ topic: `atm/atm-1/${kind}/sim/${name}`, as: rig.bus.simulator });
-      for (const name of [...Object.keys(CONTRACT[kind].evt), 'bogus']) topics.push({ topic: `atm/atm-1/${kind}/evt/${name}`, as: rig.bus.internal.get(`atm-1.${kind}`)! });
+      for (const name of [...Object.keys(CONTRACT[kind].cmd), 'bogus'])
+        topics.push({ topic: `atm/atm-1/${kind}/cmd/${name}`, as: rig.bus.internal.get('atm-1.controller')! });
+      for (const name of [...Object.keys(CONTRACT[kind].sim), 'bogus'])
+        topics.push({ topic: `atm/atm-1/${kind}/sim/${name}`, as: rig.bus.simulator });
+      for (const name of [...Object.keys(CONTRACT[kind].evt), 'bogus'])
+        topics.push({ topic: `atm/atm-1/${kind}/evt/${name}`, as: rig.bus.internal.get(`atm-1.${kind}`)! });
     }
     topics.push({ topic: 'rig/clock/sim/advance', as: rig.bus.simulator });
     const clients = new Map<string, mqtt.MqttClient>();
@@ -56,7 +73,11 @@ describe('MQTT', () => {
       // A fuzzed valid key may have started a session; finish it.
       await person.press('CANCEL');
     });
-    await person.until(() => ['idle', 'ending.goodbye', 'ending.ejecting'].includes(person.session?.state ?? ''), 'the ATM to settle', 10_000);
+    await person.until(
+      () => ['idle', 'ending.goodbye', 'ending.ejecting'].includes(person.session?.state ?? ''),
+      'the ATM to settle',
+      10_000,
+    );
     await person.close();
     expect(total()).toBe(before);
     expect(rig.bank.service.data.holds.filter((h) => h.status === 'reserved')).toEqual([]);
@@ -67,12 +88,23 @@ describe('HTTP', () => {
   it('every route answers arbitrary bodies, params and queries with 2xx/4xx, never 5xx, and moves no money', async () => {
     const doc = (await (await fetch(`${rig.bank.url}/openapi.json`)).json()) as { paths: Record<string, Record<string, unknown>> };
     // Seeding resets the demo balances on purpose; everything else is fair game.
-    const routes = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => ({ method: m.toUpperCase(), path }))).filter((r) => r.path !== '/staff/seed');
+    const routes = Object.entries(doc.paths)
+      .flatMap(([path, ops]) => Object.keys(ops).map((m) => ({ method: m.toUpperCase(), path })))
+      .filter((r) => r.path !== '/staff/seed');
     expect(routes.length).toBeGreaterThan(25);
     const staff = await rig.bank.staffHeaders();
     const before = total();
-    const segment = fc.oneof(fc.string(), fc.constantFrom('C0001', '1000000201', 'W1', 'otp-1', 'pin', 'password', '3', '../..', '%00', 'x'.repeat(2000)));
-    const body = fc.oneof(fc.json(), fc.string(), fc.constant(''), fc.constant('{"amount":100}'), fc.constant('{"customerId":"C0001","kind":"pin","value":"1234"}'));
+    const segment = fc.oneof(
+      fc.string(),
+      fc.constantFrom('C0001', '1000000201', 'W1', 'otp-1', 'pin', 'password', '3', '../..', '%00', 'x'.repeat(2000)),
+    );
+    const body = fc.oneof(
+      fc.json(),
+      fc.string(),
+      fc.constant(''),
+      fc.constant('{"amount":100}'),
+      fc.constant('{"customerId":"C0001","kind":"pin","value":"1234"}'),
+    );
     const statuses = new Map<number, number>();
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...routes), segment, body, fc.boolean(), fc.string(), async (route, seg, json, withStaff, query) => {

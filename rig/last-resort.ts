@@ -10,7 +10,12 @@ export const INTERNAL_ERROR_EXIT = 70;
 export function installLastResort(name = 'atm-rig'): void {
   const die = (kind: string) => (err: unknown) => {
     const message = err instanceof Error ? err.message : String(err);
-    console.error(paint('red', `${name}: internal error (${kind}): ${message}. This is a bug: please report it with the command you ran${process.env.ATM_RIG_DEBUG ? '' : ' (ATM_RIG_DEBUG=1 shows the stack)'}.`));
+    console.error(
+      paint(
+        'red',
+        `${name}: internal error (${kind}): ${message}. This is a bug: please report it with the command you ran${process.env.ATM_RIG_DEBUG ? '' : ' (ATM_RIG_DEBUG=1 shows the stack)'}.`,
+      ),
+    );
     if (process.env.ATM_RIG_DEBUG && err instanceof Error) console.error(err.stack);
     process.exit(INTERNAL_ERROR_EXIT);
   };

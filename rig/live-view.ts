@@ -8,7 +8,11 @@ import { lcdBox, paint } from './ui.ts';
 import type { SessionState } from '../machines/screens.ts';
 import { connectBus } from '../core/bus.ts';
 
-export async function startLiveView(rig: Rig, header: string[], options: { plain?: boolean; out?: NodeJS.WriteStream } = {}): Promise<{ close(): Promise<void> }> {
+export async function startLiveView(
+  rig: Rig,
+  header: string[],
+  options: { plain?: boolean; out?: NodeJS.WriteStream } = {},
+): Promise<{ close(): Promise<void> }> {
   const out = options.out ?? process.stdout;
   const tty = out.isTTY === true && !options.plain;
   const views = new Map<string, { screen: string[]; state: SessionState }>();

@@ -24,7 +24,9 @@ function nextPacket(link: SerialLink): Promise<Packet> {
   return new Promise((resolve) => {
     const onData = (d: Buffer) => {
       const packet = parser.push(d).find((p) => p.packet)?.packet;
-      if (packet) (link.off('data', onData), resolve(packet));
+      if (!packet) return;
+      link.off('data', onData);
+      resolve(packet);
     };
     link.on('data', onData);
   });
@@ -46,7 +48,17 @@ describe('the ZFM emulator and short command packets', () => {
     new ZfmEmulator(pair.device);
     expect((await ask(pair.host, SHORT_VFYPWD)).payload[0]).toBe(CODE.packetError);
     // Needed parameter bytes of each instruction that takes some (the manual's packet formats).
-    const needs: [number, number][] = [[INSTRUCTION.VfyPwd, 4], [INSTRUCTION.Img2Tz, 1], [INSTRUCTION.Store, 3], [INSTRUCTION.LoadChar, 3], [INSTRUCTION.UpChar, 1], [INSTRUCTION.DownChar, 1], [INSTRUCTION.Search, 5], [INSTRUCTION.HighSpeedSearch, 5], [INSTRUCTION.DeleteChar, 4]];
+    const needs: [number, number][] = [
+      [INSTRUCTION.VfyPwd, 4],
+      [INSTRUCTION.Img2Tz, 1],
+      [INSTRUCTION.Store, 3],
+      [INSTRUCTION.LoadChar, 3],
+      [INSTRUCTION.UpChar, 1],
+      [INSTRUCTION.DownChar, 1],
+      [INSTRUCTION.Search, 5],
+      [INSTRUCTION.HighSpeedSearch, 5],
+      [INSTRUCTION.DeleteChar, 4],
+    ];
     for (const [instruction, params] of needs) {
       for (let n = 0; n < params; n++) {
         const answer = await ask(pair.host, encodePacket(PID.command, Uint8Array.from([instruction, ...Array<number>(n).fill(0)])));
@@ -62,7 +74,11 @@ describe('the LCDM-2000 emulator and corrupt frames', () => {
   it('answers NAK to a frame whose BCC is wrong, then serves the next one', async () => {
     const pair = await linkedPair(9600);
     cleanups.push(() => pair.close());
-    new LcdmEmulator(pair.device, { upper: { denomination: 10_000, count: 10 }, lower: { denomination: 5_000, count: 10 } }, { clock: { now: Date.now, setTimeout, clearTimeout }, dispenseMs: 10 });
+    new LcdmEmulator(
+      pair.device,
+      { upper: { denomination: 10_000, count: 10 }, lower: { denomination: 5_000, count: 10 } },
+      { clock: { now: Date.now, setTimeout, clearTimeout }, dispenseMs: 10 },
+    );
     const bytes: number[] = [];
     pair.host.on('data', (d: Buffer) => bytes.push(...d));
     const status = lcdmCommand(CMD.status);
@@ -107,14 +123,24 @@ describe('the CLI module', () => {
   const root = fileURLToPath(new URL('../', import.meta.url));
 
   it('does not run main when imported', async () => {
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', '-e', "await import('./rig/cli.ts'); console.log('imported, nothing ran')"], { cwd: root });
+    const { stdout } = await run(
+      process.execPath,
+      ['--import', 'tsx', '-e', "await import('./rig/cli.ts'); console.log('imported, nothing ran')"],
+      { cwd: root },
+    );
     expect(stdout).toBe('imported, nothing ran\n');
   });
 
   it('has a last-resort handler: an exception nothing caught is one line and exit 70', async () => {
-    const script = "const { installLastResort } = await import('./rig/last-resort.ts'); installLastResort('atm-rig'); setTimeout(() => { throw new Error('boom'); }); Promise.reject(new Error('lost'));";
-    const err = await run(process.execPath, ['--import', 'tsx', '-e', script], { cwd: root, env: { ...process.env, NO_COLOR: '1' } }).then(() => undefined, (e: { code: number; stderr: string }) => e);
+    const script =
+      "const { installLastResort } = await import('./rig/last-resort.ts'); installLastResort('atm-rig'); setTimeout(() => { throw new Error('boom'); }); Promise.reject(new Error('lost'));";
+    const err = await run(process.execPath, ['--import', 'tsx', '-e', script], { cwd: root, env: { ...process.env, NO_COLOR: '1' } }).then(
+      () => undefined,
+      (e: { code: number; stderr: string }) => e,
+    );
     expect(err?.code).toBe(70);
-    expect(err?.stderr.trim().split('\n')).toEqual(["atm-rig: internal error (unhandled rejection): lost. This is a bug: please report it with the command you ran (ATM_RIG_DEBUG=1 shows the stack)."]);
+    expect(err?.stderr.trim().split('\n')).toEqual([
+      'atm-rig: internal error (unhandled rejection): lost. This is a bug: please report it with the command you ran (ATM_RIG_DEBUG=1 shows the stack).',
+    ]);
   });
 });

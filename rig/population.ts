@@ -6,9 +6,63 @@
 import { createRandom, DIGITS } from '../core/random.ts';
 import { luhnDigit } from './bank/service.ts';
 
-const FIRST = ['Mwila', 'Chanda', 'Mutale', 'Bupe', 'Kabwe', 'Natasha', 'Joseph', 'Grace', 'Peter', 'Ruth', 'Daniel', 'Esther', 'Moses', 'Agnes', 'Brian', 'Loveness', 'Kelvin', 'Memory', 'Emmanuel', 'Precious'];
-const LAST = ['Banda', 'Phiri', 'Mwale', 'Tembo', 'Zulu', 'Mulenga', 'Chilufya', 'Sakala', 'Lungu', 'Ngoma', 'Daka', 'Kunda', 'Musonda', 'Bwalya', 'Chisenga'];
-const CITIES = ['Lusaka', 'Lusaka', 'Lusaka', 'Kitwe', 'Ndola', 'Kitwe', 'Livingstone', 'Kabwe', 'Chingola', 'Chipata', 'Kasama', 'Solwezi', 'Mongu', 'Mansa', 'Kafue', 'Choma'];
+const FIRST = [
+  'Mwila',
+  'Chanda',
+  'Mutale',
+  'Bupe',
+  'Kabwe',
+  'Natasha',
+  'Joseph',
+  'Grace',
+  'Peter',
+  'Ruth',
+  'Daniel',
+  'Esther',
+  'Moses',
+  'Agnes',
+  'Brian',
+  'Loveness',
+  'Kelvin',
+  'Memory',
+  'Emmanuel',
+  'Precious',
+];
+const LAST = [
+  'Banda',
+  'Phiri',
+  'Mwale',
+  'Tembo',
+  'Zulu',
+  'Mulenga',
+  'Chilufya',
+  'Sakala',
+  'Lungu',
+  'Ngoma',
+  'Daka',
+  'Kunda',
+  'Musonda',
+  'Bwalya',
+  'Chisenga',
+];
+const CITIES = [
+  'Lusaka',
+  'Lusaka',
+  'Lusaka',
+  'Kitwe',
+  'Ndola',
+  'Kitwe',
+  'Livingstone',
+  'Kabwe',
+  'Chingola',
+  'Chipata',
+  'Kasama',
+  'Solwezi',
+  'Mongu',
+  'Mansa',
+  'Kafue',
+  'Choma',
+];
 const GENDERS = ['female', 'male', 'female', 'male', 'undisclosed'] as const;
 const PROVIDERS = ['visa', 'visa', 'mastercard', 'unionpay', 'local'] as const;
 const PREFIX = { visa: '4', mastercard: '51', unionpay: '62', local: '9' } as const;
@@ -40,7 +94,11 @@ export function syntheticPopulation(size: number, seed = 20240813): SyntheticCus
       const out = r.next() < 0.6;
       const amount = r.int(1, 40) * 5000;
       if (out && amount > balance) continue;
-      transactions.push({ type: out ? (r.next() < 0.8 ? 'withdrawal' : 'transfer-out') : r.next() < 0.7 ? 'deposit' : 'transfer-in', amount: out ? -amount : amount, daysAgo: r.int(1, 59) });
+      transactions.push({
+        type: out ? (r.next() < 0.8 ? 'withdrawal' : 'transfer-out') : r.next() < 0.7 ? 'deposit' : 'transfer-in',
+        amount: out ? -amount : amount,
+        daysAgo: r.int(1, 59),
+      });
       balance += out ? -amount : amount;
     }
     transactions.sort((a, b) => b.daysAgo - a.daysAgo);

@@ -12,5 +12,7 @@ export class PortInUseError extends Error {
 
 /** `err` as a PortInUseError naming `option` when it is EADDRINUSE; otherwise `err` itself. */
 export function namePortClash(err: unknown, port: number, option: string): unknown {
-  return (err as NodeJS.ErrnoException | undefined)?.code === 'EADDRINUSE' && !(err instanceof PortInUseError) ? new PortInUseError(port, option) : err;
+  return (err as NodeJS.ErrnoException | undefined)?.code === 'EADDRINUSE' && !(err instanceof PortInUseError)
+    ? new PortInUseError(port, option)
+    : err;
 }

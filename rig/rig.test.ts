@@ -26,8 +26,12 @@ afterAll(async () => {
 });
 
 async function balanceOf(customerId: string): Promise<number> {
-  const customer = (await (await fetch(`${rig.bank.url}/staff/customers/${customerId}`, { headers: await rig.bank.staffHeaders() })).json()) as { account: string };
-  const account = (await (await fetch(`${rig.bank.url}/accounts/${customer.account}`, { headers: await rig.bank.staffHeaders() })).json()) as { balance: number };
+  const customer = (await (
+    await fetch(`${rig.bank.url}/staff/customers/${customerId}`, { headers: await rig.bank.staffHeaders() })
+  ).json()) as { account: string };
+  const account = (await (
+    await fetch(`${rig.bank.url}/accounts/${customer.account}`, { headers: await rig.bank.staffHeaders() })
+  ).json()) as { balance: number };
   return account.balance;
 }
 
@@ -90,7 +94,8 @@ describe('rig end to end over MQTT', () => {
     watcher.on('message', (topic, buf) => states.set(topic, JSON.parse(buf.toString())));
     await watcher.subscribeAsync('atm/atm-1/+/state');
     await new Promise((r) => setTimeout(r, 200));
-    for (const d of ['card', 'keypad', 'fingerprint', 'lcd', 'gsm', 'dispenser']) expect(states.get(`atm/atm-1/${d}/state`)?.online).toBe(true);
+    for (const d of ['card', 'keypad', 'fingerprint', 'lcd', 'gsm', 'dispenser'])
+      expect(states.get(`atm/atm-1/${d}/state`)?.online).toBe(true);
     // Kill the keypad's connection without a clean disconnect: the broker sends its last will.
     const keypad = rig.atms[0]!.devices.find((d) => d.device.kind === 'keypad')!;
     keypad.client.stream.destroy();
@@ -114,7 +119,7 @@ describe('AtmClient.until', () => {
 });
 
 describe('two runs of the rig on one bank file', () => {
-  it('never mistake the second run\'s withdrawal for a replay of the first (same seed, manual clock)', async () => {
+  it("never mistake the second run's withdrawal for a replay of the first (same seed, manual clock)", async () => {
     const { mkdtemp } = await import('node:fs/promises');
     const { tmpdir } = await import('node:os');
     const { join } = await import('node:path');

@@ -60,12 +60,24 @@ export function createDevice(kind: DeviceKind, atm: AtmConfig): Device {
   const spec = atm.devices[kind];
   const options = atm[kind];
   if (spec === 'virtual') return module.virtual(options);
-  if (!module.serial) throw new Error(`${atm.id}: no serial driver for the ${module.title} yet (drivers: ${SERIAL_KINDS.join(', ')}); use "virtual"`);
+  if (!module.serial)
+    throw new Error(`${atm.id}: no serial driver for the ${module.title} yet (drivers: ${SERIAL_KINDS.join(', ')}); use "virtual"`);
   return module.serial(parseSerialSpec(spec), options);
 }
 
 /** Belt and braces: the bank never logs bodies, and these never reach a log line even if it did. */
-export const BANK_LOG_REDACT = ['req.headers.authorization', 'req.headers["idempotency-key"]', 'req.body', 'res.body', '*.pin', '*.password', '*.code', '*.pan', '*.phone', '*.template'];
+export const BANK_LOG_REDACT = [
+  'req.headers.authorization',
+  'req.headers["idempotency-key"]',
+  'req.body',
+  'res.body',
+  '*.pin',
+  '*.password',
+  '*.code',
+  '*.pan',
+  '*.phone',
+  '*.template',
+];
 
 /** The session machine's seed for one ATM, derived from the rig seed. */
 export function sessionSeed(rigSeed: number, atmId: string): number {
@@ -104,7 +116,11 @@ export async function startRig(input: RigConfigInput = {}, hooks: RigHooks = {})
 
   try {
     const dataDir = config.bank.file === ':memory:' ? undefined : dirname(config.bank.file);
-    const bus = await prepareBusSecurity(config.atms.map((a) => a.id), dataDir, { insecure: config.broker.insecure, iterations: config.broker.hashIterations, onDenied: hooks.onDenied });
+    const bus = await prepareBusSecurity(
+      config.atms.map((a) => a.id),
+      dataDir,
+      { insecure: config.broker.insecure, iterations: config.broker.hashIterations, onDenied: hooks.onDenied },
+    );
     const creds = (role: string) => {
       const c = bus.internal.get(role)!;
       return { username: c.username, password: c.password };
@@ -156,7 +172,13 @@ export async function startRig(input: RigConfigInput = {}, hooks: RigHooks = {})
       const profile = await loadProfile(atm.profile);
       const devices: AttachedDevice[] = [];
       for (const kind of Object.keys(atm.devices) as DeviceKind[]) {
-        const attached = await attachDevice(createDevice(kind, atm), { brokerUrl, atmId: atm.id, clock, random: random.fork(`${atm.id}:${kind}`), mqttOptions: creds(busUser(atm.id, kind)) });
+        const attached = await attachDevice(createDevice(kind, atm), {
+          brokerUrl,
+          atmId: atm.id,
+          clock,
+          random: random.fork(`${atm.id}:${kind}`),
+          mqttOptions: creds(busUser(atm.id, kind)),
+        });
         devices.push(attached);
         closers.push({ name: `${atm.id} ${kind}`, close: () => attached.close() });
       }
@@ -181,7 +203,23 @@ export async function startRig(input: RigConfigInput = {}, hooks: RigHooks = {})
       atms.push({ id: atm.id, profile, controller, devices });
     }
 
-    return { config, seed, clock, brokerUrl, wsUrl: broker?.wsUrl, tlsUrl: broker?.tlsUrl, wssUrl: broker?.wssUrl, tlsCertPath, bank, broker, bus, atms, atmKeys, releasedHolds, close };
+    return {
+      config,
+      seed,
+      clock,
+      brokerUrl,
+      wsUrl: broker?.wsUrl,
+      tlsUrl: broker?.tlsUrl,
+      wssUrl: broker?.wssUrl,
+      tlsCertPath,
+      bank,
+      broker,
+      bus,
+      atms,
+      atmKeys,
+      releasedHolds,
+      close,
+    };
   } catch (err) {
     await close();
     throw err;

@@ -16,7 +16,12 @@ const trace: string[] = [];
 beforeAll(async () => {
   const sink = new Writable({ write: (chunk, _enc, done) => ((bankLog += chunk.toString()), done()) });
   rig = await startRig(
-    { seed: 77, broker: { port: 0, wsPort: null, hashIterations: 10 }, bank: { port: 0, file: ':memory:', hashLogN: 10 }, atms: [{ id: 'atm-1', profile: 'seed002', gsm: { deliveryDelayMs: 5 }, dispenser: { dispenseMs: 5 } }] },
+    {
+      seed: 77,
+      broker: { port: 0, wsPort: null, hashIterations: 10 },
+      bank: { port: 0, file: ':memory:', hashLogN: 10 },
+      atms: [{ id: 'atm-1', profile: 'seed002', gsm: { deliveryDelayMs: 5 }, dispenser: { dispenseMs: 5 } }],
+    },
     { bankLog: sink },
   );
   await fetch(`${rig.bank.url}/staff/seed`, { method: 'POST', headers: await rig.bank.staffHeaders() });
@@ -49,7 +54,10 @@ describe('secrets in logs', () => {
     await tracer.close();
 
     // What a person sees on the LCD, what a Cucumber report attaches, what the live view prints.
-    const lcdScreens = person.messages.filter((m) => m.topic === 'atm/atm-1/lcd/state').map((m) => JSON.stringify(m.payload.lines)).join('\n');
+    const lcdScreens = person.messages
+      .filter((m) => m.topic === 'atm/atm-1/lcd/state')
+      .map((m) => JSON.stringify(m.payload.lines))
+      .join('\n');
     const logs = { bank: bankLog, trace: trace.join('\n'), 'report attachment': traceText(person.messages), lcd: lcdScreens };
     expect(bankLog.length).toBeGreaterThan(1000); // the bank did log every request
     expect(trace.length).toBeGreaterThan(30);
@@ -65,12 +73,21 @@ describe('secrets in logs', () => {
   });
 
   it('reads keys typed one a line back in order (so the check above can see them)', () => {
-    const text = ['x atm/atm-1/keypad/evt/key {"key":"1"}', 'noise 42', 'y atm/atm-1/keypad/sim/press {"key":"8"}', 'z atm/atm-1/keypad/evt/key {"key":"6"}'].join('\n');
+    const text = [
+      'x atm/atm-1/keypad/evt/key {"key":"1"}',
+      'noise 42',
+      'y atm/atm-1/keypad/sim/press {"key":"8"}',
+      'z atm/atm-1/keypad/evt/key {"key":"6"}',
+    ].join('\n');
     expect(keysIn(text)).toBe('186');
   });
 
   it('masks card and phone numbers in any trace line, but leaves timestamps alone', () => {
-    const line = formatMessage('phone/260971000001/inbox', { from: '+260970000000', text: 'your one-time code is 123456. It expires', ts: 1795426907438 }, undefined)!;
+    const line = formatMessage(
+      'phone/260971000001/inbox',
+      { from: '+260970000000', text: 'your one-time code is 123456. It expires', ts: 1795426907438 },
+      undefined,
+    )!;
     expect(line).toContain('phone/********0001/inbox');
     expect(line).toContain('"from":"+********0000"');
     expect(line).toContain('code is ******');

@@ -25,18 +25,57 @@ export interface DemoCustomer {
 export const DEMO_CUSTOMERS: readonly DemoCustomer[] = [
   {
     id: 'C0001',
-    kyc: { name: 'Alice Banda', phone: '+260971000001', email: 'alice@example.test', address: '12 Cairo Road', city: 'Lusaka', gender: 'female', dateOfBirth: '1991-04-12' },
-    username: 'ALICE', pin: '1991', password: 'ABC123', balance: 500_000, provider: 'visa', pan: '4000001234567899',
+    kyc: {
+      name: 'Alice Banda',
+      phone: '+260971000001',
+      email: 'alice@example.test',
+      address: '12 Cairo Road',
+      city: 'Lusaka',
+      gender: 'female',
+      dateOfBirth: '1991-04-12',
+    },
+    username: 'ALICE',
+    pin: '1991',
+    password: 'ABC123',
+    balance: 500_000,
+    provider: 'visa',
+    pan: '4000001234567899',
   },
   {
     id: 'C0002',
-    kyc: { name: 'Bwalya Mwale', phone: '+260971000002', email: 'bwalya@example.test', address: '4 Freedom Way', city: 'Kitwe', gender: 'male', dateOfBirth: '1984-09-30' },
-    username: 'BWALYA', pin: '2468', password: 'XYZ789', balance: 12_000, provider: 'mastercard', pan: '5100001234567892',
+    kyc: {
+      name: 'Bwalya Mwale',
+      phone: '+260971000002',
+      email: 'bwalya@example.test',
+      address: '4 Freedom Way',
+      city: 'Kitwe',
+      gender: 'male',
+      dateOfBirth: '1984-09-30',
+    },
+    username: 'BWALYA',
+    pin: '2468',
+    password: 'XYZ789',
+    balance: 12_000,
+    provider: 'mastercard',
+    pan: '5100001234567892',
   },
   {
     id: 'C0003',
-    kyc: { name: 'Chipo Phiri', phone: '+260971000003', email: 'chipo@example.test', address: '9 Independence Ave', city: 'Ndola', gender: 'female', dateOfBirth: '2000-01-05' },
-    username: 'CHIPO', pin: '1357', password: 'Q1W2E3', balance: 2_500_000, provider: 'unionpay', pan: '6200001234567893',
+    kyc: {
+      name: 'Chipo Phiri',
+      phone: '+260971000003',
+      email: 'chipo@example.test',
+      address: '9 Independence Ave',
+      city: 'Ndola',
+      gender: 'female',
+      dateOfBirth: '2000-01-05',
+    },
+    username: 'CHIPO',
+    pin: '1357',
+    password: 'Q1W2E3',
+    balance: 2_500_000,
+    provider: 'unionpay',
+    pan: '6200001234567893',
   },
 ];
 
@@ -52,7 +91,9 @@ export interface SeedReport {
 
 /** A demo customer's record: marked by the seed, or (files from before the mark) the demo's own name and e-mail. */
 function isDemoRecord(existing: Customer, c: DemoCustomer): boolean {
-  return existing.seededBy === 'demo' || (existing.seededBy === undefined && existing.name === c.kyc.name && existing.email === c.kyc.email);
+  return (
+    existing.seededBy === 'demo' || (existing.seededBy === undefined && existing.name === c.kyc.name && existing.email === c.kyc.email)
+  );
 }
 
 /** Why this demo customer cannot be seeded without touching a customer the seed did not create, if it cannot. */
@@ -68,7 +109,11 @@ function clash(bank: BankService, c: DemoCustomer): string | undefined {
 
 /** Create or reset the demo customers, never touching a customer the seed did not create. A reset keeps the
  *  money a pending withdrawal holds covered: the available balance becomes the demo figure. */
-export async function seedDemo(bank: BankService, customers: readonly DemoCustomer[] = DEMO_CUSTOMERS, population = DEMO_POPULATION): Promise<SeedReport> {
+export async function seedDemo(
+  bank: BankService,
+  customers: readonly DemoCustomer[] = DEMO_CUSTOMERS,
+  population = DEMO_POPULATION,
+): Promise<SeedReport> {
   if (population > 0) await bank.importCustomers(syntheticPopulation(population));
   const report: SeedReport = { seeded: [], skipped: [] };
   for (const c of customers) {
@@ -89,7 +134,10 @@ export async function seedDemo(bank: BankService, customers: readonly DemoCustom
     if (delta !== 0) await bank.adjust(account.number, delta, `seed ${c.id}`);
     await bank.setSecret(c.id, 'pin', c.pin);
     await bank.setSecret(c.id, 'password', c.password);
-    await bank.enrolFingers(c.id, Array.from({ length: 10 }, (_, i) => ({ finger: i + 1, template: synthTemplate(c.id, i + 1) })));
+    await bank.enrolFingers(
+      c.id,
+      Array.from({ length: 10 }, (_, i) => ({ finger: i + 1, template: synthTemplate(c.id, i + 1) })),
+    );
     if (!bank.data.cards.some((card) => card.pan === c.pan)) await bank.issueCard(c.id, c.provider, c.pan);
     report.seeded.push(c);
   }

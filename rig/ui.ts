@@ -1,7 +1,16 @@
 /** Terminal output helpers: colour only on a TTY and never under NO_COLOR, and the LCD drawn as a box. */
 const useColor = process.stdout.isTTY === true && !process.env.NO_COLOR;
 
-const codes = { dim: [2, 22], bold: [1, 22], green: [32, 39], red: [31, 39], yellow: [33, 39], cyan: [36, 39], magenta: [35, 39], gray: [90, 39] } as const;
+const codes = {
+  dim: [2, 22],
+  bold: [1, 22],
+  green: [32, 39],
+  red: [31, 39],
+  yellow: [33, 39],
+  cyan: [36, 39],
+  magenta: [35, 39],
+  gray: [90, 39],
+} as const;
 export type Style = keyof typeof codes;
 
 export function paint(style: Style, text: string): string {

@@ -8,7 +8,11 @@ export const lcdmEmulator: EmulatorModule = {
   serves: ['dispenser'],
   start(link, { clock, settings }) {
     const d = DispenserOptions.parse(settings.dispenser ?? {});
-    const lcdm = new LcdmEmulator(link, { upper: { ...d.cassettes[0]! }, lower: { ...(d.cassettes[1] ?? { denomination: d.cassettes[0]!.denomination, count: 0 }) } }, { clock, dispenseMs: d.dispenseMs });
+    const lcdm = new LcdmEmulator(
+      link,
+      { upper: { ...d.cassettes[0]! }, lower: { ...(d.cassettes[1] ?? { denomination: d.cassettes[0]!.denomination, count: 0 }) } },
+      { clock, dispenseMs: d.dispenseMs },
+    );
     return {
       device: lcdm,
       onSim(name, data) {

@@ -14,11 +14,22 @@ afterEach(async () => {
 
 async function wire() {
   const pair = await openPtyPair();
-  const cassettes = [{ denomination: 10_000, count: 5 }, { denomination: 5_000, count: 5 }];
+  const cassettes = [
+    { denomination: 10_000, count: 5 },
+    { denomination: 5_000, count: 5 },
+  ];
   const driver = new SerialCashDispenser({ path: pair.a, baudRate: 9600 }, cassettes, { responseTimeoutMs: 2000 });
   const emuLink = new SerialLink({ path: pair.b, baudRate: 9600 });
-  cleanups.push(() => pair.close(), () => driver.stop(), () => emuLink.close());
-  const emulator = new LcdmEmulator(emuLink, { upper: { ...cassettes[0]! }, lower: { ...cassettes[1]! } }, { clock: { now: Date.now, setTimeout, clearTimeout }, dispenseMs: 20 });
+  cleanups.push(
+    () => pair.close(),
+    () => driver.stop(),
+    () => emuLink.close(),
+  );
+  const emulator = new LcdmEmulator(
+    emuLink,
+    { upper: { ...cassettes[0]! }, lower: { ...cassettes[1]! } },
+    { clock: { now: Date.now, setTimeout, clearTimeout }, dispenseMs: 20 },
+  );
   emuLink.start();
   const { events, until } = await startDriver(driver);
   return { driver, emulator, events, until };

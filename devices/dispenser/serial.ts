@@ -24,7 +24,11 @@ export class SerialCashDispenser implements Device {
   #cassettes: { upper: Cassette; lower: Cassette };
   #watchTaken?: NodeJS.Timeout;
 
-  constructor(spec: SerialSpec, cassettes: readonly Cassette[], private readonly options: { responseTimeoutMs?: number } = {}) {
+  constructor(
+    spec: SerialSpec,
+    cassettes: readonly Cassette[],
+    private readonly options: { responseTimeoutMs?: number } = {},
+  ) {
     this.impl = `serial:${spec.path}@${spec.baudRate}`;
     this.link = new SerialLink(spec);
     if (cassettes.length !== 2) throw new Error('an LCDM-2000 has two cassettes: configure exactly two (upper first)');
@@ -43,7 +47,12 @@ export class SerialCashDispenser implements Device {
   start(ctx: DeviceContext) {
     this.#ctx = ctx;
     // The handshake is a status request: the device is there when it answers one.
-    connectDevice(this.link, ctx, async () => void (await this.#ask(CMD.status)), () => this.#stopped);
+    connectDevice(
+      this.link,
+      ctx,
+      async () => void (await this.#ask(CMD.status)),
+      () => this.#stopped,
+    );
   }
 
   /** One command: its ACK within a second, then its response (up to a minute for a dispense), then our ACK. */
@@ -69,7 +78,12 @@ export class SerialCashDispenser implements Device {
     const { ref, amount } = payload as { ref: string; amount: number };
     clearInterval(this.#watchTaken);
     const plan = planNotes(amount, [this.#cassettes.upper, this.#cassettes.lower]);
-    if (!plan.ok) return ctx.emit('failed', { ref, reason: plan.reason, message: plan.reason === 'short' ? 'not enough notes left' : 'amount cannot be made from the notes loaded' });
+    if (!plan.ok)
+      return ctx.emit('failed', {
+        ref,
+        reason: plan.reason,
+        message: plan.reason === 'short' ? 'not enough notes left' : 'amount cannot be made from the notes loaded',
+      });
     const shares = [
       { cmd: CMD.upper, cassette: this.#cassettes.upper },
       { cmd: CMD.lower, cassette: this.#cassettes.lower },

@@ -31,7 +31,13 @@ export class VirtualCashDispenser implements Device {
   }
 
   #view() {
-    return { cassettes: this.#cassettes.map((c) => ({ ...c })), jammed: this.#jammed, hung: this.#hung, presented: this.#presented, rejected: this.#rejected };
+    return {
+      cassettes: this.#cassettes.map((c) => ({ ...c })),
+      jammed: this.#jammed,
+      hung: this.#hung,
+      presented: this.#presented,
+      rejected: this.#rejected,
+    };
   }
 
   start(ctx: DeviceContext) {
@@ -50,7 +56,11 @@ export class VirtualCashDispenser implements Device {
     }
     const plan = planNotes(amount, this.#cassettes);
     if (!plan.ok) {
-      return ctx.emit('failed', { ref, reason: plan.reason, message: plan.reason === 'short' ? 'not enough notes left' : 'amount cannot be made from the notes loaded' });
+      return ctx.emit('failed', {
+        ref,
+        reason: plan.reason,
+        message: plan.reason === 'short' ? 'not enough notes left' : 'amount cannot be made from the notes loaded',
+      });
     }
     ctx.clock.setTimeout(() => {
       // A jam can strike while counting, too.

@@ -18,5 +18,6 @@ export const zfmEmulator: EmulatorModule = {
       },
     };
   },
-  hint: (port, atm) => `Emulating a ZFM fingerprint module on ${port}. Place fingers with:\n  mosquitto_pub … -t atm/${atm}/fingerprint/sim/place -m '{"customerId":"C0001","finger":3}'`,
+  hint: (port, atm) =>
+    `Emulating a ZFM fingerprint module on ${port}. Place fingers with:\n  mosquitto_pub … -t atm/${atm}/fingerprint/sim/place -m '{"customerId":"C0001","finger":3}'`,
 };

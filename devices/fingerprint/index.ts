@@ -32,7 +32,8 @@ export const fingerprint = defineDevice({
   virtual: (o) => new VirtualFingerprintSensor(o),
   serial: (spec) => new SerialFingerprintSensor(spec),
   emulator: zfmEmulator,
-  toSession: (event, p) => (event === 'captured' ? { type: 'FINGER', template: p.template as string, quality: p.quality as number } : undefined),
+  toSession: (event, p) =>
+    event === 'captured' ? { type: 'FINGER', template: p.template as string, quality: p.quality as number } : undefined,
   observerDenied: [
     { topic: 'evt/captured', why: 'the fingerprint template' },
     { topic: 'sim/place', why: 'whose finger (customer id and finger), from which the virtual template is made' },

@@ -114,7 +114,10 @@ describe('the fingerprint driver', () => {
     const { SerialFingerprintSensor } = await import('./serial.ts');
     const driver = new SerialFingerprintSensor({ path: pair.a, baudRate: 57600 }, { pollMs: 20 });
     const emuLink = new SerialLink({ path: pair.b, baudRate: 57600 });
-    cleanups.push(() => driver.stop(), () => emuLink.close());
+    cleanups.push(
+      () => driver.stop(),
+      () => emuLink.close(),
+    );
     const emulator = new ZfmEmulator(emuLink);
     emuLink.start();
     const captured: string[] = [];

@@ -18,7 +18,10 @@ export class SerialFingerprintSensor implements Device {
   #stopped = false;
   #captures = 0;
 
-  constructor(spec: SerialSpec, private readonly options: { pollMs?: number; password?: number } = {}) {
+  constructor(
+    spec: SerialSpec,
+    private readonly options: { pollMs?: number; password?: number } = {},
+  ) {
     this.impl = `serial:${spec.path}@${spec.baudRate}`;
     this.link = new SerialLink(spec);
     this.host = new ZfmHost(this.link);
@@ -31,7 +34,12 @@ export class SerialFingerprintSensor implements Device {
   start(ctx: DeviceContext) {
     this.#ctx = ctx;
     // A ZFM needs ~500 ms after power-up: connectDevice retries the handshake until it answers.
-    connectDevice(this.link, ctx, () => this.#handshake(), () => this.#stopped);
+    connectDevice(
+      this.link,
+      ctx,
+      () => this.#handshake(),
+      () => this.#stopped,
+    );
   }
 
   async #handshake() {

@@ -38,7 +38,11 @@ export const gsm = defineDevice({
   serial: (spec, o) => new SerialGsmModem(spec, { msisdn: o.msisdn }),
   emulator: sim800Emulator,
   toSession: (event, p) =>
-    event === 'sent' ? { type: 'SMS_SENT', ref: p.ref as string } : event === 'failed' ? { type: 'SMS_FAILED', ref: p.ref as string, cmsError: p.cmsError as number } : undefined,
+    event === 'sent'
+      ? { type: 'SMS_SENT', ref: p.ref as string }
+      : event === 'failed'
+        ? { type: 'SMS_FAILED', ref: p.ref as string, cmsError: p.cmsError as number }
+        : undefined,
   observerDenied: [
     { topic: 'cmd/send', why: "the SMS text (the OTP) and the customer's phone number" },
     { topic: 'evt/received', why: 'an SMS a customer sent, with their phone number' },

@@ -45,7 +45,10 @@ describe('SIM800 over a pty pair', () => {
     expect(await host.sendSms('+260971000001', 'second')).toBe(2);
     expect(delivered).toEqual([]);
     clock.advance(3000);
-    expect(delivered).toEqual([{ to: '+260971000001', text: 'your one-time code is 123456.' }, { to: '+260971000001', text: 'second' }]);
+    expect(delivered).toEqual([
+      { to: '+260971000001', text: 'your one-time code is 123456.' },
+      { to: '+260971000001', text: 'second' },
+    ]);
   });
 
   it('refuses to send without network (+CMS ERROR: 331), outside text mode (302), or when the fault says so', async () => {

@@ -17,7 +17,10 @@ export class SerialGsmModem implements Device {
   #stopped = false;
   #status?: NodeJS.Timeout;
 
-  constructor(spec: SerialSpec, private readonly options: { msisdn: string }) {
+  constructor(
+    spec: SerialSpec,
+    private readonly options: { msisdn: string },
+  ) {
     this.impl = `serial:${spec.path}@${spec.baudRate}`;
     this.link = new SerialLink(spec);
     this.at = new AtHost(this.link);
@@ -30,12 +33,21 @@ export class SerialGsmModem implements Device {
   start(ctx: DeviceContext) {
     this.#ctx = ctx;
     this.at.onUnsolicited = (line) => void this.#unsolicited(line);
-    connectDevice(this.link, ctx, () => this.#handshake(), () => this.#stopped);
+    connectDevice(
+      this.link,
+      ctx,
+      () => this.#handshake(),
+      () => this.#stopped,
+    );
   }
 
   async #handshake() {
     let ok = false;
-    for (let i = 0; i < 3 && !ok; i++) ok = await this.at.command('AT', 1000).then(() => true, () => false);
+    for (let i = 0; i < 3 && !ok; i++)
+      ok = await this.at.command('AT', 1000).then(
+        () => true,
+        () => false,
+      );
     if (!ok) throw new Error('no answer to AT');
     for (const cmd of ['ATE0', 'AT+CMEE=1', 'AT+CMGF=1', 'AT+CSCS="GSM"', 'AT+CNMI=2,1,0,0,0']) await this.at.command(cmd);
     await this.#refresh();

@@ -15,7 +15,11 @@ describe('KPL/1 over a pty pair', () => {
     const pair = await openPtyPair();
     const board = new KeypadLcdBoard({ path: pair.a, baudRate: 9600 });
     const emuLink = new SerialLink({ path: pair.b, baudRate: 9600 });
-    cleanups.push(() => pair.close(), () => board.stop(), () => emuLink.close());
+    cleanups.push(
+      () => pair.close(),
+      () => board.stop(),
+      () => emuLink.close(),
+    );
     const emulator = new KeypadLcdEmulator(emuLink);
     const online = new Promise<void>((r) => board.on('online', (o) => o && r()));
     emuLink.start();

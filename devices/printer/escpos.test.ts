@@ -3,7 +3,16 @@
 // stream can crash or grow without bound.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { conditionOf, encodeReceipt, EscPosParser, isStatusByte, MAX_COLUMNS, statusByte, statusQuery, type EscPosEvent } from './escpos.ts';
+import {
+  conditionOf,
+  encodeReceipt,
+  EscPosParser,
+  isStatusByte,
+  MAX_COLUMNS,
+  statusByte,
+  statusQuery,
+  type EscPosEvent,
+} from './escpos.ts';
 
 describe('ESC/POS', () => {
   it('encodes a receipt as ESC @, the lines, ESC d 4, GS V 1', () => {
@@ -18,22 +27,32 @@ describe('ESC/POS', () => {
     expect(statusByte(2, { paper: 'ok', coverOpen: true })).toBe(0x16);
     expect(conditionOf(0x32, 0x7e)).toEqual(out);
     expect(conditionOf(0x16, 0x1e)).toEqual({ paper: 'low', coverOpen: true });
-    for (let n = 1; n <= 4; n++) for (const paper of ['ok', 'low', 'out'] as const) expect(isStatusByte(statusByte(n, { paper, coverOpen: true }))).toBe(true);
+    for (let n = 1; n <= 4; n++)
+      for (const paper of ['ok', 'low', 'out'] as const) expect(isStatusByte(statusByte(n, { paper, coverOpen: true }))).toBe(true);
   });
 
   it('parses what it encodes, split anywhere', () => {
     fc.assert(
-      fc.property(fc.array(fc.stringMatching(/^[ -~]{0,48}$/), { minLength: 1, maxLength: 6 }), fc.array(fc.nat(), { maxLength: 5 }), (lines, cuts) => {
-        const bytes = Buffer.concat([encodeReceipt(lines), statusQuery(2)]);
-        const parser = new EscPosParser();
-        const events: EscPosEvent[] = [];
-        let at = 0;
-        for (const c of [...cuts.map((x) => x % (bytes.length + 1)).sort((a, b) => a - b), bytes.length]) {
-          events.push(...parser.push(bytes.subarray(at, Math.max(at, c))));
-          at = Math.max(at, c);
-        }
-        expect(events).toEqual([{ type: 'init' }, ...lines.map((text) => ({ type: 'line', text })), { type: 'cut' }, { type: 'status', n: 2 }]);
-      }),
+      fc.property(
+        fc.array(fc.stringMatching(/^[ -~]{0,48}$/), { minLength: 1, maxLength: 6 }),
+        fc.array(fc.nat(), { maxLength: 5 }),
+        (lines, cuts) => {
+          const bytes = Buffer.concat([encodeReceipt(lines), statusQuery(2)]);
+          const parser = new EscPosParser();
+          const events: EscPosEvent[] = [];
+          let at = 0;
+          for (const c of [...cuts.map((x) => x % (bytes.length + 1)).sort((a, b) => a - b), bytes.length]) {
+            events.push(...parser.push(bytes.subarray(at, Math.max(at, c))));
+            at = Math.max(at, c);
+          }
+          expect(events).toEqual([
+            { type: 'init' },
+            ...lines.map((text) => ({ type: 'line', text })),
+            { type: 'cut' },
+            { type: 'status', n: 2 },
+          ]);
+        },
+      ),
     );
   });
 
@@ -41,7 +60,8 @@ describe('ESC/POS', () => {
     fc.assert(
       fc.property(fc.array(fc.uint8Array({ maxLength: 300 }), { maxLength: 20 }), (chunks) => {
         const parser = new EscPosParser();
-        for (const c of chunks) for (const e of parser.push(c)) if (e.type === 'line') expect(e.text.length).toBeLessThanOrEqual(MAX_COLUMNS);
+        for (const c of chunks)
+          for (const e of parser.push(c)) if (e.type === 'line') expect(e.text.length).toBeLessThanOrEqual(MAX_COLUMNS);
       }),
       { numRuns: 300 },
     );

@@ -69,7 +69,22 @@ export type EscPosEvent =
   | { type: 'ignored'; command: string };
 
 /** Parameter bytes after ESC x / GS x for the commands a receipt may carry; others are skipped with none. */
-const ESC_PARAMS: Record<number, number> = { 0x21: 1, 0x2d: 1, 0x32: 0, 0x33: 1, 0x40: 0, 0x45: 1, 0x47: 1, 0x4a: 1, 0x4d: 1, 0x52: 1, 0x61: 1, 0x64: 1, 0x74: 1, 0x7b: 1 };
+const ESC_PARAMS: Record<number, number> = {
+  0x21: 1,
+  0x2d: 1,
+  0x32: 0,
+  0x33: 1,
+  0x40: 0,
+  0x45: 1,
+  0x47: 1,
+  0x4a: 1,
+  0x4d: 1,
+  0x52: 1,
+  0x61: 1,
+  0x64: 1,
+  0x74: 1,
+  0x7b: 1,
+};
 const GS_PARAMS: Record<number, number> = { 0x21: 1, 0x42: 1, 0x48: 1, 0x66: 1, 0x68: 1, 0x77: 1 };
 
 /**

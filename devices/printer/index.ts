@@ -33,5 +33,10 @@ export const printer = defineDevice({
   emulator: escposEmulator,
   // The session's receipt event is what it prints; the session id makes the reference.
   onSessionEvent: (name, p) =>
-    name === 'receipt' ? { cmd: 'print', payload: { ref: `${String(p.sessionId)}-receipt`.slice(0, 80), lines: (p.lines as string[]).map((l) => l.slice(0, MAX_COLUMNS)) } } : undefined,
+    name === 'receipt'
+      ? {
+          cmd: 'print',
+          payload: { ref: `${String(p.sessionId)}-receipt`.slice(0, 80), lines: (p.lines as string[]).map((l) => l.slice(0, MAX_COLUMNS)) },
+        }
+      : undefined,
 });

@@ -16,7 +16,11 @@ async function wire() {
   const pair = await openPtyPair();
   const driver = new SerialReceiptPrinter({ path: pair.a, baudRate: 19200 }, { pollMs: 50 });
   const emuLink = new SerialLink({ path: pair.b, baudRate: 19200 });
-  cleanups.push(() => pair.close(), () => driver.stop(), () => emuLink.close());
+  cleanups.push(
+    () => pair.close(),
+    () => driver.stop(),
+    () => emuLink.close(),
+  );
   const emulator = new EscPosEmulator(emuLink);
   emuLink.start();
   const { events, states, until } = await startDriver(driver);
@@ -58,6 +62,8 @@ describe('receipt printer over a serial port', () => {
     const { driver, emulator, events } = await wire();
     (emulator as unknown as { link: SerialLink }).link.removeAllListeners('data');
     await driver.command('print', { ref: 'r5', lines: ['lost'] });
-    expect(events).toEqual([expect.objectContaining({ name: 'failed', payload: expect.objectContaining({ ref: 'r5', reason: 'offline' }) })]);
+    expect(events).toEqual([
+      expect.objectContaining({ name: 'failed', payload: expect.objectContaining({ ref: 'r5', reason: 'offline' }) }),
+    ]);
   });
 });

@@ -20,7 +20,10 @@ export class SerialReceiptPrinter implements Device {
   #printed = 0;
   #poll?: NodeJS.Timeout;
 
-  constructor(spec: SerialSpec, private readonly options: { answerMs?: number; pollMs?: number } = {}) {
+  constructor(
+    spec: SerialSpec,
+    private readonly options: { answerMs?: number; pollMs?: number } = {},
+  ) {
     this.impl = `serial:${spec.path}@${spec.baudRate}`;
     this.link = new SerialLink(spec);
     this.link.on('data', (d) => this.#inbox.push(...[...d].filter(isStatusByte)));
@@ -32,8 +35,20 @@ export class SerialReceiptPrinter implements Device {
 
   start(ctx: DeviceContext) {
     this.#ctx = ctx;
-    connectDevice(this.link, ctx, async () => ({ ...(await this.#condition()) }), () => this.#stopped);
-    this.#poll = setInterval(() => void this.#condition().then((c) => ctx.setState({ ...c }), () => undefined), this.options.pollMs ?? 3000);
+    connectDevice(
+      this.link,
+      ctx,
+      async () => ({ ...(await this.#condition()) }),
+      () => this.#stopped,
+    );
+    this.#poll = setInterval(
+      () =>
+        void this.#condition().then(
+          (c) => ctx.setState({ ...c }),
+          () => undefined,
+        ),
+      this.options.pollMs ?? 3000,
+    );
     this.#poll.unref();
   }
 

@@ -61,7 +61,9 @@ export async function startEmulator(name: string, path: string, options: Emulato
   } finally {
     link.off('down', onDown);
   }
-  const client = options.brokerUrl ? await connectBus(options.brokerUrl, `${options.atmId}:${module.name}-emulator`, options.credentials ?? {}) : undefined;
+  const client = options.brokerUrl
+    ? await connectBus(options.brokerUrl, `${options.atmId}:${module.name}-emulator`, options.credentials ?? {})
+    : undefined;
   const emulation = module.start(link, {
     atmId: options.atmId,
     random: createRandom(options.seed ?? 1).fork(`emulator:${module.name}`),

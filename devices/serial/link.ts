@@ -18,7 +18,10 @@ export class SerialLink extends EventEmitter<{ data: [Buffer]; up: []; down: [st
   #watch?: NodeJS.Timeout;
   isUp = false;
 
-  constructor(spec: SerialSpec, private readonly options: { minBackoffMs?: number; maxBackoffMs?: number } = {}) {
+  constructor(
+    spec: SerialSpec,
+    private readonly options: { minBackoffMs?: number; maxBackoffMs?: number } = {},
+  ) {
     super();
     this.spec = spec;
     this.#backoff = options.minBackoffMs ?? 250;
@@ -87,7 +90,12 @@ export class SerialLink extends EventEmitter<{ data: [Buffer]; up: []; down: [st
  * (returning the state to add) or is retried every second while the port stays open (a module still powering up,
  * or an emulator not yet listening).
  */
-export function connectDevice(link: SerialLink, ctx: { setState(patch: Record<string, unknown>): void }, handshake: () => Promise<Record<string, unknown> | void>, isStopped: () => boolean): void {
+export function connectDevice(
+  link: SerialLink,
+  ctx: { setState(patch: Record<string, unknown>): void },
+  handshake: () => Promise<Record<string, unknown> | void>,
+  isStopped: () => boolean,
+): void {
   const attempt = async () => {
     try {
       const extra = await handshake();

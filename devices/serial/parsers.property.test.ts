@@ -35,7 +35,8 @@ describe('serial parsers under hostile input', () => {
     fc.assert(
       fc.property(bytes, fc.array(fc.nat(), { maxLength: 20 }), (data, cuts) => {
         const parser = new PacketParser();
-        for (const c of chunked(data, cuts)) for (const o of parser.push(c)) expect(o.packet ? o.packet.payload.length <= 256 : typeof o.bad === 'string').toBe(true);
+        for (const c of chunked(data, cuts))
+          for (const o of parser.push(c)) expect(o.packet ? o.packet.payload.length <= 256 : typeof o.bad === 'string').toBe(true);
       }),
       { numRuns: 500, seed: 12 },
     );
@@ -57,7 +58,8 @@ describe('serial parsers under hostile input', () => {
     fc.assert(
       fc.property(bytes, fc.array(fc.nat(), { maxLength: 20 }), (data, cuts) => {
         const parser = new FrameParser();
-        for (const c of chunked(data, cuts)) for (const o of parser.push(c)) expect('ack' in o || 'nak' in o || 'frame' in o || 'bad' in o).toBe(true);
+        for (const c of chunked(data, cuts))
+          for (const o of parser.push(c)) expect('ack' in o || 'nak' in o || 'frame' in o || 'bad' in o).toBe(true);
       }),
       { numRuns: 500, seed: 14 },
     );

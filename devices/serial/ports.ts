@@ -22,7 +22,8 @@ export async function listPorts(): Promise<{ ports: PortInfo[]; note?: string }>
   let note: string | undefined;
   const byId = new Map<string, string>();
   try {
-    for (const name of await readdir('/dev/serial/by-id')) byId.set(await realpath(`/dev/serial/by-id/${name}`), `/dev/serial/by-id/${name}`);
+    for (const name of await readdir('/dev/serial/by-id'))
+      byId.set(await realpath(`/dev/serial/by-id/${name}`), `/dev/serial/by-id/${name}`);
   } catch {
     // no udev names on this machine
   }

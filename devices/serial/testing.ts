@@ -25,7 +25,11 @@ export async function linkedPair(baudRate = 57600): Promise<{ host: SerialLink; 
 
 /** For driver tests: start a serial driver with a context that records what it emits and reports, and wait until
  *  it is online (its handshake with the emulator at the other end of the pty is done). */
-export async function startDriver(driver: Device): Promise<{ events: { name: string; payload: Record<string, unknown> }[]; states: Record<string, unknown>[]; until(test: () => boolean, what: string): Promise<void> }> {
+export async function startDriver(driver: Device): Promise<{
+  events: { name: string; payload: Record<string, unknown> }[];
+  states: Record<string, unknown>[];
+  until(test: () => boolean, what: string): Promise<void>;
+}> {
   const events: { name: string; payload: Record<string, unknown> }[] = [];
   const states: Record<string, unknown>[] = [];
   await driver.start({

@@ -14,7 +14,10 @@ Then('the LCD shows {string}', async function (this: AtmWorld, text: string) {
 Then('the LCD shows:', async function (this: AtmWorld, text: string) {
   const { person } = await this.ready();
   const want = text.split('\n').map((l) => l.trimEnd());
-  await person.until(() => JSON.stringify(person.lcd.map((l) => l.trimEnd())) === JSON.stringify([...want, '', '', '', ''].slice(0, 4)), `the LCD to show ${JSON.stringify(want)}`);
+  await person.until(
+    () => JSON.stringify(person.lcd.map((l) => l.trimEnd())) === JSON.stringify([...want, '', '', '', ''].slice(0, 4)),
+    `the LCD to show ${JSON.stringify(want)}`,
+  );
 });
 
 Then('the ATM is idle', async function (this: AtmWorld) {
@@ -22,11 +25,11 @@ Then('the ATM is idle', async function (this: AtmWorld) {
 });
 
 Then('the ATM shows the {string} screen', async function (this: AtmWorld, screen: string) {
-  if (!(SCREENS as readonly string[]).includes(screen)) throw new Error(`no screen "${screen}"${didYouMean(screen, SCREENS)}; screens: ${SCREENS.join(', ')}`);
+  if (!(SCREENS as readonly string[]).includes(screen))
+    throw new Error(`no screen "${screen}"${didYouMean(screen, SCREENS)}; screens: ${SCREENS.join(', ')}`);
   const { person } = await this.ready();
   await person.untilScreen(screen);
 });
-
 
 Then('the ATM asks for finger {int}', async function (this: AtmWorld, finger: number) {
   const { person } = await this.ready();
@@ -100,7 +103,11 @@ Then('the dispenser pays out {int}', async function (this: AtmWorld, amount: num
   const event = await person.nextMessage('/dispenser/evt/dispensed');
   assert.equal(event.payload.amount, amount * 100);
   const notes = event.payload.notes as Record<string, number>;
-  assert.equal(Object.entries(notes).reduce((s, [d, n]) => s + Number(d) * n, 0), amount * 100, `notes ${JSON.stringify(notes)} do not add up`);
+  assert.equal(
+    Object.entries(notes).reduce((s, [d, n]) => s + Number(d) * n, 0),
+    amount * 100,
+    `notes ${JSON.stringify(notes)} do not add up`,
+  );
 });
 
 Then('the dispenser pays out {int} as:', async function (this: AtmWorld, amount: number, table: DataTable) {
@@ -137,15 +144,24 @@ Then("{word}'s balance is {float}", async function (this: AtmWorld, name: string
 Then("{word}'s latest ledger entries are:", async function (this: AtmWorld, name: string, table: DataTable) {
   const who = this.named(name);
   const want = table.hashes();
-  const { entries } = await this.bank<{ entries: { type: string; amount: number }[] }>('GET', `/accounts/${who.account}/ledger?limit=${want.length}`);
-  assert.deepEqual(entries.map((e) => ({ type: e.type, amount: (e.amount / 100).toFixed(2) })), want.map((w) => ({ type: w.type!, amount: Number(w.amount).toFixed(2) })));
+  const { entries } = await this.bank<{ entries: { type: string; amount: number }[] }>(
+    'GET',
+    `/accounts/${who.account}/ledger?limit=${want.length}`,
+  );
+  assert.deepEqual(
+    entries.map((e) => ({ type: e.type, amount: (e.amount / 100).toFixed(2) })),
+    want.map((w) => ({ type: w.type!, amount: Number(w.amount).toFixed(2) })),
+  );
 });
 
 Then("{word}'s ledger adds up to her/his balance", async function (this: AtmWorld, name: string) {
   const who = this.named(name);
   const { entries } = await this.bank<{ entries: { amount: number }[] }>('GET', `/accounts/${who.account}/ledger?limit=500`);
   const { balance } = await this.balanceOf(who);
-  assert.equal(entries.reduce((s, e) => s + e.amount, 0), balance);
+  assert.equal(
+    entries.reduce((s, e) => s + e.amount, 0),
+    balance,
+  );
 });
 
 Then('{word} receives {int} SMS(es)', async function (this: AtmWorld, name: string, count: number) {
@@ -164,12 +180,19 @@ Then('{word} has received no SMS', async function (this: AtmWorld, name: string)
 
 Then('the {word} shows offline', async function (this: AtmWorld, device: string) {
   const { person } = await this.ready();
-  await person.until(() => person.messages.findLast((m) => m.topic.endsWith(`/${device}/state`))?.payload.online === false, `the ${device} to show offline`);
+  await person.until(
+    () => person.messages.findLast((m) => m.topic.endsWith(`/${device}/state`))?.payload.online === false,
+    `the ${device} to show offline`,
+  );
 });
 
 Then('the {word} comes back online', async function (this: AtmWorld, device: string) {
   const { person } = await this.ready();
-  await person.until(() => person.messages.findLast((m) => m.topic.endsWith(`/${device}/state`))?.payload.online === true, `the ${device} to come back online`, 10_000);
+  await person.until(
+    () => person.messages.findLast((m) => m.topic.endsWith(`/${device}/state`))?.payload.online === true,
+    `the ${device} to come back online`,
+    10_000,
+  );
 });
 
 Then('the fingerprint sensor reports {string}', async function (this: AtmWorld, code: string) {
@@ -181,13 +204,19 @@ Then('the fingerprint sensor reports {string}', async function (this: AtmWorld, 
 Then('the receipt says {string}', async function (this: AtmWorld, text: string) {
   const { person } = await this.ready();
   const receipt = await person.nextMessage('/session/evt/receipt');
-  assert.ok((receipt.payload.lines as string[]).some((l) => l.includes(text)), `receipt ${JSON.stringify(receipt.payload.lines)}`);
+  assert.ok(
+    (receipt.payload.lines as string[]).some((l) => l.includes(text)),
+    `receipt ${JSON.stringify(receipt.payload.lines)}`,
+  );
 });
 
 Then('the ATM goes out of service', async function (this: AtmWorld) {
   const { person } = await this.ready();
   // Seen on the retained session state at some point (a device may come back within a second).
-  await person.until(() => person.messages.some((m) => m.topic.endsWith('/session/state') && m.payload.state === 'outOfService'), 'the ATM to go out of service');
+  await person.until(
+    () => person.messages.some((m) => m.topic.endsWith('/session/state') && m.payload.state === 'outOfService'),
+    'the ATM to go out of service',
+  );
 });
 
 Then('the ATM is back in service', async function (this: AtmWorld) {

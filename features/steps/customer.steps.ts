@@ -1,7 +1,19 @@
 /** What the customer does at the ATM: cards, fingers, keys, the phone, transactions. */
 import assert from 'node:assert/strict';
 import { When } from '@cucumber/cucumber';
-import { askFor, authenticate, choose, passTier, placeFinger, readOtp, requestedFinger, startSession, typeEntry, walkTo, NEW_SECRET } from '../support/actions.ts';
+import {
+  askFor,
+  authenticate,
+  choose,
+  passTier,
+  placeFinger,
+  readOtp,
+  requestedFinger,
+  startSession,
+  typeEntry,
+  walkTo,
+  NEW_SECRET,
+} from '../support/actions.ts';
 import { fingerOf, type AtmWorld } from '../support/world.ts';
 
 When('{word} starts a session', async function (this: AtmWorld, name: string) {
@@ -64,7 +76,7 @@ When('{word} places another of her/his own fingers', async function (this: AtmWo
   await placeFinger(this, other, fingerOf(who));
 });
 
-When('{word} places {word}\'s requested finger', async function (this: AtmWorld, _name: string, owner: string) {
+When("{word} places {word}'s requested finger", async function (this: AtmWorld, _name: string, owner: string) {
   const other = this.named(owner);
   await placeFinger(this, await requestedFinger(this, other), fingerOf(other));
 });
@@ -79,7 +91,7 @@ When('{word} places the requested finger with a print of quality {int}%', async 
   await placeFinger(this, await requestedFinger(this, who), fingerOf(who), quality);
 });
 
-When('{word} places a wax copy of {word}\'s requested finger', async function (this: AtmWorld, _name: string, owner: string) {
+When("{word} places a wax copy of {word}'s requested finger", async function (this: AtmWorld, _name: string, owner: string) {
   const victim = this.named(owner);
   await placeFinger(this, await requestedFinger(this, victim), fingerOf(victim), 100, true);
 });
@@ -120,11 +132,14 @@ When('{word} enters the password {string}', async function (this: AtmWorld, name
   await typeEntry(this, 'password', password);
 });
 
-When('{word} logs in as {string} with password {string}', async function (this: AtmWorld, name: string, username: string, password: string) {
-  this.named(name);
-  await typeEntry(this, 'username', username);
-  await typeEntry(this, 'password', password);
-});
+When(
+  '{word} logs in as {string} with password {string}',
+  async function (this: AtmWorld, name: string, username: string, password: string) {
+    this.named(name);
+    await typeEntry(this, 'username', username);
+    await typeEntry(this, 'password', password);
+  },
+);
 
 // ---- phone and OTP ----
 
@@ -142,7 +157,6 @@ When('{word} enters the OTP she/he read earlier', async function (this: AtmWorld
   assert.ok(code, `${name} has not read an OTP yet`);
   await typeEntry(this, 'otp', code);
 });
-
 
 When('{word} enters a wrong OTP', async function (this: AtmWorld, name: string) {
   const who = this.named(name);
@@ -187,17 +201,20 @@ When('{word} transfers {int} to account {string}', async function (this: AtmWorl
   await typeEntry(this, 'amount', String(amount));
 });
 
-When('{word} changes her/his {word} from {string} to {string}, confirming {string}', async function (this: AtmWorld, name: string, _kind: string, current: string, next: string, confirm: string) {
-  const who = this.named(name);
-  await choose(this, _kind === 'PIN' ? 'change pin' : 'change password');
-  await typeEntry(this, 'current', current);
-  await typeEntry(this, 'next', next);
-  await typeEntry(this, 'confirm', confirm);
-  if (next === confirm) {
-    if (_kind === 'PIN') who.pin = next;
-    else who.password = next;
-  }
-});
+When(
+  '{word} changes her/his {word} from {string} to {string}, confirming {string}',
+  async function (this: AtmWorld, name: string, _kind: string, current: string, next: string, confirm: string) {
+    const who = this.named(name);
+    await choose(this, _kind === 'PIN' ? 'change pin' : 'change password');
+    await typeEntry(this, 'current', current);
+    await typeEntry(this, 'next', next);
+    await typeEntry(this, 'confirm', confirm);
+    if (next === confirm) {
+      if (_kind === 'PIN') who.pin = next;
+      else who.password = next;
+    }
+  },
+);
 
 When('{word} takes the cash', async function (this: AtmWorld, name: string) {
   this.named(name);
@@ -222,7 +239,6 @@ When('{word} finishes', async function (this: AtmWorld, name: string) {
   await person.press('CANCEL');
   await person.untilState('ending');
 });
-
 
 When('{word} gets to the {string} screen', async function (this: AtmWorld, name: string, screen: string) {
   await walkTo(this, this.named(name), screen);

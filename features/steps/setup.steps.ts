@@ -19,7 +19,7 @@ Given('an ATM running this profile:', function (this: AtmWorld, json: string) {
   this.configure('an ATM running this profile', () => this.useProfile(JSON.parse(json)));
 });
 
-Given('the ATM\'s fingerprint sensor detects artificial fingers', function (this: AtmWorld) {
+Given("the ATM's fingerprint sensor detects artificial fingers", function (this: AtmWorld) {
   this.configure('liveness detection', () => (this.atmOverrides.fingerprint = { liveness: true }));
 });
 
@@ -53,12 +53,28 @@ Given('these customers are enrolled:', async function (this: AtmWorld, table: Da
     const fingers = parseFingers(row.fingers ?? '1-10');
     if (row.pin) await this.bank('PUT', `/staff/customers/${created.id}/pin`, { pin: row.pin });
     if (row.password) await this.bank('PUT', `/staff/customers/${created.id}/password`, { password: row.password });
-    for (const f of fingers) await this.bank('PUT', `/staff/customers/${created.id}/fingers/${f}`, { template: synthTemplate(created.id, f) });
+    for (const f of fingers)
+      await this.bank('PUT', `/staff/customers/${created.id}/fingers/${f}`, { template: synthTemplate(created.id, f) });
     if (row.card) await this.bank('POST', `/staff/customers/${created.id}/cards`, { provider: 'local', pan: row.card });
     if (row.balance && Number(row.balance) > 0) {
-      await this.bank('POST', `/accounts/${created.account}/deposits`, { amount: Math.round(Number(row.balance) * 100) }, { 'idempotency-key': `enrol-${created.id}` });
+      await this.bank(
+        'POST',
+        `/accounts/${created.account}/deposits`,
+        { amount: Math.round(Number(row.balance) * 100) },
+        { 'idempotency-key': `enrol-${created.id}` },
+      );
     }
-    const person: Person = { name: row.name, id: created.id, phone: row.phone, pin: row.pin, password: row.password, username: row.username, pan: row.card, account: created.account, fingers };
+    const person: Person = {
+      name: row.name,
+      id: created.id,
+      phone: row.phone,
+      pin: row.pin,
+      password: row.password,
+      username: row.username,
+      pan: row.card,
+      account: created.account,
+      fingers,
+    };
     this.people.set(row.name, person);
   }
 });
@@ -67,7 +83,8 @@ function parseFingers(spec: string): number[] {
   if (spec.trim() === 'none') return [];
   return spec.split(',').flatMap((part) => {
     const [a, b] = part.trim().split('-').map(Number);
-    if (!Number.isInteger(a) || a! < 1 || a! > 10 || (b !== undefined && (!Number.isInteger(b) || b < a! || b > 10))) throw new Error(`bad fingers "${spec}": use 1-10, 1,3,5 or none`);
+    if (!Number.isInteger(a) || a! < 1 || a! > 10 || (b !== undefined && (!Number.isInteger(b) || b < a! || b > 10)))
+      throw new Error(`bad fingers "${spec}": use 1-10, 1,3,5 or none`);
     return b === undefined ? [a!] : Array.from({ length: b - a! + 1 }, (_, i) => a! + i);
   });
 }
@@ -77,7 +94,8 @@ Given('{word} has {float} in her/his account', async function (this: AtmWorld, n
   const { balance } = await this.balanceOf(who);
   const delta = Math.round(amount * 100) - balance;
   assert.ok(delta >= 0, `${name} already has more than ${amount}; enrol a new customer for this scenario`);
-  if (delta > 0) await this.bank('POST', `/accounts/${who.account}/deposits`, { amount: delta }, { 'idempotency-key': `top-up-${who.id}-${balance}` });
+  if (delta > 0)
+    await this.bank('POST', `/accounts/${who.account}/deposits`, { amount: delta }, { 'idempotency-key': `top-up-${who.id}-${balance}` });
 });
 
 Given('the dispenser holds:', async function (this: AtmWorld, table: DataTable) {

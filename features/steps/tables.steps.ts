@@ -29,20 +29,27 @@ Then('the ATM asked for at least {int} different fingers', function (this: AtmWo
 });
 
 /** One row of the authentication matrix: each factor right or wrong, given in order until one fails. */
-When('{word} gives the {word} finger, the {word} PIN and the {word} OTP', async function (this: AtmWorld, name: string, finger: string, pin: string, otp: string) {
-  const who = this.named(name);
-  for (const v of [finger, pin, otp]) assert.ok(v === 'right' || v === 'wrong', `say right or wrong, not "${v}"`);
-  await startSession(this, who);
-  for (const [tier, verdict] of [['fingerprint', finger], ['pin', pin], ['otp', otp]] as const) {
-    const { person } = await this.ready();
-    await person.until(() => person.session?.tier === tier, `the ${tier} step`);
-    if (verdict === 'wrong') {
-      await failTier(this, who);
-      return; // a failed factor stops the walk: the next factor is never asked for
+When(
+  '{word} gives the {word} finger, the {word} PIN and the {word} OTP',
+  async function (this: AtmWorld, name: string, finger: string, pin: string, otp: string) {
+    const who = this.named(name);
+    for (const v of [finger, pin, otp]) assert.ok(v === 'right' || v === 'wrong', `say right or wrong, not "${v}"`);
+    await startSession(this, who);
+    for (const [tier, verdict] of [
+      ['fingerprint', finger],
+      ['pin', pin],
+      ['otp', otp],
+    ] as const) {
+      const { person } = await this.ready();
+      await person.until(() => person.session?.tier === tier, `the ${tier} step`);
+      if (verdict === 'wrong') {
+        await failTier(this, who);
+        return; // a failed factor stops the walk: the next factor is never asked for
+      }
+      await passTier(this, who);
     }
-    await passTier(this, who);
-  }
-});
+  },
+);
 
 Then('the transaction menu is shown', async function (this: AtmWorld) {
   const { person } = await this.ready();
@@ -58,7 +65,10 @@ Then('the transaction menu is not shown', async function (this: AtmWorld) {
 
 Then('the session waits at the {word} step', async function (this: AtmWorld, tier: string) {
   const { person } = await this.ready();
-  await person.until(() => person.session?.tier === tier && Boolean(person.session.input || person.session.state.endsWith('waiting')), `the ${tier} step to wait for a retry`);
+  await person.until(
+    () => person.session?.tier === tier && Boolean(person.session.input || person.session.state.endsWith('waiting')),
+    `the ${tier} step to wait for a retry`,
+  );
 });
 
 When('{word} fails the {word} step {int} time(s)', async function (this: AtmWorld, name: string, tier: string, times: number) {
@@ -70,11 +80,14 @@ When('{word} fails the {word} step {int} time(s)', async function (this: AtmWorl
   }
 });
 
-When('{word} places finger {int} when asked for finger {int}', async function (this: AtmWorld, name: string, placed: number, asked: number) {
-  const who = this.named(name);
-  assert.equal(await requestedFinger(this, who), asked, 'the ATM asked for another finger: the seed search is off');
-  await placeFinger(this, placed, fingerOf(who));
-});
+When(
+  '{word} places finger {int} when asked for finger {int}',
+  async function (this: AtmWorld, name: string, placed: number, asked: number) {
+    const who = this.named(name);
+    assert.equal(await requestedFinger(this, who), asked, 'the ATM asked for another finger: the seed search is off');
+    await placeFinger(this, placed, fingerOf(who));
+  },
+);
 
 When('{word} reads the OTP and waits {int} seconds before entering it', async function (this: AtmWorld, name: string, seconds: number) {
   const who = this.named(name);
@@ -84,12 +97,14 @@ When('{word} reads the OTP and waits {int} seconds before entering it', async fu
   await typeEntry(this, 'otp', code);
 });
 
-
 When('{word} passes the steps before {word}', async function (this: AtmWorld, name: string, tier: string) {
   const who = this.named(name);
   const { person } = await this.ready();
   for (let guard = 0; guard < 10; guard++) {
-    await person.until(() => Boolean(person.session?.tier && (person.session.input || person.session.state.endsWith('waiting'))), 'an authentication step');
+    await person.until(
+      () => Boolean(person.session?.tier && (person.session.input || person.session.state.endsWith('waiting'))),
+      'an authentication step',
+    );
     if (person.session?.tier === tier) return;
     await passTier(this, who);
   }

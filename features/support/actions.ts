@@ -21,13 +21,19 @@ export async function typeEntry(world: AtmWorld, field: string, value: string) {
   await person.type(value);
   // The session state changes once the machine has taken the ENTER (to verifying, the next entry, or a notice).
   await person.nextMessage('/session/state', mark);
-  await person.until(() => !(person.session?.input?.field === field && (person.session.input.length ?? 0) > 0), `the ATM to take the ${field}`);
+  await person.until(
+    () => !(person.session?.input?.field === field && (person.session.input.length ?? 0) > 0),
+    `the ATM to take the ${field}`,
+  );
 }
 
 /** Wait until the ATM is idle; a person in front of the goodbye screen lets its message time pass. */
 export async function untilIdle(world: AtmWorld) {
   const { rig, person } = await world.ready();
-  await person.until(() => ['idle', 'ending.goodbye', 'ending.ejecting'].includes(person.session?.state ?? ''), 'the goodbye screen, the card, or idle');
+  await person.until(
+    () => ['idle', 'ending.goodbye', 'ending.ejecting'].includes(person.session?.state ?? ''),
+    'the goodbye screen, the card, or idle',
+  );
   if (person.session?.state === 'ending.ejecting') {
     // A person takes the card the ATM hands back before anything else.
     await person.nextMessage('/card/evt/ejected');
@@ -94,7 +100,10 @@ export async function readOtp(world: AtmWorld, who: Person): Promise<string> {
 /** Pass the current tier with the right credentials. */
 export async function passTier(world: AtmWorld, who: Person) {
   const { person } = await world.ready();
-  await person.until(() => Boolean(person.session?.tier && (person.session.input || person.session.state.endsWith('waiting'))), 'an authentication step');
+  await person.until(
+    () => Boolean(person.session?.tier && (person.session.input || person.session.state.endsWith('waiting'))),
+    'an authentication step',
+  );
   const tier = person.session!.tier!;
   switch (tier) {
     case 'fingerprint':
@@ -118,7 +127,12 @@ export async function authenticate(world: AtmWorld, who: Person) {
   const { person } = await world.ready();
   if (person.session?.state === 'idle' || person.session?.state.startsWith('ending')) await startSession(world, who);
   for (let guard = 0; guard < 10; guard++) {
-    await person.until(() => person.session?.state === 'session.menu' || Boolean(person.session?.tier && (person.session.input || person.session.state.endsWith('waiting'))), 'the next authentication step or the menu');
+    await person.until(
+      () =>
+        person.session?.state === 'session.menu' ||
+        Boolean(person.session?.tier && (person.session.input || person.session.state.endsWith('waiting'))),
+      'the next authentication step or the menu',
+    );
     if (person.session?.state === 'session.menu') return;
     await passTier(world, who);
   }
@@ -151,8 +165,17 @@ export async function choose(world: AtmWorld, option: string) {
 export async function askFor(world: AtmWorld, amount: number) {
   const { rig, person } = await world.ready();
   await typeEntry(world, 'amount', String(amount));
-  await person.until(() => ['session.withdraw.inFlight.dispensing', 'session.result', 'session.withdraw.amount'].some((s) => person.session?.state.startsWith(s)) || person.session?.state.startsWith('ending') === true, 'the ATM to answer the amount');
-  if (person.session?.state === 'session.withdraw.inFlight.dispensing' && !person.messages.findLast((m) => m.topic.endsWith('/dispenser/state'))?.payload.hung) {
+  await person.until(
+    () =>
+      ['session.withdraw.inFlight.dispensing', 'session.result', 'session.withdraw.amount'].some((s) =>
+        person.session?.state.startsWith(s),
+      ) || person.session?.state.startsWith('ending') === true,
+    'the ATM to answer the amount',
+  );
+  if (
+    person.session?.state === 'session.withdraw.inFlight.dispensing' &&
+    !person.messages.findLast((m) => m.topic.endsWith('/dispenser/state'))?.payload.hung
+  ) {
     const mark = person.messages.length;
     // The command may still be on its way to the dispenser (more so over a serial port): let the counting time
     // pass until the dispenser answers, as a person waits in front of the machine.
@@ -169,7 +192,10 @@ export async function askFor(world: AtmWorld, amount: number) {
 /** A wrong answer for the current tier, shaped like a right one (same length and alphabet). */
 export async function failTier(world: AtmWorld, who: Person) {
   const { person } = await world.ready();
-  await person.until(() => Boolean(person.session?.tier && (person.session.input || person.session.state.endsWith('waiting'))), 'an authentication step');
+  await person.until(
+    () => Boolean(person.session?.tier && (person.session.input || person.session.state.endsWith('waiting'))),
+    'an authentication step',
+  );
   const s = person.session!;
   const mark = person.messages.length;
   switch (s.tier) {
@@ -214,7 +240,10 @@ export async function walkTo(world: AtmWorld, who: Person, screen: string) {
   if (screen === 'fingerprint' || authField[screen]) {
     if (person.session?.state === 'idle' || person.session?.state.startsWith('ending')) await startSession(world, who);
     for (let guard = 0; guard < 10; guard++) {
-      await person.until(() => Boolean(person.session?.tier && (person.session.input || person.session.state.endsWith('waiting'))), 'an authentication step');
+      await person.until(
+        () => Boolean(person.session?.tier && (person.session.input || person.session.state.endsWith('waiting'))),
+        'an authentication step',
+      );
       const s = person.session!;
       if (screen === 'fingerprint' ? s.tier === 'fingerprint' : s.input?.field === authField[screen]) return;
       await passTier(world, who);

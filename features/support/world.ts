@@ -4,7 +4,15 @@
  * starts lazily at the first step that needs it, so `Given` steps can configure it first. On failure the
  * bus traffic and the last LCD screen are attached to the report, with the seed to replay.
  */
-import { After, Before, setDefaultTimeout, setDefinitionFunctionWrapper, setWorldConstructor, World, type IWorldOptions } from '@cucumber/cucumber';
+import {
+  After,
+  Before,
+  setDefaultTimeout,
+  setDefinitionFunctionWrapper,
+  setWorldConstructor,
+  World,
+  type IWorldOptions,
+} from '@cucumber/cucumber';
 import { traceText } from '../../rig/bus-trace.ts';
 import { parseProfile, type AuthProfile } from '../../machines/profiles.ts';
 import type { BankPorts } from '../../machines/session.types.ts';
@@ -116,14 +124,23 @@ export class AtmWorld extends World {
           clock: 'manual',
           broker: { port: 0, wsPort: null, hashIterations: 10 },
           bank: { port: 0, file: ':memory:', hashLogN: 10, ...this.bankOverrides },
-          atms: [{ id: this.atmId, profile: profileSpec, gsm: { deliveryDelayMs: DEFAULT_GSM_DELAY_MS }, dispenser: { dispenseMs: DEFAULT_DISPENSE_MS }, ...this.atmOverrides }],
+          atms: [
+            {
+              id: this.atmId,
+              profile: profileSpec,
+              gsm: { deliveryDelayMs: DEFAULT_GSM_DELAY_MS },
+              dispenser: { dispenseMs: DEFAULT_DISPENSE_MS },
+              ...this.atmOverrides,
+            },
+          ],
         },
         {
           inspect: recordTransitions,
           // Bank calls a scenario has made fail (a bank that is up but refuses one kind of request).
           wrapBank: (_atm, ports) =>
             new Proxy(ports, {
-              get: (target, name: keyof BankPorts) => (this.failingBankCalls.has(name) ? () => Promise.reject(new Error(`bank ${name} fails (scenario)`)) : target[name]),
+              get: (target, name: keyof BankPorts) =>
+                this.failingBankCalls.has(name) ? () => Promise.reject(new Error(`bank ${name} fails (scenario)`)) : target[name],
             }),
         },
       );
@@ -140,9 +157,15 @@ export class AtmWorld extends World {
       }
       this.person = await AtmClient.connect(this.rig.brokerUrl, this.atmId, this.rig.bus.simulator);
       // In serial mode, wait until every serial device has shaken hands with its module.
-      for (const kind of Object.keys(this.rig.config.atms[0]!.devices).filter((k) => this.rig!.config.atms[0]!.devices[k as DeviceKind] !== 'virtual')) {
+      for (const kind of Object.keys(this.rig.config.atms[0]!.devices).filter(
+        (k) => this.rig!.config.atms[0]!.devices[k as DeviceKind] !== 'virtual',
+      )) {
         const state = () => this.person!.messages.findLast((m) => m.topic === `atm/${this.atmId}/${kind}/state`)?.payload;
-        await this.person.until(() => state()?.online === true && String(state()?.impl).startsWith('serial:'), `the serial ${kind} to come online`, 10_000);
+        await this.person.until(
+          () => state()?.online === true && String(state()?.impl).startsWith('serial:'),
+          `the serial ${kind} to come online`,
+          10_000,
+        );
       }
       // Out of service until every device is there; then idle.
       await this.person.until(() => this.person!.session?.state === 'idle', 'the ATM to be idle', 10_000);
@@ -173,7 +196,10 @@ export class AtmWorld extends World {
   /** "Alice", "Alice Banda", or a customer enrolled from a table. */
   named(name: string): Person {
     const p = this.people.get(name) ?? [...this.people.values()].find((x) => x.name.split(' ')[0] === name);
-    if (!p) throw new Error(`nobody called "${name}" is enrolled in this scenario: use "Given the demo customers are enrolled" or a customers table (known: ${[...this.people.keys()].join(', ') || 'none'})`);
+    if (!p)
+      throw new Error(
+        `nobody called "${name}" is enrolled in this scenario: use "Given the demo customers are enrolled" or a customers table (known: ${[...this.people.keys()].join(', ') || 'none'})`,
+      );
     this.current = p;
     return p;
   }
@@ -194,7 +220,12 @@ export class AtmWorld extends World {
     }
   }
 
-  async http<T>(method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: T }> {
+  async http<T>(
+    method: 'GET' | 'POST' | 'PUT',
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<{ status: number; body: T }> {
     const { rig } = await this.ready();
     // Staff and ATM routes need a login (staff, as the branch's own tools would have); the web ATM's routes are
     // the customer's own.
@@ -246,7 +277,10 @@ setDefinitionFunctionWrapper((fn: (...args: unknown[]) => unknown) => {
 After(async function (this: AtmWorld, { result }) {
   if (result?.status === 'FAILED' && this.person) {
     this.log(REPLAY);
-    this.attach(`${this.person.lcd.join('\n')}\n\nsession: ${JSON.stringify(this.person.session, null, 2)}`, { mediaType: 'text/plain', fileName: 'LCD and session' });
+    this.attach(`${this.person.lcd.join('\n')}\n\nsession: ${JSON.stringify(this.person.session, null, 2)}`, {
+      mediaType: 'text/plain',
+      fileName: 'LCD and session',
+    });
     this.attach(traceText(this.person.messages), { mediaType: 'text/plain', fileName: 'bus trace (rig clock, secrets masked)' });
   }
   await this.person?.close();

@@ -42,7 +42,9 @@ module.exports = function (RED) {
       subscribers.add(user);
       user.on('close', () => subscribers.delete(user));
       this.client.subscribe(filter, { qos: 1 });
-      user.status(this.client.connected ? { fill: 'green', shape: 'dot', text: 'connected' } : { fill: 'yellow', shape: 'ring', text: 'connecting' });
+      user.status(
+        this.client.connected ? { fill: 'green', shape: 'dot', text: 'connected' } : { fill: 'yellow', shape: 'ring', text: 'connecting' },
+      );
     };
     this.on('close', (done) => this.client.end(true, {}, () => done()));
   }
@@ -56,14 +58,20 @@ module.exports = function (RED) {
     const creds = this.credentials && this.credentials.username ? this.credentials : rig.staff || {};
     this.staffHeaders = async () => {
       if (!token || token.expiresAt - 60000 < Date.now()) {
-        const res = await fetch(`${this.url}/staff/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: creds.username || 'admin', password: creds.password || '' }) });
+        const res = await fetch(`${this.url}/staff/login`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ username: creds.username || 'admin', password: creds.password || '' }),
+        });
         if (!res.ok) throw new Error(`staff login at ${this.url} failed: HTTP ${res.status}`);
         token = await res.json();
       }
       return { authorization: `Bearer ${token.token}` };
     };
   }
-  RED.nodes.registerType('atm-rig-bank', AtmBankConfigNode, { credentials: { username: { type: 'text' }, password: { type: 'password' } } });
+  RED.nodes.registerType('atm-rig-bank', AtmBankConfigNode, {
+    credentials: { username: { type: 'text' }, password: { type: 'password' } },
+  });
 
   const atmOf = (node, config) => config.atm || node.broker.atm;
 
@@ -83,7 +91,8 @@ module.exports = function (RED) {
       const parts = topic.split('/');
       if (parts[1] !== atm || parts[2] !== device) return;
       if (parts[3] === 'evt' && what !== 'state') this.send({ topic: parts[4], payload, atm, device, kind: 'event' });
-      else if (parts[3] === 'state' && parts.length === 4 && what !== 'events') this.send({ topic: 'state', payload, atm, device, kind: 'state' });
+      else if (parts[3] === 'state' && parts.length === 4 && what !== 'events')
+        this.send({ topic: 'state', payload, atm, device, kind: 'state' });
     };
     this.broker.register(this, [`atm/${atm}/${device}/evt/+`, `atm/${atm}/${device}/state`]);
   }
@@ -107,7 +116,8 @@ module.exports = function (RED) {
       if (!contract.level.test(String(atm))) return fail(`bad ATM id "${atm}"`);
       if (!contract.devices.includes(device)) return fail(`unknown device "${device}"`);
       if (channel !== 'sim' && channel !== 'cmd') return fail(`channel must be sim or cmd, not "${channel}"`);
-      if (!contract[channel][device].includes(name)) return fail(`${device} has no ${channel} "${name}" (known: ${contract[channel][device].join(', ') || 'none'})`);
+      if (!contract[channel][device].includes(name))
+        return fail(`${device} has no ${channel} "${name}" (known: ${contract[channel][device].join(', ') || 'none'})`);
       let payload = msg.payload;
       // A bare key is the common case for a keypad: "5" or "ENTER".
       if (device === 'keypad' && name === 'press' && typeof payload === 'string') payload = { key: payload };

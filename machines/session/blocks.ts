@@ -43,6 +43,7 @@ type Reason = string | ((verdict: Verdict) => string);
  * (`tier-failed`); then `lockout` on the tier's last attempt, or `accountLocked` when the bank locked the customer.
  */
 export function failTier(reason: Reason, then?: 'lockout' | 'accountLocked') {
-  const params = typeof reason === 'string' ? { reason } : ({ event }: { event: { output: Verdict } }) => ({ reason: reason(event.output) });
+  const params =
+    typeof reason === 'string' ? { reason } : ({ event }: { event: { output: Verdict } }) => ({ reason: reason(event.output) });
   return [{ type: 'failTier' as const, params }, { type: 'emitTierFailed' as const, params }, ...(then ? [then] : [])];
 }

@@ -9,11 +9,7 @@ export const ending = sessionSetup.createStateConfig({
   initial: 'deciding',
   states: {
     deciding: {
-      always: [
-        { guard: 'shouldRetainCard', target: 'retaining' },
-        { guard: 'cardInside', target: 'ejecting' },
-        { target: 'goodbye' },
-      ],
+      always: [{ guard: 'shouldRetainCard', target: 'retaining' }, { guard: 'cardInside', target: 'ejecting' }, { target: 'goodbye' }],
     },
     ejecting: {
       entry: 'ejectCard',

@@ -11,7 +11,11 @@ export const menu = sessionSetup.createStateConfig({
       { guard: { type: 'chooses', params: { kind: 'transfer' } }, target: 'transfer' },
       { guard: { type: 'chooses', params: { kind: 'change-secret' } }, target: 'change' },
       { guard: { type: 'chooses', params: { kind: 'statement' } }, target: 'statement' },
-      { guard: { type: 'isKey', params: { key: 'CANCEL' } }, target: '#atm.ending', actions: { type: 'endAs', params: { reason: 'completed' } } },
+      {
+        guard: { type: 'isKey', params: { key: 'CANCEL' } },
+        target: '#atm.ending',
+        actions: { type: 'endAs', params: { reason: 'completed' } },
+      },
     ],
   },
 });

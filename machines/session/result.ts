@@ -6,7 +6,11 @@ export const result = sessionSetup.createStateConfig({
   on: {
     KEY: [
       { guard: { type: 'isKey', params: { key: 'ENTER' } }, target: 'menu' },
-      { guard: { type: 'isKey', params: { key: 'CANCEL' } }, target: '#atm.ending', actions: { type: 'endAs', params: { reason: 'completed' } } },
+      {
+        guard: { type: 'isKey', params: { key: 'CANCEL' } },
+        target: '#atm.ending',
+        actions: { type: 'endAs', params: { reason: 'completed' } },
+      },
     ],
   },
 });

@@ -125,8 +125,7 @@ export const sessionSetup = setup({
     ownDispense: ({ context, event }) =>
       (event.type === 'DISPENSED' || event.type === 'DISPENSE_FAILED') && event.ref === context.withdrawal?.ref,
     /** A device the profile needs is offline (a cardless ATM does not need its card reader). */
-    deviceMissing: ({ context }) =>
-      context.offline.some((d) => d !== 'card' || context.profile.tiers.some((t) => t.kind === 'card')),
+    deviceMissing: ({ context }) => context.offline.some((d) => d !== 'card' || context.profile.tiers.some((t) => t.kind === 'card')),
     shouldRetainCard: ({ context }) => context.cardInside && context.retainCard,
     cardInside: ({ context }) => context.cardInside,
   },
@@ -205,7 +204,11 @@ export const sessionSetup = setup({
       index: context.tierIndex - 1,
       customerId: context.customerId,
     })),
-    emitAuthenticated: emit(({ context }) => ({ type: 'authenticated' as const, sessionId: context.sessionId, customerId: context.customerId! })),
+    emitAuthenticated: emit(({ context }) => ({
+      type: 'authenticated' as const,
+      sessionId: context.sessionId,
+      customerId: context.customerId!,
+    })),
     /** One more failed attempt; the notice says why (screens.ts shows it, and the attempts left on their own line). */
     failTier: assign(({ context }, params: { reason: string }) => ({
       attempts: context.attempts + 1,
@@ -231,7 +234,10 @@ export const sessionSetup = setup({
     }),
     keepTemplate: assign(({ event }) => ({ template: (event as Ev<'FINGER'>).template })),
     /** The code's id, and the reference its SMS goes out under (the text, the code itself, is not kept). */
-    keepOtp: assign(({ context }, params: { otpId: string }) => ({ otpId: params.otpId, smsRef: `${context.sessionId}-${params.otpId}`.slice(0, 80) })),
+    keepOtp: assign(({ context }, params: { otpId: string }) => ({
+      otpId: params.otpId,
+      smsRef: `${context.sessionId}-${params.otpId}`.slice(0, 80),
+    })),
 
     // Transactions
     nextTx: assign(({ context }) => ({ txSeq: context.txSeq + 1, result: undefined, notice: undefined, fields: {} })),
@@ -252,7 +258,11 @@ export const sessionSetup = setup({
       ...(params.reason ? { reason: params.reason } : {}),
     })),
     /** The receipt printer's lines for this transaction. */
-    emitReceipt: emit(({ context }, params: { lines: string[] }) => ({ type: 'receipt' as const, sessionId: context.sessionId, lines: params.lines })),
+    emitReceipt: emit(({ context }, params: { lines: string[] }) => ({
+      type: 'receipt' as const,
+      sessionId: context.sessionId,
+      lines: params.lines,
+    })),
 
     // Ending
     endAs: assign((_, params: { reason: EndReason }) => ({ endReason: params.reason })),

@@ -50,7 +50,9 @@ export function fakeBank(overrides: Partial<BankPorts> = {}) {
     },
     async issueOtp({ length }) {
       const id = `otp-${otps.size + 1}`;
-      const code = String(otps.size + 1).repeat(length).slice(0, length);
+      const code = String(otps.size + 1)
+        .repeat(length)
+        .slice(0, length);
       otps.set(id, { code, used: false, expired: false });
       return { otpId: id, to: '+260971000001', text: code };
     },
@@ -103,7 +105,10 @@ export function fakeBank(overrides: Partial<BankPorts> = {}) {
   return { ports, customers, otps, holds, sent };
 }
 
-export function start(profile: AuthProfile, opts: { seed?: number; bank?: ReturnType<typeof fakeBank>; modem?: 'answers' | 'refuses' | 'hangs' } = {}) {
+export function start(
+  profile: AuthProfile,
+  opts: { seed?: number; bank?: ReturnType<typeof fakeBank>; modem?: 'answers' | 'refuses' | 'hangs' } = {},
+) {
   const bank = opts.bank ?? fakeBank();
   const clock = new SimulatedClock();
   const effects: string[] = [];

@@ -64,7 +64,11 @@ export async function buildBankApp({ bank, clock = systemClock, logger = false }
 
   await app.register(swagger, {
     openapi: {
-      info: { title: 'atm-rig bank', version: '1.0.0', description: 'The simulated bank behind the ATM: accounts, KYC, secrets, biometrics, OTP, ledger.' },
+      info: {
+        title: 'atm-rig bank',
+        version: '1.0.0',
+        description: 'The simulated bank behind the ATM: accounts, KYC, secrets, biometrics, OTP, ledger.',
+      },
       tags: [
         { name: 'atm', description: 'What the ATM calls while authenticating' },
         { name: 'accounts', description: 'Balances, ledger and money movements' },

@@ -38,9 +38,17 @@ describe('bank API', () => {
     expect((await fetch(`${bank.url}/staff/customers`)).status).toBe(401);
     const forged = await fetch(`${bank.url}/staff/customers`, { headers: { authorization: 'Bearer forged-token-forged-token' } });
     expect(forged.status).toBe(401);
-    const wrong = await fetch(`${bank.url}/staff/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'guess' }) });
+    const wrong = await fetch(`${bank.url}/staff/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'admin', password: 'guess' }),
+    });
     expect(wrong.status).toBe(401);
-    const login = await fetch(`${bank.url}/staff/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(bank.staff) });
+    const login = await fetch(`${bank.url}/staff/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(bank.staff),
+    });
     const { token } = (await login.json()) as { token: string };
     expect((await fetch(`${bank.url}/staff/customers`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
     clock.advance(16 * 60_000);
@@ -52,7 +60,11 @@ describe('bank API', () => {
     const other = await startBank({ file: ':memory:', hashCost: CHEAP_HASH_COST });
     const attempts = await Promise.all(
       Array.from({ length: 15 }, () =>
-        fetch(`${other.url}/staff/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'guess' }) }).then((r) => r.status),
+        fetch(`${other.url}/staff/login`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ username: 'admin', password: 'guess' }),
+        }).then((r) => r.status),
       ),
     );
     await other.close();
@@ -64,7 +76,9 @@ describe('bank API', () => {
     const { status, body } = await call('GET', '/openapi.json');
     expect(status).toBe(200);
     expect(body.openapi).toMatch(/^3\./);
-    expect(Object.keys(body.paths)).toEqual(expect.arrayContaining(['/auth/card', '/otp', '/accounts/{number}/withdrawals', '/staff/customers']));
+    expect(Object.keys(body.paths)).toEqual(
+      expect.arrayContaining(['/auth/card', '/otp', '/accounts/{number}/withdrawals', '/staff/customers']),
+    );
   });
 
   it('rejects malformed input with 400 and a readable message, never 500', async () => {
@@ -87,7 +101,10 @@ describe('bank API', () => {
 
   it('verifies PINs: 1991 passes, 1965 is refused (Table II of the random-finger design)', async () => {
     expect((await call('POST', '/auth/secret', { customerId: alice.id, kind: 'pin', value: '1991' })).body).toEqual({ ok: true });
-    expect((await call('POST', '/auth/secret', { customerId: alice.id, kind: 'pin', value: '1965' })).body).toEqual({ ok: false, reason: 'wrong-pin' });
+    expect((await call('POST', '/auth/secret', { customerId: alice.id, kind: 'pin', value: '1965' })).body).toEqual({
+      ok: false,
+      reason: 'wrong-pin',
+    });
   });
 
   it('identifies a finger 1:N and says which finger it was; 1:1 refuses another customer', async () => {
@@ -127,7 +144,12 @@ describe('bank API', () => {
     expect(committed.body.balance).toBe(before - 10_000);
     expect((await call('POST', `/withdrawals/${reserved.body.withdrawalId}/commit`)).body.balance).toBe(before - 10_000);
 
-    const tooMuch = await call('POST', `/accounts/${aliceAccount}/withdrawals`, { amount: before * 10 }, { 'idempotency-key': 'test-withdraw-0002' });
+    const tooMuch = await call(
+      'POST',
+      `/accounts/${aliceAccount}/withdrawals`,
+      { amount: before * 10 },
+      { 'idempotency-key': 'test-withdraw-0002' },
+    );
     expect(tooMuch).toMatchObject({ status: 409, body: { error: 'insufficient-funds' } });
 
     const r2 = await call('POST', `/accounts/${aliceAccount}/withdrawals`, { amount: 5_000 }, { 'idempotency-key': 'test-withdraw-0003' });
@@ -142,10 +164,20 @@ describe('bank API', () => {
   it('transfers between accounts and refuses unknown ones', async () => {
     const bob = bank.service.data.accounts.find((a) => a.customerId === 'C0002')!.number;
     const bobBefore = bank.service.account(bob).balance;
-    const ok = await call('POST', `/accounts/${aliceAccount}/transfers`, { to: bob, amount: 2_500 }, { 'idempotency-key': 'test-transfer-0001' });
+    const ok = await call(
+      'POST',
+      `/accounts/${aliceAccount}/transfers`,
+      { to: bob, amount: 2_500 },
+      { 'idempotency-key': 'test-transfer-0001' },
+    );
     expect(ok.status).toBe(201);
     expect(bank.service.account(bob).balance).toBe(bobBefore + 2_500);
-    const unknown = await call('POST', `/accounts/${aliceAccount}/transfers`, { to: '9999999999', amount: 100 }, { 'idempotency-key': 'test-transfer-0002' });
+    const unknown = await call(
+      'POST',
+      `/accounts/${aliceAccount}/transfers`,
+      { to: '9999999999', amount: 100 },
+      { 'idempotency-key': 'test-transfer-0002' },
+    );
     expect(unknown).toMatchObject({ status: 404, body: { error: 'unknown-account' } });
   });
 

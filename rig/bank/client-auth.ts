@@ -45,20 +45,31 @@ export function requireBankClient(app: FastifyInstance, bank: BankService, sessi
       req.bankClient = answer.who;
       return;
     }
-    if (answer === 'throttled') return reply.code(429).send({ error: 'rate-limited', message: 'too many wrong ATM keys from this address; wait a minute (a right key still gets in)' });
+    if (answer === 'throttled')
+      return reply
+        .code(429)
+        .send({ error: 'rate-limited', message: 'too many wrong ATM keys from this address; wait a minute (a right key still gets in)' });
     // Only a wrong key for a real ATM cost the bank a hash: that is what is counted. No header, a bad header or an
     // unknown ATM cost nothing, and counting them would let anyone lock the real ATMs out.
     if (answer === 'wrong-key') failed(req.ip);
     return reply.code(401).send({
       error: 'client-login-required',
-      message: answer === 'wrong-key' ? 'wrong key for this ATM' : 'ATM routes need Authorization: Basic <atm id>:<key> (the rig provisions one per ATM) or a staff Bearer token',
+      message:
+        answer === 'wrong-key'
+          ? 'wrong key for this ATM'
+          : 'ATM routes need Authorization: Basic <atm id>:<key> (the rig provisions one per ATM) or a staff Bearer token',
     });
   });
 }
 
 /** Who is calling: `atm:<id>` or `staff:<name>`, or why not. A right key is never throttled: it is checked
  *  against what this process already verified (SHA-256, constant time) before any slow hash is considered. */
-async function authenticate(req: FastifyRequest, bank: BankService, sessions: StaffSessions, isThrottled: () => boolean): Promise<{ who: string } | 'none' | 'wrong-key' | 'throttled'> {
+async function authenticate(
+  req: FastifyRequest,
+  bank: BankService,
+  sessions: StaffSessions,
+  isThrottled: () => boolean,
+): Promise<{ who: string } | 'none' | 'wrong-key' | 'throttled'> {
   const header = req.headers.authorization ?? '';
   if (header.startsWith('Bearer ')) {
     const staff = sessions.check(req);

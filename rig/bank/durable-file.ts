@@ -28,7 +28,7 @@ export class DurableJsonFile<T> implements Adapter<T> {
     try {
       return parseJsonText(text) as T;
     } catch (err) {
-      throw new Error(`it is not JSON (${(err as Error).message})`);
+      throw new Error(`it is not JSON (${(err as Error).message})`, { cause: err });
     }
   }
 
@@ -50,4 +50,3 @@ export class DurableJsonFile<T> implements Adapter<T> {
     }
   }
 }
-

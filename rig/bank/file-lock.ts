@@ -23,7 +23,10 @@ export interface FileLock {
 }
 
 export class FileLockedError extends Error {
-  constructor(readonly file: string, readonly owner: LockOwner) {
+  constructor(
+    readonly file: string,
+    readonly owner: LockOwner,
+  ) {
     super(
       `bank data file ${file} is in use by process ${owner.pid} (${owner.command}) on ${owner.host} since ${owner.since}. ` +
         `One data file has one owner: stop that process, or give this one another file with --data <file> (":memory:" keeps nothing).`,
@@ -123,7 +126,10 @@ function parse(text: string): LockOwner | undefined {
 async function underBreaker(lock: string, fn: () => Promise<boolean>): Promise<boolean> {
   const breaker = `${lock}.break`;
   if (!(await create(breaker, String(process.pid)))) {
-    const age = await stat(breaker).then((s) => Date.now() - s.mtimeMs, () => 0);
+    const age = await stat(breaker).then(
+      (s) => Date.now() - s.mtimeMs,
+      () => 0,
+    );
     if (age > 10_000) await unlink(breaker).catch(() => undefined);
     return false;
   }

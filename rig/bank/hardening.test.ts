@@ -15,7 +15,14 @@ import { CHEAP_HASH_COST } from './secrets.ts';
 import { integrityProblems } from './store.ts';
 import { lockFile } from './file-lock.ts';
 
-const KYC = { phone: '+260971000077', email: 'h@example.test', address: '1 St', city: 'Lusaka', gender: 'female' as const, dateOfBirth: '1990-01-01' };
+const KYC = {
+  phone: '+260971000077',
+  email: 'h@example.test',
+  address: '1 St',
+  city: 'Lusaka',
+  gender: 'female' as const,
+  dateOfBirth: '1990-01-01',
+};
 const tempFile = async () => join(await mkdtemp(join(tmpdir(), 'atm-rig-hardening-')), 'bank.json');
 
 describe('one data file, one owner (issue 10.1)', () => {
@@ -43,14 +50,22 @@ describe('one data file, one owner (issue 10.1)', () => {
     for (let trial = 0; trial < 1; trial++) {
       const file = await tempFile();
       // What a SIGKILLed owner leaves: a lock naming a process that is gone.
-      await writeFile(`${file}.lock`, JSON.stringify({ pid: 2 ** 22 + 12345, host: hostname(), command: 'killed', since: 'earlier' }) + '\n');
-      const runs = Array.from({ length: 3 }, () => spawn(process.execPath, ['--import', 'tsx', holder, file, '2500'], { stdio: ['ignore', 'pipe', 'pipe'] }));
+      await writeFile(
+        `${file}.lock`,
+        JSON.stringify({ pid: 2 ** 22 + 12345, host: hostname(), command: 'killed', since: 'earlier' }) + '\n',
+      );
+      const runs = Array.from({ length: 3 }, () =>
+        spawn(process.execPath, ['--import', 'tsx', holder, file, '2500'], { stdio: ['ignore', 'pipe', 'pipe'] }),
+      );
       const opened = await Promise.all(
-        runs.map((child) => new Promise<boolean>((resolve) => {
-          let out = '';
-          child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-          child.on('exit', () => resolve(out.includes('opened')));
-        })),
+        runs.map(
+          (child) =>
+            new Promise<boolean>((resolve) => {
+              let out = '';
+              child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+              child.on('exit', () => resolve(out.includes('opened')));
+            }),
+        ),
       );
       expect(opened.filter(Boolean), `trial ${trial}`).toHaveLength(1);
     }
@@ -59,10 +74,16 @@ describe('one data file, one owner (issue 10.1)', () => {
   it('of several takeovers of a stale lock racing in one process, exactly one wins', async () => {
     for (let trial = 0; trial < 30; trial++) {
       const file = await tempFile();
-      await writeFile(`${file}.lock`, JSON.stringify({ pid: 2 ** 22 + 12345, host: hostname(), command: 'killed', since: 'earlier' }) + '\n');
+      await writeFile(
+        `${file}.lock`,
+        JSON.stringify({ pid: 2 ** 22 + 12345, host: hostname(), command: 'killed', since: 'earlier' }) + '\n',
+      );
       // Staggered by a few event-loop turns, so one's create can fall between another's look and its removal.
       const results = await Promise.allSettled(Array.from({ length: 4 }, (_, i) => turns(i * (trial % 4)).then(() => lockFile(file))));
-      expect(results.filter((r) => r.status === 'fulfilled'), `trial ${trial}`).toHaveLength(1);
+      expect(
+        results.filter((r) => r.status === 'fulfilled'),
+        `trial ${trial}`,
+      ).toHaveLength(1);
       for (const r of results) if (r.status === 'fulfilled') await r.value.release();
     }
   });
@@ -141,7 +162,9 @@ describe('holds a crash left behind (issue 10.3)', () => {
     expect((await readdir(join(file, '..'))).filter((f) => f.endsWith('.tmp'))).toEqual([]);
 
     const staff = await bank.staffHeaders();
-    const list = (await (await fetch(`${bank.url}/staff/holds?account=${account.number}`, { headers: staff })).json()) as { holds: { id: string; status: string; settledBy?: string; key?: string }[] };
+    const list = (await (await fetch(`${bank.url}/staff/holds?account=${account.number}`, { headers: staff })).json()) as {
+      holds: { id: string; status: string; settledBy?: string; key?: string }[];
+    };
     expect(list.holds).toEqual([expect.objectContaining({ id: hold.withdrawalId, status: 'reversed', settledBy: 'restart' })]);
     expect(list.holds[0]!.key).toBeUndefined();
     // The cassette count shows the notes did leave: staff debit it after all, once.
@@ -156,7 +179,10 @@ describe('holds a crash left behind (issue 10.3)', () => {
     const other = await startBank({ file: ':memory:', hashCost: CHEAP_HASH_COST });
     const { account } = await other.service.openCustomer({ ...KYC, name: 'Held' }, { deposit: 10_000 });
     const hold = await other.service.reserveWithdrawal(account.number, 3_000, 'stuck-hold-0001');
-    const res = await fetch(`${other.url}/staff/holds/${hold.withdrawalId}/release`, { method: 'POST', headers: await other.staffHeaders() });
+    const res = await fetch(`${other.url}/staff/holds/${hold.withdrawalId}/release`, {
+      method: 'POST',
+      headers: await other.staffHeaders(),
+    });
     expect(res.status).toBe(200);
     expect(other.service.account(account.number).available).toBe(10_000);
     expect(other.service.holds({ status: 'reserved' })).toEqual([]);
@@ -175,7 +201,11 @@ describe('idempotency keys (issue 10.4)', () => {
   });
   afterAll(() => bank.close());
   const post = (path: string, key: string, body: object) =>
-    fetch(bank.url + path, { method: 'POST', headers: { authorization, 'content-type': 'application/json', 'idempotency-key': key }, body: JSON.stringify(body) });
+    fetch(bank.url + path, {
+      method: 'POST',
+      headers: { authorization, 'content-type': 'application/json', 'idempotency-key': key },
+      body: JSON.stringify(body),
+    });
 
   it('are scoped to the route and the account', async () => {
     const a = await post(`/accounts/${accounts[0]}/withdrawals`, 'shared-key-0001', { amount: 1_000 });
@@ -199,7 +229,11 @@ describe('idempotency keys (issue 10.4)', () => {
 
   it.each(['__proto__', 'constructor', 'toString', 'hasOwnProperty', '__defineGetter__'])('key %s is an ordinary key', async (key) => {
     const padded = key.padEnd(8, '_');
-    for (const path of [`/accounts/${accounts[1]}/deposits`, `/accounts/${accounts[1]}/withdrawals`, `/accounts/${accounts[1]}/transfers`]) {
+    for (const path of [
+      `/accounts/${accounts[1]}/deposits`,
+      `/accounts/${accounts[1]}/withdrawals`,
+      `/accounts/${accounts[1]}/transfers`,
+    ]) {
       const res = await post(path, padded, path.endsWith('transfers') ? { to: accounts[0], amount: 100 } : { amount: 100 });
       expect(res.status, `${path} with key ${padded}`).toBe(201);
     }
@@ -213,7 +247,11 @@ describe('who may call the ATM routes (issue 10.8)', () => {
     await seedDemo(bank.service, DEMO_CUSTOMERS, 0);
     const key = (await bank.provisionAtms(['atm-1'])).get('atm-1')!;
     const otp = (headers: Record<string, string>) =>
-      fetch(`${bank.url}/otp`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ customerId: 'C0001' }) });
+      fetch(`${bank.url}/otp`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ customerId: 'C0001' }),
+      });
     const open = await otp({});
     expect(open.status).toBe(401);
     expect(JSON.stringify(await open.json())).not.toContain('+260');
@@ -226,7 +264,11 @@ describe('who may call the ATM routes (issue 10.8)', () => {
     for (let i = 0; i < MAX_FAILED_CLIENT_LOGINS + 5; i++) await otp(i % 2 ? {} : { authorization: basicAuth('atm-9', 'x') });
     expect((await otp({ authorization: basicAuth('atm-1', key) })).status).toBe(201);
     // A guesser of atm-1's key: past the limit the bank answers 429 without checking ...
-    const guesses = await Promise.all(Array.from({ length: MAX_FAILED_CLIENT_LOGINS + 10 }, (_, i) => otp({ authorization: basicAuth('atm-1', `guess-${i}`) }).then((r) => r.status)));
+    const guesses = await Promise.all(
+      Array.from({ length: MAX_FAILED_CLIENT_LOGINS + 10 }, (_, i) =>
+        otp({ authorization: basicAuth('atm-1', `guess-${i}`) }).then((r) => r.status),
+      ),
+    );
     expect(guesses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(9);
     // ... and the ATM with its right key and staff still get in.
     expect((await otp({ authorization: basicAuth('atm-1', key) })).status).toBe(201);
@@ -303,7 +345,10 @@ describe('a corrupt or empty bank file (issue 10.19)', () => {
     await good.close();
     await createBankService({ file, hashCost: CHEAP_HASH_COST }).then((b) => b.close()); // a start keeps a good copy
     await writeFile(file, text);
-    const err = await createBankService({ file, hashCost: CHEAP_HASH_COST }).then(() => undefined, (e: Error) => e);
+    const err = await createBankService({ file, hashCost: CHEAP_HASH_COST }).then(
+      () => undefined,
+      (e: Error) => e,
+    );
     expect(err?.message).toMatch(problem);
     expect(err?.message).toContain(`bank data file ${file} cannot be used`);
     expect(err?.message).toContain(`The last good copy is ${file}.bak`);
@@ -320,9 +365,13 @@ describe('a corrupt or empty bank file (issue 10.19)', () => {
 describe('data paths people get wrong (from the user review)', () => {
   it('a folder, or a file where a folder should be, is named plainly', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'atm-rig-paths-'));
-    await expect(createBankService({ file: dir, hashCost: CHEAP_HASH_COST })).rejects.toThrow(`bank data file ${dir} is a folder: give a file, e.g. ${join(dir, 'bank.json')}`);
+    await expect(createBankService({ file: dir, hashCost: CHEAP_HASH_COST })).rejects.toThrow(
+      `bank data file ${dir} is a folder: give a file, e.g. ${join(dir, 'bank.json')}`,
+    );
     await writeFile(join(dir, 'x.csv'), 'a,b\n');
-    await expect(createBankService({ file: join(dir, 'x.csv', 'bank.json'), hashCost: CHEAP_HASH_COST })).rejects.toThrow(`cannot make the folder ${join(dir, 'x.csv')} for the bank data file: a file is in the way`);
+    await expect(createBankService({ file: join(dir, 'x.csv', 'bank.json'), hashCost: CHEAP_HASH_COST })).rejects.toThrow(
+      `cannot make the folder ${join(dir, 'x.csv')} for the bank data file: a file is in the way`,
+    );
   });
 });
 

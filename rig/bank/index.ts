@@ -49,7 +49,12 @@ export interface RunningBank {
 /** Make sure a staff account exists; its password lives beside the bank file (0600), or only in memory. */
 async function ensureStaff(service: BankService, file: string): Promise<{ username: string; password: string }> {
   const path = file === ':memory:' ? undefined : join(dirname(file), 'staff.json');
-  const saved = path ? await readFile(path, 'utf8').then((t) => JSON.parse(t) as { username: string; password: string }, () => undefined) : undefined;
+  const saved = path
+    ? await readFile(path, 'utf8').then(
+        (t) => JSON.parse(t) as { username: string; password: string },
+        () => undefined,
+      )
+    : undefined;
   if (saved && (await service.verifyStaff(saved.username, saved.password))) return saved;
   const staff = { username: 'admin', password: randomBytes(18).toString('base64url') };
   await service.setStaff(staff.username, staff.password);
@@ -64,7 +69,9 @@ export async function createBankService(config: BankConfig): Promise<BankService
     store: await openStore(config.file, { readOnly: config.readOnly }),
     clock: config.clock ?? systemClock,
     random,
-    secrets: config.deterministicSecrets ? { deterministic: true, string: (n, alphabet) => seededSecrets.string(n, alphabet) } : cryptoSecrets,
+    secrets: config.deterministicSecrets
+      ? { deterministic: true, string: (n, alphabet) => seededSecrets.string(n, alphabet) }
+      : cryptoSecrets,
     hashCost: config.hashCost ?? DEFAULT_HASH_COST,
     currency: config.currency ?? 'ZMW',
     dailyWithdrawalLimit: config.dailyWithdrawalLimit ?? 1_000_000,
@@ -76,7 +83,12 @@ export async function createBankService(config: BankConfig): Promise<BankService
 /** ATM keys, like the bus users' passwords: random, kept beside the bank file (0600) or only in memory. */
 async function ensureAtmKeys(service: BankService, file: string, ids: readonly string[]): Promise<Map<string, string>> {
   const path = file === ':memory:' ? undefined : join(dirname(file), 'atm-keys.json');
-  const saved = path ? await readFile(path, 'utf8').then((t) => JSON.parse(t) as Record<string, string>, () => ({}) as Record<string, string>) : {};
+  const saved = path
+    ? await readFile(path, 'utf8').then(
+        (t) => JSON.parse(t) as Record<string, string>,
+        () => ({}) as Record<string, string>,
+      )
+    : {};
   let changed = false;
   for (const id of ids) {
     if (saved[id] && (await service.verifyClient(id, saved[id]))) continue;
@@ -119,7 +131,11 @@ async function serveBank(service: BankService, config: BankConfig): Promise<Runn
     staff,
     async staffHeaders() {
       if (!token || token.expiresAt - 60_000 < (config.clock ?? systemClock).now()) {
-        const res = await fetch(`${url}/staff/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(staff) });
+        const res = await fetch(`${url}/staff/login`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(staff),
+        });
         if (!res.ok) throw new Error(`staff login failed: HTTP ${res.status}`);
         const body = (await res.json()) as { token: string; expiresAt: number };
         token = { value: body.token, expiresAt: body.expiresAt };

@@ -10,7 +10,11 @@ export const AccountNumber = z.string().regex(/^\d{10}$/, 'a 10-digit account nu
 export { Finger, Msisdn, Pan } from '../../core/schemas.ts';
 import { Finger, Msisdn, Pan } from '../../core/schemas.ts';
 export const MinorUnits = z.number().int().min(1).max(1_000_000_000);
-export const Template = z.string().min(16).max(8192).regex(/^[A-Za-z0-9+/]+={0,2}$/, 'base64');
+export const Template = z
+  .string()
+  .min(16)
+  .max(8192)
+  .regex(/^[A-Za-z0-9+/]+={0,2}$/, 'base64');
 export const Pin = z.string().regex(/^\d{4,12}$/, '4 to 12 digits');
 export const Password = z.string().regex(/^[A-Z0-9]{4,16}$/, '4 to 16 upper-case letters or digits');
 export const Username = z.string().regex(/^[A-Z0-9]{1,12}$/, '1 to 12 upper-case letters or digits (what a keypad can type)');
@@ -109,7 +113,13 @@ export type Hold = z.infer<typeof HoldRecord>;
 
 export const BankDataSchema = z.object({
   version: z.literal(1),
-  counters: z.object({ customer: z.number().int(), account: z.number().int(), entry: z.number().int(), otp: z.number().int(), hold: z.number().int() }),
+  counters: z.object({
+    customer: z.number().int(),
+    account: z.number().int(),
+    entry: z.number().int(),
+    otp: z.number().int(),
+    hold: z.number().int(),
+  }),
   customers: z.array(CustomerRecord),
   accounts: z.array(AccountRecord),
   cards: z.array(CardRecord),

@@ -20,7 +20,15 @@ describe('concurrent withdrawals over HTTP', () => {
     bank = await startBank({ file: ':memory:', hashCost: CHEAP_HASH_COST, dailyWithdrawalLimit: 1e12 });
     authorization = basicAuth('atm-1', (await bank.provisionAtms(['atm-1'])).get('atm-1')!);
     const { account: a } = await bank.service.openCustomer(
-      { name: 'Concurrent', phone: '+260971000098', email: 'c@example.test', address: '1 St', city: 'Lusaka', gender: 'female', dateOfBirth: '1990-01-01' },
+      {
+        name: 'Concurrent',
+        phone: '+260971000098',
+        email: 'c@example.test',
+        address: '1 St',
+        city: 'Lusaka',
+        gender: 'female',
+        dateOfBirth: '1990-01-01',
+      },
       { deposit: 100_000 },
     );
     account = a.number;
@@ -41,7 +49,9 @@ describe('concurrent withdrawals over HTTP', () => {
     expect(ok).toHaveLength(33);
     expect(answers.filter((a) => a.status === 409).every((a) => a.body.error === 'insufficient-funds')).toBe(true);
     // Commit them all at once too.
-    await Promise.all(ok.map((a) => fetch(`${bank.url}/withdrawals/${a.body.withdrawalId}/commit`, { method: 'POST', headers: { authorization } })));
+    await Promise.all(
+      ok.map((a) => fetch(`${bank.url}/withdrawals/${a.body.withdrawalId}/commit`, { method: 'POST', headers: { authorization } })),
+    );
     const { balance, available } = bank.service.account(account);
     expect(balance).toBe(100_000 - 33 * 3_000);
     expect(available).toBe(balance);
@@ -74,29 +84,33 @@ describe('concurrent withdrawals over HTTP', () => {
 describe('a bank killed with SIGKILL in the middle of a burst of writes', () => {
   const worker = fileURLToPath(new URL('./testing/burst-worker.ts', import.meta.url));
 
-  it.each([1, 2, 3])('restarts on a valid file with a consistent ledger (run %i)', async (run) => {
-    const dir = await mkdtemp(join(tmpdir(), 'atm-rig-crash-'));
-    const file = join(dir, 'bank.json');
-    const child = spawn(process.execPath, ['--import', 'tsx', worker, file, String(run)], { stdio: ['ignore', 'pipe', 'inherit'] });
-    await new Promise<void>((resolve, reject) => {
-      child.stdout.on('data', (d: Buffer) => d.toString().includes('ready') && resolve());
-      child.on('exit', (code) => reject(new Error(`worker exited early with ${code}`)));
-    });
-    // Let it write for a while, then kill it mid-write: no chance to flush or clean up.
-    await new Promise((r) => setTimeout(r, 300 + run * 137));
-    child.kill('SIGKILL');
-    await new Promise((r) => child.on('exit', r));
+  it.each([1, 2, 3])(
+    'restarts on a valid file with a consistent ledger (run %i)',
+    async (run) => {
+      const dir = await mkdtemp(join(tmpdir(), 'atm-rig-crash-'));
+      const file = join(dir, 'bank.json');
+      const child = spawn(process.execPath, ['--import', 'tsx', worker, file, String(run)], { stdio: ['ignore', 'pipe', 'inherit'] });
+      await new Promise<void>((resolve, reject) => {
+        child.stdout.on('data', (d: Buffer) => d.toString().includes('ready') && resolve());
+        child.on('exit', (code) => reject(new Error(`worker exited early with ${code}`)));
+      });
+      // Let it write for a while, then kill it mid-write: no chance to flush or clean up.
+      await new Promise((r) => setTimeout(r, 300 + run * 137));
+      child.kill('SIGKILL');
+      await new Promise((r) => child.on('exit', r));
 
-    const raw = JSON.parse(await readFile(file, 'utf8'));
-    expect(BankDataSchema.safeParse(raw).success).toBe(true);
-    // The dead worker's lock is still there; a new owner takes it over, and clears the temp files it left.
-    expect(await readdir(dir)).toContain('bank.json.lock');
-    const store = await openStore(file);
-    const data = store.read();
-    expect(data.ledger.length).toBeGreaterThan(10);
-    expect(integrityProblems(data)).toEqual([]);
-    expect((await readdir(dir)).filter((f) => f.endsWith('.tmp'))).toEqual([]);
-    expect((await readdir(dir)).filter((f) => f === 'bank.json')).toHaveLength(1);
-    await store.close();
-  }, 30_000);
+      const raw = JSON.parse(await readFile(file, 'utf8'));
+      expect(BankDataSchema.safeParse(raw).success).toBe(true);
+      // The dead worker's lock is still there; a new owner takes it over, and clears the temp files it left.
+      expect(await readdir(dir)).toContain('bank.json.lock');
+      const store = await openStore(file);
+      const data = store.read();
+      expect(data.ledger.length).toBeGreaterThan(10);
+      expect(integrityProblems(data)).toEqual([]);
+      expect((await readdir(dir)).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+      expect((await readdir(dir)).filter((f) => f === 'bank.json')).toHaveLength(1);
+      await store.close();
+    },
+    30_000,
+  );
 });

@@ -132,7 +132,9 @@ export class BankMoney {
 
   /** Holds, newest first; staff look here for money held by a withdrawal that never finished. */
   holds(filter: { status?: Hold['status']; account?: string } = {}): Hold[] {
-    return this.data.holds.filter((h) => (!filter.status || h.status === filter.status) && (!filter.account || h.account === filter.account)).reverse();
+    return this.data.holds
+      .filter((h) => (!filter.status || h.status === filter.status) && (!filter.account || h.account === filter.account))
+      .reverse();
   }
 
   /** The restart rule (docs/security.md): no session survives a restart, so a hold still reserved when the bank
@@ -164,7 +166,10 @@ export class BankMoney {
 
   /** Run a money operation once per (operation, account, key). The same key with a different request is refused:
    *  answering it with the first result would tell the caller a lie about what happened. */
-  protected async idempotent<T>(scope: { operation: string; account: string; key: string; request: object }, apply: (d: BankData) => T): Promise<T> {
+  protected async idempotent<T>(
+    scope: { operation: string; account: string; key: string; request: object },
+    apply: (d: BankData) => T,
+  ): Promise<T> {
     const id = `${scope.operation} ${scope.account} ${scope.key}`;
     const request = JSON.stringify(scope.request);
     return this.o.store.update((d) => {
@@ -172,7 +177,10 @@ export class BankMoney {
       if (Object.hasOwn(d.idempotency, id)) {
         const seen = d.idempotency[id] as { request: string; result: T };
         if (seen.request !== request) {
-          throw new BankError('idempotency-key-reused', `idempotency key already used for a different ${scope.operation} on account ${scope.account}`);
+          throw new BankError(
+            'idempotency-key-reused',
+            `idempotency key already used for a different ${scope.operation} on account ${scope.account}`,
+          );
         }
         return seen.result;
       }
@@ -182,10 +190,25 @@ export class BankMoney {
     });
   }
 
-  protected post(d: BankData, account: Account, type: LedgerEntry['type'], amount: number, ts: number, extra: { ref?: string; counterparty?: string } = {}): LedgerEntry {
+  protected post(
+    d: BankData,
+    account: Account,
+    type: LedgerEntry['type'],
+    amount: number,
+    ts: number,
+    extra: { ref?: string; counterparty?: string } = {},
+  ): LedgerEntry {
     account.balance += amount;
     d.counters.entry += 1;
-    const entry: LedgerEntry = { id: `E${d.counters.entry}`, account: account.number, ts, type, amount, balanceAfter: account.balance, ...extra };
+    const entry: LedgerEntry = {
+      id: `E${d.counters.entry}`,
+      account: account.number,
+      ts,
+      type,
+      amount,
+      balanceAfter: account.balance,
+      ...extra,
+    };
     d.ledger.push(entry);
     return entry;
   }

@@ -25,7 +25,6 @@ export interface KycInput {
 
 export type { Identity, Verdict } from '../../core/verdict.ts';
 
-
 export class BankService extends BankMoney {
   /** A hash of a random secret at the bank's own cost, so an unknown name costs exactly what a known one does. */
   #dummyHash?: Promise<string>;
@@ -58,7 +57,10 @@ export class BankService extends BankMoney {
 
   // ---- staff: KYC, accounts, enrolment ----
 
-  async openCustomer(kyc: KycInput, opening: { deposit?: number; username?: string; customerId?: string; seededBy?: Customer['seededBy'] } = {}): Promise<{ customer: Customer; account: Account }> {
+  async openCustomer(
+    kyc: KycInput,
+    opening: { deposit?: number; username?: string; customerId?: string; seededBy?: Customer['seededBy'] } = {},
+  ): Promise<{ customer: Customer; account: Account }> {
     const now = this.o.clock.now();
     return this.o.store.update((d) => {
       if (opening.username && d.customers.some((c) => c.username === opening.username)) {
@@ -81,7 +83,13 @@ export class BankService extends BankMoney {
         ...(opening.seededBy ? { seededBy: opening.seededBy } : {}),
         createdAt: now,
       };
-      const account: Account = { number: String(d.counters.account), customerId: customer.id, currency: this.o.currency, balance: 0, createdAt: now };
+      const account: Account = {
+        number: String(d.counters.account),
+        customerId: customer.id,
+        currency: this.o.currency,
+        balance: 0,
+        createdAt: now,
+      };
       d.customers.push(customer);
       d.accounts.push(account);
       if (opening.deposit) this.post(d, account, 'deposit', opening.deposit, now, { ref: 'opening deposit' });
@@ -91,7 +99,15 @@ export class BankService extends BankMoney {
 
   /** Bulk import of customers with a card and a ledger history, in one write (the synthetic population).
    *  Customers whose id exists are left as they are. */
-  async importCustomers(people: readonly { id: string; kyc: KycInput; provider: Card['provider']; pan: string; transactions: readonly { type: LedgerEntry['type']; amount: number; daysAgo: number }[] }[]): Promise<number> {
+  async importCustomers(
+    people: readonly {
+      id: string;
+      kyc: KycInput;
+      provider: Card['provider'];
+      pan: string;
+      transactions: readonly { type: LedgerEntry['type']; amount: number; daysAgo: number }[];
+    }[],
+  ): Promise<number> {
     const now = this.o.clock.now();
     return this.o.store.update((d) => {
       let added = 0;
@@ -99,7 +115,13 @@ export class BankService extends BankMoney {
         if (d.customers.some((c) => c.id === p.id) || d.cards.some((c) => c.pan === p.pan)) continue;
         d.counters.account += 1;
         d.customers.push({ ...p.kyc, id: p.id, seededBy: 'population', createdAt: now });
-        const account: Account = { number: String(d.counters.account), customerId: p.id, currency: this.o.currency, balance: 0, createdAt: now };
+        const account: Account = {
+          number: String(d.counters.account),
+          customerId: p.id,
+          currency: this.o.currency,
+          balance: 0,
+          createdAt: now,
+        };
         d.accounts.push(account);
         d.cards.push({ pan: p.pan, customerId: p.id, account: account.number, provider: p.provider, status: 'active', issuedAt: now });
         for (const t of p.transactions) this.post(d, account, t.type, t.amount, now - t.daysAgo * DAY, { ref: 'history' });
@@ -126,7 +148,8 @@ export class BankService extends BankMoney {
 
   async setUsername(customerId: string, username: string): Promise<void> {
     await this.o.store.update((d) => {
-      if (d.customers.some((c) => c.username === username && c.id !== customerId)) throw new BankError('conflict', `username ${username} is taken`);
+      if (d.customers.some((c) => c.username === username && c.id !== customerId))
+        throw new BankError('conflict', `username ${username} is taken`);
       findCustomer(d, customerId).username = username;
     });
   }
@@ -295,7 +318,10 @@ export class BankService extends BankMoney {
   // ---- OTP ----
 
   /** Issues a code and returns it once, with the phone to send it to. Only its hash is stored. */
-  async issueOtp(customerId: string, spec: { length: number; alphabet: 'digits' | 'alphanumeric'; ttlSeconds: number }): Promise<{ otpId: string; code: string; to: string; expiresAt: number }> {
+  async issueOtp(
+    customerId: string,
+    spec: { length: number; alphabet: 'digits' | 'alphanumeric'; ttlSeconds: number },
+  ): Promise<{ otpId: string; code: string; to: string; expiresAt: number }> {
     const code = this.o.secrets.string(spec.length, spec.alphabet === 'digits' ? DIGITS : ALPHANUMERIC);
     const codeHash = await hashSecret(code, this.o.hashCost);
     const now = this.o.clock.now();
@@ -387,4 +413,3 @@ export function luhnDigit(body: string): string {
   }
   return String((10 - (sum % 10)) % 10);
 }
-

@@ -29,25 +29,35 @@ export class StaffSessions {
 }
 
 export const staffLoginRoute: FastifyPluginAsyncZod<{ bank: BankService; sessions: StaffSessions }> = async (app, { bank, sessions }) => {
-  app.post('/staff/login', {
-    schema: {
-      tags: ['staff'],
-      summary: 'Staff login: a bearer token for the other /staff routes, valid 15 minutes while in use',
-      body: z.object({ username: z.string().min(1).max(40), password: z.string().min(1).max(128) }),
-      response: { 200: z.object({ token: z.string(), expiresAt: z.number() }), 401: z.object({ error: z.string(), message: z.string() }) },
+  app.post(
+    '/staff/login',
+    {
+      schema: {
+        tags: ['staff'],
+        summary: 'Staff login: a bearer token for the other /staff routes, valid 15 minutes while in use',
+        body: z.object({ username: z.string().min(1).max(40), password: z.string().min(1).max(128) }),
+        response: {
+          200: z.object({ token: z.string(), expiresAt: z.number() }),
+          401: z.object({ error: z.string(), message: z.string() }),
+        },
+      },
+      config: { rateLimit: { max: 10, timeWindow: 60_000 } },
     },
-    config: { rateLimit: { max: 10, timeWindow: 60_000 } },
-  }, async (req, reply) => {
-    if (!(await bank.verifyStaff(req.body.username, req.body.password))) {
-      return reply.code(401).send({ error: 'login-failed', message: 'unknown staff user or wrong password' });
-    }
-    return sessions.issue(req.body.username);
-  });
+    async (req, reply) => {
+      if (!(await bank.verifyStaff(req.body.username, req.body.password))) {
+        return reply.code(401).send({ error: 'login-failed', message: 'unknown staff user or wrong password' });
+      }
+      return sessions.issue(req.body.username);
+    },
+  );
 };
 
 /** Guard every route registered in `app` (an encapsulated plugin) behind a staff token. */
 export function requireStaff(app: FastifyInstance, sessions: StaffSessions) {
   app.addHook('onRequest', async (req, reply) => {
-    if (!sessions.check(req)) return reply.code(401).send({ error: 'staff-login-required', message: 'log in at POST /staff/login and send Authorization: Bearer <token>' });
+    if (!sessions.check(req))
+      return reply
+        .code(401)
+        .send({ error: 'staff-login-required', message: 'log in at POST /staff/login and send Authorization: Bearer <token>' });
   });
 }

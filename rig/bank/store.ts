@@ -42,9 +42,17 @@ export class BankFileError extends Error {
 export async function openStore(file: string | ':memory:', options: StoreOptions = {}): Promise<BankStore> {
   if (file === ':memory:') return storeOver(new Low<BankData>(new Memory<BankData>(), emptyBank()), file, async () => {});
   await mkdir(dirname(file), { recursive: true, mode: 0o700 }).catch((err: NodeJS.ErrnoException) => {
-    throw new Error(`cannot make the folder ${dirname(file)} for the bank data file: ${err.code === 'EEXIST' || err.code === 'ENOTDIR' ? 'a file is in the way' : err.message}`);
+    throw new Error(
+      `cannot make the folder ${dirname(file)} for the bank data file: ${err.code === 'EEXIST' || err.code === 'ENOTDIR' ? 'a file is in the way' : err.message}`,
+    );
   });
-  if (await stat(file).then((s) => s.isDirectory(), () => false)) throw new Error(`bank data file ${file} is a folder: give a file, e.g. ${join(file, 'bank.json')}`);
+  if (
+    await stat(file).then(
+      (s) => s.isDirectory(),
+      () => false,
+    )
+  )
+    throw new Error(`bank data file ${file} is a folder: give a file, e.g. ${join(file, 'bank.json')}`);
   file = await physical(file);
   const lock = options.readOnly ? undefined : await lockFile(file);
   try {
@@ -79,12 +87,21 @@ export async function openStore(file: string | ':memory:', options: StoreOptions
  *  over the path, which would replace a symlink with a copy). A file with other hard links would be split from
  *  them by the first write, so it is refused. */
 async function physical(file: string, depth = 0): Promise<string> {
-  const link = await lstat(file).then((s) => s.isSymbolicLink(), () => false);
+  const link = await lstat(file).then(
+    (s) => s.isSymbolicLink(),
+    () => false,
+  );
   // A link to a file not made yet (a fresh bank) has no realpath: follow it by hand.
   if (link && depth < 16) return physical(resolve(dirname(file), await readlink(file)), depth + 1);
   const real = await realpath(file).catch(async () => join(await realpath(dirname(file)), basename(file)));
-  const links = await stat(real).then((s) => s.nlink, () => 1);
-  if (links > 1) throw new Error(`bank data file ${file} has ${links} hard links; atm-rig replaces the file on every write, which would split them: give it a file of its own`);
+  const links = await stat(real).then(
+    (s) => s.nlink,
+    () => 1,
+  );
+  if (links > 1)
+    throw new Error(
+      `bank data file ${file} has ${links} hard links; atm-rig replaces the file on every write, which would split them: give it a file of its own`,
+    );
   return real;
 }
 
@@ -120,7 +137,10 @@ function describeIssue(error: z.ZodError): string {
 }
 
 async function exists(path: string): Promise<boolean> {
-  return readdir(dirname(path)).then((names) => names.includes(basename(path)), () => false);
+  return readdir(dirname(path)).then(
+    (names) => names.includes(basename(path)),
+    () => false,
+  );
 }
 
 /** `.bank.json.<pid>.<n>.tmp` files are half-written copies from a crash; the owner of the lock may remove them. */

@@ -15,9 +15,15 @@ afterEach(async () => {
   for (const o of opened.splice(0).reverse()) await o.close();
 });
 
-async function broker(config: BrokerConfig & { throttle?: Partial<ThrottleOptions> } = {}): Promise<{ broker: RunningBroker; bus: BusSecurity; denied: string[] }> {
+async function broker(
+  config: BrokerConfig & { throttle?: Partial<ThrottleOptions> } = {},
+): Promise<{ broker: RunningBroker; bus: BusSecurity; denied: string[] }> {
   const denied: string[] = [];
-  const bus = await prepareBusSecurity(['atm-1'], undefined, { iterations: 10, onDenied: (d) => denied.push(d), ...(config.throttle ? { throttle: config.throttle } : {}) });
+  const bus = await prepareBusSecurity(['atm-1'], undefined, {
+    iterations: 10,
+    onDenied: (d) => denied.push(d),
+    ...(config.throttle ? { throttle: config.throttle } : {}),
+  });
   const b = await startBroker({ port: 0, wsPort: null, hooks: bus.hooks, onRefused: (d) => denied.push(d), ...config });
   opened.push(b);
   return { broker: b, bus, denied };
@@ -44,7 +50,13 @@ function connectPacket(o: { clientId: string; username?: string; password?: stri
     return Buffer.concat([Buffer.from([b.length >> 8, b.length & 0xff]), b]);
   };
   const flags = 0x02 | (o.username !== undefined ? 0x80 : 0) | (o.password !== undefined ? 0x40 : 0);
-  const body = Buffer.concat([str('MQTT'), Buffer.from([4, flags, 0, 60]), str(o.clientId), ...(o.username !== undefined ? [str(o.username)] : []), ...(o.password !== undefined ? [str(o.password)] : [])]);
+  const body = Buffer.concat([
+    str('MQTT'),
+    Buffer.from([4, flags, 0, 60]),
+    str(o.clientId),
+    ...(o.username !== undefined ? [str(o.username)] : []),
+    ...(o.password !== undefined ? [str(o.password)] : []),
+  ]);
   return Buffer.concat([fixedHeader(1, body.length), body]);
 }
 
@@ -165,7 +177,9 @@ describe('item 11: oversize packets and stalled CONNECTs', () => {
 describe('item 14: failed logins cost nothing and are throttled per address', () => {
   it('answers a burst of failures at once, later ones late or not at all; a correct login always gets in', async () => {
     const { broker: b, bus, denied } = await broker({ throttle: { burst: 5, perSecond: 0.001, delayMs: 300, maxHeld: 3 } });
-    const flood = Array.from({ length: 20 }, (_, i) => rawLogin(b.url, { clientId: `guess-${i}`, username: 'simulator', password: `guess-${i}` }));
+    const flood = Array.from({ length: 20 }, (_, i) =>
+      rawLogin(b.url, { clientId: `guess-${i}`, username: 'simulator', password: `guess-${i}` }),
+    );
     // In the middle of the flood, from the same address, the rig's own kind of client logs in at once.
     const good = await mqtt.connectAsync(b.url, { ...bus.simulator, reconnectPeriod: 0 });
     expect(good.connected).toBe(true);

@@ -56,7 +56,7 @@ describe('the bus of a running rig', () => {
     await expect(connect({ username: 'simulator', password: 'guess' })).rejects.toThrow(/Bad username or password|Connection refused/i);
   });
 
-  it('a device may not publish another device\'s events: the broker drops it and disconnects it', async () => {
+  it("a device may not publish another device's events: the broker drops it and disconnects it", async () => {
     const watcher = await connect(rig.bus.observer);
     const seen: string[] = [];
     watcher.on('message', (t) => seen.push(t));
@@ -111,20 +111,31 @@ describe('the bus of a running rig', () => {
 describe('TLS listeners', () => {
   it('serves mqtts:// and wss:// with a certificate made at first start, which clients pin', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'atm-rig-tls-'));
-    const rig = await startRig({ broker: { port: 0, wsPort: null, hashIterations: 10, tls: { port: 0, wsPort: 0 } }, bank: { port: 0, file: join(dir, 'bank.json'), hashLogN: 10 } });
+    const rig = await startRig({
+      broker: { port: 0, wsPort: null, hashIterations: 10, tls: { port: 0, wsPort: 0 } },
+      bank: { port: 0, file: join(dir, 'bank.json'), hashLogN: 10 },
+    });
     try {
       expect(rig.tlsUrl).toMatch(/^mqtts:\/\/127\.0\.0\.1:\d+$/);
       const ca = await readFile(rig.tlsCertPath!, 'utf8');
       expect(ca).toContain('BEGIN CERTIFICATE');
-      expect(((await stat(join(dir, 'bus/tls/key.pem'))).mode & 0o077)).toBe(0);
+      expect((await stat(join(dir, 'bus/tls/key.pem'))).mode & 0o077).toBe(0);
       for (const url of [rig.tlsUrl!, rig.wssUrl!]) {
-        const c = await mqtt.connectAsync(url, { ...rig.bus.observer, ca, servername: 'localhost', rejectUnauthorized: true, reconnectPeriod: 0 });
+        const c = await mqtt.connectAsync(url, {
+          ...rig.bus.observer,
+          ca,
+          servername: 'localhost',
+          rejectUnauthorized: true,
+          reconnectPeriod: 0,
+        });
         const [grant] = await c.subscribeAsync('atm/atm-1/session/state');
         expect(grant!.qos).toBe(0);
         await c.endAsync();
       }
       // Without pinning the self-signed certificate, a careful client refuses it.
-      await expect(mqtt.connectAsync(rig.tlsUrl!, { ...rig.bus.observer, rejectUnauthorized: true, reconnectPeriod: 0, connectTimeout: 2000 })).rejects.toThrow(/self.signed|certificate/i);
+      await expect(
+        mqtt.connectAsync(rig.tlsUrl!, { ...rig.bus.observer, rejectUnauthorized: true, reconnectPeriod: 0, connectTimeout: 2000 }),
+      ).rejects.toThrow(/self.signed|certificate/i);
     } finally {
       await rig.close();
     }

@@ -13,14 +13,21 @@ const denied: string[] = [];
 
 beforeAll(async () => {
   rig = await startRig(
-    { seed: 21, clock: 'manual', broker: { port: 0, wsPort: null, hashIterations: 10 }, bank: { port: 0, file: ':memory:', hashLogN: 10 }, atms: [{ id: 'atm-1', gsm: { deliveryDelayMs: 0 }, dispenser: { dispenseMs: 0 } }] },
+    {
+      seed: 21,
+      clock: 'manual',
+      broker: { port: 0, wsPort: null, hashIterations: 10 },
+      bank: { port: 0, file: ':memory:', hashLogN: 10 },
+      atms: [{ id: 'atm-1', gsm: { deliveryDelayMs: 0 }, dispenser: { dispenseMs: 0 } }],
+    },
     { onDenied: (what) => denied.push(what) },
   );
   await fetch(`${rig.bank.url}/staff/seed`, { method: 'POST', headers: await rig.bank.staffHeaders() });
 });
 afterAll(() => rig.close());
 
-const connect = (as: { username: string; password: string }, opts: mqtt.IClientOptions = {}) => mqtt.connectAsync(rig.brokerUrl, { ...as, reconnectPeriod: 0, ...opts });
+const connect = (as: { username: string; password: string }, opts: mqtt.IClientOptions = {}) =>
+  mqtt.connectAsync(rig.brokerUrl, { ...as, reconnectPeriod: 0, ...opts });
 const device = (kind: string) => rig.atms[0]!.devices.find((d) => d.device.kind === kind)!;
 /** Counts the times a client loses its connection from now on. */
 function drops(client: mqtt.MqttClient): () => number {
@@ -50,7 +57,11 @@ describe('item 5: the observer reads no secret', () => {
     await person.insertCard('4000001234567899');
     await person.nextMessage('card/evt/inserted');
     // The simulator (`#`) did see the secrets go by, so their absence below is the ACL's doing.
-    for (const t of ['keypad/evt/key', 'gsm/cmd/send', 'fingerprint/evt/captured']) expect(person.messages.some((m) => m.topic.endsWith(t)), t).toBe(true);
+    for (const t of ['keypad/evt/key', 'gsm/cmd/send', 'fingerprint/evt/captured'])
+      expect(
+        person.messages.some((m) => m.topic.endsWith(t)),
+        t,
+      ).toBe(true);
 
     // A marker that reaches the observer after everything above: the clock service's answer on rig/#.
     const marker = new Promise((r) => observer.on('message', (t) => t === 'rig/clock/evt/error' && r(undefined)));
@@ -58,7 +69,8 @@ describe('item 5: the observer reads no secret', () => {
     await marker;
     expect(seen).toContain('atm/atm-1/session/state');
     expect(seen).toContain('atm/atm-1/lcd/state');
-    const secret = /keypad\/(evt\/key|sim\/press)|card\/(evt\/inserted|sim\/insert)|fingerprint\/(evt\/captured|sim\/place)|gsm\/(cmd\/send|evt\/received|sim\/receive)/;
+    const secret =
+      /keypad\/(evt\/key|sim\/press)|card\/(evt\/inserted|sim\/insert)|fingerprint\/(evt\/captured|sim\/place)|gsm\/(cmd\/send|evt\/received|sim\/receive)/;
     expect(seen.filter((t) => secret.test(t))).toEqual([]);
     await person.press('CANCEL');
     await person.untilState('ending');
@@ -110,11 +122,13 @@ describe('item 10: no input keeps a device off the bus', () => {
 });
 
 describe('item 12: client ids belong to their users', () => {
-  it('the observer cannot take over the keypad\'s or the controller\'s client id, nor one in their namespace', async () => {
+  it("the observer cannot take over the keypad's or the controller's client id, nor one in their namespace", async () => {
     const keypad = device('keypad').client;
     const keypadDrops = drops(keypad);
     // The controller's id, as it connected: atm-rig:atm-1:controller:<random>.
-    const controllerId = Object.keys((rig.broker!.aedes as unknown as { clients: Record<string, unknown> }).clients).find((id) => id.startsWith('atm-rig:atm-1:controller:'));
+    const controllerId = Object.keys((rig.broker!.aedes as unknown as { clients: Record<string, unknown> }).clients).find((id) =>
+      id.startsWith('atm-rig:atm-1:controller:'),
+    );
     expect(controllerId).toBeDefined();
     for (const clientId of [keypad.options.clientId!, controllerId!, 'atm-rig:atm-1:keypad:mine', 'atm-rig:atm-1:controller:x']) {
       await expect(connect(rig.bus.observer, { clientId }), clientId).rejects.toThrow(/Identifier rejected/i);
@@ -149,7 +163,9 @@ describe('item 13: retained sim, cmd and evt messages are not kept', () => {
     await simulator.publishAsync('atm/atm-1/gsm/sim/fault', JSON.stringify({ mode: 'none' }), { qos: 2 });
     const retained = await new Promise<string[]>((resolve, reject) => {
       const topics: string[] = [];
-      const { persistence } = rig.broker!.aedes as unknown as { persistence: { createRetainedStreamCombi(p: string[]): NodeJS.ReadableStream } };
+      const { persistence } = rig.broker!.aedes as unknown as {
+        persistence: { createRetainedStreamCombi(p: string[]): NodeJS.ReadableStream };
+      };
       const stream = persistence.createRetainedStreamCombi(['atm/#']);
       stream.on('data', (p: { topic: string }) => topics.push(p.topic));
       stream.on('end', () => resolve(topics));
@@ -182,7 +198,9 @@ describe('what any bus user can make the broker keep (from the attack review)', 
 describe('docs/topics.md', () => {
   it('lists every topic denied to the observer', async () => {
     const md = await readFile(new URL('../../docs/topics.md', import.meta.url), 'utf8');
-    const missing = OBSERVER_DENIED.map((d) => d.filter.replace('atm/+/', 'atm/{atm}/')).filter((t) => !md.includes(`| \`${t}\` | **denied** |`));
+    const missing = OBSERVER_DENIED.map((d) => d.filter.replace('atm/+/', 'atm/{atm}/')).filter(
+      (t) => !md.includes(`| \`${t}\` | **denied** |`),
+    );
     expect(missing).toEqual([]);
   });
 });

@@ -25,7 +25,8 @@ export const DEFAULT_THROTTLE: ThrottleOptions = { burst: 10, perSecond: 1, dela
  * What to do with a failed login: answer now, answer after `ms` (then call `done`), or drop the connection
  * unanswered. `first` marks the first failure of an address's throttled spell, to report it once.
  */
-export type Verdict = { kind: 'refuse' } | { kind: 'delay'; ms: number; done: () => void; first: boolean } | { kind: 'drop'; first: boolean };
+export type Verdict =
+  { kind: 'refuse' } | { kind: 'delay'; ms: number; done: () => void; first: boolean } | { kind: 'drop'; first: boolean };
 
 interface Bucket {
   tokens: number;

@@ -22,7 +22,7 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-describe.skipIf(!existsSync(MOSQUITTO))('an external Mosquitto with the rig\'s passwd and acl files', () => {
+describe.skipIf(!existsSync(MOSQUITTO))("an external Mosquitto with the rig's passwd and acl files", () => {
   let broker: ChildProcess;
   let rig: Rig;
   let url = '';
@@ -33,20 +33,29 @@ describe.skipIf(!existsSync(MOSQUITTO))('an external Mosquitto with the rig\'s p
     const bus = await prepareBusSecurity(['atm-1'], dir, { iterations: 1000 });
     const port = await freePort();
     url = `mqtt://127.0.0.1:${port}`;
-    await writeFile(join(dir, 'mosquitto.conf'), [
-      `listener ${port} 127.0.0.1`,
-      'allow_anonymous false',
-      `password_file ${join(bus.dir!, 'passwd')}`,
-      `acl_file ${join(bus.dir!, 'acl')}`,
-      'persistence false',
-      // As root Mosquitto would switch to a "mosquitto" user that cannot read the private files.
-      ...(process.getuid?.() === 0 ? ['user root'] : []),
-    ].join('\n') + '\n');
+    await writeFile(
+      join(dir, 'mosquitto.conf'),
+      [
+        `listener ${port} 127.0.0.1`,
+        'allow_anonymous false',
+        `password_file ${join(bus.dir!, 'passwd')}`,
+        `acl_file ${join(bus.dir!, 'acl')}`,
+        'persistence false',
+        // As root Mosquitto would switch to a "mosquitto" user that cannot read the private files.
+        ...(process.getuid?.() === 0 ? ['user root'] : []),
+      ].join('\n') + '\n',
+    );
     broker = spawn(MOSQUITTO, ['-c', join(dir, 'mosquitto.conf')], { stdio: ['ignore', 'pipe', 'pipe'] });
     let log = '';
     broker.stderr!.on('data', (d: Buffer) => (log += d.toString()));
     for (let i = 0; i < 50; i++) {
-      if (await mqtt.connectAsync(url, { ...bus.observer, reconnectPeriod: 0, connectTimeout: 500 }).then((c) => c.endAsync().then(() => true), () => false)) break;
+      if (
+        await mqtt.connectAsync(url, { ...bus.observer, reconnectPeriod: 0, connectTimeout: 500 }).then(
+          (c) => c.endAsync().then(() => true),
+          () => false,
+        )
+      )
+        break;
       if (i === 49) throw new Error(`mosquitto did not start:\n${log}`);
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -64,7 +73,7 @@ describe.skipIf(!existsSync(MOSQUITTO))('an external Mosquitto with the rig\'s p
     broker?.kill();
   });
 
-  it('runs a session through Mosquitto with the same users; the acl\'s deny lines keep the secrets from the observer', async () => {
+  it("runs a session through Mosquitto with the same users; the acl's deny lines keep the secrets from the observer", async () => {
     const observer = await mqtt.connectAsync(url, { ...rig.bus.observer, reconnectPeriod: 0 });
     const seen: string[] = [];
     observer.on('message', (t) => seen.push(t));
@@ -89,7 +98,7 @@ describe.skipIf(!existsSync(MOSQUITTO))('an external Mosquitto with the rig\'s p
     await person.close();
   });
 
-  it('refuses anonymous clients, and drops a device publishing another device\'s events', async () => {
+  it("refuses anonymous clients, and drops a device publishing another device's events", async () => {
     await expect(mqtt.connectAsync(url, { reconnectPeriod: 0 })).rejects.toThrow();
     const watcher = await mqtt.connectAsync(url, rig.bus.observer);
     const seen: string[] = [];

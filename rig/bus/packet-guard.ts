@@ -38,11 +38,19 @@ export function createPacketGuard(limits: GuardLimits, onRefused: (why: string) 
     admit(stream, remoteAddress) {
       if (waiting.size >= limits.maxPending) {
         const oldest = waiting.values().next().value!;
-        onRefused(`connection from ${oldest.remoteAddress ?? 'unknown'} dropped: ${waiting.size} connections were waiting for their CONNECT, it waited longest`);
+        onRefused(
+          `connection from ${oldest.remoteAddress ?? 'unknown'} dropped: ${waiting.size} connections were waiting for their CONNECT, it waited longest`,
+        );
         waiting.delete(oldest);
         oldest.destroy();
       }
-      const connection: GuardedConnection = new GuardedConnection(stream, remoteAddress, limits, () => waiting.delete(connection), onRefused);
+      const connection: GuardedConnection = new GuardedConnection(
+        stream,
+        remoteAddress,
+        limits,
+        () => waiting.delete(connection),
+        onRefused,
+      );
       waiting.add(connection);
       return connection;
     },
@@ -57,7 +65,13 @@ export class GuardedConnection extends Duplex {
   readonly #timer: NodeJS.Timeout;
   readonly #release: () => void;
 
-  constructor(inner: Duplex, remoteAddress: string | undefined, limits: GuardLimits, release: () => void, onRefused: (why: string) => void) {
+  constructor(
+    inner: Duplex,
+    remoteAddress: string | undefined,
+    limits: GuardLimits,
+    release: () => void,
+    onRefused: (why: string) => void,
+  ) {
     super({ allowHalfOpen: false });
     this.#inner = inner;
     this.remoteAddress = remoteAddress;
@@ -155,7 +169,10 @@ export function fixedHeaderScanner(maxPacketBytes: number, connected: () => void
       if (byte & 0x80) {
         if (lengthBytes === 4) return 'malformed remaining length';
       } else if (length === 0) packetDone();
-      else (state = 'body'), (left = length);
+      else {
+        state = 'body';
+        left = length;
+      }
     }
     return undefined;
   };

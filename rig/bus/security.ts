@@ -90,10 +90,16 @@ export function buildAcl(atmIds: readonly string[]): Acl {
 const newPassword = () => randomBytes(18).toString('base64url');
 
 /** Set up the bus users for these ATMs; files under `dataDir/bus` unless `dataDir` is undefined (in memory). */
-export async function prepareBusSecurity(atmIds: readonly string[], dataDir: string | undefined, options: { insecure?: boolean; iterations?: number; onDenied?: (what: string) => void; throttle?: Partial<ThrottleOptions> } = {}): Promise<BusSecurity> {
+export async function prepareBusSecurity(
+  atmIds: readonly string[],
+  dataDir: string | undefined,
+  options: { insecure?: boolean; iterations?: number; onDenied?: (what: string) => void; throttle?: Partial<ThrottleOptions> } = {},
+): Promise<BusSecurity> {
   const acl = buildAcl(atmIds);
   const internal = new Map<string, BusCredential>();
-  for (const atm of atmIds) for (const role of [...DEVICE_KINDS, 'controller']) internal.set(busUser(atm, role), { username: busUser(atm, role), password: newPassword() });
+  for (const atm of atmIds)
+    for (const role of [...DEVICE_KINDS, 'controller'])
+      internal.set(busUser(atm, role), { username: busUser(atm, role), password: newPassword() });
   for (const role of ['rig.clock', 'rig.trace']) internal.set(role, { username: role, password: newPassword() });
 
   const dir = dataDir ? join(dataDir, 'bus') : undefined;
@@ -101,7 +107,10 @@ export async function prepareBusSecurity(atmIds: readonly string[], dataDir: str
   let stored = new Map<string, string>();
   if (dir) {
     await mkdir(dir, { recursive: true, mode: 0o700 });
-    keyring = await readFile(join(dir, 'credentials.json'), 'utf8').then((t) => JSON.parse(t) as Record<string, string>, () => ({}));
+    keyring = await readFile(join(dir, 'credentials.json'), 'utf8').then(
+      (t) => JSON.parse(t) as Record<string, string>,
+      () => ({}),
+    );
     stored = await readFile(join(dir, 'passwd'), 'utf8').then(parsePasswd, () => new Map<string, string>());
   }
   const users = [...internal.keys(), 'simulator', 'observer'];
@@ -114,7 +123,10 @@ export async function prepareBusSecurity(atmIds: readonly string[], dataDir: str
     }
     // Reuse the stored hash when it still matches: hashing is slow on purpose.
     const old = stored.get(user);
-    hashes.set(user, old && (await checkPassword(keyring[user]!, old)) ? old : ((changed = true), await hashPassword(keyring[user]!, options.iterations)));
+    hashes.set(
+      user,
+      old && (await checkPassword(keyring[user]!, old)) ? old : ((changed = true), await hashPassword(keyring[user]!, options.iterations)),
+    );
   }
   for (const [user, c] of internal) c.password = keyring[user]!;
   if (dir && (changed || stored.size !== hashes.size)) {
@@ -172,9 +184,12 @@ export async function prepareBusSecurity(atmIds: readonly string[], dataDir: str
       callback(null, true);
     },
     authorizePublish: (client, packet, callback) => {
-      if (packet.payload && packet.payload.length > MAX_PAYLOAD_BYTES) return callback(new Error(`payload over ${MAX_PAYLOAD_BYTES} bytes`));
+      if (packet.payload && packet.payload.length > MAX_PAYLOAD_BYTES)
+        return callback(new Error(`payload over ${MAX_PAYLOAD_BYTES} bytes`));
       if (packet.topic.length > MAX_TOPIC_LENGTH) {
-        denied(`${who(client ? userOf.get(client) || undefined : undefined)} published to a topic of ${packet.topic.length} characters (limit ${MAX_TOPIC_LENGTH})`);
+        denied(
+          `${who(client ? userOf.get(client) || undefined : undefined)} published to a topic of ${packet.topic.length} characters (limit ${MAX_TOPIC_LENGTH})`,
+        );
         return callback(new Error(`topic over ${MAX_TOPIC_LENGTH} characters`));
       }
       if (!client) return callback(null); // the broker itself (a will with no client left)
@@ -190,7 +205,9 @@ export async function prepareBusSecurity(atmIds: readonly string[], dataDir: str
     },
     authorizeSubscribe: (client, sub, callback) => {
       const user = client ? userOf.get(client) : undefined;
-      const ok = sub.topic.length <= MAX_TOPIC_LENGTH && ((user === '' && options.insecure) || (user !== undefined && user !== '' && acl.canSubscribe(user, sub.topic)));
+      const ok =
+        sub.topic.length <= MAX_TOPIC_LENGTH &&
+        ((user === '' && options.insecure) || (user !== undefined && user !== '' && acl.canSubscribe(user, sub.topic)));
       const granted = client ? (subscriptions.get(client) ?? new Set<string>()) : undefined;
       if (ok && granted && !granted.has(sub.topic) && granted.size >= MAX_SUBSCRIPTIONS) {
         denied(`${who(user || undefined)} has ${granted.size} subscriptions, the most a client may hold`);
@@ -211,7 +228,14 @@ export async function prepareBusSecurity(atmIds: readonly string[], dataDir: str
       return user && acl.canRead(user, packet.topic) ? packet : null;
     },
   };
-  return { acl, internal, simulator: { username: 'simulator', password: operators.simulator }, observer: { username: 'observer', password: operators.observer }, hooks, dir };
+  return {
+    acl,
+    internal,
+    simulator: { username: 'simulator', password: operators.simulator },
+    observer: { username: 'observer', password: operators.observer },
+    hooks,
+    dir,
+  };
 }
 
 /** The bus user of each connection that logged in ('' for an anonymous one, with --insecure-bus). */

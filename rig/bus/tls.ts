@@ -21,15 +21,31 @@ export async function loadOrCreateTls(options: { certPath?: string; keyPath?: st
   }
   const dir = options.dir ? join(options.dir, 'tls') : undefined;
   if (dir) {
-    const existing = await Promise.all([readFile(join(dir, 'cert.pem'), 'utf8'), readFile(join(dir, 'key.pem'), 'utf8')]).catch(() => undefined);
+    const existing = await Promise.all([readFile(join(dir, 'cert.pem'), 'utf8'), readFile(join(dir, 'key.pem'), 'utf8')]).catch(
+      () => undefined,
+    );
     if (existing) return { cert: existing[0], key: existing[1], certPath: join(dir, 'cert.pem') };
   }
-  const pems = await generate([{ name: 'commonName', value: 'localhost' }, { name: 'organizationName', value: 'atm-rig' }], {
-    keySize: 2048,
-    days: 825,
-    algorithm: 'sha256',
-    extensions: [{ name: 'subjectAltName', altNames: [{ type: 2, value: 'localhost' }, { type: 7, ip: '127.0.0.1' }] }],
-  } as never);
+  const pems = await generate(
+    [
+      { name: 'commonName', value: 'localhost' },
+      { name: 'organizationName', value: 'atm-rig' },
+    ],
+    {
+      keySize: 2048,
+      days: 825,
+      algorithm: 'sha256',
+      extensions: [
+        {
+          name: 'subjectAltName',
+          altNames: [
+            { type: 2, value: 'localhost' },
+            { type: 7, ip: '127.0.0.1' },
+          ],
+        },
+      ],
+    } as never,
+  );
   if (dir) {
     await mkdir(dir, { recursive: true, mode: 0o700 });
     await writeFile(join(dir, 'cert.pem'), pems.cert, { mode: 0o644 });

@@ -34,7 +34,9 @@ export function defineDemo(program: Command): void {
         console.error(paint('red', `✘ demo failed: ${(err as Error).message}`));
       }
       if (!opts.once) {
-        console.log(`\nThe rig stays up for you to play with (Ctrl-C to stop). Press ENTER on the keypad with:\n  mosquitto_pub ${mosquittoArgs(rig)} -t atm/${rig.atms[0]!.id}/keypad/sim/press -m '{"key":"ENTER"}'`);
+        console.log(
+          `\nThe rig stays up for you to play with (Ctrl-C to stop). Press ENTER on the keypad with:\n  mosquitto_pub ${mosquittoArgs(rig)} -t atm/${rig.atms[0]!.id}/keypad/sim/press -m '{"key":"ENTER"}'`,
+        );
         await untilSignal();
       }
       await rig.close();

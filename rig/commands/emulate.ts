@@ -57,13 +57,20 @@ export function defineEmulate(program: Command): void {
           socket.once('error', () => resolve(false));
         });
       const keyring =
-        config.bank.file === ':memory:' ? undefined : await readFile(join(dirname(config.bank.file), 'bus', 'credentials.json'), 'utf8').then((t) => JSON.parse(t) as Record<string, string>, () => undefined);
+        config.bank.file === ':memory:'
+          ? undefined
+          : await readFile(join(dirname(config.bank.file), 'bus', 'credentials.json'), 'utf8').then(
+              (t) => JSON.parse(t) as Record<string, string>,
+              () => undefined,
+            );
       const user = busUser(atmId, module.serves[0]);
       const emulator = await startEmulator(module.name, opts.port, {
         settings: config.atms[0]!,
         atmId,
         baudRate: baud,
-        ...((await reachable(brokerUrl)) ? { brokerUrl, credentials: keyring?.[user] ? { username: user, password: keyring[user]! } : undefined } : {}),
+        ...((await reachable(brokerUrl))
+          ? { brokerUrl, credentials: keyring?.[user] ? { username: user, password: keyring[user]! } : undefined }
+          : {}),
       });
       console.log(`${module.hint(opts.port, atmId)} Ctrl-C to stop.`);
       await untilSignal();

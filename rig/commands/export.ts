@@ -15,7 +15,7 @@ export function defineExport(program: Command): void {
     .summary('write a k-anonymised CSV of customers and transactions (Flash search over hierarchies)')
     .description(
       "Write a k-anonymised CSV of the bank's customers and transactions: Flash searches the generalisation hierarchies for the " +
-        'least information loss, then the written file is checked to be k-anonymous. Reads the bank file only (a running rig\'s too). See docs/privacy.md.',
+        "least information loss, then the written file is checked to be k-anonymous. Reads the bank file only (a running rig's too). See docs/privacy.md.",
     )
     .option('--k <n>', "every row's quasi-identifiers shared by at least k customers (default 5)")
     .option('--suppress <share>', 'largest share of customers that may be left out, 0-1 (default 0.05)')
@@ -44,7 +44,9 @@ export function defineExport(program: Command): void {
       const hierarchies = await loadHierarchies(opts.hierarchies);
       // The bank would take a missing file for a new, empty bank (and create its directory): not what export means.
       if (config.bank.file !== ':memory:' && !existsSync(config.bank.file)) {
-        throw new Error(`bank file ${config.bank.file} does not exist: give the bank's file with --data (atm-rig seed --data ${config.bank.file} makes one)`);
+        throw new Error(
+          `bank file ${config.bank.file} does not exist: give the bank's file with --data (atm-rig seed --data ${config.bank.file} makes one)`,
+        );
       }
       // Read only: works on a running rig's file too (no lock, no writes).
       const { createBankService } = await import('../bank/index.ts');
@@ -52,7 +54,12 @@ export function defineExport(program: Command): void {
       const customers = quasiIdentifiers(bank.data, new Date(systemClock.now()));
       const result = anonymise(customers, { k, maxSuppression: share, hierarchies });
       if (!result) {
-        console.error(paint('red', `No generalisation makes ${customers.length} customers ${k}-anonymous with at most ${share * 100}% suppressed: allow more suppression or use a smaller k.`));
+        console.error(
+          paint(
+            'red',
+            `No generalisation makes ${customers.length} customers ${k}-anonymous with at most ${share * 100}% suppressed: allow more suppression or use a smaller k.`,
+          ),
+        );
         return 1;
       }
       const csv = toCsv(result.columns, result.rows);
@@ -68,7 +75,11 @@ export function defineExport(program: Command): void {
       console.log(`  suppressed       ${result.suppressed} customers (limit ${Math.floor(share * result.customers)})`);
       console.log(`  classes          ${sizes.length}; sizes ${sizes.join(', ')}`);
       console.log(`  wrote            ${out}: ${result.rows.length} rows`);
-      console.log(verified ? paint('green', `✔ verified: every class in ${out} has at least ${k} customers`) : paint('red', `✘ ${out} is NOT ${k}-anonymous`));
+      console.log(
+        verified
+          ? paint('green', `✔ verified: every class in ${out} has at least ${k} customers`)
+          : paint('red', `✘ ${out} is NOT ${k}-anonymous`),
+      );
       return verified ? 0 : 1;
     }),
   );

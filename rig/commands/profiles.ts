@@ -6,7 +6,9 @@ export function defineProfiles(program: Command): void {
   const cmd = program
     .command('profiles')
     .summary('list the built-in auth profiles')
-    .description('List the built-in auth profiles: their id (for --profile), name, tiers and description. A profile can also be a JSON file: docs/profiles.md.');
+    .description(
+      'List the built-in auth profiles: their id (for --profile), name, tiers and description. A profile can also be a JSON file: docs/profiles.md.',
+    );
   examples(cmd, [
     ['atm-rig profiles', 'seed000, seed001, seed002 and their tiers'],
     ['atm-rig up --profile seed002', 'run the rig with one of them'],

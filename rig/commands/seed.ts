@@ -24,18 +24,29 @@ export function defineSeed(program: Command): void {
       const { paint } = await import('../ui.ts');
       const config = parseRigConfig(await configFrom(opts, 'seed'));
       const { createBankService } = await import('../bank/index.ts');
-      const bank = await createBankService({ file: config.bank.file, hashCost: { ...DEFAULT_HASH_COST, logN: config.bank.hashLogN }, currency: config.bank.currency }).catch((err: Error) => {
+      const bank = await createBankService({
+        file: config.bank.file,
+        hashCost: { ...DEFAULT_HASH_COST, logN: config.bank.hashLogN },
+        currency: config.bank.currency,
+      }).catch((err: Error) => {
         // The rig that holds the file can seed itself: say how.
-        throw err.name === 'FileLockedError' ? new Error(`${err.message} To seed a running rig, ask its bank: POST /staff/seed as staff (docs/api.md).`) : err;
+        throw err.name === 'FileLockedError'
+          ? new Error(`${err.message} To seed a running rig, ask its bank: POST /staff/seed as staff (docs/api.md).`)
+          : err;
       });
       const { seeded, skipped } = await seedDemo(bank);
       await bank.close();
       console.log(`Demo customers written to ${config.bank.file}:\n`);
-      for (const s of skipped) console.log(paint('yellow', `${s.id} left out: ${s.why} (seeding never touches customers it did not create)\n`));
+      for (const s of skipped)
+        console.log(paint('yellow', `${s.id} left out: ${s.why} (seeding never touches customers it did not create)\n`));
       for (const c of seeded) {
         const account = bank.data.accounts.find((a) => a.customerId === c.id)!;
-        console.log(`${paint('bold', c.id)} ${c.kyc.name}  phone ${c.kyc.phone}  account ${account.number}  balance ${(account.balance / 100).toFixed(2)} ${account.currency}`);
-        console.log(`   PIN ${c.pin}   password ${c.password}   username ${c.username}   card ${c.pan} (${c.provider})   fingers 1-10 enrolled\n`);
+        console.log(
+          `${paint('bold', c.id)} ${c.kyc.name}  phone ${c.kyc.phone}  account ${account.number}  balance ${(account.balance / 100).toFixed(2)} ${account.currency}`,
+        );
+        console.log(
+          `   PIN ${c.pin}   password ${c.password}   username ${c.username}   card ${c.pan} (${c.provider})   fingers 1-10 enrolled\n`,
+        );
       }
       console.log('These are test credentials for a simulator. The bank stores only their scrypt hashes.');
       return 0;

@@ -21,9 +21,18 @@ const startRig: typeof import('../rig.ts').startRig = async (...a) => (await imp
 
 /** Settings the command line sets, by config key: an error about one names the option the user typed. */
 const OPTION_OF: Record<string, string> = {
-  seed: '--seed', clock: '--clock', 'broker.url': '--broker', 'broker.port': '--mqtt-port', 'broker.wsPort': '--ws-port',
-  'bank.port': '--bank-port', 'bank.file': '--data', 'bank.hashLogN': '--hash-cost', 'dashboard.port': '--dashboard-port',
-  'dashboard.flowFile': '--flows', 'atms[0].id': '--atm', 'atms[0].profile': '--profile',
+  seed: '--seed',
+  clock: '--clock',
+  'broker.url': '--broker',
+  'broker.port': '--mqtt-port',
+  'broker.wsPort': '--ws-port',
+  'bank.port': '--bank-port',
+  'bank.file': '--data',
+  'bank.hashLogN': '--hash-cost',
+  'dashboard.port': '--dashboard-port',
+  'dashboard.flowFile': '--flows',
+  'atms[0].id': '--atm',
+  'atms[0].profile': '--profile',
 };
 
 /** The rig configuration: the --config file, with the command line's options on top; checked, naming the option at fault. */
@@ -33,7 +42,10 @@ export async function configFrom(values: RigOptions, command: string): Promise<R
     parseRigConfig(input, values.config !== undefined ? `${values.config} with the command line` : 'the command line');
   } catch (err) {
     // "→ at broker.wsPort" means little to someone who typed --ws-port: name the option as well.
-    throw new Error((err as Error).message.replace(/→ at ([\w.[\]]+)/g, (m, key: string) => (OPTION_OF[key] ? `${m} (${OPTION_OF[key]})` : m)));
+    throw new Error(
+      (err as Error).message.replace(/→ at ([\w.[\]]+)/g, (m, key: string) => (OPTION_OF[key] ? `${m} (${OPTION_OF[key]})` : m)),
+      { cause: err },
+    );
   }
   return input;
 }
@@ -46,15 +58,18 @@ async function configInput(values: RigOptions, command: string): Promise<RigConf
     if (!m) throw new Error(`--device wants <kind>=<spec>, e.g. fingerprint=serial:/dev/ttyUSB0@57600, not "${d}"`);
     const kind = m[1]!;
     const spec = m[2]!;
-    if (!(DEVICE_KINDS as readonly string[]).includes(kind)) throw new Error(`--device ${d}: no device "${kind}"${didYouMean(kind, DEVICE_KINDS)}; devices: ${DEVICE_KINDS.join(', ')}`);
+    if (!(DEVICE_KINDS as readonly string[]).includes(kind))
+      throw new Error(`--device ${d}: no device "${kind}"${didYouMean(kind, DEVICE_KINDS)}; devices: ${DEVICE_KINDS.join(', ')}`);
     const serial = /^serial:.+@(\d+)$/.exec(spec);
-    if (spec !== 'virtual' && !serial) throw new Error(`--device ${d}: a device is "virtual" or "serial:<path>@<baud>", e.g. ${kind}=serial:/dev/ttyUSB0@57600`);
+    if (spec !== 'virtual' && !serial)
+      throw new Error(`--device ${d}: a device is "virtual" or "serial:<path>@<baud>", e.g. ${kind}=serial:/dev/ttyUSB0@57600`);
     const badBaud = serial ? baudProblem(Number(serial[1])) : undefined;
     if (badBaud) throw new Error(`--device ${d}: ${badBaud}`);
     atm.devices = { ...atm.devices, [kind]: spec };
   }
   const broker = values.broker;
-  if (broker !== undefined && !BROKER_SCHEMES.some((scheme) => broker.startsWith(`${scheme}://`))) throw new Error(`--broker ${broker}: not ${BROKER_URL_HINT}`);
+  if (broker !== undefined && !BROKER_SCHEMES.some((scheme) => broker.startsWith(`${scheme}://`)))
+    throw new Error(`--broker ${broker}: not ${BROKER_URL_HINT}`);
   if (values.profile) atm.profile = values.profile;
   // A profile's mistakes (an unknown id, a bad file) are found now, before anything starts; startRig loads it again.
   if (atm.profile) await loadProfile(atm.profile);
@@ -98,7 +113,11 @@ export async function bringUp(config: RigConfigInput, fallback: boolean): Promis
     if (!fallback || (err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw explainPortClash(err);
     console.error(paint('yellow', `A default port is busy (${(err as Error).message}); using free ports instead.`));
     const tls = config.broker?.tls ? { tls: { ...config.broker.tls, port: 0, wsPort: config.broker.tls.wsPort === null ? null : 0 } } : {};
-    return startRig({ ...config, broker: { ...config.broker, port: 0, wsPort: config.broker?.wsPort === null ? null : 0, ...tls }, bank: { ...config.bank, port: 0 } }).catch((again: unknown) => {
+    return startRig({
+      ...config,
+      broker: { ...config.broker, port: 0, wsPort: config.broker?.wsPort === null ? null : 0, ...tls },
+      bank: { ...config.bank, port: 0 },
+    }).catch((again: unknown) => {
       throw explainPortClash(again);
     });
   }
@@ -113,7 +132,9 @@ export function explainPortClash(err: unknown): unknown {
     const broker = mqtt ? `, or use that broker with --broker mqtt://localhost:${err.port}` : '';
     return new Error(`${err.message}: ${who} holds it. Pick another with ${err.option} (0 = any free port)${broker}`);
   }
-  return new Error(`${(err as Error).message}: another program (a mosquitto service?) holds the port. Pick another with --mqtt-port/--ws-port/--bank-port/--dashboard-port (0 = any free port), or use that broker with --broker mqtt://localhost:1883`);
+  return new Error(
+    `${(err as Error).message}: another program (a mosquitto service?) holds the port. Pick another with --mqtt-port/--ws-port/--bank-port/--dashboard-port (0 = any free port), or use that broker with --broker mqtt://localhost:1883`,
+  );
 }
 
 /** mosquitto_sub/_pub options to connect as the simulator role. */
@@ -127,17 +148,29 @@ export function describe(rig: Rig): string[] {
   return [
     paint('bold', 'atm-rig is up'),
     `  MQTT        ${rig.brokerUrl}${rig.wsUrl ? `   WebSocket ${rig.wsUrl}` : ''}`,
-    ...(rig.tlsUrl ? [`  MQTT/TLS    ${rig.tlsUrl}${rig.wssUrl ? `   ${rig.wssUrl}` : ''}   (certificate: ${rig.tlsCertPath ?? 'in memory'})`] : []),
+    ...(rig.tlsUrl
+      ? [`  MQTT/TLS    ${rig.tlsUrl}${rig.wssUrl ? `   ${rig.wssUrl}` : ''}   (certificate: ${rig.tlsCertPath ?? 'in memory'})`]
+      : []),
     `  bank        ${rig.bank.url}   (OpenAPI: ${rig.bank.url}/openapi.json, data: ${rig.config.bank.file})`,
     `  ATMs        ${rig.atms.map((a) => `${a.id} (${a.profile.id})`).join(', ')}`,
     `  seed        ${rig.seed}   (replay with --seed ${rig.seed})   clock: ${rig.config.clock}`,
     `  bus users   ${rig.config.broker.insecure ? 'anonymous allowed (--insecure-bus)' : 'required'}; act as "simulator", watch as "observer" (${where})`,
     `  try         mosquitto_sub ${mosquittoArgs(rig)} -t 'atm/#' -v`,
     ...(rig.bank.service.deterministicSecrets
-      ? [paint('yellow', `  OTP codes   from the seed (deterministic test run): anyone who knows the seed knows them; never send them to real phones`)]
+      ? [
+          paint(
+            'yellow',
+            `  OTP codes   from the seed (deterministic test run): anyone who knows the seed knows them; never send them to real phones`,
+          ),
+        ]
       : []),
     ...(rig.releasedHolds.length
-      ? [paint('yellow', `  holds       released ${rig.releasedHolds.length} withdrawal hold(s) still open when the rig last stopped (${rig.releasedHolds.map((h) => h.id).join(', ')}); staff: GET /staff/holds`)]
+      ? [
+          paint(
+            'yellow',
+            `  holds       released ${rig.releasedHolds.length} withdrawal hold(s) still open when the rig last stopped (${rig.releasedHolds.map((h) => h.id).join(', ')}); staff: GET /staff/holds`,
+          ),
+        ]
       : []),
   ];
 }

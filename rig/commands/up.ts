@@ -11,7 +11,9 @@ export function defineUp(program: Command): void {
   const cmd = program
     .command('up')
     .summary('start the broker, the bank, the devices and the ATM controller; show a live view')
-    .description('Start the broker, the bank, the devices and the ATM controller, and show a live view of the LCD and the session until Ctrl-C.')
+    .description(
+      'Start the broker, the bank, the devices and the ATM controller, and show a live view of the LCD and the session until Ctrl-C.',
+    )
     .option('--plain', 'print one line per change instead of redrawing the screen')
     .option('--dashboard', 'also start Node-RED with the Dashboard 2.0 demo (what npm run dashboard does)');
   withOptions(cmd, 'config', 'bus', 'ports', 'data', 'hash-cost', 'atm-setup', 'run', 'dashboard');
@@ -24,11 +26,13 @@ export function defineUp(program: Command): void {
   ]);
   cmd.action(
     runs(async (opts: UpOptions) => {
-      const { bringUp, configFrom, describe, describeDashboard, dashboardOptions, explainPortClash, untilSignal } = await import('./shared.ts');
+      const { bringUp, configFrom, describe, describeDashboard, dashboardOptions, explainPortClash, untilSignal } =
+        await import('./shared.ts');
       const rig = await bringUp(await configFrom(opts, 'up'), false);
       let dashboard: import('../dashboard.ts').RunningDashboard | undefined;
       try {
-        if (opts.dashboard) dashboard = await (await import('../dashboard.ts')).startDashboard(rig, dashboardOptions(rig, opts.plain === true));
+        if (opts.dashboard)
+          dashboard = await (await import('../dashboard.ts')).startDashboard(rig, dashboardOptions(rig, opts.plain === true));
       } catch (err) {
         await rig.close();
         const { namePortClash } = await import('../port-clash.ts');

@@ -12,7 +12,8 @@ async function bankThatFails(times: number, status: number) {
   let calls = 0;
   server = createServer((_req, res) => {
     calls += 1;
-    if (calls <= times) return res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'rate-limited', message: 'later' }));
+    if (calls <= times)
+      return res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'rate-limited', message: 'later' }));
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ balance: 4800 }));
   });
   await new Promise<void>((r) => server!.listen(0, '127.0.0.1', () => r()));

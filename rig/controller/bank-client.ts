@@ -7,14 +7,23 @@ import type { BankPorts, Verdict } from '../../machines/session.types.ts';
 import { basicAuth } from '../bank/client-auth.ts';
 
 export class BankHttpError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string) {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
     super(`bank ${status} ${code}: ${message}`);
   }
 }
 
-export function createBankClient(baseUrl: string, options: { timeoutMs?: number; keyPrefix?: string; credential?: { id: string; key: string }; retryDelaysMs?: readonly number[] } = {}): BankPorts {
+export function createBankClient(
+  baseUrl: string,
+  options: { timeoutMs?: number; keyPrefix?: string; credential?: { id: string; key: string }; retryDelaysMs?: readonly number[] } = {},
+): BankPorts {
   const timeoutMs = options.timeoutMs ?? 10_000;
-  const authorization: Record<string, string> = options.credential ? { authorization: basicAuth(options.credential.id, options.credential.key) } : {};
+  const authorization: Record<string, string> = options.credential
+    ? { authorization: basicAuth(options.credential.id, options.credential.key) }
+    : {};
   // Idempotency keys from the machine are unique per session; the prefix makes them unique per controller run.
   const key = (k: string) => `${options.keyPrefix ?? ''}${k}`;
 
@@ -68,7 +77,9 @@ export function createBankClient(baseUrl: string, options: { timeoutMs?: number;
       return { balance: r.available, currency: r.currency };
     },
     reserveWithdrawal: ({ accountId, amount, key: k }) =>
-      refusable(() => call<{ withdrawalId: string }>('POST', `/accounts/${accountId}/withdrawals`, { amount }, { 'idempotency-key': key(k) })),
+      refusable(() =>
+        call<{ withdrawalId: string }>('POST', `/accounts/${accountId}/withdrawals`, { amount }, { 'idempotency-key': key(k) }),
+      ),
     // The notes have left (or failed to): settling is idempotent and must not be lost to a passing fault.
     commitWithdrawal: ({ withdrawalId }) => settle(() => call('POST', `/withdrawals/${withdrawalId}/commit`)),
     reverseWithdrawal: ({ withdrawalId }) => settle(() => call('POST', `/withdrawals/${withdrawalId}/reverse`)),
@@ -76,7 +87,10 @@ export function createBankClient(baseUrl: string, options: { timeoutMs?: number;
       refusable(() => call<{ balance: number }>('POST', `/accounts/${accountId}/transfers`, { to, amount }, { 'idempotency-key': key(k) })),
     changeSecret: ({ customerId, kind, current, next }) => call('POST', `/customers/${customerId}/${kind}/change`, { current, next }),
     async miniStatement({ accountId, limit }) {
-      const r = await call<{ entries: { ts: number; type: string; amount: number }[] }>('GET', `/accounts/${accountId}/ledger?limit=${limit}&money=true`);
+      const r = await call<{ entries: { ts: number; type: string; amount: number }[] }>(
+        'GET',
+        `/accounts/${accountId}/ledger?limit=${limit}&money=true`,
+      );
       return { entries: r.entries.map(({ ts, type, amount }) => ({ ts, type, amount })) };
     },
   };

@@ -64,7 +64,12 @@ export class AtmController {
     // Unique per controller run (not derived from the clock: a manual clock starts at the same instant every run),
     // so idempotency keys of this run never meet those of an earlier run on the same bank file.
     const bootId = randomUUID().slice(0, 8);
-    const bankClient = options.bank ?? createBankClient(options.bankUrl, { keyPrefix: `${bootId}:`, ...(options.bankKey ? { credential: { id: options.atmId, key: options.bankKey } } : {}) });
+    const bankClient =
+      options.bank ??
+      createBankClient(options.bankUrl, {
+        keyPrefix: `${bootId}:`,
+        ...(options.bankKey ? { credential: { id: options.atmId, key: options.bankKey } } : {}),
+      });
     const bank = options.wrapBank ? options.wrapBank(bankClient) : bankClient;
     const machine = provideSession(bank, {
       ejectCard: () => this.#command('card', 'eject', {}),
@@ -134,7 +139,13 @@ export class AtmController {
 
   async stop(): Promise<void> {
     this.actor.stop();
-    await this.#client.publishAsync(topics.sessionState(this.atmId), JSON.stringify({ screen: 'offline', state: 'offline', profile: this.#options.profile.id }), { qos: 1, retain: true }).catch(() => undefined);
+    await this.#client
+      .publishAsync(
+        topics.sessionState(this.atmId),
+        JSON.stringify({ screen: 'offline', state: 'offline', profile: this.#options.profile.id }),
+        { qos: 1, retain: true },
+      )
+      .catch(() => undefined);
     await this.#client.endAsync();
   }
 
@@ -195,6 +206,4 @@ export class AtmController {
     const event = module.toSession?.(parsed.name, result.data as Record<string, unknown>);
     if (event) this.actor.send(event);
   }
-
-
 }

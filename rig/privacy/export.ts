@@ -28,7 +28,8 @@ export function quasiIdentifiers(data: BankData, asOf: Date): CustomerQi[] {
     const card = data.cards.find((k) => k.customerId === c.id);
     const born = new Date(`${c.dateOfBirth}T00:00:00Z`);
     let age = asOf.getUTCFullYear() - born.getUTCFullYear();
-    if (asOf.getUTCMonth() < born.getUTCMonth() || (asOf.getUTCMonth() === born.getUTCMonth() && asOf.getUTCDate() < born.getUTCDate())) age--;
+    if (asOf.getUTCMonth() < born.getUTCMonth() || (asOf.getUTCMonth() === born.getUTCMonth() && asOf.getUTCDate() < born.getUTCDate()))
+      age--;
     return {
       customerId: c.id,
       values: {
@@ -40,7 +41,9 @@ export function quasiIdentifiers(data: BankData, asOf: Date): CustomerQi[] {
         balance: String(Math.floor((account?.balance ?? 0) / 100)),
         pan: card?.pan ?? '',
       },
-      transactions: account ? data.ledger.filter((e) => e.account === account.number && e.amount !== 0).map((e) => ({ type: e.type, amount: e.amount })) : [],
+      transactions: account
+        ? data.ledger.filter((e) => e.account === account.number && e.amount !== 0).map((e) => ({ type: e.type, amount: e.amount }))
+        : [],
     };
   });
 }
@@ -77,10 +80,16 @@ function classes(customers: CustomerQi[], names: string[], h: HierarchiesFile, n
 export function anonymise(customers: CustomerQi[], options: ExportOptions): ExportResult | undefined {
   const names = Object.keys(options.hierarchies.quasiIdentifiers);
   const missing = names.filter((n) => !customers.every((c) => n in c.values) && customers.length > 0);
-  if (missing.length) throw new Error(`no data for quasi-identifier(s) ${missing.join(', ')}: known are ${Object.keys(customers[0]?.values ?? {}).join(', ')}`);
+  if (missing.length)
+    throw new Error(
+      `no data for quasi-identifier(s) ${missing.join(', ')}: known are ${Object.keys(customers[0]?.values ?? {}).join(', ')}`,
+    );
   const heights = names.map((n) => height(options.hierarchies.quasiIdentifiers[n]!));
   const budget = Math.floor(options.maxSuppression * customers.length);
-  const suppressedAt = (node: Node) => [...classes(customers, names, options.hierarchies, node).values()].filter((c) => c.length < options.k).reduce((s, c) => s + c.length, 0);
+  const suppressedAt = (node: Node) =>
+    [...classes(customers, names, options.hierarchies, node).values()]
+      .filter((c) => c.length < options.k)
+      .reduce((s, c) => s + c.length, 0);
 
   const found: FlashResult | undefined = flash({ heights, isAnonymous: (node) => suppressedAt(node) <= budget });
   if (!found) return undefined;
@@ -160,12 +169,16 @@ function parseCsvLine(line: string): string[] {
   for (let i = 0; i < line.length; i++) {
     const ch = line[i]!;
     if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') (cur += '"'), i++;
-      else if (ch === '"') quoted = false;
+      if (ch === '"' && line[i + 1] === '"') {
+        cur += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
       else cur += ch;
     } else if (ch === '"') quoted = true;
-    else if (ch === ',') out.push(cur), (cur = '');
-    else cur += ch;
+    else if (ch === ',') {
+      out.push(cur);
+      cur = '';
+    } else cur += ch;
   }
   out.push(cur);
   return out;

@@ -37,7 +37,11 @@ const Mask = strictObject({
   h.masked.forEach((n, i) => {
     const below = h.masked[i - 1];
     if (below !== undefined && n <= below) {
-      ctx.addIssue({ code: 'custom', path: ['masked', i], message: `level ${i + 1} hides ${n} characters, level ${i} already ${below}: each level must hide more than the one below` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['masked', i],
+        message: `level ${i + 1} hides ${n} characters, level ${i} already ${below}: each level must hide more than the one below`,
+      });
     }
   });
 });
@@ -48,7 +52,10 @@ const MapLevels = strictObject({
 });
 const HIERARCHY_TYPES = [Interval, Mask, MapLevels] as const;
 export const HierarchySchema = z.discriminatedUnion('type', HIERARCHY_TYPES, {
-  error: unknownDiscriminator('type', HIERARCHY_TYPES.map((h) => h.shape.type.value)),
+  error: unknownDiscriminator(
+    'type',
+    HIERARCHY_TYPES.map((h) => h.shape.type.value),
+  ),
 });
 export type Hierarchy = z.infer<typeof HierarchySchema>;
 

@@ -14,7 +14,12 @@ describe('hierarchies', () => {
     const age: Hierarchy = { type: 'interval', widths: [5, 10], origin: 0 };
     expect([0, 1, 2, 3].map((l) => generalise(age, '37', l))).toEqual(['37', '35-39', '30-39', '*']);
     const pan: Hierarchy = { type: 'mask', masked: [4, 10] };
-    expect([0, 1, 2, 3].map((l) => generalise(pan, '4000001234567899', l))).toEqual(['4000001234567899', '400000123456****', '400000**********', '*']);
+    expect([0, 1, 2, 3].map((l) => generalise(pan, '4000001234567899', l))).toEqual([
+      '4000001234567899',
+      '400000123456****',
+      '400000**********',
+      '*',
+    ]);
     const city: Hierarchy = { type: 'map', levels: [{ Kitwe: 'Copperbelt' }, { Copperbelt: 'Zambia' }] };
     expect([0, 1, 2, 3].map((l) => generalise(city, 'Kitwe', l))).toEqual(['Kitwe', 'Copperbelt', 'Zambia', '*']);
     expect(generalise(city, 'Atlantis', 1)).toBe('*');

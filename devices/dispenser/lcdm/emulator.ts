@@ -79,19 +79,33 @@ export class LcdmEmulator {
         const n = Number(params.toString('ascii'));
         const cassette = cmd === CMD.upper ? this.cassettes.upper : this.cassettes.lower;
         const reply = (chk: number, exit: number, error: number) =>
-          response(cmd, Buffer.concat([twoDigits(chk), twoDigits(exit), Buffer.from([error, cassette.count < 10 ? 0x31 : 0x30]), twoDigits(0)]));
+          response(
+            cmd,
+            Buffer.concat([twoDigits(chk), twoDigits(exit), Buffer.from([error, cassette.count < 10 ? 0x31 : 0x30]), twoDigits(0)]),
+          );
         if (!Number.isInteger(n) || n < 1 || n > 60) return reply(0, 0, ERROR.undefinedCommand);
         if (cassette.count < n) return reply(0, 0, cmd === CMD.upper ? ERROR.upperEmpty : ERROR.lowerEmpty);
         if (this.jammed) return reply(1, 0, ERROR.jamExit);
         if (this.rejects > 3) {
           cassette.count = Math.max(0, cassette.count - this.rejects);
           this.rejected += this.rejects;
-          return response(cmd, Buffer.concat([twoDigits(0), twoDigits(0), Buffer.from([ERROR.tooManyRejects, 0x30]), twoDigits(this.rejects)]));
+          return response(
+            cmd,
+            Buffer.concat([twoDigits(0), twoDigits(0), Buffer.from([ERROR.tooManyRejects, 0x30]), twoDigits(this.rejects)]),
+          );
         }
         cassette.count -= n + this.rejects;
         this.rejected += this.rejects;
         this.atExit += n;
-        return response(cmd, Buffer.concat([twoDigits(n + this.rejects), twoDigits(n), Buffer.from([ERROR.good, cassette.count < 10 ? 0x31 : 0x30]), twoDigits(this.rejects)]));
+        return response(
+          cmd,
+          Buffer.concat([
+            twoDigits(n + this.rejects),
+            twoDigits(n),
+            Buffer.from([ERROR.good, cassette.count < 10 ? 0x31 : 0x30]),
+            twoDigits(this.rejects),
+          ]),
+        );
       }
       default:
         return response(cmd, Buffer.from([ERROR.undefinedCommand]));

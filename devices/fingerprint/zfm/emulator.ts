@@ -38,7 +38,10 @@ export class ZfmEmulator {
   #download?: { buffer: 1 | 2; parts: Buffer[] };
   readonly packetSize = 128;
 
-  constructor(private readonly link: SerialLink, private readonly password = 0) {
+  constructor(
+    private readonly link: SerialLink,
+    private readonly password = 0,
+  ) {
     link.on('data', (d) => {
       for (const { packet, bad } of this.#parser.push(d)) {
         if (bad) void this.#ack(CODE.packetError);

@@ -8,7 +8,10 @@ import { CODE, command, encodePacket, INSTRUCTION, PacketParser, PID, type Packe
 import { SerialQueue } from '../../../core/serial-queue.ts';
 
 export class ZfmError extends Error {
-  constructor(readonly code: number, what: string) {
+  constructor(
+    readonly code: number,
+    what: string,
+  ) {
     super(`${what}: confirmation code 0x${code.toString(16).padStart(2, '0')}`);
   }
 }
@@ -20,7 +23,10 @@ export class ZfmHost {
   readonly #queue = new SerialQueue();
   #packetSize = 128;
 
-  constructor(private readonly link: SerialLink, private readonly timeoutMs = 1000) {
+  constructor(
+    private readonly link: SerialLink,
+    private readonly timeoutMs = 1000,
+  ) {
     link.on('data', (d) => this.#inbox.push(...this.#parser.push(d)));
   }
 
@@ -45,7 +51,12 @@ export class ZfmHost {
   }
 
   async verifyPassword(password = 0): Promise<void> {
-    const { code } = await this.#ask(INSTRUCTION.VfyPwd, [password >>> 24, (password >> 16) & 0xff, (password >> 8) & 0xff, password & 0xff]);
+    const { code } = await this.#ask(INSTRUCTION.VfyPwd, [
+      password >>> 24,
+      (password >> 16) & 0xff,
+      (password >> 8) & 0xff,
+      password & 0xff,
+    ]);
     if (code !== CODE.ok) throw new ZfmError(code, 'VfyPwd');
   }
 

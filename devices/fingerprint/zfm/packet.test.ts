@@ -22,7 +22,10 @@ describe('ZFM packets', () => {
     const parser = new PacketParser();
     const stream = Buffer.concat([Buffer.from([0x55, 0x00]), hex('EF01 FFFFFFFF 07 0003 00 000A'), hex('EF01 FFFFFFFF 07 0003 02 000C')]);
     const got = [...stream].flatMap((b) => parser.push(Buffer.from([b])));
-    expect(got.map((g) => [g.packet?.pid, g.packet?.payload.toString('hex')])).toEqual([[7, '00'], [7, '02']]);
+    expect(got.map((g) => [g.packet?.pid, g.packet?.payload.toString('hex')])).toEqual([
+      [7, '00'],
+      [7, '02'],
+    ]);
   });
 
   it('reports a packet whose checksum fails', () => {

@@ -109,7 +109,8 @@ export class PacketParser {
       const sum = this.#buf.readUInt16BE(9 + length - 2);
       const address = this.#buf.readUInt32BE(2);
       this.#buf = this.#buf.subarray(9 + length);
-      if (sum !== checksum(pid, length, payload)) out.push({ bad: `checksum ${sum.toString(16)} != ${checksum(pid, length, payload).toString(16)}` });
+      if (sum !== checksum(pid, length, payload))
+        out.push({ bad: `checksum ${sum.toString(16)} != ${checksum(pid, length, payload).toString(16)}` });
       else out.push({ packet: { address, pid, payload } });
     }
   }

@@ -7,7 +7,8 @@
 import type { RigClock } from '../../../core/clock.ts';
 import type { SerialLink } from '../../serial/link.ts';
 
-export type GsmFault = { mode: 'none' } | { mode: 'delay'; ms: number } | { mode: 'drop' } | { mode: 'error'; cmsError: number } | { mode: 'hang' };
+export type GsmFault =
+  { mode: 'none' } | { mode: 'delay'; ms: number } | { mode: 'drop' } | { mode: 'error'; cmsError: number } | { mode: 'hang' };
 
 export class Sim800Emulator {
   registered = true;
@@ -51,7 +52,8 @@ export class Sim800Emulator {
       const sms = this.#sms;
       sms.text += chunk.slice(0, end);
       this.#sms = undefined;
-      if (chunk[end] === '\x1b') void this.#say('OK'); // ESC aborts
+      if (chunk[end] === '\x1b')
+        void this.#say('OK'); // ESC aborts
       else void this.#send(sms.to, sms.text);
       chunk = chunk.slice(end + 1);
     }
@@ -72,7 +74,8 @@ export class Sim800Emulator {
       this.#echo = upper === 'ATE1';
       return this.#say('OK');
     }
-    if (upper === 'AT+CMEE=1' || upper === 'AT+CSCS="GSM"' || upper.startsWith('AT+CNMI=') || upper.startsWith('AT+IPR=')) return this.#say('OK');
+    if (upper === 'AT+CMEE=1' || upper === 'AT+CSCS="GSM"' || upper.startsWith('AT+CNMI=') || upper.startsWith('AT+IPR='))
+      return this.#say('OK');
     if (upper === 'AT+CMGF=1' || upper === 'AT+CMGF=0') {
       this.#textMode = upper.endsWith('1');
       return this.#say('OK');

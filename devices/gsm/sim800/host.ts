@@ -7,7 +7,10 @@ import { Inbox, type SerialLink } from '../../serial/link.ts';
 import { SerialQueue } from '../../../core/serial-queue.ts';
 
 export class AtError extends Error {
-  constructor(readonly command: string, readonly result: string) {
+  constructor(
+    readonly command: string,
+    readonly result: string,
+  ) {
     super(`${command}: ${result}`);
   }
   /** The +CMS ERROR number, when the modem gave one. */

@@ -64,9 +64,16 @@ export const changeSecret = sessionSetup.createStateConfig({
             actions: [
               {
                 type: 'setResult',
-                params: ({ context, event }) => ({ kind: 'secret-not-changed', secret: secretKind(context), reason: event.output.ok ? '' : event.output.reason }),
+                params: ({ context, event }) => ({
+                  kind: 'secret-not-changed',
+                  secret: secretKind(context),
+                  reason: event.output.ok ? '' : event.output.reason,
+                }),
               },
-              { type: 'emitTransaction', params: ({ event }) => ({ kind: 'change-secret', ok: false, reason: event.output.ok ? 'unknown' : event.output.reason }) },
+              {
+                type: 'emitTransaction',
+                params: ({ event }) => ({ kind: 'change-secret', ok: false, reason: event.output.ok ? 'unknown' : event.output.reason }),
+              },
             ],
           },
         ],

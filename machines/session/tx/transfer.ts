@@ -7,12 +7,18 @@ export const transfer = sessionSetup.createStateConfig({
   initial: 'account',
   states: {
     account: {
-      entry: { type: 'beginEntry', params: { field: 'to', label: 'To account (10 dig.)', minLength: 10, maxLength: 10, charset: 'digits', masked: false } },
+      entry: {
+        type: 'beginEntry',
+        params: { field: 'to', label: 'To account (10 dig.)', minLength: 10, maxLength: 10, charset: 'digits', masked: false },
+      },
       ...typing(),
       on: { KEY: { guard: enterOnComplete(), target: 'amount', actions: 'keepEntry' } },
     },
     amount: {
-      entry: { type: 'beginEntry', params: { field: 'amount', label: 'Amount', minLength: 1, maxLength: 7, charset: 'digits', masked: false } },
+      entry: {
+        type: 'beginEntry',
+        params: { field: 'amount', label: 'Amount', minLength: 1, maxLength: 7, charset: 'digits', masked: false },
+      },
       ...typing(),
       on: { KEY: { guard: enterOnComplete(), target: 'submitting', actions: 'keepEntry' } },
     },
@@ -45,8 +51,14 @@ export const transfer = sessionSetup.createStateConfig({
           {
             target: '#atm.session.result',
             actions: [
-              { type: 'setResult', params: ({ event }) => ({ kind: 'refused', reason: event.output.ok ? 'unknown' : event.output.reason }) },
-              { type: 'emitTransaction', params: ({ event }) => ({ kind: 'transfer', ok: false, reason: event.output.ok ? 'unknown' : event.output.reason }) },
+              {
+                type: 'setResult',
+                params: ({ event }) => ({ kind: 'refused', reason: event.output.ok ? 'unknown' : event.output.reason }),
+              },
+              {
+                type: 'emitTransaction',
+                params: ({ event }) => ({ kind: 'transfer', ok: false, reason: event.output.ok ? 'unknown' : event.output.reason }),
+              },
             ],
           },
         ],

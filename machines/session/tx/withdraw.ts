@@ -13,14 +13,22 @@ function dispenseFailure(context: SessionContext): string {
 
 function receipt(context: SessionContext, balance: number): string[] {
   const money = (minor: number) => formatMoney(minor, context.currency, context.minorDigits);
-  return [`ATM ${context.atmId}`, `WITHDRAWAL ${money(context.withdrawal!.amount)}`, `BALANCE ${money(balance)}`, `REF ${context.withdrawal!.ref}`];
+  return [
+    `ATM ${context.atmId}`,
+    `WITHDRAWAL ${money(context.withdrawal!.amount)}`,
+    `BALANCE ${money(balance)}`,
+    `REF ${context.withdrawal!.ref}`,
+  ];
 }
 
 export const withdraw = sessionSetup.createStateConfig({
   initial: 'amount',
   states: {
     amount: {
-      entry: { type: 'beginEntry', params: { field: 'amount', label: 'Amount', minLength: 1, maxLength: 6, charset: 'digits', masked: false } },
+      entry: {
+        type: 'beginEntry',
+        params: { field: 'amount', label: 'Amount', minLength: 1, maxLength: 6, charset: 'digits', masked: false },
+      },
       ...typing(),
       on: {
         KEY: [
@@ -37,13 +45,22 @@ export const withdraw = sessionSetup.createStateConfig({
           {
             guard: 'verdictOk',
             target: 'inFlight',
-            actions: { type: 'keepWithdrawalId', params: ({ event }) => ({ withdrawalId: event.output.ok ? event.output.withdrawalId : '' }) },
+            actions: {
+              type: 'keepWithdrawalId',
+              params: ({ event }) => ({ withdrawalId: event.output.ok ? event.output.withdrawalId : '' }),
+            },
           },
           {
             target: '#atm.session.result',
             actions: [
-              { type: 'setResult', params: ({ event }) => ({ kind: 'refused', reason: event.output.ok ? 'unknown' : event.output.reason }) },
-              { type: 'emitTransaction', params: ({ event }) => ({ kind: 'withdraw', ok: false, reason: event.output.ok ? 'unknown' : event.output.reason }) },
+              {
+                type: 'setResult',
+                params: ({ event }) => ({ kind: 'refused', reason: event.output.ok ? 'unknown' : event.output.reason }),
+              },
+              {
+                type: 'emitTransaction',
+                params: ({ event }) => ({ kind: 'withdraw', ok: false, reason: event.output.ok ? 'unknown' : event.output.reason }),
+              },
             ],
           },
         ],
@@ -74,7 +91,14 @@ export const withdraw = sessionSetup.createStateConfig({
             onDone: {
               target: '#atm.session.result',
               actions: [
-                { type: 'setResult', params: ({ context, event }) => ({ kind: 'withdrawal', amount: context.withdrawal!.amount, balance: event.output.balance }) },
+                {
+                  type: 'setResult',
+                  params: ({ context, event }) => ({
+                    kind: 'withdrawal',
+                    amount: context.withdrawal!.amount,
+                    balance: event.output.balance,
+                  }),
+                },
                 { type: 'emitTransaction', params: { kind: 'withdraw', ok: true } },
                 { type: 'emitReceipt', params: ({ context, event }) => ({ lines: receipt(context, event.output.balance) }) },
               ],

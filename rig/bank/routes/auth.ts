@@ -17,43 +17,71 @@ const IdentityVerdict = z.union([
 const AUTH_LIMIT = ATM_ROUTE_LIMIT;
 
 export const authRoutes: FastifyPluginAsyncZod<{ bank: BankService }> = async (app, { bank }) => {
-  app.post('/auth/card', {
-    schema: { tags: ['atm'], summary: 'Identify the customer from a card', body: z.object({ pan: Pan }), response: { 200: IdentityVerdict } },
-    config: AUTH_LIMIT,
-  }, async (req) => bank.lookupCard(req.body.pan));
-
-  app.post('/auth/credentials', {
-    schema: {
-      tags: ['atm'],
-      summary: 'Identify the customer from username and password',
-      body: z.object({ username: z.string().min(1).max(32), password: z.string().min(1).max(64) }),
-      response: { 200: IdentityVerdict },
-    },
-    config: AUTH_LIMIT,
-  }, async (req) => bank.verifyCredentials(req.body.username, req.body.password));
-
-  app.post('/auth/secret', {
-    schema: {
-      tags: ['atm'],
-      summary: 'Check a PIN or password of an identified customer',
-      body: z.object({ customerId: CustomerId, kind: z.enum(['pin', 'password']), value: z.string().min(1).max(64) }),
-      response: { 200: z.union([z.object({ ok: z.literal(true) }), Refusal]) },
-    },
-    config: AUTH_LIMIT,
-  }, async (req) => bank.verifySecret(req.body.customerId, req.body.kind, req.body.value));
-
-  app.post('/auth/fingerprint', {
-    schema: {
-      tags: ['atm'],
-      summary: 'Match a captured fingerprint: 1:1 against customerId, or 1:N over every enrolled finger',
-      body: z.object({ template: Template, customerId: CustomerId.optional() }),
-      response: {
-        200: z.union([
-          z.object({ ok: z.literal(true), customerId: CustomerId, accountId: AccountNumber, name: z.string(), finger: Finger, score: z.number() }),
-          Refusal,
-        ]),
+  app.post(
+    '/auth/card',
+    {
+      schema: {
+        tags: ['atm'],
+        summary: 'Identify the customer from a card',
+        body: z.object({ pan: Pan }),
+        response: { 200: IdentityVerdict },
       },
+      config: AUTH_LIMIT,
     },
-    config: AUTH_LIMIT,
-  }, async (req) => bank.matchFingerprint(req.body.template, req.body.customerId));
+    async (req) => bank.lookupCard(req.body.pan),
+  );
+
+  app.post(
+    '/auth/credentials',
+    {
+      schema: {
+        tags: ['atm'],
+        summary: 'Identify the customer from username and password',
+        body: z.object({ username: z.string().min(1).max(32), password: z.string().min(1).max(64) }),
+        response: { 200: IdentityVerdict },
+      },
+      config: AUTH_LIMIT,
+    },
+    async (req) => bank.verifyCredentials(req.body.username, req.body.password),
+  );
+
+  app.post(
+    '/auth/secret',
+    {
+      schema: {
+        tags: ['atm'],
+        summary: 'Check a PIN or password of an identified customer',
+        body: z.object({ customerId: CustomerId, kind: z.enum(['pin', 'password']), value: z.string().min(1).max(64) }),
+        response: { 200: z.union([z.object({ ok: z.literal(true) }), Refusal]) },
+      },
+      config: AUTH_LIMIT,
+    },
+    async (req) => bank.verifySecret(req.body.customerId, req.body.kind, req.body.value),
+  );
+
+  app.post(
+    '/auth/fingerprint',
+    {
+      schema: {
+        tags: ['atm'],
+        summary: 'Match a captured fingerprint: 1:1 against customerId, or 1:N over every enrolled finger',
+        body: z.object({ template: Template, customerId: CustomerId.optional() }),
+        response: {
+          200: z.union([
+            z.object({
+              ok: z.literal(true),
+              customerId: CustomerId,
+              accountId: AccountNumber,
+              name: z.string(),
+              finger: Finger,
+              score: z.number(),
+            }),
+            Refusal,
+          ]),
+        },
+      },
+      config: AUTH_LIMIT,
+    },
+    async (req) => bank.matchFingerprint(req.body.template, req.body.customerId),
+  );
 };

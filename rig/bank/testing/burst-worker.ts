@@ -8,7 +8,14 @@ import { CHEAP_HASH_COST } from '../secrets.ts';
 
 const file = process.argv[2]!;
 const bank = await createBankService({ file, hashCost: CHEAP_HASH_COST, dailyWithdrawalLimit: 1e12 });
-const kyc = { phone: '+260971000099', email: 'burst@example.test', address: '1 Test St', city: 'Lusaka', gender: 'undisclosed' as const, dateOfBirth: '1990-01-01' };
+const kyc = {
+  phone: '+260971000099',
+  email: 'burst@example.test',
+  address: '1 Test St',
+  city: 'Lusaka',
+  gender: 'undisclosed' as const,
+  dateOfBirth: '1990-01-01',
+};
 const a = bank.data.accounts[0] ?? (await bank.openCustomer({ ...kyc, name: 'Burst A' }, { deposit: 1_000_000 })).account;
 const b = bank.data.accounts[1] ?? (await bank.openCustomer({ ...kyc, name: 'Burst B' }, { deposit: 1_000_000 })).account;
 const random = createRandom(Number(process.argv[3] ?? 1));
