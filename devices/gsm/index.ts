@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { Msisdn, Ref } from '../../core/schemas.ts';
 import { defineDevice } from '../module.ts';
 import { sim800Emulator } from './emulator.ts';
+import { GsmFault } from './fault.ts';
 import { GsmOptions } from './options.ts';
 import { SerialGsmModem } from './serial.ts';
 import { VirtualGsmModem } from './virtual.ts';
@@ -23,14 +24,7 @@ export const gsm = defineDevice({
       /** Someone sends an SMS to the modem's number. */
       receive: z.object({ from: Msisdn, text: z.string().min(1).max(1024) }),
       /** Faults of the GSM path: delay every SMS, drop (lose) the next ones, or refuse with a +CMS ERROR. */
-      fault: z.discriminatedUnion('mode', [
-        z.object({ mode: z.literal('none') }),
-        z.object({ mode: z.literal('delay'), ms: z.number().int().min(0).max(3_600_000) }),
-        z.object({ mode: z.literal('drop') }),
-        z.object({ mode: z.literal('error'), cmsError: z.number().int().min(0).max(999).default(500) }),
-        /** The modem takes the SMS and never answers (a firmware hang): the session's SMS timeout must act. */
-        z.object({ mode: z.literal('hang') }),
-      ]),
+      fault: GsmFault,
     },
   },
   options: GsmOptions,

@@ -5,6 +5,7 @@
  */
 import type { Device, DeviceContext } from '../device.ts';
 import { topics } from '../topics.ts';
+import type { GsmFault } from './fault.ts';
 
 export interface GsmOptions {
   /** The modem's own number: the `from` of every SMS it sends. */
@@ -13,14 +14,12 @@ export interface GsmOptions {
   deliveryDelayMs: number;
 }
 
-type Fault = { mode: 'none' } | { mode: 'delay'; ms: number } | { mode: 'drop' } | { mode: 'error'; cmsError: number } | { mode: 'hang' };
-
 export class VirtualGsmModem implements Device {
   readonly kind = 'gsm' as const;
   readonly impl = 'virtual';
   #ctx?: DeviceContext;
   #registered = true;
-  #fault: Fault = { mode: 'none' };
+  #fault: GsmFault = { mode: 'none' };
   #mr = 0;
   #delivered = 0;
 
@@ -61,7 +60,7 @@ export class VirtualGsmModem implements Device {
       const { from, text } = payload as { from: string; text: string };
       ctx.emit('received', { from, text });
     } else if (name === 'fault') {
-      this.#fault = payload as Fault;
+      this.#fault = payload as GsmFault;
       ctx.setState({ fault: this.#fault.mode });
     }
   }

@@ -6,9 +6,9 @@
  */
 import type { RigClock } from '../../../core/clock.ts';
 import type { SerialLink } from '../../serial/link.ts';
+import type { GsmFault } from '../fault.ts';
 
-export type GsmFault =
-  { mode: 'none' } | { mode: 'delay'; ms: number } | { mode: 'drop' } | { mode: 'error'; cmsError: number } | { mode: 'hang' };
+export type { GsmFault } from '../fault.ts';
 
 export class Sim800Emulator {
   registered = true;
