@@ -134,7 +134,12 @@ async function inProcess(): Promise<Result> {
   });
   const actor = createActor(machine, {
     clock: systemClock,
-    input: { profile: fastProfile, atmId: 'atm-1', seed: 1, amountStep: 5000, maxWithdrawal: 200_000, currency: 'ZMW', minorDigits: 2 },
+    input: {
+      profile: fastProfile,
+      atmId: 'atm-1',
+      seed: 1,
+      money: { amountStep: 5000, maxWithdrawal: 200_000, currency: 'ZMW', minorDigits: 2 },
+    },
   });
   holder.actor = actor;
   actor.start();

@@ -137,7 +137,7 @@ export function noticeText(notice: Notice | undefined, c: SessionContext): strin
     case 'unknown-card':
       return 'Card not recognised';
     case 'amount-rule':
-      return `x${formatAmount(c.amountStep, c.minorDigits)}, max ${formatAmount(c.maxWithdrawal, c.minorDigits)}`;
+      return `x${formatAmount(c.money.amountStep, c.money.minorDigits)}, max ${formatAmount(c.money.maxWithdrawal, c.money.minorDigits)}`;
     case 'entries-differ':
       return 'Entries do not match';
     case 'dispenser':
@@ -169,7 +169,7 @@ function refusalText(reason: string): string {
 
 /** The result screen's title and lines for what the transaction did. */
 export function resultLines(r: TxResult, c: SessionContext): string[] {
-  const money = (minor: number) => formatMoney(minor, c.currency, c.minorDigits);
+  const money = (minor: number) => formatMoney(minor, c.money.currency, c.money.minorDigits);
   const secret = (kind: 'pin' | 'password') => (kind === 'pin' ? 'PIN' : 'Password');
   switch (r.kind) {
     case 'withdrawal':
@@ -185,7 +185,7 @@ export function resultLines(r: TxResult, c: SessionContext): string[] {
     case 'secret-not-changed':
       return [`${secret(r.secret)} not changed`, r.reason ? refusalText(r.reason) : ''];
     case 'statement':
-      return ['Mini statement', ...statementLines(r.entries, c.minorDigits)];
+      return ['Mini statement', ...statementLines(r.entries, c.money.minorDigits)];
     case 'refused':
       return [refusalText(r.reason)];
   }

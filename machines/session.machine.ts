@@ -45,10 +45,7 @@ export const sessionMachine = sessionSetup.createMachine({
   context: ({ input }) => ({
     profile: input.profile,
     atmId: input.atmId,
-    amountStep: input.amountStep,
-    maxWithdrawal: input.maxWithdrawal,
-    currency: input.currency,
-    minorDigits: input.minorDigits,
+    money: input.money,
     rng: input.seed >>> 0,
     sessionId: '',
     tierIndex: 0,

@@ -5,6 +5,7 @@
 import type { AuthProfile, TierKind, TransactionKind } from './profiles.ts';
 
 import type { DeviceSessionEvent } from '../core/device-events.ts';
+import type { MoneySettings } from '../core/schemas.ts';
 export { CONTROL_KEYS, KEY_PATTERN, type Key } from '../core/keys.ts';
 
 /** Everything the session takes is what its devices tell it (core/device-events.ts). */
@@ -72,13 +73,8 @@ export interface SessionInput {
   atmId: string;
   /** Seed for the machine's own randomness (the requested finger, session ids). */
   seed: number;
-  /** The smallest note the dispenser holds, in minor units: withdrawals must be a multiple of it. */
-  amountStep: number;
-  /** The largest single withdrawal, in minor units. */
-  maxWithdrawal: number;
-  currency: string;
-  /** Digits after the decimal point of the currency (2 for most). */
-  minorDigits: number;
+  /** The currency, its minor digits, the withdrawal step (the smallest note) and the largest withdrawal. */
+  money: MoneySettings;
 }
 
 /** What the keypad is currently collecting. */

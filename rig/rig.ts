@@ -192,10 +192,12 @@ export async function startRig(input: RigConfigInput = {}, hooks: RigHooks = {})
         ...(hooks.wrapBank ? { wrapBank: (ports: BankPorts) => hooks.wrapBank!(atm.id, ports) } : {}),
         clock,
         seed: sessionSeed(seed, atm.id),
-        amountStep: atm.dispenser.cassettes.map((c) => c.denomination).reduce(gcd),
-        maxWithdrawal: atm.maxWithdrawal,
-        currency: config.bank.currency,
-        minorDigits: config.bank.minorDigits,
+        money: {
+          currency: config.bank.currency,
+          minorDigits: config.bank.minorDigits,
+          amountStep: atm.dispenser.cassettes.map((c) => c.denomination).reduce(gcd),
+          maxWithdrawal: atm.maxWithdrawal,
+        },
         mqttOptions: creds(busUser(atm.id, 'controller')),
         ...(hooks.inspect ? { inspect: (e: InspectionEvent) => hooks.inspect!(atm.id, profile, e) } : {}),
       });

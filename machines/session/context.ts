@@ -4,6 +4,7 @@
  */
 import { changeableSecret, type AuthProfile, type Tier, type TransactionKind } from '../profiles.ts';
 import type { EndReason, Entry, StatementEntry } from '../session.types.ts';
+import type { MoneySettings } from '../../core/schemas.ts';
 
 /**
  * The last error or hint, as a code: screens.ts turns it into LCD text. It stays on the LCD until the next one.
@@ -37,10 +38,7 @@ export type TxResult =
 export interface SessionContext {
   profile: AuthProfile;
   atmId: string;
-  amountStep: number;
-  maxWithdrawal: number;
-  currency: string;
-  minorDigits: number;
+  money: MoneySettings;
   /** State of the seeded PRNG; advanced by every random draw. */
   rng: number;
   sessionId: string;
@@ -123,7 +121,7 @@ export function statementLines(entries: StatementEntry[], minorDigits: number): 
 
 /** The amount the customer typed for this transaction, in minor units. */
 export function typedAmount(context: SessionContext): number {
-  return toMinor(context.fields.amount ?? '0', context.minorDigits);
+  return toMinor(context.fields.amount ?? '0', context.money.minorDigits);
 }
 
 /** The secret the change-secret transaction changes: the profile's PIN, else its password. */

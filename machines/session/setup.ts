@@ -114,8 +114,8 @@ export const sessionSetup = setup({
       return !out.ok && (out.reason === 'expired' || out.reason === 'used');
     },
     amountValid: ({ context }) => {
-      const amount = toMinor(context.entry.value, context.minorDigits);
-      return amount > 0 && amount % context.amountStep === 0 && amount <= context.maxWithdrawal;
+      const amount = toMinor(context.entry.value, context.money.minorDigits);
+      return amount > 0 && amount % context.money.amountStep === 0 && amount <= context.money.maxWithdrawal;
     },
     /** The key picks this transaction and the profile offers it. */
     chooses: ({ context, event }, params: { kind: TransactionKind }) =>

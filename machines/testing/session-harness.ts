@@ -133,7 +133,12 @@ export function start(
   });
   const actor = createActor(machine, {
     clock,
-    input: { profile, atmId: 'atm-1', seed: opts.seed ?? 42, amountStep: 5_000, maxWithdrawal: 200_000, currency: 'ZMW', minorDigits: 2 },
+    input: {
+      profile,
+      atmId: 'atm-1',
+      seed: opts.seed ?? 42,
+      money: { amountStep: 5_000, maxWithdrawal: 200_000, currency: 'ZMW', minorDigits: 2 },
+    },
   });
   const emitted: SessionEmitted[] = [];
   actor.on('*', (e) => emitted.push(e));

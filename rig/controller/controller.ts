@@ -21,6 +21,7 @@ import type { RigClock } from '../../core/clock.ts';
 import { createBankClient } from './bank-client.ts';
 import { connectBus } from '../../core/bus.ts';
 import { decode, decodeJson } from '../../core/decode.ts';
+import type { MoneySettings } from '../../core/schemas.ts';
 
 export interface ControllerOptions {
   atmId: string;
@@ -31,10 +32,7 @@ export interface ControllerOptions {
   bankKey?: string;
   clock: RigClock;
   seed: number;
-  amountStep: number;
-  maxWithdrawal: number;
-  currency: string;
-  minorDigits: number;
+  money: MoneySettings;
   /** Replace the HTTP bank (the in-process benchmark baseline uses the service directly). */
   bank?: BankPorts;
   /** Stand between the controller and the bank (a test making one bank call fail). */
@@ -84,10 +82,7 @@ export class AtmController {
         profile: options.profile,
         atmId: options.atmId,
         seed: options.seed,
-        amountStep: options.amountStep,
-        maxWithdrawal: options.maxWithdrawal,
-        currency: options.currency,
-        minorDigits: options.minorDigits,
+        money: options.money,
       },
     });
   }

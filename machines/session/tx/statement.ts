@@ -15,7 +15,7 @@ export const statement = sessionSetup.createStateConfig({
         {
           type: 'emitReceipt',
           params: ({ context, event }) => ({
-            lines: [`ATM ${context.atmId}`, 'MINI STATEMENT', ...statementLines(event.output.entries, context.minorDigits)],
+            lines: [`ATM ${context.atmId}`, 'MINI STATEMENT', ...statementLines(event.output.entries, context.money.minorDigits)],
           }),
         },
       ],

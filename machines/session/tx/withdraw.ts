@@ -12,7 +12,7 @@ function dispenseFailure(context: SessionContext): string {
 }
 
 function receipt(context: SessionContext, balance: number): string[] {
-  const money = (minor: number) => formatMoney(minor, context.currency, context.minorDigits);
+  const money = (minor: number) => formatMoney(minor, context.money.currency, context.money.minorDigits);
   return [
     `ATM ${context.atmId}`,
     `WITHDRAWAL ${money(context.withdrawal!.amount)}`,
