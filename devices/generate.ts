@@ -68,6 +68,20 @@ export function withBlock(doc: string, block: string): string {
 }
 
 export const NODE_RED_EDITOR = 'flows/nodes/atm-rig.html';
+export const CLI_NAMES = 'rig/commands/device-names.ts';
+
+/** The names the CLI's help shows, without loading the registry (which loads serialport). */
+export function cliNames(): string {
+  return `// Generated from devices/registry.ts by \`npm run generate\`: do not edit by hand.
+// The CLI's help lists these without loading the registry, which would load serialport.
+export const DEVICE_KIND_NAMES = ${JSON.stringify(modules.map((d) => d.kind))
+    .replaceAll('"', "'")
+    .replaceAll(',', ', ')};
+export const EMULATOR_NAMES = ${JSON.stringify([...new Set(modules.flatMap((d) => (d.emulator ? [d.emulator.name] : [])))])
+    .replaceAll('"', "'")
+    .replaceAll(',', ', ')};
+`;
+}
 
 /** The editor's copy: its device list and the help's list of actions (the editor runs in the browser, where the
  *  CommonJS contract cannot be required). */
@@ -98,6 +112,7 @@ export function nodeRedEditor(html: string): string {
 export async function generatedFiles(): Promise<Record<string, string>> {
   return {
     [NODE_RED_CONTRACT]: nodeRedContract(),
+    [CLI_NAMES]: cliNames(),
     [NODE_RED_EDITOR]: nodeRedEditor(await readFile(root + NODE_RED_EDITOR, 'utf8')),
     [DEVICES_DOC]: withBlock(await readFile(root + DEVICES_DOC, 'utf8'), deviceSummary()),
   };

@@ -8,6 +8,7 @@
  */
 import { Command, Option, type ErrorOptions } from 'commander';
 import { nearest } from '../core/suggest.ts';
+import { DEVICE_KIND_NAMES } from './commands/device-names.ts';
 
 /** A mistake in the command line: printed as one line, exit code `exitCode`. */
 export class UsageError extends Error {
@@ -59,7 +60,7 @@ const SHARED = {
   device: () =>
     new Option(
       '--device <kind=spec>',
-      'a device of the ATM, virtual or real: fingerprint=serial:/dev/ttyUSB0@57600 (repeat for several devices)',
+      `a device of the ATM, virtual or real: fingerprint=serial:/dev/ttyUSB0@57600 (repeat for several); kinds: ${DEVICE_KIND_NAMES.join(', ')}`,
     ).argParser(collect),
   seed: () => new Option('--seed <n>', 'seed for every random choice, to replay a run (default: fresh, printed)'),
   clock: () =>

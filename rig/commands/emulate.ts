@@ -7,8 +7,9 @@ interface EmulateOptions extends RigOptions {
   baud?: string;
 }
 
-/** The emulators (devices/registry.ts EMULATORS), for the help text only: the registry loads serialport. rig/cli.test.ts keeps the two in step. */
-export const EMULATOR_NAMES = ['keypad-lcd', 'fingerprint', 'gsm', 'dispenser', 'printer'];
+import { EMULATOR_NAMES } from './device-names.ts';
+
+export { EMULATOR_NAMES };
 
 export function defineEmulate(program: Command): void {
   const cmd = program

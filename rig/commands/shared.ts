@@ -152,7 +152,10 @@ export function describe(rig: Rig): string[] {
       ? [`  MQTT/TLS    ${rig.tlsUrl}${rig.wssUrl ? `   ${rig.wssUrl}` : ''}   (certificate: ${rig.tlsCertPath ?? 'in memory'})`]
       : []),
     `  bank        ${rig.bank.url}   (OpenAPI: ${rig.bank.url}/openapi.json, data: ${rig.config.bank.file})`,
-    `  ATMs        ${rig.atms.map((a) => `${a.id} (${a.profile.id})`).join(', ')}`,
+    `  ATMs        ${rig.atms.map((a) => `${a.id} (${a.profile.id}: ${a.devices.map((d) => d.device.kind + (d.device.impl === 'virtual' ? '' : ` ${d.device.impl}`)).join(', ')})`).join('; ')}`,
+    ...(rig.bank.service.data.customers.length === 0
+      ? [paint('yellow', `  customers   none yet: npm start, atm-rig seed (rig stopped) or POST /staff/seed adds the demo customers`)]
+      : []),
     `  seed        ${rig.seed}   (replay with --seed ${rig.seed})   clock: ${rig.config.clock}`,
     `  bus users   ${rig.config.broker.insecure ? 'anonymous allowed (--insecure-bus)' : 'required'}; act as "simulator", watch as "observer" (${where})`,
     `  try         mosquitto_sub ${mosquittoArgs(rig)} -t 'atm/#' -v`,
