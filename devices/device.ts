@@ -128,9 +128,12 @@ export async function attachDevice(device: Device, options: AttachOptions): Prom
   client.on('connect', () => ctx.setState({}));
   await device.start(ctx);
   // Real hardware has no sim topics: a person acts on the device itself (or on an emulator serving its port).
-  await client.subscribeAsync([`atm/${atmId}/${device.kind}/cmd/+`, ...(device.sim ? [`atm/${atmId}/${device.kind}/sim/+`] : [])], {
-    qos: 1,
-  });
+  await client.subscribeAsync(
+    [topics.device(atmId, device.kind, 'cmd', '+'), ...(device.sim ? [topics.device(atmId, device.kind, 'sim', '+')] : [])],
+    {
+      qos: 1,
+    },
+  );
   ctx.setState({});
 
   return {

@@ -19,6 +19,14 @@ export const topics = {
   sessionState: (atm: string) => `atm/${atm}/session/state`,
   sessionEvent: (atm: string, name: string) => `atm/${atm}/session/evt/${name}`,
   phoneInbox: (msisdn: string) => `phone/${msisdn.replace(/^\+/, '')}/inbox`,
+  /** Everything of one ATM (for a subscription): `atm/{atm}/#`. */
+  atm: (atm: string) => `atm/${atm}/#`,
+  /** The session's own topics, state and events: `atm/{atm}/session/#`. */
+  session: (atm: string) => `atm/${atm}/session/#`,
+  /** Every phone's inbox (for a subscription). */
+  phones: 'phone/+/inbox',
+  /** The rig clock: its state, its sim action and its errors. */
+  clock: { all: 'rig/clock/#', state: 'rig/clock/state', advance: 'rig/clock/sim/advance', error: 'rig/clock/evt/error' },
 } as const;
 
 /** The bus user a device of an ATM connects as, e.g. `atm-1.keypad` (docs/security.md). */

@@ -45,7 +45,7 @@ export class AtmClient {
     const client = await connectBus(brokerUrl, `${atmId}:person`, options);
     const person = new AtmClient(atmId, client);
     client.on('message', (topic, buf) => person.#onMessage(topic, buf));
-    await client.subscribeAsync([`atm/${atmId}/#`, 'phone/+/inbox', 'rig/clock/#'], { qos: 1 });
+    await client.subscribeAsync([topics.atm(atmId), topics.phones, topics.clock.all], { qos: 1 });
     return person;
   }
 
@@ -56,10 +56,10 @@ export class AtmClient {
     } catch {
       return;
     }
-    if (topic === 'rig/clock/state') this.clockNow = Number(payload.now);
+    if (topic === topics.clock.state) this.clockNow = Number(payload.now);
     this.messages.push({ topic, payload, at: Date.now(), ...(this.clockNow !== undefined ? { rigTime: this.clockNow } : {}) });
     if (topic === topics.sessionState(this.atmId)) this.session = payload as unknown as SessionState;
-    else if (topic === 'rig/clock/state') this.clockNow = Number(payload.now);
+    else if (topic === topics.clock.state) this.clockNow = Number(payload.now);
     else if (topic === topics.deviceState(this.atmId, 'lcd') && Array.isArray(payload.lines)) this.lcd = payload.lines as string[];
     else if (topic.startsWith('phone/') && topic.endsWith('/inbox')) {
       this.inbox.push({ to: `+${topic.split('/')[1]!}`, from: String(payload.from), text: String(payload.text), ts: Number(payload.ts) });
@@ -173,7 +173,7 @@ export class AtmClient {
   async advanceClock(ms: number) {
     await this.until(() => this.clockNow !== undefined, 'the rig clock state');
     const target = this.clockNow! + ms;
-    await this.client.publishAsync('rig/clock/sim/advance', JSON.stringify({ ms }), { qos: 1 });
+    await this.client.publishAsync(topics.clock.advance, JSON.stringify({ ms }), { qos: 1 });
     await this.until(() => (this.clockNow ?? 0) >= target, `the rig clock to reach +${ms} ms (is the rig on the manual clock?)`);
   }
 

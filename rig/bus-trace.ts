@@ -7,6 +7,7 @@ import type { MqttClient } from 'mqtt';
 import type { SessionState } from '../machines/screens.ts';
 import { clock, paint } from './ui.ts';
 import { connectBus } from '../core/bus.ts';
+import { topics } from '../devices/topics.ts';
 
 export interface BusTrace {
   close(): Promise<void>;
@@ -100,9 +101,9 @@ export async function traceBus(
       payload = buf.toString('utf8');
     }
     const line = formatMessage(topic, payload, session);
-    if (topic === `atm/${atmId}/session/state`) session = payload as SessionState;
+    if (topic === topics.sessionState(atmId)) session = payload as SessionState;
     if (line) print(line);
   });
-  await client.subscribeAsync([`atm/${atmId}/#`, 'phone/+/inbox'], { qos: 1 });
+  await client.subscribeAsync([topics.atm(atmId), topics.phones], { qos: 1 });
   return { close: () => client.endAsync() };
 }

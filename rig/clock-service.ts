@@ -7,8 +7,9 @@ import { z } from 'zod';
 import { ManualClock, type RigClock } from '../core/clock.ts';
 import { connectBus } from '../core/bus.ts';
 import { decode } from '../core/decode.ts';
+import { topics } from '../devices/topics.ts';
 
-export const CLOCK_TOPICS = { advance: 'rig/clock/sim/advance', state: 'rig/clock/state', error: 'rig/clock/evt/error' } as const;
+export const CLOCK_TOPICS = topics.clock;
 const Advance = z.object({
   ms: z
     .number()

@@ -13,6 +13,7 @@ import { CONTRACT } from '../contract.ts';
 import { EMULATORS, type DeviceKind } from '../registry.ts';
 import type { EmulatorModule } from './emulator-module.ts';
 import { SerialLink } from './link.ts';
+import { topics } from '../topics.ts';
 
 export interface EmulatorOptions {
   atmId: string;
@@ -81,7 +82,7 @@ export async function startEmulator(name: string, path: string, options: Emulato
       const parsed = schema ? decode(buf, schema) : undefined;
       if (parsed?.ok) emulation.onSim(name, parsed.data as Record<string, unknown>);
     });
-    await client.subscribeAsync(`atm/${options.atmId}/${simDevice}/sim/+`, { qos: 1 });
+    await client.subscribeAsync(topics.device(options.atmId, simDevice, 'sim', '+'), { qos: 1 });
   }
   return {
     name: module.name,

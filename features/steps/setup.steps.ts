@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { Given, When, type DataTable } from '@cucumber/cucumber';
 import { synthTemplate } from '../../devices/fingerprint/template.ts';
 import type { AtmWorld, Person } from '../support/world.ts';
+import { topics } from '../../devices/topics.ts';
 
 Given('an ATM running the {string} profile', function (this: AtmWorld, profile: string) {
   this.configure('an ATM running a profile', () => (this.profile = profile));
@@ -102,7 +103,7 @@ Given('the dispenser holds:', async function (this: AtmWorld, table: DataTable) 
   const { person } = await this.ready();
   const cassettes = table.hashes().map((r) => ({ denomination: Math.round(Number(r.denomination) * 100), count: Number(r.count) }));
   const mark = person.messages.length;
-  await person.client.publishAsync(`atm/${this.atmId}/dispenser/sim/refill`, JSON.stringify({ cassettes }), { qos: 1 });
+  await person.client.publishAsync(topics.device(this.atmId, 'dispenser', 'sim', 'refill'), JSON.stringify({ cassettes }), { qos: 1 });
   await person.nextMessage('/dispenser/state', mark);
 });
 
@@ -111,7 +112,7 @@ Given('the dispenser holds:', async function (this: AtmWorld, table: DataTable) 
 async function sim(world: AtmWorld, device: string, name: string, payload: object) {
   const { person } = await world.ready();
   const mark = person.messages.length;
-  await person.client.publishAsync(`atm/${world.atmId}/${device}/sim/${name}`, JSON.stringify(payload), { qos: 1 });
+  await person.client.publishAsync(topics.device(world.atmId, device, 'sim', name), JSON.stringify(payload), { qos: 1 });
   await person.nextMessage(`/${device}/state`, mark);
 }
 

@@ -22,7 +22,7 @@ import type { AtmConfig, RigConfigInput } from '../../rig/config.ts';
 import { sessionSeed, startRig, type Rig } from '../../rig/rig.ts';
 import { startEmulator } from '../../devices/serial/emulate.ts';
 import type { EmulatorModule } from '../../devices/serial/emulator-module.ts';
-import { busUser } from '../../devices/topics.ts';
+import { busUser, topics } from '../../devices/topics.ts';
 import { openPtyPair } from '../../devices/serial/pty.ts';
 import { EMULATORS, SERIAL_KINDS, type DeviceKind } from '../../devices/registry.ts';
 import { DEMO_CUSTOMERS } from '../../rig/seed.ts';
@@ -160,7 +160,7 @@ export class AtmWorld extends World {
       for (const kind of Object.keys(this.rig.config.atms[0]!.devices).filter(
         (k) => this.rig!.config.atms[0]!.devices[k as DeviceKind] !== 'virtual',
       )) {
-        const state = () => this.person!.messages.findLast((m) => m.topic === `atm/${this.atmId}/${kind}/state`)?.payload;
+        const state = () => this.person!.messages.findLast((m) => m.topic === topics.deviceState(this.atmId, kind))?.payload;
         await this.person.until(
           () => state()?.online === true && String(state()?.impl).startsWith('serial:'),
           `the serial ${kind} to come online`,

@@ -67,17 +67,17 @@ export function buildAcl(atmIds: readonly string[]): Acl {
       for (const filter of alsoPublishes ?? []) acl.add(user, { access: 'write', filter });
     }
     const controller = busUser(atm, 'controller');
-    acl.add(controller, { access: 'read', filter: `atm/${atm}/+/evt/+` });
-    acl.add(controller, { access: 'read', filter: `atm/${atm}/+/state` });
-    acl.add(controller, { access: 'write', filter: `atm/${atm}/+/cmd/+` });
-    acl.add(controller, { access: 'write', filter: `atm/${atm}/session/#` });
+    acl.add(controller, { access: 'read', filter: topics.device(atm, '+', 'evt', '+') });
+    acl.add(controller, { access: 'read', filter: topics.deviceState(atm, '+') });
+    acl.add(controller, { access: 'write', filter: topics.device(atm, '+', 'cmd', '+') });
+    acl.add(controller, { access: 'write', filter: topics.session(atm) });
   }
-  acl.add('rig.clock', { access: 'read', filter: 'rig/clock/sim/advance' });
-  acl.add('rig.clock', { access: 'write', filter: 'rig/clock/#' });
+  acl.add('rig.clock', { access: 'read', filter: topics.clock.advance });
+  acl.add('rig.clock', { access: 'write', filter: topics.clock.all });
   acl.add('rig.trace', { access: 'read', filter: 'atm/#' });
   acl.add('rig.trace', { access: 'read', filter: 'phone/#' });
   acl.add('simulator', { access: 'write', filter: 'atm/+/+/sim/+' });
-  acl.add('simulator', { access: 'write', filter: 'rig/clock/sim/advance' });
+  acl.add('simulator', { access: 'write', filter: topics.clock.advance });
   acl.add('simulator', { access: 'read', filter: '#' });
   // Deny lines first: Mosquitto applies the first matching line.
   for (const { filter } of OBSERVER_DENIED) acl.add('observer', { access: 'deny', filter });
@@ -253,5 +253,5 @@ function heldBy(client: Client): string | undefined {
 
 /** A `state` topic of the contract (a device's, the session's, the clock's): the only ones kept retained. */
 export function isStateTopic(topic: string): boolean {
-  return parseTopic(topic)?.channel === 'state' || topic === 'rig/clock/state';
+  return parseTopic(topic)?.channel === 'state' || topic === topics.clock.state;
 }

@@ -111,7 +111,7 @@ export class AtmController {
       this.#lastState = '';
       this.#render(this.actor.getSnapshot());
     });
-    await this.#client.subscribeAsync([`atm/${this.atmId}/+/evt/+`, `atm/${this.atmId}/+/state`], { qos: 1 });
+    await this.#client.subscribeAsync([topics.device(this.atmId, '+', 'evt', '+'), topics.deviceState(this.atmId, '+')], { qos: 1 });
     this.actor.on('*', (e) => this.#publishEvent(e));
     this.actor.subscribe({
       next: (snapshot) => this.#render(snapshot),
