@@ -12,7 +12,7 @@ export function strictObject<Shape extends z.ZodRawShape>(shape: Shape) {
     error: (issue) => {
       if (issue.code !== 'unrecognized_keys') return undefined;
       const keys = issue.keys.map((k) => `"${k}"${didYouMean(k, known)}`);
-      return `unknown key${keys.length > 1 ? 's' : ''} ${keys.join(', ')}; known keys: ${known.join(', ')}`;
+      return `unknown key${keys.length > 1 ? 's' : ''} ${keys.join(', ')}; ${known.length ? `known keys: ${known.join(', ')}` : 'this takes no settings'}`;
     },
   });
 }

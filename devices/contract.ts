@@ -15,4 +15,10 @@ export const DeviceError = z.object({ code: z.string(), message: z.string(), top
 /** Every device's retained `state` carries at least this. */
 export const BaseState = z.object({ online: z.boolean(), kind: z.string(), impl: z.string() });
 
+/** The schema a contract gives a message name, or undefined: own entries only, so a topic level such as
+ *  `__proto__` or `constructor` never finds Object.prototype (the attack review crashed the rig that way). */
+export function schemaFor(entries: Record<string, z.ZodType>, name: string): z.ZodType | undefined {
+  return Object.hasOwn(entries, name) ? entries[name] : undefined;
+}
+
 export const CONTRACT = Object.fromEntries(DEVICES.map((d) => [d.kind, d.contract])) as Record<DeviceKind, DeviceContract>;

@@ -5,11 +5,10 @@
  * device, publishes its events and retained state, and sets a last will so a dead device shows offline.
  */
 import type { IClientOptions, MqttClient } from 'mqtt';
-import type { z } from 'zod';
 import type { Random } from '../core/random.ts';
 import type { RigClock } from '../core/clock.ts';
 import { MAX_PAYLOAD_BYTES } from '../core/bus-limits.ts';
-import { CONTRACT, type DeviceContract } from './contract.ts';
+import { CONTRACT, schemaFor, type DeviceContract } from './contract.ts';
 import { topics } from './topics.ts';
 import type { DeviceKind } from './registry.ts';
 import { connectBus } from '../core/bus.ts';
@@ -111,7 +110,7 @@ export async function attachDevice(device: Device, options: AttachOptions): Prom
   });
 
   async function handle(channel: 'cmd' | 'sim', name: string, topic: string, buf: Buffer) {
-    const schema = (contract[channel] as Record<string, z.ZodType>)[name];
+    const schema = schemaFor(contract[channel], name);
     if (!schema)
       return ctx.error(
         `unknown-${channel}`,

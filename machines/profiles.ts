@@ -70,6 +70,9 @@ export const TierSchema = z.discriminatedUnion('kind', TIER_SCHEMAS, {
 export type Tier = z.infer<typeof TierSchema>;
 export type TierKind = Tier['kind'];
 
+/** The longest timeout a profile may set: a day. Node runs a timer past 2^31 ms (24.8 days) at once. */
+const DAY_MS = 86_400_000;
+
 export const TRANSACTIONS = ['withdraw', 'balance', 'transfer', 'change-secret', 'statement'] as const;
 export type TransactionKind = (typeof TRANSACTIONS)[number];
 
@@ -86,15 +89,15 @@ export const AuthProfileSchema = strictObject({
     .default([...TRANSACTIONS]),
   timeouts: strictObject({
     /** No key, finger or card for this long in a waiting state ends the session. */
-    inputMs: z.number().int().min(1000).default(30_000),
+    inputMs: z.number().int().min(1000).max(DAY_MS).default(30_000),
     /** A card left in the slot this long after the session is retained. */
-    cardTakeMs: z.number().int().min(1000).default(30_000),
+    cardTakeMs: z.number().int().min(1000).max(DAY_MS).default(30_000),
     /** How long a closing message stays on screen before the ATM is idle again. */
-    messageMs: z.number().int().min(0).default(3_000),
+    messageMs: z.number().int().min(0).max(DAY_MS).default(3_000),
     /** The dispenser must report within this long. */
-    dispenseMs: z.number().int().min(1000).default(60_000),
+    dispenseMs: z.number().int().min(1000).max(DAY_MS).default(60_000),
     /** The GSM modem must accept the OTP's SMS within this long (a SIM800 may take up to a minute). */
-    smsMs: z.number().int().min(1000).default(70_000),
+    smsMs: z.number().int().min(1000).max(DAY_MS).default(70_000),
   }).prefault({}),
 }).superRefine((profile, ctx) => {
   // Every tier after the first needs to know who the customer is; only some tiers can tell.

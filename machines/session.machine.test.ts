@@ -201,6 +201,24 @@ describe('screen ids: the stable names of what the ATM shows', () => {
   });
 });
 
+describe('timeouts a profile may set', () => {
+  it('are at most a day: Node would run a longer timer at once (the attack review saw every OTP fail)', () => {
+    expect(() => parseProfile({ ...seed001, id: 'slow-sms', timeouts: { ...seed001.timeouts, smsMs: 3_000_000_000 } })).toThrow(/smsMs/);
+    expect(parseProfile({ ...seed001, id: 'day-sms', timeouts: { ...seed001.timeouts, smsMs: 86_400_000 } }).timeouts.smsMs).toBe(
+      86_400_000,
+    );
+  });
+});
+
+describe('timeouts a profile may set', () => {
+  it('are at most a day: Node would run a longer timer at once (the attack review saw every OTP fail)', () => {
+    expect(() => parseProfile({ ...seed001, id: 'slow-sms', timeouts: { ...seed001.timeouts, smsMs: 3_000_000_000 } })).toThrow(/smsMs/);
+    expect(parseProfile({ ...seed001, id: 'day-sms', timeouts: { ...seed001.timeouts, smsMs: 86_400_000 } }).timeouts.smsMs).toBe(
+      86_400_000,
+    );
+  });
+});
+
 describe('the OTP by SMS: an effect, answered by the modem', () => {
   it('a modem that refuses, or never answers, ends the session sms-failed, told apart from a bank outage', async () => {
     for (const modem of ['refuses', 'hangs'] as const) {

@@ -28,7 +28,7 @@ export type SessionEmitted =
   | { type: 'tier-failed'; sessionId: string; tier: TierKind; index: number; attempt: number; attemptsLeft: number; reason: string }
   | { type: 'authenticated'; sessionId: string; customerId: string }
   | { type: 'transaction'; sessionId: string; kind: TransactionKind; ok: boolean; amount?: number; reason?: string }
-  | { type: 'receipt'; sessionId: string; lines: string[] }
+  | { type: 'receipt'; sessionId: string; ref: string; lines: string[] }
   | { type: 'ended'; sessionId: string; reason: EndReason; card?: 'ejected' | 'retained' };
 
 // ---- ports: what the machine asks of the bank and the devices (provided by the controller) ----

@@ -59,6 +59,8 @@ describe('rig end to end over MQTT', () => {
     // The receipt printer prints the session's receipt (a device module acting on a session event).
     const printed = await person.nextMessage('/printer/evt/printed', mark);
     expect(printed.payload.lines).toEqual(expect.arrayContaining(['ATM atm-1', 'WITHDRAWAL ZMW 300.00']));
+    // One reference per receipt, the session's and its transaction's.
+    expect(printed.payload.ref).toMatch(/^atm-1-[0-9a-f]{6}-\d+$/);
     await person.takeCash();
     await person.press('CANCEL');
     const ended = await person.nextMessage('/session/evt/ended', mark);

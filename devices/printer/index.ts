@@ -36,7 +36,7 @@ export const printer = defineDevice({
     name === 'receipt'
       ? {
           cmd: 'print',
-          payload: { ref: `${String(p.sessionId)}-receipt`.slice(0, 80), lines: (p.lines as string[]).map((l) => l.slice(0, MAX_COLUMNS)) },
+          payload: { ref: String(p.ref ?? p.sessionId).slice(0, 80), lines: (p.lines as string[]).map((l) => l.slice(0, MAX_COLUMNS)) },
         }
       : undefined,
 });

@@ -58,12 +58,13 @@ describe('receipt printer over a serial port', () => {
     await until(() => states.some((s) => s.paper === 'low'), 'paper low in the state');
   });
 
-  it('reports a printer that does not answer as offline', async () => {
-    const { driver, emulator, events } = await wire();
+  it('reports a printer that does not answer as offline, in the failed print and in its state', async () => {
+    const { driver, emulator, events, states, until } = await wire();
     (emulator as unknown as { link: SerialLink }).link.removeAllListeners('data');
     await driver.command('print', { ref: 'r5', lines: ['lost'] });
     expect(events).toEqual([
       expect.objectContaining({ name: 'failed', payload: expect.objectContaining({ ref: 'r5', reason: 'offline' }) }),
     ]);
+    await until(() => states.at(-1)?.online === false, 'the state to say offline');
   });
 });

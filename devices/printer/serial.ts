@@ -41,11 +41,19 @@ export class SerialReceiptPrinter implements Device {
       async () => ({ ...(await this.#condition()) }),
       () => this.#stopped,
     );
+    // The idle poll is also how a printer that went silent behind a kept port is noticed: offline until it answers.
+    // Only a change is published (the state is retained; an unchanged one every few seconds is noise).
+    let last = '';
+    const report = (patch: Record<string, unknown>) => {
+      const key = JSON.stringify(patch);
+      if (key !== last) ctx.setState(patch);
+      last = key;
+    };
     this.#poll = setInterval(
       () =>
         void this.#condition().then(
-          (c) => ctx.setState({ ...c }),
-          () => undefined,
+          (c) => report({ online: true, ...c }),
+          (err: Error) => report({ online: false, reason: err.message }),
         ),
       this.options.pollMs ?? 3000,
     );

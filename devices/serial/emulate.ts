@@ -9,7 +9,7 @@ import { decode } from '../../core/decode.ts';
 import { systemClock, type RigClock } from '../../core/clock.ts';
 import { createRandom } from '../../core/random.ts';
 import { didYouMean } from '../../core/suggest.ts';
-import { CONTRACT } from '../contract.ts';
+import { CONTRACT, schemaFor } from '../contract.ts';
 import { EMULATORS, type DeviceKind } from '../registry.ts';
 import type { EmulatorModule } from './emulator-module.ts';
 import { SerialLink } from './link.ts';
@@ -77,7 +77,7 @@ export async function startEmulator(name: string, path: string, options: Emulato
   if (client) {
     client.on('message', (topic, buf) => {
       const name = topic.split('/')[4] ?? '';
-      const schema = CONTRACT[simDevice].sim[name];
+      const schema = schemaFor(CONTRACT[simDevice].sim, name);
       // The device on the bus answers bad payloads with its evt/error; the emulator just ignores them.
       const parsed = schema ? decode(buf, schema) : undefined;
       if (parsed?.ok) emulation.onSim(name, parsed.data as Record<string, unknown>);

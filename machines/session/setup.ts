@@ -236,7 +236,8 @@ export const sessionSetup = setup({
     /** The code's id, and the reference its SMS goes out under (the text, the code itself, is not kept). */
     keepOtp: assign(({ context }, params: { otpId: string }) => ({
       otpId: params.otpId,
-      smsRef: `${context.sessionId}-${params.otpId}`.slice(0, 80),
+      // The code's id first: unique in the bank, so a cut for length never makes two references alike.
+      smsRef: `${params.otpId}@${context.sessionId}`.slice(0, 80),
     })),
 
     // Transactions
@@ -261,6 +262,8 @@ export const sessionSetup = setup({
     emitReceipt: emit(({ context }, params: { lines: string[] }) => ({
       type: 'receipt' as const,
       sessionId: context.sessionId,
+      // One per transaction of the session: a printer's printed/failed names the receipt it was.
+      ref: `${context.sessionId}-${context.txSeq}`,
       lines: params.lines,
     })),
 

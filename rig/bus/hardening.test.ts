@@ -195,6 +195,26 @@ describe('what any bus user can make the broker keep (from the attack review)', 
   });
 });
 
+describe('message names that are JavaScript built-ins (from the modules attack review)', () => {
+  it('evt/constructor from a device, sim/__proto__ from the simulator: answered or ignored, and the rig lives', async () => {
+    const printer = await connect(rig.bus.internal.get('atm-1.printer')!);
+    for (const name of ['constructor', '__proto__', 'toString'])
+      await printer.publishAsync(`atm/atm-1/printer/evt/${name}`, '{}', { qos: 1 });
+    await printer.endAsync();
+    const person = await AtmClient.connect(rig.brokerUrl, 'atm-1', rig.bus.simulator);
+    const mark = person.messages.length;
+    await person.client.publishAsync('atm/atm-1/printer/sim/__proto__', '{}', { qos: 1 });
+    const error = await person.nextMessage('/printer/evt/error', mark);
+    expect(error.payload).toMatchObject({ code: 'unknown-sim' });
+    // Still alive: the controller, the devices and the broker answer.
+    await person.untilScreen('welcome');
+    await person.press('ENTER');
+    await person.untilScreen('place-finger');
+    await person.press('CANCEL');
+    await person.close();
+  });
+});
+
 describe('docs/topics.md', () => {
   it('lists every topic denied to the observer', async () => {
     const md = await readFile(new URL('../../docs/topics.md', import.meta.url), 'utf8');

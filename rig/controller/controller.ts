@@ -22,6 +22,7 @@ import { createBankClient } from './bank-client.ts';
 import { connectBus } from '../../core/bus.ts';
 import { decode, decodeJson } from '../../core/decode.ts';
 import type { MoneySettings } from '../../core/schemas.ts';
+import { schemaFor } from '../../devices/contract.ts';
 
 export interface ControllerOptions {
   atmId: string;
@@ -194,7 +195,7 @@ export class AtmController {
     }
     if (!parsed || parsed.channel !== 'evt' || !parsed.name || parsed.name === 'error') return;
     if (!module) return;
-    const schema = module.contract.evt[parsed.name];
+    const schema = schemaFor(module.contract.evt, parsed.name);
     if (!schema) return; // an event the controller has no use for
     const result = decode(buf, schema);
     if (!result.ok) return this.#rejectEvent(topic, 'bad-payload', result.error);
