@@ -36,9 +36,10 @@ export interface Device {
   /** The state published before anything happens. */
   initialState(): Record<string, unknown>;
   start(ctx: DeviceContext): Promise<void> | void;
-  command(name: string, payload: unknown): Promise<void> | void;
+  /** A command, validated against the contract: typed per device as `MessageOf<typeof contract.cmd>`. */
+  command(message: { name: string; payload: unknown }): Promise<void> | void;
   /** A person's physical action; only virtual devices have them. */
-  sim?(name: string, payload: unknown): Promise<void> | void;
+  sim?(message: { name: string; payload: unknown }): Promise<void> | void;
   stop?(): Promise<void> | void;
 }
 
@@ -119,8 +120,8 @@ export async function attachDevice(device: Device, options: AttachOptions): Prom
       );
     const parsed = decode(buf, schema);
     if (!parsed.ok) return ctx.error('bad-payload', parsed.error, topic);
-    if (channel === 'cmd') await device.command(name, parsed.data);
-    else if (device.sim) await device.sim(name, parsed.data);
+    if (channel === 'cmd') await device.command({ name, payload: parsed.data });
+    else if (device.sim) await device.sim({ name, payload: parsed.data });
   }
 
   // After a reconnect the broker may have lost the retained state (a restart): publish it again.

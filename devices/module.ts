@@ -16,6 +16,12 @@ export interface DeviceContract {
   sim: Record<string, z.ZodType>;
 }
 
+/** A contract's commands (or sim actions) as a tagged union: `switch (message.name)` narrows `message.payload` to
+ *  what the schema validated, so a device needs no casts. */
+export type MessageOf<M extends Record<string, z.ZodType>> = {
+  [N in keyof M & string]: { name: N; payload: z.output<M[N]> };
+}[keyof M & string];
+
 export interface DeviceModule<K extends string = string, O = unknown> {
   /** The topic level and the config key: `atm/{atm}/{kind}/...`, `atms[].devices.{kind}`. */
   readonly kind: K;

@@ -1,20 +1,13 @@
 /** The card reader: motorised, it takes a card, reads it, ejects or retains it. Virtual only (no serial driver yet). */
-import { z } from 'zod';
-import { Pan } from '../../core/schemas.ts';
 import { strictObject } from '../../core/strict-schema.ts';
 import { defineDevice } from '../module.ts';
+import { contract } from './contract.ts';
 import { VirtualCardReader } from './virtual.ts';
-
-const empty = z.object({}).strict();
 
 export const card = defineDevice({
   kind: 'card',
   title: 'card reader',
-  contract: {
-    cmd: { eject: empty, retain: empty },
-    evt: { inserted: z.object({ pan: Pan }), removed: empty, ejected: empty, retained: empty },
-    sim: { insert: z.object({ pan: Pan }), remove: empty },
-  },
+  contract,
   options: strictObject({}),
   virtual: () => new VirtualCardReader(),
   toSession: (event, p) =>

@@ -1,5 +1,7 @@
 /** Virtual motorised card reader: holds an inserted card until the ATM ejects or retains it. */
 import type { Device, DeviceContext } from '../device.ts';
+import type { MessageOf } from '../module.ts';
+import type { contract } from './contract.ts';
 
 type Slot = 'empty' | 'inside' | 'presented';
 
@@ -23,7 +25,7 @@ export class VirtualCardReader implements Device {
     this.#ctx!.setState({ slot, retained: this.#retained });
   }
 
-  command(name: string) {
+  command({ name }: MessageOf<typeof contract.cmd>) {
     const ctx = this.#ctx!;
     if (name === 'eject') {
       if (this.#slot !== 'inside') return ctx.error('no-card', 'no card to eject');
@@ -37,13 +39,13 @@ export class VirtualCardReader implements Device {
     }
   }
 
-  sim(name: string, payload: unknown) {
+  sim(message: MessageOf<typeof contract.sim>) {
     const ctx = this.#ctx!;
-    if (name === 'insert') {
+    if (message.name === 'insert') {
       if (this.#slot !== 'empty') return ctx.error('slot-busy', 'a card is already in the slot');
       this.#set('inside');
-      ctx.emit('inserted', { pan: (payload as { pan: string }).pan });
-    } else if (name === 'remove') {
+      ctx.emit('inserted', { pan: message.payload.pan });
+    } else if (message.name === 'remove') {
       if (this.#slot === 'inside') return ctx.error('card-held', 'the reader holds the card until it is ejected');
       if (this.#slot === 'empty') return ctx.error('no-card', 'there is no card to take');
       this.#set('empty');

@@ -38,7 +38,7 @@ async function wire() {
 describe('LCDM-2000 over a pty pair', () => {
   it('dispenses from both cassettes, then reports the notes taken', async () => {
     const { driver, emulator, events, until } = await wire();
-    await driver.command('dispense', { ref: 'r1', amount: 25_000 });
+    await driver.command({ name: 'dispense', payload: { ref: 'r1', amount: 25_000 } });
     expect(events.at(-1)).toEqual({ name: 'dispensed', payload: { ref: 'r1', amount: 25_000, notes: { '10000': 2, '5000': 1 } } });
     expect(emulator.cassettes.upper.count).toBe(3);
     expect(emulator.cassettes.lower.count).toBe(4);
@@ -50,7 +50,7 @@ describe('LCDM-2000 over a pty pair', () => {
   it('on a jam, purges what reached the transport to the reject box and reports "jam"', async () => {
     const { driver, emulator, events } = await wire();
     emulator.jammed = true;
-    await driver.command('dispense', { ref: 'r2', amount: 10_000 });
+    await driver.command({ name: 'dispense', payload: { ref: 'r2', amount: 10_000 } });
     expect(events.at(-1)).toMatchObject({ name: 'failed', payload: { ref: 'r2', reason: 'jam' } });
     expect(emulator.atExit).toBe(0);
     expect(emulator.jammed).toBe(false); // the purge cleared it
@@ -58,17 +58,17 @@ describe('LCDM-2000 over a pty pair', () => {
 
   it('reports "short" for an amount the cassettes cannot cover, and when the device says a cassette is empty', async () => {
     const { driver, emulator, events } = await wire();
-    await driver.command('dispense', { ref: 'r3', amount: 100_000 });
+    await driver.command({ name: 'dispense', payload: { ref: 'r3', amount: 100_000 } });
     expect(events.at(-1)).toMatchObject({ name: 'failed', payload: { reason: 'short' } });
     emulator.cassettes.upper.count = 0; // emptier than the driver believes
-    await driver.command('dispense', { ref: 'r4', amount: 20_000 });
+    await driver.command({ name: 'dispense', payload: { ref: 'r4', amount: 20_000 } });
     expect(events.at(-1)).toMatchObject({ name: 'failed', payload: { ref: 'r4', reason: 'short' } });
   });
 
   it('reports a hung device as "offline" rather than waiting for ever', async () => {
     const { driver, emulator, events } = await wire();
     emulator.hung = true;
-    await driver.command('dispense', { ref: 'r5', amount: 10_000 });
+    await driver.command({ name: 'dispense', payload: { ref: 'r5', amount: 10_000 } });
     expect(events.at(-1)).toMatchObject({ name: 'failed', payload: { ref: 'r5', reason: 'offline' } });
   });
 });
@@ -77,12 +77,12 @@ describe('LCDM-2000 rejected notes', () => {
   it('replaces a few rejected notes from the cassette, and fails with "too many rejects" beyond that', async () => {
     const { driver, emulator, events } = await wire();
     emulator.rejects = 2;
-    await driver.command('dispense', { ref: 'r6', amount: 20_000 });
+    await driver.command({ name: 'dispense', payload: { ref: 'r6', amount: 20_000 } });
     expect(events.at(-1)).toMatchObject({ name: 'dispensed', payload: { notes: { '10000': 2 } } });
     expect(emulator.rejected).toBe(2);
     expect(emulator.cassettes.upper.count).toBe(1); // 5 - 2 dispensed - 2 rejected
     emulator.rejects = 5;
-    await driver.command('dispense', { ref: 'r7', amount: 5_000 });
+    await driver.command({ name: 'dispense', payload: { ref: 'r7', amount: 5_000 } });
     expect(events.at(-1)).toMatchObject({ name: 'failed', payload: { ref: 'r7', reason: 'jam', message: expect.stringMatching(/0x44/) } });
   });
 });

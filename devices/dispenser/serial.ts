@@ -11,6 +11,8 @@ import { connectDevice, Inbox, SerialLink, type SerialSpec } from '../serial/lin
 import { ACK, CMD, command, ERROR, FrameParser, twoDigits, type Parsed } from './lcdm/frame.ts';
 import type { Cassette } from './lcdm/emulator.ts';
 import { SerialQueue } from '../../core/serial-queue.ts';
+import type { MessageOf } from '../module.ts';
+import type { contract } from './contract.ts';
 
 export class SerialCashDispenser implements Device {
   readonly kind = 'dispenser' as const;
@@ -73,9 +75,9 @@ export class SerialCashDispenser implements Device {
     });
   }
 
-  async command(_name: string, payload: unknown) {
+  async command({ payload }: MessageOf<typeof contract.cmd>) {
     const ctx = this.#ctx!;
-    const { ref, amount } = payload as { ref: string; amount: number };
+    const { ref, amount } = payload;
     clearInterval(this.#watchTaken);
     const plan = planNotes(amount, [this.#cassettes.upper, this.#cassettes.lower]);
     if (!plan.ok)

@@ -1,6 +1,8 @@
 /** Virtual cash dispenser: cassettes of notes, counts an exact amount out after a counting time, or faults. */
 import type { Device, DeviceContext } from '../device.ts';
 import { planNotes, type CassetteLoad } from './note-plan.ts';
+import type { MessageOf } from '../module.ts';
+import type { contract } from './contract.ts';
 
 /** Rejected notes a dispenser replaces before it gives up ("too many rejects"). */
 export const MAX_REJECTS = 3;
@@ -44,9 +46,9 @@ export class VirtualCashDispenser implements Device {
     this.#ctx = ctx;
   }
 
-  command(_name: string, payload: unknown) {
+  command({ payload }: MessageOf<typeof contract.cmd>) {
     const ctx = this.#ctx!;
-    const { ref, amount } = payload as { ref: string; amount: number };
+    const { ref, amount } = payload;
     if (this.#hung) return;
     if (this.#jammed) return ctx.emit('failed', { ref, reason: 'jam', message: 'note jam in the transport' });
     if (this.#rejects > MAX_REJECTS) {
@@ -80,13 +82,13 @@ export class VirtualCashDispenser implements Device {
     }, this.options.dispenseMs);
   }
 
-  sim(name: string, payload: unknown) {
+  sim(message: MessageOf<typeof contract.sim>) {
     const ctx = this.#ctx!;
-    if (name === 'jam') this.#jammed = (payload as { on: boolean }).on;
-    else if (name === 'hang') this.#hung = (payload as { on: boolean }).on;
-    else if (name === 'rejects') this.#rejects = (payload as { notes: number }).notes;
-    else if (name === 'refill') this.#cassettes = (payload as { cassettes: CassetteLoad[] }).cassettes.map((c) => ({ ...c }));
-    else if (name === 'take') {
+    if (message.name === 'jam') this.#jammed = message.payload.on;
+    else if (message.name === 'hang') this.#hung = message.payload.on;
+    else if (message.name === 'rejects') this.#rejects = message.payload.notes;
+    else if (message.name === 'refill') this.#cassettes = message.payload.cassettes.map((c) => ({ ...c }));
+    else if (message.name === 'take') {
       if (this.#presented === 0) return ctx.error('nothing-presented', 'there are no notes to take');
       this.#presented = 0;
       ctx.emit('taken', {});

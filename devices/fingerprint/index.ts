@@ -1,8 +1,8 @@
 /** The fingerprint sensor: a ZFM / R30x / AS608 class optical module, or its simulation. */
 import { z } from 'zod';
-import { Finger } from '../../core/schemas.ts';
 import { strictObject } from '../../core/strict-schema.ts';
 import { defineDevice } from '../module.ts';
+import { contract } from './contract.ts';
 import { zfmEmulator } from './emulator.ts';
 import { SerialFingerprintSensor } from './serial.ts';
 import { VirtualFingerprintSensor } from './virtual.ts';
@@ -10,21 +10,7 @@ import { VirtualFingerprintSensor } from './virtual.ts';
 export const fingerprint = defineDevice({
   kind: 'fingerprint',
   title: 'fingerprint sensor',
-  contract: {
-    cmd: {},
-    evt: { captured: z.object({ template: z.string().min(16), quality: z.number().int().min(0).max(100) }) },
-    sim: {
-      /** A person places a finger: an enrolled customer's finger, or a stranger's (no customerId). `quality`
-       *  below 100 simulates dirt, a cut or a damaged finger. */
-      place: z.object({
-        customerId: z.string().min(1).max(40).optional(),
-        finger: Finger,
-        quality: z.number().int().min(0).max(100).default(100),
-        /** An artificial copy (wax, gelatine) of that finger. */
-        spoof: z.boolean().default(false),
-      }),
-    },
-  },
+  contract,
   options: strictObject({
     /** Refuse artificial fingers (the reference modules cannot; on for a better sensor). */
     liveness: z.boolean().default(false),

@@ -6,6 +6,8 @@
  */
 import type { Device, DeviceContext } from '../device.ts';
 import { degrade, strangerTemplate, synthTemplate } from './template.ts';
+import type { MessageOf } from '../module.ts';
+import type { contract } from './contract.ts';
 
 export class VirtualFingerprintSensor implements Device {
   readonly kind = 'fingerprint' as const;
@@ -25,9 +27,9 @@ export class VirtualFingerprintSensor implements Device {
 
   command() {}
 
-  sim(_name: string, payload: unknown) {
+  sim({ payload }: MessageOf<typeof contract.sim>) {
     const ctx = this.#ctx!;
-    const { customerId, finger, quality, spoof } = payload as { customerId?: string; finger: number; quality: number; spoof: boolean };
+    const { customerId, finger, quality, spoof } = payload;
     if (spoof && this.options.liveness) return ctx.error('spoof-detected', 'liveness check failed: not a live finger');
     const clean = customerId ? synthTemplate(customerId, finger) : strangerTemplate(ctx.random);
     this.#captures += 1;

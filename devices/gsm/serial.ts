@@ -7,6 +7,8 @@
 import type { Device, DeviceContext } from '../device.ts';
 import { connectDevice, SerialLink, type SerialSpec } from '../serial/link.ts';
 import { AtError, AtHost } from './sim800/host.ts';
+import type { MessageOf } from '../module.ts';
+import type { contract } from './contract.ts';
 
 export class SerialGsmModem implements Device {
   readonly kind = 'gsm' as const;
@@ -73,9 +75,9 @@ export class SerialGsmModem implements Device {
     if (header) this.#ctx!.emit('received', { from: header[1]!, text: lines.slice(1).join('\n') });
   }
 
-  async command(_name: string, payload: unknown) {
+  async command({ payload }: MessageOf<typeof contract.cmd>) {
     const ctx = this.#ctx!;
-    const { to, text, ref } = payload as { to: string; text: string; ref: string };
+    const { to, text, ref } = payload;
     try {
       const mr = await this.at.sendSms(to, text);
       ctx.emit('sent', { ref, mr });

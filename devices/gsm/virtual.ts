@@ -6,6 +6,8 @@
 import type { Device, DeviceContext } from '../device.ts';
 import { topics } from '../topics.ts';
 import type { GsmFault } from './fault.ts';
+import type { MessageOf } from '../module.ts';
+import type { contract } from './contract.ts';
 
 export interface GsmOptions {
   /** The modem's own number: the `from` of every SMS it sends. */
@@ -33,9 +35,9 @@ export class VirtualGsmModem implements Device {
     this.#ctx = ctx;
   }
 
-  command(_name: string, payload: unknown) {
+  command({ payload }: MessageOf<typeof contract.cmd>) {
     const ctx = this.#ctx!;
-    const { to, text, ref } = payload as { to: string; text: string; ref: string };
+    const { to, text, ref } = payload;
     if (!this.#registered) return ctx.emit('failed', { ref, cmsError: 331, message: 'no network service' });
     if (this.#fault.mode === 'error') return ctx.emit('failed', { ref, cmsError: this.#fault.cmsError, message: 'send refused' });
     if (this.#fault.mode === 'hang') return; // taken, never answered
@@ -51,16 +53,16 @@ export class VirtualGsmModem implements Device {
     }, delay);
   }
 
-  sim(name: string, payload: unknown) {
+  sim(message: MessageOf<typeof contract.sim>) {
     const ctx = this.#ctx!;
-    if (name === 'network') {
-      this.#registered = (payload as { registered: boolean }).registered;
+    if (message.name === 'network') {
+      this.#registered = message.payload.registered;
       ctx.setState({ registered: this.#registered, signal: this.#registered ? 20 : 0 });
-    } else if (name === 'receive') {
-      const { from, text } = payload as { from: string; text: string };
+    } else if (message.name === 'receive') {
+      const { from, text } = message.payload;
       ctx.emit('received', { from, text });
-    } else if (name === 'fault') {
-      this.#fault = payload as GsmFault;
+    } else if (message.name === 'fault') {
+      this.#fault = message.payload;
       ctx.setState({ fault: this.#fault.mode });
     }
   }

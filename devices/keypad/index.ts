@@ -1,20 +1,15 @@
 /** The keypad: digits, letters A-Z (the three-tier design's extended keypad), ENTER, CANCEL, CLEAR. */
-import { z } from 'zod';
-import { Key } from '../../core/schemas.ts';
 import { strictObject } from '../../core/strict-schema.ts';
 import { kplEmulator } from '../kpl/emulation.ts';
 import { SerialKeypad } from '../kpl/drivers.ts';
 import { defineDevice } from '../module.ts';
+import { contract } from './contract.ts';
 import { VirtualKeypad } from './virtual.ts';
 
 export const keypad = defineDevice({
   kind: 'keypad',
   title: 'keypad',
-  contract: {
-    cmd: {},
-    evt: { key: z.object({ key: Key }) },
-    sim: { press: z.object({ key: Key }) },
-  },
+  contract,
   options: strictObject({}),
   virtual: () => new VirtualKeypad(),
   serial: (spec) => new SerialKeypad(spec),

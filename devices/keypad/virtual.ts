@@ -1,5 +1,7 @@
 /** Virtual keypad: a simulated key press becomes a key event. The extended keypad of the three-tier design has letters. */
 import type { Device, DeviceContext } from '../device.ts';
+import type { MessageOf } from '../module.ts';
+import type { contract } from './contract.ts';
 
 export class VirtualKeypad implements Device {
   readonly kind = 'keypad' as const;
@@ -16,7 +18,7 @@ export class VirtualKeypad implements Device {
 
   command() {}
 
-  sim(_name: string, payload: unknown) {
-    this.#ctx!.emit('key', { key: (payload as { key: string }).key });
+  sim({ payload }: MessageOf<typeof contract.sim>) {
+    this.#ctx!.emit('key', { key: payload.key });
   }
 }

@@ -4,6 +4,8 @@
 import type { Device, DeviceContext } from '../device.ts';
 import type { SerialSpec } from '../serial/link.ts';
 import { boardOn, type KeypadLcdBoard } from './board.ts';
+import type { MessageOf } from '../module.ts';
+import type { contract as lcdContract } from '../lcd/contract.ts';
 
 abstract class BoardDevice {
   readonly impl: string;
@@ -68,8 +70,8 @@ export class SerialLcd extends BoardDevice implements Device {
     }
   }
 
-  async command(name: string, payload: unknown) {
-    this.#wanted = name === 'show' ? (payload as { lines: string[] }).lines : ['', '', '', ''];
+  async command(message: MessageOf<typeof lcdContract.cmd>) {
+    this.#wanted = message.name === 'show' ? message.payload.lines : ['', '', '', ''];
     if (this.board.online) await this.#show();
   }
 }

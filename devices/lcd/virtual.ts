@@ -1,5 +1,7 @@
 /** Virtual 4 x 20 character LCD: what it is told to show is its retained state. */
 import type { Device, DeviceContext } from '../device.ts';
+import type { MessageOf } from '../module.ts';
+import type { contract } from './contract.ts';
 
 const BLANK = ['', '', '', ''];
 
@@ -16,8 +18,8 @@ export class VirtualLcd implements Device {
     this.#ctx = ctx;
   }
 
-  command(name: string, payload: unknown) {
-    const lines = name === 'show' ? (payload as { lines: string[] }).lines : BLANK;
+  command(message: MessageOf<typeof contract.cmd>) {
+    const lines = message.name === 'show' ? message.payload.lines : BLANK;
     this.#ctx!.setState({ lines });
   }
 }

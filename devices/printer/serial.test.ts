@@ -30,7 +30,7 @@ async function wire() {
 describe('receipt printer over a serial port', () => {
   it('prints a receipt the printer cuts, line for line', async () => {
     const { driver, emulator, events, until } = await wire();
-    await driver.command('print', { ref: 'r1', lines: ['ATM atm-1', 'WITHDRAWAL ZMW 200.00'] });
+    await driver.command({ name: 'print', payload: { ref: 'r1', lines: ['ATM atm-1', 'WITHDRAWAL ZMW 200.00'] } });
     expect(events).toEqual([{ name: 'printed', payload: { ref: 'r1', lines: ['ATM atm-1', 'WITHDRAWAL ZMW 200.00'] } }]);
     await until(() => emulator.receipts.length === 1, 'the cut');
     expect(emulator.receipts[0]).toEqual(['ATM atm-1', 'WITHDRAWAL ZMW 200.00']);
@@ -39,15 +39,15 @@ describe('receipt printer over a serial port', () => {
   it('refuses to print without paper or with the cover open, and sends nothing', async () => {
     const { driver, emulator, events, until } = await wire();
     emulator.condition = { paper: 'out', coverOpen: false };
-    await driver.command('print', { ref: 'r2', lines: ['x'] });
+    await driver.command({ name: 'print', payload: { ref: 'r2', lines: ['x'] } });
     emulator.condition = { paper: 'ok', coverOpen: true };
-    await driver.command('print', { ref: 'r3', lines: ['y'] });
+    await driver.command({ name: 'print', payload: { ref: 'r3', lines: ['y'] } });
     expect(events.map((e) => [e.name, e.payload.reason])).toEqual([
       ['failed', 'paper-out'],
       ['failed', 'cover-open'],
     ]);
     emulator.condition = { paper: 'ok', coverOpen: false };
-    await driver.command('print', { ref: 'r4', lines: ['z'] });
+    await driver.command({ name: 'print', payload: { ref: 'r4', lines: ['z'] } });
     await until(() => emulator.receipts.length > 0, 'the receipt');
     expect(emulator.receipts).toEqual([['z']]);
   });
@@ -61,7 +61,7 @@ describe('receipt printer over a serial port', () => {
   it('reports a printer that does not answer as offline, in the failed print and in its state', async () => {
     const { driver, emulator, events, states, until } = await wire();
     (emulator as unknown as { link: SerialLink }).link.removeAllListeners('data');
-    await driver.command('print', { ref: 'r5', lines: ['lost'] });
+    await driver.command({ name: 'print', payload: { ref: 'r5', lines: ['lost'] } });
     expect(events).toEqual([
       expect.objectContaining({ name: 'failed', payload: expect.objectContaining({ ref: 'r5', reason: 'offline' }) }),
     ]);

@@ -8,6 +8,8 @@ import type { Device, DeviceContext } from '../device.ts';
 import { SerialQueue } from '../../core/serial-queue.ts';
 import { connectDevice, Inbox, SerialLink, type SerialSpec } from '../serial/link.ts';
 import { conditionOf, encodeReceipt, isStatusByte, statusQuery, type PrinterCondition } from './escpos.ts';
+import type { MessageOf } from '../module.ts';
+import type { contract } from './contract.ts';
 
 export class SerialReceiptPrinter implements Device {
   readonly kind = 'printer' as const;
@@ -76,9 +78,9 @@ export class SerialReceiptPrinter implements Device {
     });
   }
 
-  async command(_name: string, payload: unknown) {
+  async command({ payload }: MessageOf<typeof contract.cmd>) {
     const ctx = this.#ctx!;
-    const { ref, lines } = payload as { ref: string; lines: string[] };
+    const { ref, lines } = payload;
     let condition: PrinterCondition;
     try {
       condition = await this.#condition();

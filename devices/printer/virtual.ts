@@ -1,6 +1,8 @@
 /** A virtual receipt printer: prints when it has paper and its cover is shut; paper and cover are the person's sims. */
 import type { Device, DeviceContext } from '../device.ts';
 import type { PrinterCondition } from './escpos.ts';
+import type { MessageOf } from '../module.ts';
+import type { contract } from './contract.ts';
 
 export class VirtualReceiptPrinter implements Device {
   readonly kind = 'printer' as const;
@@ -17,9 +19,9 @@ export class VirtualReceiptPrinter implements Device {
     this.#ctx = ctx;
   }
 
-  command(_name: string, payload: unknown) {
+  command({ payload }: MessageOf<typeof contract.cmd>) {
     const ctx = this.#ctx!;
-    const { ref, lines } = payload as { ref: string; lines: string[] };
+    const { ref, lines } = payload;
     const reason = this.#condition.paper === 'out' ? 'paper-out' : this.#condition.coverOpen ? 'cover-open' : undefined;
     if (reason) return ctx.emit('failed', { ref, reason, message: reason === 'paper-out' ? 'out of paper' : 'the cover is open' });
     this.#printed += 1;
@@ -27,11 +29,11 @@ export class VirtualReceiptPrinter implements Device {
     ctx.emit('printed', { ref, lines });
   }
 
-  sim(name: string, payload: unknown) {
+  sim(message: MessageOf<typeof contract.sim>) {
     const ctx = this.#ctx!;
-    if (name === 'paper') this.#condition = { ...this.#condition, paper: (payload as { state: PrinterCondition['paper'] }).state };
-    else if (name === 'cover') this.#condition = { ...this.#condition, coverOpen: (payload as { open: boolean }).open };
-    else if (name === 'take') return ctx.setState({ lastReceipt: null });
+    if (message.name === 'paper') this.#condition = { ...this.#condition, paper: message.payload.state };
+    else if (message.name === 'cover') this.#condition = { ...this.#condition, coverOpen: message.payload.open };
+    else if (message.name === 'take') return ctx.setState({ lastReceipt: null });
     ctx.setState({ ...this.#condition });
   }
 }
