@@ -246,35 +246,18 @@ export const SCREENS = [
 ] as const;
 export type ScreenId = (typeof SCREENS)[number];
 
-const ENTRY_SCREENS: Record<string, ScreenId> = {
-  username: 'enter-username',
-  password: 'enter-password',
-  pin: 'enter-pin',
-  otp: 'enter-otp',
-  amount: 'enter-amount',
-  to: 'enter-account',
-  current: 'enter-current-secret',
-  next: 'enter-new-secret',
-  confirm: 'confirm-new-secret',
-};
-
-/** The screen a snapshot shows, by the same tests screenFor draws it with. */
+/** The screen a snapshot shows: the deepest active state's `meta.screen` (each screen state declares its own, in
+ *  machines/session/*), `please-wait` where none does (a bank call in flight). A goodbye after a retained card
+ *  says so. */
 export function screenIdFor(snapshot: Snapshot): ScreenId {
+  let deepest: { depth: number; screen: ScreenId } | undefined;
+  for (const [id, meta] of Object.entries(snapshot.getMeta() as Record<string, { screen?: ScreenId } | undefined>)) {
+    const depth = id.split('.').length;
+    if (meta?.screen && (!deepest || depth > deepest.depth)) deepest = { depth, screen: meta.screen };
+  }
+  const screen = deepest?.screen ?? 'please-wait';
   const c = snapshot.context;
-  const m = (path: string) => snapshot.matches(path as never);
-  if (m('idle')) return 'welcome';
-  if (m('outOfService')) return 'out-of-service';
-  if (m('ending')) return m('ending.ejecting') ? 'take-card' : c.pan && c.retainCard ? 'card-retained' : 'goodbye';
-  if (m('session.auth.card')) return 'reading-card';
-  if (m('session.auth.fingerprint.waiting')) return 'place-finger';
-  if (m('session.auth.fingerprint.verifying')) return 'checking-finger';
-  if (m('session.auth.otp.sending') || m('session.auth.otp.texting')) return 'sending-otp';
-  if (statePath(snapshot).endsWith('.verifying')) return 'verifying';
-  if (m('session.menu')) return 'menu';
-  if (m('session.withdraw.inFlight.dispensing')) return 'dispensing';
-  if (m('session.result')) return 'result';
-  if (statePath(snapshot).endsWith('.typing')) return ENTRY_SCREENS[c.entry.field] ?? 'please-wait';
-  return 'please-wait';
+  return screen === 'goodbye' && c.pan && c.retainCard ? 'card-retained' : screen;
 }
 
 /** Payload of atm/{atm}/session/state: the fields a QA engineer or dashboard asks about. */

@@ -62,6 +62,7 @@ export const sessionMachine = sessionSetup.createMachine({
   initial: 'idle',
   states: {
     idle: {
+      meta: { screen: 'welcome' },
       entry: 'resetSession',
       always: { guard: 'deviceMissing', target: 'outOfService' },
       on: {
@@ -78,6 +79,7 @@ export const sessionMachine = sessionSetup.createMachine({
     },
 
     outOfService: {
+      meta: { screen: 'out-of-service' },
       always: { guard: not('deviceMissing'), target: 'idle' },
       on: {
         // A card pushed into a broken ATM comes straight back.

@@ -12,15 +12,18 @@ export const ending = sessionSetup.createStateConfig({
       always: [{ guard: 'shouldRetainCard', target: 'retaining' }, { guard: 'cardInside', target: 'ejecting' }, { target: 'goodbye' }],
     },
     ejecting: {
+      meta: { screen: 'take-card' },
       entry: 'ejectCard',
       after: { cardTake: { target: 'retaining', actions: { type: 'setNotice', params: { code: 'card-not-taken' } } } },
       on: { CARD_REMOVED: { target: 'goodbye', actions: 'markCardOut' } },
     },
     retaining: {
+      meta: { screen: 'card-retained' },
       entry: ['retainCard', 'markCardOut'],
       always: 'goodbye',
     },
     goodbye: {
+      meta: { screen: 'goodbye' },
       after: { message: '#atm.idle' },
     },
   },

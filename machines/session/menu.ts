@@ -2,6 +2,7 @@
 import { sessionSetup } from './setup.ts';
 
 export const menu = sessionSetup.createStateConfig({
+  meta: { screen: 'menu' },
   entry: 'nextTx',
   after: { input: { target: '#atm.ending', actions: { type: 'endAs', params: { reason: 'timeout' } } } },
   on: {

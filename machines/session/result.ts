@@ -2,6 +2,7 @@
 import { sessionSetup } from './setup.ts';
 
 export const result = sessionSetup.createStateConfig({
+  meta: { screen: 'result' },
   after: { input: { target: '#atm.ending', actions: { type: 'endAs', params: { reason: 'completed' } } } },
   on: {
     KEY: [

@@ -11,6 +11,7 @@ import { assign, emit, fromPromise, setup } from 'xstate';
 import type { TransactionKind } from '../profiles.ts';
 import { nextInt } from '../../core/random.ts';
 import type { BankPorts, EndReason, Identity, SessionEmitted, SessionEvent, SessionInput, Verdict } from '../session.types.ts';
+import type { ScreenId } from '../screens.ts';
 import {
   EMPTY_ENTRY,
   TX_OPTIONS,
@@ -50,6 +51,8 @@ export const sessionSetup = setup({
     events: {} as SessionEvent,
     input: {} as SessionInput,
     emitted: {} as SessionEmitted,
+    /** What the outside may rely on: each screen state names its stable screen id (machines/screens.ts). */
+    meta: {} as { screen: ScreenId },
   },
   actors: {
     lookupCard: port('lookupCard'),

@@ -3,6 +3,7 @@ import { bankCallFailed } from '../blocks.ts';
 import { sessionSetup } from '../setup.ts';
 
 export const cardTier = sessionSetup.createStateConfig({
+  meta: { screen: 'reading-card' },
   invoke: {
     src: 'lookupCard',
     input: ({ context }) => ({ pan: context.pan ?? '' }),

@@ -17,16 +17,19 @@ export const credentialsTier = sessionSetup.createStateConfig({
   initial: 'username',
   states: {
     username: {
+      meta: { screen: 'enter-username' },
       entry: [{ type: 'beginEntry', params: ({ context }) => credentialEntry(context, 'username') }],
       ...typing(),
       on: { KEY: { guard: enterOnComplete(), target: 'password', actions: 'keepEntry' } },
     },
     password: {
+      meta: { screen: 'enter-password' },
       entry: [{ type: 'beginEntry', params: ({ context }) => credentialEntry(context, 'password') }],
       ...typing(),
       on: { KEY: { guard: enterOnComplete(), target: 'verifying', actions: 'keepEntry' } },
     },
     verifying: {
+      meta: { screen: 'verifying' },
       invoke: {
         src: 'verifyCredentials',
         input: ({ context }) => ({ username: context.fields.username ?? '', password: context.fields.password ?? '' }),

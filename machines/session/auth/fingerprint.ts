@@ -12,10 +12,12 @@ export const fingerprintTier = sessionSetup.createStateConfig({
   initial: 'waiting',
   states: {
     waiting: {
+      meta: { screen: 'place-finger' },
       after: { input: { target: '#atm.ending', actions: { type: 'endAs', params: { reason: 'timeout' } } } },
       on: { FINGER: { target: 'verifying', actions: 'keepTemplate' } },
     },
     verifying: {
+      meta: { screen: 'checking-finger' },
       invoke: {
         src: 'matchFingerprint',
         input: ({ context }) =>

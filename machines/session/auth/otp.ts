@@ -15,6 +15,7 @@ export const otpTier = sessionSetup.createStateConfig({
   initial: 'sending',
   states: {
     sending: {
+      meta: { screen: 'sending-otp' },
       invoke: {
         src: 'issueOtp',
         input: ({ context }) => {
@@ -33,6 +34,7 @@ export const otpTier = sessionSetup.createStateConfig({
       },
     },
     texting: {
+      meta: { screen: 'sending-otp' },
       after: { sms: { target: '#atm.ending', actions: { type: 'endAs', params: { reason: 'sms-failed' } } } },
       on: {
         SMS_SENT: { guard: 'ownSms', target: 'entering' },
@@ -40,6 +42,7 @@ export const otpTier = sessionSetup.createStateConfig({
       },
     },
     entering: {
+      meta: { screen: 'enter-otp' },
       entry: {
         type: 'beginEntry',
         params: ({ context }) => {
@@ -53,6 +56,7 @@ export const otpTier = sessionSetup.createStateConfig({
       on: { KEY: { guard: enterOnComplete(), target: 'verifying', actions: 'keepEntry' } },
     },
     verifying: {
+      meta: { screen: 'verifying' },
       invoke: {
         src: 'verifyOtp',
         input: ({ context }) => ({ otpId: context.otpId ?? '', code: context.fields.otp ?? '' }),

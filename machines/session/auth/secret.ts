@@ -17,11 +17,13 @@ export function secretTier(kind: 'pin' | 'password') {
     initial: 'entering',
     states: {
       entering: {
+        meta: { screen: kind === 'pin' ? 'enter-pin' : 'enter-password' },
         entry: { type: 'beginEntry', params: ({ context }) => secretEntry(context, kind) },
         ...typing(),
         on: { KEY: { guard: enterOnComplete(), target: 'verifying', actions: 'keepEntry' } },
       },
       verifying: {
+        meta: { screen: 'verifying' },
         invoke: {
           src: 'verifySecret',
           input: ({ context }) => ({ customerId: context.customerId!, kind, value: context.fields[kind] ?? '' }),

@@ -22,16 +22,19 @@ export const changeSecret = sessionSetup.createStateConfig({
   initial: 'current',
   states: {
     current: {
+      meta: { screen: 'enter-current-secret' },
       entry: { type: 'beginEntry', params: ({ context }) => secretEntry(context, 'current', 'Current') },
       ...typing(),
       on: { KEY: { guard: enterOnComplete(), target: 'next', actions: 'keepEntry' } },
     },
     next: {
+      meta: { screen: 'enter-new-secret' },
       entry: { type: 'beginEntry', params: ({ context }) => secretEntry(context, 'next', 'New') },
       ...typing(),
       on: { KEY: { guard: enterOnComplete(), target: 'confirm', actions: 'keepEntry' } },
     },
     confirm: {
+      meta: { screen: 'confirm-new-secret' },
       entry: { type: 'beginEntry', params: ({ context }) => secretEntry(context, 'confirm', 'Confirm') },
       ...typing(),
       on: {

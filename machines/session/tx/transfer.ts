@@ -7,6 +7,7 @@ export const transfer = sessionSetup.createStateConfig({
   initial: 'account',
   states: {
     account: {
+      meta: { screen: 'enter-account' },
       entry: {
         type: 'beginEntry',
         params: { field: 'to', label: 'To account (10 dig.)', minLength: 10, maxLength: 10, charset: 'digits', masked: false },
@@ -15,6 +16,7 @@ export const transfer = sessionSetup.createStateConfig({
       on: { KEY: { guard: enterOnComplete(), target: 'amount', actions: 'keepEntry' } },
     },
     amount: {
+      meta: { screen: 'enter-amount' },
       entry: {
         type: 'beginEntry',
         params: { field: 'amount', label: 'Amount', minLength: 1, maxLength: 7, charset: 'digits', masked: false },

@@ -25,6 +25,7 @@ export const withdraw = sessionSetup.createStateConfig({
   initial: 'amount',
   states: {
     amount: {
+      meta: { screen: 'enter-amount' },
       entry: {
         type: 'beginEntry',
         params: { field: 'amount', label: 'Amount', minLength: 1, maxLength: 6, charset: 'digits', masked: false },
@@ -73,6 +74,7 @@ export const withdraw = sessionSetup.createStateConfig({
       initial: 'dispensing',
       states: {
         dispensing: {
+          meta: { screen: 'dispensing' },
           entry: { type: 'dispense', params: ({ context }) => ({ ref: context.withdrawal!.ref, amount: context.withdrawal!.amount }) },
           after: { dispense: { target: 'reversing', actions: { type: 'setNotice', params: { code: 'dispenser', reason: 'timeout' } } } },
           on: {
