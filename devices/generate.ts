@@ -59,6 +59,37 @@ export function deviceSummary(): string {
   ].join('\n');
 }
 
+export const TOPICS_DOC = 'docs/topics.md';
+
+/** Each device's section of docs/topics.md, from its module's reference; every name of its contract must have
+ *  a row, and every row a name of its contract, or this throws (the docs would be wrong). */
+export function topicsReference(): string {
+  const sections = modules.map((d) => {
+    for (const channel of ['cmd', 'evt', 'sim'] as const) {
+      const names = Object.keys(d.contract[channel]);
+      const rows = d.reference.rows.filter((r) => r[0] === channel).map((r) => r[1]);
+      const missing = names.filter((n) => !rows.includes(n));
+      const extra = rows.filter((n) => !names.includes(n));
+      if (missing.length || extra.length) {
+        throw new Error(
+          `devices/${d.kind}/reference.ts: ${channel} ${missing.length ? `lacks ${missing.join(', ')}` : ''}${extra.length ? ` names ${extra.join(', ')}, not in the contract` : ''}`,
+        );
+      }
+    }
+    const rows = d.reference.rows.map(([channel, name, payload]) =>
+      `| ${channel} | ${name ? `\`${name}\`` : ''} | ${payload} |`.replace('|  |', '| |'),
+    );
+    return [
+      `### ${d.reference.heading}`,
+      '| | name | payload |',
+      '|---|---|---|',
+      ...rows,
+      ...(d.reference.notes ? ['', d.reference.notes] : []),
+    ].join('\n');
+  });
+  return [BEGIN, ...sections.flatMap((s) => [s, ''])].join('\n') + END;
+}
+
 /** `doc` with its generated block replaced by `block`. */
 export function withBlock(doc: string, block: string): string {
   const from = doc.indexOf(BEGIN);
@@ -115,6 +146,7 @@ export async function generatedFiles(): Promise<Record<string, string>> {
     [CLI_NAMES]: cliNames(),
     [NODE_RED_EDITOR]: nodeRedEditor(await readFile(root + NODE_RED_EDITOR, 'utf8')),
     [DEVICES_DOC]: withBlock(await readFile(root + DEVICES_DOC, 'utf8'), deviceSummary()),
+    [TOPICS_DOC]: withBlock(await readFile(root + TOPICS_DOC, 'utf8'), topicsReference()),
   };
 }
 

@@ -22,6 +22,16 @@ export type MessageOf<M extends Record<string, z.ZodType>> = {
   [N in keyof M & string]: { name: N; payload: z.output<M[N]> };
 }[keyof M & string];
 
+/** The device's section of docs/topics.md: a table of its topics (channel, name, what the payload is) and notes. */
+export interface DeviceReference {
+  /** `card (card reader)`: the kind, and what it is. */
+  heading: string;
+  /** `['sim', 'insert', '...']`; channel `state` with an empty name for the retained state. Every command, event
+   *  and sim action of the contract has its row (npm run generate checks). */
+  rows: readonly (readonly [channel: 'cmd' | 'evt' | 'sim' | 'state', name: string, payload: string])[];
+  notes?: string;
+}
+
 export interface DeviceModule<K extends string = string, O = unknown> {
   /** The topic level and the config key: `atm/{atm}/{kind}/...`, `atms[].devices.{kind}`. */
   readonly kind: K;
@@ -31,6 +41,8 @@ export interface DeviceModule<K extends string = string, O = unknown> {
   readonly optional?: boolean;
   /** Commands it takes, events it sends, a person's actions on it (the topic contract). */
   readonly contract: DeviceContract;
+  /** Its section of docs/topics.md. */
+  readonly reference: DeviceReference;
   /** Its settings under `atms[].{kind}` in the rig configuration, with defaults. */
   readonly options: z.ZodType<O>;
   /** The simulation. */

@@ -2,12 +2,14 @@
 import { strictObject } from '../../core/strict-schema.ts';
 import { defineDevice } from '../module.ts';
 import { contract } from './contract.ts';
+import { reference } from './reference.ts';
 import { VirtualCardReader } from './virtual.ts';
 
 export const card = defineDevice({
   kind: 'card',
   title: 'card reader',
   contract,
+  reference,
   options: strictObject({}),
   virtual: () => new VirtualCardReader(),
   toSession: (event, p) =>

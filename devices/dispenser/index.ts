@@ -1,6 +1,7 @@
 /** The cash dispenser (Puloon LCDM-2000 class): counts notes from its cassettes, presents them, reports faults. */
 import { defineDevice } from '../module.ts';
 import { contract } from './contract.ts';
+import { reference } from './reference.ts';
 import { lcdmEmulator } from './emulator.ts';
 import { DispenserOptions } from './options.ts';
 import { SerialCashDispenser } from './serial.ts';
@@ -10,6 +11,7 @@ export const dispenser = defineDevice({
   kind: 'dispenser',
   title: 'cash dispenser',
   contract,
+  reference,
   options: DispenserOptions,
   virtual: (o) => new VirtualCashDispenser(o),
   serial: (spec, o) => new SerialCashDispenser(spec, o.cassettes),

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { strictObject } from '../../core/strict-schema.ts';
 import { defineDevice } from '../module.ts';
 import { contract } from './contract.ts';
+import { reference } from './reference.ts';
 import { zfmEmulator } from './emulator.ts';
 import { SerialFingerprintSensor } from './serial.ts';
 import { VirtualFingerprintSensor } from './virtual.ts';
@@ -11,6 +12,7 @@ export const fingerprint = defineDevice({
   kind: 'fingerprint',
   title: 'fingerprint sensor',
   contract,
+  reference,
   options: strictObject({
     /** Refuse artificial fingers (the reference modules cannot; on for a better sensor). */
     liveness: z.boolean().default(false),

@@ -1,6 +1,7 @@
 /** The GSM modem (SIM800 class) and the network behind it: it sends the OTP by SMS. */
 import { defineDevice } from '../module.ts';
 import { contract } from './contract.ts';
+import { reference } from './reference.ts';
 import { sim800Emulator } from './emulator.ts';
 import { GsmOptions } from './options.ts';
 import { SerialGsmModem } from './serial.ts';
@@ -10,6 +11,7 @@ export const gsm = defineDevice({
   kind: 'gsm',
   title: 'GSM modem',
   contract,
+  reference,
   options: GsmOptions,
   virtual: (o) => new VirtualGsmModem(o),
   serial: (spec, o) => new SerialGsmModem(spec, { msisdn: o.msisdn }),

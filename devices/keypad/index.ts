@@ -4,12 +4,14 @@ import { kplEmulator } from '../kpl/emulation.ts';
 import { SerialKeypad } from '../kpl/drivers.ts';
 import { defineDevice } from '../module.ts';
 import { contract } from './contract.ts';
+import { reference } from './reference.ts';
 import { VirtualKeypad } from './virtual.ts';
 
 export const keypad = defineDevice({
   kind: 'keypad',
   title: 'keypad',
   contract,
+  reference,
   options: strictObject({}),
   virtual: () => new VirtualKeypad(),
   serial: (spec) => new SerialKeypad(spec),

@@ -4,12 +4,14 @@ import { kplEmulator } from '../kpl/emulation.ts';
 import { SerialLcd } from '../kpl/drivers.ts';
 import { defineDevice } from '../module.ts';
 import { contract } from './contract.ts';
+import { reference } from './reference.ts';
 import { VirtualLcd } from './virtual.ts';
 
 export const lcd = defineDevice({
   kind: 'lcd',
   title: 'LCD 4x20',
   contract,
+  reference,
   options: strictObject({}),
   virtual: () => new VirtualLcd(),
   serial: (spec) => new SerialLcd(spec),

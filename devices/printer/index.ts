@@ -2,6 +2,7 @@
 import { strictObject } from '../../core/strict-schema.ts';
 import { defineDevice } from '../module.ts';
 import { contract } from './contract.ts';
+import { reference } from './reference.ts';
 import { escposEmulator } from './emulator.ts';
 import { MAX_COLUMNS } from './escpos.ts';
 import { SerialReceiptPrinter } from './serial.ts';
@@ -12,6 +13,7 @@ export const printer = defineDevice({
   title: 'receipt printer',
   optional: true,
   contract,
+  reference,
   options: strictObject({}),
   virtual: () => new VirtualReceiptPrinter(),
   serial: (spec) => new SerialReceiptPrinter(spec),

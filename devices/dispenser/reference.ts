@@ -1,0 +1,28 @@
+/** How docs/topics.md describes this device's topics: `npm run generate` writes its section from this. */
+import type { DeviceReference } from '../module.ts';
+
+export const reference: DeviceReference = {
+  heading: 'dispenser (cash)',
+  rows: [
+    ['cmd', 'dispense', '`{"ref": "atm-1-0a1b2c-1", "amount": 20000}`'],
+    ['evt', 'dispensed', '`{"ref": "...", "amount": 20000, "notes": {"10000": 2}}`: denominations in minor units'],
+    ['evt', 'failed', '`{"ref": "...", "reason": "jam" \\| "cannot-make-amount" \\| "short" \\| "offline", "message": "..."}`'],
+    ['evt', 'taken', '`{}`: the customer took the notes'],
+    ['sim', 'jam', '`{"on": true}`: every dispense fails with `jam`'],
+    ['sim', 'hang', '`{"on": true}`: commands are taken and never answered (the ATM\'s dispense timeout acts)'],
+    [
+      'sim',
+      'rejects',
+      '`{"notes": 2}`: each dispense rejects that many notes to the reject box; up to 3 are replaced from the cassette, more fails the dispense (`jam`, "too many rejected notes"); 0 clears it',
+    ],
+    ['sim', 'take', '`{}`'],
+    ['sim', 'refill', '`{"cassettes": [{"denomination": 10000, "count": 200}]}`'],
+    [
+      'state',
+      '',
+      '`{"cassettes": [...], "jammed": false, "hung": false, "presented": <minor units waiting>, "rejected": <notes in the reject box>}`',
+    ],
+  ],
+  notes:
+    'The dispenser pays the fewest notes it can from what its cassettes hold, at most 40 notes a bundle.\n`short` means the cassettes are too empty for this amount; `cannot-make-amount` means no notes could make it.',
+};
