@@ -10,7 +10,7 @@ import { KEY_PATTERN } from '../core/keys.ts';
 import { MSISDN_PATTERN } from '../core/schemas.ts';
 import type { DeviceModule } from './module.ts';
 import { DEVICES } from './registry.ts';
-import { TOPIC_LEVEL } from './topics.ts';
+import { TOPIC_LEVEL, topics } from './topics.ts';
 
 const modules = DEVICES as readonly DeviceModule[];
 const root = fileURLToPath(new URL('../', import.meta.url));
@@ -18,6 +18,16 @@ export const NODE_RED_CONTRACT = 'flows/nodes/contract.js';
 export const DEVICES_DOC = 'docs/devices.md';
 const BEGIN = '<!-- generated from devices/registry.ts by npm run generate: do not edit by hand -->';
 const END = '<!-- end of generated -->';
+
+/** JavaScript twins of devices/topics.ts's builders, for the CommonJS Node-RED nodes. */
+const NODE_RED_TOPICS = [
+  '    device: (atm, device, channel, name) => `atm/${atm}/${device}/${channel}/${name}`,',
+  '    deviceState: (atm, device) => `atm/${atm}/${device}/state`,',
+  '    sessionState: (atm) => `atm/${atm}/session/state`,',
+  '    sessionEvent: (atm, name) => `atm/${atm}/session/evt/${name}`,',
+  "    phoneInbox: (msisdn) => `phone/${msisdn.replace(/^\\+/, '')}/inbox`,",
+  `    phones: ${JSON.stringify(topics.phones)},`,
+].join('\n');
 
 export function nodeRedContract(): string {
   const names = (channel: 'cmd' | 'sim') =>
@@ -31,6 +41,11 @@ ${names('cmd')}
   },
   sim: {
 ${names('sim')}
+  },
+  // The topic builders of devices/topics.ts in plain JavaScript (devices/generate.test.ts checks they build the
+  // same topics): the nodes build no topic by hand.
+  topics: {
+${NODE_RED_TOPICS}
   },
   keys: ${KEY_PATTERN},
   msisdn: ${MSISDN_PATTERN},

@@ -94,7 +94,7 @@ module.exports = function (RED) {
       else if (parts[3] === 'state' && parts.length === 4 && what !== 'events')
         this.send({ topic: 'state', payload, atm, device, kind: 'state' });
     };
-    this.broker.register(this, [`atm/${atm}/${device}/evt/+`, `atm/${atm}/${device}/state`]);
+    this.broker.register(this, [contract.topics.device(atm, device, 'evt', '+'), contract.topics.deviceState(atm, device)]);
   }
   RED.nodes.registerType('atm device in', AtmDeviceInNode);
 
@@ -124,7 +124,7 @@ module.exports = function (RED) {
       if (payload === undefined || payload === null || payload === '') payload = {};
       if (typeof payload !== 'object' || Array.isArray(payload)) return fail('msg.payload must be an object');
       if (device === 'keypad' && name === 'press' && !contract.keys.test(String(payload.key))) return fail(`no key "${payload.key}"`);
-      node.broker.client.publish(`atm/${atm}/${device}/${channel}/${name}`, JSON.stringify(payload), { qos: 1 }, (err) => {
+      node.broker.client.publish(contract.topics.device(atm, device, channel, name), JSON.stringify(payload), { qos: 1 }, (err) => {
         if (err) return fail(err.message);
         node.status({ fill: 'green', shape: 'dot', text: `${device} ${name}` });
         done();
@@ -145,7 +145,7 @@ module.exports = function (RED) {
       if (parts[3] === 'state') this.send({ topic: 'state', payload, atm });
       else if (parts[3] === 'evt') this.send({ topic: parts[4], payload, atm });
     };
-    this.broker.register(this, [`atm/${atm}/session/state`, `atm/${atm}/session/evt/+`]);
+    this.broker.register(this, [contract.topics.sessionState(atm), contract.topics.sessionEvent(atm, '+')]);
   }
   RED.nodes.registerType('atm session', AtmSessionNode);
 
@@ -166,7 +166,7 @@ module.exports = function (RED) {
       if (parts[0] !== 'phone' || parts[2] !== 'inbox' || (digits && parts[1] !== digits)) return;
       this.send({ topic: `+${parts[1]}`, phone: `+${parts[1]}`, payload });
     };
-    this.broker.register(this, digits ? `phone/${digits}/inbox` : 'phone/+/inbox');
+    this.broker.register(this, digits ? contract.topics.phoneInbox(number) : contract.topics.phones);
   }
   RED.nodes.registerType('atm phone', AtmPhoneNode);
 
