@@ -104,6 +104,18 @@ export class AtmClient {
     });
   }
 
+  /** A seed001 start for a customer: ENTER, the finger the ATM asks for, the PIN; resolves once the ATM asks for
+   *  the OTP (its SMS is on its way). */
+  async throughFingerAndPin(customerId: string, pin: string, timeoutMs?: number): Promise<void> {
+    await this.untilScreen('welcome', timeoutMs);
+    await this.press('ENTER');
+    const { requestedFinger } = await this.untilScreen('place-finger', timeoutMs);
+    await this.placeFinger(requestedFinger!, customerId);
+    await this.untilScreen('enter-pin', timeoutMs);
+    await this.type(pin);
+    await this.untilScreen('enter-otp', timeoutMs);
+  }
+
   /** Wait until the ATM shows this screen (a stable name from SCREENS in machines/screens.ts). */
   async untilScreen(screen: string, timeoutMs?: number): Promise<SessionState> {
     await this.until(() => this.session?.screen === screen, `the ${screen} screen`, timeoutMs);

@@ -139,13 +139,7 @@ describe('two runs of the rig on one bank file', () => {
       const staff = await r.bank.staffHeaders();
       if (run === 0) await fetch(`${r.bank.url}/staff/seed`, { method: 'POST', headers: staff });
       const p = await AtmClient.connect(r.brokerUrl, 'atm-1', r.bus.simulator);
-      await p.untilState('idle');
-      await p.press('ENTER');
-      const { requestedFinger } = await p.untilState('session.auth.fingerprint.waiting');
-      await p.placeFinger(requestedFinger!, 'C0001');
-      await p.untilState('session.auth.pin.entering');
-      await p.type('1991');
-      await p.untilState('session.auth.otp.entering');
+      await p.throughFingerAndPin('C0001', '1991');
       await p.advanceClock(0); // the manual clock lets the (zero) delivery delay pass
       await p.type(otpFromSms((await p.untilSms('+260971000001')).text));
       await p.untilState('session.menu');

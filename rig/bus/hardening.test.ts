@@ -46,13 +46,7 @@ describe('item 5: the observer reads no secret', () => {
     await expect(observer.subscribeAsync('atm/atm-1/keypad/evt/key')).rejects.toThrow(/Subscribe error/);
 
     const person = await AtmClient.connect(rig.brokerUrl, 'atm-1', rig.bus.simulator);
-    await person.untilState('idle');
-    await person.press('ENTER');
-    const { requestedFinger } = await person.untilState('session.auth.fingerprint.waiting');
-    await person.placeFinger(requestedFinger!, 'C0001');
-    await person.untilState('session.auth.pin.entering');
-    await person.type('1991');
-    await person.untilState('session.auth.otp.entering');
+    await person.throughFingerAndPin('C0001', '1991');
     await person.nextMessage('gsm/cmd/send');
     await person.insertCard('4000001234567899');
     await person.nextMessage('card/evt/inserted');

@@ -79,13 +79,7 @@ describe.skipIf(!existsSync(MOSQUITTO))("an external Mosquitto with the rig's pa
     observer.on('message', (t) => seen.push(t));
     await observer.subscribeAsync(['atm/#', 'rig/#']);
     const person = await AtmClient.connect(url, 'atm-1', rig.bus.simulator);
-    await person.untilState('idle');
-    await person.press('ENTER');
-    const { requestedFinger } = await person.untilState('session.auth.fingerprint.waiting');
-    await person.placeFinger(requestedFinger!, 'C0001');
-    await person.untilState('session.auth.pin.entering');
-    await person.type('1991');
-    await person.untilState('session.auth.otp.entering');
+    await person.throughFingerAndPin('C0001', '1991');
     await person.untilSms('+260971000001');
     expect(person.messages.some((m) => m.topic.endsWith('keypad/evt/key'))).toBe(true);
     // The clock service's answer to a bad advance reaches the observer after all of the above.
