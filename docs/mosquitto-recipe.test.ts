@@ -4,11 +4,11 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { chmod, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { describe, expect, it } from 'vitest';
 import { prepareBusSecurity } from '../rig/bus/security.ts';
+import { freePort } from '../core/free-port.ts';
 
 const MOSQUITTO = '/usr/sbin/mosquitto';
 const canRun = existsSync(MOSQUITTO) && process.getuid?.() === 0 && hasUser('mosquitto');
@@ -22,13 +22,6 @@ function hasUser(name: string): boolean {
   }
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 /** The subsection's code blocks: the mosquitto.conf and the shell commands. */
 async function recipe(): Promise<{ conf: string; commands: string }> {

@@ -11,6 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { formatPasswd, hashPassword } from './bus/passwd.ts';
 import { probeBroker } from './broker-probe.ts';
 import { killLeftovers, runCliToEnd } from './spawn-cli.ts';
+import { freePort } from '../core/free-port.ts';
 
 const MOSQUITTO = '/usr/sbin/mosquitto';
 const cleanup: (() => void)[] = [];
@@ -18,14 +19,6 @@ afterAll(() => {
   killLeftovers();
   cleanup.forEach((c) => c());
 });
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 const UP = ['up', '--plain', '--bank-port', '0', '--hash-cost', '10'];
 

@@ -137,8 +137,8 @@ function describeIssue(error: z.ZodError): string {
 }
 
 async function exists(path: string): Promise<boolean> {
-  return readdir(dirname(path)).then(
-    (names) => names.includes(basename(path)),
+  return lstat(path).then(
+    () => true,
     () => false,
   );
 }

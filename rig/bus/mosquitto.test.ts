@@ -3,7 +3,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
@@ -11,16 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AtmClient } from '../atm-client.ts';
 import { startRig, type Rig } from '../rig.ts';
 import { prepareBusSecurity } from './security.ts';
+import { freePort } from '../../core/free-port.ts';
 
 const MOSQUITTO = '/usr/sbin/mosquitto';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as { port: number }).port;
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 describe.skipIf(!existsSync(MOSQUITTO))("an external Mosquitto with the rig's passwd and acl files", () => {
   let broker: ChildProcess;
