@@ -143,6 +143,8 @@ export class BankMoney {
    *  notes left the machine. Returns the holds it released. */
   async releaseHoldsLeftByACrash(): Promise<Hold[]> {
     const now = this.o.clock.now();
+    // Nothing open (the usual start): no write, no fsync of the whole file.
+    if (!this.data.holds.some((h) => h.status === 'reserved')) return [];
     return this.o.store.update((d) => {
       const open = d.holds.filter((h) => h.status === 'reserved');
       for (const h of open) Object.assign(h, { status: 'reversed', settledAt: now, settledBy: 'restart' });
