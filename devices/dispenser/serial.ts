@@ -7,8 +7,8 @@
  */
 import type { Device, DeviceContext } from '../device.ts';
 import { planNotes } from './note-plan.ts';
-import { connectDevice, Inbox, SerialLink, type SerialSpec } from '../serial/link.ts';
-import { ACK, CMD, command, ERROR, FrameParser, twoDigits, type Parsed } from './lcdm/frame.ts';
+import { connectDevice, Inbox, SerialLink, type ModuleConnection, type SerialSpec } from '../serial/link.ts';
+import { ACK, asciiCount, CMD, command, ERROR, FrameParser, twoDigits, type Parsed } from './lcdm/frame.ts';
 import type { Cassette } from './lcdm/emulator.ts';
 import { SerialQueue } from '../../core/serial-queue.ts';
 import type { MessageOf } from '../module.ts';
@@ -25,6 +25,7 @@ export class SerialCashDispenser implements Device {
   readonly #queue = new SerialQueue();
   #cassettes: { upper: Cassette; lower: Cassette };
   #watchTaken?: NodeJS.Timeout;
+  #connection?: ModuleConnection;
 
   constructor(
     spec: SerialSpec,
@@ -48,11 +49,15 @@ export class SerialCashDispenser implements Device {
 
   start(ctx: DeviceContext) {
     this.#ctx = ctx;
-    // The handshake is a status request: the device is there when it answers one.
-    connectDevice(
+    // The handshake: a status request (the device is there when it answers one), then a purge, so notes a reset or
+    // a crash left in the transport go to the reject box, never to the next customer.
+    this.#connection = connectDevice(
       this.link,
       ctx,
-      async () => void (await this.#ask(CMD.status)),
+      async () => {
+        await this.#ask(CMD.status);
+        await this.#ask(CMD.purge);
+      },
       () => this.#stopped,
     );
   }
@@ -62,7 +67,11 @@ export class SerialCashDispenser implements Device {
     return this.#queue.run(async () => {
       this.#inbox.clear();
       await this.link.write(command(cmd, params));
-      const ack = await this.#inbox.next(1000, 'the dispenser did not answer');
+      const ack = await this.#inbox.next(1000, 'the dispenser did not answer').catch((err: Error) => {
+        // Not even an ACK: the dispenser is gone (power cut, reset). The connection handshakes it back.
+        this.#connection?.lost(err.message);
+        throw err;
+      });
       if (!('ack' in ack)) throw new Error('the dispenser did not acknowledge');
       for (;;) {
         const p = await this.#inbox.next(this.options.responseTimeoutMs ?? 70_000, 'the dispenser did not answer');
@@ -93,16 +102,22 @@ export class SerialCashDispenser implements Device {
     try {
       for (const s of shares.filter((x) => x.n > 0)) {
         const data = await this.#ask(s.cmd, twoDigits(s.n));
-        const exit = Number(data.subarray(2, 4).toString('ascii'));
-        const error = data[4]!;
+        const [picked, exit, rejected] = [
+          asciiCount(data.subarray(0, 2)),
+          asciiCount(data.subarray(2, 4)),
+          asciiCount(data.subarray(6, 8)),
+        ];
+        const error = data[4];
+        if (data.length !== 8 || picked === undefined || exit === undefined || rejected === undefined || error === undefined)
+          throw Object.assign(new Error(`malformed dispense answer ${data.toString('hex')}`), { reason: 'jam' });
+        // Every picked note left the cassette: to the exit, or to the reject box.
+        s.cassette.count = Math.max(0, s.cassette.count - picked);
         if ((error !== ERROR.good && error !== ERROR.normalStop) || exit !== s.n) {
           // An empty cassette is "short"; every other fault (pickup, jams, motor, too many rejects, timeout) stops the
           // notes: "jam".
           const reason = error === ERROR.upperEmpty || error === ERROR.lowerEmpty ? 'short' : 'jam';
           throw Object.assign(new Error(`dispenser error 0x${error.toString(16)} (${exit} of ${s.n} notes out)`), { reason });
         }
-        // What the counter refused went to the reject box: it left the cassette too.
-        s.cassette.count -= s.n + Number(data.subarray(6, 8).toString('ascii') || 0);
       }
     } catch (err) {
       // Nothing half-dispensed may reach the customer: everything in the transport goes to the reject box.

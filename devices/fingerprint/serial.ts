@@ -5,8 +5,12 @@
  * to be lifted before the next capture. The bank matches the template, as the ATM switch does in the design.
  */
 import type { Device, DeviceContext } from '../device.ts';
-import { connectDevice, SerialLink, type SerialSpec } from '../serial/link.ts';
-import { ZfmHost } from './zfm/host.ts';
+import { connectDevice, SerialLink, type ModuleConnection, type SerialSpec } from '../serial/link.ts';
+import { ZfmError, ZfmHost } from './zfm/host.ts';
+import { CODE } from './zfm/packet.ts';
+
+/** Failures in a row (timeouts, bad packets) after which the sensor counts as gone, not as having a bad moment. */
+const FAILURES_UNTIL_LOST = 3;
 
 export class SerialFingerprintSensor implements Device {
   readonly kind = 'fingerprint' as const;
@@ -17,6 +21,7 @@ export class SerialFingerprintSensor implements Device {
   #polling = false;
   #stopped = false;
   #captures = 0;
+  #connection?: ModuleConnection;
 
   constructor(
     spec: SerialSpec,
@@ -34,7 +39,7 @@ export class SerialFingerprintSensor implements Device {
   start(ctx: DeviceContext) {
     this.#ctx = ctx;
     // A ZFM needs ~500 ms after power-up: connectDevice retries the handshake until it answers.
-    connectDevice(
+    this.#connection = connectDevice(
       this.link,
       ctx,
       () => this.#handshake(),
@@ -45,6 +50,7 @@ export class SerialFingerprintSensor implements Device {
   async #handshake() {
     await this.host.verifyPassword(this.options.password ?? 0);
     const para = await this.host.readSysPara();
+    // The handshake resolves before the connection says online: poll from the next turn.
     setImmediate(() => void this.#poll());
     return { capacity: para.capacity, securityLevel: para.securityLevel };
   }
@@ -53,7 +59,8 @@ export class SerialFingerprintSensor implements Device {
     if (this.#polling) return;
     this.#polling = true;
     let waitingForLift = false;
-    while (!this.#stopped && this.link.isUp) {
+    let failures = 0;
+    while (!this.#stopped && this.link.isUp && this.#connection?.online !== false) {
       try {
         const finger = await this.host.genImg();
         if (finger && !waitingForLift) {
@@ -64,8 +71,20 @@ export class SerialFingerprintSensor implements Device {
           this.#ctx!.emit('captured', { template: template.toString('base64'), quality: 100 });
           waitingForLift = true;
         } else if (!finger) waitingForLift = false;
+        failures = 0;
       } catch (err) {
-        if (this.link.isUp) this.#ctx!.error('sensor-error', (err as Error).message);
+        if (!this.link.isUp) break;
+        failures += 1;
+        // 0x21 "verify the password first": the module restarted under an open port. Silence or garbage, again and
+        // again: it is gone. Either way, hand it back to the connection to handshake again, and stop polling.
+        const reset = err instanceof ZfmError && err.code === CODE.mustVerifyPassword;
+        if (reset || failures >= FAILURES_UNTIL_LOST) {
+          this.#connection?.lost(
+            reset ? 'the sensor restarted (0x21: password not verified)' : `the sensor stopped answering: ${(err as Error).message}`,
+          );
+          break;
+        }
+        this.#ctx!.error('sensor-error', (err as Error).message);
       }
       await new Promise((r) => setTimeout(r, this.options.pollMs ?? 100));
     }

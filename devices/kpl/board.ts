@@ -14,6 +14,7 @@ export class KeypadLcdBoard extends EventEmitter<{ key: [string]; online: [boole
   #stopped = false;
   online = false;
   users = 0;
+  #silences = 0;
 
   constructor(readonly spec: SerialSpec) {
     super();
@@ -22,7 +23,7 @@ export class KeypadLcdBoard extends EventEmitter<{ key: [string]; online: [boole
       for (const line of this.#lines.push(d)) {
         const key = /^K (\S+)$/.exec(line)?.[1];
         if (key && KPL_KEY.test(key)) this.emit('key', key);
-        else if (line === KPL_BANNER) this.#setOnline(true);
+        else if (line === KPL_BANNER) this.#banner();
         else this.#answer?.(line);
       }
     });
@@ -32,6 +33,21 @@ export class KeypadLcdBoard extends EventEmitter<{ key: [string]; online: [boole
 
   start() {
     if (this.users++ === 0) this.link.start();
+  }
+
+  /** READY: the board booted (or answered `?`). A board that was online and says it again was reset under an open
+   *  port: its screen is blank, so everyone hears `online` again and the LCD redraws. */
+  #banner() {
+    this.#silences = 0;
+    if (this.online) this.emit('online', true);
+    else this.#setOnline(true);
+  }
+
+  /** A command went unanswered: twice in a row and the board is gone; ask `?` until it says READY again. */
+  #silent() {
+    if (++this.#silences < 2 || !this.online) return;
+    this.#setOnline(false, 'the board stopped answering');
+    void this.#identify();
   }
 
   #setOnline(online: boolean, reason?: string) {
@@ -52,9 +68,14 @@ export class KeypadLcdBoard extends EventEmitter<{ key: [string]; online: [boole
     const run = this.#queue.then(
       () =>
         new Promise<void>((resolve, reject) => {
-          const timer = setTimeout(() => ((this.#answer = undefined), reject(new Error(`the board did not answer "${line}"`))), timeoutMs);
+          const timer = setTimeout(() => {
+            this.#answer = undefined;
+            this.#silent();
+            reject(new Error(`the board did not answer "${line}"`));
+          }, timeoutMs);
           this.#answer = (answer) => {
             clearTimeout(timer);
+            this.#silences = 0;
             this.#answer = undefined;
             if (answer === 'OK') resolve();
             else reject(new Error(`the board refused "${line}": ${answer}`));

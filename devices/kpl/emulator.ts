@@ -1,14 +1,16 @@
 /** The keypad + LCD board on a serial port, as the firmware in firmware/keypad-lcd/ behaves. */
-import type { SerialLink } from '../serial/link.ts';
+import type { ByteLink } from '../serial/byte-link.ts';
 import { KPL_BANNER, KPL_KEY, KPL_ROWS, LineSplitter, lcdText } from './protocol.ts';
 
 export class KeypadLcdEmulator {
   readonly lines: string[] = Array.from({ length: KPL_ROWS }, () => '');
   backlight = true;
   readonly #split = new LineSplitter();
+  #off = false;
 
-  constructor(private readonly link: SerialLink) {
+  constructor(private readonly link: ByteLink) {
     link.on('data', (d) => {
+      if (this.#off) return;
       for (const line of this.#split.push(d)) void this.#command(line);
     });
   }
@@ -17,12 +19,25 @@ export class KeypadLcdEmulator {
     return this.#say(KPL_BANNER);
   }
 
+  /** Power cut with the port kept open: the screen goes blank, and `offMs` later the board boots (READY). */
+  powerCycle(offMs = 0, schedule: (fn: () => void, ms: number) => unknown = setTimeout) {
+    this.#off = true;
+    this.lines.fill('');
+    const on = () => {
+      this.#off = false;
+      void this.boot();
+    };
+    if (offMs > 0) schedule(on, offMs);
+    else on();
+  }
+
   press(key: string) {
     if (!KPL_KEY.test(key)) throw new Error(`no key "${key}" on the board`);
     return this.#say(`K ${key}`);
   }
 
   #say(line: string) {
+    if (this.#off) return Promise.resolve();
     return this.link.write(Buffer.from(`${line}\n`, 'latin1')).catch(() => undefined);
   }
 

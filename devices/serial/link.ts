@@ -85,29 +85,76 @@ export class SerialLink extends EventEmitter<{ data: [Buffer]; up: []; down: [st
   }
 }
 
+/** What a driver holds of its module's connection. */
+export interface ModuleConnection {
+  /** The module answered its handshake and has not been lost since. */
+  readonly online: boolean;
+  /** The module reset or went silent with the port still open (power cut, brown-out, firmware restart): mark the
+   *  device offline with the reason, once, and handshake again with back-off until it answers. */
+  lost(reason: string): void;
+}
+
 /**
  * Puts a driver's link to work: `down` marks the device offline; `up` runs the handshake, which marks it online
- * (returning the state to add) or is retried every second while the port stays open (a module still powering up,
- * or an emulator not yet listening).
+ * (returning the state to add) or is retried with back-off (1 s doubling to 10 s) while the port stays open: a module
+ * still powering up, an emulator not yet listening, a module that reset under an open port.
  */
 export function connectDevice(
   link: SerialLink,
   ctx: { setState(patch: Record<string, unknown>): void },
   handshake: () => Promise<Record<string, unknown> | void>,
   isStopped: () => boolean,
-): void {
+): ModuleConnection {
+  let online = false;
+  let timer: NodeJS.Timeout | undefined;
+  let backoff = 1000;
+  let lastReason: string | undefined;
+  const retry = () => {
+    clearTimeout(timer);
+    if (isStopped() || !link.isUp) return;
+    timer = setTimeout(() => void attempt(), backoff);
+    timer.unref();
+    backoff = Math.min(backoff * 2, 10_000);
+  };
   const attempt = async () => {
     try {
       const extra = await handshake();
+      online = true;
+      backoff = 1000;
+      lastReason = undefined;
       ctx.setState({ online: true, link: 'up', reason: undefined, ...(extra ?? {}) });
     } catch (err) {
-      ctx.setState({ online: false, link: 'up', reason: (err as Error).message });
-      if (!isStopped() && link.isUp) setTimeout(() => void attempt(), 1000).unref();
+      online = false;
+      const reason = (err as Error).message;
+      // One state per new reason: a module that stays away is not news every second.
+      if (reason !== lastReason) ctx.setState({ online: false, link: 'up', reason });
+      lastReason = reason;
+      retry();
     }
   };
-  link.on('up', () => void attempt());
-  link.on('down', (reason) => ctx.setState({ online: false, link: 'down', reason }));
+  link.on('up', () => {
+    backoff = 1000;
+    void attempt();
+  });
+  link.on('down', (reason) => {
+    online = false;
+    clearTimeout(timer);
+    lastReason = undefined;
+    ctx.setState({ online: false, link: 'down', reason });
+  });
   link.start();
+  return {
+    get online() {
+      return online;
+    },
+    lost(reason) {
+      if (!online || isStopped()) return;
+      online = false;
+      lastReason = reason;
+      ctx.setState({ online: false, link: link.isUp ? 'up' : 'down', reason });
+      retry();
+    },
+  };
 }
 
 /** Items arriving from a port (lines, packets, frames), taken one at a time with a deadline. */

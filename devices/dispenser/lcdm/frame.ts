@@ -7,6 +7,8 @@
  * BCC is the XOR of every byte from the first through ETX. The device answers a command with ACK (06) within about
  * half a second, then with the response (a dispense can take up to 60 s); the host acknowledges it with ACK.
  */
+import { wallNow } from '../../serial/byte-link.ts';
+
 export const EOT = 0x04;
 export const SOH = 0x01;
 export const STX = 0x02;
@@ -50,15 +52,38 @@ export const response = (cmd: number, data: Uint8Array) => frame(SOH, cmd, data)
 /** Two ASCII digits: 5 -> "05". */
 export const twoDigits = (n: number) => Buffer.from(String(n).padStart(2, '0').slice(-2), 'ascii');
 
+/** A count as the LCDM writes it: exactly `digits` ASCII digits ("05"), else undefined: never "5e1" or "0x1F". */
+export function asciiCount(bytes: Uint8Array, digits = 2): number | undefined {
+  const text = Buffer.from(bytes).toString('latin1');
+  return text.length === digits && /^[0-9]+$/.test(text) ? Number(text) : undefined;
+}
+
+/** The longest frame either side sends (a ROM version string is the longest response). */
+export const MAX_FRAME = 64;
+
 export type Parsed = { ack: true } | { nak: true } | { frame: { start: number; cmd: number; data: Buffer } } | { bad: string };
 
-/** Splits the byte stream into ACK, NAK and frames; a frame whose BCC fails is `bad`. */
+/**
+ * Splits the byte stream into ACK, NAK and frames; a frame whose BCC fails is `bad`. A start byte not followed by
+ * the frame's ID and STX is noise (a stray EOT cannot eat the frame behind it); a frame with no ETX within
+ * MAX_FRAME bytes, or left incomplete for `gapMs`, is dropped and reported.
+ */
 export class FrameParser {
   #buf = Buffer.alloc(0);
+  #lastAt = -Infinity;
+
+  constructor(private readonly options: { gapMs?: number; now?: () => number } = {}) {}
 
   push(chunk: Buffer): Parsed[] {
-    this.#buf = Buffer.concat([this.#buf, chunk]);
     const out: Parsed[] = [];
+    const now = (this.options.now ?? wallNow)();
+    const gap = this.options.gapMs ?? 200;
+    if (this.#buf.length > 0 && now - this.#lastAt > gap) {
+      out.push({ bad: `incomplete frame (${this.#buf.length} bytes) dropped after ${gap} ms of silence` });
+      this.#buf = Buffer.alloc(0);
+    }
+    this.#lastAt = now;
+    this.#buf = Buffer.concat([this.#buf, chunk]);
     for (;;) {
       const b = this.#buf[0];
       if (b === undefined) return out;
@@ -67,17 +92,22 @@ export class FrameParser {
         this.#buf = this.#buf.subarray(1);
         continue;
       }
-      if (b !== EOT && b !== SOH) {
-        this.#buf = this.#buf.subarray(1); // noise
+      const misframed = (this.#buf.length > 1 && this.#buf[1] !== ID) || (this.#buf.length > 2 && this.#buf[2] !== STX);
+      if ((b !== EOT && b !== SOH) || misframed) {
+        this.#buf = this.#buf.subarray(1); // noise, or a stray start byte: look again from the next byte
         continue;
       }
       const etx = this.#buf.indexOf(ETX, 4);
+      if ((etx < 0 && this.#buf.length >= MAX_FRAME) || etx + 2 > MAX_FRAME) {
+        out.push({ bad: `no ETX within ${MAX_FRAME} bytes` });
+        this.#buf = this.#buf.subarray(1);
+        continue;
+      }
       if (etx < 0 || this.#buf.length < etx + 2) return out;
       const body = this.#buf.subarray(0, etx + 1);
       const check = this.#buf[etx + 1]!;
       this.#buf = this.#buf.subarray(etx + 2);
-      if (body[1] !== ID || body[2] !== STX) out.push({ bad: 'not an LCDM frame' });
-      else if (bcc(body) !== check) out.push({ bad: `BCC ${check.toString(16)} != ${bcc(body).toString(16)}` });
+      if (bcc(body) !== check) out.push({ bad: `BCC ${check.toString(16)} != ${bcc(body).toString(16)}` });
       else out.push({ frame: { start: body[0]!, cmd: body[3]!, data: Buffer.from(body.subarray(4, etx)) } });
     }
   }

@@ -3,8 +3,9 @@
  * DownChar move a template in data packets. Enrolment (GenImg, Img2Tz 1, GenImg, Img2Tz 2, RegModel, Store),
  * 1:N search on the module's library and 1:1 match are here, as Adafruit's library does them.
  */
-import { Inbox, type SerialLink } from '../../serial/link.ts';
-import { CODE, command, encodePacket, INSTRUCTION, PacketParser, PID, type Packet } from './packet.ts';
+import { Inbox } from '../../serial/link.ts';
+import type { ByteLink } from '../../serial/byte-link.ts';
+import { CODE, DEFAULT_ADDRESS, encodePacket, INSTRUCTION, PacketParser, PID, type Packet } from './packet.ts';
 import { SerialQueue } from '../../../core/serial-queue.ts';
 
 export class ZfmError extends Error {
@@ -24,10 +25,12 @@ export class ZfmHost {
   #packetSize = 128;
 
   constructor(
-    private readonly link: SerialLink,
+    private readonly link: ByteLink,
     private readonly timeoutMs = 1000,
+    /** The module's address (default FFFFFFFF): packets go to it, and only its answers count. */
+    private readonly address = DEFAULT_ADDRESS,
   ) {
-    link.on('data', (d) => this.#inbox.push(...this.#parser.push(d)));
+    link.on('data', (d) => this.#inbox.push(...this.#parser.push(d).filter((p) => !p.packet || p.packet.address === this.address)));
   }
 
   async #next(): Promise<Packet> {
@@ -41,7 +44,7 @@ export class ZfmHost {
     return this.#queue.run(async () => {
       this.#inbox.clear(); // anything left over belongs to an earlier, failed exchange
       const answer = this.#next();
-      await this.link.write(command(instruction, ...args));
+      await this.link.write(encodePacket(PID.command, Uint8Array.from([instruction, ...args]), this.address));
       const ack = await answer;
       if (ack.pid !== PID.ack) throw new Error(`expected an acknowledge, got PID ${ack.pid}`);
       const code = ack.payload[0] ?? CODE.packetError;
@@ -118,6 +121,22 @@ export class ZfmHost {
     return data.readUInt16BE(0);
   }
 
+  /** The occupied pages of the library (ReadConList over its four index pages, 256 templates each). */
+  async occupiedPages(capacity = 1000): Promise<number[]> {
+    const pages: number[] = [];
+    for (let index = 0; index * 256 < capacity; index++) {
+      const { code, data } = await this.#ask(INSTRUCTION.ReadConList, [index]);
+      if (code !== CODE.ok) throw new ZfmError(code, 'ReadConList');
+      for (let i = 0; i < 256 && i < data.length * 8; i++) if (data[i >> 3]! & (1 << (i & 7))) pages.push(index * 256 + i);
+    }
+    return pages;
+  }
+
+  async deleteChar(page: number, count = 1): Promise<void> {
+    const { code } = await this.#ask(INSTRUCTION.DeleteChar, [page >> 8, page & 0xff, count >> 8, count & 0xff]);
+    if (code !== CODE.ok) throw new ZfmError(code, 'DeleteChar');
+  }
+
   async empty(): Promise<void> {
     const { code } = await this.#ask(INSTRUCTION.Empty);
     if (code !== CODE.ok) throw new ZfmError(code, 'Empty');
@@ -144,7 +163,7 @@ export class ZfmHost {
     if (code !== CODE.ok) throw new ZfmError(code, 'DownChar');
     for (let i = 0; i < template.length; i += this.#packetSize) {
       const last = i + this.#packetSize >= template.length;
-      await this.link.write(encodePacket(last ? PID.end : PID.data, template.subarray(i, i + this.#packetSize)));
+      await this.link.write(encodePacket(last ? PID.end : PID.data, template.subarray(i, i + this.#packetSize), this.address));
     }
   }
 
