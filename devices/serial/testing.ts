@@ -28,10 +28,12 @@ export async function linkedPair(baudRate = 57600): Promise<{ host: SerialLink; 
 export async function startDriver(driver: Device): Promise<{
   events: { name: string; payload: Record<string, unknown> }[];
   states: Record<string, unknown>[];
+  errors: { code: string; message: string }[];
   until(test: () => boolean, what: string): Promise<void>;
 }> {
   const events: { name: string; payload: Record<string, unknown> }[] = [];
   const states: Record<string, unknown>[] = [];
+  const errors: { code: string; message: string }[] = [];
   await driver.start({
     atmId: 'atm-1',
     clock: undefined as never,
@@ -39,12 +41,12 @@ export async function startDriver(driver: Device): Promise<{
     emit: (name: string, payload: object) => events.push({ name, payload: payload as Record<string, unknown> }),
     setState: (s: Record<string, unknown>) => states.push(s),
     publish: () => {},
-    error: () => {},
+    error: (code: string, message: string) => errors.push({ code, message }),
   });
   const until = async (test: () => boolean, what: string) => {
-    for (let i = 0; i < 150 && !test(); i++) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 500 && !test(); i++) await new Promise((r) => setTimeout(r, 20));
     if (!test()) throw new Error(`never: ${what}; events ${JSON.stringify(events)}`);
   };
   await until(() => states.some((s) => s.online === true), 'online');
-  return { events, states, until };
+  return { events, states, errors, until };
 }

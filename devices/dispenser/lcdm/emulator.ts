@@ -26,14 +26,15 @@ export class LcdmEmulator {
   /** Notes each dispense rejects (sim/rejects): they leave the cassette for the reject box and good notes are
    *  picked in their place; more than 3 stops the dispense with "too many rejects" (0x44). */
   rejects = 0;
-  readonly #parser = new FrameParser();
+  readonly #parser: FrameParser;
   #off = false;
 
   constructor(
     private readonly link: ByteLink,
     public cassettes: { upper: Cassette; lower: Cassette },
-    private readonly options: { clock: RigClock; dispenseMs: number },
+    private readonly options: { clock: RigClock; dispenseMs: number; now?: () => number },
   ) {
+    this.#parser = new FrameParser({ now: options.now });
     link.on('data', (d) => {
       if (this.#off) return;
       for (const p of this.#parser.push(d)) {

@@ -106,9 +106,15 @@ export class FrameParser {
       if (etx < 0 || this.#buf.length < etx + 2) return out;
       const body = this.#buf.subarray(0, etx + 1);
       const check = this.#buf[etx + 1]!;
+      if (bcc(body) !== check) {
+        out.push({ bad: `BCC ${check.toString(16)} != ${bcc(body).toString(16)}` });
+        // A frame may start inside the bad one (a truncated frame ran into the next): look there, not past it.
+        const next = this.#buf.subarray(1, etx + 2).findIndex((x) => x === EOT || x === SOH);
+        this.#buf = this.#buf.subarray(next < 0 ? etx + 2 : next + 1);
+        continue;
+      }
       this.#buf = this.#buf.subarray(etx + 2);
-      if (bcc(body) !== check) out.push({ bad: `BCC ${check.toString(16)} != ${bcc(body).toString(16)}` });
-      else out.push({ frame: { start: body[0]!, cmd: body[3]!, data: Buffer.from(body.subarray(4, etx)) } });
+      out.push({ frame: { start: body[0]!, cmd: body[3]!, data: Buffer.from(body.subarray(4, etx)) } });
     }
   }
 }

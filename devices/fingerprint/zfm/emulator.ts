@@ -19,6 +19,8 @@ export interface ZfmOptions {
   /** The module's address (SetAdder); packets to any other are not for it. */
   address?: number;
   capacity?: number;
+  /** Milliseconds for the inter-byte timeout (tests move it on); wall time by default. */
+  now?: () => number;
 }
 
 export class ZfmEmulator {
@@ -27,7 +29,8 @@ export class ZfmEmulator {
   readonly address: number;
   readonly packetSize = 128;
   readonly #password: number;
-  #parser = new PacketParser();
+  #parser: PacketParser;
+  readonly #now?: () => number;
   #verified = false;
   #finger?: Buffer;
   /** A finger placed before the sensor saw the last one go: it lands after one "no finger" reading. */
@@ -47,6 +50,8 @@ export class ZfmEmulator {
     this.#password = o.password ?? 0;
     this.address = o.address ?? DEFAULT_ADDRESS;
     this.capacity = o.capacity ?? 1000;
+    this.#now = o.now;
+    this.#parser = new PacketParser({ now: o.now });
     link.on('data', (d) => {
       if (this.#off) return;
       for (const { packet, bad } of this.#parser.push(d)) {
@@ -83,7 +88,7 @@ export class ZfmEmulator {
     this.#image = undefined;
     this.#char = { 1: undefined, 2: undefined };
     this.#download = undefined;
-    this.#parser = new PacketParser();
+    this.#parser = new PacketParser({ now: this.#now });
     if (offMs > 0) schedule(() => this.powerOn(), offMs);
   }
 
