@@ -9,6 +9,7 @@ import type { DeviceSessionEvent } from '../core/device-events.ts';
 import type { Device } from './device.ts';
 import type { EmulatorModule } from './serial/emulator-module.ts';
 import type { SerialSpec } from './serial/spec.ts';
+import type { WireDecoder } from './serial/trace.ts';
 
 export interface DeviceContract {
   cmd: Record<string, z.ZodType>;
@@ -49,6 +50,8 @@ export interface DeviceModule<K extends string = string, O = unknown> {
   readonly virtual: (options: O) => Device;
   /** The driver for the real module on a serial port, when there is one. */
   readonly serial?: (spec: SerialSpec, options: O) => Device;
+  /** Names the module's frames in the serial trace (`--trace-serial`), masking what is secret. */
+  readonly wire?: () => WireDecoder;
   /** The emulator that stands in for the real module on a port (kinds on one board share one). */
   readonly emulator?: EmulatorModule;
   /** What a session makes of its events: device event -> session event (none: the session ignores it). */

@@ -39,6 +39,7 @@ export interface RigOptions {
   clock?: string;
   dashboardPort?: string;
   flows?: string;
+  traceSerial?: string | boolean;
 }
 
 const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
@@ -67,6 +68,11 @@ const SHARED = {
     new Option('--clock <mode>', 'system (default) or manual (time moves on rig/clock/sim/advance)').choices(['system', 'manual']),
   'dashboard-port': () =>
     new Option('--dashboard-port <n>', "Node-RED's port (default 1880; 0 = any free port): editor at /, dashboard at /dashboard"),
+  'trace-serial': () =>
+    new Option(
+      '--trace-serial [file]',
+      "every byte on each serial device's port, both ways, timed and decoded, secrets masked: to the console, or appended to <file>",
+    ),
   flows: () => new Option('--flows <file>', 'the Node-RED flow file (default flows/atm-demo.json; a new file starts as a copy of it)'),
 } satisfies Record<string, () => Option>;
 
@@ -78,7 +84,7 @@ export const GROUPS = {
   bus: ['broker', 'insecure-bus', 'tls'],
   ports: ['mqtt-port', 'ws-port', 'bank-port'],
   data: ['data'],
-  'atm-setup': ['atm', 'profile', 'device'],
+  'atm-setup': ['atm', 'profile', 'device', 'trace-serial'],
   run: ['seed', 'clock'],
   dashboard: ['dashboard-port', 'flows'],
 } as const satisfies Record<string, readonly SharedOption[]>;

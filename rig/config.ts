@@ -80,6 +80,9 @@ export const RigConfigSchema = strictObject({
      *  knows the seed knows the codes. On by itself with the manual clock; the banner warns when on. */
     deterministicSecrets: z.boolean().default(false),
   }).prefault({}),
+  /** The serial trace (`--trace-serial`): "console", or a file to append to. Every byte on every serial device's port,
+   *  each way, timed on the rig clock, the protocol's frames named, secrets masked. */
+  traceSerial: z.string().min(1).optional(),
   /** Node-RED with the Dashboard 2.0 demo (`atm-rig up --dashboard`, `npm run dashboard`). */
   dashboard: strictObject({
     host: z.string().default('127.0.0.1'),

@@ -19,6 +19,8 @@ import { serveClock } from './clock-service.ts';
 import { prepareBusSecurity, type BusSecurity } from './bus/security.ts';
 import { loadOrCreateTls } from './bus/tls.ts';
 import { parseSerialSpec } from '../devices/serial/link.ts';
+import { countingDecoder, type SerialTracer } from '../devices/serial/trace.ts';
+import { openSerialTrace } from './serial-trace.ts';
 import { busUser } from '../devices/topics.ts';
 import { dirname } from 'node:path';
 import { parseRigConfig, type AtmConfig, type RigConfig, type RigConfigInput } from './config.ts';
@@ -55,14 +57,15 @@ export interface Rig {
 }
 
 /** The device an ATM's configuration asks for: virtual, or the module's driver on a serial port. */
-export function createDevice(kind: DeviceKind, atm: AtmConfig): Device {
+export function createDevice(kind: DeviceKind, atm: AtmConfig, tracer?: SerialTracer): Device {
   const module = deviceModule(kind)!;
   const spec = atm.devices[kind];
   const options = atm[kind];
   if (spec === 'virtual') return module.virtual(options);
   if (!module.serial)
     throw new Error(`${atm.id}: no serial driver for the ${module.title} yet (drivers: ${SERIAL_KINDS.join(', ')}); use "virtual"`);
-  return module.serial(parseSerialSpec(spec), options);
+  const trace = tracer && { tracer, label: `${atm.id} ${kind}`, decoder: (module.wire ?? countingDecoder)() };
+  return module.serial({ ...parseSerialSpec(spec), ...(trace ? { trace } : {}) }, options);
 }
 
 /** Belt and braces: the bank never logs bodies, and these never reach a log line even if it did. */
@@ -95,6 +98,8 @@ export interface RigHooks {
   bankLog?: NodeJS.WritableStream;
   /** Stand between each ATM's controller and the bank: a test that makes one kind of bank call fail. */
   wrapBank?: (atmId: string, ports: BankPorts) => BankPorts;
+  /** Every serial trace line (as `traceSerial` writes them), for a test report. */
+  serialTrace?: (line: string) => void;
 }
 
 export async function startRig(input: RigConfigInput = {}, hooks: RigHooks = {}): Promise<Rig> {
@@ -167,12 +172,14 @@ export async function startRig(input: RigConfigInput = {}, hooks: RigHooks = {})
     const releasedHolds = await bank.service.releaseHoldsLeftByACrash();
     const atmKeys = await bank.provisionAtms(config.atms.map((a) => a.id));
 
+    const serialTrace = openSerialTrace(config.traceSerial, hooks.serialTrace, clock);
+    closers.push({ name: 'serial trace', close: () => serialTrace.close() });
     const atms: RunningAtm[] = [];
     for (const atm of config.atms) {
       const profile = await loadProfile(atm.profile);
       const devices: AttachedDevice[] = [];
       for (const kind of Object.keys(atm.devices) as DeviceKind[]) {
-        const attached = await attachDevice(createDevice(kind, atm), {
+        const attached = await attachDevice(createDevice(kind, atm, serialTrace.tracer), {
           brokerUrl,
           atmId: atm.id,
           clock,

@@ -6,6 +6,7 @@ import { lcdmEmulator } from './emulator.ts';
 import { DispenserOptions } from './options.ts';
 import { SerialCashDispenser } from './serial.ts';
 import { VirtualCashDispenser } from './virtual.ts';
+import { lcdmDecoder } from './lcdm/trace.ts';
 
 export const dispenser = defineDevice({
   kind: 'dispenser',
@@ -15,6 +16,7 @@ export const dispenser = defineDevice({
   options: DispenserOptions,
   virtual: (o) => new VirtualCashDispenser(o),
   serial: (spec, o) => new SerialCashDispenser(spec, o.cassettes),
+  wire: lcdmDecoder,
   emulator: lcdmEmulator,
   toSession: (event, p) =>
     event === 'dispensed'

@@ -7,6 +7,7 @@ import { reference } from './reference.ts';
 import { zfmEmulator } from './emulator.ts';
 import { SerialFingerprintSensor } from './serial.ts';
 import { VirtualFingerprintSensor } from './virtual.ts';
+import { zfmDecoder } from './zfm/trace.ts';
 
 export const fingerprint = defineDevice({
   kind: 'fingerprint',
@@ -19,6 +20,7 @@ export const fingerprint = defineDevice({
   }),
   virtual: (o) => new VirtualFingerprintSensor(o),
   serial: (spec) => new SerialFingerprintSensor(spec),
+  wire: zfmDecoder,
   emulator: zfmEmulator,
   toSession: (event, p) =>
     event === 'captured' ? { type: 'FINGER', template: p.template as string, quality: p.quality as number } : undefined,

@@ -6,6 +6,7 @@ import { sim800Emulator } from './emulator.ts';
 import { GsmOptions } from './options.ts';
 import { SerialGsmModem } from './serial.ts';
 import { VirtualGsmModem } from './virtual.ts';
+import { atDecoder } from './sim800/trace.ts';
 
 export const gsm = defineDevice({
   kind: 'gsm',
@@ -15,6 +16,7 @@ export const gsm = defineDevice({
   options: GsmOptions,
   virtual: (o) => new VirtualGsmModem(o),
   serial: (spec, o) => new SerialGsmModem(spec, { msisdn: o.msisdn }),
+  wire: atDecoder,
   emulator: sim800Emulator,
   toSession: (event, p) =>
     event === 'sent'

@@ -6,6 +6,7 @@ import { defineDevice } from '../module.ts';
 import { contract } from './contract.ts';
 import { reference } from './reference.ts';
 import { VirtualKeypad } from './virtual.ts';
+import { kplDecoder } from '../kpl/trace.ts';
 
 export const keypad = defineDevice({
   kind: 'keypad',
@@ -15,6 +16,7 @@ export const keypad = defineDevice({
   options: strictObject({}),
   virtual: () => new VirtualKeypad(),
   serial: (spec) => new SerialKeypad(spec),
+  wire: kplDecoder,
   emulator: kplEmulator,
   toSession: (event, p) => (event === 'key' ? { type: 'KEY', key: p.key as string } : undefined),
   observerDenied: [

@@ -6,6 +6,7 @@ import { defineDevice } from '../module.ts';
 import { contract } from './contract.ts';
 import { reference } from './reference.ts';
 import { VirtualLcd } from './virtual.ts';
+import { kplDecoder } from '../kpl/trace.ts';
 
 export const lcd = defineDevice({
   kind: 'lcd',
@@ -15,5 +16,6 @@ export const lcd = defineDevice({
   options: strictObject({}),
   virtual: () => new VirtualLcd(),
   serial: (spec) => new SerialLcd(spec),
+  wire: kplDecoder,
   emulator: kplEmulator,
 });

@@ -7,6 +7,7 @@ import { escposEmulator } from './emulator.ts';
 import { MAX_COLUMNS } from './escpos.ts';
 import { SerialReceiptPrinter } from './serial.ts';
 import { VirtualReceiptPrinter } from './virtual.ts';
+import { escPosDecoder } from './trace.ts';
 
 export const printer = defineDevice({
   kind: 'printer',
@@ -17,6 +18,7 @@ export const printer = defineDevice({
   options: strictObject({}),
   virtual: () => new VirtualReceiptPrinter(),
   serial: (spec) => new SerialReceiptPrinter(spec),
+  wire: escPosDecoder,
   emulator: escposEmulator,
   // The session's receipt event is what it prints; the session id makes the reference.
   onSessionEvent: (name, p) =>

@@ -6,6 +6,7 @@ import { EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
 import { SerialPort } from 'serialport';
 import type { SerialSpec } from './spec.ts';
+import { traceLink } from './trace.ts';
 
 export { parseSerialSpec, type SerialSpec } from './spec.ts';
 
@@ -25,6 +26,7 @@ export class SerialLink extends EventEmitter<{ data: [Buffer]; up: []; down: [st
     super();
     this.spec = spec;
     this.#backoff = options.minBackoffMs ?? 250;
+    if (spec.trace) traceLink(this, spec.trace.label, spec.trace.decoder, spec.trace.tracer);
   }
 
   start(): void {

@@ -3,9 +3,13 @@
  * typo such as `@5760` would otherwise open the port at a rate no module speaks, and the driver would just see
  * silence. (The ZFM modules run at 9600 × N, N = 1-12; SIM800 at 1200-115200; the LCDM-2000 at 9600.)
  */
+import type { SerialTracer, WireDecoder } from './trace.ts';
+
 export interface SerialSpec {
   path: string;
   baudRate: number;
+  /** Trace the link's bytes (`--trace-serial`): where to, under which label, named by which protocol. */
+  trace?: { tracer: SerialTracer; label: string; decoder: WireDecoder };
 }
 
 export const BAUD_RATES: readonly number[] = [1200, 2400, 4800, 9600, 14400, 19200, 28800, 38400, 57600, 115200, 230400, 460800, 921600];

@@ -100,6 +100,8 @@ export class AtmWorld extends World {
   /** The rig, started on first use with whatever the Given steps configured. */
   /** Emulators and pty pairs of the serial mode, closed after the scenario. */
   readonly serialCleanup: (() => Promise<unknown>)[] = [];
+  /** The serial trace of the serial mode (every byte on every port, decoded, masked), attached to the report. */
+  readonly serialTrace: string[] = [];
 
   ready(): Promise<{ rig: Rig; person: AtmClient }> {
     this.#starting ??= (async () => {
@@ -136,6 +138,7 @@ export class AtmWorld extends World {
         },
         {
           inspect: recordTransitions,
+          ...(SERIAL_MODE ? { serialTrace: (line: string) => void this.serialTrace.push(line) } : {}),
           // Bank calls a scenario has made fail (a bank that is up but refuses one kind of request).
           wrapBank: (_atm, ports) =>
             new Proxy(ports, {
@@ -283,6 +286,9 @@ After(async function (this: AtmWorld, { result }) {
     });
     this.attach(traceText(this.person.messages), { mediaType: 'text/plain', fileName: 'bus trace (rig clock, secrets masked)' });
   }
+  // A serial scenario's report carries the bytes of its ports, pass or fail: the hardware engineer's evidence.
+  if (this.serialTrace.length > 0)
+    this.attach(this.serialTrace.join('\n'), { mediaType: 'text/plain', fileName: 'serial trace (rig clock, secrets masked)' });
   await this.person?.close();
   await this.rig?.close();
   for (const c of this.serialCleanup) await c().catch(() => undefined);

@@ -33,6 +33,7 @@ const OPTION_OF: Record<string, string> = {
   'dashboard.flowFile': '--flows',
   'atms[0].id': '--atm',
   'atms[0].profile': '--profile',
+  traceSerial: '--trace-serial',
 };
 
 /** The rig configuration: the --config file, with the command line's options on top; checked, naming the option at fault. */
@@ -81,6 +82,7 @@ async function configInput(values: RigOptions, command: string): Promise<RigConf
   return {
     ...base,
     seed: int('seed', values.seed) ?? base.seed,
+    ...(values.traceSerial !== undefined ? { traceSerial: typeof values.traceSerial === 'string' ? values.traceSerial : 'console' } : {}),
     clock: (values.clock as 'system' | 'manual' | undefined) ?? base.clock,
     broker: {
       ...base.broker,

@@ -23,6 +23,7 @@ export function defineUp(program: Command): void {
     ['atm-rig up --dashboard', 'and the Node-RED dashboard at http://127.0.0.1:1880/dashboard'],
     ['atm-rig up --device fingerprint=serial:/dev/ttyUSB0@57600', 'a real R307 instead of the virtual sensor'],
     ['atm-rig up --plain --seed 1991', 'one line per change; replay a run'],
+    ['atm-rig up --device gsm=serial:/dev/ttyUSB1@115200 --trace-serial', "the modem's AT traffic on the console, OTPs masked"],
   ]);
   cmd.action(
     runs(async (opts: UpOptions) => {
@@ -39,7 +40,9 @@ export function defineUp(program: Command): void {
         throw explainPortClash(namePortClash(err, rig.config.dashboard.port, '--dashboard-port / dashboard.port'));
       }
       const banner = [...describe(rig), ...(dashboard ? describeDashboard(dashboard) : [])];
-      const view = await (await import('../live-view.ts')).startLiveView(rig, banner, { plain: opts.plain === true });
+      // Trace lines on the console would be drawn over by a redrawn screen: one line per change then.
+      const plain = opts.plain === true || rig.config.traceSerial === 'console';
+      const view = await (await import('../live-view.ts')).startLiveView(rig, banner, { plain });
       await untilSignal();
       await view.close();
       await dashboard?.close();

@@ -1,0 +1,83 @@
+/**
+ * The serial trace: every byte each way on a device's port, timed on the rig clock, with the frames the protocol's
+ * codec recognises named beside them (`ZFM > GenImg`, `AT < +CMGS: 17`). What a link carries that must not reach a
+ * log (a typed PIN, an OTP in an SMS, a fingerprint template) the codec masks: a trace is for reports.
+ *
+ *   +1.234s atm-1 fingerprint > ef01ffffffff0100030100 05  ZFM GenImg
+ */
+import type { ByteLink } from './byte-link.ts';
+
+export type Direction = '>' | '<';
+
+/** One frame as a trace shows it: its name, and its bytes unless they carry a secret (`bytes: undefined`). */
+export interface WireFrame {
+  text: string;
+  bytes?: Buffer;
+}
+
+/** A protocol's reader for the trace: stateful (frames span chunks), one per link. */
+export type WireDecoder = (direction: Direction, bytes: Buffer) => WireFrame[];
+
+export interface SerialTracer {
+  /** Milliseconds since the trace began, on the rig clock. */
+  now(): number;
+  line(text: string): void;
+}
+
+const HEX_LIMIT = 48;
+export const hexOf = (b: Buffer) =>
+  b.length > HEX_LIMIT ? `${b.subarray(0, HEX_LIMIT).toString('hex')}…(${b.length} bytes)` : b.toString('hex');
+
+/**
+ * Trace what crosses `link`: the module's bytes as they arrive, the host's as they are written. A request and answer
+ * that repeat exactly (a sensor polled for a finger ten times a second) are shown once, then counted.
+ */
+export function traceLink(link: ByteLink, label: string, decoder: WireDecoder, tracer: SerialTracer): void {
+  let [lastOut, lastIn, held, repeats] = [
+    undefined as string | undefined,
+    undefined as string | undefined,
+    undefined as string | undefined,
+    0,
+  ];
+  const at = () => `+${(tracer.now() / 1000).toFixed(3)}s`;
+  const flush = () => {
+    if (repeats > 0) tracer.line(`${at()} ${label}   (the exchange above ${repeats} more time${repeats === 1 ? '' : 's'})`);
+    repeats = 0;
+    if (held !== undefined) tracer.line(held);
+    held = undefined;
+  };
+  const emit = (direction: Direction, bytes: Buffer) => {
+    for (const f of decoder(direction, bytes)) {
+      const text = `${direction} ${f.bytes ? `${hexOf(f.bytes)}  ` : ''}${f.text}`;
+      const line = `${at()} ${label} ${text}`;
+      if (direction === '>') {
+        if (text === lastOut && lastIn !== undefined && held === undefined) {
+          held = line; // shown only if its answer differs from last time's
+          continue;
+        }
+        flush();
+        tracer.line(line);
+        [lastOut, lastIn] = [text, undefined];
+      } else if (held !== undefined && text === lastIn) {
+        [held, repeats] = [undefined, repeats + 1];
+      } else {
+        flush();
+        tracer.line(line);
+        lastIn = text;
+      }
+    }
+  };
+  link.on('data', (d) => emit('<', d));
+  const write = link.write.bind(link);
+  link.write = (bytes: Buffer) => {
+    emit('>', bytes);
+    return write(bytes);
+  };
+}
+
+/** For a module whose protocol has no decoder: how many bytes, never which (they may be secret). */
+export const countingDecoder = (): WireDecoder => (_d, bytes) => [{ text: `${bytes.length} bytes` }];
+
+/** Card and phone numbers in text a module prints or sends: all but the last four digits masked. */
+export const maskNumbers = (text: string) =>
+  text.replace(/\+?\d{9,19}/g, (digits) => digits.slice(0, digits.length - 4).replace(/\d/g, '*') + digits.slice(-4));
