@@ -33,6 +33,8 @@ export interface RunningEmulator {
   path: string;
   /** The protocol emulator itself, for tests that drive it from code. */
   device: unknown;
+  /** How many sim actions from the bus it has acted out: a test waits for its fault to be in place. */
+  readonly simsActed: number;
   close(): Promise<void>;
 }
 
@@ -72,6 +74,7 @@ export async function startEmulator(name: string, path: string, options: Emulato
     settings: options.settings ?? {},
     publish: (topic, payload) => void client?.publishAsync(topic, JSON.stringify(payload), { qos: 1 }),
   });
+  let simsActed = 0;
   // The bus device whose sim topics this emulator acts out.
   const simDevice = module.serves[0] as DeviceKind;
   if (client) {
@@ -81,6 +84,7 @@ export async function startEmulator(name: string, path: string, options: Emulato
       // The device on the bus answers bad payloads with its evt/error; the emulator just ignores them.
       const parsed = schema ? decode(buf, schema) : undefined;
       if (parsed?.ok) emulation.onSim(name, parsed.data as Record<string, unknown>);
+      simsActed += 1;
     });
     await client.subscribeAsync(topics.device(options.atmId, simDevice, 'sim', '+'), { qos: 1 });
   }
@@ -88,6 +92,9 @@ export async function startEmulator(name: string, path: string, options: Emulato
     name: module.name,
     path,
     device: emulation.device,
+    get simsActed() {
+      return simsActed;
+    },
     async close() {
       await client?.endAsync();
       await link.close();

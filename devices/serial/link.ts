@@ -98,7 +98,7 @@ export interface ModuleConnection {
 
 /**
  * Puts a driver's link to work: `down` marks the device offline; `up` runs the handshake, which marks it online
- * (returning the state to add) or is retried with back-off (1 s doubling to 10 s) while the port stays open: a module
+ * (returning the state to add) or is retried (each second, then backing off to 10 s) while the port stays open: a module
  * still powering up, an emulator not yet listening, a module that reset under an open port.
  */
 export function connectDevice(
@@ -109,20 +109,21 @@ export function connectDevice(
 ): ModuleConnection {
   let online = false;
   let timer: NodeJS.Timeout | undefined;
-  let backoff = 1000;
+  let failures = 0;
   let lastReason: string | undefined;
+  // Every second for the first ten tries (a module powering up, an emulator starting), then doubling to 10 s.
   const retry = () => {
     clearTimeout(timer);
     if (isStopped() || !link.isUp) return;
-    timer = setTimeout(() => void attempt(), backoff);
+    failures += 1;
+    timer = setTimeout(() => void attempt(), failures <= 10 ? 1000 : Math.min(1000 * 2 ** (failures - 10), 10_000));
     timer.unref();
-    backoff = Math.min(backoff * 2, 10_000);
   };
   const attempt = async () => {
     try {
       const extra = await handshake();
       online = true;
-      backoff = 1000;
+      failures = 0;
       lastReason = undefined;
       ctx.setState({ online: true, link: 'up', reason: undefined, ...(extra ?? {}) });
     } catch (err) {
@@ -135,7 +136,7 @@ export function connectDevice(
     }
   };
   link.on('up', () => {
-    backoff = 1000;
+    failures = 0;
     void attempt();
   });
   link.on('down', (reason) => {

@@ -167,6 +167,7 @@ Feature: Every waiting screen times out, cancels and clears; every bank call sur
     Then the session ends with reason "service-unavailable"
     And the card is ejected
 
+  @serial
   Scenario Outline: <profile>: the OTP cannot be sent when the modem has no network
     Given an ATM running the "<profile>" profile
     And the demo customers are enrolled

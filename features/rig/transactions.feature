@@ -57,6 +57,7 @@ Feature: Transactions after authentication
     And the LCD shows "Account not debited"
     And Alice's balance is 5000.00
 
+  @serial
   Scenario: Too many rejected notes stop the dispense; the account is not debited
     Given the dispenser rejects 5 notes on every dispense
     When Alice withdraws 200

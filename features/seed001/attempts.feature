@@ -5,6 +5,7 @@ Feature: Three attempts per tier, then the session ends (seed001)
     Given an ATM running the "seed001" profile
     And the demo customers are enrolled
 
+  @serial
   Scenario Outline: Three failures at the <tier> step end the session
     When Alice starts a session
     And Alice passes the steps before <tier>

@@ -8,6 +8,7 @@ Feature: Cardless withdrawal with a random finger, a PIN and an SMS OTP (seed001
     Given an ATM running the "seed001" profile
     And the demo customers are enrolled
 
+  @serial
   Scenario: Every tier passes and the customer withdraws cash
     Then the LCD shows:
       """

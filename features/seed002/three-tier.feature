@@ -7,6 +7,7 @@ Feature: Card, password, fingerprint and 8-character OTP (seed002, the three-tie
     Given an ATM running the "seed002" profile
     And the demo customers are enrolled
 
+  @serial
   Scenario: All three tiers pass; a withdrawal; the card comes back
     When Alice inserts her card
     Then the ATM asks for her password
@@ -42,6 +43,7 @@ Feature: Card, password, fingerprint and 8-character OTP (seed002, the three-tie
     Then the LCD shows "Finger not matched"
     And the fingerprint step has 2 attempts left
 
+  @serial
   Scenario Outline: Three failures at the <tier> step end the session and eject the card
     When Alice inserts her card
     And Alice passes the steps before <tier>

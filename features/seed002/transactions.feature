@@ -28,6 +28,7 @@ Feature: Transactions on the three-tier ATM (seed002)
     And Bwalya asks for 75
     Then the LCD shows "x50.00, max 2000.00"
 
+  @serial
   Scenario: A jammed dispenser leaves the account as it was
     Given the dispenser jams
     When Bwalya withdraws 100

@@ -112,8 +112,13 @@ Given('the dispenser holds:', async function (this: AtmWorld, table: DataTable) 
 async function sim(world: AtmWorld, device: string, name: string, payload: object) {
   const { person } = await world.ready();
   const mark = person.messages.length;
+  const emulator = world.emulators.get(device);
+  const acted = emulator?.simsActed ?? 0;
   await person.client.publishAsync(topics.device(world.atmId, device, 'sim', name), JSON.stringify(payload), { qos: 1 });
-  await person.nextMessage(`/${device}/state`, mark);
+  // A virtual device shows its fault in its state; behind a serial driver the fault is in the module, which says
+  // nothing until asked (a real LCDM does not announce a jam): wait for the emulator to have it.
+  if (emulator) await person.until(() => emulator.simsActed > acted, `the ${device} emulator to act out sim/${name}`);
+  else await person.nextMessage(`/${device}/state`, mark);
 }
 
 Given('the SMS network delays messages by {int} minute(s)', async function (this: AtmWorld, minutes: number) {
@@ -207,6 +212,23 @@ When('the {word} is unplugged', async function (this: AtmWorld, device: string) 
   attached.client.options.reconnectPeriod = 0;
   attached.client.stream.destroy();
   await person.nextMessage(`/${device}/state`, mark);
+});
+
+When('the {word} loses power for {int} second(s)', async function (this: AtmWorld, device: string, seconds: number) {
+  const { rig, person } = await this.ready();
+  const emulator = this.emulators.get(device)?.device as { powerCycle?: (offMs: number) => void } | undefined;
+  if (emulator?.powerCycle) return emulator.powerCycle(seconds * 1000); // the module reboots behind its kept port
+  // A virtual device has no power to cut: it drops off the bus for as long, as a rebooting module does.
+  const attached = rig.atms[0]!.devices.find((d) => d.device.kind === device);
+  assert.ok(attached, `no ${device} on the ATM`);
+  const mark = person.messages.length;
+  attached.client.options.reconnectPeriod = 0;
+  attached.client.stream.destroy();
+  await person.nextMessage(`/${device}/state`, mark);
+  setTimeout(() => {
+    attached.client.options.reconnectPeriod = 1000;
+    attached.client.reconnect();
+  }, seconds * 1000).unref();
 });
 
 When('the {word} is plugged back in', async function (this: AtmWorld, device: string) {

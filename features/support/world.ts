@@ -20,7 +20,7 @@ import { firstRequestedFinger } from '../../machines/session.machine.ts';
 import { AtmClient } from '../../rig/atm-client.ts';
 import type { AtmConfig, RigConfigInput } from '../../rig/config.ts';
 import { sessionSeed, startRig, type Rig } from '../../rig/rig.ts';
-import { startEmulator } from '../../devices/serial/emulate.ts';
+import { startEmulator, type RunningEmulator } from '../../devices/serial/emulate.ts';
 import type { EmulatorModule } from '../../devices/serial/emulator-module.ts';
 import { busUser, topics } from '../../devices/topics.ts';
 import { openPtyPair } from '../../devices/serial/pty.ts';
@@ -102,6 +102,8 @@ export class AtmWorld extends World {
   readonly serialCleanup: (() => Promise<unknown>)[] = [];
   /** The serial trace of the serial mode (every byte on every port, decoded, masked), attached to the report. */
   readonly serialTrace: string[] = [];
+  /** The serial mode's emulators, by the device kinds they serve: a scenario cuts their power. */
+  readonly emulators = new Map<string, RunningEmulator>();
 
   ready(): Promise<{ rig: Rig; person: AtmClient }> {
     this.#starting ??= (async () => {
@@ -157,6 +159,7 @@ export class AtmWorld extends World {
           settings: this.rig.config.atms[0]!,
         });
         this.serialCleanup.unshift(() => emulator.close());
+        for (const kind of module.serves) this.emulators.set(kind, emulator);
       }
       this.person = await AtmClient.connect(this.rig.brokerUrl, this.atmId, this.rig.bus.simulator);
       // In serial mode, wait until every serial device has shaken hands with its module.
