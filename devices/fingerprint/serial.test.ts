@@ -8,6 +8,7 @@ import { SerialLink } from '../serial/link.ts';
 import { openPtyPair } from '../serial/pty.ts';
 import { linkedPair } from '../serial/testing.ts';
 import { ZfmEmulator } from './zfm/emulator.ts';
+import { enrolFinger } from './zfm/enrolment.ts';
 import { ZfmHost } from './zfm/host.ts';
 
 const cleanups: (() => Promise<unknown>)[] = [];
@@ -37,16 +38,19 @@ describe('ZFM host and emulator over a pty pair', () => {
     await host.verifyPassword();
     expect(await host.readSysPara()).toMatchObject({ capacity: 1000, packetSize: 128 });
     for (let finger = 1; finger <= 10; finger++) {
-      await host.enrol(finger, async () => {
-        emulator.placeFinger(template('C0001', finger));
-        expect(await host.genImg()).toBe(true);
-      });
+      const person = { place: () => emulator.placeFinger(template('C0001', finger)), lift: () => emulator.lift() };
+      const model = await enrolFinger(host, finger, person, { pollMs: 5 });
+      expect(model.equals(template('C0001', finger))).toBe(true);
     }
     expect(await host.templateCount()).toBe(10);
 
+    // The last finger was lifted after its beep: a new one lands after one "no finger" reading.
+    const capture = async () => {
+      while (!(await host.genImg()));
+      await host.img2Tz(1);
+    };
     emulator.placeFinger(template('C0001', 7));
-    await host.genImg();
-    await host.img2Tz(1);
+    await capture();
     expect(await host.search(1)).toEqual({ page: 7, score: 100 });
     await host.loadChar(2, 7);
     expect(await host.match()).toBe(100);
@@ -54,8 +58,7 @@ describe('ZFM host and emulator over a pty pair', () => {
     expect(await host.match()).toBeUndefined(); // code 0x08: finger 7 is not finger 3
 
     emulator.placeFinger(template('C0002', 7));
-    await host.genImg();
-    await host.img2Tz(1);
+    await capture();
     expect(await host.search(1)).toBeUndefined(); // code 0x09: nobody enrolled this finger
   });
 
@@ -70,7 +73,7 @@ describe('ZFM host and emulator over a pty pair', () => {
     expect((await host.upChar(1)).equals(t)).toBe(true);
     await host.downChar(2, template('C0003', 5));
     await host.store(2, 42);
-    expect(emulator.library.get(42)?.equals(template('C0003', 5))).toBe(true);
+    expect(emulator.library.get(42)?.bytes.equals(template('C0003', 5))).toBe(true);
   });
 
   it('answers a corrupted packet with "packet error" (0x01)', async () => {

@@ -57,6 +57,8 @@ describe('ZFM emulator, as the manual shows it', () => {
     zfm.placeFinger(alice);
     expect(await ask(manualCommand([0x01]))).toBe(manualAck(0));
     expect(await ask(manualCommand([0x02, 1]))).toBe(manualAck(0));
+    expect(await ask(manualCommand([0x01]))).toBe(manualAck(0x02)); // the person lifted the finger after the beep
+    zfm.placeFinger(alice);
     expect(await ask(manualCommand([0x01]))).toBe(manualAck(0));
     expect(await ask(manualCommand([0x02, 2]))).toBe(manualAck(0));
     expect(await ask(manualCommand([0x05]))).toBe(manualAck(0));
@@ -111,7 +113,7 @@ describe('ZFM emulator, as the manual shows it', () => {
   it('after a power cycle asks for the password again, and keeps its library', async () => {
     const { ask, zfm } = await module();
     await ask(VFY_PWD);
-    zfm.library.set(3, Buffer.alloc(512, 1));
+    zfm.library.set(3, { bytes: Buffer.alloc(512, 1), clean: Buffer.alloc(512, 1) });
     zfm.powerCycle();
     expect(await ask(VFY_PWD)).toBe(''); // off: silent
     zfm.powerOn();

@@ -3,11 +3,12 @@
  * hardware. It keeps a template library and two character buffers, answers every instruction of the ZFM-20 manual
  * v2.0 that a host uses (see docs/devices/fingerprint.md) with the module's confirmation codes, verifies checksums
  * and lengths, requires VfyPwd first, and listens only to its own address, as the modules do.
- * A finger "on the sensor" is a template; after its template was uploaded once, the finger is lifted, as a person
+ * A finger "on the sensor" is a template; once its image is converted (Img2Tz) the finger is lifted, as a person
  * lifts it after the beep.
  */
 import { matchScore, MATCH_THRESHOLD } from '../../../core/biometrics.ts';
 import type { ByteLink } from '../../serial/byte-link.ts';
+import { ImpressionMaker, type Impression, type Impressions } from './impression.ts';
 import { CODE, COMMAND_BYTES, DEFAULT_ADDRESS, encodePacket, INSTRUCTION, PacketParser, PID } from './packet.ts';
 
 export const TEMPLATE_BYTES = 512;
@@ -21,10 +22,12 @@ export interface ZfmOptions {
   capacity?: number;
   /** Milliseconds for the inter-byte timeout (tests move it on); wall time by default. */
   now?: () => number;
+  /** `varied`: every capture makes other bytes, as a real module does (see impression.ts). Default `exact`. */
+  impressions?: Impressions;
 }
 
 export class ZfmEmulator {
-  readonly library = new Map<number, Buffer>();
+  readonly library = new Map<number, Impression>();
   readonly capacity: number;
   readonly address: number;
   readonly packetSize = 128;
@@ -36,8 +39,9 @@ export class ZfmEmulator {
   /** A finger placed before the sensor saw the last one go: it lands after one "no finger" reading. */
   #next?: Buffer;
   #lifted = false;
-  #image?: Buffer;
-  #char: Record<1 | 2, Buffer | undefined> = { 1: undefined, 2: undefined };
+  #image?: Impression;
+  #char: Record<1 | 2, Impression | undefined> = { 1: undefined, 2: undefined };
+  readonly #impressions: ImpressionMaker;
   #download?: { buffer: 1 | 2; parts: Buffer[]; bytes: number };
   /** Powered off: deaf and mute until powerOn. */
   #off = false;
@@ -51,6 +55,7 @@ export class ZfmEmulator {
     this.address = o.address ?? DEFAULT_ADDRESS;
     this.capacity = o.capacity ?? 1000;
     this.#now = o.now;
+    this.#impressions = new ImpressionMaker(o.impressions);
     this.#parser = new PacketParser({ now: o.now });
     link.on('data', (d) => {
       if (this.#off) return;
@@ -135,10 +140,12 @@ export class ZfmEmulator {
       case INSTRUCTION.Img2Tz:
         if (!this.#image) return this.#ack(CODE.noValidImage);
         this.#char[buffer] = this.#image;
+        // The module beeps once the image is converted: the person lifts the finger.
+        if (this.#image.clean === this.#finger) this.lift();
         return this.#ack(CODE.ok);
       case INSTRUCTION.RegModel: {
         const [a, b] = [this.#char[1], this.#char[2]];
-        if (!a || !b || matchScore(a.toString('base64'), b.toString('base64')) < MATCH_THRESHOLD) return this.#ack(CODE.mergeFailed);
+        if (!a || !b || score(a, b) < MATCH_THRESHOLD) return this.#ack(CODE.mergeFailed);
         this.#char[2] = a;
         return this.#ack(CODE.ok);
       }
@@ -162,8 +169,8 @@ export class ZfmEmulator {
         return this.#search(buffer, p.readUInt16BE(2), p.readUInt16BE(4));
       case INSTRUCTION.Match: {
         const [a, b] = [this.#char[1], this.#char[2]];
-        const score = a && b ? matchScore(a.toString('base64'), b.toString('base64')) : 0;
-        return score >= MATCH_THRESHOLD ? this.#ack(CODE.ok, score >> 8, score & 0xff) : this.#ack(CODE.noMatch);
+        const s = a && b ? score(a, b) : 0;
+        return s >= MATCH_THRESHOLD ? this.#ack(CODE.ok, s >> 8, s & 0xff) : this.#ack(CODE.noMatch);
       }
       case INSTRUCTION.UpChar:
         return this.#upChar(buffer);
@@ -196,7 +203,7 @@ export class ZfmEmulator {
       this.#next = undefined;
       return this.#ack(CODE.noFinger);
     }
-    this.#image = this.#finger;
+    this.#image = this.#impressions.capture(this.#finger);
     return this.#ack(CODE.ok);
   }
 
@@ -206,15 +213,15 @@ export class ZfmEmulator {
     let best: { page: number; score: number } | undefined;
     for (const [page, t] of this.library) {
       if (page < start || page >= start + count) continue;
-      const score = matchScore(probe.toString('base64'), t.toString('base64'));
-      if (score >= MATCH_THRESHOLD && (!best || score > best.score)) best = { page, score };
+      const s = score(probe, t);
+      if (s >= MATCH_THRESHOLD && (!best || s > best.score)) best = { page, score: s };
     }
     if (!best) return this.#ack(CODE.notFound);
     return this.#ack(CODE.ok, best.page >> 8, best.page & 0xff, best.score >> 8, best.score & 0xff);
   }
 
   async #upChar(buffer: 1 | 2) {
-    const t = this.#char[buffer];
+    const t = this.#char[buffer]?.bytes;
     if (!t) return this.#ack(CODE.uploadFailed);
     await this.#ack(CODE.ok);
     for (let i = 0; i < t.length; i += this.packetSize) {
@@ -222,8 +229,6 @@ export class ZfmEmulator {
       const packet = encodePacket(last ? PID.end : PID.data, t.subarray(i, i + this.packetSize), this.address);
       if (!this.#off) await this.link.write(packet).catch(() => undefined);
     }
-    // The template went up: the person lifts the finger.
-    if (this.#image === this.#finger) this.lift();
     this.#image = undefined;
   }
 
@@ -237,7 +242,7 @@ export class ZfmEmulator {
       return this.#ack(CODE.cannotReceive);
     }
     if (pid === PID.end) {
-      this.#char[d.buffer] = Buffer.concat(d.parts);
+      this.#char[d.buffer] = this.#impressions.known(Buffer.concat(d.parts));
       this.#download = undefined;
     }
   }
@@ -266,3 +271,6 @@ export class ZfmEmulator {
     return r;
   }
 }
+
+/** The module's matcher: it knows the finger behind each impression (its minutiae), whatever the bytes. */
+const score = (a: Impression, b: Impression) => matchScore(a.clean.toString('base64'), b.clean.toString('base64'));

@@ -1,7 +1,7 @@
 /**
  * The host side of the ZFM protocol: one command at a time, each answered by an acknowledge packet; UpChar and
- * DownChar move a template in data packets. Enrolment (GenImg, Img2Tz 1, GenImg, Img2Tz 2, RegModel, Store),
- * 1:N search on the module's library and 1:1 match are here, as Adafruit's library does them.
+ * DownChar move a template in data packets. 1:N search on the module's library and 1:1 match are here, as Adafruit's
+ * library does them; enrolling a finger, with a person in the loop, is zfm/enrolment.ts.
  */
 import { Inbox } from '../../serial/link.ts';
 import type { ByteLink } from '../../serial/byte-link.ts';
@@ -165,15 +165,5 @@ export class ZfmHost {
       const last = i + this.#packetSize >= template.length;
       await this.link.write(encodePacket(last ? PID.end : PID.data, template.subarray(i, i + this.#packetSize), this.address));
     }
-  }
-
-  /** Enrol the finger on the sensor into `page`: two captures merged into one model. */
-  async enrol(page: number, waitForFinger: () => Promise<void>): Promise<void> {
-    await waitForFinger();
-    await this.img2Tz(1);
-    await waitForFinger();
-    await this.img2Tz(2);
-    await this.regModel();
-    await this.store(1, page);
   }
 }
