@@ -42,7 +42,8 @@ export async function enrolFinger(host: ZfmHost, page: number, person: EnrolPers
   try {
     await host.regModel();
   } catch (err) {
-    if (err instanceof ZfmError && err.code === CODE.mergeFailed) throw new Error('the two impressions do not agree: not the same finger?');
+    if (err instanceof ZfmError && err.code === CODE.mergeFailed)
+      throw new Error('the two impressions do not agree: not the same finger?', { cause: err });
     throw err;
   }
   await host.store(1, page);
