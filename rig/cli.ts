@@ -19,6 +19,7 @@ import { CommanderError } from 'commander';
 import { RigCommand, UsageError } from './cli-args.ts';
 import { defineDemo } from './commands/demo.ts';
 import { defineEmulate } from './commands/emulate.ts';
+import { defineEnrol } from './commands/enrol.ts';
 import { defineExport } from './commands/export.ts';
 import { definePorts } from './commands/ports.ts';
 import { defineProfiles } from './commands/profiles.ts';
@@ -52,6 +53,7 @@ export function buildProgram(): RigCommand {
   defineExport(program);
   definePorts(program);
   defineEmulate(program);
+  defineEnrol(program);
   program
     .command('help')
     .argument('[command]', 'the command to explain')

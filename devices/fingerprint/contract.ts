@@ -5,7 +5,15 @@ import type { DeviceContract } from '../module.ts';
 
 export const contract = {
   cmd: {},
-  evt: { captured: z.object({ template: z.string().min(16), quality: z.number().int().min(0).max(100) }) },
+  evt: {
+    captured: z.object({
+      template: z.string().min(16),
+      quality: z.number().int().min(0).max(100),
+      /** A serial sensor with `match: module`: the module's own matcher found this finger in its library at `page`,
+       *  and `template` is the enrolled model stored there (docs/devices/fingerprint.md). */
+      matchedOnModule: z.object({ page: z.number().int().min(0).max(65535), score: z.number().int().min(0).max(65535) }).optional(),
+    }),
+  },
   sim: {
     /** A person places a finger: an enrolled customer's finger, or a stranger's (no customerId). `quality`
      *  below 100 simulates dirt, a cut or a damaged finger. */

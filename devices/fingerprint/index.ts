@@ -17,9 +17,12 @@ export const fingerprint = defineDevice({
   options: strictObject({
     /** Refuse artificial fingers (the reference modules cannot; on for a better sensor). */
     liveness: z.boolean().default(false),
+    /** Who decides a serial sensor's match: the bank, comparing templates (synthetic ones only: a real module never
+     *  makes the same bytes twice), or the module, searching its own library (a real R307; see docs/devices). */
+    match: z.enum(['bank', 'module']).default('bank'),
   }),
   virtual: (o) => new VirtualFingerprintSensor(o),
-  serial: (spec) => new SerialFingerprintSensor(spec),
+  serial: (spec, o) => new SerialFingerprintSensor(spec, { match: o.match }),
   wire: zfmDecoder,
   emulator: zfmEmulator,
   toSession: (event, p) =>

@@ -5,7 +5,11 @@ export const reference: DeviceReference = {
   heading: 'fingerprint (sensor)',
   rows: [
     ['sim', 'place', '`{"customerId": "C0001", "finger": 3, "quality": 100, "spoof": false}`'],
-    ['evt', 'captured', '`{"template": "<base64>", "quality": 100}`'],
+    [
+      'evt',
+      'captured',
+      '`{"template": "<base64>", "quality": 100}`; with `match: module`, also `"matchedOnModule": {"page": 7, "score": 180}`',
+    ],
     ['state', '', '`{"captures": <count>}`'],
   ],
   notes:

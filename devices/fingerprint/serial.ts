@@ -2,7 +2,8 @@
  * The fingerprint sensor driver: a ZFM / R30x / AS608 module on a serial port, presenting the same Device (and so
  * the same MQTT topics) as the virtual sensor. It polls GenImg; when a finger is on the sensor it converts the image
  * (Img2Tz 1), uploads the character file (UpChar 1) and publishes it as `evt/captured`, then waits for the finger
- * to be lifted before the next capture. The bank matches the template, as the ATM switch does in the design.
+ * to be lifted before the next capture. The bank matches the template, as the ATM switch does in the design; or, with
+ * `match: module`, the module's own matcher does (a real sensor's captures differ byte by byte: only it can).
  */
 import type { Device, DeviceContext } from '../device.ts';
 import { connectDevice, SerialLink, type ModuleConnection, type SerialSpec } from '../serial/link.ts';
@@ -22,10 +23,11 @@ export class SerialFingerprintSensor implements Device {
   #stopped = false;
   #captures = 0;
   #connection?: ModuleConnection;
+  #capacity = 1000;
 
   constructor(
     spec: SerialSpec,
-    private readonly options: { pollMs?: number; password?: number } = {},
+    private readonly options: { pollMs?: number; password?: number; match?: 'bank' | 'module' } = {},
   ) {
     this.impl = `serial:${spec.path}@${spec.baudRate}`;
     this.link = new SerialLink(spec);
@@ -50,6 +52,7 @@ export class SerialFingerprintSensor implements Device {
   async #handshake() {
     await this.host.verifyPassword(this.options.password ?? 0);
     const para = await this.host.readSysPara();
+    this.#capacity = para.capacity;
     // The handshake resolves before the connection says online: poll from the next turn.
     setImmediate(() => void this.#poll());
     return { capacity: para.capacity, securityLevel: para.securityLevel };
@@ -65,10 +68,14 @@ export class SerialFingerprintSensor implements Device {
         const finger = await this.host.genImg();
         if (finger && !waitingForLift) {
           await this.host.img2Tz(1);
-          const template = await this.host.upChar(1);
+          const { template, matchedOnModule } = await this.#template();
           this.#captures += 1;
           this.#ctx!.setState({ captures: this.#captures });
-          this.#ctx!.emit('captured', { template: template.toString('base64'), quality: 100 });
+          this.#ctx!.emit('captured', {
+            template: template.toString('base64'),
+            quality: 100,
+            ...(matchedOnModule ? { matchedOnModule } : {}),
+          });
           waitingForLift = true;
         } else if (!finger) waitingForLift = false;
         failures = 0;
@@ -89,6 +96,19 @@ export class SerialFingerprintSensor implements Device {
       await new Promise((r) => setTimeout(r, this.options.pollMs ?? 100));
     }
     this.#polling = false;
+  }
+
+  /**
+   * The template to send for the capture in buffer 1. `match: bank`: the capture itself. `match: module`: Search the
+   * module's library; on a hit, the enrolled model stored at that page (LoadChar into buffer 2, UpChar), which the
+   * bank knows byte for byte from `atm-rig enrol`; on a miss, the capture, which matches nobody.
+   */
+  async #template(): Promise<{ template: Buffer; matchedOnModule?: { page: number; score: number } }> {
+    if (this.options.match !== 'module') return { template: await this.host.upChar(1) };
+    const found = await this.host.search(1, 0, this.#capacity);
+    if (!found) return { template: await this.host.upChar(1) };
+    await this.host.loadChar(2, found.page);
+    return { template: await this.host.upChar(2), matchedOnModule: found };
   }
 
   command() {}

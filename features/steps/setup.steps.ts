@@ -21,7 +21,7 @@ Given('an ATM running this profile:', function (this: AtmWorld, json: string) {
 });
 
 Given("the ATM's fingerprint sensor detects artificial fingers", function (this: AtmWorld) {
-  this.configure('liveness detection', () => (this.atmOverrides.fingerprint = { liveness: true }));
+  this.configure('liveness detection', () => (this.atmOverrides.fingerprint = { liveness: true, match: 'bank' }));
 });
 
 Given('the bank allows {float} of withdrawals a day', function (this: AtmWorld, limit: number) {
