@@ -26,6 +26,8 @@ export interface DecodedDeliver extends Deliver {
   smscType?: number;
   udl: number;
   tpduOctets: number;
+  /** The user data octets, header included. */
+  ud: Buffer;
 }
 
 export function encodeDeliver(d: Deliver): { pdu: Buffer; tpduOctets: number } {

@@ -29,6 +29,8 @@ export interface DecodedSubmit extends Submit {
   udl: number;
   /** The TPDU's octets (the <length> of AT+CMGS and +CMGR in PDU mode). */
   tpduOctets: number;
+  /** The user data octets, header included. */
+  ud: Buffer;
 }
 
 const vpf = (vp?: ValidityPeriod) => (!vp ? 0 : 'relative' in vp ? 2 : 'enhanced' in vp ? 1 : 3);

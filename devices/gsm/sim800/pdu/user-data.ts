@@ -42,8 +42,13 @@ export function encodeUserData(alphabet: Alphabet, ud: UserData): { udl: number;
   return { udl: bytes.length, bytes };
 }
 
+export interface DecodedUserData extends UserData {
+  /** The user data octets TP-UDL covers, header included (what text mode shows in hex). */
+  ud: Buffer;
+}
+
 /** The text and header from TP-UDL and the octets after it. */
-export function decodeUserData(alphabet: Alphabet, udhi: boolean, udl: number, bytes: Buffer): UserData {
+export function decodeUserData(alphabet: Alphabet, udhi: boolean, udl: number, bytes: Buffer): DecodedUserData {
   if (alphabet === 'gsm7') {
     if (udl > 160) throw new PduError(`a TP-UDL of ${udl} septets`);
     const need = Math.ceil((udl * 7) / 8);
@@ -53,12 +58,12 @@ export function decodeUserData(alphabet: Alphabet, udhi: boolean, udl: number, b
     const skip = octets ? headerSeptets(octets) : 0;
     if (skip > udl) throw new PduError('the user data header is longer than TP-UDL');
     const septets = unpackSeptets(ud.subarray(octets), udl - skip, octets ? fillBitsAfter(octets) : 0);
-    return { text: fromSeptets(septets), ies };
+    return { text: fromSeptets(septets), ies, ud: Buffer.from(ud) };
   }
   if (udl > 140) throw new PduError(`a TP-UDL of ${udl} octets`);
   if (bytes.length < udl) throw new PduError('the user data is shorter than TP-UDL');
   const ud = bytes.subarray(0, udl);
   const { ies, octets } = udhi ? decodeUdh(ud) : { ies: [], octets: 0 };
   const body = ud.subarray(octets);
-  return { text: alphabet === 'ucs2' ? decodeUcs2(body) : Buffer.from(body).toString('latin1'), ies };
+  return { text: alphabet === 'ucs2' ? decodeUcs2(body) : Buffer.from(body).toString('latin1'), ies, ud: Buffer.from(ud) };
 }
