@@ -9,43 +9,41 @@ export const MAX_LINE = 556;
 
 export type LineEvent = { line: string } | { overflow: true } | { repeat: true };
 
-/** Bytes in, command lines out; memory stays bounded whatever arrives. */
+/** Bytes in, command lines out; memory stays bounded whatever arrives. `echo` is what the modem echoes: the line
+ *  from its `AT` on, not the noise before it. */
 export class LineReader {
   #state: 'idle' | 'a' | 'line' = 'idle';
+  #a = 'A';
   #body = '';
   #overflow = false;
 
-  /** Feed one byte; `echo` says whether the modem echoes it (it is part of a command line). */
-  push(byte: number): { event?: LineEvent; echo: boolean } {
+  push(byte: number): { event?: LineEvent; echo: string } {
     const c = String.fromCharCode(byte);
-    if (this.#state === 'idle') {
-      if (c === 'A' || c === 'a') this.#state = 'a';
-      return { echo: this.#state === 'a' };
-    }
-    if (this.#state === 'a') {
-      if (c === 'T' || c === 't') {
+    if (this.#state === 'idle' || this.#state === 'a') {
+      if (this.#state === 'a' && (c === 'T' || c === 't')) {
         this.#state = 'line';
         this.#body = '';
         this.#overflow = false;
-        return { echo: true };
+        return { echo: this.#a + c };
       }
-      if (c === '/') {
+      if (this.#state === 'a' && c === '/') {
         this.#state = 'idle';
-        return { event: { repeat: true }, echo: true };
+        return { event: { repeat: true }, echo: this.#a + c };
       }
-      if (c !== 'A' && c !== 'a') this.#state = 'idle';
-      return { echo: c === 'A' || c === 'a' };
+      this.#state = c === 'A' || c === 'a' ? 'a' : 'idle';
+      this.#a = c;
+      return { echo: '' };
     }
     if (byte === 0x0d) {
       this.#state = 'idle';
-      return { event: this.#overflow ? { overflow: true } : { line: this.#body }, echo: true };
+      return { event: this.#overflow ? { overflow: true } : { line: this.#body }, echo: c };
     }
     if (byte === 0x08) this.#body = this.#body.slice(0, -1);
     else if (byte === 0x0a || byte === 0x00)
-      return { echo: false }; // a stray LF or NUL inside the line
+      return { echo: '' }; // a stray LF or NUL inside the line
     else if (this.#body.length >= MAX_LINE) this.#overflow = true;
     else this.#body += c;
-    return { echo: true };
+    return { echo: c };
   }
 
   reset(): void {

@@ -165,7 +165,7 @@ export class Sim800Emulator implements Modem {
       if (this.#input) this.#inputByte(byte);
       else {
         const { event, echo } = this.#reader.push(byte);
-        if (echo && this.settings.echo) this.#out += String.fromCharCode(byte);
+        if (this.settings.echo) this.#out += echo;
         if (!event) continue;
         if ('overflow' in event) this.#out += final(ERROR, this.settings);
         else this.#line('repeat' in event ? this.#lastLine : event.line);
