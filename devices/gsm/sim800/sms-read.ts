@@ -14,7 +14,7 @@ export interface ReadSms {
   concat?: Concat;
 }
 
-const TEXT_HEADER = /^\+(?:CMGR|CMT): (?:"[^"]*",)?"([^"]*)",(?:"[^"]*")?,"([^"]*)"(?:,(\d+),(\d+),(\d+),(\d+),"[^"]*",\d+,(\d+))?$/;
+const TEXT_HEADER = /^\+(?:CMGR|CMT): (?:"[^"]*",)?"([^"]*)",(?:"[^"]*")?,"([^"]*)"(?:,(\d+),(\d+),(\d+),(\d+),"[^"]*",\d+,\d+)?$/;
 const PDU_HEADER = /^\+(?:CMGR|CMT): (?:\d,)?(?:"[^"]*")?,(\d+)$/;
 
 /** The message in a +CMGR answer or a +CMT URC (header line and body line); undefined if it is not one. A text
@@ -31,8 +31,8 @@ export function readSms(header: string, body: string, charset: Charset = 'GSM'):
     const m = TEXT_HEADER.exec(header);
     if (!m) return undefined;
     const from = m[1]!;
-    const fo = m[3] === undefined ? 0 : Number(m[3]);
-    const dcs = m[5] === undefined ? 0 : Number(m[5]);
+    const fo = m[4] === undefined ? 0 : Number(m[4]);
+    const dcs = m[6] === undefined ? 0 : Number(m[6]);
     const alphabet = alphabetOf(dcs);
     const udhi = (fo & 0x40) !== 0;
     if (alphabet === 'gsm7' && !udhi) return { from, text: fromTe(body, charset) ?? body };
