@@ -212,6 +212,28 @@ describe('a host written from the SIM800 manual', () => {
     expect(await say(`AT+CNMI=2,1,0,2,0${CR}`)).toBe(line('+CMS ERROR: 304')); // <ds>=2 is refused (§3)
   });
 
+  it("reads and sets the SMS parameters; sends UCS2 in text mode as the manual's example does ([M] 4.2.5; §3)", async () => {
+    const { say, clock, delivered } = client();
+    await say(`ATE0${CR}AT+CMGF=1${CR}`);
+    expect(await say(`AT+CSMP?;+CSDH?;+CNMI?;+CSCS?;+CMGF?${CR}`)).toBe(
+      line('+CSMP: 17,167,0,0') + line('+CSDH: 0') + line('+CNMI: 2,1,0,0,0') + line('+CSCS: "IRA"') + line('+CMGF: 1') + OK,
+    );
+    expect(await say(`AT+CSCA?${CR}`)).toBe(line('+CSCA: "+260970000100",145') + OK);
+    expect(await say(`AT+CSCA="+260970000200"${CR}AT+CSCA?${CR}`)).toBe(OK + line('+CSCA: "+260970000200",145') + OK);
+    expect(await say(`AT+CPMS=?${CR}`)).toBe(
+      line('+CPMS: ("SM","ME","SM_P","ME_P","MT"),("SM","ME","SM_P","ME_P","MT"),("SM","ME","SM_P","ME_P","MT")') + OK,
+    );
+    expect(await say(`AT+CSMP=17,167,2,25${CR}AT+CSCS="UCS2"${CR}`)).toBe(OK + OK);
+    expect(await say(`AT+CMGS="00310033003800300030003000300030003000300030"${CR}`)).toBe(`${CRLF}> `);
+    expect(await say(`4E014E50\x1a`)).toBe(line('+CMGS: 1') + OK);
+    expect(await say(`A/`)).toBe(`${CRLF}> `); // A/ repeats the last line
+    expect(await say(`\x1b`)).toBe(OK);
+    clock.advance(1000);
+    expect(delivered).toEqual([{ to: '13800000000', text: '丁乐' }]);
+    // Echo is on again after AT&F.
+    expect(await say(`AT&F${CR}AT+CSCS?;+CMGF?${CR}`)).toBe(`${OK}AT+CSCS?;+CMGF?${CR}` + line('+CSCS: "IRA"') + line('+CMGF: 0') + OK);
+  });
+
   it('answers SMS commands with ERROR until "SMS Ready" (§2)', async () => {
     const { host, device } = memoryPair();
     const clock = new ManualClock();
