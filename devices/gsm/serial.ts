@@ -6,7 +6,7 @@
  * (sim800/sms-send.ts). An incoming SMS (+CMTI) is read with AT+CMGR (either mode), deleted with AT+CMGD, its parts
  * put together, and published as `evt/received`.
  *
- * Recovery: when the modem resets with the port still open (RDY or +CFUN: 1 arrives unasked) or goes silent (two
+ * Recovery: when the modem resets with the port still open (RDY, +CFUN: 1 or SMS Ready arrives) or goes silent (two
  * status polls unanswered), the driver is offline with the reason and runs its start-up again, backing off; after
  * `maxFailures` failed start-ups it retries only every `slowRetryMs`, and its state changes only when the reason
  * does, so a dead modem does not flood the bus. Its timers run on `clock`, real time by default: serial I/O
@@ -32,7 +32,8 @@ export interface SerialGsmOptions {
   slowRetryMs?: number;
 }
 
-const RESET = /^(RDY|\+CFUN: 1)$/;
+/** A modem that says these unasked has restarted (SMS Ready: also one on auto-baud, which sends no RDY). */
+const RESET = /^(RDY|\+CFUN: 1|SMS Ready)$/;
 
 export class SerialGsmModem implements Device {
   readonly kind = 'gsm' as const;

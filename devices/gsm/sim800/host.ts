@@ -166,18 +166,21 @@ export class AtHost {
     return this.#send(`AT+CMGS=${tpduOctets}`, pduHex, timeoutMs);
   }
 
+  /** Errors name the command as `AT+CMGS` only: neither the number nor the text (an OTP) goes into a message. */
   #send(cmd: string, body: string, timeoutMs: number): Promise<number> {
     const deadline = this.clock.now() + timeoutMs;
     return this.#queue.run(async () => {
-      if (this.clock.now() >= deadline) throw new AtTimeout(cmd, 'not sent: it waited too long behind an earlier command');
+      if (this.clock.now() >= deadline) throw new AtTimeout('AT+CMGS', 'not sent: it waited too long behind an earlier command');
       await this.#resync();
       const left = Math.max(1, deadline - this.clock.now());
       const bodyBytes = Buffer.concat([Buffer.from(body, 'latin1'), Buffer.from([0x1a])]);
       const info = await this.#exchange(cmd, Buffer.from(`${cmd}\r`, 'latin1'), left, () => {
         void this.port.write(bodyBytes).catch(() => undefined);
+      }).catch((err: AtError) => {
+        throw err instanceof AtTimeout ? new AtTimeout('AT+CMGS', err.result) : new AtError('AT+CMGS', err.result);
       });
       const mr = info.map((l) => /^\+CMGS: ?(\d+)/.exec(l)).find(Boolean);
-      if (!mr) throw new AtError(cmd, `no +CMGS in the answer: ${info.join(' / ')}`);
+      if (!mr) throw new AtError('AT+CMGS', 'OK without +CMGS: <mr>');
       return Number(mr[1]);
     });
   }

@@ -6,7 +6,8 @@
  * characters each. The modem is in text mode between sends.
  */
 import { alphabetFor, concatIe, dcsFor, encodeSubmit, splitText, toHex, toSeptets, MAX_PARTS } from './pdu/index.ts';
-import { AtError, type AtHost } from './host.ts';
+import { SerialQueue } from '../../../core/serial-queue.ts';
+import { AtError, AtTimeout, type AtHost } from './host.ts';
 
 /** The text as text-mode bytes in the GSM set, if it can go in text mode: one SMS, basic GSM characters only. */
 export function textModeBytes(text: string): string | undefined {
@@ -30,14 +31,24 @@ export function submitPdus(to: string, text: string, ref: number): { hex: string
 
 export class SmsSender {
   #ref = 0;
+  /** One text at a time: a PDU-mode send switches the modem's mode for its parts. */
+  readonly #queue = new SerialQueue();
   constructor(private readonly at: AtHost) {}
 
-  /** Send `text`; resolves with the message reference of each SMS (one per part). All within `timeoutMs`. */
-  async send(to: string, text: string, timeoutMs: number): Promise<number[]> {
-    const bytes = textModeBytes(text);
-    if (bytes !== undefined) return [await this.at.sendSms(to, bytes, timeoutMs)];
+  /** Send `text`; resolves with the message reference of each SMS (one per part). All within `timeoutMs` from
+   *  now, time in the queue included: a text that waited that long is refused unsent. */
+  send(to: string, text: string, timeoutMs: number): Promise<number[]> {
     const deadline = this.at.clock.now() + timeoutMs;
+    return this.#queue.run(() => {
+      if (this.at.clock.now() >= deadline) throw new AtTimeout('AT+CMGS', 'not sent: it waited too long behind an earlier text');
+      return this.#send(to, text, deadline);
+    });
+  }
+
+  async #send(to: string, text: string, deadline: number): Promise<number[]> {
     const left = () => Math.max(1, deadline - this.at.clock.now());
+    const bytes = textModeBytes(text);
+    if (bytes !== undefined) return [await this.at.sendSms(to, bytes, left())];
     this.#ref = (this.#ref + 1) % 256;
     const pdus = submitPdus(to, text, this.#ref);
     await this.at.command('AT+CMGF=0');
