@@ -19,6 +19,7 @@ import { AtError, AtHost } from './sim800/host.ts';
 import { Reassembler } from './sim800/pdu/index.ts';
 import { readSms } from './sim800/sms-read.ts';
 import { SmsSender } from './sim800/sms-send.ts';
+import { StartUpSupervisor } from './supervisor.ts';
 import type { MessageOf } from '../module.ts';
 import type { contract } from './contract.ts';
 
@@ -45,13 +46,9 @@ export class SerialGsmModem implements Device {
   readonly #parts = new Reassembler();
   #ctx?: DeviceContext;
   #stopped = false;
-  #state: Record<string, unknown> = {};
-  #running = false;
-  #again = false;
-  #failures = 0;
+  readonly #supervisor: StartUpSupervisor;
   #silent = 0;
   #poll?: unknown;
-  #wake?: () => void;
 
   constructor(
     spec: SerialSpec,
@@ -62,6 +59,21 @@ export class SerialGsmModem implements Device {
     this.link = new SerialLink(spec);
     this.at = new AtHost(this.link, { clock: this.#clock });
     this.#sender = new SmsSender(this.at);
+    this.#supervisor = new StartUpSupervisor({
+      clock: this.#clock,
+      startUp: () => {
+        this.#stopPolling();
+        return this.#handshake();
+      },
+      canRun: () => !this.#stopped && this.link.isUp,
+      setState: (patch) => this.#ctx!.setState(patch),
+      onOnline: () => {
+        this.#silent = 0;
+        this.#schedulePoll();
+      },
+      ...(options.maxFailures ? { maxFailures: options.maxFailures } : {}),
+      ...(options.slowRetryMs ? { slowRetryMs: options.slowRetryMs } : {}),
+    });
   }
 
   initialState() {
@@ -71,64 +83,12 @@ export class SerialGsmModem implements Device {
   start(ctx: DeviceContext) {
     this.#ctx = ctx;
     this.at.onUnsolicited = (line, body) => void this.#unsolicited(line, body).catch(() => undefined);
-    this.link.on('up', () => void this.#startUp());
+    this.link.on('up', () => void this.#supervisor.run());
     this.link.on('down', (reason) => {
       this.#stopPolling();
-      this.#set({ online: false, link: 'down', reason });
+      this.#supervisor.set({ online: false, link: 'down', reason });
     });
     this.link.start();
-  }
-
-  /** Publish only what changed: a modem failing the same way again says nothing new. */
-  #set(patch: Record<string, unknown>) {
-    const changed = Object.entries(patch).some(([k, v]) => this.#state[k] !== v);
-    Object.assign(this.#state, patch);
-    if (changed) this.#ctx!.setState(patch);
-  }
-
-  #sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const t = this.#clock.setTimeout(() => done(), ms);
-      const done = () => {
-        this.#clock.clearTimeout(t);
-        this.#wake = undefined;
-        resolve();
-      };
-      this.#wake = done;
-    });
-  }
-
-  /** Run the start-up until it succeeds (or the port goes, or stop()); again if the modem resets meanwhile. */
-  async #startUp(): Promise<void> {
-    this.#again = true;
-    this.#wake?.();
-    if (this.#running) return;
-    this.#running = true;
-    this.#stopPolling();
-    try {
-      while (this.#again && !this.#stopped && this.link.isUp) {
-        this.#again = false;
-        try {
-          await this.#handshake();
-          if (this.#again) continue; // it reset while we talked to it
-          this.#failures = 0;
-          this.#silent = 0;
-          this.#set({ online: true, link: 'up', reason: undefined });
-          this.#schedulePoll();
-        } catch (err) {
-          this.#failures += 1;
-          const max = this.options.maxFailures ?? 5;
-          const slow = this.options.slowRetryMs ?? 60_000;
-          const reason =
-            (err as Error).message + (this.#failures >= max ? `; ${max} start-ups failed, retrying every ${slow / 1000} s` : '');
-          this.#set({ online: false, link: 'up', reason });
-          await this.#sleep(this.#failures >= max ? slow : Math.min(500 * 2 ** this.#failures, 8000));
-          this.#again = true;
-        }
-      }
-    } finally {
-      this.#running = false;
-    }
   }
 
   async #handshake() {
@@ -153,7 +113,7 @@ export class SerialGsmModem implements Device {
     const stat = Number(/^\+CREG: \d,(\d)/.exec(creg ?? '')?.[1]);
     const rssi = Number(/^\+CSQ: (\d+)/.exec(csq ?? '')?.[1]);
     // 1 registered at home, 5 roaming; rssi 99 is "unknown".
-    this.#set({ registered: stat === 1 || stat === 5, signal: rssi === 99 || Number.isNaN(rssi) ? 0 : rssi });
+    this.#supervisor.set({ registered: stat === 1 || stat === 5, signal: rssi === 99 || Number.isNaN(rssi) ? 0 : rssi });
   }
 
   #schedulePoll() {
@@ -168,26 +128,26 @@ export class SerialGsmModem implements Device {
 
   async #pollOnce() {
     this.#poll = undefined;
-    if (this.#stopped || this.#running) return;
+    if (this.#stopped || this.#supervisor.running) return;
     try {
       await this.#refresh();
       this.#silent = 0;
     } catch {
       if (++this.#silent >= 2) {
-        this.#set({ online: false, reason: 'the modem stopped answering' });
-        return void this.#startUp();
+        this.#supervisor.set({ online: false, reason: 'the modem stopped answering' });
+        return void this.#supervisor.run();
       }
     }
-    if (!this.#running) this.#schedulePoll();
+    if (!this.#supervisor.running) this.#schedulePoll();
   }
 
   async #unsolicited(line: string, body?: string) {
     if (RESET.test(line)) {
-      if (!this.#running) this.#set({ online: false, reason: 'the modem restarted' });
-      return this.#startUp();
+      if (!this.#supervisor.running) this.#supervisor.set({ online: false, reason: 'the modem restarted' });
+      return this.#supervisor.run();
     }
     const creg = /^\+CREG: (\d)(,|$)/.exec(line);
-    if (creg) return this.#set({ registered: creg[1] === '1' || creg[1] === '5' });
+    if (creg) return this.#supervisor.set({ registered: creg[1] === '1' || creg[1] === '5' });
     if (body !== undefined) return this.#received(readSms(line, body));
     const cmti = /^\+CMTI: ?"\w+",(\d+)/.exec(line);
     if (!cmti) return;
@@ -217,7 +177,7 @@ export class SerialGsmModem implements Device {
   async stop() {
     this.#stopped = true;
     this.#stopPolling();
-    this.#wake?.();
+    this.#supervisor.wake();
     await this.link.close();
   }
 }

@@ -13,6 +13,7 @@ import type { GsmFault } from '../fault.ts';
 import { LineReader, parseCommands } from './command-line.ts';
 import { commandsOf } from './commands.ts';
 import type { Identity, Modem, SmsInput } from './context.ts';
+import { DEFAULT_IDENTITY } from './identity.ts';
 import { Sim800Network } from './network.ts';
 import type { AtPort } from './port.ts';
 import { ERROR, final, info, urc, type Failure } from './results.ts';
@@ -21,6 +22,7 @@ import { MAX_INPUT, submitFromInput } from './sms-input.ts';
 import { SmsStore } from './store.ts';
 
 export type { GsmFault } from '../fault.ts';
+export { DEFAULT_IDENTITY } from './identity.ts';
 
 export interface Sim800Options {
   clock: RigClock;
@@ -33,20 +35,6 @@ export interface Sim800Options {
   /** The network's time zone for timestamps, in quarter hours (+8 = UTC+2, as in Zambia). */
   tz?: number;
 }
-
-export const DEFAULT_IDENTITY: Identity = {
-  product: 'SIM800 R14.18',
-  manufacturer: 'SIMCOM_Ltd',
-  model: 'SIMCOM_SIM800L',
-  revision: '1418B04SIM800L24',
-  imei: '867856030000017',
-  imsi: '645010000000001',
-  iccid: '89260010000000000017',
-  operator: 'MTN ZAMBIA',
-  msisdn: '+260970000000',
-  lac: '0D2C',
-  ci: '1F41',
-};
 
 const CTRL_Z = 0x1a;
 const ESC = 0x1b;
