@@ -71,6 +71,18 @@ describe('the GSM driver over a pty pair', () => {
     expect(await send('x', 'r2')).toMatchObject({ name: 'failed', payload: { cmsError: 500 } });
   });
 
+  it('after a hung send, the SMS queued behind it fails unsent, and the next one goes out', async () => {
+    const { send, modem, delivered, clock } = await wire({ sendTimeoutMs: 1000 });
+    modem.fault = { mode: 'hang' };
+    const [hung, queued] = await Promise.all([send('Your code is 111111', 'r1'), send('Your code is 222222', 'r2')]);
+    expect(hung).toMatchObject({ name: 'failed', payload: { cmsError: 500, message: 'AT+CMGS: no answer within 1000 ms' } });
+    expect(queued).toMatchObject({ name: 'failed', payload: { message: 'AT+CMGS: not sent: it waited too long behind an earlier text' } });
+    modem.fault = { mode: 'none' };
+    expect(await send('Your code is 333333', 'r3')).toMatchObject({ name: 'sent' });
+    clock.advance(1000);
+    expect(delivered.map((d) => d.text)).toEqual(['Your code is 333333']);
+  });
+
   it('receives by +CMTI: reads with AT+CMGR, deletes, puts a 3-part text together', async () => {
     const { modem, events, until } = await wire();
     modem.receive('+260971000002', 'BALANCE @ £5_');
