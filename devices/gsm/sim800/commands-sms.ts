@@ -23,13 +23,9 @@ function listStat(m: Modem, arg: string | undefined): number | undefined {
   if (arg === undefined || arg === '') return 0; // REC UNREAD
   if (m.settings.textMode) {
     const name = quoted(arg);
-    return name === 'ALL'
-      ? 4
-      : name === undefined
-        ? undefined
-        : (STAT_TEXT as readonly string[]).indexOf(name) >= 0
-          ? STAT_TEXT.indexOf(name as never)
-          : undefined;
+    if (name === 'ALL') return 4;
+    const stat = (STAT_TEXT as readonly string[]).indexOf(name ?? '');
+    return stat >= 0 ? stat : undefined;
   }
   return int(arg, 0, 4);
 }

@@ -16,7 +16,7 @@ import type { Identity, Modem, SmsInput } from './context.ts';
 import { DEFAULT_IDENTITY } from './identity.ts';
 import { Sim800Network } from './network.ts';
 import type { AtPort } from './port.ts';
-import { ERROR, final, info, urc, type Failure } from './results.ts';
+import { cms, CMS, ERROR, final, info, urc, type Failure } from './results.ts';
 import { copySettings, factoryNvram, factorySettings, type Nvram, type Settings } from './settings.ts';
 import { MAX_INPUT, submitFromInput } from './sms-input.ts';
 import { SmsStore } from './store.ts';
@@ -206,7 +206,7 @@ export class Sim800Emulator implements Modem {
   }
 
   #send(input: { spec: SmsInput; typed: string; overflow: boolean }) {
-    if (input.overflow) return void (this.#out += final({ error: 'cms', code: input.spec.mode === 'pdu' ? 304 : 513 }, this.settings));
+    if (input.overflow) return void (this.#out += final(cms(input.spec.mode === 'pdu' ? CMS.pduParameter : CMS.tooLong), this.settings));
     const submit = submitFromInput(input.spec, input.typed, this.settings, this.nvram, this.network.nextMr);
     if ('error' in submit) return void (this.#out += final(submit as Failure, this.settings));
     const result = this.network.submit(submit);
