@@ -56,6 +56,8 @@ export class Sim800Emulator implements Modem {
   #lastLine = '';
   #input?: { spec: SmsInput; typed: string; overflow: boolean };
   #out = '';
+  /** Reading a chunk: what is said goes after what the chunk already made it say. */
+  #busy = false;
   #backlog: string[] = [];
   readonly #listener = (d: Buffer) => this.#bytes(d);
 
@@ -140,7 +142,8 @@ export class Sim800Emulator implements Modem {
     if (this.#input) {
       this.#backlog.push(text);
       if (this.#backlog.length > MAX_URC_BACKLOG) this.#backlog.shift();
-    } else this.#write(text);
+    } else if (this.#busy) this.#out += text;
+    else this.#write(text);
   }
 
   #write(text: string) {
@@ -149,6 +152,7 @@ export class Sim800Emulator implements Modem {
 
   #bytes(data: Buffer) {
     if (!this.#on) return;
+    this.#busy = true;
     for (const byte of data) {
       if (this.#input) this.#inputByte(byte);
       else {
@@ -159,6 +163,7 @@ export class Sim800Emulator implements Modem {
         else this.#line('repeat' in event ? this.#lastLine : event.line);
       }
     }
+    this.#busy = false;
     const out = this.#out;
     this.#out = '';
     this.#write(out);

@@ -234,6 +234,14 @@ describe('a host written from the SIM800 manual', () => {
     expect(await say(`AT&F${CR}AT+CSCS?;+CMGF?${CR}`)).toBe(`${OK}AT+CSCS?;+CMGF?${CR}` + line('+CSCS: "IRA"') + line('+CMGF: 0') + OK);
   });
 
+  it('resets on AT+CFUN=1,1: OK, then the power-on URCs, and the user profile again (§2)', async () => {
+    const { say } = client();
+    await say(`ATE0${CR}`);
+    const boot = line('RDY') + line('+CFUN: 1') + line('+CPIN: READY') + line('Call Ready') + line('SMS Ready');
+    expect(await say(`AT+CFUN=1,1${CR}`)).toBe(OK + boot);
+    expect(await say(`AT${CR}`)).toBe(`AT${CR}${OK}`); // ATE0 was not saved with AT&W
+  });
+
   it('answers SMS commands with ERROR until "SMS Ready" (§2)', async () => {
     const { host, device } = memoryPair();
     const clock = new ManualClock();
