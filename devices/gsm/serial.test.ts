@@ -83,16 +83,19 @@ describe('the GSM driver over a pty pair', () => {
     expect(delivered.map((d) => d.text)).toEqual(['Your code is 333333']);
   });
 
-  it('receives by +CMTI: reads with AT+CMGR, deletes, puts a 3-part text together', async () => {
+  it('receives by +CMTI: reads with AT+CMGR in PDU mode, deletes, puts a 3-part text together', async () => {
     const { modem, events, until } = await wire();
-    modem.receive('+260971000002', 'BALANCE @ £5_');
+    modem.receive('+260971000002', 'BALANCE @ £5_\r\nline 2\n\nline 4');
     await until(() => events.some((e) => e.name === 'received'), 'the SMS');
-    expect(events.find((e) => e.name === 'received')!.payload).toEqual({ from: '+260971000002', text: 'BALANCE @ £5_' });
+    expect(events.find((e) => e.name === 'received')!.payload).toEqual({
+      from: '+260971000002',
+      text: 'BALANCE @ £5_\r\nline 2\n\nline 4',
+    });
     const long = 'abcdefghij'.repeat(40);
     modem.receive('+260971000003', long);
     await until(() => events.filter((e) => e.name === 'received').length === 2, 'the long SMS');
     expect(events.filter((e) => e.name === 'received')[1]!.payload).toEqual({ from: '+260971000003', text: long });
-    await until(() => modem.store.used === 0, 'the read messages deleted');
+    await until(() => modem.store.used === 0 && modem.settings.textMode, 'the read messages deleted, text mode again');
   });
 
   it('a modem reset behind the open port (a new emulator, RDY): offline with the reason, started up again, sends', async () => {

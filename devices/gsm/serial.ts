@@ -3,7 +3,7 @@
  * Start-up: AT (a few times: it also sets the auto-baud rate), ATE0, AT+CMEE=1, AT+CPIN? (must be READY),
  * AT+CMGF=1, AT+CSCS="GSM", AT+CSDH=1, AT+CNMI=2,1,0,0,0, AT+CREG=1; then AT+CREG? and AT+CSQ every `pollMs`.
  * `cmd/send` goes out in text mode when it fits one plain SMS, else in PDU mode as concatenated parts
- * (sim800/sms-send.ts). An incoming SMS (+CMTI) is read with AT+CMGR (either mode), deleted with AT+CMGD, its parts
+ * (sim800/sms-channel.ts). An incoming SMS (+CMTI) is read with AT+CMGR in PDU mode, deleted with AT+CMGD, its parts
  * put together, and published as `evt/received`.
  *
  * Recovery: when the modem resets with the port still open (RDY, +CFUN: 1 or SMS Ready arrives) or goes silent (two
@@ -18,7 +18,7 @@ import { SerialLink, type SerialSpec } from '../serial/link.ts';
 import { AtError, AtHost } from './sim800/host.ts';
 import { Reassembler } from './sim800/pdu/index.ts';
 import { readSms } from './sim800/sms-read.ts';
-import { SmsSender } from './sim800/sms-send.ts';
+import { SmsChannel } from './sim800/sms-channel.ts';
 import { StartUpSupervisor } from './supervisor.ts';
 import type { MessageOf } from '../module.ts';
 import type { contract } from './contract.ts';
@@ -41,7 +41,7 @@ export class SerialGsmModem implements Device {
   readonly impl: string;
   readonly link: SerialLink;
   readonly at: AtHost;
-  readonly #sender: SmsSender;
+  readonly #sms: SmsChannel;
   readonly #clock: RigClock;
   readonly #parts = new Reassembler();
   #ctx?: DeviceContext;
@@ -58,7 +58,7 @@ export class SerialGsmModem implements Device {
     this.#clock = options.clock ?? systemClock;
     this.link = new SerialLink(spec);
     this.at = new AtHost(this.link, { clock: this.#clock });
-    this.#sender = new SmsSender(this.at);
+    this.#sms = new SmsChannel(this.at);
     this.#supervisor = new StartUpSupervisor({
       clock: this.#clock,
       startUp: () => {
@@ -151,9 +151,8 @@ export class SerialGsmModem implements Device {
     if (body !== undefined) return this.#received(readSms(line, body));
     const cmti = /^\+CMTI: ?"\w+",(\d+)/.exec(line);
     if (!cmti) return;
-    const lines = await this.at.command(`AT+CMGR=${cmti[1]}`);
-    this.#received(readSms(lines[0] ?? '', lines.slice(1).join('\n')));
-    await this.at.command(`AT+CMGD=${cmti[1]}`).catch(() => undefined);
+    const lines = await this.#sms.readAndDelete(Number(cmti[1]));
+    this.#received(readSms(lines[0] ?? '', lines[1] ?? ''));
   }
 
   #received(sms: ReturnType<typeof readSms>) {
@@ -166,7 +165,7 @@ export class SerialGsmModem implements Device {
     const ctx = this.#ctx!;
     const { to, text, ref } = payload;
     try {
-      const [mr] = await this.#sender.send(to, text, this.options.sendTimeoutMs ?? 60_000);
+      const [mr] = await this.#sms.send(to, text, this.options.sendTimeoutMs ?? 60_000);
       ctx.emit('sent', { ref, mr: mr! });
     } catch (err) {
       const cms = err instanceof AtError ? err.cmsError : undefined;

@@ -67,7 +67,7 @@ export class AtHost {
     this.#buffer += chunk;
     let i: number;
     while ((i = this.#buffer.search(/[\r\n]/)) >= 0) {
-      const line = this.#buffer.slice(0, i).trim();
+      const line = this.#buffer.slice(0, i); // not trimmed: a text-mode body in the GSM set has control codes
       this.#buffer = this.#buffer.slice(i + 1);
       if (line) this.#line(line);
     }

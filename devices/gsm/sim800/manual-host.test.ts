@@ -35,10 +35,12 @@ function client() {
   return { modem, clock, delivered, say, take };
 }
 
-/** GSM 7-bit packing written from TS 23.038 §6.1.2.1.1 for ASCII letters (which are their own GSM codes). */
+/** GSM 7-bit packing written from TS 23.038 §6.1.2.1.1 for ASCII letters (which are their own GSM codes), with a
+ *  CR in 7 spare bits at the end (§6.1.2.3.1). */
 function pack(text: string): string {
   let bits = 0n;
   [...text].forEach((c, i) => (bits |= BigInt(c.charCodeAt(0)) << BigInt(7 * i)));
+  if (text.length % 8 === 7) bits |= 0x0dn << BigInt(7 * text.length);
   const n = Math.ceil((7 * text.length) / 8);
   return Array.from({ length: n }, (_, i) =>
     Number((bits >> BigInt(8 * i)) & 0xffn)

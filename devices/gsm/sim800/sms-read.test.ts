@@ -2,7 +2,7 @@
 // sim800-sms.md §4), and the driver's choice of text or PDU mode for sending.
 import { describe, expect, it } from 'vitest';
 import { readSms } from './sms-read.ts';
-import { submitPdus, textModeBytes } from './sms-send.ts';
+import { submitPdus, textModeBytes } from './sms-channel.ts';
 import { decodeSubmit, fromHex } from './pdu/index.ts';
 
 describe('reading an SMS', () => {

@@ -41,7 +41,10 @@ export function readSms(header: string, body: string, charset: Charset = 'GSM'):
     const udl = alphabet === 'gsm7' ? Math.floor((ud.length * 8) / 7) : ud.length;
     const d = decodeUserData(alphabet, udhi, udl, ud);
     const concat = concatOf(d.ies);
-    return { from, text: d.text, ...(concat ? { concat } : {}) };
+    // Hex gives octets, not septets: a last septet that ends exactly on the last octet may be the CR that pads
+    // 7 spare bits (TS 23.038 §6.1.2.3.1), which a reader discards.
+    const text = alphabet === 'gsm7' && (udl * 7) % 8 === 0 && d.text.endsWith('\r') ? d.text.slice(0, -1) : d.text;
+    return { from, text, ...(concat ? { concat } : {}) };
   } catch (err) {
     if (err instanceof PduError) return undefined;
     throw err;

@@ -34,7 +34,11 @@ export function encodeUserData(alphabet: Alphabet, ud: UserData): { udl: number;
     if (!septets) throw new PduError('the text has characters outside the GSM 7-bit alphabet');
     const udl = (udh.length ? headerSeptets(udh.length) : 0) + septets.length;
     if (udl > 160) throw new PduError(`${udl} septets do not fit one SMS (160)`);
-    return { udl, bytes: Buffer.concat([udh, packSeptets(septets, udh.length ? fillBitsAfter(udh.length) : 0)]) };
+    const fill = udh.length ? fillBitsAfter(udh.length) : 0;
+    const packed = packSeptets(septets, fill);
+    // TS 23.038 §6.1.2.3.1: 7 spare bits at the end are a CR, so no reader takes them for an "@".
+    if (packed.length * 8 - (fill + 7 * septets.length) === 7) packed[packed.length - 1]! |= 0x0d << 1;
+    return { udl, bytes: Buffer.concat([udh, packed]) };
   }
   const body = alphabet === 'ucs2' ? encodeUcs2(ud.text) : Buffer.from(ud.text, 'latin1');
   const bytes = Buffer.concat([udh, body]);

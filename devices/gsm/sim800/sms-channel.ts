@@ -1,4 +1,9 @@
 /**
+ * The driver's SMS over the AT layer, one at a time (sends and reads both switch the modem's mode).
+ *
+ * Reading: AT+CMGR in PDU mode, which is exact whatever the text holds (text mode splits a body at its line
+ * breaks and shows a concatenated part in hex), then AT+CMGD so the SIM does not fill up.
+ *
  * How the driver sends a text (TS 23.038/23.040; 27.005 §3.5.1): a text that fits one SMS and is plain GSM
  * 7-bit goes out in text mode (with AT+CSCS="GSM" the bytes are the GSM codes; escape 0x1B and 0x1A, which end the
  * input, and CR, which asks for a new line, are kept out); anything else (UCS2, extension characters, longer than
@@ -29,9 +34,9 @@ export function submitPdus(to: string, text: string, ref: number): { hex: string
   });
 }
 
-export class SmsSender {
+export class SmsChannel {
   #ref = 0;
-  /** One text at a time: a PDU-mode send switches the modem's mode for its parts. */
+  /** One at a time: a PDU-mode send or a read switches the modem's mode. */
   readonly #queue = new SerialQueue();
   constructor(private readonly at: AtHost) {}
 
@@ -42,6 +47,20 @@ export class SmsSender {
     return this.#queue.run(() => {
       if (this.at.clock.now() >= deadline) throw new AtTimeout('AT+CMGS', 'not sent: it waited too long behind an earlier text');
       return this.#send(to, text, deadline);
+    });
+  }
+
+  /** Read stored message `index` in PDU mode and delete it: the +CMGR lines. */
+  readAndDelete(index: number): Promise<string[]> {
+    return this.#queue.run(async () => {
+      await this.at.command('AT+CMGF=0');
+      try {
+        const lines = await this.at.command(`AT+CMGR=${index}`);
+        await this.at.command(`AT+CMGD=${index}`).catch((err: AtError) => err);
+        return lines;
+      } finally {
+        await this.at.command('AT+CMGF=1').catch((err: AtError) => err);
+      }
     });
   }
 
