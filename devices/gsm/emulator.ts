@@ -12,6 +12,7 @@ export const sim800Emulator: EmulatorModule = {
     const sim800 = new Sim800Emulator(link, {
       clock,
       deliveryDelayMs: gsm.deliveryDelayMs,
+      identity: { msisdn: gsm.msisdn },
       deliver: (to, text) => publish(topics.phoneInbox(to), { from: gsm.msisdn, text, ts: clock.now() }),
     });
     sim800.boot();
