@@ -122,3 +122,17 @@ describe('ZFM emulator, as the manual shows it', () => {
     expect(await ask(manualCommand([0x1d]))).toBe(manualAck(0, 0, 1));
   });
 });
+
+describe('ZFM host', () => {
+  it('a command whose write fails rejects once, with no unhandled rejection left behind', async () => {
+    const { ZfmHost } = await import('./host.ts');
+    const unhandled: unknown[] = [];
+    const onUnhandled = (e: unknown) => unhandled.push(e);
+    process.on('unhandledRejection', onUnhandled);
+    const host = new ZfmHost({ on: () => undefined, write: () => Promise.reject(new Error('port closed')) }, 20);
+    await expect(host.genImg()).rejects.toThrow('port closed');
+    await new Promise((r) => setTimeout(r, 60)); // past the answer's deadline
+    process.off('unhandledRejection', onUnhandled);
+    expect(unhandled).toEqual([]);
+  });
+});

@@ -44,6 +44,8 @@ export class ZfmHost {
     return this.#queue.run(async () => {
       this.#inbox.clear(); // anything left over belongs to an earlier, failed exchange
       const answer = this.#next();
+      // A write that fails leaves the wait behind: its timeout must not surface later as an unhandled rejection.
+      answer.catch(() => undefined);
       await this.link.write(encodePacket(PID.command, Uint8Array.from([instruction, ...args]), this.address));
       const ack = await answer;
       if (ack.pid !== PID.ack) throw new Error(`expected an acknowledge, got PID ${ack.pid}`);
