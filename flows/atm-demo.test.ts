@@ -2,20 +2,19 @@
 // `atm-rig up --dashboard` does it, against a real rig. The widgets' own messages are sent from the widget nodes,
 // where the dashboard puts a click; what the widgets receive is read at their inputs.
 import { copyFile, mkdtemp, readFile, realpath, rm } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AtmClient } from '../rig/atm-client.ts';
 import { DEMO_FLOW, NODES_DIR, startDashboard, type RunningDashboard } from '../rig/dashboard.ts';
+import { loadNodeRed } from '../rig/node-red-runtime.ts';
 import { startRig, type Rig } from '../rig/rig.ts';
 import { DEMO_CUSTOMERS } from '../rig/seed.ts';
 
 type Msg = { topic?: string; payload?: unknown; [k: string]: unknown };
 type FlowNode = { id: string; type: string; send(msg: Msg): void; on(event: 'input', fn: (msg: Msg) => void): void };
-const require = createRequire(import.meta.url);
 // The same Node-RED singleton startDashboard embeds.
-const RED = require('node-red') as { nodes: { getNode(id: string): FlowNode | null } };
+const RED = loadNodeRed<{ nodes: { getNode(id: string): FlowNode | null } }>();
 
 let rig: Rig;
 let dashboard: RunningDashboard;

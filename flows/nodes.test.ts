@@ -8,6 +8,7 @@ import { DEVICE_KINDS } from '../devices/registry.ts';
 import { KEY_PATTERN } from '../core/keys.ts';
 import { AtmClient } from '../rig/atm-client.ts';
 import { connectBus } from '../core/bus.ts';
+import { nodeRedPath } from '../rig/node-red-runtime.ts';
 import { startRig, type Rig } from '../rig/rig.ts';
 
 const require = createRequire(import.meta.url);
@@ -27,7 +28,7 @@ const nodeContract = require('./nodes/contract.js') as {
   sim: Record<string, string[]>;
   keys: RegExp;
 };
-helper.init(require.resolve('node-red'));
+helper.init(nodeRedPath());
 
 let rig: Rig;
 let person: AtmClient;

@@ -9,14 +9,13 @@ import { createWriteStream, existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { copyFile, mkdir, readFile, readlink, rm, symlink, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { assertNodeRed, loadNodeRed } from './node-red-runtime.ts';
 import { DEMO_CUSTOMERS } from './seed.ts';
 import type { Rig } from './rig.ts';
 
-const require = createRequire(import.meta.url);
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** The demo flow shipped with atm-rig. */
 export const DEMO_FLOW = join(ROOT, 'flows', 'atm-demo.json');
@@ -124,6 +123,7 @@ let started = false;
 
 export async function startDashboard(rig: Rig, options: DashboardOptions): Promise<RunningDashboard> {
   if (started) throw new Error('Node-RED is already running in this process (it can be embedded once)');
+  assertNodeRed();
   const userDir = resolve(options.userDir);
   const flowFile = resolve(options.flowFile ?? DEMO_FLOW);
   if (!existsSync(flowFile)) {
@@ -193,7 +193,7 @@ export async function startDashboard(rig: Rig, options: DashboardOptions): Promi
     },
   };
 
-  const RED = require('node-red') as NodeRed;
+  const RED = loadNodeRed<NodeRed>();
   const server = createServer((req, res) =>
     RED.httpAdmin(req, res, () =>
       RED.httpNode(req, res, () => {
