@@ -11,7 +11,7 @@ export const MSISDN_PATTERN = /^\+\d{7,15}$/;
 export const Msisdn = z.string().regex(MSISDN_PATTERN, 'a phone number in international format, e.g. +260971000001');
 /** ANSI/NIST finger positions: 1 right thumb ... 5 right little, 6 left thumb ... 10 left little. */
 export const Finger = z.number().int().min(1).max(10);
-export const Key = z.string().regex(KEY_PATTERN, 'a digit, a letter A-Z, ENTER, CANCEL or CLEAR');
+export const Key = z.string().regex(KEY_PATTERN, 'a digit, a letter A-Z, ENTER, CANCEL, CLEAR or an FDK (FDKA-FDKD, FDKF-FDKI)');
 /** A reference the sender chooses to match an answer to its command. */
 export const Ref = z.string().min(1).max(80);
 /** Notes by denomination (minor units as the key). */
