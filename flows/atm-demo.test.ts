@@ -1,4 +1,4 @@
-// The demo flow (flows/atm-demo.json) in a real Node-RED, embedded and started headless the way
+// The demo flow (flows/nodes/examples/atm-demo.json) in a real Node-RED, embedded and started headless the way
 // `atm-rig up --dashboard` does it, against a real rig. The widgets' own messages are sent from the widget nodes,
 // where the dashboard puts a click; what the widgets receive is read at their inputs.
 import { copyFile, mkdtemp, readFile, realpath, rm } from 'node:fs/promises';

@@ -67,7 +67,8 @@ const SHARED = {
     new Option('--clock <mode>', 'system (default) or manual (time moves on rig/clock/sim/advance)').choices(['system', 'manual']),
   'dashboard-port': () =>
     new Option('--dashboard-port <n>', "Node-RED's port (default 1880; 0 = any free port): editor at /, dashboard at /dashboard"),
-  flows: () => new Option('--flows <file>', 'the Node-RED flow file (default flows/atm-demo.json; a new file starts as a copy of it)'),
+  flows: () =>
+    new Option('--flows <file>', 'the Node-RED flow file (default flows/nodes/examples/atm-demo.json; a new file starts as a copy of it)'),
 } satisfies Record<string, () => Option>;
 
 export type SharedOption = keyof typeof SHARED;
