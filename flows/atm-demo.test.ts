@@ -79,20 +79,24 @@ describe('the demo flow in a headless Node-RED', () => {
     expect(await realpath(join(dir, 'node-red', 'node_modules', '@atm-rig', 'node-red-nodes'))).toBe(NODES_DIR);
   });
 
-  it('a key pressed on the front panel reaches atm/atm-1/keypad/sim/press, and the LCD comes back to the panel', async () => {
-    const panel = inputsOf('ui-front');
+  it('a key pressed on the drawn ATM reaches atm/atm-1/keypad/sim/press, and the LCD comes back to it', async () => {
+    const panel = inputsOf('ui-atm');
     await person.untilState('idle');
     const mark = person.messages.length;
-    RED.nodes.getNode('ui-front')!.send({ device: 'keypad', action: 'press', payload: 'ENTER' });
+    RED.nodes.getNode('ui-atm')!.send({ device: 'keypad', action: 'press', payload: 'ENTER' });
     const pressed = await person.nextMessage('/keypad/sim/press', mark);
     expect(pressed.topic).toBe('atm/atm-1/keypad/sim/press');
     expect(pressed.payload).toEqual({ key: 'ENTER' });
     const { requestedFinger } = await person.untilState('session.auth.fingerprint.waiting');
     const lcd = await eventually(
-      () => panel.find((m) => (m.payload as { lines?: string[] }).lines?.[0]?.startsWith('Place finger')),
-      'the LCD on the front panel',
+      () => panel.find((m) => (m.payload as { lcd?: string[] }).lcd?.[0]?.startsWith('Place finger')),
+      'the LCD on the drawn ATM',
     );
-    expect((lcd.payload as { lines: string[] }).lines[0]).toBe(`Place finger ${requestedFinger}`);
+    const view = lcd.payload as { lcd: string[]; screen: string; asking: boolean; finger: string; hasCard: boolean };
+    expect(view.lcd[0]).toBe(`Place finger ${requestedFinger}`);
+    // In words, not chart paths; seed001 has no card.
+    expect(view).toMatchObject({ screen: 'Asking for a finger', asking: true, hasCard: false });
+    expect(view.finger).toMatch(new RegExp(`^the (right|left) .* \\(${requestedFinger}\\)$`));
     await person.press('CANCEL');
     await person.untilState('idle');
   });
@@ -136,9 +140,7 @@ describe('the demo flow in a headless Node-RED', () => {
     await person.press('ENTER');
     const { requestedFinger } = await person.untilState('session.auth.fingerprint.waiting');
     const mark = person.messages.length;
-    RED.nodes
-      .getNode('ui-customer')!
-      .send({ device: 'fingerprint', action: 'place', payload: { customerId: 'C0001', finger: requestedFinger } });
+    RED.nodes.getNode('ui-customer')!.send({ topic: 'finger', payload: requestedFinger });
     expect((await person.nextMessage('/fingerprint/sim/place', mark)).payload).toMatchObject({
       customerId: 'C0001',
       finger: requestedFinger,
@@ -155,10 +157,56 @@ describe('the demo flow in a headless Node-RED', () => {
     await person.untilState('idle');
   });
 
+  it("each presenter's scenario is its sim action on the ATM on screen, and a second press undoes a fault", async () => {
+    const scenarios = RED.nodes.getNode('ui-scenarios')!;
+    const views = inputsOf('ui-scenarios');
+    const sent = async (topic: string, scenario: string) => {
+      const mark = person.messages.length;
+      scenarios.send({ topic: 'scenario', payload: scenario });
+      return (await person.nextMessage(topic, mark)).payload;
+    };
+    expect(await sent('atm/atm-1/dispenser/sim/jam', 'jam')).toEqual({ on: true });
+    await eventually(() => views.find((m) => (m.payload as { cash: { jammed: boolean } }).cash.jammed), 'the jam on the ATM');
+    expect(await sent('atm/atm-1/dispenser/sim/jam', 'jam')).toEqual({ on: false });
+    expect(await sent('atm/atm-1/gsm/sim/network', 'no-network')).toEqual({ registered: false });
+    await eventually(() => views.find((m) => (m.payload as { gsm: { registered: boolean } }).gsm.registered === false), 'no network');
+    expect(await sent('atm/atm-1/gsm/sim/network', 'no-network')).toEqual({ registered: true });
+    expect(await sent('atm/atm-1/gsm/sim/fault', 'sms-late')).toEqual({ mode: 'delay', ms: 30_000 });
+    await eventually(() => views.find((m) => (m.payload as { gsm: { fault: string } }).gsm.fault === 'delay'), 'the SMS delay');
+    expect(await sent('atm/atm-1/gsm/sim/fault', 'sms-late')).toEqual({ mode: 'none' });
+
+    // The finger scenarios act on the finger asked for.
+    await person.untilState('idle');
+    await person.press('ENTER');
+    const { requestedFinger } = await person.untilState('session.auth.fingerprint.waiting');
+    const asked = (finger: number) =>
+      eventually(
+        () => views.find((m) => (m.payload as { session: { requestedFinger?: number } }).session.requestedFinger === finger),
+        'the finger asked for, on the ATM',
+      );
+    await asked(requestedFinger!);
+    expect(await sent('atm/atm-1/fingerprint/sim/place', 'wax-copy')).toEqual({
+      customerId: 'C0001',
+      finger: requestedFinger,
+      spoof: true,
+    });
+    await person.untilState('session.auth.pin.entering');
+    await person.press('CANCEL');
+    await person.untilState('idle');
+    await person.press('ENTER');
+    const again = (await person.untilState('session.auth.fingerprint.waiting')).requestedFinger!;
+    views.length = 0;
+    await asked(again);
+    expect(await sent('atm/atm-1/fingerprint/sim/place', 'dirty-finger')).toEqual({ customerId: 'C0001', finger: again, quality: 40 });
+    expect(await sent('atm/atm-1/fingerprint/sim/place', 'wrong-finger')).toEqual({ customerId: 'C0001', finger: (again % 10) + 1 });
+    await person.press('CANCEL');
+    await person.untilState('idle');
+  });
+
   it('a refused action becomes an error notification, and nothing is sent', async () => {
     const notices = inputsOf('ui-notify');
     const mark = person.messages.length;
-    RED.nodes.getNode('ui-front')!.send({ device: 'keypad', action: 'press', payload: 'F1' });
+    RED.nodes.getNode('ui-atm')!.send({ device: 'keypad', action: 'press', payload: 'F1' });
     const notice = await eventually(() => notices[0], 'the notification');
     expect(String(notice.payload)).toMatch(/no key "F1"/);
     await new Promise((r) => setTimeout(r, 200));
