@@ -203,6 +203,52 @@ describe('the demo flow in a headless Node-RED', () => {
     await person.untilState('idle');
   });
 
+  it('with the printer out of paper the receipt event stands in for the print; a new session clears the phone', async () => {
+    const atm = RED.nodes.getNode('ui-atm')!;
+    type View = { receipt: { lines: string[]; from: string; why?: string } | null };
+    const views = inputsOf('ui-atm');
+    const phonePanel = inputsOf('ui-phone');
+    const alice = DEMO_CUSTOMERS[0]!;
+    const paper = async (state: string) => {
+      atm.send({ device: 'printer', action: 'paper', payload: { state } });
+      await person.until(
+        () => person.messages.some((m) => m.topic === 'atm/atm-1/printer/state' && (m.payload as { paper?: string }).paper === state),
+        `paper ${state}`,
+      );
+    };
+    await paper('out');
+    const before = person.inbox.filter((m) => m.to === alice.kyc.phone).length;
+    await person.throughFingerAndPin('C0001', alice.pin);
+    const otp = /code is ([A-Z0-9]+)\./.exec((await person.untilSms(alice.kyc.phone, before + 1)).text)![1]!;
+    await person.type(otp);
+    await person.untilScreen('menu');
+    await person.press('1');
+    await person.untilScreen('enter-amount');
+    await person.type('200');
+    await person.untilScreen('result');
+    const shown = await eventually(() => views.find((m) => (m.payload as View).receipt?.from === 'session'), 'the receipt from the event');
+    expect((shown.payload as View).receipt!.why).toBe('printer paper-out');
+    expect((shown.payload as View).receipt!.lines.join('\n')).toMatch(/200\.00/);
+    await person.takeCash();
+    views.length = 0;
+    atm.send({ topic: 'take-receipt' });
+    await eventually(() => views.find((m) => (m.payload as View).receipt === null), 'the receipt taken');
+    await paper('ok');
+    await person.press('CANCEL');
+    await person.untilState('idle');
+
+    // The OTP is on the phone until the next session starts.
+    expect(phonePanel.at(-1)!.payload).toMatchObject({
+      number: alice.kyc.phone,
+      messages: [expect.objectContaining({ text: expect.stringContaining(otp) })],
+    });
+    phonePanel.length = 0;
+    await person.press('ENTER');
+    await eventually(() => phonePanel.find((m) => (m.payload as { messages: unknown[] }).messages.length === 0), 'the phone cleared');
+    await person.press('CANCEL');
+    await person.untilState('idle');
+  });
+
   it('a refused action becomes an error notification, and nothing is sent', async () => {
     const notices = inputsOf('ui-notify');
     const mark = person.messages.length;

@@ -12,7 +12,7 @@ import { CONTRACT } from '../devices/contract.ts';
 import { DEVICE_KINDS } from '../devices/registry.ts';
 import { AtmClient } from '../rig/atm-client.ts';
 import { NODES_DIR, startDashboard, type RunningDashboard } from '../rig/dashboard.ts';
-import { loadNodeRed } from '../rig/node-red-runtime.ts';
+import { assertNodeRed, loadNodeRed, missingNodeRed } from '../rig/node-red-runtime.ts';
 import { startRig, type Rig } from '../rig/rig.ts';
 import { DEMO_CUSTOMERS, seedDemo } from '../rig/seed.ts';
 
@@ -176,5 +176,20 @@ describe('Node-RED, optional', () => {
       console.log(JSON.stringify(Object.keys(createRequire(import.meta.url).cache).filter((k) => k.includes('node-red'))));`;
     const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: ROOT });
     expect(JSON.parse(stdout)).toEqual([]);
+  });
+});
+
+describe('npm run dashboard without Node-RED', () => {
+  it('says how to install it', async () => {
+    const empty = await mkdtemp(join(tmpdir(), 'atm-rig-no-node-red-'));
+    try {
+      expect(missingNodeRed(empty)).toEqual(['node-red', '@flowfuse/node-red-dashboard']);
+      expect(() => assertNodeRed(empty)).toThrow(
+        /the dashboard needs Node-RED, which a plain npm install leaves out \(node-red and @flowfuse\/node-red-dashboard not found in flows\/runtime\)\. Install it once with: npm run dashboard:install/,
+      );
+      expect(missingNodeRed()).toEqual([]); // this checkout has it: pretest installed it
+    } finally {
+      await rm(empty, { recursive: true, force: true });
+    }
   });
 });

@@ -12,14 +12,15 @@ import { fileURLToPath } from 'node:url';
 /** The package folder holding Node-RED and Dashboard 2.0 (flows/runtime/package.json pins them). */
 export const RUNTIME_DIR = fileURLToPath(new URL('../flows/runtime/', import.meta.url));
 const runtimeRequire = createRequire(join(RUNTIME_DIR, 'package.json'));
+const requireFrom = (dir: string) => (dir === RUNTIME_DIR ? runtimeRequire : createRequire(join(dir, 'package.json')));
 
 export const INSTALL_HINT = 'npm run dashboard:install';
 
-/** The packages of the dashboard stack that are missing (none when it is installed). */
-export function missingNodeRed(): string[] {
+/** The packages of the dashboard stack that are missing from `dir` (none when it is installed). */
+export function missingNodeRed(dir = RUNTIME_DIR): string[] {
   return ['node-red', '@flowfuse/node-red-dashboard'].filter((name) => {
     try {
-      return !existsSync(runtimeRequire.resolve(`${name}/package.json`));
+      return !existsSync(requireFrom(dir).resolve(`${name}/package.json`));
     } catch {
       return true;
     }
@@ -27,8 +28,8 @@ export function missingNodeRed(): string[] {
 }
 
 /** Throws, saying how to install it, when the dashboard stack is not installed. */
-export function assertNodeRed(): void {
-  const missing = missingNodeRed();
+export function assertNodeRed(dir = RUNTIME_DIR): void {
+  const missing = missingNodeRed(dir);
   if (missing.length)
     throw new Error(
       `the dashboard needs Node-RED, which a plain npm install leaves out (${missing.join(' and ')} not found in flows/runtime). Install it once with: ${INSTALL_HINT}`,
