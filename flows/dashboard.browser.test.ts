@@ -169,6 +169,8 @@ describe.skipIf(!haveChromium)('the dashboard in chromium', () => {
     const page = await browser!.newPage({ viewport: { width: 1440, height: 900 } });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
+    await mkdir('reports', { recursive: true });
+    await mkdir(DOCS_IMAGES, { recursive: true });
     await page.goto(dashboardUrl);
     await untilLcd(page, /Please insert card/);
     expect(await page.getByTestId('steps').innerText()).toBe('Card, then Password, then Fingerprint, then One-time code by SMS');
@@ -197,6 +199,7 @@ describe.skipIf(!haveChromium)('the dashboard in chromium', () => {
     await expect.poll(() => attr(page, 'finger-reader', 'data-lit')).toBe('yes');
     expect(await page.getByTestId('finger-hint').innerText()).toBe('Place any finger');
     await page.screenshot({ path: join('reports', 'dashboard-finger.png'), fullPage: true });
+    await copyFile(join('reports', 'dashboard-finger.png'), join(DOCS_IMAGES, 'dashboard-finger.png'));
     await page.locator('[data-scenario=wrong-finger]').click();
     await untilLcd(page, /Finger not matched/);
     await expect.poll(() => page.getByTestId('attempts-left').innerText()).toMatch(/attempts left: 2/);
@@ -210,7 +213,6 @@ describe.skipIf(!haveChromium)('the dashboard in chromium', () => {
 
     // The FDK beside "1 Withdraw" chooses it.
     await untilLcd(page, /1 Withdraw/);
-    await mkdir('reports', { recursive: true });
     await page.screenshot({ path: join('reports', 'dashboard-menu.png'), fullPage: true });
     await press(page, 'FDKA');
     await untilLcd(page, /Amount/);
@@ -222,7 +224,6 @@ describe.skipIf(!haveChromium)('the dashboard in chromium', () => {
     await expect.poll(() => page.getByTestId('receipt').innerText()).toMatch(/200\.00/);
 
     // Cash and receipt out: each layout, checked and pictured.
-    await mkdir(DOCS_IMAGES, { recursive: true });
     for (const layout of LAYOUTS) {
       await page.setViewportSize(layout);
       await settled(page);
