@@ -113,6 +113,13 @@ async function deploy(flow: FlowNode[]): Promise<void> {
 }
 
 describe('the examples in a real Node-RED', () => {
+  it('are offered under Import > Examples > @atm-rig/node-red-nodes', async () => {
+    const res = await fetch(`${dashboard.editorUrl}library/examples/flows/@atm-rig/node-red-nodes`);
+    expect(res.status).toBe(200);
+    const listed = (await res.json()) as { fn?: string }[];
+    expect(listed.map((e) => e.fn).sort()).toEqual(EXAMPLES.map((f) => f.replace(/\.json$/, '')));
+  });
+
   it.each(EXAMPLES)('%s: every node type is installed and every node runs', async (file) => {
     const flow = await example(file);
     const sets = (await (await fetch(`${dashboard.editorUrl}nodes`, { headers: { accept: 'application/json' } })).json()) as {
