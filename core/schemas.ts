@@ -24,7 +24,7 @@ export const FINGER_NAMES = [
   'left ring',
   'left little',
 ] as const;
-export const Key = z.string().regex(KEY_PATTERN, 'a digit, a letter A-Z, ENTER, CANCEL or CLEAR');
+export const Key = z.string().regex(KEY_PATTERN, 'a digit, a letter A-Z, ENTER, CANCEL, CLEAR or an FDK (FDKA-FDKD, FDKF-FDKI)');
 /** A reference the sender chooses to match an answer to its command. */
 export const Ref = z.string().min(1).max(80);
 /** Notes by denomination (minor units as the key). */

@@ -129,6 +129,31 @@ export const EMULATOR_NAMES = ${JSON.stringify([...new Set(modules.flatMap((d) =
 `;
 }
 
+/** Markdown of a reference row (backticks, bold) as the help's HTML. */
+const helpHtml = (md: string) =>
+  md
+    .replaceAll('&', '&amp;')
+    .replaceAll('<', '&lt;')
+    .replaceAll('>', '&gt;')
+    .replaceAll('\\|', '|')
+    .replace(/`([^`]*)`/g, '<code>$1</code>')
+    .replace(/\*\*([^*]*)\*\*/g, '<b>$1</b>');
+
+/** The `atm device out` help's list of every action a flow can send (sim and cmd), with its payload. */
+export function nodeRedActionsHelp(): string {
+  const rows = modules.flatMap((d) =>
+    (['sim', 'cmd'] as const).flatMap((channel) =>
+      d.reference.rows
+        .filter(([c]) => c === channel)
+        .map(
+          ([, name, payload]) =>
+            `    <dt>${d.kind} <code>${name}</code> <span class="property-type">${channel}</span></dt><dd>${helpHtml(payload)}</dd>`,
+        ),
+    ),
+  );
+  return [BEGIN, '  <dl class="message-properties">', ...rows, '  </dl>', `  ${END}`].join('\n');
+}
+
 /** The editor's copy: its device list and the help's list of actions (the editor runs in the browser, where the
  *  CommonJS contract cannot be required). */
 export function nodeRedEditor(html: string): string {
@@ -136,21 +161,7 @@ export function nodeRedEditor(html: string): string {
     .replaceAll('","', "', '")
     .replace('["', "['")
     .replace('"]', "']")};`;
-  const actions = modules
-    .filter((d) => Object.keys(d.contract.sim).length > 0)
-    .map(
-      (d) =>
-        `${d.kind} ${Object.keys(d.contract.sim)
-          .map((n) => `<code>${n}</code>`)
-          .join(', ')}`,
-    )
-    .join('; ');
-  const out = html
-    .replace(/^ {4}const DEVICES = \[.*\];$/m, devices)
-    .replace(
-      /(<p>Unknown devices, actions and keys are refused with an error before anything is sent\. Actions:)[^]*?(\(docs\/topics\.md\)\.<\/p>)/,
-      `$1\n  ${actions}\n  $2`,
-    );
+  const out = withBlock(html.replace(/^ {4}const DEVICES = \[.*\];$/m, devices), nodeRedActionsHelp());
   if (!out.includes(devices)) throw new Error(`${NODE_RED_EDITOR}: no "const DEVICES = [...]" line to generate`);
   return out;
 }

@@ -1,21 +1,20 @@
-// The demo flow (flows/atm-demo.json) in a real Node-RED, embedded and started headless the way
+// The demo flow (flows/nodes/examples/atm-demo.json) in a real Node-RED, embedded and started headless the way
 // `atm-rig up --dashboard` does it, against a real rig. The widgets' own messages are sent from the widget nodes,
 // where the dashboard puts a click; what the widgets receive is read at their inputs.
 import { copyFile, mkdtemp, readFile, realpath, rm } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AtmClient } from '../rig/atm-client.ts';
 import { DEMO_FLOW, NODES_DIR, startDashboard, type RunningDashboard } from '../rig/dashboard.ts';
+import { loadNodeRed } from '../rig/node-red-runtime.ts';
 import { startRig, type Rig } from '../rig/rig.ts';
 import { DEMO_CUSTOMERS } from '../rig/seed.ts';
 
 type Msg = { topic?: string; payload?: unknown; [k: string]: unknown };
 type FlowNode = { id: string; type: string; send(msg: Msg): void; on(event: 'input', fn: (msg: Msg) => void): void };
-const require = createRequire(import.meta.url);
 // The same Node-RED singleton startDashboard embeds.
-const RED = require('node-red') as { nodes: { getNode(id: string): FlowNode | null } };
+const RED = loadNodeRed<{ nodes: { getNode(id: string): FlowNode | null } }>();
 
 let rig: Rig;
 let dashboard: RunningDashboard;
@@ -80,20 +79,24 @@ describe('the demo flow in a headless Node-RED', () => {
     expect(await realpath(join(dir, 'node-red', 'node_modules', '@atm-rig', 'node-red-nodes'))).toBe(NODES_DIR);
   });
 
-  it('a key pressed on the front panel reaches atm/atm-1/keypad/sim/press, and the LCD comes back to the panel', async () => {
-    const panel = inputsOf('ui-front');
+  it('a key pressed on the drawn ATM reaches atm/atm-1/keypad/sim/press, and the LCD comes back to it', async () => {
+    const panel = inputsOf('ui-atm');
     await person.untilState('idle');
     const mark = person.messages.length;
-    RED.nodes.getNode('ui-front')!.send({ device: 'keypad', action: 'press', payload: 'ENTER' });
+    RED.nodes.getNode('ui-atm')!.send({ device: 'keypad', action: 'press', payload: 'ENTER' });
     const pressed = await person.nextMessage('/keypad/sim/press', mark);
     expect(pressed.topic).toBe('atm/atm-1/keypad/sim/press');
     expect(pressed.payload).toEqual({ key: 'ENTER' });
     const { requestedFinger } = await person.untilState('session.auth.fingerprint.waiting');
     const lcd = await eventually(
-      () => panel.find((m) => (m.payload as { lines?: string[] }).lines?.[0]?.startsWith('Place finger')),
-      'the LCD on the front panel',
+      () => panel.find((m) => (m.payload as { lcd?: string[] }).lcd?.[0]?.startsWith('Place finger')),
+      'the LCD on the drawn ATM',
     );
-    expect((lcd.payload as { lines: string[] }).lines[0]).toBe(`Place finger ${requestedFinger}`);
+    const view = lcd.payload as { lcd: string[]; screen: string; asking: boolean; finger: string; hasCard: boolean };
+    expect(view.lcd[0]).toBe(`Place finger ${requestedFinger}`);
+    // In words, not chart paths; seed001 has no card.
+    expect(view).toMatchObject({ screen: 'Asking for a finger', asking: true, hasCard: false });
+    expect(view.finger).toMatch(new RegExp(`^the (right|left) .* \\(${requestedFinger}\\)$`));
     await person.press('CANCEL');
     await person.untilState('idle');
   });
@@ -137,9 +140,7 @@ describe('the demo flow in a headless Node-RED', () => {
     await person.press('ENTER');
     const { requestedFinger } = await person.untilState('session.auth.fingerprint.waiting');
     const mark = person.messages.length;
-    RED.nodes
-      .getNode('ui-customer')!
-      .send({ device: 'fingerprint', action: 'place', payload: { customerId: 'C0001', finger: requestedFinger } });
+    RED.nodes.getNode('ui-customer')!.send({ topic: 'finger', payload: requestedFinger });
     expect((await person.nextMessage('/fingerprint/sim/place', mark)).payload).toMatchObject({
       customerId: 'C0001',
       finger: requestedFinger,
@@ -156,10 +157,102 @@ describe('the demo flow in a headless Node-RED', () => {
     await person.untilState('idle');
   });
 
+  it("each presenter's scenario is its sim action on the ATM on screen, and a second press undoes a fault", async () => {
+    const scenarios = RED.nodes.getNode('ui-scenarios')!;
+    const views = inputsOf('ui-scenarios');
+    const sent = async (topic: string, scenario: string) => {
+      const mark = person.messages.length;
+      scenarios.send({ topic: 'scenario', payload: scenario });
+      return (await person.nextMessage(topic, mark)).payload;
+    };
+    expect(await sent('atm/atm-1/dispenser/sim/jam', 'jam')).toEqual({ on: true });
+    await eventually(() => views.find((m) => (m.payload as { cash: { jammed: boolean } }).cash.jammed), 'the jam on the ATM');
+    expect(await sent('atm/atm-1/dispenser/sim/jam', 'jam')).toEqual({ on: false });
+    expect(await sent('atm/atm-1/gsm/sim/network', 'no-network')).toEqual({ registered: false });
+    await eventually(() => views.find((m) => (m.payload as { gsm: { registered: boolean } }).gsm.registered === false), 'no network');
+    expect(await sent('atm/atm-1/gsm/sim/network', 'no-network')).toEqual({ registered: true });
+    expect(await sent('atm/atm-1/gsm/sim/fault', 'sms-late')).toEqual({ mode: 'delay', ms: 30_000 });
+    await eventually(() => views.find((m) => (m.payload as { gsm: { fault: string } }).gsm.fault === 'delay'), 'the SMS delay');
+    expect(await sent('atm/atm-1/gsm/sim/fault', 'sms-late')).toEqual({ mode: 'none' });
+
+    // The finger scenarios act on the finger asked for.
+    await person.untilState('idle');
+    await person.press('ENTER');
+    const { requestedFinger } = await person.untilState('session.auth.fingerprint.waiting');
+    const asked = (finger: number) =>
+      eventually(
+        () => views.find((m) => (m.payload as { session: { requestedFinger?: number } }).session.requestedFinger === finger),
+        'the finger asked for, on the ATM',
+      );
+    await asked(requestedFinger!);
+    expect(await sent('atm/atm-1/fingerprint/sim/place', 'wax-copy')).toEqual({
+      customerId: 'C0001',
+      finger: requestedFinger,
+      spoof: true,
+    });
+    await person.untilState('session.auth.pin.entering');
+    await person.press('CANCEL');
+    await person.untilState('idle');
+    await person.press('ENTER');
+    const again = (await person.untilState('session.auth.fingerprint.waiting')).requestedFinger!;
+    views.length = 0;
+    await asked(again);
+    expect(await sent('atm/atm-1/fingerprint/sim/place', 'dirty-finger')).toEqual({ customerId: 'C0001', finger: again, quality: 40 });
+    expect(await sent('atm/atm-1/fingerprint/sim/place', 'wrong-finger')).toEqual({ customerId: 'C0001', finger: (again % 10) + 1 });
+    await person.press('CANCEL');
+    await person.untilState('idle');
+  });
+
+  it('with the printer out of paper the receipt event stands in for the print; a new session clears the phone', async () => {
+    const atm = RED.nodes.getNode('ui-atm')!;
+    type View = { receipt: { lines: string[]; from: string; why?: string } | null };
+    const views = inputsOf('ui-atm');
+    const phonePanel = inputsOf('ui-phone');
+    const alice = DEMO_CUSTOMERS[0]!;
+    const paper = async (state: string) => {
+      atm.send({ device: 'printer', action: 'paper', payload: { state } });
+      await person.until(
+        () => person.messages.some((m) => m.topic === 'atm/atm-1/printer/state' && (m.payload as { paper?: string }).paper === state),
+        `paper ${state}`,
+      );
+    };
+    await paper('out');
+    const before = person.inbox.filter((m) => m.to === alice.kyc.phone).length;
+    await person.throughFingerAndPin('C0001', alice.pin);
+    const otp = /code is ([A-Z0-9]+)\./.exec((await person.untilSms(alice.kyc.phone, before + 1)).text)![1]!;
+    await person.type(otp);
+    await person.untilScreen('menu');
+    await person.press('1');
+    await person.untilScreen('enter-amount');
+    await person.type('200');
+    await person.untilScreen('result');
+    const shown = await eventually(() => views.find((m) => (m.payload as View).receipt?.from === 'session'), 'the receipt from the event');
+    expect((shown.payload as View).receipt!.why).toBe('printer paper-out');
+    expect((shown.payload as View).receipt!.lines.join('\n')).toMatch(/200\.00/);
+    await person.takeCash();
+    views.length = 0;
+    atm.send({ topic: 'take-receipt' });
+    await eventually(() => views.find((m) => (m.payload as View).receipt === null), 'the receipt taken');
+    await paper('ok');
+    await person.press('CANCEL');
+    await person.untilState('idle');
+
+    // The OTP is on the phone until the next session starts.
+    expect(phonePanel.at(-1)!.payload).toMatchObject({
+      number: alice.kyc.phone,
+      messages: [expect.objectContaining({ text: expect.stringContaining(otp) })],
+    });
+    phonePanel.length = 0;
+    await person.press('ENTER');
+    await eventually(() => phonePanel.find((m) => (m.payload as { messages: unknown[] }).messages.length === 0), 'the phone cleared');
+    await person.press('CANCEL');
+    await person.untilState('idle');
+  });
+
   it('a refused action becomes an error notification, and nothing is sent', async () => {
     const notices = inputsOf('ui-notify');
     const mark = person.messages.length;
-    RED.nodes.getNode('ui-front')!.send({ device: 'keypad', action: 'press', payload: 'F1' });
+    RED.nodes.getNode('ui-atm')!.send({ device: 'keypad', action: 'press', payload: 'F1' });
     const notice = await eventually(() => notices[0], 'the notification');
     expect(String(notice.payload)).toMatch(/no key "F1"/);
     await new Promise((r) => setTimeout(r, 200));

@@ -8,6 +8,7 @@ import { DEVICE_KINDS } from '../devices/registry.ts';
 import { KEY_PATTERN } from '../core/keys.ts';
 import { AtmClient } from '../rig/atm-client.ts';
 import { connectBus } from '../core/bus.ts';
+import { nodeRedPath } from '../rig/node-red-runtime.ts';
 import { startRig, type Rig } from '../rig/rig.ts';
 
 const require = createRequire(import.meta.url);
@@ -27,7 +28,7 @@ const nodeContract = require('./nodes/contract.js') as {
   sim: Record<string, string[]>;
   keys: RegExp;
 };
-helper.init(require.resolve('node-red'));
+helper.init(nodeRedPath());
 
 let rig: Rig;
 let person: AtmClient;
@@ -37,7 +38,7 @@ beforeAll(async () => {
     seed: 8,
     broker: { port: 0, wsPort: null, hashIterations: 10 },
     bank: { port: 0, file: ':memory:', hashLogN: 10 },
-    atms: [{ id: 'atm-1' }],
+    atms: [{ id: 'atm-1' }, { id: 'atm-2', profile: 'seed002' }],
   });
   person = await AtmClient.connect(rig.brokerUrl, 'atm-1', rig.bus.simulator);
   await new Promise<void>((r) => helper.startServer(r));
@@ -96,6 +97,22 @@ describe('atm-rig Node-RED nodes', () => {
     await person.until(() => seen.some((m) => m.topic === 'started'), 'the session event in the flow');
     await person.press('CANCEL');
     await person.untilState('ending');
+  });
+
+  it('with ATM id "+", atm session and atm device in report every ATM, msg.atm saying which', async () => {
+    await load([
+      { id: 'n-session', type: 'atm session', broker: 'cfg-broker', atm: '+', wires: [['n-sink']] },
+      { id: 'n-lcd', type: 'atm device in', broker: 'cfg-broker', atm: '+', device: 'lcd', what: 'state', wires: [['n-sink']] },
+    ]);
+    const seen: { topic: string; atm: string; device?: string; payload: Record<string, unknown> }[] = [];
+    helper.getNode('n-sink').on('input', (msg) => seen.push(msg as never));
+    // Retained states: each ATM's session and LCD arrive at once.
+    await person.until(
+      () => ['atm-1', 'atm-2'].every((a) => seen.some((m) => m.atm === a && m.topic === 'state' && m.device === 'lcd')),
+      'both LCDs',
+    );
+    const profiles = Object.fromEntries(seen.filter((m) => m.topic === 'state' && !m.device).map((m) => [m.atm, m.payload.profile]));
+    expect(profiles).toEqual({ 'atm-1': 'seed001', 'atm-2': 'seed002' });
   });
 
   it('atm device out refuses an unknown action or key before sending anything', async () => {

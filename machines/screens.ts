@@ -4,8 +4,8 @@
  */
 import type { SnapshotFrom } from 'xstate';
 import { fingerprintMode } from './profiles.ts';
+import { LCD_COLS, LCD_ROWS, menuRows } from './session/menu-layout.ts';
 import {
-  TX_OPTIONS,
   formatAmount,
   formatMoney,
   statementLines,
@@ -15,8 +15,7 @@ import {
   type TxResult,
 } from './session.machine.ts';
 
-export const LCD_COLS = 20;
-export const LCD_ROWS = 4;
+export { LCD_COLS, LCD_ROWS };
 export type Screen = [string, string, string, string];
 
 type Snapshot = SnapshotFrom<SessionMachine>;
@@ -193,24 +192,7 @@ export function resultLines(r: TxResult, c: SessionContext): string[] {
 
 /** The transactions the profile offers, each under its fixed key, packed two to a line where they fit. */
 export function menuLines(profile: SessionContext['profile']): string[] {
-  const secret = profile.tiers.some((t) => t.kind === 'pin') ? 'PIN' : 'Pwd';
-  const names: Record<string, string> = {
-    withdraw: 'Withdraw',
-    balance: 'Balance',
-    transfer: 'Transfer',
-    'change-secret': `New${secret}`,
-    statement: 'Statement',
-  };
-  const items = Object.entries(TX_OPTIONS)
-    .filter(([, kind]) => profile.transactions.includes(kind))
-    .map(([key, kind]) => `${key} ${names[kind]}`);
-  const lines: string[] = [];
-  for (const item of items) {
-    const last = lines.length - 1;
-    if (last >= 0 && lines[last]!.length + 1 + item.length <= LCD_COLS) lines[last] += ` ${item}`;
-    else lines.push(item);
-  }
-  return lines.slice(0, LCD_ROWS - 1);
+  return menuRows(profile).map((row) => row.map(([, text]) => text).join(' '));
 }
 
 /**

@@ -73,7 +73,8 @@ const SHARED = {
       '--trace-serial [file]',
       "every byte on each serial device's port, both ways, timed and decoded, secrets masked: to the console, or appended to <file>",
     ),
-  flows: () => new Option('--flows <file>', 'the Node-RED flow file (default flows/atm-demo.json; a new file starts as a copy of it)'),
+  flows: () =>
+    new Option('--flows <file>', 'the Node-RED flow file (default flows/nodes/examples/atm-demo.json; a new file starts as a copy of it)'),
 } satisfies Record<string, () => Option>;
 
 export type SharedOption = keyof typeof SHARED;

@@ -90,7 +90,7 @@ export const RigConfigSchema = strictObject({
     port: z.number().int().min(0).max(65535).default(1880),
     /** Node-RED's user directory; default: node-red/ beside the bank file (./data/node-red). */
     userDir: z.string().optional(),
-    /** The flow file to load, and to save to on Deploy; default: flows/atm-demo.json of atm-rig. */
+    /** The flow file to load, and to save to on Deploy; default: flows/nodes/examples/atm-demo.json of atm-rig. */
     flowFile: z.string().optional(),
   }).prefault({}),
   // prefault, not default: the default goes through the schema, so the ATM gets its own defaults too.

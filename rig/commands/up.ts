@@ -29,6 +29,8 @@ export function defineUp(program: Command): void {
     runs(async (opts: UpOptions) => {
       const { bringUp, configFrom, describe, describeDashboard, dashboardOptions, explainPortClash, untilSignal } =
         await import('./shared.ts');
+      // Before anything starts: without Node-RED installed, say how to install it.
+      if (opts.dashboard) (await import('../node-red-runtime.ts')).assertNodeRed();
       const rig = await bringUp(await configFrom(opts, 'up'), false);
       let dashboard: import('../dashboard.ts').RunningDashboard | undefined;
       try {
