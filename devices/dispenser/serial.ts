@@ -25,12 +25,18 @@ export class SerialCashDispenser implements Device {
   readonly #queue = new SerialQueue();
   #cassettes: { upper: Cassette; lower: Cassette };
   #watchTaken?: NodeJS.Timeout;
+  #health?: NodeJS.Timeout;
+  #inFlight = 0;
+  /** A dispense, or a watch for the notes being taken, is under way: no health check in between. */
+  get #busy(): boolean {
+    return this.#inFlight > 0 || this.#watchTaken !== undefined;
+  }
   #connection?: ModuleConnection;
 
   constructor(
     spec: SerialSpec,
     cassettes: readonly Cassette[],
-    private readonly options: { responseTimeoutMs?: number } = {},
+    private readonly options: { responseTimeoutMs?: number; healthMs?: number } = {},
   ) {
     this.impl = `serial:${spec.path}@${spec.baudRate}`;
     this.link = new SerialLink(spec);
@@ -60,34 +66,44 @@ export class SerialCashDispenser implements Device {
       },
       () => this.#stopped,
     );
+    // An idle dispenser is asked its status now and then, so one that died between customers is out of service
+    // before the next one authenticates, not when the notes are due.
+    this.#health = setInterval(() => {
+      if (this.#connection?.online && !this.#busy) void this.#ask(CMD.status).catch(() => undefined);
+    }, this.options.healthMs ?? 10_000);
+    this.#health.unref();
   }
 
   /** One command: its ACK within a second, then its response (up to a minute for a dispense), then our ACK. */
   #ask(cmd: number, params?: Uint8Array): Promise<Buffer> {
-    return this.#queue.run(async () => {
-      this.#inbox.clear();
-      await this.link.write(command(cmd, params));
-      const ack = await this.#inbox.next(1000, 'the dispenser did not answer').catch((err: Error) => {
-        // Not even an ACK: the dispenser is gone (power cut, reset). The connection handshakes it back.
-        this.#connection?.lost(err.message);
-        throw err;
-      });
-      if (!('ack' in ack)) throw new Error('the dispenser did not acknowledge');
-      for (;;) {
-        const p = await this.#inbox.next(this.options.responseTimeoutMs ?? 70_000, 'the dispenser did not answer');
-        if ('frame' in p && p.frame.cmd === cmd) {
-          await this.link.write(Buffer.from([ACK]));
-          return p.frame.data;
+    this.#inFlight += 1;
+    return this.#queue
+      .run(async () => {
+        this.#inbox.clear();
+        await this.link.write(command(cmd, params));
+        const ack = await this.#inbox.next(1000, 'the dispenser did not answer').catch((err: Error) => {
+          // Not even an ACK: the dispenser is gone (power cut, reset). The connection handshakes it back.
+          this.#connection?.lost(err.message);
+          throw err;
+        });
+        if (!('ack' in ack)) throw new Error('the dispenser did not acknowledge');
+        for (;;) {
+          const p = await this.#inbox.next(this.options.responseTimeoutMs ?? 70_000, 'the dispenser did not answer');
+          if ('frame' in p && p.frame.cmd === cmd) {
+            await this.link.write(Buffer.from([ACK]));
+            return p.frame.data;
+          }
+          if ('bad' in p) throw new Error(`bad frame from the dispenser: ${p.bad}`);
         }
-        if ('bad' in p) throw new Error(`bad frame from the dispenser: ${p.bad}`);
-      }
-    });
+      })
+      .finally(() => (this.#inFlight -= 1));
   }
 
   async command({ payload }: MessageOf<typeof contract.cmd>) {
     const ctx = this.#ctx!;
     const { ref, amount } = payload;
     clearInterval(this.#watchTaken);
+    this.#watchTaken = undefined;
     const plan = planNotes(amount, [this.#cassettes.upper, this.#cassettes.lower]);
     if (!plan.ok)
       return ctx.emit('failed', {
@@ -135,6 +151,7 @@ export class SerialCashDispenser implements Device {
     const data = await this.#ask(CMD.status).catch(() => undefined);
     if (data && data[2] === 0x30) {
       clearInterval(this.#watchTaken);
+      this.#watchTaken = undefined;
       this.#ctx!.setState({ presented: 0 });
       this.#ctx!.emit('taken', {});
     }
@@ -143,6 +160,7 @@ export class SerialCashDispenser implements Device {
   async stop() {
     this.#stopped = true;
     clearInterval(this.#watchTaken);
+    clearInterval(this.#health);
     await this.link.close();
   }
 }

@@ -117,3 +117,21 @@ describe('serial drivers recover a module that restarts under an open port', () 
     await until(() => end.module.lines[0] === 'Welcome', 'the screen redrawn after the reboot');
   }, 30_000);
 });
+
+describe('an idle serial dispenser', () => {
+  it('is found dead between customers by its health check, and back when it reboots', async () => {
+    const pair = await openPtyPair();
+    cleanups.push(() => pair.close());
+    const clock = { now: Date.now, setTimeout, clearTimeout };
+    const cassettes = { upper: { denomination: 10_000, count: 5 }, lower: { denomination: 5_000, count: 5 } };
+    const end = await moduleEnd(pair.b, 9600, (link) => new LcdmEmulator(link, cassettes, { clock, dispenseMs: 20 }));
+    const driver = new SerialCashDispenser({ path: pair.a, baudRate: 9600 }, [cassettes.upper, cassettes.lower], { healthMs: 200 });
+    cleanups.push(() => driver.stop());
+    const { states, until } = await startDriver(driver);
+    end.module.powerCycle(); // nobody asks it for anything
+    await until(() => merged(states).online === false, 'offline without a dispense');
+    expect(String(merged(states).reason)).toMatch(/did not answer/);
+    await end.restart(50);
+    await until(() => merged(states).online === true, 'online again');
+  }, 30_000);
+});
