@@ -22,8 +22,12 @@ export class KeypadLcdBoard extends EventEmitter<{ key: [string]; online: [boole
     this.link.on('data', (d) => {
       for (const line of this.#lines.push(d)) {
         const key = /^K (\S+)$/.exec(line)?.[1];
-        if (key && KPL_KEY.test(key)) this.emit('key', key);
-        else if (line === KPL_BANNER) this.#banner();
+        if (key !== undefined) {
+          // A key line is never the answer to a command, whatever key it names.
+          if (KPL_KEY.test(key)) this.emit('key', key);
+          continue;
+        }
+        if (line === KPL_BANNER) this.#banner();
         else this.#answer?.(line);
       }
     });

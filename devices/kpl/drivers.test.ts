@@ -46,3 +46,18 @@ describe('KPL/1 over a pty pair', () => {
     expect(answers.join('')).toContain('ERR unknown command');
   });
 });
+
+describe('KPL/1 and the FDKs', () => {
+  it('the emulated board sends an FDK press as a key line, and a key it lacks is ignored, never a crash', async () => {
+    const { memoryPair, settle } = await import('../serial/memory-link.ts');
+    const { kplEmulator } = await import('./emulation.ts');
+    const { host, device } = memoryPair();
+    const emulation = kplEmulator.start(device as never, {} as never);
+    await settle();
+    host.take();
+    emulation.onSim('press', { key: 'FDKA' });
+    expect(() => emulation.onSim('press', { key: 'no-such-key' })).not.toThrow();
+    await settle();
+    expect(host.take().toString('latin1')).toBe('K FDKA\n');
+  });
+});

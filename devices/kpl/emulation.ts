@@ -1,6 +1,7 @@
 /** The KPL/1 keypad + LCD board emulator as a module: one port serves both devices; keys come from the keypad's sims. */
 import type { EmulatorModule } from '../serial/emulator-module.ts';
 import { KeypadLcdEmulator } from './emulator.ts';
+import { KPL_KEY } from './protocol.ts';
 
 export const kplEmulator: EmulatorModule = {
   name: 'keypad-lcd',
@@ -11,7 +12,7 @@ export const kplEmulator: EmulatorModule = {
     return {
       device: board,
       onSim(name, data) {
-        if (name === 'press') void board.press(data.key as string);
+        if (name === 'press' && KPL_KEY.test(String(data.key))) void board.press(data.key as string);
       },
     };
   },

@@ -5,12 +5,15 @@
  *   host -> board: `?` (identify) | `L <row 0-3> <text>` | `C` (clear) | `B <0|1>` (backlight)
  *   board -> host: `READY KPL/1 20x4` (at boot, and after `?`) | `K <key>` (a key press) | `OK` | `ERR <why>`
  *
- * Keys are the topic contract's names: 0-9, A-Z, ENTER, CANCEL, CLEAR.
+ * Keys are the topic contract's names: 0-9, A-Z, ENTER, CANCEL, CLEAR, and the FDKs FDKA-FDKD, FDKF-FDKI.
  */
+import { KEY_PATTERN } from '../../core/keys.ts';
+
 export const KPL_BANNER = 'READY KPL/1 20x4';
 export const KPL_COLS = 20;
 export const KPL_ROWS = 4;
-export const KPL_KEY = /^(?:[0-9A-Z]|ENTER|CANCEL|CLEAR)$/;
+/** The topic contract's keys, FDKs included (a board with screen-side buttons sends `K FDKA`). */
+export const KPL_KEY = KEY_PATTERN;
 
 /** Splits a byte stream into lines (LF, optional CR before it). */
 export class LineSplitter {

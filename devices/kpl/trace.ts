@@ -1,5 +1,6 @@
-/** KPL/1 lines named for the serial trace. A key could be a PIN digit: only ENTER, CANCEL and CLEAR are shown. */
-import type { Direction, WireDecoder, WireFrame } from '../serial/trace.ts';
+/** KPL/1 lines named for the serial trace. A key could be a PIN digit: only ENTER, CANCEL, CLEAR and the FDKs are
+ *  shown; numbers on the screen (an account being typed) keep their last four digits. */
+import { maskNumbers, type Direction, type WireDecoder, type WireFrame } from '../serial/trace.ts';
 import { LineSplitter } from './protocol.ts';
 
 export function kplDecoder(): WireDecoder {
@@ -7,7 +8,7 @@ export function kplDecoder(): WireDecoder {
   return (direction, bytes) =>
     split[direction].push(bytes).map((line): WireFrame => {
       const key = /^K (\S+)$/.exec(line)?.[1];
-      if (key) return { text: `KPL K ${/^(ENTER|CANCEL|CLEAR)$/.test(key) ? key : '*'}` };
-      return { text: `KPL ${line}` };
+      if (key) return { text: `KPL K ${/^(ENTER|CANCEL|CLEAR|FDK[A-DF-I])$/.test(key) ? key : '*'}` };
+      return { text: `KPL ${maskNumbers(line)}` };
     });
 }

@@ -83,7 +83,12 @@ export async function startEmulator(name: string, path: string, options: Emulato
       const schema = schemaFor(CONTRACT[simDevice].sim, name);
       // The device on the bus answers bad payloads with its evt/error; the emulator just ignores them.
       const parsed = schema ? decode(buf, schema) : undefined;
-      if (parsed?.ok) emulation.onSim(name, parsed.data as Record<string, unknown>);
+      try {
+        if (parsed?.ok) emulation.onSim(name, parsed.data as Record<string, unknown>);
+      } catch (err) {
+        // A person's action the module cannot act out is reported, never the end of the emulator.
+        process.emitWarning(`atm-rig emulate ${module.name}: sim/${name} not acted out: ${(err as Error).message}`);
+      }
       simsActed += 1;
     });
     await client.subscribeAsync(topics.device(options.atmId, simDevice, 'sim', '+'), { qos: 1 });

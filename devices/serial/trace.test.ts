@@ -110,3 +110,13 @@ describe('serial trace of a polled module', () => {
     ]);
   });
 });
+
+describe('masking in the trace', () => {
+  it('numbers typed with spaces or dashes keep only their last four digits; LCD lines are masked too', async () => {
+    const { maskNumbers } = await import('./trace.ts');
+    expect(maskNumbers('call +260 97 100 0001 now')).toBe('call +*** ** *** 0001 now');
+    expect(maskNumbers('card 4000-0012-3456-7899')).toBe('card ****-****-****-7899');
+    expect(maskNumbers('at 12:30, 2026')).toBe('at 12:30, 2026');
+    expect(texts(kplDecoder(), ['>', 'L 1 To 1000000202\n'], ['<', 'K FDKA\n'])).toEqual(['KPL L 1 To ******0202', 'KPL K FDKA']);
+  });
+});

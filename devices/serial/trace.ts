@@ -80,4 +80,12 @@ export const countingDecoder = (): WireDecoder => (_d, bytes) => [{ text: `${byt
 
 /** Card and phone numbers in text a module prints or sends: all but the last four digits masked. */
 export const maskNumbers = (text: string) =>
-  text.replace(/\+?\d{9,19}/g, (digits) => digits.slice(0, digits.length - 4).replace(/\d/g, '*') + digits.slice(-4));
+  // Runs of 9 or more digits, spaces and dashes between them allowed (+260 97 100 0001).
+  text.replace(/\+?\d(?:[ -]?\d){8,}/g, (run) => {
+    let keep = 4;
+    return [...run]
+      .reverse()
+      .map((c) => (/\d/.test(c) && keep-- <= 0 ? '*' : c))
+      .reverse()
+      .join('');
+  });
