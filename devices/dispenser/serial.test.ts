@@ -86,3 +86,41 @@ describe('LCDM-2000 rejected notes', () => {
     expect(events.at(-1)).toMatchObject({ name: 'failed', payload: { ref: 'r7', reason: 'jam', message: expect.stringMatching(/0x44/) } });
   });
 });
+
+describe('LCDM-2000 with a lost ACK', () => {
+  it('a dispense whose ACK is lost on the wire is still awaited, debited and reported dispensed', async () => {
+    const pair = await openPtyPair();
+    const cassettes = [
+      { denomination: 10_000, count: 5 },
+      { denomination: 5_000, count: 5 },
+    ];
+    const driver = new SerialCashDispenser({ path: pair.a, baudRate: 9600 }, cassettes, { responseTimeoutMs: 3000 });
+    const emuLink = new SerialLink({ path: pair.b, baudRate: 9600 });
+    cleanups.push(
+      () => pair.close(),
+      () => driver.stop(),
+      () => emuLink.close(),
+    );
+    let dropNextAck = false;
+    // One corrupted byte: the ACK right after the dispense command never arrives.
+    const lossy = {
+      on: (event: 'data', fn: (d: Buffer) => void) => emuLink.on(event, fn),
+      write: (b: Buffer) =>
+        dropNextAck && b.length === 1 && b[0] === 0x06 ? ((dropNextAck = false), Promise.resolve()) : emuLink.write(b),
+    };
+    const emulator = new LcdmEmulator(
+      lossy,
+      { upper: { ...cassettes[0]! }, lower: { ...cassettes[1]! } },
+      { clock: { now: Date.now, setTimeout, clearTimeout }, dispenseMs: 1500 },
+    );
+    emuLink.start();
+    const { events, states, until } = await startDriver(driver);
+    dropNextAck = true;
+    void driver.command({ name: 'dispense', payload: { ref: 'r1', amount: 10_000 } } as never);
+    await until(() => events.some((e) => e.payload.ref === 'r1'), 'an outcome');
+    expect(events.find((e) => e.payload.ref === 'r1')?.name).toBe('dispensed');
+    expect(emulator.atExit).toBe(1);
+    const state = Object.assign({}, ...states) as { cassettes: { count: number }[] };
+    expect(state.cassettes[0]!.count).toBe(4);
+  }, 20_000);
+});

@@ -74,21 +74,32 @@ export class SerialCashDispenser implements Device {
     this.#health.unref();
   }
 
-  /** One command: its ACK within a second, then its response (up to a minute for a dispense), then our ACK. */
+  /**
+   * One command: its ACK within a second, then its response (up to a minute for a dispense), then our ACK. A dispense
+   * whose ACK is lost on the wire may be counting all the same: its answer is awaited anyway (notes at the exit
+   * belong to this customer, and are debited), and only when none comes is the dispenser taken for gone.
+   */
   #ask(cmd: number, params?: Uint8Array): Promise<Buffer> {
+    const counting = cmd === CMD.upper || cmd === CMD.lower;
+    const gone = (err: Error): never => {
+      // The dispenser is gone (power cut, reset): the connection handshakes it back.
+      this.#connection?.lost(err.message);
+      throw err;
+    };
     this.#inFlight += 1;
     return this.#queue
       .run(async () => {
         this.#inbox.clear();
         await this.link.write(command(cmd, params));
-        const ack = await this.#inbox.next(1000, 'the dispenser did not answer').catch((err: Error) => {
-          // Not even an ACK: the dispenser is gone (power cut, reset). The connection handshakes it back.
-          this.#connection?.lost(err.message);
-          throw err;
+        let first: Parsed | undefined = await this.#inbox.next(1000, 'the dispenser did not answer').catch((err: Error) => {
+          if (counting) return undefined;
+          return gone(err);
         });
-        if (!('ack' in ack)) throw new Error('the dispenser did not acknowledge');
+        if (first && 'ack' in first) first = undefined;
+        else if (first && !('frame' in first && counting)) throw new Error('the dispenser did not acknowledge');
         for (;;) {
-          const p = await this.#inbox.next(this.options.responseTimeoutMs ?? 70_000, 'the dispenser did not answer');
+          const p = first ?? (await this.#inbox.next(this.options.responseTimeoutMs ?? 70_000, 'the dispenser did not answer').catch(gone));
+          first = undefined;
           if ('frame' in p && p.frame.cmd === cmd) {
             await this.link.write(Buffer.from([ACK]));
             return p.frame.data;
@@ -124,7 +135,15 @@ export class SerialCashDispenser implements Device {
           asciiCount(data.subarray(6, 8)),
         ];
         const error = data[4];
-        if (data.length !== 8 || picked === undefined || exit === undefined || rejected === undefined || error === undefined)
+        // CHK counts every note picked: those out and those rejected. An answer that counts fewer is not to be believed.
+        if (
+          data.length !== 8 ||
+          picked === undefined ||
+          exit === undefined ||
+          rejected === undefined ||
+          error === undefined ||
+          picked < exit + rejected
+        )
           throw Object.assign(new Error(`malformed dispense answer ${data.toString('hex')}`), { reason: 'jam' });
         // Every picked note left the cassette: to the exit, or to the reject box.
         s.cassette.count = Math.max(0, s.cassette.count - picked);
@@ -143,6 +162,7 @@ export class SerialCashDispenser implements Device {
     }
     ctx.setState({ cassettes: this.#view(), presented: amount });
     ctx.emit('dispensed', { ref, amount, notes: plan.notes });
+    clearInterval(this.#watchTaken); // two dispenses in a row: one watcher, for the last
     this.#watchTaken = setInterval(() => void this.#taken(), 300);
     this.#watchTaken.unref();
   }
