@@ -83,6 +83,23 @@ describe('a module that matches on its own', () => {
     expect(said.at(-1)).toBe("The bank has Alice Banda's 10 model(s).");
   });
 
+  it('a re-enrolment replaces her models in place: no second model of a finger, and she is still recognised', async () => {
+    const bank = await createBankService({ file, hashCost: { logN: 4, r: 8, p: 1 } });
+    const again: string[] = [];
+    await enrolCustomer({
+      sensor: { path: sensor, baudRate: 57600 },
+      customerId: alice.id,
+      fingers: parseFingers('1-10'),
+      bank: fileBank(bank),
+      say: (line) => again.push(line),
+      person: (f) => ({ place: () => zfm.placeFinger(finger(f)), lift: () => zfm.lift() }),
+      pollMs: 5,
+    });
+    await bank.close();
+    expect(zfm.library.size).toBe(10);
+    expect(again.filter((l) => l.includes('replaced its old model'))).toHaveLength(10);
+  }, 60_000);
+
   it('match: module recognises her: the PIN comes next', async () => {
     expect(await session('module')).toMatch(/^enter-pin/);
   }, 30_000);

@@ -52,27 +52,39 @@ export async function enrolCustomer(r: EnrolRequest): Promise<Enrolled[]> {
       );
     });
     const { capacity } = await host.readSysPara();
-    const pages = await freePages(host, capacity, r.fingers.length);
+    const free = await freePages(host, capacity, r.fingers.length);
     r.say(`Enrolling ${r.fingers.length} finger(s) of ${name} (${r.customerId}) on ${r.sensor.path}.`);
     const models: { finger: number; template: string }[] = [];
     const enrolled: Enrolled[] = [];
-    for (const [i, finger] of r.fingers.entries()) {
-      const what = `the ${FINGER_NAMES[finger]} (finger ${finger})`;
-      const hands = r.person?.(finger);
-      const person: EnrolPerson = {
-        place: (take) => {
-          r.say(take === 1 ? `Place ${what} on the sensor.` : `Place ${what} again.`);
-          hands?.place(take);
-        },
-        lift: () => {
-          r.say('Lift the finger.');
-          hands?.lift();
-        },
-      };
-      const model = await enrolFinger(host, pages[i]!, person, { pollMs: r.pollMs, waitMs: r.waitMs });
-      models.push({ finger, template: model.toString('base64') });
-      enrolled.push({ finger, page: pages[i]! });
-      r.say(`  ${what}: stored at page ${pages[i]} (${model.length} bytes). [${i + 1}/${r.fingers.length}]`);
+    try {
+      for (const [i, finger] of r.fingers.entries()) {
+        const what = `the ${FINGER_NAMES[finger]} (finger ${finger})`;
+        const hands = r.person?.(finger);
+        const person: EnrolPerson = {
+          place: (take) => {
+            r.say(take === 1 ? `Place ${what} on the sensor.` : `Place ${what} again.`);
+            hands?.place(take);
+          },
+          lift: () => {
+            r.say('Lift the finger.');
+            hands?.lift();
+          },
+        };
+        const { model, page, replaced } = await enrolFinger(host, () => free.shift()!, person, {
+          pollMs: r.pollMs,
+          waitMs: r.waitMs,
+          capacity,
+        });
+        models.push({ finger, template: model.toString('base64') });
+        enrolled.push({ finger, page });
+        r.say(
+          `  ${what}: ${replaced ? 'replaced its old model at' : 'stored at'} page ${page} (${model.length} bytes). [${i + 1}/${r.fingers.length}]`,
+        );
+      }
+    } catch (err) {
+      // What the module stored, the bank must have too: the fingers done so far are kept, then the failure reported.
+      if (models.length > 0) await r.bank.enrolFingers(r.customerId, models);
+      throw new Error(`${models.length} of ${r.fingers.length} finger(s) enrolled, then: ${(err as Error).message}`, { cause: err });
     }
     await r.bank.enrolFingers(r.customerId, models);
     r.say(`The bank has ${name}'s ${models.length} model(s).`);

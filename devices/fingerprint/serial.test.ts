@@ -39,8 +39,8 @@ describe('ZFM host and emulator over a pty pair', () => {
     expect(await host.readSysPara()).toMatchObject({ capacity: 1000, packetSize: 128 });
     for (let finger = 1; finger <= 10; finger++) {
       const person = { place: () => emulator.placeFinger(template('C0001', finger)), lift: () => emulator.lift() };
-      const model = await enrolFinger(host, finger, person, { pollMs: 5 });
-      expect(model.equals(template('C0001', finger))).toBe(true);
+      const { model, page } = await enrolFinger(host, () => finger, person, { pollMs: 5 });
+      expect([model.equals(template('C0001', finger)), page]).toEqual([true, finger]);
     }
     expect(await host.templateCount()).toBe(10);
 

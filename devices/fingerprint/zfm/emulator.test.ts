@@ -136,3 +136,27 @@ describe('ZFM host', () => {
     expect(unhandled).toEqual([]);
   });
 });
+
+describe('ZFM host against a faulty module', () => {
+  it('gives up on a template upload that never ends, instead of buffering for ever', async () => {
+    const { ZfmHost } = await import('./host.ts');
+    const { encodePacket, PID } = await import('./packet.ts');
+    const { host, device } = memoryPair();
+    // Acknowledges UpChar, then streams data packets and never the end packet.
+    device.on('data', () => {
+      void device.write(encodePacket(PID.ack, Uint8Array.from([0])));
+      for (let i = 0; i < 40; i++) void device.write(encodePacket(PID.data, Buffer.alloc(256, i)));
+    });
+    await expect(new ZfmHost(host, 200).upChar(1)).rejects.toThrow(/more than 4096 bytes/);
+  });
+
+  it('refuses a packet size code outside 0-3', async () => {
+    const { ZfmHost } = await import('./host.ts');
+    const { encodePacket, PID } = await import('./packet.ts');
+    const { host, device } = memoryPair();
+    const para = Buffer.alloc(16);
+    para.writeUInt16BE(27, 12);
+    device.on('data', () => void device.write(encodePacket(PID.ack, Buffer.concat([Buffer.from([0]), para]))));
+    await expect(new ZfmHost(host, 200).readSysPara()).rejects.toThrow(/size code 27/);
+  });
+});

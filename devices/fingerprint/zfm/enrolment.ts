@@ -28,8 +28,18 @@ async function waitFor(host: ZfmHost, present: boolean, o: Required<EnrolOptions
   }
 }
 
-/** Enrol the finger on the sensor into `page`; resolves with its model, as the module uploads it. */
-export async function enrolFinger(host: ZfmHost, page: number, person: EnrolPerson, options: EnrolOptions = {}): Promise<Buffer> {
+/**
+ * Enrol the finger on the sensor; resolves with its model and the page it is stored at. A finger the library already
+ * holds (Search finds it: a re-enrolment) is stored over its old page, so the library never holds two models of one
+ * finger; otherwise at `freePage()`. A model stored but not uploaded is deleted again: the module must not hold a
+ * model the bank never got.
+ */
+export async function enrolFinger(
+  host: ZfmHost,
+  freePage: () => number,
+  person: EnrolPerson,
+  options: EnrolOptions & { capacity?: number } = {},
+): Promise<{ model: Buffer; page: number; replaced: boolean }> {
   const o = { pollMs: options.pollMs ?? 100, waitMs: options.waitMs ?? 30_000 };
   person.place(1);
   await waitFor(host, true, o);
@@ -46,8 +56,15 @@ export async function enrolFinger(host: ZfmHost, page: number, person: EnrolPers
       throw new Error('the two impressions do not agree: not the same finger?', { cause: err });
     throw err;
   }
+  const found = await host.search(1, 0, options.capacity ?? 1000);
+  const page = found?.page ?? freePage();
   await host.store(1, page);
-  return host.upChar(1);
+  try {
+    return { model: await host.upChar(1), page, replaced: found !== undefined };
+  } catch (err) {
+    await host.deleteChar(page).catch(() => undefined);
+    throw err;
+  }
 }
 
 /** The first `n` free pages of the library (ReadConList), from `from` on. */

@@ -8,6 +8,9 @@ import type { ByteLink } from '../../serial/byte-link.ts';
 import { CODE, DEFAULT_ADDRESS, encodePacket, INSTRUCTION, PacketParser, PID, type Packet } from './packet.ts';
 import { SerialQueue } from '../../../core/serial-queue.ts';
 
+/** The largest template a host takes (an R503's is 1536 bytes). */
+export const MAX_TEMPLATE_BYTES = 4096;
+
 export class ZfmError extends Error {
   constructor(
     readonly code: number,
@@ -69,7 +72,10 @@ export class ZfmHost {
   async readSysPara(): Promise<{ capacity: number; securityLevel: number; packetSize: number }> {
     const { code, data } = await this.#ask(INSTRUCTION.ReadSysPara);
     if (code !== CODE.ok) throw new ZfmError(code, 'ReadSysPara');
-    this.#packetSize = 32 << data.readUInt16BE(12);
+    const sizeCode = data.readUInt16BE(12);
+    // Register 6 is 0-3 (32-256 bytes); anything else would make every template transfer nonsense.
+    if (sizeCode > 3) throw new Error(`ReadSysPara: data packet size code ${sizeCode} is not 0-3`);
+    this.#packetSize = 32 << sizeCode;
     return { capacity: data.readUInt16BE(4), securityLevel: data.readUInt16BE(6), packetSize: this.#packetSize };
   }
 
@@ -148,9 +154,14 @@ export class ZfmHost {
   async upChar(buffer: 1 | 2): Promise<Buffer> {
     const { code, extra } = await this.#ask(INSTRUCTION.UpChar, [buffer], async () => {
       const parts: Buffer[] = [];
+      let bytes = 0;
       for (;;) {
         const p = await this.#next();
         parts.push(p.payload);
+        bytes += p.payload.length;
+        // No module's template is this long (512 bytes on a ZFM-20/R307, 1536 on an R503): a module that never sends
+        // the end packet must not hold the driver, nor grow its memory, for ever.
+        if (bytes > MAX_TEMPLATE_BYTES) throw new Error(`bad template from the sensor: more than ${MAX_TEMPLATE_BYTES} bytes`);
         if (p.pid === PID.end) return Buffer.concat(parts);
         if (p.pid !== PID.data) throw new Error(`expected template data, got PID ${p.pid}`);
       }
