@@ -122,6 +122,8 @@ describe('atm-rig emulate', () => {
     const pair = await openPtyPair();
     const emulate = run(['emulate', 'fingerprint', '--port', pair.b, '--data', ':memory:', '--mqtt-port', '1']);
     await emulate.until(/Emulating a ZFM fingerprint module on/);
+    // No broker on port 1: it says that a person's actions cannot reach it, and what to do.
+    await emulate.until(/Not on the bus: no broker answers at mqtt:\/\/127\.0\.0\.1:1\. Start the rig first/);
     const link = new SerialLink({ path: pair.a, baudRate: 57600 });
     const up = new Promise<void>((r) => link.once('up', () => r()));
     link.start();

@@ -42,7 +42,14 @@ export async function enrolCustomer(r: EnrolRequest): Promise<Enrolled[]> {
   try {
     await new Promise<void>((resolve, reject) => {
       link.once('up', () => resolve());
-      link.once('down', (why) => reject(new Error(`cannot open ${r.sensor.path}: ${why}`)));
+      link.once('down', (why) =>
+        reject(
+          new Error(
+            `cannot open ${r.sensor.path}: ${why.replace(/^Error: /, '')}` +
+              (/lock/i.test(why) ? ' (another program holds it: a rig using this sensor? Stop it, or enrol on another port)' : ''),
+          ),
+        ),
+      );
       link.start();
     });
     const host = new ZfmHost(link);

@@ -6,6 +6,7 @@ import { DispenserOptions } from './options.ts';
 export const lcdmEmulator: EmulatorModule = {
   name: 'dispenser',
   serves: ['dispenser'],
+  baud: 9600,
   start(link, { clock, settings }) {
     const d = DispenserOptions.parse(settings.dispenser ?? {});
     const lcdm = new LcdmEmulator(

@@ -6,8 +6,9 @@ import { ZfmEmulator } from './zfm/emulator.ts';
 export const zfmEmulator: EmulatorModule = {
   name: 'fingerprint',
   serves: ['fingerprint'],
-  start(link, { random }) {
-    const zfm = new ZfmEmulator(link);
+  baud: 57600,
+  start(link, { random, settings }) {
+    const zfm = new ZfmEmulator(link, { impressions: settings.impressions === 'varied' ? 'varied' : 'exact' });
     return {
       device: zfm,
       onSim(name, data) {

@@ -7,6 +7,7 @@ import { GsmOptions } from './options.ts';
 export const sim800Emulator: EmulatorModule = {
   name: 'gsm',
   serves: ['gsm'],
+  baud: 115200,
   start(link, { clock, settings, publish }) {
     const gsm = GsmOptions.parse(settings.gsm ?? {});
     const sim800 = new Sim800Emulator(link, {

@@ -6,6 +6,7 @@ import { KPL_KEY } from './protocol.ts';
 export const kplEmulator: EmulatorModule = {
   name: 'keypad-lcd',
   serves: ['keypad', 'lcd'],
+  baud: 9600,
   start(link) {
     const board = new KeypadLcdEmulator(link);
     void board.boot();

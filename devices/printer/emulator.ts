@@ -38,6 +38,7 @@ export class EscPosEmulator {
 export const escposEmulator: EmulatorModule = {
   name: 'printer',
   serves: ['printer'],
+  baud: 9600,
   start(link) {
     const printer = new EscPosEmulator(link);
     return {

@@ -27,6 +27,8 @@ export interface Emulation {
 export interface EmulatorModule {
   /** What `atm-rig emulate <name>` takes. */
   readonly name: string;
+  /** The rate the real module talks at out of the box (`atm-rig emulate` opens the port at it unless --baud). */
+  readonly baud: number;
   /** The device kinds it serves on one port; the first is the one whose sim topics it acts out. */
   readonly serves: readonly [string, ...string[]];
   start(link: SerialLink, ctx: EmulatorContext): Emulation;

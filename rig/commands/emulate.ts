@@ -5,6 +5,7 @@ import { examples, int, runs, withOptions, type RigOptions } from '../cli-args.t
 interface EmulateOptions extends RigOptions {
   port?: string;
   baud?: string;
+  impressions?: string;
 }
 
 import { EMULATOR_NAMES } from './device-names.ts';
@@ -21,7 +22,11 @@ export function defineEmulate(program: Command): void {
     )
     .argument('<device>', `the module to emulate: ${EMULATOR_NAMES.join(', ')}`)
     .option('--port <path>', 'the serial port to serve the emulator on (atm-rig ports lists them; or one end of a pty pair)')
-    .option('--baud <n>', 'baud rate (default 57600)');
+    .option('--baud <n>', "baud rate (default: the module's own: fingerprint 57600, gsm 115200, dispenser, keypad-lcd and printer 9600)")
+    .option(
+      '--impressions <kind>',
+      'fingerprint only: exact (default: the synthetic templates) or varied (every capture different bytes, as a real module)',
+    );
   withOptions(cmd, 'config', 'broker', 'mqtt-port', 'data', 'atm');
   examples(cmd, [
     ['socat -d -d pty,raw,echo=0 pty,raw,echo=0', 'a pty pair to try it without hardware: prints two /dev/pts paths'],
@@ -43,7 +48,9 @@ export function defineEmulate(program: Command): void {
       const ptyHint = 'a serial port (atm-rig ports lists them) or one end of a pty pair: socat -d -d pty,raw,echo=0 pty,raw,echo=0';
       if (!opts.port) throw new Error(`emulate needs --port <path>: ${ptyHint}`);
       if (!existsSync(opts.port)) throw new Error(`--port ${opts.port} does not exist: give ${ptyHint}`);
-      const baud = int('baud', opts.baud) ?? 57600;
+      const baud = int('baud', opts.baud) ?? module.baud;
+      if (opts.impressions !== undefined && (module.name !== 'fingerprint' || !['exact', 'varied'].includes(opts.impressions)))
+        throw new Error(`--impressions ${opts.impressions}: the fingerprint emulator takes exact or varied`);
       const badBaud = baudProblem(baud);
       if (badBaud) throw new Error(`--baud: ${badBaud}`);
       const config = parseRigConfig(await configFrom(opts, 'emulate'));
@@ -65,15 +72,23 @@ export function defineEmulate(program: Command): void {
               () => undefined,
             );
       const user = busUser(atmId, module.serves[0]);
+      const onBus = await reachable(brokerUrl);
       const emulator = await startEmulator(module.name, opts.port, {
-        settings: config.atms[0]!,
+        settings: { ...config.atms[0]!, ...(opts.impressions ? { impressions: opts.impressions } : {}) },
         atmId,
         baudRate: baud,
-        ...((await reachable(brokerUrl))
-          ? { brokerUrl, credentials: keyring?.[user] ? { username: user, password: keyring[user]! } : undefined }
-          : {}),
+        ...(onBus ? { brokerUrl, credentials: keyring?.[user] ? { username: user, password: keyring[user]! } : undefined } : {}),
       });
       console.log(`${module.hint(opts.port, atmId)} Ctrl-C to stop.`);
+      // Without the bus no person's action reaches the module: say so, and why, rather than wait in silence.
+      if (!onBus)
+        console.log(
+          `Not on the bus: no broker answers at ${brokerUrl}. Start the rig first, then this emulator, for sim/ actions to reach it.`,
+        );
+      else if (!keyring?.[user])
+        console.log(
+          `Not on the bus: no password for the bus user ${user} in the rig's data (start the rig once first, then this emulator).`,
+        );
       await untilSignal();
       await emulator.close();
       return 0;
