@@ -62,7 +62,7 @@ describe('serial trace decoders', () => {
     expect(lines.join('\n')).not.toMatch(/493817|1234|971000001|971000002/);
     expect(lines).toContain('AT > (SMS body, 19 characters, masked) ^Z');
     expect(lines).toContain('AT < +CMGS: 17');
-    expect(lines).toContain('AT < (SMS body, 11 characters, masked)');
+    expect(lines).toContain('AT < (SMS text, 11 characters, masked)');
     expect(lines).toContain('AT < > (prompt)');
   });
 
@@ -118,5 +118,44 @@ describe('masking in the trace', () => {
     expect(maskNumbers('card 4000-0012-3456-7899')).toBe('card ****-****-****-7899');
     expect(maskNumbers('at 12:30, 2026')).toBe('at 12:30, 2026');
     expect(texts(kplDecoder(), ['>', 'L 1 To 1000000202\n'], ['<', 'K FDKA\n'])).toEqual(['KPL L 1 To ******0202', 'KPL K FDKA']);
+  });
+});
+
+describe('AT trace against attempts to leak an SMS', () => {
+  const leaks = (lines: string[]) => lines.join('\n').match(/493817/);
+  it('masks every line of a text-mode message, not only the first, up to the final result', () => {
+    const lines = texts(
+      atDecoder(),
+      ['>', 'AT+CMGR=1\r'],
+      ['<', '\r\n+CMGR: "REC UNREAD","+260971000002","","26/11/25,21:00:00+08"\r\nYour code:\n493817\r\n\r\nOK\r\n'],
+      ['<', '\r\n+CMT: "+260971000002","","26/11/25,21:00:00+08"\r\nline one\r493817\r\n'],
+      ['>', 'AT+CMGL="ALL"\r'],
+      [
+        '<',
+        '+CMGL: 1,"REC READ","+260971000002","","26/11/25,21:00:00+08"\r\n\r\n+CMGL: 2,"REC READ","+260971000002","",""\r\n493817\r\nOK\r\n',
+      ],
+    );
+    expect(leaks(lines)).toBeNull();
+    expect(lines).toContain('AT < OK');
+  });
+
+  it('a send refused before its prompt does not swallow the commands after it; a chained or repeated send is masked', () => {
+    const lines = texts(
+      atDecoder(),
+      ['>', 'AT+CMGS="+260971000001"\r'],
+      ['<', '\r\n+CMS ERROR: 331\r\n'],
+      ['>', 'AT+CREG?\r'],
+      ['<', '\r\n+CREG: 0,1\r\n\r\nOK\r\n'],
+      ['>', 'xxAT+CMEE=1;+CMGS="+260971000001"\r'],
+      ['<', 'xxAT+CMEE=1;+CMGS="+260971000001"\r\r\n> '],
+      ['>', 'Your code is 493817\x1a'],
+      ['<', 'Your code is 493817\r\n+CMGS: 4\r\n\r\nOK\r\n'],
+      ['>', 'A/\r'],
+      ['<', '\r\n> '],
+      ['>', 'Your code is 493817\x1a'],
+    );
+    expect(leaks(lines)).toBeNull();
+    expect(lines).toContain('AT > AT+CREG?');
+    expect(lines.filter((l) => l.startsWith('AT > (SMS body'))).toHaveLength(2);
   });
 });
