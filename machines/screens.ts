@@ -142,7 +142,7 @@ export function noticeText(notice: Notice | undefined, c: SessionContext): strin
     case 'dispenser':
       return `dispenser ${notice.reason}`;
     case 'card-not-taken':
-      return 'Card not taken: retained';
+      return 'Card retained';
   }
 }
 

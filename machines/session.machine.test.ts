@@ -247,3 +247,23 @@ describe('the OTP by SMS: an effect, answered by the modem', () => {
     expect(outage.snap().context.endReason).toBe('service-unavailable');
   });
 });
+
+describe('notice texts fit the 20-column LCD', () => {
+  it('every fixed notice is at most 20 characters', async () => {
+    const { noticeText } = await import('./screens.ts');
+    const c = { money: { amountStep: 5000, minorDigits: 2, maxWithdrawal: 200_000 } } as never;
+    const notices = [
+      { code: 'unknown-card' },
+      { code: 'entries-differ' },
+      { code: 'card-not-taken' },
+      { code: 'amount-rule' },
+      ...['wrong-pin', 'wrong-password', 'wrong-credentials', 'wrong', 'expired', 'used', 'locked', 'no-match', 'wrong-finger'].map(
+        (reason) => ({
+          code: 'tier-failed',
+          reason,
+        }),
+      ),
+    ];
+    for (const n of notices) expect(noticeText(n as never, c).length, JSON.stringify(n)).toBeLessThanOrEqual(20);
+  });
+});
