@@ -28,7 +28,8 @@ export function atDecoder(): WireDecoder {
       if (body === '' && !prompted) body = undefined;
       return { text: `AT < ${line}` };
     }
-    if (/^\+CMGS: \d+$/.test(line)) echoing = false; // the send's own result: the echo is over
+    if (/^\+CMGS: \d+$/.test(line))
+      echoing = false; // the send's own result: the echo is over
     else if (echoing) return { text: `AT < (echo, ${line.length} characters, masked)` };
     if (inMessage && !LIST_HEADER.test(line)) return { text: `AT < (SMS text, ${line.length} characters, masked)` };
     if (/^\+(CMGR|CMGL|CMT):/.test(line)) inMessage = true;
