@@ -11,6 +11,8 @@ export default defineConfig({
       'docs/**/*.test.ts',
       'flows/**/*.test.ts',
     ],
+    // Most files wait on ports, timers and child processes rather than compute: three at a time on 2 cores.
+    maxWorkers: 3,
     testTimeout: 20_000,
     hookTimeout: 20_000,
   },
