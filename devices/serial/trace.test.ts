@@ -26,13 +26,15 @@ describe('serial trace decoders', () => {
     ];
     expect(frames.map((f) => f.text)).toEqual([
       'ZFM VfyPwd(****)',
-      'ZFM Img2Tz(1)',
+      'ZFM Img2Tz(buffer 1)',
       'ZFM ack noFinger',
       'ZFM last data (128 bytes of template)',
     ]);
     expect(frames[0]!.bytes).toBeUndefined();
     expect(frames[3]!.bytes).toBeUndefined();
     expect(frames[1]!.bytes?.toString('hex')).toBe('010201');
+    expect(d('>', zfmCommand(INSTRUCTION.Search, 1, 0, 0, 0x03, 0xe8))[0]!.text).toBe('ZFM Search(buffer 1, pages 0+1000)');
+    expect(d('>', zfmCommand(INSTRUCTION.LoadChar, 2, 0x01, 0x02))[0]!.text).toBe('ZFM LoadChar(buffer 2, page 258)');
   });
 
   it('LCDM: commands and answers by name', () => {
@@ -91,6 +93,17 @@ describe('serial trace decoders', () => {
 });
 
 describe('serial trace of a polled module', () => {
+  it('folds a four-line exchange too (a dispenser asked its status while notes wait), and shows a broken repeat whole', async () => {
+    const { RepeatFolder } = await import('./repeats.ts');
+    const out: string[] = [];
+    const folder = new RepeatFolder((l) => out.push(l));
+    const cycle = ['> 46  LCDM status', '< 06  LCDM ACK', '< LCDM status answer: good', '> 06  LCDM ACK'];
+    for (let i = 0; i < 5; i++) for (const l of cycle) folder.push(l, l, 't');
+    for (const l of cycle.slice(0, 2)) folder.push(l, l, 't'); // a sixth that breaks off
+    folder.push('< LCDM status answer: jamExit', '< LCDM status answer: jamExit', 't');
+    expect(out).toEqual([...cycle, 't   (the 4 lines above, 4 more times)', ...cycle.slice(0, 2), '< LCDM status answer: jamExit']);
+  });
+
   it('shows a repeating request and answer once, then how many more times', async () => {
     const { host, device } = memoryPair();
     const lines: string[] = [];
@@ -104,7 +117,7 @@ describe('serial trace of a polled module', () => {
     expect(lines.map((l) => l.replace(/^\+0\.000s fp /, ''))).toEqual([
       '> 0101  ZFM GenImg',
       '< 0702  ZFM ack noFinger',
-      '  (the exchange above 3 more times)',
+      '  (the 2 lines above, 3 more times)',
       '> 0101  ZFM GenImg',
       '< 0700  ZFM ack ok',
     ]);

@@ -6,6 +6,7 @@
  *   +1.234s atm-1 fingerprint > ef01ffffffff0100030100 05  ZFM GenImg
  */
 import type { ByteLink } from './byte-link.ts';
+import { RepeatFolder } from './repeats.ts';
 
 export type Direction = '>' | '<';
 
@@ -29,42 +30,17 @@ export const hexOf = (b: Buffer) =>
   b.length > HEX_LIMIT ? `${b.subarray(0, HEX_LIMIT).toString('hex')}…(${b.length} bytes)` : b.toString('hex');
 
 /**
- * Trace what crosses `link`: the module's bytes as they arrive, the host's as they are written. A request and answer
- * that repeat exactly (a sensor polled for a finger ten times a second) are shown once, then counted.
+ * Trace what crosses `link`: the module's bytes as they arrive, the host's as they are written. Exchanges that repeat
+ * exactly are shown once, then counted (repeats.ts).
  */
 export function traceLink(link: ByteLink, label: string, decoder: WireDecoder, tracer: SerialTracer): void {
-  let [lastOut, lastIn, held, repeats] = [
-    undefined as string | undefined,
-    undefined as string | undefined,
-    undefined as string | undefined,
-    0,
-  ];
+  const folder = new RepeatFolder((line) => tracer.line(line));
   const at = () => `+${(tracer.now() / 1000).toFixed(3)}s`;
-  const flush = () => {
-    if (repeats > 0) tracer.line(`${at()} ${label}   (the exchange above ${repeats} more time${repeats === 1 ? '' : 's'})`);
-    repeats = 0;
-    if (held !== undefined) tracer.line(held);
-    held = undefined;
-  };
   const emit = (direction: Direction, bytes: Buffer) => {
     for (const f of decoder(direction, bytes)) {
       const text = `${direction} ${f.bytes ? `${hexOf(f.bytes)}  ` : ''}${f.text}`;
-      const line = `${at()} ${label} ${text}`;
-      if (direction === '>') {
-        if (text === lastOut && lastIn !== undefined && held === undefined) {
-          held = line; // shown only if its answer differs from last time's
-          continue;
-        }
-        flush();
-        tracer.line(line);
-        [lastOut, lastIn] = [text, undefined];
-      } else if (held !== undefined && text === lastIn) {
-        [held, repeats] = [undefined, repeats + 1];
-      } else {
-        flush();
-        tracer.line(line);
-        lastIn = text;
-      }
+      const prefix = `${at()} ${label}`;
+      folder.push(text, `${prefix} ${text}`, prefix);
     }
   };
   link.on('data', (d) => emit('<', d));
