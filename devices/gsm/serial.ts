@@ -44,6 +44,8 @@ export class SerialGsmModem implements Device {
   readonly #sms: SmsChannel;
   readonly #clock: RigClock;
   readonly #parts = new Reassembler();
+  /** SIM indexes being read now. */
+  readonly #reading = new Set<number>();
   #ctx?: DeviceContext;
   #stopped = false;
   readonly #supervisor: StartUpSupervisor;
@@ -151,8 +153,17 @@ export class SerialGsmModem implements Device {
     if (body !== undefined) return this.#received(readSms(line, body));
     const cmti = /^\+CMTI: ?"\w+",(\d+)/.exec(line);
     if (!cmti) return;
-    const lines = await this.#sms.readAndDelete(Number(cmti[1]));
-    this.#received(readSms(lines[0] ?? '', lines[1] ?? ''));
+    // One read per index at a time, and no more than the SIM has slots: a burst of +CMTI cannot queue thousands of
+    // reads in front of the next OTP.
+    const index = Number(cmti[1]);
+    if (this.#reading.has(index) || this.#reading.size >= 30) return;
+    this.#reading.add(index);
+    try {
+      const lines = await this.#sms.readAndDelete(index);
+      this.#received(readSms(lines[0] ?? '', lines[1] ?? ''));
+    } finally {
+      this.#reading.delete(index);
+    }
   }
 
   #received(sms: ReturnType<typeof readSms>) {

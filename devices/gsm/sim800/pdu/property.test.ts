@@ -132,3 +132,23 @@ describe('PDU codec properties', () => {
     );
   });
 });
+
+describe('reassembly against stale and reused references', () => {
+  it("a new message reusing an old reference is not completed with the old message's parts", async () => {
+    const { Reassembler } = await import('./concat.ts');
+    let now = 0;
+    const r = new Reassembler(16, 60_000, () => now);
+    const c = (seq: number) => ({ ref: 7, total: 3, seq, wide: false });
+    r.add('+1', 'OLD-1 ', c(1));
+    r.add('+1', 'OLD-2 ', c(2));
+    now = 120_000; // the old parts are stale
+    expect(r.add('+1', 'NEW-3', c(3))).toBeUndefined();
+    expect(r.add('+1', 'NEW-1 ', c(1))).toBeUndefined();
+    expect(r.add('+1', 'NEW-2 ', c(2))).toBe('NEW-1 NEW-2 NEW-3');
+    // A part number already there starts the message again.
+    r.add('+1', 'A1 ', c(1));
+    r.add('+1', 'B1 ', c(1));
+    r.add('+1', 'B2 ', c(2));
+    expect(r.add('+1', 'B3', c(3))).toBe('B1 B2 B3');
+  });
+});
