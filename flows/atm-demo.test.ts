@@ -65,6 +65,42 @@ describe('the demo flow in a headless Node-RED', () => {
     expect(await page.text()).toMatch(/<div id="app"/);
   });
 
+  it('refuses a request naming a foreign host (DNS rebinding), to the editor, the dashboard and their sockets', async () => {
+    const { request } = await import('node:http');
+    const ask = (path: string, host: string, upgrade = false) =>
+      new Promise<number>((resolve, reject) => {
+        const url = new URL(path, dashboard.editorUrl);
+        const req = request({
+          host: url.hostname,
+          port: url.port,
+          path: url.pathname + url.search,
+          headers: {
+            host,
+            ...(upgrade
+              ? {
+                  connection: 'Upgrade',
+                  upgrade: 'websocket',
+                  'sec-websocket-version': '13',
+                  'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==',
+                }
+              : {}),
+          },
+        });
+        req.on('response', (res) => (res.resume(), resolve(res.statusCode ?? 0)));
+        req.on('upgrade', (res, socket) => (socket.destroy(), resolve(res.statusCode ?? 101)));
+        req.on('error', reject);
+        req.end();
+      });
+    for (const h of [`localhost:${new URL(dashboard.editorUrl).port}`, `127.0.0.1:${new URL(dashboard.editorUrl).port}`])
+      console.log('DBG', h, await ask('/', h).catch((e: Error) => e.message));
+    expect(await ask('/', 'evil.example:1880')).toBe(403);
+    expect(await ask('/flows', 'evil.example')).toBe(403);
+    expect(await ask('/dashboard/socket.io/?EIO=4&transport=polling', 'evil.example')).toBe(403);
+    expect(await ask('/comms', 'evil.example', true)).toBe(403);
+    expect(await ask('/', `localhost:${new URL(dashboard.editorUrl).port}`)).toBe(200);
+    expect(await ask('/', `127.0.0.1:${new URL(dashboard.editorUrl).port}`)).toBe(200);
+  });
+
   it('has the atm-rig nodes installed in its user directory, and Dashboard 2.0 in its palette', async () => {
     const sets = (await (await fetch(`${dashboard.editorUrl}nodes`, { headers: { accept: 'application/json' } })).json()) as {
       module: string;

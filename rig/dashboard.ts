@@ -9,6 +9,7 @@
 import { createWriteStream, existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { copyFile, mkdir, readFile, readlink, rm, symlink, writeFile } from 'node:fs/promises';
+import { isIP } from 'node:net';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -215,6 +216,7 @@ export async function startDashboard(rig: Rig, options: DashboardOptions): Promi
       }),
     ),
   );
+  refuseForeignHosts(server, options.host ?? '127.0.0.1');
   try {
     await new Promise<void>((ok, fail) => {
       server.once('error', fail);
@@ -253,4 +255,35 @@ export async function startDashboard(rig: Rig, options: DashboardOptions): Promi
       await new Promise<void>((r) => log.end(() => r()));
     },
   };
+}
+
+/**
+ * The editor runs code and has no login: a web page elsewhere must not reach it through a name that resolves here
+ * (DNS rebinding). Every request and WebSocket upgrade (the editor's comms, the dashboard's socket.io, which attach
+ * their own listeners) naming another host is refused before any listener sees it; IP addresses are fine.
+ */
+function refuseForeignHosts(server: Server, configured: string): void {
+  const emit = server.emit.bind(server) as (event: string, ...args: unknown[]) => boolean;
+  server.emit = ((event: string, ...args: unknown[]) => {
+    if ((event === 'request' || event === 'upgrade') && !hostAllowed((args[0] as IncomingMessage).headers.host, configured)) {
+      const why = 'atm-rig: the dashboard answers to localhost and IP addresses only (docs/node-red.md)\n';
+      if (event === 'request') (args[1] as ServerResponse).writeHead(403, { connection: 'close' }).end(why);
+      else
+        (args[1] as import('node:stream').Duplex).end(
+          `HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: ${why.length}\r\n\r\n${why}`,
+        );
+      return true;
+    }
+    return emit(event, ...args);
+  }) as typeof server.emit;
+}
+
+/** A Host header naming localhost, an IP address, or the configured host name. */
+export function hostAllowed(host: string | undefined, configured: string): boolean {
+  if (!host) return false;
+  const name = host
+    .replace(/:\d+$/, '')
+    .replace(/^\[(.*)\]$/, '$1')
+    .toLowerCase();
+  return name === 'localhost' || isIP(name) !== 0 || name === configured.toLowerCase();
 }
