@@ -35,4 +35,7 @@ it('writes every exchange with the module to the trace file, named and masked', 
   expect(text).toMatch(/^\+0\.000s atm-1 fingerprint > ZFM VfyPwd\(\*\*\*\*\)$/m);
   expect(text).toMatch(/^\+0\.000s atm-1 fingerprint < 0700 {2}ZFM ack ok$/m);
   expect(text).toMatch(/> 010f {2}ZFM ReadSysPara/);
+  // The banner says where the trace goes.
+  const { describe: banner } = await import('./commands/shared.ts');
+  expect(banner(rig).join('\n')).toContain(`serial      trace appended to ${file}; secrets masked`);
 });

@@ -158,6 +158,16 @@ export function describe(rig: Rig): string[] {
     ...(rig.bank.service.data.customers.length === 0
       ? [paint('yellow', `  customers   none yet: npm start, atm-rig seed (rig stopped) or POST /staff/seed adds the demo customers`)]
       : []),
+    ...rig.atms.flatMap((a) => {
+      const fp = rig.config.atms.find((c) => c.id === a.id)?.fingerprint;
+      const serialSensor = a.devices.some((d) => d.device.kind === 'fingerprint' && d.device.impl !== 'virtual');
+      return serialSensor && fp?.match === 'module' ? [`  matching    ${a.id}: the fingerprint module decides (match: module)`] : [];
+    }),
+    ...(rig.config.traceSerial
+      ? [
+          `  serial      trace ${rig.config.traceSerial === 'console' ? 'on the console (stderr)' : `appended to ${rig.config.traceSerial}`}; secrets masked`,
+        ]
+      : []),
     `  seed        ${rig.seed}   (replay with --seed ${rig.seed})   clock: ${rig.config.clock}`,
     `  bus users   ${rig.config.broker.insecure ? 'anonymous allowed (--insecure-bus)' : 'required'}; act as "simulator", watch as "observer" (${where})`,
     `  try         mosquitto_sub ${mosquittoArgs(rig)} -t 'atm/#' -v`,
