@@ -53,16 +53,27 @@ export async function startLiveView(
     }),
   );
 
-  const client = tty ? await connectBus(rig.brokerUrl, 'live-view', rig.bus.internal.get('rig.trace')!) : undefined;
-  if (client) {
+  const client = await connectBus(rig.brokerUrl, 'live-view', rig.bus.internal.get('rig.trace')!);
+  // Plain mode: a line when a device goes offline or comes back (with why), the one change a screen would show.
+  const online = new Map<string, boolean>();
+  const deviceState = (topic: string, payload: unknown) => {
+    const m = /^atm\/([^/]+)\/([^/]+)\/state$/.exec(topic);
+    const s = payload as { online?: unknown; reason?: unknown } | undefined;
+    if (!m || m[2] === 'session' || typeof s?.online !== 'boolean') return;
+    const key = `${m[1]} ${m[2]}`;
+    const was = online.get(key);
+    online.set(key, s.online);
+    if (was !== undefined && was !== s.online)
+      out.write(`${key} ${s.online ? 'online' : `offline${typeof s.reason === 'string' ? `: ${s.reason}` : ''}`}\n`);
+  };
+  {
     client.on('message', (topic, buf, packet) => {
-      if (packet.retain) return;
-      let payload: unknown;
-      try {
-        payload = JSON.parse(buf.toString('utf8'));
-      } catch {
-        payload = buf.toString('utf8');
+      if (!tty) {
+        deviceState(topic, parsePayload(buf));
+        return;
       }
+      if (packet.retain) return;
+      const payload = parsePayload(buf);
       const atmId = topic.split('/')[1] ?? '';
       const line = formatMessage(topic, payload, views.get(atmId)?.state);
       if (line) {
@@ -71,7 +82,7 @@ export async function startLiveView(
         schedule();
       }
     });
-    await client.subscribeAsync(['atm/#', 'phone/+/inbox'], { qos: 0 });
+    await client.subscribeAsync(tty ? ['atm/#', 'phone/+/inbox'] : ['atm/+/+/state'], { qos: 0 });
   }
   if (tty) schedule();
   else header.forEach((h) => out.write(h + '\n'));
@@ -79,7 +90,15 @@ export async function startLiveView(
   return {
     async close() {
       unsubscribe.forEach((u) => u());
-      await client?.endAsync();
+      await client.endAsync();
     },
   };
+}
+
+function parsePayload(buf: Buffer): unknown {
+  try {
+    return JSON.parse(buf.toString('utf8'));
+  } catch {
+    return buf.toString('utf8');
+  }
 }
