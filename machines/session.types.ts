@@ -17,6 +17,8 @@ export type EndReason =
   | 'timeout'
   | 'lockout'
   | 'unknown-card'
+  /** The bank has a session open for the card's customer at another ATM. */
+  | 'in-use-elsewhere'
   | 'service-unavailable'
   /** The GSM modem refused the OTP's SMS (+CMS ERROR) or never answered. */
   | 'sms-failed';
@@ -59,6 +61,8 @@ export interface BankPorts {
   transfer(input: { accountId: string; to: string; amount: number; key: string }): Promise<Verdict<{ balance: number }>>;
   changeSecret(input: { customerId: string; kind: 'pin' | 'password'; current: string; next: string }): Promise<Verdict>;
   miniStatement(input: { accountId: string; limit: number }): Promise<{ entries: StatementEntry[] }>;
+  /** The session ended: the customer may use another ATM now (the bank holds her for this ATM until then). */
+  sessionEnded?(): Promise<void>;
 }
 
 export interface StatementEntry {

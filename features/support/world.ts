@@ -19,7 +19,7 @@ import type { BankPorts } from '../../machines/session.types.ts';
 import { firstRequestedFinger } from '../../machines/session.machine.ts';
 import { AtmClient } from '../../rig/atm-client.ts';
 import type { AtmConfig, RigConfigInput } from '../../rig/config.ts';
-import { sessionSeed, startRig, type Rig } from '../../rig/rig.ts';
+import { sessionSeed, startRig, type Rig, type RunningAtm } from '../../rig/rig.ts';
 import { startEmulator, type RunningEmulator } from '../../devices/serial/emulate.ts';
 import type { EmulatorModule } from '../../devices/serial/emulator-module.ts';
 import { busUser, topics } from '../../devices/topics.ts';
@@ -61,8 +61,14 @@ export const DEFAULT_DISPENSE_MS = 1500;
 
 export class AtmWorld extends World {
   rig?: Rig;
+  /** The person at the first ATM. */
   person?: AtmClient;
-  readonly atmId = 'atm-1';
+  /** The ATMs of the scenario ("Given ATMs atm-1 and atm-2 running seed001"); the first is the default. */
+  atmIds: string[] = ['atm-1'];
+  /** A person at each ATM, by ATM id. */
+  readonly clients = new Map<string, AtmClient>();
+  /** The world itself; a view of it at another ATM (`at`) shares everything with it. */
+  readonly root: AtmWorld = this;
   seed = RUN_SEED;
   profile: string | AuthProfile = 'seed001';
   /** Settings the Given steps add before the rig starts. */
@@ -81,9 +87,35 @@ export class AtmWorld extends World {
     super(options);
   }
 
+  /** The ATM the steps act on: the first, unless this is a view of the world at another (`at`). */
+  get atmId(): string {
+    return this.atmIds[0]!;
+  }
+
+  /** This world at another ATM, for a step that names it ("When Bob authenticates at atm-2"). */
+  at(atmId: string): AtmWorld {
+    if (!this.atmIds.includes(atmId)) throw new Error(`no ATM "${atmId}" in this scenario (ATMs: ${this.atmIds.join(', ')})`);
+    const view = Object.create(this.root) as AtmWorld;
+    Object.defineProperty(view, 'atmId', { value: atmId });
+    return view;
+  }
+
+  /** The running ATM the steps act on. */
+  get atm(): RunningAtm {
+    const atm = this.root.rig?.atms.find((a) => a.id === this.atmId);
+    if (!atm) throw new Error(`the rig is not running ${this.atmId}`);
+    return atm;
+  }
+
+  /** The configuration of the ATM the steps act on. */
+  get atmConfig(): AtmConfig {
+    return this.root.rig!.config.atms.find((a) => a.id === this.atmId)!;
+  }
+
   /** Given steps that configure the rig must come before any step that uses it. */
   configure(what: string, apply: () => void) {
-    if (this.#starting) throw new Error(`"${what}" must come before any step that uses the ATM or the bank: the rig is already running`);
+    if (this.root.#starting)
+      throw new Error(`"${what}" must come before any step that uses the ATM or the bank: the rig is already running`);
     apply();
   }
 
@@ -105,12 +137,21 @@ export class AtmWorld extends World {
   /** The serial mode's emulators, by the device kinds they serve: a scenario cuts their power. */
   readonly emulators = new Map<string, RunningEmulator>();
 
-  ready(): Promise<{ rig: Rig; person: AtmClient }> {
-    this.#starting ??= (async () => {
+  async ready(): Promise<{ rig: Rig; person: AtmClient }> {
+    const root = this.root;
+    root.#starting ??= root.#start();
+    const { rig } = await root.#starting;
+    return { rig, person: root.clients.get(this.atmId)! };
+  }
+
+  #start(): Promise<{ rig: Rig; person: AtmClient }> {
+    return (async () => {
       const profileSpec = typeof this.profile === 'string' ? this.profile : await this.#writeProfile(this.profile);
       // Serial mode: each device with a serial driver sits on a pty pair with its emulator at the other end.
       // The keypad and the LCD are one board on one port.
       const serialEnds = new Map<EmulatorModule, string>();
+      // Serial mode puts the first ATM's devices on ports; the others stay virtual.
+      let firstDevices = this.atmOverrides.devices;
       if (SERIAL_MODE) {
         const devices: Record<string, string> = {};
         for (const emulator of EMULATORS) {
@@ -120,7 +161,7 @@ export class AtmWorld extends World {
           for (const k of emulator.serves) devices[k] = `serial:${pair.a}@57600`;
           serialEnds.set(emulator, pair.b);
         }
-        this.atmOverrides.devices = { ...this.atmOverrides.devices, ...devices } as AtmConfig['devices'];
+        firstDevices = { ...firstDevices, ...devices } as AtmConfig['devices'];
       }
       this.rig = await startRig(
         {
@@ -128,15 +169,14 @@ export class AtmWorld extends World {
           clock: 'manual',
           broker: { port: 0, wsPort: null, hashIterations: 10 },
           bank: { port: 0, file: ':memory:', hashLogN: 10, ...this.bankOverrides },
-          atms: [
-            {
-              id: this.atmId,
-              profile: profileSpec,
-              gsm: { deliveryDelayMs: DEFAULT_GSM_DELAY_MS },
-              dispenser: { dispenseMs: DEFAULT_DISPENSE_MS },
-              ...this.atmOverrides,
-            },
-          ],
+          atms: this.atmIds.map((id, i) => ({
+            id,
+            profile: profileSpec,
+            gsm: { deliveryDelayMs: DEFAULT_GSM_DELAY_MS },
+            dispenser: { dispenseMs: DEFAULT_DISPENSE_MS },
+            ...this.atmOverrides,
+            ...(i === 0 && firstDevices ? { devices: firstDevices } : {}),
+          })),
         },
         {
           inspect: recordTransitions,
@@ -156,16 +196,15 @@ export class AtmWorld extends World {
           credentials: this.rig.bus.internal.get(busUser(this.atmId, module.serves[0]))!,
           seed: this.seed,
           clock: this.rig.clock,
-          settings: this.rig.config.atms[0]!,
+          settings: this.atmConfig,
         });
         this.serialCleanup.unshift(() => emulator.close());
         for (const kind of module.serves) this.emulators.set(kind, emulator);
       }
-      this.person = await AtmClient.connect(this.rig.brokerUrl, this.atmId, this.rig.bus.simulator);
+      for (const id of this.atmIds) this.clients.set(id, await AtmClient.connect(this.rig.brokerUrl, id, this.rig.bus.simulator));
+      this.person = this.clients.get(this.atmId)!;
       // In serial mode, wait until every serial device has shaken hands with its module.
-      for (const kind of Object.keys(this.rig.config.atms[0]!.devices).filter(
-        (k) => this.rig!.config.atms[0]!.devices[k as DeviceKind] !== 'virtual',
-      )) {
+      for (const kind of Object.keys(this.atmConfig.devices).filter((k) => this.atmConfig.devices[k as DeviceKind] !== 'virtual')) {
         const state = () => this.person!.messages.findLast((m) => m.topic === topics.deviceState(this.atmId, kind))?.payload;
         await this.person.until(
           () => state()?.online === true && String(state()?.impl).startsWith('serial:'),
@@ -174,11 +213,9 @@ export class AtmWorld extends World {
         );
       }
       // Out of service until every device is there; then idle.
-      await this.person.until(() => this.person!.session?.state === 'idle', 'the ATM to be idle', 10_000);
-      await this.person.until(() => this.person!.session?.state === 'idle', 'the ATM to be idle');
+      for (const [id, person] of this.clients) await person.until(() => person.session?.state === 'idle', `${id} to be idle`, 10_000);
       return { rig: this.rig, person: this.person };
     })();
-    return this.#starting;
   }
 
   async #writeProfile(profile: AuthProfile): Promise<string> {
@@ -195,7 +232,7 @@ export class AtmWorld extends World {
   }
 
   get profileTiers(): string[] {
-    const p = this.rig?.atms[0]?.profile;
+    const p = this.root.rig?.atms.find((a) => a.id === this.atmId)?.profile;
     return p ? p.tiers.map((t) => t.kind) : [];
   }
 
@@ -206,7 +243,7 @@ export class AtmWorld extends World {
       throw new Error(
         `nobody called "${name}" is enrolled in this scenario: use "Given the demo customers are enrolled" or a customers table (known: ${[...this.people.keys()].join(', ') || 'none'})`,
       );
-    this.current = p;
+    this.root.current = p;
     return p;
   }
 
@@ -292,7 +329,7 @@ After(async function (this: AtmWorld, { result }) {
   // A serial scenario's report carries the bytes of its ports, pass or fail: the hardware engineer's evidence.
   if (this.serialTrace.length > 0)
     this.attach(this.serialTrace.join('\n'), { mediaType: 'text/plain', fileName: 'serial trace (rig clock, secrets masked)' });
-  await this.person?.close();
+  for (const client of this.clients.values()) await client.close();
   await this.rig?.close();
   for (const c of this.serialCleanup) await c().catch(() => undefined);
 });

@@ -67,6 +67,7 @@ export function createBankClient(
 
   return {
     lookupCard: ({ pan }) => call('POST', '/auth/card', { pan }),
+    sessionEnded: () => call('POST', '/auth/session-ended'),
     verifyCredentials: (input) => call('POST', '/auth/credentials', input),
     verifySecret: (input) => call('POST', '/auth/secret', input),
     matchFingerprint: (input) => call('POST', '/auth/fingerprint', input),

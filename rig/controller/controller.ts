@@ -52,6 +52,7 @@ export class AtmController {
   readonly actor: Actor<SessionMachine>;
   readonly #client: MqttClient;
   readonly #options: ControllerOptions;
+  readonly #bank: BankPorts;
   readonly #listeners = new Set<ControllerListener>();
   #lastScreen = '';
   #lastState = '';
@@ -70,6 +71,7 @@ export class AtmController {
         ...(options.bankKey ? { credential: { id: options.atmId, key: options.bankKey } } : {}),
       });
     const bank = options.wrapBank ? options.wrapBank(bankClient) : bankClient;
+    this.#bank = bank;
     const machine = provideSession(bank, {
       ejectCard: () => this.#command('card', 'eject', {}),
       retainCard: () => this.#command('card', 'retain', {}),
@@ -168,6 +170,8 @@ export class AtmController {
 
   #publishEvent(event: SessionEmitted) {
     const { type, ...payload } = event;
+    // The bank holds the customer for this ATM until the session ends (one session per customer).
+    if (type === 'ended') void this.#bank.sessionEnded?.().catch(() => undefined);
     this.#publish(topics.sessionEvent(this.atmId, type), { ...payload, ts: this.#options.clock.now() });
     // Devices that act on session events (a printer prints the receipt), as their modules declare.
     for (const kind of this.#options.devices ?? []) {

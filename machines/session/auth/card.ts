@@ -14,6 +14,15 @@ export const cardTier = sessionSetup.createStateConfig({
         actions: [{ type: 'identify', params: ({ event }) => event.output }, 'passTier', 'emitTierPassed'],
       },
       {
+        // One session per customer: the bank refuses a card whose customer is at another ATM (a copied card).
+        guard: ({ event }) => !event.output.ok && event.output.reason === 'in-use-elsewhere',
+        target: '#atm.ending',
+        actions: [
+          { type: 'setNotice', params: { code: 'in-use-elsewhere' } },
+          { type: 'endAs', params: { reason: 'in-use-elsewhere' } },
+        ],
+      },
+      {
         target: '#atm.ending',
         actions: [
           { type: 'setNotice', params: { code: 'unknown-card' } },
