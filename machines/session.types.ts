@@ -61,8 +61,6 @@ export interface BankPorts {
   transfer(input: { accountId: string; to: string; amount: number; key: string }): Promise<Verdict<{ balance: number }>>;
   changeSecret(input: { customerId: string; kind: 'pin' | 'password'; current: string; next: string }): Promise<Verdict>;
   miniStatement(input: { accountId: string; limit: number }): Promise<{ entries: StatementEntry[] }>;
-  /** The session ended: the customer may use another ATM now (the bank holds her for this ATM until then). */
-  sessionEnded?(): Promise<void>;
 }
 
 export interface StatementEntry {

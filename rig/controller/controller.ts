@@ -18,7 +18,7 @@ import type { SessionMachine } from '../../machines/session.machine.ts';
 import { provideSession } from '../../machines/session.ports.ts';
 import type { BankPorts, SessionEmitted } from '../../machines/session.types.ts';
 import type { RigClock } from '../../core/clock.ts';
-import { createBankClient } from './bank-client.ts';
+import { createBankClient, type SessionEnd } from './bank-client.ts';
 import { connectBus } from '../../core/bus.ts';
 import { decode, decodeJson } from '../../core/decode.ts';
 import type { MoneySettings } from '../../core/schemas.ts';
@@ -52,7 +52,8 @@ export class AtmController {
   readonly actor: Actor<SessionMachine>;
   readonly #client: MqttClient;
   readonly #options: ControllerOptions;
-  readonly #bank: BankPorts;
+  /** The bank, told when a session ends (an in-process bank of a benchmark need not be). */
+  readonly #bank: BankPorts & Partial<SessionEnd>;
   readonly #listeners = new Set<ControllerListener>();
   #lastScreen = '';
   #lastState = '';
@@ -71,7 +72,7 @@ export class AtmController {
         ...(options.bankKey ? { credential: { id: options.atmId, key: options.bankKey } } : {}),
       });
     const bank = options.wrapBank ? options.wrapBank(bankClient) : bankClient;
-    this.#bank = bank;
+    this.#bank = bankClient;
     const machine = provideSession(bank, {
       ejectCard: () => this.#command('card', 'eject', {}),
       retainCard: () => this.#command('card', 'retain', {}),
