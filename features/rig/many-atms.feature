@@ -3,6 +3,7 @@ Feature: Several ATMs on one bank
   Two ATMs share the bank and the bus. Two customers can use them at once; one customer cannot: while a
   session is open for her at one ATM, the bank refuses her card at another (a copied card is the usual reason).
 
+  @broker @smoke
   Scenario: Two customers use two ATMs at once
     Given ATMs atm-1 and atm-2 running "seed001"
     And these customers are enrolled:
@@ -33,6 +34,7 @@ Feature: Several ATMs on one bank
     And Alice's balance is 900.00
     And Bwalya's balance is 1800.00
 
+  @broker
   Scenario: A customer with a session open at one ATM is refused at another
     Given ATMs atm-1 and atm-2 running "seed002"
     And these customers are enrolled:

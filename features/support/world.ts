@@ -27,11 +27,15 @@ import { openPtyPair } from '../../devices/serial/pty.ts';
 import { EMULATORS, SERIAL_KINDS, type DeviceKind } from '../../devices/registry.ts';
 import { DEMO_CUSTOMERS } from '../../rig/seed.ts';
 import { recordTransitions } from './coverage.ts';
+import { BROKER_HASH_ITERATIONS, brokerMode, externalBroker, mosquittoMissing } from './broker.ts';
 
 setDefaultTimeout(20_000);
 
-/** ATM_RIG_SERIAL=1: every device with a serial driver runs over a pty pair against its emulator. */
-const SERIAL_MODE = process.env.ATM_RIG_SERIAL === '1';
+/** The `serial` profile (or ATM_RIG_SERIAL=1): every device with a serial driver runs over a pty pair against its
+ *  emulator. */
+function serialMode(parameters: { serial?: unknown } | undefined): boolean {
+  return parameters?.serial === true || process.env.ATM_RIG_SERIAL === '1';
+}
 
 /** The run's seed: ATM_RIG_SEED replays a failure; otherwise fresh, and printed in every scenario's log. */
 const RUN_SEED = process.env.ATM_RIG_SEED ? Number(process.env.ATM_RIG_SEED) >>> 0 : Math.floor(Math.random() * 0xffffffff);
@@ -83,8 +87,15 @@ export class AtmWorld extends World {
   readonly failingBankCalls = new Set<keyof BankPorts>();
   #starting?: Promise<{ rig: Rig; person: AtmClient }>;
 
+  /** The `serial` profile: the first ATM's devices on serial ports, against their emulators. */
+  readonly serialMode: boolean;
+  /** `embedded`, `mosquitto` or a broker's URL (the `broker` profile, ATM_RIG_BROKER): see support/broker.ts. */
+  readonly brokerMode: string;
+
   constructor(options: IWorldOptions) {
     super(options);
+    this.serialMode = serialMode(options.parameters as { serial?: unknown });
+    this.brokerMode = brokerMode(options.parameters as { broker?: unknown });
   }
 
   /** The ATM the steps act on: the first, unless this is a view of the world at another (`at`). */
@@ -130,7 +141,7 @@ export class AtmWorld extends World {
   }
 
   /** The rig, started on first use with whatever the Given steps configured. */
-  /** Emulators and pty pairs of the serial mode, closed after the scenario. */
+  /** Emulators and pty pairs of the serial mode and an external broker: closed after the scenario, after the rig. */
   readonly serialCleanup: (() => Promise<unknown>)[] = [];
   /** The serial trace of the serial mode (every byte on every port, decoded, masked), attached to the report. */
   readonly serialTrace: string[] = [];
@@ -152,7 +163,7 @@ export class AtmWorld extends World {
       const serialEnds = new Map<EmulatorModule, string>();
       // Serial mode puts the first ATM's devices on ports; the others stay virtual.
       let firstDevices = this.atmOverrides.devices;
-      if (SERIAL_MODE) {
+      if (this.serialMode) {
         const devices: Record<string, string> = {};
         for (const emulator of EMULATORS) {
           if (!emulator.serves.every((k) => (SERIAL_KINDS as readonly string[]).includes(k))) continue;
@@ -163,12 +174,15 @@ export class AtmWorld extends World {
         }
         firstDevices = { ...firstDevices, ...devices } as AtmConfig['devices'];
       }
+      // Another broker (the broker profile): the rig's bus users provisioned in it, the bank's file next to them.
+      const external = this.brokerMode === 'embedded' ? undefined : await externalBroker(this.brokerMode, this.atmIds);
+      if (external) this.serialCleanup.push(() => external.close());
       this.rig = await startRig(
         {
           seed: this.seed,
           clock: 'manual',
-          broker: { port: 0, wsPort: null, hashIterations: 10 },
-          bank: { port: 0, file: ':memory:', hashLogN: 10, ...this.bankOverrides },
+          broker: external ? { url: external.url, hashIterations: BROKER_HASH_ITERATIONS } : { port: 0, wsPort: null, hashIterations: 10 },
+          bank: { port: 0, file: external?.bankFile ?? ':memory:', hashLogN: 10, ...this.bankOverrides },
           atms: this.atmIds.map((id, i) => ({
             id,
             profile: profileSpec,
@@ -180,7 +194,7 @@ export class AtmWorld extends World {
         },
         {
           inspect: recordTransitions,
-          ...(SERIAL_MODE ? { serialTrace: (line: string) => void this.serialTrace.push(line) } : {}),
+          ...(this.serialMode ? { serialTrace: (line: string) => void this.serialTrace.push(line) } : {}),
           // Bank calls a scenario has made fail (a bank that is up but refuses one kind of request).
           wrapBank: (_atm, ports) =>
             new Proxy(ports, {
@@ -296,8 +310,15 @@ export class AtmWorld extends World {
 
 setWorldConstructor(AtmWorld);
 
+let warnedNoMosquitto = false;
 Before(function (this: AtmWorld) {
   this.log(`seed ${this.seed} (replay with ATM_RIG_SEED=${this.seed})`);
+  if (this.brokerMode !== 'embedded') this.log(`broker: ${this.brokerMode}`);
+  const missing = mosquittoMissing(this.brokerMode);
+  if (!missing) return;
+  if (!warnedNoMosquitto) console.warn(`\natm-rig: skipping the scenarios on Mosquitto: ${missing}`);
+  warnedNoMosquitto = true;
+  return 'skipped';
 });
 
 /** A failing step says how to replay it in its own error: the console summary and the JUnit report show the
