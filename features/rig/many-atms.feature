@@ -57,7 +57,7 @@ Feature: Several ATMs on one bank
       | Alice | +260971000021 | K7Q2XA   | 4000000000000101 | 1000.00 |
     When Alice starts a session at atm-1
     And Alice presses CANCEL
-    Then the ATM is idle
+    Then atm-1 is idle
     When Alice authenticates at atm-2
     And Alice withdraws 100 at atm-2
     Then atm-2 pays out 100

@@ -1,9 +1,9 @@
 // The broker profile's plumbing: which broker a scenario uses, and a throwaway Mosquitto that knows the rig's users.
 import { existsSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AtmClient } from '../../rig/atm-client.ts';
-import { startRig, type Rig } from '../../rig/rig.ts';
-import { BROKER_HASH_ITERATIONS, brokerMode, externalBroker, MOSQUITTO, type ExternalBroker } from './broker.ts';
+import { AtmClient } from '../rig/atm-client.ts';
+import { startRig, type Rig } from '../rig/rig.ts';
+import { BROKER_HASH_ITERATIONS, brokerMode, externalBroker, MOSQUITTO, type ExternalBroker } from './support/broker.ts';
 
 describe('brokerMode', () => {
   it('takes the profile’s parameter first, then ATM_RIG_BROKER, else the embedded broker', () => {
