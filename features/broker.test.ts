@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AtmClient } from '../rig/atm-client.ts';
 import { startRig, type Rig } from '../rig/rig.ts';
-import { BROKER_HASH_ITERATIONS, brokerMode, externalBroker, MOSQUITTO, type ExternalBroker } from './support/broker.ts';
+import { BROKER_HASH_ITERATIONS, brokerMode, externalBroker, MOSQUITTO, mosquittoMissing, type ExternalBroker } from './support/broker.ts';
 
 describe('brokerMode', () => {
   it('takes the profile’s parameter first, then ATM_RIG_BROKER, else the embedded broker', () => {
@@ -18,6 +18,22 @@ describe('brokerMode', () => {
     } finally {
       if (saved === undefined) delete process.env.ATM_RIG_BROKER;
       else process.env.ATM_RIG_BROKER = saved;
+    }
+  });
+});
+
+describe('mosquittoMissing', () => {
+  it('skips the Mosquitto scenarios where it is not installed, but fails under CI', () => {
+    const saved = process.env.CI;
+    try {
+      delete process.env.CI;
+      expect(mosquittoMissing('embedded', '/nonexistent/mosquitto')).toBeUndefined();
+      expect(mosquittoMissing('mosquitto', '/nonexistent/mosquitto')).toMatch(/not installed/);
+      process.env.CI = 'true';
+      expect(() => mosquittoMissing('mosquitto', '/nonexistent/mosquitto')).toThrow(/must run under CI/);
+    } finally {
+      if (saved === undefined) delete process.env.CI;
+      else process.env.CI = saved;
     }
   });
 });

@@ -145,7 +145,7 @@ export async function buildCatalogue(): Promise<{ entries: CatalogueEntry[]; mar
     '  `npm test` runs the `@broker` scenarios (a two-ATM one among them) this way. Without Mosquitto they are skipped',
     '  with a message, except under CI (`CI` set), where a missing Mosquitto fails the run.',
     "- `ATM_RIG_BROKER=mqtt://host:port`: a broker that is already running and knows the rig's users. They are kept in",
-    '  `ATM_RIG_BUS_DIR` (default `reports/broker-data`): `bus/passwd` and `bus/acl`, written before the first',
+    '  `ATM_RIG_BUS_DIR` (default `reports/broker-data`): `mosquitto/passwd` and `mosquitto/acl`, written before the first',
     "  scenario; point Mosquitto's `password_file` and `acl_file` at them and restart it once. Scenarios then share the",
     "  broker's topics, so the profile runs them one at a time. A scenario that restarts the embedded broker cannot run",
     '  this way.',

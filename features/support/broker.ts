@@ -3,12 +3,12 @@
  * - `mosquitto`: each scenario starts a throwaway Mosquitto on a free port, with the rig's password file and ACL
  *   (its bus users, written by `prepareBusSecurity` as the rig would), and stops it after the scenario;
  * - `mqtt://host:port`: a broker that is already running and already knows the rig's bus users: they are kept in
- *   ATM_RIG_BUS_DIR (default `reports/broker-data`), in `bus/passwd` and `bus/acl` (Mosquitto's formats), written
- *   before the first scenario. Scenarios share its topics, so they run one at a time.
+ *   ATM_RIG_BUS_DIR (default `reports/broker-data`), in `mosquitto/passwd` and `mosquitto/acl` (Mosquitto's
+ *   formats), written before the first scenario. Scenarios share its topics, so they run one at a time.
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -17,6 +17,8 @@ import { freePort } from '../../core/free-port.ts';
 import { prepareBusSecurity } from '../../rig/bus/security.ts';
 
 export const MOSQUITTO = '/usr/sbin/mosquitto';
+/** The ATMs the features name, provisioned in a running broker before the first scenario. */
+const SCENARIO_ATMS = ['atm-1', 'atm-2'];
 /** Mosquitto checks every connection's password: cheap hashes for a test broker. */
 export const BROKER_HASH_ITERATIONS = 1000;
 
@@ -29,9 +31,9 @@ export function brokerMode(parameters: { broker?: unknown } | undefined): string
 }
 
 /** Why a `mosquitto` scenario cannot run here (no Mosquitto), or undefined. Under CI a missing Mosquitto fails. */
-export function mosquittoMissing(mode: string): string | undefined {
-  if (mode !== 'mosquitto' || existsSync(MOSQUITTO)) return undefined;
-  const why = `${MOSQUITTO} is not installed (scripts/system-deps.sh installs it)`;
+export function mosquittoMissing(mode: string, binary = MOSQUITTO): string | undefined {
+  if (mode !== 'mosquitto' || existsSync(binary)) return undefined;
+  const why = `${binary} is not installed (scripts/system-deps.sh installs it)`;
   if (process.env.CI) throw new Error(`the broker scenarios must run under CI: ${why}`);
   return why;
 }
@@ -58,8 +60,10 @@ export async function externalBroker(mode: string, atmIds: string[]): Promise<Ex
     };
   }
   const dir = resolve(process.env.ATM_RIG_BUS_DIR ?? 'reports/broker-data');
-  await mkdir(dir, { recursive: true, mode: 0o700 });
-  await prepareBusSecurity(atmIds, dir, { iterations: BROKER_HASH_ITERATIONS });
+  await mkdir(join(dir, 'mosquitto'), { recursive: true, mode: 0o700 });
+  // The users of every ATM the scenarios name, copied where each rig's own rewrite (of its ATMs only) leaves them be.
+  await prepareBusSecurity([...new Set([...SCENARIO_ATMS, ...atmIds])], dir, { iterations: BROKER_HASH_ITERATIONS });
+  for (const file of ['passwd', 'acl']) await copyFile(join(dir, 'bus', file), join(dir, 'mosquitto', file));
   const bankFile = join(dir, `bank-${randomUUID()}.json`);
   return { url: mode, bankFile, close: () => rm(bankFile, { force: true }) };
 }
