@@ -140,14 +140,14 @@ export class AtmWorld extends World {
     }
   }
 
-  /** The rig, started on first use with whatever the Given steps configured. */
   /** Emulators and pty pairs of the serial mode and an external broker: closed after the scenario, after the rig. */
-  readonly serialCleanup: (() => Promise<unknown>)[] = [];
+  readonly cleanup: (() => Promise<unknown>)[] = [];
   /** The serial trace of the serial mode (every byte on every port, decoded, masked), attached to the report. */
   readonly serialTrace: string[] = [];
   /** The serial mode's emulators, by the device kinds they serve: a scenario cuts their power. */
   readonly emulators = new Map<string, RunningEmulator>();
 
+  /** The rig, started on first use with whatever the Given steps configured, and the person at this ATM. */
   async ready(): Promise<{ rig: Rig; person: AtmClient }> {
     const root = this.root;
     root.#starting ??= root.#start();
@@ -168,7 +168,7 @@ export class AtmWorld extends World {
         for (const emulator of EMULATORS) {
           if (!emulator.serves.every((k) => (SERIAL_KINDS as readonly string[]).includes(k))) continue;
           const pair = await openPtyPair();
-          this.serialCleanup.push(() => pair.close());
+          this.cleanup.push(() => pair.close());
           for (const k of emulator.serves) devices[k] = `serial:${pair.a}@57600`;
           serialEnds.set(emulator, pair.b);
         }
@@ -176,7 +176,7 @@ export class AtmWorld extends World {
       }
       // Another broker (the broker profile): the rig's bus users provisioned in it, the bank's file next to them.
       const external = this.brokerMode === 'embedded' ? undefined : await externalBroker(this.brokerMode, this.atmIds);
-      if (external) this.serialCleanup.push(() => external.close());
+      if (external) this.cleanup.push(() => external.close());
       this.rig = await startRig(
         {
           seed: this.seed,
@@ -212,7 +212,7 @@ export class AtmWorld extends World {
           clock: this.rig.clock,
           settings: this.atmConfig,
         });
-        this.serialCleanup.unshift(() => emulator.close());
+        this.cleanup.unshift(() => emulator.close());
         for (const kind of module.serves) this.emulators.set(kind, emulator);
       }
       for (const id of this.atmIds) this.clients.set(id, await AtmClient.connect(this.rig.brokerUrl, id, this.rig.bus.simulator));
@@ -352,5 +352,5 @@ After(async function (this: AtmWorld, { result }) {
     this.attach(this.serialTrace.join('\n'), { mediaType: 'text/plain', fileName: 'serial trace (rig clock, secrets masked)' });
   for (const client of this.clients.values()) await client.close();
   await this.rig?.close();
-  for (const c of this.serialCleanup) await c().catch(() => undefined);
+  for (const c of this.cleanup) await c().catch(() => undefined);
 });
