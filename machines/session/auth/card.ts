@@ -15,7 +15,7 @@ export const cardTier = sessionSetup.createStateConfig({
       },
       {
         // One session per customer: the bank refuses a card whose customer is at another ATM (a copied card).
-        guard: ({ event }) => !event.output.ok && event.output.reason === 'in-use-elsewhere',
+        guard: 'inUseElsewhere',
         target: '#atm.ending',
         actions: [
           { type: 'setNotice', params: { code: 'in-use-elsewhere' } },
