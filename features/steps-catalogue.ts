@@ -118,7 +118,7 @@ export async function buildCatalogue(): Promise<{ entries: CatalogueEntry[]; mar
     '`Then atm-2 shows "Take your cash"`, `Then the session at atm-1 goes on`. Every other step acts on the first',
     'ATM, so a one-ATM scenario reads as before. `When Alice at atm-1 and Bwalya at atm-2 each withdraw 300 at the',
     'same time` runs both sessions at once. The bank keeps one session per customer: while her session is open at',
-    'one ATM, her card at another is refused (`in-use-elsewhere`, "Open at another ATM"; see',
+    'one ATM, her card or her finger (a 1:N match) at another is refused (`in-use-elsewhere`, "Open at another ATM"; see',
     '[api.md](api.md)). Each scenario has its own rig, whatever the number of parallel workers.',
     '',
     '## Profiles',

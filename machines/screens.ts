@@ -70,7 +70,7 @@ export function screenFor(snapshot: Snapshot): Screen {
       timeout: 'Timed out',
       lockout: 'Too many attempts',
       'unknown-card': 'Card not recognised',
-      'in-use-elsewhere': 'Card in use',
+      'in-use-elsewhere': 'Already in session',
       'service-unavailable': 'Service unavailable',
       'sms-failed': 'SMS not sent',
     };

@@ -1,7 +1,8 @@
 @many-atms
 Feature: Several ATMs on one bank
   Two ATMs share the bank and the bus. Two customers can use them at once; one customer cannot: while a
-  session is open for her at one ATM, the bank refuses her card at another (a copied card is the usual reason).
+  session is open for her at one ATM, the bank refuses her card (a copied card is the usual reason) or her finger
+  at another.
 
   @broker @smoke
   Scenario: Two customers use two ATMs at once
@@ -49,6 +50,22 @@ Feature: Several ATMs on one bank
     And Alice withdraws 100
     Then the dispenser pays out 100
     And Alice's balance is 900.00
+
+  Scenario: Her finger at a second ATM is refused while her session at the first is open
+    Given ATMs atm-1 and atm-2 running "seed001"
+    And these customers are enrolled:
+      | name  | phone         | pin  | balance |
+      | Alice | +260971000021 | 1234 | 1000.00 |
+    When Alice authenticates at atm-1
+    And Alice starts a session at atm-2
+    And Alice places the requested finger at atm-2
+    Then atm-2 shows "Open at another ATM"
+    And the session at atm-2 ends with reason "in-use-elsewhere"
+    And the session at atm-1 goes on
+    When Alice finishes
+    And Alice authenticates at atm-2
+    And Alice withdraws 100 at atm-2
+    Then atm-2 pays out 100
 
   Scenario: Her card works at the other ATM once her session has ended
     Given ATMs atm-1 and atm-2 running "seed002"

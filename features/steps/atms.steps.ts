@@ -4,8 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { defineParameterType, Given, Then, When } from '@cucumber/cucumber';
-import { askFor, authenticate, choose, startSession, untilIdle } from '../support/actions.ts';
-import type { AtmWorld } from '../support/world.ts';
+import { askFor, authenticate, choose, placeFinger, requestedFinger, startSession, untilIdle } from '../support/actions.ts';
+import { fingerOf, type AtmWorld } from '../support/world.ts';
 
 defineParameterType({ name: 'atm', regexp: /atm-[a-z0-9-]+/, transformer: (id: string) => id });
 
@@ -48,6 +48,11 @@ When(
     );
   },
 );
+
+When('{word} places the requested finger at {atm}', async function (this: AtmWorld, name: string, atm: string) {
+  const who = this.named(name);
+  await placeFinger(this.at(atm), await requestedFinger(this.at(atm), who), fingerOf(who));
+});
 
 When("someone inserts a copy of {word}'s card at {atm}", async function (this: AtmWorld, name: string, atm: string) {
   const who = this.named(name);

@@ -4,7 +4,7 @@
  * for an SMS to arrive, for the notes to be counted.
  */
 import assert from 'node:assert/strict';
-import { otpFromSms } from '../../rig/atm-client.ts';
+import { otpFromSms, type BusMessage } from '../../rig/atm-client.ts';
 import { DEFAULT_DISPENSE_MS, fingerOf, type AtmWorld, type Person } from './world.ts';
 
 /** Waits until the keypad collects `field` (pin, password, otp, amount, to, current, next, confirm, username). */
@@ -77,8 +77,11 @@ export async function requestedFinger(world: AtmWorld, who: Person): Promise<num
 export async function awaitDeliveries(world: AtmWorld, who: Person) {
   const { person } = await world.ready();
   const delivered = () => person.inbox.filter((s) => s.to === who.phone).length;
-  const sent = person.messages.filter((m) => m.topic.endsWith('/gsm/cmd/send') && m.payload.to === who.phone).length;
-  const accepted = person.messages.filter((m) => m.topic.endsWith('/gsm/evt/sent')).length;
+  // A phone is the same at every ATM: count what every ATM's modem sent to it.
+  const count = (test: (m: BusMessage) => boolean) =>
+    [...world.root.clients.values()].reduce((n, client) => n + client.messages.filter(test).length, 0);
+  const sent = count((m) => m.topic.endsWith('/gsm/cmd/send') && m.payload.to === who.phone);
+  const accepted = count((m) => m.topic.endsWith('/gsm/evt/sent'));
   if (delivered() < Math.min(sent, accepted)) {
     await person.advanceClock(world.atmConfig.gsm.deliveryDelayMs);
     await person.until(() => delivered() >= Math.min(sent, accepted), `the SMS to reach ${who.phone}`);

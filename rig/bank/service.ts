@@ -310,7 +310,8 @@ export class BankService extends BankMoney {
   }
 
   /** 1:1 when customerId is given (only that customer's fingers), 1:N over the whole library otherwise. */
-  matchFingerprint(template: string, customerId?: string): Verdict<Identity & { finger: number; score: number }> {
+  /** 1:1 against `customerId`, or 1:N; a 1:N match asked by an ATM holds the customer for it, as a card does. */
+  matchFingerprint(template: string, customerId?: string, atmId?: string): Verdict<Identity & { finger: number; score: number }> {
     let best: { customerId: string; finger: number; score: number } | undefined;
     for (const f of this.data.fingers) {
       if (customerId && f.customerId !== customerId) continue;
@@ -319,6 +320,7 @@ export class BankService extends BankMoney {
     }
     if (!best) return { ok: false, reason: 'no-match' };
     const customer = findCustomer(this.data, best.customerId);
+    if (!customerId && atmId && !this.openSessions.claim(customer.id, atmId)) return { ok: false, reason: 'in-use-elsewhere' };
     return { ok: true, ...this.#identity(customer), finger: best.finger, score: best.score };
   }
 

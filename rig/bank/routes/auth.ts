@@ -102,6 +102,6 @@ export const authRoutes: FastifyPluginAsyncZod<{ bank: BankService }> = async (a
       },
       config: AUTH_LIMIT,
     },
-    async (req) => bank.matchFingerprint(req.body.template, req.body.customerId),
+    async (req) => bank.matchFingerprint(req.body.template, req.body.customerId, atmOf(req.bankClient)),
   );
 };
