@@ -141,6 +141,10 @@ export function notApplicable(profile: AuthProfile, t: TransitionInfo): string |
     // Still reachable? Only lockout sets retainCard; with onLockout eject, never.
     return 'the profile ejects on lockout';
   }
+  if (t.source === 'atm.session.auth.fingerprint.verifying' && t.guard === 'inUseElsewhere') {
+    const tier = profile.tiers.find((x) => x.kind === 'fingerprint');
+    if (tier?.kind === 'fingerprint' && tier.match === '1:1') return 'a 1:1 match identifies nobody: the bank holds a customer on 1:N only';
+  }
   if (t.source === 'atm.session.auth.fingerprint.verifying' && /verdictOk/.test(t.guard) && !/fingerAccepted/.test(t.guard)) {
     // "Wrong finger": matched, but not the requested finger. 1:1 with any finger accepted can only miss.
     const tier = profile.tiers.find((x) => x.kind === 'fingerprint');

@@ -70,6 +70,7 @@ export function screenFor(snapshot: Snapshot): Screen {
       timeout: 'Timed out',
       lockout: 'Too many attempts',
       'unknown-card': 'Card not recognised',
+      'in-use-elsewhere': 'Already in session',
       'service-unavailable': 'Service unavailable',
       'sms-failed': 'SMS not sent',
     };
@@ -135,6 +136,8 @@ export function noticeText(notice: Notice | undefined, c: SessionContext): strin
       return TIER_FAILURE[notice.reason] ?? notice.reason;
     case 'unknown-card':
       return 'Card not recognised';
+    case 'in-use-elsewhere':
+      return 'Open at another ATM';
     case 'amount-rule':
       return `x${formatAmount(c.money.amountStep, c.money.minorDigits)}, max ${formatAmount(c.money.maxWithdrawal, c.money.minorDigits)}`;
     case 'entries-differ':

@@ -17,6 +17,8 @@ export type EndReason =
   | 'timeout'
   | 'lockout'
   | 'unknown-card'
+  /** The bank has a session open for the card's customer at another ATM. */
+  | 'in-use-elsewhere'
   | 'service-unavailable'
   /** The GSM modem refused the OTP's SMS (+CMS ERROR) or never answered. */
   | 'sms-failed';

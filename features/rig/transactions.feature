@@ -7,6 +7,7 @@ Feature: Transactions after authentication
     And the demo customers are enrolled
     When Alice authenticates
 
+  @smoke
   Scenario: Withdraw with sufficient balance
     When Alice withdraws 250
     Then the dispenser pays out 250 as:

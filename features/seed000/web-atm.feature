@@ -8,6 +8,7 @@ Feature: The web ATM: username, password and fingerprint (seed000)
     When Zanele signs up on the web ATM as "ZANELE" with password "ZAN123" and finger 2 and phone "+260971000020"
     Then the web ATM answers 201
 
+  @smoke
   Scenario: Sign up, log in, deposit, withdraw, see the balance and history
     When Zanele logs in to the web ATM as "ZANELE" with password "ZAN123" and finger 2
     Then the web ATM answers 200

@@ -8,7 +8,7 @@ Feature: Cardless withdrawal with a random finger, a PIN and an SMS OTP (seed001
     Given an ATM running the "seed001" profile
     And the demo customers are enrolled
 
-  @serial
+  @serial @broker @smoke
   Scenario: Every tier passes and the customer withdraws cash
     Then the LCD shows:
       """

@@ -7,7 +7,7 @@ Feature: Card, password, fingerprint and 8-character OTP (seed002, the three-tie
     Given an ATM running the "seed002" profile
     And the demo customers are enrolled
 
-  @serial
+  @serial @broker @smoke
   Scenario: All three tiers pass; a withdrawal; the card comes back
     When Alice inserts her card
     Then the ATM asks for her password

@@ -246,9 +246,9 @@ When('{word} gets to the {string} screen', async function (this: AtmWorld, name:
 
 When('{word} walks away', async function (this: AtmWorld, name: string) {
   this.named(name);
-  const { rig, person } = await this.ready();
+  const { person } = await this.ready();
   // Long enough for any waiting state to give up: the OTP entry waits longest (code lifetime + input time).
-  const profile = rig.atms[0]!.profile;
+  const profile = this.atm.profile;
   const otpTtl = Math.max(0, ...profile.tiers.map((t) => (t.kind === 'otp' ? t.ttlSeconds * 1000 : 0)));
   await person.advanceClock(profile.timeouts.inputMs + otpTtl + profile.timeouts.dispenseMs);
 });
@@ -271,17 +271,17 @@ When('{word} enters the amount {string}', async function (this: AtmWorld, name: 
 
 When('{word} confirms the new PIN or password', async function (this: AtmWorld, name: string) {
   this.named(name);
-  const { rig } = await this.ready();
-  const kind = rig.atms[0]!.profile.tiers.some((t) => t.kind === 'pin') ? 'pin' : 'password';
+  await this.ready();
+  const kind = this.atm.profile.tiers.some((t) => t.kind === 'pin') ? 'pin' : 'password';
   await typeEntry(this, 'confirm', NEW_SECRET[kind]);
 });
 
 When('the notes are counted', async function (this: AtmWorld) {
-  const { rig, person } = await this.ready();
-  await person.advanceClock(rig.config.atms[0]!.dispenser.dispenseMs);
+  const { person } = await this.ready();
+  await person.advanceClock(this.atmConfig.dispenser.dispenseMs);
 });
 
 When('the dispenser times out', async function (this: AtmWorld) {
-  const { rig, person } = await this.ready();
-  await person.advanceClock(rig.atms[0]!.profile.timeouts.dispenseMs);
+  const { person } = await this.ready();
+  await person.advanceClock(this.atm.profile.timeouts.dispenseMs);
 });

@@ -154,8 +154,8 @@ Given('the dispenser stops answering', async function (this: AtmWorld) {
 });
 
 When('the {word} is disconnected', async function (this: AtmWorld, device: string) {
-  const { rig, person } = await this.ready();
-  const attached = rig.atms[0]!.devices.find((d) => d.device.kind === device);
+  const { person } = await this.ready();
+  const attached = this.atm.devices.find((d) => d.device.kind === device);
   assert.ok(attached, `no ${device} on the ATM`);
   const mark = person.messages.length;
   // Cut the connection without a goodbye, like a pulled cable: the broker publishes the device's last will.
@@ -204,8 +204,8 @@ When('staff unlock {word}', async function (this: AtmWorld, name: string) {
 });
 
 When('the {word} is unplugged', async function (this: AtmWorld, device: string) {
-  const { rig, person } = await this.ready();
-  const attached = rig.atms[0]!.devices.find((d) => d.device.kind === device);
+  const { person } = await this.ready();
+  const attached = this.atm.devices.find((d) => d.device.kind === device);
   assert.ok(attached, `no ${device} on the ATM`);
   const mark = person.messages.length;
   // It stays away until plugged back in: no automatic reconnection meanwhile.
@@ -215,11 +215,11 @@ When('the {word} is unplugged', async function (this: AtmWorld, device: string) 
 });
 
 When('the {word} loses power for {int} second(s)', async function (this: AtmWorld, device: string, seconds: number) {
-  const { rig, person } = await this.ready();
+  const { person } = await this.ready();
   const emulator = this.emulators.get(device)?.device as { powerCycle?: (offMs: number) => void } | undefined;
   if (emulator?.powerCycle) return emulator.powerCycle(seconds * 1000); // the module reboots behind its kept port
   // A virtual device has no power to cut: it drops off the bus for as long, as a rebooting module does.
-  const attached = rig.atms[0]!.devices.find((d) => d.device.kind === device);
+  const attached = this.atm.devices.find((d) => d.device.kind === device);
   assert.ok(attached, `no ${device} on the ATM`);
   const mark = person.messages.length;
   attached.client.options.reconnectPeriod = 0;
@@ -232,8 +232,8 @@ When('the {word} loses power for {int} second(s)', async function (this: AtmWorl
 });
 
 When('the {word} is plugged back in', async function (this: AtmWorld, device: string) {
-  const { rig } = await this.ready();
-  const attached = rig.atms[0]!.devices.find((d) => d.device.kind === device);
+  await this.ready();
+  const attached = this.atm.devices.find((d) => d.device.kind === device);
   assert.ok(attached, `no ${device} on the ATM`);
   attached.client.options.reconnectPeriod = 1000;
   attached.client.reconnect();

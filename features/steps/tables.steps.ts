@@ -8,14 +8,14 @@ const requestedSeen: WeakMap<AtmWorld, number[]> = new WeakMap();
 
 When('{word} starts and cancels {int} sessions', async function (this: AtmWorld, name: string, count: number) {
   const who = this.named(name);
-  const { rig, person } = await this.ready();
+  const { person } = await this.ready();
   const seen: number[] = [];
   for (let i = 0; i < count; i++) {
     await startSession(this, who);
     seen.push(await requestedFinger(this, who));
     await person.press('CANCEL');
     await person.untilState('ending.goodbye');
-    await person.advanceClock(rig.atms[0]!.profile.timeouts.messageMs);
+    await person.advanceClock(this.atm.profile.timeouts.messageMs);
     await person.untilState('idle');
   }
   this.log(`fingers requested: ${seen.join(', ')}`);

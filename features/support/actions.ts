@@ -4,7 +4,7 @@
  * for an SMS to arrive, for the notes to be counted.
  */
 import assert from 'node:assert/strict';
-import { otpFromSms } from '../../rig/atm-client.ts';
+import { otpFromSms, type BusMessage } from '../../rig/atm-client.ts';
 import { DEFAULT_DISPENSE_MS, fingerOf, type AtmWorld, type Person } from './world.ts';
 
 /** Waits until the keypad collects `field` (pin, password, otp, amount, to, current, next, confirm, username). */
@@ -29,7 +29,7 @@ export async function typeEntry(world: AtmWorld, field: string, value: string) {
 
 /** Wait until the ATM is idle; a person in front of the goodbye screen lets its message time pass. */
 export async function untilIdle(world: AtmWorld) {
-  const { rig, person } = await world.ready();
+  const { person } = await world.ready();
   await person.until(
     () => ['idle', 'ending.goodbye', 'ending.ejecting'].includes(person.session?.state ?? ''),
     'the goodbye screen, the card, or idle',
@@ -41,15 +41,15 @@ export async function untilIdle(world: AtmWorld) {
     await person.until(() => person.session?.state !== 'ending.ejecting', 'the card to be taken');
   }
   await person.until(() => ['idle', 'ending.goodbye'].includes(person.session?.state ?? ''), 'the goodbye screen or idle');
-  if (person.session?.state === 'ending.goodbye') await person.advanceClock(rig.atms[0]!.profile.timeouts.messageMs);
+  if (person.session?.state === 'ending.goodbye') await person.advanceClock(world.atm.profile.timeouts.messageMs);
   await person.untilState('idle');
 }
 
 /** Start a session the way the profile wants: ENTER on a cardless ATM, the person's card otherwise. */
 export async function startSession(world: AtmWorld, who: Person) {
-  const { rig, person } = await world.ready();
+  const { person } = await world.ready();
   await untilIdle(world);
-  if (rig.atms[0]!.profile.tiers[0]?.kind === 'card') {
+  if (world.atm.profile.tiers[0]?.kind === 'card') {
     assert.ok(who.pan, `${who.name} has no card`);
     await person.insertCard(who.pan);
   } else {
@@ -75,12 +75,15 @@ export async function requestedFinger(world: AtmWorld, who: Person): Promise<num
 
 /** Wait for the SMS the modem accepted to reach the phone: the network's delivery delay passes on the rig clock. */
 export async function awaitDeliveries(world: AtmWorld, who: Person) {
-  const { rig, person } = await world.ready();
+  const { person } = await world.ready();
   const delivered = () => person.inbox.filter((s) => s.to === who.phone).length;
-  const sent = person.messages.filter((m) => m.topic.endsWith('/gsm/cmd/send') && m.payload.to === who.phone).length;
-  const accepted = person.messages.filter((m) => m.topic.endsWith('/gsm/evt/sent')).length;
+  // A phone is the same at every ATM: count what every ATM's modem sent to it.
+  const count = (test: (m: BusMessage) => boolean) =>
+    [...world.root.clients.values()].reduce((n, client) => n + client.messages.filter(test).length, 0);
+  const sent = count((m) => m.topic.endsWith('/gsm/cmd/send') && m.payload.to === who.phone);
+  const accepted = count((m) => m.topic.endsWith('/gsm/evt/sent'));
   if (delivered() < Math.min(sent, accepted)) {
-    await person.advanceClock(rig.config.atms[0]!.gsm.deliveryDelayMs);
+    await person.advanceClock(world.atmConfig.gsm.deliveryDelayMs);
     await person.until(() => delivered() >= Math.min(sent, accepted), `the SMS to reach ${who.phone}`);
   }
 }
@@ -163,7 +166,7 @@ export async function choose(world: AtmWorld, option: string) {
 
 /** Ask for an amount; when the ATM starts dispensing, let the counting time pass. */
 export async function askFor(world: AtmWorld, amount: number) {
-  const { rig, person } = await world.ready();
+  const { person } = await world.ready();
   await typeEntry(world, 'amount', String(amount));
   await person.until(
     () =>
@@ -181,7 +184,7 @@ export async function askFor(world: AtmWorld, amount: number) {
     // pass until the dispenser answers, as a person waits in front of the machine.
     const answered = () => person.messages.slice(mark).some((m) => /\/dispenser\/evt\/(dispensed|failed)$/.test(m.topic));
     for (let i = 0; i < 10 && !answered(); i++) {
-      await person.advanceClock(rig.config.atms[0]!.dispenser.dispenseMs ?? DEFAULT_DISPENSE_MS);
+      await person.advanceClock(world.atmConfig.dispenser.dispenseMs ?? DEFAULT_DISPENSE_MS);
       await person.until(answered, 'the dispenser to answer', 300).catch(() => undefined);
     }
     await person.nextMessage(/\/dispenser\/evt\/(dispensed|failed)$/, mark);
@@ -267,7 +270,7 @@ export async function walkTo(world: AtmWorld, who: Person, screen: string) {
     case 'current secret':
     case 'new secret':
     case 'confirm secret': {
-      const kind = world.rig!.atms[0]!.profile.tiers.some((t) => t.kind === 'pin') ? 'pin' : 'password';
+      const kind = world.atm.profile.tiers.some((t) => t.kind === 'pin') ? 'pin' : 'password';
       const current = kind === 'pin' ? who.pin! : who.password!;
       const next = NEW_SECRET[kind];
       await choose(world, kind === 'pin' ? 'change pin' : 'change password');

@@ -19,7 +19,7 @@ import type { BankPorts } from '../../machines/session.types.ts';
 import { firstRequestedFinger } from '../../machines/session.machine.ts';
 import { AtmClient } from '../../rig/atm-client.ts';
 import type { AtmConfig, RigConfigInput } from '../../rig/config.ts';
-import { sessionSeed, startRig, type Rig } from '../../rig/rig.ts';
+import { sessionSeed, startRig, type Rig, type RunningAtm } from '../../rig/rig.ts';
 import { startEmulator, type RunningEmulator } from '../../devices/serial/emulate.ts';
 import type { EmulatorModule } from '../../devices/serial/emulator-module.ts';
 import { busUser, topics } from '../../devices/topics.ts';
@@ -27,11 +27,15 @@ import { openPtyPair } from '../../devices/serial/pty.ts';
 import { EMULATORS, SERIAL_KINDS, type DeviceKind } from '../../devices/registry.ts';
 import { DEMO_CUSTOMERS } from '../../rig/seed.ts';
 import { recordTransitions } from './coverage.ts';
+import { BROKER_HASH_ITERATIONS, brokerMode, externalBroker, mosquittoMissing } from './broker.ts';
 
 setDefaultTimeout(20_000);
 
-/** ATM_RIG_SERIAL=1: every device with a serial driver runs over a pty pair against its emulator. */
-const SERIAL_MODE = process.env.ATM_RIG_SERIAL === '1';
+/** The `serial` profile (or ATM_RIG_SERIAL=1): every device with a serial driver runs over a pty pair against its
+ *  emulator. */
+function serialMode(parameters: { serial?: unknown } | undefined): boolean {
+  return parameters?.serial === true || process.env.ATM_RIG_SERIAL === '1';
+}
 
 /** The run's seed: ATM_RIG_SEED replays a failure; otherwise fresh, and printed in every scenario's log. */
 const RUN_SEED = process.env.ATM_RIG_SEED ? Number(process.env.ATM_RIG_SEED) >>> 0 : Math.floor(Math.random() * 0xffffffff);
@@ -61,8 +65,14 @@ export const DEFAULT_DISPENSE_MS = 1500;
 
 export class AtmWorld extends World {
   rig?: Rig;
+  /** The person at the first ATM. */
   person?: AtmClient;
-  readonly atmId = 'atm-1';
+  /** The ATMs of the scenario ("Given ATMs atm-1 and atm-2 running seed001"); the first is the default. */
+  atmIds: string[] = ['atm-1'];
+  /** A person at each ATM, by ATM id. */
+  readonly clients = new Map<string, AtmClient>();
+  /** The world itself; a view of it at another ATM (`at`) shares everything with it. */
+  readonly root: AtmWorld = this;
   seed = RUN_SEED;
   profile: string | AuthProfile = 'seed001';
   /** Settings the Given steps add before the rig starts. */
@@ -77,13 +87,46 @@ export class AtmWorld extends World {
   readonly failingBankCalls = new Set<keyof BankPorts>();
   #starting?: Promise<{ rig: Rig; person: AtmClient }>;
 
+  /** The `serial` profile: the first ATM's devices on serial ports, against their emulators. */
+  readonly serialMode: boolean;
+  /** `embedded`, `mosquitto` or a broker's URL (the `broker` profile, ATM_RIG_BROKER): see support/broker.ts. */
+  readonly brokerMode: string;
+
   constructor(options: IWorldOptions) {
     super(options);
+    this.serialMode = serialMode(options.parameters as { serial?: unknown });
+    this.brokerMode = brokerMode(options.parameters as { broker?: unknown });
+  }
+
+  /** The ATM the steps act on: the first, unless this is a view of the world at another (`at`). */
+  get atmId(): string {
+    return this.atmIds[0]!;
+  }
+
+  /** This world at another ATM, for a step that names it ("When Bob authenticates at atm-2"). */
+  at(atmId: string): AtmWorld {
+    if (!this.atmIds.includes(atmId)) throw new Error(`no ATM "${atmId}" in this scenario (ATMs: ${this.atmIds.join(', ')})`);
+    const view = Object.create(this.root) as AtmWorld;
+    Object.defineProperty(view, 'atmId', { value: atmId });
+    return view;
+  }
+
+  /** The running ATM the steps act on. */
+  get atm(): RunningAtm {
+    const atm = this.root.rig?.atms.find((a) => a.id === this.atmId);
+    if (!atm) throw new Error(`the rig is not running ${this.atmId}`);
+    return atm;
+  }
+
+  /** The configuration of the ATM the steps act on. */
+  get atmConfig(): AtmConfig {
+    return this.root.rig!.config.atms.find((a) => a.id === this.atmId)!;
   }
 
   /** Given steps that configure the rig must come before any step that uses it. */
   configure(what: string, apply: () => void) {
-    if (this.#starting) throw new Error(`"${what}" must come before any step that uses the ATM or the bank: the rig is already running`);
+    if (this.root.#starting)
+      throw new Error(`"${what}" must come before any step that uses the ATM or the bank: the rig is already running`);
     apply();
   }
 
@@ -97,50 +140,61 @@ export class AtmWorld extends World {
     }
   }
 
-  /** The rig, started on first use with whatever the Given steps configured. */
-  /** Emulators and pty pairs of the serial mode, closed after the scenario. */
-  readonly serialCleanup: (() => Promise<unknown>)[] = [];
+  /** Emulators and pty pairs of the serial mode and an external broker: closed after the scenario, after the rig. */
+  readonly cleanup: (() => Promise<unknown>)[] = [];
   /** The serial trace of the serial mode (every byte on every port, decoded, masked), attached to the report. */
   readonly serialTrace: string[] = [];
   /** The serial mode's emulators, by the device kinds they serve: a scenario cuts their power. */
   readonly emulators = new Map<string, RunningEmulator>();
 
-  ready(): Promise<{ rig: Rig; person: AtmClient }> {
-    this.#starting ??= (async () => {
+  /** The rig, started on first use with whatever the Given steps configured, and the person at this ATM. */
+  async ready(): Promise<{ rig: Rig; person: AtmClient }> {
+    const root = this.root;
+    root.#starting ??= root.#start();
+    const { rig } = await root.#starting;
+    return { rig, person: root.clients.get(this.atmId)! };
+  }
+
+  #start(): Promise<{ rig: Rig; person: AtmClient }> {
+    return (async () => {
       const profileSpec = typeof this.profile === 'string' ? this.profile : await this.#writeProfile(this.profile);
       // Serial mode: each device with a serial driver sits on a pty pair with its emulator at the other end.
       // The keypad and the LCD are one board on one port.
       const serialEnds = new Map<EmulatorModule, string>();
-      if (SERIAL_MODE) {
+      // Serial mode puts the first ATM's devices on ports; the others stay virtual.
+      let firstDevices = this.atmOverrides.devices;
+      if (this.serialMode) {
         const devices: Record<string, string> = {};
         for (const emulator of EMULATORS) {
           if (!emulator.serves.every((k) => (SERIAL_KINDS as readonly string[]).includes(k))) continue;
           const pair = await openPtyPair();
-          this.serialCleanup.push(() => pair.close());
+          this.cleanup.push(() => pair.close());
           for (const k of emulator.serves) devices[k] = `serial:${pair.a}@57600`;
           serialEnds.set(emulator, pair.b);
         }
-        this.atmOverrides.devices = { ...this.atmOverrides.devices, ...devices } as AtmConfig['devices'];
+        firstDevices = { ...firstDevices, ...devices } as AtmConfig['devices'];
       }
+      // Another broker (the broker profile): the rig's bus users provisioned in it, the bank's file next to them.
+      const external = this.brokerMode === 'embedded' ? undefined : await externalBroker(this.brokerMode, this.atmIds);
+      if (external) this.cleanup.push(() => external.close());
       this.rig = await startRig(
         {
           seed: this.seed,
           clock: 'manual',
-          broker: { port: 0, wsPort: null, hashIterations: 10 },
-          bank: { port: 0, file: ':memory:', hashLogN: 10, ...this.bankOverrides },
-          atms: [
-            {
-              id: this.atmId,
-              profile: profileSpec,
-              gsm: { deliveryDelayMs: DEFAULT_GSM_DELAY_MS },
-              dispenser: { dispenseMs: DEFAULT_DISPENSE_MS },
-              ...this.atmOverrides,
-            },
-          ],
+          broker: external ? { url: external.url, hashIterations: BROKER_HASH_ITERATIONS } : { port: 0, wsPort: null, hashIterations: 10 },
+          bank: { port: 0, file: external?.bankFile ?? ':memory:', hashLogN: 10, ...this.bankOverrides },
+          atms: this.atmIds.map((id, i) => ({
+            id,
+            profile: profileSpec,
+            gsm: { deliveryDelayMs: DEFAULT_GSM_DELAY_MS },
+            dispenser: { dispenseMs: DEFAULT_DISPENSE_MS },
+            ...this.atmOverrides,
+            ...(i === 0 && firstDevices ? { devices: firstDevices } : {}),
+          })),
         },
         {
           inspect: recordTransitions,
-          ...(SERIAL_MODE ? { serialTrace: (line: string) => void this.serialTrace.push(line) } : {}),
+          ...(this.serialMode ? { serialTrace: (line: string) => void this.serialTrace.push(line) } : {}),
           // Bank calls a scenario has made fail (a bank that is up but refuses one kind of request).
           wrapBank: (_atm, ports) =>
             new Proxy(ports, {
@@ -156,16 +210,15 @@ export class AtmWorld extends World {
           credentials: this.rig.bus.internal.get(busUser(this.atmId, module.serves[0]))!,
           seed: this.seed,
           clock: this.rig.clock,
-          settings: this.rig.config.atms[0]!,
+          settings: this.atmConfig,
         });
-        this.serialCleanup.unshift(() => emulator.close());
+        this.cleanup.unshift(() => emulator.close());
         for (const kind of module.serves) this.emulators.set(kind, emulator);
       }
-      this.person = await AtmClient.connect(this.rig.brokerUrl, this.atmId, this.rig.bus.simulator);
+      for (const id of this.atmIds) this.clients.set(id, await AtmClient.connect(this.rig.brokerUrl, id, this.rig.bus.simulator));
+      this.person = this.clients.get(this.atmId)!;
       // In serial mode, wait until every serial device has shaken hands with its module.
-      for (const kind of Object.keys(this.rig.config.atms[0]!.devices).filter(
-        (k) => this.rig!.config.atms[0]!.devices[k as DeviceKind] !== 'virtual',
-      )) {
+      for (const kind of Object.keys(this.atmConfig.devices).filter((k) => this.atmConfig.devices[k as DeviceKind] !== 'virtual')) {
         const state = () => this.person!.messages.findLast((m) => m.topic === topics.deviceState(this.atmId, kind))?.payload;
         await this.person.until(
           () => state()?.online === true && String(state()?.impl).startsWith('serial:'),
@@ -174,11 +227,9 @@ export class AtmWorld extends World {
         );
       }
       // Out of service until every device is there; then idle.
-      await this.person.until(() => this.person!.session?.state === 'idle', 'the ATM to be idle', 10_000);
-      await this.person.until(() => this.person!.session?.state === 'idle', 'the ATM to be idle');
+      for (const [id, person] of this.clients) await person.until(() => person.session?.state === 'idle', `${id} to be idle`, 10_000);
       return { rig: this.rig, person: this.person };
     })();
-    return this.#starting;
   }
 
   async #writeProfile(profile: AuthProfile): Promise<string> {
@@ -195,7 +246,7 @@ export class AtmWorld extends World {
   }
 
   get profileTiers(): string[] {
-    const p = this.rig?.atms[0]?.profile;
+    const p = this.root.rig?.atms.find((a) => a.id === this.atmId)?.profile;
     return p ? p.tiers.map((t) => t.kind) : [];
   }
 
@@ -206,7 +257,7 @@ export class AtmWorld extends World {
       throw new Error(
         `nobody called "${name}" is enrolled in this scenario: use "Given the demo customers are enrolled" or a customers table (known: ${[...this.people.keys()].join(', ') || 'none'})`,
       );
-    this.current = p;
+    this.root.current = p;
     return p;
   }
 
@@ -259,8 +310,15 @@ export class AtmWorld extends World {
 
 setWorldConstructor(AtmWorld);
 
+let warnedNoMosquitto = false;
 Before(function (this: AtmWorld) {
   this.log(`seed ${this.seed} (replay with ATM_RIG_SEED=${this.seed})`);
+  if (this.brokerMode !== 'embedded') this.log(`broker: ${this.brokerMode}`);
+  const missing = mosquittoMissing(this.brokerMode);
+  if (!missing) return;
+  if (!warnedNoMosquitto) console.warn(`\natm-rig: skipping the scenarios on Mosquitto: ${missing}`);
+  warnedNoMosquitto = true;
+  return 'skipped';
 });
 
 /** A failing step says how to replay it in its own error: the console summary and the JUnit report show the
@@ -292,7 +350,7 @@ After(async function (this: AtmWorld, { result }) {
   // A serial scenario's report carries the bytes of its ports, pass or fail: the hardware engineer's evidence.
   if (this.serialTrace.length > 0)
     this.attach(this.serialTrace.join('\n'), { mediaType: 'text/plain', fileName: 'serial trace (rig clock, secrets masked)' });
-  await this.person?.close();
+  for (const client of this.clients.values()) await client.close();
   await this.rig?.close();
-  for (const c of this.serialCleanup) await c().catch(() => undefined);
+  for (const c of this.cleanup) await c().catch(() => undefined);
 });

@@ -35,6 +35,18 @@ export function bankCallFailed() {
   return { target: '#atm.ending', actions: { type: 'endAs', params: { reason: 'service-unavailable' } } } as const;
 }
 
+/** The bank holds the customer for another ATM (one session per customer): the session ends, saying so. */
+export function inUseElsewhere() {
+  return {
+    guard: 'inUseElsewhere',
+    target: '#atm.ending',
+    actions: [
+      { type: 'setNotice', params: { code: 'in-use-elsewhere' } },
+      { type: 'endAs', params: { reason: 'in-use-elsewhere' } },
+    ],
+  } as const;
+}
+
 /** A tier failure's reason: fixed, or read from the bank's verdict. */
 type Reason = string | ((verdict: Verdict) => string);
 

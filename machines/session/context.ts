@@ -10,6 +10,7 @@ import type { MoneySettings } from '../../core/schemas.ts';
  * The last error or hint, as a code: screens.ts turns it into LCD text. It stays on the LCD until the next one.
  * - `tier-failed`: an auth attempt failed; `reason` is the bank's or the tier's (`wrong-pin`, `expired`, ...).
  * - `unknown-card`: the bank does not know the card.
+ * - `in-use-elsewhere`: the card's customer has a session open at another ATM.
  * - `amount-rule`: the amount is not a multiple of the smallest note or is over the maximum.
  * - `entries-differ`: the new secret and its confirmation differ.
  * - `dispenser`: the dispenser failed (`reason` is its own, or `timeout`).
@@ -18,6 +19,7 @@ import type { MoneySettings } from '../../core/schemas.ts';
 export type Notice =
   | { code: 'tier-failed'; reason: string }
   | { code: 'unknown-card' }
+  | { code: 'in-use-elsewhere' }
   | { code: 'amount-rule' }
   | { code: 'entries-differ' }
   | { code: 'dispenser'; reason: string }

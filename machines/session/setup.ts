@@ -106,6 +106,11 @@ export const sessionSetup = setup({
     entryComplete: ({ context }) =>
       context.entry.value.length >= context.entry.minLength && context.entry.value.length <= context.entry.maxLength,
     verdictOk: ({ event }) => verdictOf(event).ok,
+    /** The bank holds the customer for another ATM (one session per customer). */
+    inUseElsewhere: ({ event }) => {
+      const verdict = verdictOf(event);
+      return !verdict.ok && verdict.reason === 'in-use-elsewhere';
+    },
     fingerAccepted: ({ context, event }) => {
       const out = verdictOf<Identity & { finger: number }>(event);
       if (!out.ok) return false;

@@ -2,6 +2,7 @@
  * The bank's domain logic, independent of HTTP: the fastify routes are thin wrappers around it, and the
  * in-process benchmark baseline calls it directly. Every method validates before it mutates.
  */
+import { OpenSessions } from './open-sessions.ts';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { ALPHANUMERIC, DIGITS } from '../../core/random.ts';
 import type { RigClock } from '../../core/clock.ts';
@@ -30,9 +31,12 @@ export class BankService extends BankMoney {
   #dummyHash?: Promise<string>;
   /** SHA-256 of ATM keys already checked against their slow hash in this process: one scrypt per ATM, not per call. */
   readonly #verifiedClients = new Map<string, Buffer>();
+  /** Which ATM holds which customer (one session per customer). */
+  readonly openSessions: OpenSessions;
 
   constructor(options: BankOptions) {
     super(options);
+    this.openSessions = new OpenSessions(options.clock);
     void this.#dummy(); // made now, so the first unknown name does not pay for it
   }
 
@@ -188,11 +192,14 @@ export class BankService extends BankMoney {
 
   // ---- authentication ----
 
-  lookupCard(pan: string): Verdict<Identity> {
+  /** Identify a card's holder; asked by an ATM (`atmId`), she is held for that ATM until its session ends and a
+   *  card of hers at another ATM meanwhile is refused (`in-use-elsewhere`). */
+  lookupCard(pan: string, atmId?: string): Verdict<Identity> {
     const card = this.data.cards.find((c) => c.pan === pan);
     if (!card) return { ok: false, reason: 'unknown-card' };
     if (card.status !== 'active') return { ok: false, reason: 'card-blocked' };
     const customer = findCustomer(this.data, card.customerId);
+    if (atmId && !this.openSessions.claim(customer.id, atmId)) return { ok: false, reason: 'in-use-elsewhere' };
     return { ok: true, customerId: customer.id, accountId: card.account, name: customer.name };
   }
 
@@ -303,7 +310,8 @@ export class BankService extends BankMoney {
   }
 
   /** 1:1 when customerId is given (only that customer's fingers), 1:N over the whole library otherwise. */
-  matchFingerprint(template: string, customerId?: string): Verdict<Identity & { finger: number; score: number }> {
+  /** 1:1 against `customerId`, or 1:N; a 1:N match asked by an ATM holds the customer for it, as a card does. */
+  matchFingerprint(template: string, customerId?: string, atmId?: string): Verdict<Identity & { finger: number; score: number }> {
     let best: { customerId: string; finger: number; score: number } | undefined;
     for (const f of this.data.fingers) {
       if (customerId && f.customerId !== customerId) continue;
@@ -312,6 +320,7 @@ export class BankService extends BankMoney {
     }
     if (!best) return { ok: false, reason: 'no-match' };
     const customer = findCustomer(this.data, best.customerId);
+    if (!customerId && atmId && !this.openSessions.claim(customer.id, atmId)) return { ok: false, reason: 'in-use-elsewhere' };
     return { ok: true, ...this.#identity(customer), finger: best.finger, score: best.score };
   }
 

@@ -16,10 +16,15 @@ export class BankHttpError extends Error {
   }
 }
 
+/** Not a call of the session machine: the controller tells the bank a session ended (one session per customer). */
+export interface SessionEnd {
+  sessionEnded(): Promise<void>;
+}
+
 export function createBankClient(
   baseUrl: string,
   options: { timeoutMs?: number; keyPrefix?: string; credential?: { id: string; key: string }; retryDelaysMs?: readonly number[] } = {},
-): BankPorts {
+): BankPorts & SessionEnd {
   const timeoutMs = options.timeoutMs ?? 10_000;
   const authorization: Record<string, string> = options.credential
     ? { authorization: basicAuth(options.credential.id, options.credential.key) }
@@ -67,6 +72,7 @@ export function createBankClient(
 
   return {
     lookupCard: ({ pan }) => call('POST', '/auth/card', { pan }),
+    sessionEnded: () => call('POST', '/auth/session-ended'),
     verifyCredentials: (input) => call('POST', '/auth/credentials', input),
     verifySecret: (input) => call('POST', '/auth/secret', input),
     matchFingerprint: (input) => call('POST', '/auth/fingerprint', input),

@@ -18,7 +18,7 @@ import type { SessionMachine } from '../../machines/session.machine.ts';
 import { provideSession } from '../../machines/session.ports.ts';
 import type { BankPorts, SessionEmitted } from '../../machines/session.types.ts';
 import type { RigClock } from '../../core/clock.ts';
-import { createBankClient } from './bank-client.ts';
+import { createBankClient, type SessionEnd } from './bank-client.ts';
 import { connectBus } from '../../core/bus.ts';
 import { decode, decodeJson } from '../../core/decode.ts';
 import type { MoneySettings } from '../../core/schemas.ts';
@@ -52,6 +52,8 @@ export class AtmController {
   readonly actor: Actor<SessionMachine>;
   readonly #client: MqttClient;
   readonly #options: ControllerOptions;
+  /** The bank, told when a session ends (an in-process bank of a benchmark need not be). */
+  readonly #bank: BankPorts & Partial<SessionEnd>;
   readonly #listeners = new Set<ControllerListener>();
   #lastScreen = '';
   #lastState = '';
@@ -70,6 +72,7 @@ export class AtmController {
         ...(options.bankKey ? { credential: { id: options.atmId, key: options.bankKey } } : {}),
       });
     const bank = options.wrapBank ? options.wrapBank(bankClient) : bankClient;
+    this.#bank = bankClient;
     const machine = provideSession(bank, {
       ejectCard: () => this.#command('card', 'eject', {}),
       retainCard: () => this.#command('card', 'retain', {}),
@@ -168,6 +171,8 @@ export class AtmController {
 
   #publishEvent(event: SessionEmitted) {
     const { type, ...payload } = event;
+    // The bank holds the customer for this ATM until the session ends (one session per customer).
+    if (type === 'ended') void this.#bank.sessionEnded?.().catch(() => undefined);
     this.#publish(topics.sessionEvent(this.atmId, type), { ...payload, ts: this.#options.clock.now() });
     // Devices that act on session events (a printer prints the receipt), as their modules declare.
     for (const kind of this.#options.devices ?? []) {

@@ -1,5 +1,5 @@
 /** The card tier: the bank looks the card up; an unknown card ends the session (no retries). */
-import { bankCallFailed } from '../blocks.ts';
+import { bankCallFailed, inUseElsewhere } from '../blocks.ts';
 import { sessionSetup } from '../setup.ts';
 
 export const cardTier = sessionSetup.createStateConfig({
@@ -13,6 +13,8 @@ export const cardTier = sessionSetup.createStateConfig({
         target: 'next',
         actions: [{ type: 'identify', params: ({ event }) => event.output }, 'passTier', 'emitTierPassed'],
       },
+      // One session per customer: the bank refuses a card whose customer is at another ATM (a copied card).
+      inUseElsewhere(),
       {
         target: '#atm.ending',
         actions: [

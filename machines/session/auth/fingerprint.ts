@@ -4,7 +4,7 @@
  */
 import { and } from 'xstate';
 import { fingerprintMode } from '../../profiles.ts';
-import { bankCallFailed, failTier } from '../blocks.ts';
+import { bankCallFailed, failTier, inUseElsewhere } from '../blocks.ts';
 import { sessionSetup } from '../setup.ts';
 
 export const fingerprintTier = sessionSetup.createStateConfig({
@@ -25,6 +25,7 @@ export const fingerprintTier = sessionSetup.createStateConfig({
             ? { template: context.template ?? '', customerId: context.customerId }
             : { template: context.template ?? '' },
         onDone: [
+          inUseElsewhere(),
           {
             guard: 'fingerAccepted',
             target: '#atm.session.auth.next',

@@ -16,6 +16,9 @@ const IdentityVerdict = z.union([
 
 const AUTH_LIMIT = ATM_ROUTE_LIMIT;
 
+/** The ATM making the call (`atm:<id>` after client authentication), or undefined for staff and tests. */
+const atmOf = (client: string | undefined) => (client?.startsWith('atm:') ? client.slice(4) : undefined);
+
 export const authRoutes: FastifyPluginAsyncZod<{ bank: BankService }> = async (app, { bank }) => {
   app.post(
     '/auth/card',
@@ -28,7 +31,24 @@ export const authRoutes: FastifyPluginAsyncZod<{ bank: BankService }> = async (a
       },
       config: AUTH_LIMIT,
     },
-    async (req) => bank.lookupCard(req.body.pan),
+    async (req) => bank.lookupCard(req.body.pan, atmOf(req.bankClient)),
+  );
+
+  app.post(
+    '/auth/session-ended',
+    {
+      schema: {
+        tags: ['atm'],
+        summary: "The calling ATM's session ended: its customer may start one at another ATM",
+        response: { 204: z.null() },
+      },
+      config: AUTH_LIMIT,
+    },
+    async (req, reply) => {
+      const atm = atmOf(req.bankClient);
+      if (atm) bank.openSessions.release(atm);
+      return reply.code(204).send(null);
+    },
   );
 
   app.post(
@@ -82,6 +102,6 @@ export const authRoutes: FastifyPluginAsyncZod<{ bank: BankService }> = async (a
       },
       config: AUTH_LIMIT,
     },
-    async (req) => bank.matchFingerprint(req.body.template, req.body.customerId),
+    async (req) => bank.matchFingerprint(req.body.template, req.body.customerId, atmOf(req.bankClient)),
   );
 };
