@@ -160,3 +160,23 @@ describe('ZFM host against a faulty module', () => {
     await expect(new ZfmHost(host, 200).readSysPara()).rejects.toThrow(/size code 27/);
   });
 });
+
+describe('ZFM host after an answer that came late', () => {
+  it('waits for the line to go quiet, so the next command gets its own answer, not the one before', async () => {
+    const { ZfmHost } = await import('./host.ts');
+    const { encodePacket, PID } = await import('./packet.ts');
+    const { host, device } = memoryPair();
+    let n = 0;
+    // The module answers each command with its count.
+    device.on('data', () => {
+      const count = ++n;
+      const reply = () => void device.write(encodePacket(PID.ack, Uint8Array.from([0, 0, count])));
+      // The first answer comes just after the host gave up on it: while the next command waits for its own.
+      setTimeout(reply, count === 1 ? 100 : 40);
+    });
+    const zfm = new ZfmHost(host, 60);
+    await expect(zfm.templateCount()).rejects.toThrow(/did not answer/);
+    expect(await zfm.templateCount()).toBe(2); // not the late answer to the first (1)
+    expect(await zfm.templateCount()).toBe(3);
+  });
+});

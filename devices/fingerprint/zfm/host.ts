@@ -8,6 +8,10 @@ import type { ByteLink } from '../../serial/byte-link.ts';
 import { CODE, DEFAULT_ADDRESS, encodePacket, INSTRUCTION, PacketParser, PID, type Packet } from './packet.ts';
 import { SerialQueue } from '../../../core/serial-queue.ts';
 
+/** Silence that ends an exchange gone wrong: longer than a 256-byte packet takes at 9600 baud is not needed, as the
+ *  module answers at once; 150 ms is many packets' time at 57600. */
+const QUIET_MS = 150;
+
 /** The largest template a host takes (an R503's is 1536 bytes). */
 export const MAX_TEMPLATE_BYTES = 4096;
 
@@ -26,6 +30,12 @@ export class ZfmHost {
   readonly #inbox = new Inbox<{ packet?: Packet; bad?: string }>();
   readonly #queue = new SerialQueue();
   #packetSize = 128;
+  /** An answer may still be on its way (a command timed out or failed, or the port just opened on a module that was
+   *  answering someone else): ZFM acknowledges do not say which command they answer, so before the next command
+   *  the line must go quiet, or every answer would be the one before's. */
+  #unsettled = true;
+  #lastByteAt = 0;
+  #wentWrongAt = Date.now();
 
   constructor(
     private readonly link: ByteLink,
@@ -33,7 +43,18 @@ export class ZfmHost {
     /** The module's address (default FFFFFFFF): packets go to it, and only its answers count. */
     private readonly address = DEFAULT_ADDRESS,
   ) {
-    link.on('data', (d) => this.#inbox.push(...this.#parser.push(d).filter((p) => !p.packet || p.packet.address === this.address)));
+    link.on('data', (d) => {
+      this.#lastByteAt = Date.now();
+      this.#inbox.push(...this.#parser.push(d).filter((p) => !p.packet || p.packet.address === this.address));
+    });
+  }
+
+  /** Wait until nothing has arrived for QUIET_MS since the exchange went wrong, then forget what did. */
+  async #settle(): Promise<void> {
+    const quietSince = () => Math.max(this.#lastByteAt, this.#wentWrongAt);
+    for (let i = 0; i < 20 && Date.now() - quietSince() < QUIET_MS; i++) await new Promise((r) => setTimeout(r, QUIET_MS));
+    this.#inbox.clear();
+    this.#unsettled = false;
   }
 
   async #next(): Promise<Packet> {
@@ -45,16 +66,22 @@ export class ZfmHost {
   /** Send one command; resolve with the acknowledge payload (confirmation code first). Serialised. */
   #ask(instruction: number, args: number[] = [], then?: () => Promise<Buffer>): Promise<{ code: number; data: Buffer; extra?: Buffer }> {
     return this.#queue.run(async () => {
-      this.#inbox.clear(); // anything left over belongs to an earlier, failed exchange
+      if (this.#unsettled) await this.#settle();
+      this.#inbox.clear(); // anything left over belongs to an earlier exchange
       const answer = this.#next();
       // A write that fails leaves the wait behind: its timeout must not surface later as an unhandled rejection.
       answer.catch(() => undefined);
       await this.link.write(encodePacket(PID.command, Uint8Array.from([instruction, ...args]), this.address));
-      const ack = await answer;
-      if (ack.pid !== PID.ack) throw new Error(`expected an acknowledge, got PID ${ack.pid}`);
-      const code = ack.payload[0] ?? CODE.packetError;
-      const extra = code === CODE.ok && then ? await then() : undefined;
-      return { code, data: ack.payload.subarray(1), extra };
+      try {
+        const ack = await answer;
+        if (ack.pid !== PID.ack) throw new Error(`expected an acknowledge, got PID ${ack.pid}`);
+        const code = ack.payload[0] ?? CODE.packetError;
+        const extra = code === CODE.ok && then ? await then() : undefined;
+        return { code, data: ack.payload.subarray(1), extra };
+      } catch (err) {
+        [this.#unsettled, this.#wentWrongAt] = [true, Date.now()];
+        throw err;
+      }
     });
   }
 
