@@ -41,15 +41,54 @@ Feature: Several ATMs on one bank
     And these customers are enrolled:
       | name  | phone         | password | card             | balance |
       | Alice | +260971000021 | K7Q2XA   | 4000000000000101 | 1000.00 |
-    When Alice starts a session at atm-1
+    When Alice authenticates at atm-1
     And someone inserts a copy of Alice's card at atm-2
     Then atm-2 shows "Open at another ATM"
     And the session at atm-2 ends with reason "in-use-elsewhere"
     And the session at atm-1 goes on
-    When Alice authenticates
-    And Alice withdraws 100
+    When Alice withdraws 100
     Then the dispenser pays out 100
     And Alice's balance is 900.00
+
+  Scenario: Someone with only her card cannot keep her out of another ATM
+    Given ATMs atm-1 and atm-2 running "seed002"
+    And these customers are enrolled:
+      | name  | phone         | password | card             | balance |
+      | Alice | +260971000021 | K7Q2XA   | 4000000000000101 | 1000.00 |
+    When someone inserts a copy of Alice's card at atm-1
+    Then the ATM asks for her password
+    When Alice authenticates at atm-2
+    And Alice withdraws 100 at atm-2
+    Then atm-2 pays out 100
+    And Alice's balance is 900.00
+
+  Scenario: Her card at two ATMs: the first to take her password keeps the session (seed002)
+    Given ATMs atm-1 and atm-2 running "seed002"
+    And these customers are enrolled:
+      | name  | phone         | password | card             | balance |
+      | Alice | +260971000021 | K7Q2XA   | 4000000000000101 | 1000.00 |
+    When Alice starts a session at atm-1
+    And someone inserts a copy of Alice's card at atm-2
+    And Alice enters her password at atm-1
+    And Alice enters her password at atm-2
+    Then atm-2 shows "Open at another ATM"
+    And the session at atm-2 ends with reason "in-use-elsewhere"
+    And the session at atm-1 goes on
+
+  Scenario: Her finger at two ATMs: the first to take her PIN keeps the session (seed001)
+    Given ATMs atm-1 and atm-2 running "seed001"
+    And these customers are enrolled:
+      | name  | phone         | pin  | balance |
+      | Alice | +260971000021 | 4821 | 1000.00 |
+    When Alice starts a session at atm-1
+    And Alice places the requested finger at atm-1
+    And Alice starts a session at atm-2
+    And Alice places the requested finger at atm-2
+    And Alice enters her PIN at atm-1
+    And Alice enters her PIN at atm-2
+    Then atm-2 shows "Open at another ATM"
+    And the session at atm-2 ends with reason "in-use-elsewhere"
+    And the session at atm-1 goes on
 
   Scenario: Her finger at a second ATM is refused while her session at the first is open
     Given ATMs atm-1 and atm-2 running "seed001"

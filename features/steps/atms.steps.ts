@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { defineParameterType, Given, Then, When } from '@cucumber/cucumber';
-import { askFor, authenticate, choose, placeFinger, requestedFinger, startSession, untilIdle } from '../support/actions.ts';
+import { askFor, authenticate, choose, placeFinger, requestedFinger, startSession, typeEntry, untilIdle } from '../support/actions.ts';
 import { fingerOf, type AtmWorld } from '../support/world.ts';
 
 defineParameterType({ name: 'atm', regexp: /atm-[a-z0-9-]+/, transformer: (id: string) => id });
@@ -48,6 +48,14 @@ When(
     );
   },
 );
+
+When('{word} enters her/his PIN at {atm}', async function (this: AtmWorld, name: string, atm: string) {
+  await typeEntry(this.at(atm), 'pin', this.named(name).pin!);
+});
+
+When('{word} enters her/his password at {atm}', async function (this: AtmWorld, name: string, atm: string) {
+  await typeEntry(this.at(atm), 'password', this.named(name).password!);
+});
 
 When('{word} places the requested finger at {atm}', async function (this: AtmWorld, name: string, atm: string) {
   const who = this.named(name);

@@ -3,9 +3,10 @@ import { ManualClock } from '../../core/clock.ts';
 import { OpenSessions } from './open-sessions.ts';
 
 describe('one session per customer across ATMs', () => {
-  it('refuses a second ATM while the first holds the customer, and frees her when its session ends', () => {
+  it('refuses a second ATM while the first holds the customer, confirmed by her secret, and frees her when its session ends', () => {
     const holds = new OpenSessions(new ManualClock(), 60_000);
     expect(holds.claim('C0001', 'atm-1')).toBe(true);
+    expect(holds.confirm('C0001', 'atm-1')).toBe(true); // her PIN checked at atm-1
     expect(holds.claim('C0001', 'atm-1')).toBe(true); // the same ATM again (her next card read)
     expect(holds.claim('C0001', 'atm-2')).toBe(false);
     expect(holds.claim('C0002', 'atm-2')).toBe(true); // someone else is welcome
@@ -19,7 +20,26 @@ describe('one session per customer across ATMs', () => {
     const clock = new ManualClock();
     const holds = new OpenSessions(clock, 60_000);
     holds.claim('C0001', 'atm-1');
+    holds.confirm('C0001', 'atm-1');
     await clock.advance(60_001);
     expect(holds.claim('C0001', 'atm-2')).toBe(true);
+  });
+
+  it('a hold not yet confirmed refuses nobody: her card or finger alone cannot keep her out elsewhere', () => {
+    const holds = new OpenSessions(new ManualClock(), 60_000);
+    expect(holds.claim('C0001', 'atm-thief')).toBe(true); // a stolen card read, no PIN
+    expect(holds.claim('C0001', 'atm-2')).toBe(true); // she is welcome elsewhere
+    expect(holds.confirm('C0001', 'atm-2')).toBe(true); // her PIN at atm-2
+    expect(holds.claim('C0001', 'atm-thief')).toBe(false); // now the card is refused at the thief's ATM
+    expect(holds.confirm('C0001', 'atm-thief')).toBe(false); // and so is a PIN typed there
+  });
+
+  it('of two ATMs that identified her, the first to check her secret keeps the session', () => {
+    const holds = new OpenSessions(new ManualClock(), 60_000);
+    holds.claim('C0001', 'atm-1');
+    holds.claim('C0001', 'atm-2');
+    expect(holds.confirm('C0001', 'atm-2')).toBe(true);
+    expect(holds.confirm('C0001', 'atm-1')).toBe(false);
+    expect(holds.holder('C0001')).toBe('atm-2');
   });
 });

@@ -1,29 +1,47 @@
 /**
  * One session per customer across the bank's ATMs, as real banks keep it: the ATM that identified a customer
  * holds her until it says the session ended, and a card of hers at another ATM meanwhile is refused (a copied
- * card is the usual reason). A hold lapses after `ttlMs` on the bank clock, so an ATM that died mid-session does
- * not lock its customer out for good. In memory: a restarted bank forgets the holds.
+ * card is the usual reason). A hold refuses others only once it is *confirmed*, when the holding ATM has checked a
+ * secret of hers (PIN, password or OTP): someone with only her card, or one of her fingers, cannot keep her out of
+ * every other ATM, nor learn that her card is live. Of two ATMs that both identified her, the first to check her
+ * secret keeps the session; the other is refused at that check. A hold lapses after `ttlMs` on the bank clock, so an
+ * ATM that died mid-session does not lock its customer out for good. In memory: a restarted bank forgets the holds.
  */
 import type { RigClock } from '../../core/clock.ts';
 
 export const OPEN_SESSION_TTL_MS = 15 * 60_000;
 
 export class OpenSessions {
-  readonly #byCustomer = new Map<string, { atmId: string; until: number }>();
+  readonly #byCustomer = new Map<string, { atmId: string; until: number; confirmed: boolean }>();
 
   constructor(
     private readonly clock: RigClock,
     private readonly ttlMs = OPEN_SESSION_TTL_MS,
   ) {}
 
-  /** Hold `customerId` for `atmId`; false when another ATM holds her. An ATM holds one customer at a time. */
+  /** `atmId` identified the customer; false when another ATM holds her, confirmed. An ATM holds one customer at a
+   *  time. */
   claim(customerId: string, atmId: string): boolean {
-    const now = this.clock.now();
+    if (this.#heldElsewhere(customerId, atmId)) return false;
     const held = this.#byCustomer.get(customerId);
-    if (held && held.atmId !== atmId && held.until > now) return false;
+    const confirmed = held?.atmId === atmId && held.confirmed;
     this.release(atmId);
-    this.#byCustomer.set(customerId, { atmId, until: now + this.ttlMs });
+    this.#byCustomer.set(customerId, { atmId, until: this.clock.now() + this.ttlMs, confirmed });
     return true;
+  }
+
+  /** `atmId` checked a secret of hers: its hold now refuses others. False when another ATM got there first. */
+  confirm(customerId: string, atmId: string): boolean {
+    if (this.#heldElsewhere(customerId, atmId)) return false;
+    const held = this.#byCustomer.get(customerId);
+    if (held?.atmId !== atmId) this.release(atmId);
+    this.#byCustomer.set(customerId, { atmId, until: this.clock.now() + this.ttlMs, confirmed: true });
+    return true;
+  }
+
+  #heldElsewhere(customerId: string, atmId: string): boolean {
+    const held = this.#byCustomer.get(customerId);
+    return held !== undefined && held.atmId !== atmId && held.confirmed && held.until > this.clock.now();
   }
 
   /** The ATM's session ended: its customer is free. */

@@ -213,13 +213,15 @@ export class BankService extends BankMoney {
     return { ok: true, ...this.#identity(customer) };
   }
 
-  async verifySecret(customerId: string, kind: 'pin' | 'password', value: string): Promise<Verdict> {
+  async verifySecret(customerId: string, kind: 'pin' | 'password', value: string, atmId?: string): Promise<Verdict> {
     const customer = findCustomer(this.data, customerId);
     const hash = kind === 'pin' ? customer.pinHash : customer.passwordHash;
     if (!hash) return { ok: false, reason: `no-${kind}` };
     if (isLocked(customer, kind)) return { ok: false, reason: 'locked' };
     const ok = await verifySecret(value, hash);
-    if (await this.#recordSecretCheck(customerId, kind, ok)) return { ok: true };
+    if (await this.#recordSecretCheck(customerId, kind, ok))
+      // Her secret checked at this ATM: its hold on her now refuses other ATMs (open-sessions.ts).
+      return atmId && !this.openSessions.confirm(customerId, atmId) ? { ok: false, reason: 'in-use-elsewhere' } : { ok: true };
     return { ok: false, reason: isLocked(this.customer(customerId), kind) ? 'locked' : `wrong-${kind}` };
   }
 

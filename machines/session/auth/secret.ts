@@ -1,6 +1,6 @@
 /** A PIN or password tier: enter, verify, retry until the attempts run out (or the bank locks the customer). */
 import { currentTier, type EntryParams, type SessionContext } from '../context.ts';
-import { bankCallFailed, enterOnComplete, failTier, typing } from '../blocks.ts';
+import { bankCallFailed, enterOnComplete, failTier, inUseElsewhere, typing } from '../blocks.ts';
 import { sessionSetup } from '../setup.ts';
 
 function secretEntry(context: SessionContext, kind: 'pin' | 'password'): EntryParams {
@@ -29,6 +29,7 @@ export function secretTier(kind: 'pin' | 'password') {
           input: ({ context }) => ({ customerId: context.customerId!, kind, value: context.fields[kind] ?? '' }),
           onDone: [
             { guard: 'verdictOk', target: '#atm.session.auth.next', actions: ['passTier', 'emitTierPassed'] },
+            inUseElsewhere(),
             { guard: 'bankLocked', target: '#atm.ending', actions: failTier('locked', 'accountLocked') },
             { guard: 'lastAttempt', target: '#atm.ending', actions: failTier(reason, 'lockout') },
             { target: 'entering', actions: failTier(reason) },

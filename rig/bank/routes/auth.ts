@@ -76,7 +76,7 @@ export const authRoutes: FastifyPluginAsyncZod<{ bank: BankService }> = async (a
       },
       config: AUTH_LIMIT,
     },
-    async (req) => bank.verifySecret(req.body.customerId, req.body.kind, req.body.value),
+    async (req) => bank.verifySecret(req.body.customerId, req.body.kind, req.body.value, atmOf(req.bankClient)),
   );
 
   app.post(
