@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SerialCashDispenser } from './serial.ts';
 import { LcdmEmulator } from './lcdm/emulator.ts';
 import { SerialLink } from '../serial/link.ts';
+import type { ByteLink } from '../serial/byte-link.ts';
 import { openPtyPair } from '../serial/pty.ts';
 import { startDriver } from '../serial/testing.ts';
 
@@ -12,13 +13,14 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function wire() {
+/** The driver and the emulator on a pty pair; `between` stands between the emulator and its port (a lossy wire). */
+async function wire(o: { dispenseMs?: number; responseTimeoutMs?: number; between?: (link: SerialLink) => ByteLink } = {}) {
   const pair = await openPtyPair();
   const cassettes = [
     { denomination: 10_000, count: 5 },
     { denomination: 5_000, count: 5 },
   ];
-  const driver = new SerialCashDispenser({ path: pair.a, baudRate: 9600 }, cassettes, { responseTimeoutMs: 2000 });
+  const driver = new SerialCashDispenser({ path: pair.a, baudRate: 9600 }, cassettes, { responseTimeoutMs: o.responseTimeoutMs ?? 2000 });
   const emuLink = new SerialLink({ path: pair.b, baudRate: 9600 });
   cleanups.push(
     () => pair.close(),
@@ -26,13 +28,13 @@ async function wire() {
     () => emuLink.close(),
   );
   const emulator = new LcdmEmulator(
-    emuLink,
+    o.between?.(emuLink) ?? emuLink,
     { upper: { ...cassettes[0]! }, lower: { ...cassettes[1]! } },
-    { clock: { now: Date.now, setTimeout, clearTimeout }, dispenseMs: 20 },
+    { clock: { now: Date.now, setTimeout, clearTimeout }, dispenseMs: o.dispenseMs ?? 20 },
   );
   emuLink.start();
-  const { events, until } = await startDriver(driver);
-  return { driver, emulator, events, until };
+  const { events, states, until } = await startDriver(driver);
+  return { driver, emulator, events, states, until };
 }
 
 describe('LCDM-2000 over a pty pair', () => {
@@ -89,32 +91,13 @@ describe('LCDM-2000 rejected notes', () => {
 
 describe('LCDM-2000 with a lost ACK', () => {
   it('a dispense whose ACK is lost on the wire is still awaited, debited and reported dispensed', async () => {
-    const pair = await openPtyPair();
-    const cassettes = [
-      { denomination: 10_000, count: 5 },
-      { denomination: 5_000, count: 5 },
-    ];
-    const driver = new SerialCashDispenser({ path: pair.a, baudRate: 9600 }, cassettes, { responseTimeoutMs: 3000 });
-    const emuLink = new SerialLink({ path: pair.b, baudRate: 9600 });
-    cleanups.push(
-      () => pair.close(),
-      () => driver.stop(),
-      () => emuLink.close(),
-    );
     let dropNextAck = false;
     // One corrupted byte: the ACK right after the dispense command never arrives.
-    const lossy = {
-      on: (event: 'data', fn: (d: Buffer) => void) => emuLink.on(event, fn),
-      write: (b: Buffer) =>
-        dropNextAck && b.length === 1 && b[0] === 0x06 ? ((dropNextAck = false), Promise.resolve()) : emuLink.write(b),
-    };
-    const emulator = new LcdmEmulator(
-      lossy,
-      { upper: { ...cassettes[0]! }, lower: { ...cassettes[1]! } },
-      { clock: { now: Date.now, setTimeout, clearTimeout }, dispenseMs: 1500 },
-    );
-    emuLink.start();
-    const { events, states, until } = await startDriver(driver);
+    const lossy = (link: SerialLink): ByteLink => ({
+      on: (event, fn) => link.on(event, fn),
+      write: (b) => (dropNextAck && b.length === 1 && b[0] === 0x06 ? ((dropNextAck = false), Promise.resolve()) : link.write(b)),
+    });
+    const { driver, emulator, events, states, until } = await wire({ dispenseMs: 1500, responseTimeoutMs: 3000, between: lossy });
     dropNextAck = true;
     void driver.command({ name: 'dispense', payload: { ref: 'r1', amount: 10_000 } } as never);
     await until(() => events.some((e) => e.payload.ref === 'r1'), 'an outcome');

@@ -203,32 +203,34 @@ When('staff unlock {word}', async function (this: AtmWorld, name: string) {
   await this.bank('POST', `/staff/customers/${who.id}/unlock`);
 });
 
-When('the {word} is unplugged', async function (this: AtmWorld, device: string) {
-  const { person } = await this.ready();
-  const attached = this.atm.devices.find((d) => d.device.kind === device);
+/** A pulled cable: the device's bus connection dies without a goodbye and stays away until plugged back in. */
+async function unplug(world: AtmWorld, device: string) {
+  const { person } = await world.ready();
+  const attached = world.atm.devices.find((d) => d.device.kind === device);
   assert.ok(attached, `no ${device} on the ATM`);
   const mark = person.messages.length;
-  // It stays away until plugged back in: no automatic reconnection meanwhile.
   attached.client.options.reconnectPeriod = 0;
   attached.client.stream.destroy();
   await person.nextMessage(`/${device}/state`, mark);
+  return {
+    plugIn() {
+      attached.client.options.reconnectPeriod = 1000;
+      attached.client.reconnect();
+    },
+  };
+}
+
+When('the {word} is unplugged', async function (this: AtmWorld, device: string) {
+  await unplug(this, device);
 });
 
 When('the {word} loses power for {int} second(s)', async function (this: AtmWorld, device: string, seconds: number) {
-  const { person } = await this.ready();
+  await this.ready();
   const emulator = this.emulators.get(device)?.device as { powerCycle?: (offMs: number) => void } | undefined;
   if (emulator?.powerCycle) return emulator.powerCycle(seconds * 1000); // the module reboots behind its kept port
   // A virtual device has no power to cut: it drops off the bus for as long, as a rebooting module does.
-  const attached = this.atm.devices.find((d) => d.device.kind === device);
-  assert.ok(attached, `no ${device} on the ATM`);
-  const mark = person.messages.length;
-  attached.client.options.reconnectPeriod = 0;
-  attached.client.stream.destroy();
-  await person.nextMessage(`/${device}/state`, mark);
-  setTimeout(() => {
-    attached.client.options.reconnectPeriod = 1000;
-    attached.client.reconnect();
-  }, seconds * 1000).unref();
+  const cable = await unplug(this, device);
+  setTimeout(() => cable.plugIn(), seconds * 1000).unref();
 });
 
 When('the {word} is plugged back in', async function (this: AtmWorld, device: string) {
