@@ -1,14 +1,13 @@
 // The demo flow (flows/nodes/examples/atm-demo.json) in a real Node-RED, embedded and started headless the way
 // `atm-rig up --dashboard` does it, against a real rig. The widgets' own messages are sent from the widget nodes,
 // where the dashboard puts a click; what the widgets receive is read at their inputs.
-import { copyFile, mkdtemp, readFile, realpath, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, realpath } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AtmClient } from '../rig/atm-client.ts';
-import { DEMO_FLOW, NODES_DIR, startDashboard, type RunningDashboard } from '../rig/dashboard.ts';
+import { startFlowRig, type FlowRig } from './testing.ts';
+import { DEMO_FLOW, NODES_DIR, type RunningDashboard } from '../rig/dashboard.ts';
 import { loadNodeRed } from '../rig/node-red-runtime.ts';
-import { startRig, type Rig } from '../rig/rig.ts';
 import { DEMO_CUSTOMERS } from '../rig/seed.ts';
 
 type Msg = { topic?: string; payload?: unknown; [k: string]: unknown };
@@ -16,7 +15,6 @@ type FlowNode = { id: string; type: string; send(msg: Msg): void; on(event: 'inp
 // The same Node-RED singleton startDashboard embeds.
 const RED = loadNodeRed<{ nodes: { getNode(id: string): FlowNode | null } }>();
 
-let rig: Rig;
 let dashboard: RunningDashboard;
 let person: AtmClient;
 let dir: string;
@@ -35,24 +33,13 @@ async function eventually<T>(get: () => T | undefined, what: string, ms = 8000):
   return value!;
 }
 
+let flowRig: FlowRig | undefined;
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'atm-rig-dashboard-'));
-  rig = await startRig({
-    seed: 5,
-    broker: { port: 0, wsPort: null, hashIterations: 10 },
-    bank: { port: 0, file: join(dir, 'bank.json'), hashLogN: 10 },
-    atms: [{ id: 'atm-1', gsm: { deliveryDelayMs: 0 } }],
-  });
-  // A copy: Deploy would save to the flow file, and a test must never touch the repository's.
-  await copyFile(DEMO_FLOW, join(dir, 'flows.json'));
-  dashboard = await startDashboard(rig, { port: 0, userDir: join(dir, 'node-red'), flowFile: join(dir, 'flows.json') });
-  person = await AtmClient.connect(rig.brokerUrl, 'atm-1', rig.bus.simulator);
+  flowRig = await startFlowRig(DEMO_FLOW, { seed: 5 });
+  ({ dir, dashboard, person } = flowRig);
 }, 60_000);
 afterAll(async () => {
-  await person?.close();
-  await dashboard?.close();
-  await rig?.close();
-  await rm(dir, { recursive: true, force: true });
+  await flowRig?.close();
 });
 
 describe('the demo flow in a headless Node-RED', () => {

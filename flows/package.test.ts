@@ -3,7 +3,8 @@
 // (embedded as `npm run dashboard` does it, against a real rig) with no unknown node; the "drive a session" example
 // is then driven by its own buttons to the menu.
 import { execFile } from 'node:child_process';
-import { copyFile, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { startFlowRig, type FlowRig } from './testing.ts';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -11,9 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONTRACT } from '../devices/contract.ts';
 import { DEVICE_KINDS } from '../devices/registry.ts';
 import { AtmClient } from '../rig/atm-client.ts';
-import { NODES_DIR, startDashboard, type RunningDashboard } from '../rig/dashboard.ts';
+import { NODES_DIR, type RunningDashboard } from '../rig/dashboard.ts';
 import { assertNodeRed, loadNodeRed, missingNodeRed } from '../rig/node-red-runtime.ts';
-import { startRig, type Rig } from '../rig/rig.ts';
 import { DEMO_CUSTOMERS, seedDemo } from '../rig/seed.ts';
 
 type FlowNode = { id: string; type: string };
@@ -75,29 +75,19 @@ describe('the node package', () => {
   });
 });
 
-let dir: string;
-let rig: Rig;
 let dashboard: RunningDashboard;
 let person: AtmClient;
 
+let flowRig: FlowRig | undefined;
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'atm-rig-examples-'));
-  rig = await startRig({
+  flowRig = await startFlowRig(join(NODES_DIR, 'examples', 'watch-a-session.json'), {
     seed: 3,
-    broker: { port: 0, wsPort: null, hashIterations: 10 },
-    bank: { port: 0, file: join(dir, 'bank.json'), hashLogN: 10 },
-    atms: [{ id: 'atm-1', gsm: { deliveryDelayMs: 0 } }],
+    prepare: (r) => seedDemo(r.bank.service, DEMO_CUSTOMERS, 0),
   });
-  await seedDemo(rig.bank.service, DEMO_CUSTOMERS, 0);
-  await copyFile(join(NODES_DIR, 'examples', 'watch-a-session.json'), join(dir, 'flows.json'));
-  dashboard = await startDashboard(rig, { port: 0, userDir: join(dir, 'node-red'), flowFile: join(dir, 'flows.json') });
-  person = await AtmClient.connect(rig.brokerUrl, 'atm-1', rig.bus.simulator);
+  ({ dashboard, person } = flowRig);
 }, 60_000);
 afterAll(async () => {
-  await person?.close();
-  await dashboard?.close();
-  await rig?.close();
-  await rm(dir, { recursive: true, force: true });
+  await flowRig?.close();
 });
 
 /** Deploy `flow` as the whole workspace, as the editor's Deploy does, and wait until its nodes run. */
