@@ -8,6 +8,7 @@ import type { SessionState } from '../machines/screens.ts';
 import { clock, paint } from './ui.ts';
 import { connectBus } from '../core/bus.ts';
 import { topics } from '../devices/topics.ts';
+import { maskNumbers } from '../devices/serial/trace.ts';
 
 export interface BusTrace {
   close(): Promise<void>;
@@ -19,7 +20,7 @@ export function maskSecrets(text: string): string {
     text
       .replace(/code is [A-Z0-9]+/g, 'code is ******')
       // Only whole quoted strings and topic levels: a timestamp is a number, not a card.
-      .replace(/(?<=["/])\+?\d{9,19}(?=["/])/g, (digits) => digits.slice(0, digits.length - 4).replace(/\d/g, '*') + digits.slice(-4))
+      .replace(/(?<=["/])\+?\d{9,19}(?=["/])/g, maskNumbers)
   );
 }
 
