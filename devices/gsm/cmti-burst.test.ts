@@ -11,7 +11,7 @@ afterAll(async () => {
   for (const c of cleanups.reverse()) await c().catch(() => undefined);
 });
 
-it('a burst of 3000 +CMTI for one index costs one read, and the OTP after it goes out at once', async () => {
+it('a burst of 500 +CMTI for one index costs one read, and the OTP after it goes out at once', async () => {
   const pair = await openPtyPair();
   cleanups.push(() => pair.close());
   const modem = new SerialLink({ path: pair.b, baudRate: 115200 });
@@ -43,7 +43,7 @@ it('a burst of 3000 +CMTI for one index costs one read, and the OTP after it goe
   const driver = new SerialGsmModem({ path: pair.a, baudRate: 115200 }, { msisdn: '+260970000000', sendTimeoutMs: 5000, pollMs: 60_000 });
   cleanups.unshift(() => driver.stop());
   const run = await startDriver(driver);
-  await modem.write(Buffer.from('\r\n+CMTI: "SM",1\r\n'.repeat(3000)));
+  await modem.write(Buffer.from('\r\n+CMTI: "SM",1\r\n'.repeat(500)));
   await new Promise((r) => setTimeout(r, 300));
   void driver.command({ name: 'send', payload: { to: '+260971000001', text: 'Your code is 493817', ref: 'otp-1' } } as never);
   await run.until(() => run.events.some((e) => e.payload.ref === 'otp-1'), 'the OTP sent');
