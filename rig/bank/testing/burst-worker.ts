@@ -1,6 +1,7 @@
 /**
  * Child process for the crash test: opens the bank on a file, then writes as fast as it can (deposits,
- * withdrawals reserved and committed or reversed, transfers) until it is killed. Prints "ready" once writing.
+ * withdrawals reserved and committed or reversed, transfers) until it is killed. Prints "ready" once writing, then
+ * "ledger N" after each batch: N entries are acknowledged, so durable.
  */
 import { createRandom } from '../../../core/random.ts';
 import { createBankService } from '../index.ts';
@@ -39,4 +40,5 @@ for (;;) {
       );
   }
   await Promise.all(ops);
+  process.stdout.write(`ledger ${bank.data.ledger.length}\n`);
 }
