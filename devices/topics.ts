@@ -27,6 +27,17 @@ export const topics = {
   phones: 'phone/+/inbox',
   /** The rig clock: its state, its sim action and its errors. */
   clock: { all: 'rig/clock/#', state: 'rig/clock/state', advance: 'rig/clock/sim/advance', error: 'rig/clock/evt/error' },
+  /** Fault injection (docs/faults.md): the simulator adds and clears rules; each fault applied is reported. */
+  fault: {
+    all: 'rig/fault/#',
+    sim: 'rig/fault/sim/+',
+    add: 'rig/fault/sim/add',
+    clear: 'rig/fault/sim/clear',
+    state: 'rig/fault/state',
+    events: 'rig/fault/evt/+',
+    applied: 'rig/fault/evt/applied',
+    error: 'rig/fault/evt/error',
+  },
 } as const;
 
 /** The bus user a device of an ATM connects as, e.g. `atm-1.keypad` (docs/security.md). */

@@ -45,7 +45,8 @@ export class AtmClient {
     const client = await connectBus(brokerUrl, `${atmId}:person`, options);
     const person = new AtmClient(atmId, client);
     client.on('message', (topic, buf) => person.#onMessage(topic, buf));
-    await client.subscribeAsync([topics.atm(atmId), topics.phones, topics.clock.all], { qos: 1 });
+    // The faults too: a trace that shows a lost message shows why it was lost.
+    await client.subscribeAsync([topics.atm(atmId), topics.phones, topics.clock.all, topics.fault.all], { qos: 1 });
     return person;
   }
 

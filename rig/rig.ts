@@ -16,7 +16,12 @@ import { namePortClash } from './port-clash.ts';
 import { probeBroker } from './broker-probe.ts';
 import { ManualClock, systemClock, type RigClock } from '../core/clock.ts';
 import { serveClock } from './clock-service.ts';
-import { prepareBusSecurity, type BusSecurity } from './bus/security.ts';
+import { busUserOf, prepareBusSecurity, type BusSecurity } from './bus/security.ts';
+import { FaultInjector } from './faults/injector.ts';
+import { withBusFaults } from './faults/bus-faults.ts';
+import { bankFaults } from './faults/bank-faults.ts';
+import { serveFaults } from './faults/service.ts';
+import { isBusFault } from './faults/rule.ts';
 import { loadOrCreateTls } from './bus/tls.ts';
 import { parseSerialSpec } from '../devices/serial/link.ts';
 import { countingDecoder, type SerialTracer } from '../devices/serial/trace.ts';
@@ -53,6 +58,8 @@ export interface Rig {
   atmKeys: Map<string, string>;
   /** Holds a crash had left reserved, released at start by the restart rule. */
   releasedHolds: Hold[];
+  /** Faults on the wire (docs/faults.md): bus faults need the embedded broker, bank faults work always. */
+  faults: FaultInjector;
   close(): Promise<void>;
 }
 
@@ -130,6 +137,11 @@ export async function startRig(input: RigConfigInput = {}, hooks: RigHooks = {})
       const c = bus.internal.get(role)!;
       return { username: c.username, password: c.password };
     };
+    const faults = new FaultInjector(clock, random.fork('faults'));
+    for (const [i, rule] of config.faults.entries()) {
+      if (isBusFault(faults.add(rule, `faults[${i}]`)) && config.broker.url)
+        throw new Error(`invalid rig configuration: faults[${i}] is a bus fault, which needs the embedded broker (broker.url is set)`);
+    }
     let broker: RunningBroker | undefined;
     let tlsCertPath: string | undefined;
     if (!config.broker.url) {
@@ -140,7 +152,7 @@ export async function startRig(input: RigConfigInput = {}, hooks: RigHooks = {})
         host: config.broker.host,
         port: config.broker.port,
         wsPort: config.broker.wsPort,
-        hooks: bus.hooks,
+        hooks: withBusFaults(bus.hooks, faults, () => broker!.aedes, busUserOf),
         ...(hooks.onDenied ? { onRefused: hooks.onDenied } : {}),
         ...(t && tls ? { tls: { port: t.port, wsPort: t.wsPort, cert: tls.cert, key: tls.key } } : {}),
       });
@@ -151,6 +163,8 @@ export async function startRig(input: RigConfigInput = {}, hooks: RigHooks = {})
 
     const clockService = await serveClock(clock, brokerUrl, creds('rig.clock'));
     closers.push({ name: 'clock service', close: () => clockService.close() });
+    const faultService = await serveFaults(faults, brokerUrl, creds('rig.faults'), { busFaults: !config.broker.url });
+    closers.push({ name: 'fault service', close: () => faultService.close() });
 
     const bank = await startBank({
       file: config.bank.file,
@@ -163,6 +177,7 @@ export async function startRig(input: RigConfigInput = {}, hooks: RigHooks = {})
       dailyWithdrawalLimit: config.bank.dailyWithdrawalLimit,
       // Replayable codes only where a run is meant to replay: a manual clock, or asked for (the banner says so).
       deterministicSecrets: config.clock === 'manual' || config.bank.deterministicSecrets,
+      atmWire: bankFaults(faults),
       ...(hooks.bankLog ? { logger: { level: 'trace', stream: hooks.bankLog, redact: BANK_LOG_REDACT } } : {}),
     }).catch((err: unknown) => {
       throw namePortClash(err, config.bank.port, '--bank-port / bank.port');
@@ -227,6 +242,7 @@ export async function startRig(input: RigConfigInput = {}, hooks: RigHooks = {})
       atms,
       atmKeys,
       releasedHolds,
+      faults,
       close,
     };
   } catch (err) {

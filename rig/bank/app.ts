@@ -34,9 +34,11 @@ export interface BankAppOptions {
   bank: BankService;
   clock?: RigClock;
   logger?: FastifyServerOptions['logger'];
+  /** Between the network and the ATM routes, after the ATM's login: the rig's bank faults (rig/faults). */
+  atmWire?: (app: FastifyInstance) => void;
 }
 
-export async function buildBankApp({ bank, clock = systemClock, logger = false }: BankAppOptions): Promise<FastifyInstance> {
+export async function buildBankApp({ bank, clock = systemClock, logger = false, atmWire }: BankAppOptions): Promise<FastifyInstance> {
   // forceCloseConnections: a stopped bank drops keep-alive sockets too, as an outage would.
   const app = Fastify({ logger, bodyLimit: 64 * 1024, forceCloseConnections: true });
   app.setValidatorCompiler(validatorCompiler);
@@ -92,6 +94,7 @@ export async function buildBankApp({ bank, clock = systemClock, logger = false }
   // What an ATM calls, in its own context: every route needs an ATM key or a staff token.
   await app.register(async (atm) => {
     requireBankClient(atm, bank, sessions, clock);
+    atmWire?.(atm);
     await atm.register(authRoutes, { bank });
     await atm.register(otpRoutes, { bank });
     await atm.register(accountRoutes, { bank });

@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import { createRandom } from '../../core/random.ts';
 import { systemClock, type RigClock } from '../../core/clock.ts';
-import { buildBankApp } from './app.ts';
+import { buildBankApp, type BankAppOptions } from './app.ts';
 import { cryptoSecrets, DEFAULT_HASH_COST, type HashCost } from './secrets.ts';
 import { BankService } from './service.ts';
 import { openStore } from './store.ts';
@@ -27,6 +27,8 @@ export interface BankConfig {
   /** Open the file only to read it (the export): no lock, no writes. */
   readOnly?: boolean;
   logger?: FastifyServerOptions['logger'];
+  /** Between the network and the ATM routes: the rig's bank faults. */
+  atmWire?: BankAppOptions['atmWire'];
 }
 
 export interface RunningBank {
@@ -113,7 +115,12 @@ export async function startBank(config: BankConfig): Promise<RunningBank> {
 async function serveBank(service: BankService, config: BankConfig): Promise<RunningBank> {
   const host = config.host ?? '127.0.0.1';
   const listen = async (port: number) => {
-    const app = await buildBankApp({ bank: service, clock: config.clock ?? systemClock, logger: config.logger ?? false });
+    const app = await buildBankApp({
+      bank: service,
+      clock: config.clock ?? systemClock,
+      logger: config.logger ?? false,
+      ...(config.atmWire ? { atmWire: config.atmWire } : {}),
+    });
     await app.listen({ host, port });
     return app;
   };

@@ -6,6 +6,7 @@
  *   atm-rig:<atm>:<device>:…  (and <device>-emulator)  ->  <atm>.<device>
  *   atm-rig:<atm>:controller:…                          ->  <atm>.controller
  *   atm-rig:clock:…                                     ->  rig.clock
+ *   atm-rig:faults:…                                    ->  rig.faults
  *   atm-rig:trace:…, atm-rig:live-view:…                ->  rig.trace
  *
  * Other roles (`<atm>:person`, tools) are anyone's. The broker refuses, with CONNACK "identifier rejected", a client
@@ -22,6 +23,7 @@ export type ClientIdOwners = (clientId: string) => string | undefined;
 export function clientIdOwners(atmIds: readonly string[]): ClientIdOwners {
   const roles = new Map<string, string>([
     ['clock', 'rig.clock'],
+    ['faults', 'rig.faults'],
     ['trace', 'rig.trace'],
     ['live-view', 'rig.trace'],
   ]);

@@ -37,7 +37,7 @@ export interface BusCredential {
 
 export interface BusSecurity {
   acl: Acl;
-  /** Credentials of the rig's own clients, by role: `<atm>.<device>`, `<atm>.controller`, `rig.clock`, `rig.trace`. */
+  /** Credentials of the rig's own clients, by role: `<atm>.<device>`, `<atm>.controller`, `rig.clock`, `rig.faults`, `rig.trace`. */
   internal: Map<string, BusCredential>;
   simulator: BusCredential;
   observer: BusCredential;
@@ -74,10 +74,15 @@ export function buildAcl(atmIds: readonly string[]): Acl {
   }
   acl.add('rig.clock', { access: 'read', filter: topics.clock.advance });
   acl.add('rig.clock', { access: 'write', filter: topics.clock.all });
+  acl.add('rig.faults', { access: 'read', filter: topics.fault.sim });
+  acl.add('rig.faults', { access: 'write', filter: topics.fault.state });
+  acl.add('rig.faults', { access: 'write', filter: topics.fault.events });
   acl.add('rig.trace', { access: 'read', filter: 'atm/#' });
   acl.add('rig.trace', { access: 'read', filter: 'phone/#' });
+  acl.add('rig.trace', { access: 'read', filter: topics.fault.events });
   acl.add('simulator', { access: 'write', filter: 'atm/+/+/sim/+' });
   acl.add('simulator', { access: 'write', filter: topics.clock.advance });
+  acl.add('simulator', { access: 'write', filter: topics.fault.sim });
   acl.add('simulator', { access: 'read', filter: '#' });
   // Deny lines first: Mosquitto applies the first matching line.
   for (const { filter } of OBSERVER_DENIED) acl.add('observer', { access: 'deny', filter });
@@ -100,7 +105,7 @@ export async function prepareBusSecurity(
   for (const atm of atmIds)
     for (const role of [...DEVICE_KINDS, 'controller'])
       internal.set(busUser(atm, role), { username: busUser(atm, role), password: newPassword() });
-  for (const role of ['rig.clock', 'rig.trace']) internal.set(role, { username: role, password: newPassword() });
+  for (const role of ['rig.clock', 'rig.faults', 'rig.trace']) internal.set(role, { username: role, password: newPassword() });
 
   const dir = dataDir ? join(dataDir, 'bus') : undefined;
   let keyring: Record<string, string> = {};
@@ -241,6 +246,11 @@ export async function prepareBusSecurity(
 /** The bus user of each connection that logged in ('' for an anonymous one, with --insecure-bus). */
 const userOf = new WeakMap<Client, string>();
 
+/** Who this connection logged in as (undefined before its login, '' when anonymous). */
+export function busUserOf(client: Client): string | undefined {
+  return userOf.get(client);
+}
+
 function addressOf(client: Client): string {
   return (client.conn as { remoteAddress?: string }).remoteAddress ?? 'unknown';
 }
@@ -253,5 +263,5 @@ function heldBy(client: Client): string | undefined {
 
 /** A `state` topic of the contract (a device's, the session's, the clock's): the only ones kept retained. */
 export function isStateTopic(topic: string): boolean {
-  return parseTopic(topic)?.channel === 'state' || topic === topics.clock.state;
+  return parseTopic(topic)?.channel === 'state' || topic === topics.clock.state || topic === topics.fault.state;
 }

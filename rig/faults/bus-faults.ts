@@ -1,0 +1,131 @@
+/**
+ * Bus faults in the embedded broker, at Aedes's `authorizePublish` hook: after the ACL has allowed a message, the
+ * fault injector may take it off the wire (drop, and the first half of delay, duplicate and reorder: the message
+ * is moved to a topic no one can subscribe to), change it (corrupt), or close its sender's connection
+ * (disconnect). What was taken off is put back later with `aedes.publish`, which does not pass this hook again,
+ * and still passes every reader's ACL check. The sender gets its PUBACK either way: the loss is between broker
+ * and readers, where a real network's would be for a QoS 0 reader.
+ */
+import type { Aedes, AedesOptions, AedesPublishPacket, Client, PublishPacket } from 'aedes';
+import type { FaultInjector } from './injector.ts';
+import type { BusFault } from './rule.ts';
+
+type PublishHooks = Pick<AedesOptions, 'authorizePublish'>;
+
+/** Where a taken message goes meanwhile: `$` topics match no wildcard, and no client may subscribe to it. */
+const TAKEN = '$atm-rig/fault/taken';
+
+interface Copy {
+  topic: string;
+  payload: Buffer;
+  qos: 0 | 1 | 2;
+  retain: boolean;
+}
+
+export function withBusFaults<H extends PublishHooks>(
+  hooks: H,
+  injector: FaultInjector,
+  broker: () => Aedes,
+  userOf: (client: Client) => string | undefined,
+): H {
+  const inner = hooks.authorizePublish;
+  // reorder: the message held back for each rule, until the next message under that rule has gone past.
+  const held = new Map<string, { copy: Copy; timer: unknown }>();
+  const publish = (copies: Copy[]) => {
+    const [first, ...rest] = copies;
+    if (!first) return;
+    broker().publish({ cmd: 'publish', dup: false, ...first } as AedesPublishPacket, () => publish(rest));
+  };
+  const release = (ruleId: string, after: Copy[] = []) => {
+    const h = held.get(ruleId);
+    if (h) {
+      held.delete(ruleId);
+      injector.clock.clearTimeout(h.timer);
+    }
+    publish(h ? [...after, h.copy] : after);
+  };
+
+  const apply = (client: Client, packet: PublishPacket, rule: BusFault | undefined): void => {
+    if (!rule) return;
+    const from = userOf(client);
+    if (rule.action === 'reorder' && held.has(rule.id)) {
+      // The next message under a reorder rule overtakes the one held back.
+      const copy = take(packet);
+      release(rule.id, [copy]);
+      return;
+    }
+    if (!injector.fires(rule)) return;
+    injector.report({ id: rule.id, action: rule.action, where: packet.topic, ...(from ? { from } : {}) });
+    switch (rule.action) {
+      case 'drop':
+        take(packet);
+        return;
+      case 'delay': {
+        const copy = take(packet);
+        injector.clock.setTimeout(() => publish([copy]), injector.delayOf(rule));
+        return;
+      }
+      case 'duplicate': {
+        const copy = take(packet);
+        publish([copy, copy]);
+        return;
+      }
+      case 'reorder': {
+        const copy = take(packet);
+        held.set(rule.id, { copy, timer: injector.clock.setTimeout(() => release(rule.id), rule.ms ?? 1000) });
+        return;
+      }
+      case 'corrupt':
+        packet.payload = corrupt(Buffer.from(packet.payload), rule.corrupt ?? 'bitflip', injector);
+        return;
+      case 'disconnect':
+        take(packet);
+        // After this packet's handling: closing inside the hook would cut Aedes's own bookkeeping short.
+        setImmediate(() => client.close());
+        return;
+    }
+  };
+
+  return {
+    ...hooks,
+    authorizePublish: (client, packet, callback) => {
+      const decide = (err?: Error | null) => {
+        if (err || !client) return callback(err ?? null);
+        try {
+          apply(client, packet, injector.busRuleFor(packet.topic, userOf(client)));
+        } catch {
+          // A fault must never take the broker down; the message goes through untouched.
+        }
+        callback(null);
+      };
+      if (inner) inner(client, packet, decide);
+      else decide(null);
+    },
+  };
+}
+
+/** Take the message off the wire; returns what to put back later. */
+function take(packet: PublishPacket): Copy {
+  const copy: Copy = {
+    topic: packet.topic,
+    payload: Buffer.from(packet.payload),
+    qos: packet.qos,
+    retain: packet.retain,
+  };
+  packet.topic = TAKEN;
+  packet.retain = false;
+  return copy;
+}
+
+/** Flip one to three bits, or cut the payload short (never to nothing: an empty retained message clears state). */
+export function corrupt(payload: Buffer, how: 'bitflip' | 'truncate', injector: Pick<FaultInjector, 'random'>): Buffer {
+  const out = Buffer.from(payload);
+  if (out.length === 0) return out;
+  if (how === 'truncate') return out.subarray(0, injector.random.int(1, Math.max(1, out.length - 1)));
+  const flips = injector.random.int(1, 3);
+  for (let i = 0; i < flips; i++) {
+    const bit = injector.random.int(0, out.length * 8 - 1);
+    out[bit >> 3]! ^= 1 << (bit & 7);
+  }
+  return out;
+}
