@@ -47,6 +47,10 @@ export function formatMessage(
     if (s.endReason) parts.push(`reason=${s.endReason}`);
     return `${paint('dim', at)} ${paint('yellow', topic)} ${parts.join(' ')}`;
   }
+  if (topic === topics.fault.applied && body && typeof body.action === 'string') {
+    const from = body.from ? ` from ${String(body.from)}` : '';
+    return maskSecrets(`${paint('dim', at)} ${paint('red', `FAULT ${String(body.id)} ${body.action}`)} ${String(body.where)}${from}`);
+  }
   const line = formatPayload(topic, body, at);
   return line && maskSecrets(line);
 }
@@ -105,6 +109,6 @@ export async function traceBus(
     if (topic === topics.sessionState(atmId)) session = payload as SessionState;
     if (line) print(line);
   });
-  await client.subscribeAsync([topics.atm(atmId), topics.phones], { qos: 1 });
+  await client.subscribeAsync([topics.atm(atmId), topics.phones, topics.fault.events], { qos: 1 });
   return { close: () => client.endAsync() };
 }

@@ -21,6 +21,7 @@ import { defineDemo } from './commands/demo.ts';
 import { defineEmulate } from './commands/emulate.ts';
 import { defineEnrol } from './commands/enrol.ts';
 import { defineExport } from './commands/export.ts';
+import { defineFault } from './commands/fault.ts';
 import { definePorts } from './commands/ports.ts';
 import { defineProfiles } from './commands/profiles.ts';
 import { defineSeed } from './commands/seed.ts';
@@ -54,6 +55,7 @@ export function buildProgram(): RigCommand {
   definePorts(program);
   defineEmulate(program);
   defineEnrol(program);
+  defineFault(program);
   program
     .command('help')
     .argument('[command]', 'the command to explain')

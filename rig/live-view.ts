@@ -6,6 +6,7 @@ import type { Rig } from './rig.ts';
 import { formatMessage } from './bus-trace.ts';
 import { lcdBox, paint } from './ui.ts';
 import type { SessionState } from '../machines/screens.ts';
+import { topics } from '../devices/topics.ts';
 import { connectBus } from '../core/bus.ts';
 
 export async function startLiveView(
@@ -69,7 +70,11 @@ export async function startLiveView(
   {
     client.on('message', (topic, buf, packet) => {
       if (!tty) {
-        deviceState(topic, parsePayload(buf));
+        // Plain mode: a fault applied is one line, like a device going offline.
+        if (topic === topics.fault.applied) {
+          const line = formatMessage(topic, parsePayload(buf), undefined, '');
+          if (line) out.write(`${line.trim()}\n`);
+        } else deviceState(topic, parsePayload(buf));
         return;
       }
       if (packet.retain) return;
@@ -82,7 +87,7 @@ export async function startLiveView(
         schedule();
       }
     });
-    await client.subscribeAsync(tty ? ['atm/#', 'phone/+/inbox'] : ['atm/+/+/state'], { qos: 0 });
+    await client.subscribeAsync(tty ? ['atm/#', 'phone/+/inbox', topics.fault.events] : ['atm/+/+/state', topics.fault.applied], { qos: 0 });
   }
   if (tty) schedule();
   else header.forEach((h) => out.write(h + '\n'));

@@ -117,3 +117,14 @@ Feature: Several ATMs on one bank
     When Alice authenticates at atm-2
     And Alice withdraws 100 at atm-2
     Then atm-2 pays out 100
+
+  @wire-faults
+  Scenario: One ATM cut off from the bank; the other serves its customer
+    Given ATMs atm-1 and atm-2 running "seed001"
+    And the demo customers are enrolled
+    And atm-2 is cut off from the bank
+    When Alice authenticates at atm-1
+    And Bwalya starts a session at atm-2
+    And Bwalya places the requested finger at atm-2
+    Then the transaction menu is shown
+    And the session at atm-2 ends with reason "service-unavailable"

@@ -13,6 +13,7 @@ import {
   typeEntry,
   walkTo,
   NEW_SECRET,
+  answered,
 } from '../support/actions.ts';
 import { fingerOf, type AtmWorld } from '../support/world.ts';
 
@@ -103,7 +104,7 @@ When(/^(\w+) presses (ENTER|CANCEL|CLEAR|[0-9A-Z])$/, async function (this: AtmW
   const { person } = await this.ready();
   const mark = person.messages.length;
   await person.press(key);
-  await person.nextMessage('/keypad/evt/key', mark);
+  await answered(this, mark, /\/keypad\/evt\/key$/, 'keypad');
 });
 
 When('{word} types {string}', async function (this: AtmWorld, name: string, text: string) {

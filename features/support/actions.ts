@@ -63,7 +63,20 @@ export async function placeFinger(world: AtmWorld, finger: number, customerId?: 
   await person.untilState('session.auth.fingerprint.waiting');
   const mark = person.messages.length;
   await person.placeFinger(finger, customerId, quality, spoof);
-  await person.nextMessage(/\/(session\/evt\/(tier-passed|tier-failed|ended)|fingerprint\/evt\/error)$/, mark);
+  await answered(world, mark, /\/(session\/evt\/(tier-passed|tier-failed|ended)|fingerprint\/evt\/error)$/, 'fingerprint');
+}
+
+/**
+ * Wait for the answer to a person's action (a message on `topic` after `mark`), or for the wire to have taken the
+ * device's event (a fault applied to it, docs/faults.md): a person does not know their key press was lost.
+ */
+export async function answered(world: AtmWorld, mark: number, topic: RegExp, device: string) {
+  const { person } = await world.ready();
+  const prefix = `atm/${world.atmId}/${device}/evt/`;
+  const hit = (m: BusMessage) =>
+    topic.test(m.topic) ||
+    (m.topic === 'rig/fault/evt/applied' && String(m.payload.where).startsWith(prefix) && m.payload.action !== 'duplicate');
+  await person.until(() => person.messages.slice(mark).some(hit), `a message on …${String(topic)} (or a fault on ${prefix}#)`);
 }
 
 /** The finger the ATM asks for, or (when any finger will do) the person's first enrolled one. */
