@@ -62,6 +62,11 @@ export class ManualClock implements RigClock {
     this.#now = end;
   }
 
+  /** When the next timer falls due, if any (a replay of a system-clock recording steps to it). */
+  get nextDue(): number | undefined {
+    return this.#timers.reduce<number | undefined>((min, t) => (min === undefined || t.at < min ? t.at : min), undefined);
+  }
+
   /** Timers still waiting, for diagnostics. */
   get pending(): number {
     return this.#timers.length;

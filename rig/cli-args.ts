@@ -40,6 +40,7 @@ export interface RigOptions {
   dashboardPort?: string;
   flows?: string;
   traceSerial?: string | boolean;
+  record?: string;
 }
 
 const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
@@ -73,6 +74,11 @@ const SHARED = {
       '--trace-serial [file]',
       "every byte on each serial device's port, both ways, timed and decoded, secrets masked: to the console, or appended to <file>",
     ),
+  record: () =>
+    new Option(
+      '--record <file>',
+      'record the whole bus (and serial traces) as NDJSON on the rig clock, for atm-rig replay (typed secrets included: mode 0600)',
+    ),
   flows: () =>
     new Option('--flows <file>', 'the Node-RED flow file (default flows/nodes/examples/atm-demo.json; a new file starts as a copy of it)'),
 } satisfies Record<string, () => Option>;
@@ -86,7 +92,7 @@ export const GROUPS = {
   ports: ['mqtt-port', 'ws-port', 'bank-port'],
   data: ['data'],
   'atm-setup': ['atm', 'profile', 'device', 'trace-serial'],
-  run: ['seed', 'clock'],
+  run: ['seed', 'clock', 'record'],
   dashboard: ['dashboard-port', 'flows'],
 } as const satisfies Record<string, readonly SharedOption[]>;
 

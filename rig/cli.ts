@@ -22,6 +22,7 @@ import { defineEmulate } from './commands/emulate.ts';
 import { defineEnrol } from './commands/enrol.ts';
 import { defineExport } from './commands/export.ts';
 import { defineFault } from './commands/fault.ts';
+import { defineReplay } from './commands/replay.ts';
 import { definePorts } from './commands/ports.ts';
 import { defineProfiles } from './commands/profiles.ts';
 import { defineSeed } from './commands/seed.ts';
@@ -56,6 +57,7 @@ export function buildProgram(): RigCommand {
   defineEmulate(program);
   defineEnrol(program);
   defineFault(program);
+  defineReplay(program);
   program
     .command('help')
     .argument('[command]', 'the command to explain')

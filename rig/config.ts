@@ -85,6 +85,8 @@ export const RigConfigSchema = strictObject({
   /** The serial trace (`--trace-serial`): "console", or a file to append to. Every byte on every serial device's port,
    *  each way, timed on the rig clock, the protocol's frames named, secrets masked. */
   traceSerial: z.string().min(1).optional(),
+  /** Record the whole bus (and serial traces) to this NDJSON file (`--record`; docs/recording.md). */
+  record: z.string().min(1).optional(),
   /** Faults on the wire from the start (docs/faults.md); more can be added while the rig runs (`atm-rig fault`). */
   faults: z.array(FaultRuleSchema).max(MAX_RULES).default([]),
   /** Node-RED with the Dashboard 2.0 demo (`atm-rig up --dashboard`, `npm run dashboard`). */

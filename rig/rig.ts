@@ -22,6 +22,9 @@ import { withBusFaults } from './faults/bus-faults.ts';
 import { bankFaults } from './faults/bank-faults.ts';
 import { serveFaults } from './faults/service.ts';
 import { isBusFault } from './faults/rule.ts';
+import { startRecorder } from './recording/recorder.ts';
+import type { RecordingHeader, RecordLine } from './recording/format.ts';
+import { TOPIC_CONTRACT_VERSION } from '../devices/topics.ts';
 import { loadOrCreateTls } from './bus/tls.ts';
 import { parseSerialSpec } from '../devices/serial/link.ts';
 import { countingDecoder, type SerialTracer } from '../devices/serial/trace.ts';
@@ -107,13 +110,19 @@ export interface RigHooks {
   wrapBank?: (atmId: string, ports: BankPorts) => BankPorts;
   /** Every serial trace line (as `traceSerial` writes them), for a test report. */
   serialTrace?: (line: string) => void;
+  /** Every line of the run's recording (docs/recording.md), as it is made: the bus from the start, serial traces. */
+  record?: (line: RecordLine | RecordingHeader) => void;
+  /** Attach no devices: something else speaks for them on the bus (a replay). */
+  withoutDevices?: boolean;
+  /** A clock of one's own, instead of the one `clock` names (a replay starts it where the recording did). */
+  clock?: RigClock;
 }
 
 export async function startRig(input: RigConfigInput = {}, hooks: RigHooks = {}): Promise<Rig> {
   const config = parseRigConfig(input);
   const seed = config.seed ?? freshSeed();
   const random = createRandom(seed);
-  const clock: RigClock = config.clock === 'manual' ? new ManualClock() : systemClock;
+  const clock: RigClock = hooks.clock ?? (config.clock === 'manual' ? new ManualClock() : systemClock);
   const closers: { name: string; close: () => Promise<unknown> }[] = [];
   // Shut down in reverse order; a part that hangs (a socket that never drains) must not hang the rest.
   const close = async () => {
@@ -126,6 +135,7 @@ export async function startRig(input: RigConfigInput = {}, hooks: RigHooks = {})
     }
   };
 
+  let closeRecorder: { name: string; close: () => Promise<unknown> } | undefined;
   try {
     const dataDir = config.bank.file === ':memory:' ? undefined : dirname(config.bank.file);
     const bus = await prepareBusSecurity(
@@ -187,13 +197,42 @@ export async function startRig(input: RigConfigInput = {}, hooks: RigHooks = {})
     const releasedHolds = await bank.service.releaseHoldsLeftByACrash();
     const atmKeys = await bank.provisionAtms(config.atms.map((a) => a.id));
 
-    const serialTrace = openSerialTrace(config.traceSerial, hooks.serialTrace, clock);
+    // The recorder starts before any device, so the recording has every device's first state.
+    const recorder =
+      config.record || hooks.record
+        ? await startRecorder({
+            brokerUrl,
+            credentials: creds('rig.recorder'),
+            clock,
+            header: {
+              contract: TOPIC_CONTRACT_VERSION,
+              seed,
+              clock: config.clock,
+              deterministicSecrets: config.clock === 'manual' || config.bank.deterministicSecrets,
+              atms: config.atms.map((a) => ({ id: a.id, profile: a.profile, devices: a.devices })),
+              customers: bank.service.data.customers.length === 0 ? 'none' : 'unknown',
+            },
+            ...(config.record ? { file: config.record } : {}),
+            ...(hooks.record ? { onLine: hooks.record } : {}),
+          })
+        : undefined;
+    const offNote = recorder && bank.service.onNote((note) => recorder.bank(note));
+    // A recording ends where the run ends, before the rig's own shutdown: first to close (pushed below, last).
+    closeRecorder = recorder && { name: 'recorder', close: () => (offNote?.(), recorder.close()) };
+    const traceLine =
+      recorder || hooks.serialTrace
+        ? (line: string) => {
+            hooks.serialTrace?.(line);
+            recorder?.serial(line);
+          }
+        : undefined;
+    const serialTrace = openSerialTrace(config.traceSerial, traceLine, clock);
     closers.push({ name: 'serial trace', close: () => serialTrace.close() });
     const atms: RunningAtm[] = [];
     for (const atm of config.atms) {
       const profile = await loadProfile(atm.profile);
       const devices: AttachedDevice[] = [];
-      for (const kind of Object.keys(atm.devices) as DeviceKind[]) {
+      for (const kind of hooks.withoutDevices ? [] : (Object.keys(atm.devices) as DeviceKind[])) {
         const attached = await attachDevice(createDevice(kind, atm, serialTrace.tracer), {
           brokerUrl,
           atmId: atm.id,
@@ -227,6 +266,7 @@ export async function startRig(input: RigConfigInput = {}, hooks: RigHooks = {})
       atms.push({ id: atm.id, profile, controller, devices });
     }
 
+    if (closeRecorder) closers.push(closeRecorder);
     return {
       config,
       seed,
@@ -246,6 +286,7 @@ export async function startRig(input: RigConfigInput = {}, hooks: RigHooks = {})
       close,
     };
   } catch (err) {
+    await closeRecorder?.close().catch(() => undefined);
     await close();
     throw err;
   }

@@ -27,6 +27,8 @@ import { openPtyPair } from '../../devices/serial/pty.ts';
 import { EMULATORS, SERIAL_KINDS, type DeviceKind } from '../../devices/registry.ts';
 import { DEMO_CUSTOMERS } from '../../rig/seed.ts';
 import { recordTransitions } from './coverage.ts';
+import { attachRecording } from './recording.ts';
+import type { RecordingHeader, RecordLine } from '../../rig/recording/format.ts';
 import { BROKER_HASH_ITERATIONS, brokerMode, externalBroker, mosquittoMissing } from './broker.ts';
 
 setDefaultTimeout(20_000);
@@ -144,6 +146,8 @@ export class AtmWorld extends World {
   readonly cleanup: (() => Promise<unknown>)[] = [];
   /** The serial trace of the serial mode (every byte on every port, decoded, masked), attached to the report. */
   readonly serialTrace: string[] = [];
+  /** The scenario's recording (docs/recording.md): attached masked to the report; kept whole with ATM_RIG_RECORD_DIR. */
+  readonly recording: { header?: RecordingHeader; lines: RecordLine[] } = { lines: [] };
   /** The serial mode's emulators, by the device kinds they serve: a scenario cuts their power. */
   readonly emulators = new Map<string, RunningEmulator>();
 
@@ -194,6 +198,10 @@ export class AtmWorld extends World {
         },
         {
           inspect: recordTransitions,
+          record: (line) => {
+            if ('recording' in line) this.recording.header = line;
+            else this.recording.lines.push(line);
+          },
           ...(this.serialMode ? { serialTrace: (line: string) => void this.serialTrace.push(line) } : {}),
           // Bank calls a scenario has made fail (a bank that is up but refuses one kind of request).
           wrapBank: (_atm, ports) =>
@@ -338,7 +346,7 @@ setDefinitionFunctionWrapper((fn: (...args: unknown[]) => unknown) => {
   return wrapped;
 });
 
-After(async function (this: AtmWorld, { result }) {
+After(async function (this: AtmWorld, { result, pickle }) {
   if (result?.status === 'FAILED' && this.person) {
     this.log(REPLAY);
     this.attach(`${this.person.lcd.join('\n')}\n\nsession: ${JSON.stringify(this.person.session, null, 2)}`, {
@@ -352,5 +360,6 @@ After(async function (this: AtmWorld, { result }) {
     this.attach(this.serialTrace.join('\n'), { mediaType: 'text/plain', fileName: 'serial trace (rig clock, secrets masked)' });
   for (const client of this.clients.values()) await client.close();
   await this.rig?.close();
+  await attachRecording(this, pickle.name);
   for (const c of this.cleanup) await c().catch(() => undefined);
 });

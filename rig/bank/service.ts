@@ -14,6 +14,9 @@ import type { Identity, Verdict } from '../../core/verdict.ts';
 
 export type { BankOptions } from './money.ts';
 
+/** What the bank tells a recording. */
+export type BankNote = 'demo-customers';
+
 export interface KycInput {
   name: string;
   phone: string;
@@ -52,6 +55,18 @@ export class BankService extends BankMoney {
   /** Are OTP codes from the seeded stream (a deterministic test run)? */
   get deterministicSecrets(): boolean {
     return this.o.secrets.deterministic;
+  }
+
+  readonly #noteListeners = new Set<(note: BankNote) => void>();
+
+  /** Be told of a change a replay must make too (a recording keeps it): the demo customers seeded. */
+  onNote(listener: (note: BankNote) => void): () => void {
+    this.#noteListeners.add(listener);
+    return () => this.#noteListeners.delete(listener);
+  }
+
+  note(note: BankNote): void {
+    for (const listener of this.#noteListeners) listener(note);
   }
 
   /** Finish queued writes and let the data file go. */

@@ -7,6 +7,7 @@
  *   atm-rig:<atm>:controller:…                          ->  <atm>.controller
  *   atm-rig:clock:…                                     ->  rig.clock
  *   atm-rig:faults:…                                    ->  rig.faults
+ *   atm-rig:recorder:…                                  ->  rig.recorder
  *   atm-rig:trace:…, atm-rig:live-view:…                ->  rig.trace
  *
  * Other roles (`<atm>:person`, tools) are anyone's. The broker refuses, with CONNACK "identifier rejected", a client
@@ -24,6 +25,7 @@ export function clientIdOwners(atmIds: readonly string[]): ClientIdOwners {
   const roles = new Map<string, string>([
     ['clock', 'rig.clock'],
     ['faults', 'rig.faults'],
+    ['recorder', 'rig.recorder'],
     ['trace', 'rig.trace'],
     ['live-view', 'rig.trace'],
   ]);

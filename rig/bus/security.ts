@@ -37,7 +37,7 @@ export interface BusCredential {
 
 export interface BusSecurity {
   acl: Acl;
-  /** Credentials of the rig's own clients, by role: `<atm>.<device>`, `<atm>.controller`, `rig.clock`, `rig.faults`, `rig.trace`. */
+  /** Credentials of the rig's own clients, by role: `<atm>.<device>`, `<atm>.controller`, `rig.clock`, `rig.faults`, `rig.recorder`, `rig.trace`. */
   internal: Map<string, BusCredential>;
   simulator: BusCredential;
   observer: BusCredential;
@@ -77,6 +77,8 @@ export function buildAcl(atmIds: readonly string[]): Acl {
   acl.add('rig.faults', { access: 'read', filter: topics.fault.sim });
   acl.add('rig.faults', { access: 'write', filter: topics.fault.state });
   acl.add('rig.faults', { access: 'write', filter: topics.fault.events });
+  // The recorder keeps what a replay needs: everything (docs/recording.md).
+  acl.add('rig.recorder', { access: 'read', filter: '#' });
   acl.add('rig.trace', { access: 'read', filter: 'atm/#' });
   acl.add('rig.trace', { access: 'read', filter: 'phone/#' });
   acl.add('rig.trace', { access: 'read', filter: topics.fault.events });
@@ -105,7 +107,7 @@ export async function prepareBusSecurity(
   for (const atm of atmIds)
     for (const role of [...DEVICE_KINDS, 'controller'])
       internal.set(busUser(atm, role), { username: busUser(atm, role), password: newPassword() });
-  for (const role of ['rig.clock', 'rig.faults', 'rig.trace']) internal.set(role, { username: role, password: newPassword() });
+  for (const role of ['rig.clock', 'rig.faults', 'rig.recorder', 'rig.trace']) internal.set(role, { username: role, password: newPassword() });
 
   const dir = dataDir ? join(dataDir, 'bus') : undefined;
   let keyring: Record<string, string> = {};

@@ -34,6 +34,7 @@ const OPTION_OF: Record<string, string> = {
   'atms[0].id': '--atm',
   'atms[0].profile': '--profile',
   traceSerial: '--trace-serial',
+  record: '--record',
 };
 
 /** The rig configuration: the --config file, with the command line's options on top; checked, naming the option at fault. */
@@ -84,6 +85,7 @@ async function configInput(values: RigOptions, command: string): Promise<RigConf
     seed: int('seed', values.seed) ?? base.seed,
     ...(values.traceSerial !== undefined ? { traceSerial: typeof values.traceSerial === 'string' ? values.traceSerial : 'console' } : {}),
     clock: (values.clock as 'system' | 'manual' | undefined) ?? base.clock,
+    ...(values.record !== undefined ? { record: values.record } : {}),
     broker: {
       ...base.broker,
       ...(values.broker ? { url: values.broker } : {}),
@@ -168,6 +170,12 @@ export function describe(rig: Rig): string[] {
           `  serial      trace ${rig.config.traceSerial === 'console' ? 'on the console (stderr)' : `appended to ${rig.config.traceSerial}`}; secrets masked`,
         ]
       : []),
+    ...(rig.config.record
+      ? [
+          `  recording   the whole bus to ${rig.config.record} (typed PINs and OTPs included: mode 0600); atm-rig replay ${rig.config.record}`,
+        ]
+      : []),
+    ...(rig.faults.rules.length ? [`  faults      ${rig.faults.rules.length} set from the config; atm-rig fault list`] : []),
     `  seed        ${rig.seed}   (replay with --seed ${rig.seed})   clock: ${rig.config.clock}`,
     `  bus users   ${rig.config.broker.insecure ? 'anonymous allowed (--insecure-bus)' : 'required'}; act as "simulator", watch as "observer" (${where})`,
     `  try         mosquitto_sub ${mosquittoArgs(rig)} -t 'atm/#' -v`,

@@ -178,6 +178,7 @@ export const staffRoutes: FastifyPluginAsyncZod<{ bank: BankService }> = async (
     },
     async () => {
       const { seeded, skipped } = await seedDemo(bank, DEMO_CUSTOMERS);
+      bank.note('demo-customers');
       return {
         customers: seeded.map((c) => ({
           id: c.id,

@@ -1,0 +1,208 @@
+/**
+ * Replays a recording: the rig comes up with the recorded seed, ATMs and profiles, but no devices; the replay speaks
+ * for them, publishing what each device said, as that device's bus user, in order, on the rig clock (advanced to
+ * each line's time). Every message the live controller sends (device commands, session state and events) is
+ * checked against the recorded one, topic by topic, in order; the first difference stops the replay with a report
+ * (divergence.ts). `devicesOnly` plays the device side without checking, for a person to watch or step through.
+ */
+import type { MqttClient } from 'mqtt';
+import { ManualClock } from '../../core/clock.ts';
+import { connectBus } from '../../core/bus.ts';
+import { busUser, parseTopic, TOPIC_CONTRACT_VERSION } from '../../devices/topics.ts';
+import { DEVICE_KINDS } from '../../devices/registry.ts';
+import { startRig, type Rig } from '../rig.ts';
+import { contextBefore, samePayload, type Divergence } from './divergence.ts';
+import { isMessage, payloadBytes, type MessageLine, type Recording, type RecordLine } from './format.ts';
+
+/** How far a time in a system-clock recording may be from the replay's (real time's jitter between cause and effect). */
+export const SYSTEM_CLOCK_SLACK_MS = 2000;
+
+export interface ReplayOptions {
+  /** Play the devices' side only; check nothing. */
+  devicesOnly?: boolean;
+  /** Real time to wait for each message the controller should send (default 3000 ms). */
+  waitMs?: number;
+  /** Before each device message is played (an interactive step: resolve to go on). */
+  beforeDevice?: (line: MessageLine, index: number) => Promise<void> | void;
+  /** Each message the live controller sends, as it comes. */
+  onController?: (topic: string, payload: unknown) => void;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface ReplayResult {
+  ok: boolean;
+  played: number;
+  checked: number;
+  divergence?: Divergence;
+}
+
+/** Who sent it in the recording: a device (played back), the controller (checked), or neither (skipped). */
+export function sideOf(topic: string): 'device' | 'controller' | 'other' {
+  if (topic.startsWith('phone/')) return 'device'; // the GSM network delivering an SMS
+  const t = parseTopic(topic);
+  if (t?.device === 'session') return 'controller';
+  if (!t || !(DEVICE_KINDS as readonly string[]).includes(t.device)) return 'other';
+  if (t.channel === 'cmd') return 'controller';
+  return t.channel === 'evt' || t.channel === 'state' ? 'device' : 'other';
+}
+
+export function checkReplayable(recording: Recording): void {
+  const h = recording.header;
+  if (h.masked) throw new Error('this is a masked copy (a report\'s): typed secrets are "*", so it cannot replay; record with --record');
+  if (h.contract.split('.')[0] !== TOPIC_CONTRACT_VERSION.split('.')[0])
+    throw new Error(`recorded with topic contract ${h.contract}; this atm-rig speaks ${TOPIC_CONTRACT_VERSION}`);
+}
+
+export async function replay(recording: Recording, options: ReplayOptions = {}): Promise<ReplayResult> {
+  checkReplayable(recording);
+  const { header, lines } = recording;
+  const clock = new ManualClock(header.start);
+  const live: MessageLine[] = [];
+  const waiters = new Set<() => void>();
+  const rig = await startRig(
+    {
+      seed: header.seed,
+      clock: 'manual',
+      broker: { port: 0, wsPort: null, hashIterations: 10 },
+      bank: { port: 0, file: ':memory:', hashLogN: 10, deterministicSecrets: header.deterministicSecrets },
+      atms: header.atms.map((a) => ({
+        id: a.id,
+        profile: a.profile,
+        devices: Object.fromEntries(Object.keys(a.devices).map((k) => [k, 'virtual'])),
+      })),
+    },
+    {
+      clock,
+      withoutDevices: true,
+      record: (line) => {
+        if (!('topic' in line) || sideOf(line.topic) !== 'controller') return;
+        live.push(line);
+        options.onController?.(line.topic, line.payload);
+        for (const w of waiters) w();
+      },
+    },
+  );
+  const speakers = new Map<string, MqttClient>();
+  try {
+    if (header.customers === 'demo') await fetch(`${rig.bank.url}/staff/seed`, { method: 'POST', headers: await rig.bank.staffHeaders() });
+    let played = 0;
+    let checked = 0;
+    const consumed = new Set<MessageLine>();
+    const next = (topic: string) => live.find((m) => m.topic === topic && !consumed.has(m));
+    const arrival = (topic: string, waitMs: number) =>
+      new Promise<MessageLine | undefined>((resolve) => {
+        const check = () => {
+          const m = next(topic);
+          if (m) finish(m);
+        };
+        const finish = (m: MessageLine | undefined) => {
+          waiters.delete(check);
+          clearTimeout(timer);
+          resolve(m);
+        };
+        const timer = setTimeout(() => finish(undefined), waitMs);
+        waiters.add(check);
+        check();
+      });
+    // A system-clock recording: a timer set a little later in the replay than in the real run has not fired at the
+    // recorded time; step the clock to it when it falls due within the slack.
+    const expect = async (line: MessageLine): Promise<MessageLine | undefined> => {
+      const waitMs = options.waitMs ?? 3000;
+      if (header.clock !== 'system') return arrival(line.topic, waitMs);
+      const until = Date.now() + waitMs;
+      for (;;) {
+        const got = await arrival(line.topic, 100);
+        const due = clock.nextDue;
+        if (got || Date.now() > until) return got;
+        if (due !== undefined && due <= header.start + line.t + SYSTEM_CLOCK_SLACK_MS) clock.advance(due - clock.now());
+      }
+    };
+    const diverged = (i: number, line: MessageLine, reason: string, got?: MessageLine): ReplayResult => ({
+      ok: false,
+      played,
+      checked,
+      divergence: {
+        line: i + 2,
+        t: line.t,
+        expected: { topic: line.topic, payload: line.payload },
+        ...(got ? { got: { topic: got.topic, payload: got.payload } } : {}),
+        reason,
+        context: contextBefore(lines, i),
+      },
+    });
+
+    for (const [i, line] of lines.entries()) {
+      options.onProgress?.(i, lines.length);
+      if ('bank' in line) {
+        await fetch(`${rig.bank.url}/staff/seed`, { method: 'POST', headers: await rig.bank.staffHeaders() });
+        continue;
+      }
+      if (!isMessage(line)) continue;
+      const side = sideOf(line.topic);
+      if (side === 'other') continue;
+      const due = header.start + line.t;
+      if (due > clock.now()) clock.advance(due - clock.now());
+      if (side === 'device') {
+        await options.beforeDevice?.(line, i);
+        const speaker = await speakerFor(rig, speakers, line.topic);
+        const state = parseTopic(line.topic)?.channel === 'state';
+        await speaker.publishAsync(line.topic, payloadBytes(line), { qos: 1, retain: state || line.retain === true });
+        played++;
+        continue;
+      }
+      if (options.devicesOnly) continue;
+      const got = await expect(line);
+      if (!got) {
+        // Nothing on that topic: what the controller said instead is the news.
+        const instead = live.find((m) => !consumed.has(m));
+        return instead
+          ? diverged(i, line, 'the controller sent something else first', instead)
+          : diverged(i, line, 'the controller did not send it');
+      }
+      consumed.add(got);
+      if (!samePayload(got.payload, line.payload, header.clock === 'system' ? SYSTEM_CLOCK_SLACK_MS : 0))
+        return diverged(i, line, 'the controller sent something else', got);
+      checked++;
+    }
+    options.onProgress?.(lines.length, lines.length);
+    // Anything more the controller said is a difference too: give it a moment to say it.
+    await new Promise((r) => setTimeout(r, 200));
+    const extra = options.devicesOnly ? undefined : live.find((m) => !consumed.has(m));
+    if (extra) {
+      const last = lines.length - 1;
+      return {
+        ok: false,
+        played,
+        checked,
+        divergence: {
+          line: last + 2,
+          t: extra.t,
+          expected: { topic: extra.topic, payload: undefined },
+          got: { topic: extra.topic, payload: extra.payload },
+          reason: 'the controller sent a message the recording does not have',
+          context: contextBefore(lines, lines.length),
+        },
+      };
+    }
+    return { ok: true, played, checked };
+  } finally {
+    await Promise.all([...speakers.values()].map((c) => c.endAsync()));
+    await rig.close();
+  }
+}
+
+/** The device's own bus user publishes its lines (the ACL holds in a replay too); SMS deliveries come from the
+ *  first ATM's modem user, which may publish to the phones. */
+async function speakerFor(rig: Rig, speakers: Map<string, MqttClient>, topic: string): Promise<MqttClient> {
+  const t = parseTopic(topic);
+  const user = t ? busUser(t.atm, t.device) : busUser(rig.atms[0]!.id, 'gsm');
+  let client = speakers.get(user);
+  if (!client) {
+    const [atm, kind] = user.split('.') as [string, string];
+    client = await connectBus(rig.brokerUrl, `${atm}:${kind}-replay`, rig.bus.internal.get(user)!);
+    speakers.set(user, client);
+  }
+  return client;
+}
+
+export type { RecordLine };
