@@ -87,7 +87,9 @@ export async function startLiveView(
         schedule();
       }
     });
-    await client.subscribeAsync(tty ? ['atm/#', 'phone/+/inbox', topics.fault.events] : ['atm/+/+/state', topics.fault.applied], { qos: 0 });
+    await client.subscribeAsync(tty ? ['atm/#', 'phone/+/inbox', topics.fault.events] : ['atm/+/+/state', topics.fault.applied], {
+      qos: 0,
+    });
   }
   if (tty) schedule();
   else header.forEach((h) => out.write(h + '\n'));

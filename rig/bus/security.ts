@@ -107,7 +107,8 @@ export async function prepareBusSecurity(
   for (const atm of atmIds)
     for (const role of [...DEVICE_KINDS, 'controller'])
       internal.set(busUser(atm, role), { username: busUser(atm, role), password: newPassword() });
-  for (const role of ['rig.clock', 'rig.faults', 'rig.recorder', 'rig.trace']) internal.set(role, { username: role, password: newPassword() });
+  for (const role of ['rig.clock', 'rig.faults', 'rig.recorder', 'rig.trace'])
+    internal.set(role, { username: role, password: newPassword() });
 
   const dir = dataDir ? join(dataDir, 'bus') : undefined;
   let keyring: Record<string, string> = {};
