@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { RigClock } from '../../core/clock.ts';
 import type { Random } from '../../core/random.ts';
 import { topicMatches } from '../bus/acl.ts';
+import { maskNumbers } from '../../devices/serial/trace.ts';
 import { FaultRuleSchema, globMatches, isBusFault, type BankFault, type BusFault, type FaultRule, type FaultRuleInput } from './rule.ts';
 
 /** What the trace shows of an applied fault: never the payload, which may hold a secret. */
@@ -103,7 +104,8 @@ export class FaultInjector {
   }
 
   report(fault: Omit<AppliedFault, 'at'>): void {
-    const applied = { ...fault, at: this.clock.now() };
+    // A phone's topic names its number; the observer reads rig/#: mask it as every trace does.
+    const applied = { ...fault, where: maskNumbers(fault.where), at: this.clock.now() };
     for (const listener of this.#listeners) listener(applied);
   }
 

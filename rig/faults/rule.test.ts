@@ -1,0 +1,66 @@
+// Fault rules at the boundary: strict parsing with suggestions, and a glob matcher a hostile rule cannot stall.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { ManualClock } from '../../core/clock.ts';
+import { createRandom } from '../../core/random.ts';
+import { FaultInjector } from './injector.ts';
+import { globMatches } from './rule.ts';
+
+const reference = (glob: string, name: string) =>
+  new RegExp(`^${glob.replace(/[.+?^${}()|[\]\\-]/g, '\\$&').replace(/\*+/g, '.*')}$`).test(name);
+
+describe('globMatches', () => {
+  it('agrees with a regular-expression reference on any glob and name', () => {
+    const chars = fc.constantFrom('a', 'b', '-', '.', '1', '*');
+    fc.assert(
+      fc.property(
+        fc.string({ unit: chars, maxLength: 8 }),
+        fc.string({ unit: fc.constantFrom('a', 'b', '-', '.', '1'), maxLength: 10 }),
+        (g, n) => globMatches(g, n) === reference(g, n),
+      ),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('a glob of 80 stars against a long name that does not match answers at once (no backtracking blow-up)', () => {
+    // With a regular expression built from the glob, this took longer than the test's timeout.
+    expect(globMatches(`${'*a'.repeat(40)}b`, 'a'.repeat(80))).toBe(false);
+  });
+});
+
+describe('FaultInjector', () => {
+  const injector = () => new FaultInjector(new ManualClock(), createRandom(1));
+
+  it('refuses an unknown key or action, naming the nearest', () => {
+    expect(() => injector().add({ topic: '#', action: 'dorp' })).toThrow(/unknown action "dorp" \(did you mean "drop"\?\)/);
+    expect(() => injector().add({ topic: '#', action: 'drop', probabilty: 1 })).toThrow(/"probabilty" \(did you mean "probability"\?\)/);
+    expect(() => injector().add({ bank: '*', action: 'reorder' })).toThrow(/unknown action "reorder"/);
+    expect(() => injector().add({ action: 'drop' })).toThrow(/needs "topic".*or "bank"/);
+    expect(() => injector().add({ topic: 'a/#/b', action: 'drop' })).toThrow(/not an MQTT topic filter/);
+  });
+
+  it('holds at most 64 rules, and ids are unique', () => {
+    const i = injector();
+    for (let n = 0; n < 64; n++) i.add({ topic: '#', action: 'drop' });
+    expect(() => i.add({ topic: '#', action: 'drop' })).toThrow(/64 faults are set already/);
+    i.clear('f1');
+    i.clear('f2');
+    i.add({ topic: '#', action: 'drop', id: 'f2x' });
+    expect(() => i.add({ topic: '#', action: 'drop', id: 'f2x' })).toThrow(/called f2x is set already/);
+  });
+
+  it('reports a fault on a phone topic with the number masked (the observer reads rig/#)', () => {
+    const i = injector();
+    const seen: string[] = [];
+    i.onApplied((f) => seen.push(f.where));
+    i.report({ id: 'f1', action: 'drop', where: 'phone/260971000001/inbox' });
+    expect(seen).toEqual(['phone/********0001/inbox']);
+  });
+
+  it('never faults its own topics or $ topics, whatever the filter', () => {
+    const i = injector();
+    i.add({ topic: '#', action: 'drop' });
+    expect(i.busRuleFor('rig/fault/evt/applied', 'rig.faults')).toBeUndefined();
+    expect(i.busRuleFor('atm/atm-1/keypad/evt/key', 'atm-1.keypad')).toBeDefined();
+  });
+});
