@@ -64,6 +64,26 @@ describe('seed001: random finger + PIN + OTP', () => {
     expect(t.bank.customers[0]!.balance).toBe(30_000);
   });
 
+  it('does not debit a dispense whose count does not add up to the amount asked', async () => {
+    for (const [amount, notes] of [
+      [10_000, { '10000': 1 }], // fewer notes, and it says so
+      [20_000, { '10000': 1 }], // the right amount, notes that do not make it
+      [20_000, { '10000': 3 }],
+    ] as const) {
+      const t = start(seed001);
+      await passSeed001Auth(t);
+      t.press('1');
+      await t.at('session.withdraw.amount');
+      t.type('200');
+      await t.at('session.withdraw.inFlight.dispensing');
+      t.actor.send({ type: 'DISPENSED', ref: t.dispensed[0]!.ref, amount, notes });
+      await t.at('session.result');
+      expect(screenFor(t.snap()).slice(0, 2)).toEqual(['Unable to dispense', 'Account not debited']);
+      expect(t.bank.customers[0]!.balance).toBe(50_000);
+      expect(t.emitted.find((e) => e.type === 'transaction')).toMatchObject({ ok: false, reason: 'dispenser miscount' });
+    }
+  });
+
   it('draws the requested finger from the seed: same seed same finger, different seeds vary', async () => {
     const fingerFor = async (seed: number) => {
       const t = start(seed001, { seed });

@@ -19,6 +19,9 @@ export const contract = {
     /** The next dispenses reject this many notes each (worn, stuck together): the dispenser replaces up to
      *  3 from the cassette; more fails the dispense ("too many rejects"). 0 clears it. */
     rejects: z.object({ notes: z.number().int().min(0).max(40) }),
+    /** The next dispenses report this many notes fewer than they present (a miscounting sensor, or firmware whose
+     *  counts do not add up): the ATM must not commit a dispense it cannot account for. 0 clears it. */
+    miscount: z.object({ notes: z.number().int().min(0).max(40) }),
     take: empty,
     refill: z.object({ cassettes: z.array(Cassette).min(1).max(4) }),
   },

@@ -15,6 +15,11 @@ export const reference: DeviceReference = {
       'rejects',
       '`{"notes": 2}`: each dispense rejects that many notes to the reject box; up to 3 are replaced from the cassette, more fails the dispense (`jam`, "too many rejected notes"); 0 clears it',
     ],
+    [
+      'sim',
+      'miscount',
+      '`{"notes": 1}`: each dispense reports that many notes fewer than it presents (a miscounting sensor); the ATM does not debit a dispense whose count does not add up to the amount asked (`dispenser miscount`, "Account not debited"); 0 clears it',
+    ],
     ['sim', 'take', '`{}`'],
     ['sim', 'refill', '`{"cassettes": [{"denomination": 10000, "count": 200}]}`'],
     [

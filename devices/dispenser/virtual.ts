@@ -21,6 +21,7 @@ export class VirtualCashDispenser implements Device {
   #jammed = false;
   #hung = false;
   #rejects = 0;
+  #miscount = 0;
   #rejected = 0;
   #presented = 0;
 
@@ -78,7 +79,7 @@ export class VirtualCashDispenser implements Device {
       }
       this.#presented += amount;
       ctx.setState(this.#view());
-      ctx.emit('dispensed', { ref, amount, notes: plan.notes });
+      ctx.emit('dispensed', this.#miscount > 0 ? miscounted(ref, plan.notes, this.#miscount) : { ref, amount, notes: plan.notes });
     }, this.options.dispenseMs);
   }
 
@@ -87,6 +88,7 @@ export class VirtualCashDispenser implements Device {
     if (message.name === 'jam') this.#jammed = message.payload.on;
     else if (message.name === 'hang') this.#hung = message.payload.on;
     else if (message.name === 'rejects') this.#rejects = message.payload.notes;
+    else if (message.name === 'miscount') this.#miscount = message.payload.notes;
     else if (message.name === 'refill') this.#cassettes = message.payload.cassettes.map((c) => ({ ...c }));
     else if (message.name === 'take') {
       if (this.#presented === 0) return ctx.error('nothing-presented', 'there are no notes to take');
@@ -95,4 +97,19 @@ export class VirtualCashDispenser implements Device {
     }
     ctx.setState(this.#view());
   }
+}
+
+/** What a miscounting dispenser reports: `fewer` notes short, taken from the largest denomination first. */
+function miscounted(ref: string, notes: Record<string, number>, fewer: number) {
+  const counted = { ...notes };
+  let left = fewer;
+  for (const d of Object.keys(counted).sort((a, b) => Number(b) - Number(a))) {
+    const cut = Math.min(left, counted[d]!);
+    counted[d]! -= cut;
+    left -= cut;
+    if (counted[d] === 0) delete counted[d];
+  }
+  const amount = Object.entries(counted).reduce((sum, [d, n]) => sum + Number(d) * n, 0);
+  // The contract wants a positive amount: a dispenser that counted nothing still claims one note.
+  return { ref, amount: Math.max(amount, 1), notes: counted };
 }

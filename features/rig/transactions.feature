@@ -66,6 +66,13 @@ Feature: Transactions after authentication
     And the LCD shows "Account not debited"
     And Alice's balance is 5000.00
 
+  Scenario: A dispenser whose count does not add up: the account is not debited
+    Given the dispenser miscounts by 1 note
+    When Alice withdraws 200
+    Then the LCD shows "Account not debited"
+    And Alice's balance is 5000.00
+    And Alice's ledger adds up to her balance
+
   Scenario: Balance inquiry, then another transaction
     When Alice chooses "balance"
     Then the LCD shows "ZMW 5000.00"

@@ -35,6 +35,12 @@ Feature: Transactions on the three-tier ATM (seed002)
     Then the LCD shows "Unable to dispense"
     And Bwalya's balance is 120.00
 
+  Scenario: A dispenser that reports fewer notes than it was asked for: the account is not debited
+    Given the dispenser miscounts by 1 note
+    When Bwalya withdraws 100
+    Then the LCD shows "Account not debited"
+    And Bwalya's balance is 120.00
+
   Scenario: Fund transfer, then another to an unknown account
     When Bwalya transfers 20 to Alice
     Then the LCD shows "Transfer done"

@@ -149,6 +149,10 @@ Given('the dispenser rejects {int} notes on every dispense', async function (thi
   await sim(this, 'dispenser', 'rejects', { notes });
 });
 
+Given('the dispenser miscounts by {int} note(s)', async function (this: AtmWorld, notes: number) {
+  await sim(this, 'dispenser', 'miscount', { notes });
+});
+
 Given('the dispenser stops answering', async function (this: AtmWorld) {
   await sim(this, 'dispenser', 'hang', { on: true });
 });

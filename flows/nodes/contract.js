@@ -17,7 +17,7 @@ module.exports = {
     "fingerprint": ["place"],
     "lcd": [],
     "gsm": ["network","receive","fault"],
-    "dispenser": ["jam","hang","rejects","take","refill"],
+    "dispenser": ["jam","hang","rejects","miscount","take","refill"],
     "printer": ["paper","cover","take"],
   },
   // The topic builders of devices/topics.ts in plain JavaScript (devices/generate.test.ts checks they build the

@@ -138,6 +138,12 @@ export const sessionSetup = setup({
     ownSms: ({ context, event }) => (event.type === 'SMS_SENT' || event.type === 'SMS_FAILED') && event.ref === context.smsRef,
     ownDispense: ({ context, event }) =>
       (event.type === 'DISPENSED' || event.type === 'DISPENSE_FAILED') && event.ref === context.withdrawal?.ref,
+    /** The dispenser says it paid out what was asked, in notes that add up to it: only then is the account debited. */
+    dispensedAsAsked: ({ context, event }) =>
+      event.type === 'DISPENSED' &&
+      event.ref === context.withdrawal?.ref &&
+      event.amount === context.withdrawal.amount &&
+      Object.entries(event.notes).reduce((sum, [d, n]) => sum + Number(d) * n, 0) === event.amount,
     /** A device the profile needs is offline (a cardless ATM does not need its card reader). */
     deviceMissing: ({ context }) => context.offline.some((d) => d !== 'card' || context.profile.tiers.some((t) => t.kind === 'card')),
     shouldRetainCard: ({ context }) => context.cardInside && context.retainCard,

@@ -78,7 +78,16 @@ export const withdraw = sessionSetup.createStateConfig({
           entry: { type: 'dispense', params: ({ context }) => ({ ref: context.withdrawal!.ref, amount: context.withdrawal!.amount }) },
           after: { dispense: { target: 'reversing', actions: { type: 'setNotice', params: { code: 'dispenser', reason: 'timeout' } } } },
           on: {
-            DISPENSED: { guard: 'ownDispense', target: 'committing', actions: 'keepNotes' },
+            DISPENSED: [
+              { guard: 'dispensedAsAsked', target: 'committing', actions: 'keepNotes' },
+              // A count that does not add up is not believed: the account is not debited (the cash is reconciled
+              // when the cassettes are counted).
+              {
+                guard: 'ownDispense',
+                target: 'reversing',
+                actions: { type: 'setNotice', params: { code: 'dispenser', reason: 'miscount' } },
+              },
+            ],
             DISPENSE_FAILED: {
               guard: 'ownDispense',
               target: 'reversing',
