@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 const root = resolve(import.meta.dirname, '..');
 
 describe('a failing scenario', () => {
-  it('prints its replay seed on the console and in JUnit, and attaches a named, masked bus trace', async () => {
+  it('prints its replay seed on the console and in JUnit, and attaches a named, masked bus trace and recording', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'atm-rig-failing-'));
     await writeFile(
       join(dir, 'fails.feature'),
@@ -19,6 +19,8 @@ describe('a failing scenario', () => {
         '  Scenario: the balance is not what the step says',
         '    Given the demo customers are enrolled',
         '    When Alice starts a session',
+        '    And Alice places the requested finger',
+        '    And Alice enters her PIN',
         "    Then Alice's balance is 1.00",
         '',
       ].join('\n'),
@@ -55,9 +57,20 @@ describe('a failing scenario', () => {
       .filter(Boolean)
       .map((l) => JSON.parse(l) as { attachment?: { fileName?: string; body: string } })
       .flatMap((m) => (m.attachment?.fileName ? [m.attachment] : []));
-    expect(attachments.map((a) => a.fileName)).toEqual(['LCD and session', 'bus trace (rig clock, secrets masked)']);
+    expect(attachments.map((a) => a.fileName)).toEqual([
+      'LCD and session',
+      'bus trace (rig clock, secrets masked)',
+      'recording (NDJSON, rig clock, secrets masked)',
+    ]);
     const trace = attachments[1]!.body;
     expect(trace).toMatch(/^\+0\.000s /);
     expect(trace).toContain('atm/atm-1/keypad/sim/press {"key":"ENTER"}');
+    // The recording: a masked copy (not replayable), the PIN's keys as "*", the SMS's code masked.
+    const recording = attachments[2]!.body.trim().split('\n');
+    expect(JSON.parse(recording[0]!)).toMatchObject({ recording: 'atm-rig', masked: true, seed: 4242 });
+    expect(recording.some((l) => l.includes('keypad/evt/key') && l.includes('"key":"*"'))).toBe(true);
+    expect(recording.filter((l) => /"key":"[0-9]"/.test(l))).toEqual([]);
+    expect(recording.some((l) => l.includes('code is ******'))).toBe(true);
+    expect(attachments[2]!.body).not.toMatch(/code is \d/);
   }, 60_000);
 });

@@ -32,8 +32,9 @@ describe.concurrent('the broker probe', () => {
     const { code, output } = await runCliToEnd([...UP, '--data', ':memory:', '--broker', `mqtt://127.0.0.1:${port}`]);
     expect(code, output).toBe(1);
     expect(output).toContain(`the broker at mqtt://127.0.0.1:${port} did not answer as an MQTT broker`);
-    expect(Date.now() - started).toBeLessThan(8000);
-  }, 12_000);
+    // The point is "not 30 s later" (mqtt.js's own connect timeout): a loaded machine spends seconds starting the CLI.
+    expect(Date.now() - started).toBeLessThan(20_000);
+  }, 25_000);
 
   it('nothing on the port: "refused the connection"', async () => {
     const url = `mqtt://127.0.0.1:${await freePort()}`;
