@@ -35,7 +35,7 @@ describe('docs/topics.md, "Trying it by hand"', () => {
     await promisify(execFile)('sh', ['-e', '-c', script], { cwd: dir });
     await up.until(/atm-1 session\.auth\.fingerprint\.waiting \| Place finger/);
     await up.until(/atm-1 ending\.goodbye \| Cancelled/);
-  }, 20_000);
+  }, 60_000);
 
   it('the clock\'s error events carry the topic, and their codes are listed', async () => {
     const rig = await startRig({ broker: { port: 0, wsPort: null, hashIterations: 10 }, bank: { port: 0, file: ':memory:', hashLogN: 10 } });

@@ -79,6 +79,6 @@ describe.concurrent('the broker probe', () => {
         `an external broker needs the rig's password file and ACL from ${join(dir, 'data', 'bus')} (docs/security.md`,
       );
     },
-    12_000,
+    30_000,
   );
 });

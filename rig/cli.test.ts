@@ -166,7 +166,7 @@ describe.concurrent('the command line itself (commander)', () => {
     for (const name of ['up', 'demo', 'seed', 'profiles', 'export', 'ports', 'emulate', 'help'])
       expect(top.output).toMatch(new RegExp(`^  ${name}\\b`, 'm'));
     expect(top.output).not.toContain('--mqtt-port');
-  });
+  }, 60_000); // six CLI starts in a row: a budget for a loaded machine, not a figure
 
   it("--version prints package.json's version", async () => {
     const { readFile } = await import('node:fs/promises');

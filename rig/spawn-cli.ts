@@ -35,7 +35,8 @@ export function spawnCli(args: string[], options: { cwd?: string } = {}): CliRun
   child.stdout.on('data', onData);
   child.stderr.on('data', onData);
   const exit = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-  const until = (re: RegExp, ms = 15_000) =>
+  // A budget, not a figure: a first start hashes the bus users' passwords, which a loaded machine takes long over.
+  const until = (re: RegExp, ms = 40_000) =>
     new Promise<RegExpMatchArray>((resolve, reject) => {
       const check = () => {
         const m = re.exec(out);
