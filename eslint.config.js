@@ -4,9 +4,11 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'reports/', 'data/', 'firmware/**/build/', 'flows/nodes/', '**/*.js', '!eslint.config.js'] },
+  { ignores: ['node_modules/', 'reports/', 'data/', 'dist/', 'firmware/**/build/', 'flows/nodes/', '**/*.js', '!eslint.config.js'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
+  // Build scripts run on Node: its globals.
+  { files: ['scripts/**/*.mjs'], languageOptions: { globals: { URL: 'readonly', process: 'readonly', console: 'readonly' } } },
   {
     files: ['**/*.ts'],
     rules: {

@@ -8,7 +8,7 @@
  * Customers in too-small classes are suppressed (left out with all their rows), up to the allowed share.
  */
 import { randomInt } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
+import BUILT_IN_HIERARCHIES from './hierarchies.json' with { type: 'json' };
 import { z } from 'zod';
 import type { BankData } from '../bank/model.ts';
 import { flash, type FlashResult, type Node } from './flash.ts';
@@ -139,8 +139,9 @@ export function toCsv(columns: string[], rows: string[][]): string {
 }
 
 export async function loadHierarchies(path?: string): Promise<HierarchiesFile> {
-  const file = path ?? fileURLToPath(new URL('./hierarchies.json', import.meta.url));
-  const parsed = HierarchiesFileSchema.safeParse(await readJsonFile(file, 'hierarchies file'));
+  // The built-in file is imported, not read from beside this module: the built command (dist/) is elsewhere.
+  const file = path ?? 'the built-in rig/privacy/hierarchies.json';
+  const parsed = HierarchiesFileSchema.safeParse(path ? await readJsonFile(path, 'hierarchies file') : BUILT_IN_HIERARCHIES);
   if (!parsed.success) throw new Error(`invalid hierarchies in ${file}:\n${z.prettifyError(parsed.error)}`);
   return parsed.data;
 }

@@ -1,0 +1,30 @@
+// Builds the atm-rig command once (npm install runs this as `prepare`): rig/cli.ts and everything it loads, bundled
+// by esbuild into dist/, one chunk per lazily loaded command, packages left to node_modules. rig/bin.js runs the
+// build when no source has changed since, and the sources through tsx otherwise (a developer's edits are never
+// shadowed by a stale build). dist/manifest.json lists the sources the build read.
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+process.chdir(root);
+// Taken before the build reads anything: a file saved during the build is newer, so the build counts as stale.
+const builtAt = Date.now();
+await rm('dist', { recursive: true, force: true });
+await mkdir('dist', { recursive: true });
+const result = await build({
+  entryPoints: { cli: 'rig/cli.ts' },
+  outdir: 'dist',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20.19',
+  packages: 'external',
+  metafile: true,
+  sourcemap: 'linked',
+  logLevel: 'warning',
+});
+const inputs = Object.keys(result.metafile.inputs).filter((f) => !f.startsWith('node_modules/'));
+await writeFile('dist/manifest.json', JSON.stringify({ builtAt, inputs }, null, 1) + '\n');
+console.log(`atm-rig: built dist/ from ${inputs.length} sources (npm run build; rig/bin.js uses it while they are unchanged)`);
