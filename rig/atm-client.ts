@@ -7,6 +7,7 @@ import type { IClientOptions, MqttClient } from 'mqtt';
 import type { SessionState } from '../machines/screens.ts';
 import { topics } from '../devices/topics.ts';
 import { connectBus } from '../core/bus.ts';
+import { maskNumbers } from '../devices/serial/trace.ts';
 
 export interface Sms {
   to: string;
@@ -146,7 +147,7 @@ export class AtmClient {
 
   async untilSms(msisdn: string, count = 1, timeoutMs?: number): Promise<Sms> {
     const mine = () => this.inbox.filter((s) => s.to === msisdn);
-    await this.until(() => mine().length >= count, `SMS #${count} to ${msisdn}`, timeoutMs);
+    await this.until(() => mine().length >= count, `SMS #${count} to ${maskNumbers(msisdn)}`, timeoutMs);
     return mine()[count - 1]!;
   }
 

@@ -150,7 +150,12 @@ export class RigCommand extends Command {
   override error(message: string, options?: ErrorOptions): never {
     const root = rootOf(this);
     const bin = root.name();
-    const where = this === root ? `${bin} --help lists the commands` : `${bin} ${this.name()} --help lists its options`;
+    // `atm-rig fault add`, not `atm-rig add`: the whole path of a subcommand.
+    const path = commandPath(this).join(' ');
+    const where =
+      this === root
+        ? `${bin} --help lists the commands`
+        : `${bin} ${path} --help lists its ${this.commands.length ? 'commands' : 'options'}`;
     const plain = message.replace(/^error: /, '').replace(/\n?\(Did you mean [^)]*\)/, '');
     switch (options?.code) {
       case 'commander.unknownOption': {
@@ -170,9 +175,10 @@ export class RigCommand extends Command {
       }
       case 'commander.unknownCommand': {
         const given = /'([^']*)'/.exec(plain)?.[1] ?? '';
+        // A command with subcommands (atm-rig fault) suggests among its own.
         const near = nearest(
           given,
-          root.commands.map((c) => c.name()),
+          (this.commands.length ? this.commands : root.commands).map((c) => c.name()),
         );
         // The exit code of a wrong command stays 2, as before commander.
         throw new UsageError(`unknown command "${given}"${near ? ` (did you mean ${near}?)` : ''}; ${where}`, 2);
@@ -184,4 +190,11 @@ export class RigCommand extends Command {
         );
     }
   }
+}
+
+/** The names from below the root to this command: ['fault', 'add']. */
+function commandPath(cmd: Command): string[] {
+  const names: string[] = [];
+  for (let c: Command | null = cmd; c?.parent; c = c.parent) names.unshift(c.name());
+  return names;
 }

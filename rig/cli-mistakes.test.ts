@@ -62,6 +62,19 @@ describe.concurrent('options', () => {
     expect(await refused(['up', '--brokr', 'mqtt://localhost:1883'])).toMatch(/unknown option --brokr \(did you mean --broker\?\)/);
   });
 
+  it('demo --clock manual is refused at once (the demo waits in real time; it used to wait 15 s, then fail)', async () => {
+    expect(await refused(['demo', '--once', '--clock', 'manual', ...FAST])).toMatch(
+      /the demo runs in real time: --clock manual is for atm-rig up/,
+    );
+  });
+
+  it('a fault subcommand typo gets the nearest subcommand and the right help', async () => {
+    const { code, output } = await runCliToEnd(['fault', 'lst']);
+    expect(code).toBe(2);
+    expect(output).toMatch(/unknown command "lst" \(did you mean list\?\); atm-rig fault --help lists its commands/);
+    expect(await refused(['fault', 'add', 'x', 'drop', '--bogus'])).toMatch(/atm-rig fault add --help lists its options/);
+  });
+
   it('--device with an unknown kind names the kinds', async () => {
     expect(await refused(['up', '--device', 'finger=serial:/dev/ttyUSB0@57600', ...FAST])).toMatch(
       /--device finger=\S+: no device "finger" \(did you mean "fingerprint"\?\); devices: card, keypad, fingerprint, lcd, gsm, dispenser/,

@@ -147,7 +147,11 @@ export async function startRig(input: RigConfigInput = {}, hooks: RigHooks = {})
       const c = bus.internal.get(role)!;
       return { username: c.username, password: c.password };
     };
-    const faults = new FaultInjector(clock, random.fork('faults'));
+    const faults = new FaultInjector(
+      clock,
+      random.fork('faults'),
+      config.atms.map((a) => a.id),
+    );
     for (const [i, rule] of config.faults.entries()) {
       if (isBusFault(faults.add(rule, `faults[${i}]`)) && config.broker.url)
         throw new Error(`invalid rig configuration: faults[${i}] is a bus fault, which needs the embedded broker (broker.url is set)`);
@@ -176,6 +180,7 @@ export async function startRig(input: RigConfigInput = {}, hooks: RigHooks = {})
     const faultService = await serveFaults(faults, brokerUrl, creds('rig.faults'), { busFaults: !config.broker.url });
     closers.push({ name: 'fault service', close: () => faultService.close() });
 
+    const deterministicSecrets = config.clock === 'manual' || config.record !== undefined || config.bank.deterministicSecrets;
     const bank = await startBank({
       file: config.bank.file,
       host: config.bank.host,
@@ -185,8 +190,9 @@ export async function startRig(input: RigConfigInput = {}, hooks: RigHooks = {})
       hashCost: { ...DEFAULT_HASH_COST, logN: config.bank.hashLogN },
       currency: config.bank.currency,
       dailyWithdrawalLimit: config.bank.dailyWithdrawalLimit,
-      // Replayable codes only where a run is meant to replay: a manual clock, or asked for (the banner says so).
-      deterministicSecrets: config.clock === 'manual' || config.bank.deterministicSecrets,
+      // Replayable codes only where a run is meant to replay: a manual clock, a recording, or asked for (the banner
+      // says so).
+      deterministicSecrets,
       atmWire: bankFaults(faults),
       ...(hooks.bankLog ? { logger: { level: 'trace', stream: hooks.bankLog, redact: BANK_LOG_REDACT } } : {}),
     }).catch((err: unknown) => {
@@ -208,7 +214,7 @@ export async function startRig(input: RigConfigInput = {}, hooks: RigHooks = {})
               contract: TOPIC_CONTRACT_VERSION,
               seed,
               clock: config.clock,
-              deterministicSecrets: config.clock === 'manual' || config.bank.deterministicSecrets,
+              deterministicSecrets,
               atms: config.atms.map((a) => ({ id: a.id, profile: a.profile, devices: a.devices })),
               customers: bank.service.data.customers.length === 0 ? 'none' : 'unknown',
             },

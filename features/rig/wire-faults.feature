@@ -10,7 +10,7 @@ Feature: Faults on the wire: what the session does when the bus or the bank misb
 
   Scenario: A lost key press: the customer presses again
     Given the next keypad event is lost
-    When Alice presses ENTER
+    When Alice starts a session
     Then the ATM shows the "welcome" screen
     And 1 keypad event was lost
     When Alice presses ENTER

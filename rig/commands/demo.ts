@@ -25,6 +25,9 @@ export function defineDemo(program: Command): void {
     runs(async (opts: DemoOptions) => {
       const { bringUp, configFrom, describe, mosquittoArgs, untilSignal } = await import('./shared.ts');
       const { paint } = await import('../ui.ts');
+      // The demo's customer waits in real time; a manual clock would wait for ever (atm-rig up --clock manual is for tests).
+      if (opts.clock === 'manual')
+        throw new Error('the demo runs in real time: --clock manual is for atm-rig up, where a test moves the clock');
       const rig = await bringUp(await configFrom(opts, 'demo'), true);
       describe(rig).forEach((l) => console.log(l));
       let ok = false;

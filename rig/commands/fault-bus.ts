@@ -20,6 +20,8 @@ const ANSWER_MS = 5000;
 
 export async function faultBus(opts: RigOptions) {
   const config = parseRigConfig(await configFrom(opts, 'fault'));
+  if (!config.broker.url && config.broker.port === 0)
+    throw new Error("--mqtt-port 0 picks a free port for a rig's own broker; give the port the rig's banner shows (MQTT mqtt://…:<port>)");
   const brokerUrl =
     config.broker.url ?? `mqtt://${config.broker.host === '0.0.0.0' ? '127.0.0.1' : config.broker.host}:${config.broker.port}`;
   const keyringFile = join(dirname(config.bank.file), 'bus', 'credentials.json');
@@ -78,6 +80,10 @@ export async function faultBus(opts: RigOptions) {
       return state!.faults.find((f) => !before.has(f.id))!.text;
     },
     async clear(id?: string): Promise<number> {
+      if (id !== undefined && !state!.faults.some((f) => f.id === id))
+        throw new Error(
+          `no fault called ${id} (${state!.faults.length ? `faults: ${state!.faults.map((f) => f.id).join(', ')}` : 'no faults are set'})`,
+        );
       const seenErrors = errors.length;
       await client.publishAsync(topics.fault.clear, JSON.stringify(id ? { id } : {}), { qos: 1 });
       await until(

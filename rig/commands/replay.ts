@@ -1,8 +1,10 @@
 /** `atm-rig replay <recording>`: play a recording's device side against a fresh controller and check what it sends. */
 import type { Command } from 'commander';
 import { examples, int, runs } from '../cli-args.ts';
+import type { SessionState } from '../../machines/screens.ts';
 
 interface ReplayCliOptions {
+  data?: string;
   devicesOnly?: boolean;
   step?: boolean;
   wait?: string;
@@ -21,7 +23,8 @@ export function defineReplay(program: Command): void {
     .argument('<recording>', 'an NDJSON recording (atm-rig up --record run.ndjson)')
     .option('--devices-only', "play the devices' side and show what the controller does, checking nothing")
     .option('--step', 'with --devices-only: wait for Enter before each device message')
-    .option('--wait <ms>', 'real time to wait for each message the controller should send (default 3000)');
+    .option('--wait <ms>', 'real time to wait for each message the controller should send (default 3000)')
+    .option('--data <file>', 'start the bank from a copy of this bank file (a recording begun with customers in the bank)');
   examples(cmd, [
     ['atm-rig up --record run.ndjson', 'record a run (real modules or virtual)'],
     ['atm-rig replay run.ndjson', 'the same run with no hardware: exit 0 when the controller does as recorded'],
@@ -35,16 +38,21 @@ export function defineReplay(program: Command): void {
       const { replay } = await import('../recording/replay.ts');
       const { describeDivergence } = await import('../recording/divergence.ts');
       const { formatMessage } = await import('../bus-trace.ts');
+      const { replayWarnings } = await import('../recording/replay-warnings.ts');
       if (opts.step && !opts.devicesOnly) throw new Error('--step goes with --devices-only (a checked replay runs straight through)');
       const text = await readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
         throw new Error(`cannot read the recording ${file}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`);
       });
       const recording = parseRecording(text, file);
       const waitMs = int('wait', opts.wait);
-      const show = (topic: string, payload: unknown) => {
-        const line = formatMessage(topic, payload, undefined, '');
+      // Keys typed while the session masks its input are shown as *, as in every trace.
+      let session: SessionState | undefined;
+      const show = (topic: string, payload: unknown, at = '') => {
+        if (topic.endsWith('/session/state')) session = payload as SessionState;
+        const line = formatMessage(topic, payload, session, at);
         if (line) console.log(line.trim());
       };
+      for (const warning of replayWarnings(recording.header, opts.data)) console.error(`note: ${warning}`);
       const prompt = opts.step ? createInterface({ input: process.stdin, output: process.stdout }) : undefined;
       const tty = process.stderr.isTTY;
       let lastShown = -1;
@@ -52,10 +60,11 @@ export function defineReplay(program: Command): void {
         const result = await replay(recording, {
           ...(opts.devicesOnly ? { devicesOnly: true, onController: show } : {}),
           ...(waitMs !== undefined ? { waitMs } : {}),
+          ...(opts.data ? { bankFile: opts.data } : {}),
           ...(prompt
             ? {
-                beforeDevice: async (line) => {
-                  show(line.topic, line.payload);
+                beforeDevice: async (line, index) => {
+                  show(line.topic, line.payload, `line ${index + 2} +${(line.t / 1000).toFixed(3)}s`);
                   await prompt.question('  Enter: play it ');
                 },
               }

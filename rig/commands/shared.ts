@@ -173,6 +173,14 @@ export function describe(rig: Rig): string[] {
     ...(rig.config.record
       ? [
           `  recording   the whole bus to ${rig.config.record} (typed PINs and OTPs included: mode 0600); atm-rig replay ${rig.config.record}`,
+          ...(rig.bank.service.data.customers.length > 0
+            ? [
+                paint(
+                  'yellow',
+                  `              the bank has customers already: keep a copy of ${rig.config.bank.file} as it is now for atm-rig replay --data`,
+                ),
+              ]
+            : []),
         ]
       : []),
     ...(rig.faults.rules.length ? [`  faults      ${rig.faults.rules.length} set from the config; atm-rig fault list`] : []),

@@ -45,16 +45,20 @@ export function withBusFaults<H extends PublishHooks>(
     publish(h ? [...after, h.copy] : after);
   };
 
-  const apply = (client: Client, packet: PublishPacket, rule: BusFault | undefined): void => {
-    if (!rule) return;
-    const from = userOf(client);
-    if (rule.action === 'reorder' && held.has(rule.id)) {
-      // The next message under a reorder rule overtakes the one held back.
-      const copy = take(packet);
-      release(rule.id, [copy]);
-      return;
+  /** Rules are tried in the order they were added; the first that applies acts, and a message sees one fault. */
+  const apply = (client: Client, packet: PublishPacket, rules: BusFault[]): void => {
+    for (const rule of rules) {
+      if (rule.action === 'reorder' && held.has(rule.id)) {
+        // The next message under a reorder rule overtakes the one held back.
+        release(rule.id, [take(packet)]);
+        return;
+      }
+      if (injector.fires(rule)) return act(client, packet, rule);
     }
-    if (!injector.fires(rule)) return;
+  };
+
+  const act = (client: Client, packet: PublishPacket, rule: BusFault): void => {
+    const from = userOf(client);
     injector.report({ id: rule.id, action: rule.action, where: packet.topic, ...(from ? { from } : {}) });
     switch (rule.action) {
       case 'drop':
@@ -92,7 +96,7 @@ export function withBusFaults<H extends PublishHooks>(
       const decide = (err?: Error | null) => {
         if (err || !client) return callback(err ?? null);
         try {
-          apply(client, packet, injector.busRuleFor(packet.topic, userOf(client)));
+          apply(client, packet, injector.busRulesFor(packet.topic, userOf(client)));
         } catch {
           // A fault must never take the broker down; the message goes through untouched.
         }

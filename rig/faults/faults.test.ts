@@ -118,6 +118,27 @@ describe('bus faults (aedes authorizePublish)', () => {
     expect(keysSince(from).map((m) => m.payload.key)).toEqual(['1']);
   });
 
+  it('rules in order, one fault per message: a spent rule steps aside for the next', async () => {
+    const from = fresh();
+    rig.faults.add({ topic: KEY, action: 'drop', count: 1 });
+    rig.faults.add({ topic: KEY, action: 'duplicate' });
+    await person.press('1', '2', '3');
+    await person.until(() => keysSince(from).length === 4, 'four keys');
+    expect(keysSince(from).map((m) => m.payload.key)).toEqual(['2', '2', '3', '3']);
+  });
+
+  it('the retained state follows how often each rule applied', async () => {
+    const from = fresh();
+    const rule = rig.faults.add({ topic: KEY, action: 'drop' });
+    await person.press('4', '5');
+    const applied = () =>
+      person.messages
+        .slice(from)
+        .filter((m) => m.topic === topics.fault.state)
+        .at(-1)?.payload.faults as { id: string; applied: number }[] | undefined;
+    await person.until(() => applied()?.find((f) => f.id === rule.id)?.applied === 2, 'applied 2 on rig/fault/state');
+  });
+
   it('from: a rule for one sender leaves the others alone', async () => {
     const from = fresh();
     rig.faults.add({ topic: 'atm/+/+/evt/#', from: 'atm-1.card', action: 'drop' });

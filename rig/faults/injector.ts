@@ -9,6 +9,7 @@ import type { RigClock } from '../../core/clock.ts';
 import type { Random } from '../../core/random.ts';
 import { topicMatches } from '../bus/acl.ts';
 import { maskNumbers } from '../../devices/serial/trace.ts';
+import { didYouMean } from '../../core/suggest.ts';
 import { FaultRuleSchema, globMatches, isBusFault, type BankFault, type BusFault, type FaultRule, type FaultRuleInput } from './rule.ts';
 
 /** What the trace shows of an applied fault: never the payload, which may hold a secret. */
@@ -22,8 +23,11 @@ export interface AppliedFault {
   at: number;
 }
 
-/** Never faulted: the fault service's own topics (a `#` rule would otherwise feed on its own reports). */
-export const FAULT_TOPIC_ROOT = 'rig/fault/';
+/** Never faulted: the rig's own service topics (a `#` rule would otherwise feed on its own reports, or stop the manual
+ *  clock), and `$` topics. */
+export function isExempt(topic: string): boolean {
+  return topic.startsWith('rig/') || topic.startsWith('$');
+}
 
 export const MAX_RULES = 64;
 
@@ -37,6 +41,8 @@ export class FaultInjector {
   constructor(
     readonly clock: RigClock,
     readonly random: Random,
+    /** The rig's ATMs: a rule that can reach none of them is refused. */
+    readonly atmIds: readonly string[] = [],
   ) {}
 
   /** Validate and add a rule (from config, the CLI or the bus); returns it with its id. */
@@ -44,10 +50,11 @@ export class FaultInjector {
     const parsed = FaultRuleSchema.safeParse(input);
     if (!parsed.success) throw new Error(`invalid fault in ${source}:\n${z.prettifyError(parsed.error)}`);
     if (this.#rules.length >= MAX_RULES) throw new Error(`${source}: ${MAX_RULES} faults are set already; clear some first`);
+    const unreachable = this.#unreachable(parsed.data as FaultRule);
+    if (unreachable) throw new Error(`${source}: ${unreachable}`);
     const id = parsed.data.id ?? this.#freshId();
     if (this.#rules.some((r) => r.id === id)) throw new Error(`${source}: a fault called ${id} is set already`);
     const rule = { ...parsed.data, id } as FaultRule;
-    if (rule.action === 'reorder' && !isBusFault(rule)) throw new Error(`${source}: reorder is a bus fault`);
     this.#rules.push(rule);
     this.#notify();
     return rule;
@@ -72,20 +79,19 @@ export class FaultInjector {
     return this.#applied.get(id) ?? 0;
   }
 
-  /** The first bus rule covering this message, whether or not it fires (reorder needs to know). */
-  busRuleFor(topic: string, user: string | undefined): BusFault | undefined {
-    if (topic.startsWith(FAULT_TOPIC_ROOT) || topic.startsWith('$')) return undefined;
-    return this.#rules.find(
+  /** The bus rules covering this message, in the order they were added (whether or not they fire). */
+  busRulesFor(topic: string, user: string | undefined): BusFault[] {
+    if (isExempt(topic)) return [];
+    return this.#rules.filter(
       (r): r is BusFault => isBusFault(r) && topicMatches(r.topic, topic) && (!r.from || (user !== undefined && globMatches(r.from, user))),
     );
   }
 
-  /** The bank rule that fires for this request, if any. */
-  bankFaultFor(atm: string, path: string): BankFault | undefined {
-    const rule = this.#rules.find(
-      (r): r is BankFault => !isBusFault(r) && globMatches(r.bank, atm) && (!r.path || path.startsWith(r.path)),
+  /** The first bank rule for this request that fires (its chance, its count), if any. */
+  bankFaultFor(atm: string, route: string): BankFault | undefined {
+    return this.#rules.find(
+      (r): r is BankFault => !isBusFault(r) && globMatches(r.bank, atm) && (!r.path || route.startsWith(r.path)) && this.fires(r),
     );
-    return rule && this.fires(rule) ? rule : undefined;
   }
 
   /** Roll for a rule (its probability, its count); counts it as applied when it fires. */
@@ -121,6 +127,23 @@ export class FaultInjector {
 
   #notify() {
     for (const listener of this.#changed) listener();
+  }
+
+  /** Why a rule can never apply on this rig, if it cannot. */
+  #unreachable(rule: FaultRule): string | undefined {
+    const atms = this.atmIds.join(', ');
+    if (!isBusFault(rule)) {
+      return this.atmIds.length && !this.atmIds.some((a) => globMatches(rule.bank, a))
+        ? `bank:${rule.bank} matches no ATM of this rig${didYouMean(rule.bank, this.atmIds)} (ATMs: ${atms})`
+        : undefined;
+    }
+    const [first, second] = rule.topic.split('/');
+    if (first === 'rig') return `${rule.topic}: the rig's own topics (rig/…) are never faulted`;
+    if (!['atm', 'phone', '+', '#'].includes(first!))
+      return `${rule.topic} matches no topic of the rig: devices are under atm/<atm>/…, SMS deliveries under phone/…`;
+    if (first === 'atm' && second && second !== '+' && second !== '#' && this.atmIds.length && !this.atmIds.includes(second))
+      return `${rule.topic}: no ATM "${second}"${didYouMean(second, this.atmIds)} (ATMs: ${atms})`;
+    return undefined;
   }
 
   #freshId(): string {

@@ -49,6 +49,18 @@ describe('FaultInjector', () => {
     expect(() => i.add({ topic: '#', action: 'drop', id: 'f2x' })).toThrow(/called f2x is set already/);
   });
 
+  it('refuses a rule that could never apply on this rig, and a setting its action does not use', () => {
+    const i = new FaultInjector(new ManualClock(), createRandom(1), ['atm-1', 'atm-2']);
+    expect(() => i.add({ bank: 'atm-9', action: 'partition' })).toThrow(/bank:atm-9 matches no ATM of this rig.*ATMs: atm-1, atm-2/);
+    expect(() => i.add({ topic: 'bnak', action: 'delay' })).toThrow(/matches no topic of the rig/);
+    expect(() => i.add({ topic: 'rig/#', action: 'drop' })).toThrow(/the rig's own topics/);
+    expect(() => i.add({ topic: 'atm/atm-3/keypad/evt/#', action: 'drop' })).toThrow(/no ATM "atm-3"/);
+    expect(() => i.add({ topic: '#', action: 'drop', ms: 500 })).toThrow(/drop takes no ms/);
+    expect(() => i.add({ topic: '#', action: 'delay', corrupt: 'truncate' })).toThrow(/delay takes no corrupt/);
+    expect(i.add({ bank: 'atm-*', action: 'delay', ms: 10 }).id).toBe('f1');
+    expect(i.add({ topic: 'atm/+/keypad/evt/#', action: 'reorder', ms: 10 }).id).toBe('f2');
+  });
+
   it('reports a fault on a phone topic with the number masked (the observer reads rig/#)', () => {
     const i = injector();
     const seen: string[] = [];
@@ -60,7 +72,8 @@ describe('FaultInjector', () => {
   it('never faults its own topics or $ topics, whatever the filter', () => {
     const i = injector();
     i.add({ topic: '#', action: 'drop' });
-    expect(i.busRuleFor('rig/fault/evt/applied', 'rig.faults')).toBeUndefined();
-    expect(i.busRuleFor('atm/atm-1/keypad/evt/key', 'atm-1.keypad')).toBeDefined();
+    expect(i.busRulesFor('rig/fault/evt/applied', 'rig.faults')).toEqual([]);
+    expect(i.busRulesFor('rig/clock/sim/advance', 'simulator')).toEqual([]);
+    expect(i.busRulesFor('atm/atm-1/keypad/evt/key', 'atm-1.keypad')).toHaveLength(1);
   });
 });

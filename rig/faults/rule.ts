@@ -68,7 +68,18 @@ export const FaultRuleSchema = z.unknown().transform((input, ctx): z.infer<typeo
     return z.NEVER;
   }
   const parsed = ('bank' in shape ? BankFaultSchema : BusFaultSchema).safeParse(input);
-  if (parsed.success) return parsed.data;
+  if (parsed.success) {
+    // A setting the action does not use is a mistake, not something to ignore.
+    const r = parsed.data;
+    const useless = [
+      r.ms !== undefined && !['delay', 'reorder'].includes(r.action) && 'ms (delay and reorder only)',
+      r.jitterMs !== undefined && r.action !== 'delay' && 'jitterMs (delay only)',
+      'corrupt' in r && r.corrupt !== undefined && r.action !== 'corrupt' && 'corrupt (the corrupt action only)',
+    ].filter(Boolean);
+    if (useless.length === 0) return r;
+    ctx.addIssue({ code: 'custom', message: `${r.action} takes no ${useless.join(', no ')}` });
+    return z.NEVER;
+  }
   for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
   return z.NEVER;
 });

@@ -35,7 +35,15 @@ export async function serveFaults(
       { qos: 1, retain: true },
     );
   const offChange = injector.onChange(() => void publishState().catch(() => undefined));
-  const offApplied = injector.onApplied((f) => client.publish(topics.fault.applied, JSON.stringify(f), { qos: 1 }));
+  // The counts in the state follow the faults applied, at most four times a second.
+  let stateDue: NodeJS.Timeout | undefined;
+  const offApplied = injector.onApplied((f) => {
+    client.publish(topics.fault.applied, JSON.stringify(f), { qos: 1 });
+    stateDue ??= setTimeout(() => {
+      stateDue = undefined;
+      void publishState().catch(() => undefined);
+    }, 250);
+  });
 
   client.on('message', (topic, buf) => {
     if (topic === topics.fault.clear) {
@@ -62,6 +70,7 @@ export async function serveFaults(
     close: async () => {
       offChange();
       offApplied();
+      clearTimeout(stateDue);
       await client.endAsync();
     },
   };

@@ -19,8 +19,8 @@ beforeAll(async () => {
     seed: 11,
     record: file,
     broker: { port: 0, wsPort: null, hashIterations: 10 },
-    // The system clock (the demo waits in real time), with OTP codes from the seed so the replay's match.
-    bank: { port: 0, file: ':memory:', hashLogN: 10, deterministicSecrets: true },
+    // The system clock (the demo waits in real time); recording makes the OTP codes come from the seed.
+    bank: { port: 0, file: ':memory:', hashLogN: 10 },
     atms: [{ id: 'atm-1', gsm: { deliveryDelayMs: 0 }, dispenser: { dispenseMs: 0 } }],
   });
   try {
@@ -39,6 +39,21 @@ describe('a recorded seed001 withdrawal', () => {
     expect(lines.some((l) => 'bank' in l)).toBe(true);
     expect(lines.some((l) => 'topic' in l && l.topic === 'atm/atm-1/dispenser/evt/dispensed')).toBe(true);
   });
+
+  it('a recording rig takes its OTP codes from the seed, so the replay can type them', () => {
+    expect(parseRecording(text, file).header).toMatchObject({ clock: 'system', deterministicSecrets: true });
+  });
+
+  it('--devices-only keeps step with the controller: the run ends as recorded', async () => {
+    const seen: { topic: string; payload: unknown }[] = [];
+    const result = await replay(parseRecording(text, file), {
+      devicesOnly: true,
+      onController: (topic, payload) => seen.push({ topic, payload }),
+    });
+    expect(result.ok).toBe(true);
+    const ended = seen.filter((m) => m.topic === 'atm/atm-1/session/evt/ended');
+    expect(ended).toEqual([{ topic: 'atm/atm-1/session/evt/ended', payload: expect.objectContaining({ reason: 'completed' }) }]);
+  }, 30_000);
 
   it('replays to a pass against a fresh controller', async () => {
     const result = await replay(parseRecording(text, file));

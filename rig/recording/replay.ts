@@ -5,6 +5,9 @@
  * checked against the recorded one, topic by topic, in order; the first difference stops the replay with a report
  * (divergence.ts). `devicesOnly` plays the device side without checking, for a person to watch or step through.
  */
+import { copyFile, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
 import type { MqttClient } from 'mqtt';
 import { ManualClock } from '../../core/clock.ts';
 import { connectBus } from '../../core/bus.ts';
@@ -22,6 +25,8 @@ export interface ReplayOptions {
   devicesOnly?: boolean;
   /** Real time to wait for each message the controller should send (default 3000 ms). */
   waitMs?: number;
+  /** Start the bank from a copy of this file (a recording made with customers already in the bank). */
+  bankFile?: string;
   /** Before each device message is played (an interactive step: resolve to go on). */
   beforeDevice?: (line: MessageLine, index: number) => Promise<void> | void;
   /** Each message the live controller sends, as it comes. */
@@ -48,7 +53,10 @@ export function sideOf(topic: string): 'device' | 'controller' | 'other' {
 
 export function checkReplayable(recording: Recording): void {
   const h = recording.header;
-  if (h.masked) throw new Error('this is a masked copy (a report\'s): typed secrets are "*", so it cannot replay; record with --record');
+  if (h.masked)
+    throw new Error(
+      'this is a masked copy (a report\'s): typed secrets are "*", so it cannot replay; record with atm-rig up --record, or a Cucumber scenario with ATM_RIG_RECORD_DIR (docs/recording.md)',
+    );
   if (h.contract.split('.')[0] !== TOPIC_CONTRACT_VERSION.split('.')[0])
     throw new Error(`recorded with topic contract ${h.contract}; this atm-rig speaks ${TOPIC_CONTRACT_VERSION}`);
 }
@@ -57,6 +65,7 @@ export async function replay(recording: Recording, options: ReplayOptions = {}):
   checkReplayable(recording);
   const { header, lines } = recording;
   const clock = new ManualClock(header.start);
+  const bankFile = options.bankFile ? await copyOfBank(options.bankFile) : ':memory:';
   const live: MessageLine[] = [];
   const waiters = new Set<() => void>();
   const rig = await startRig(
@@ -64,7 +73,7 @@ export async function replay(recording: Recording, options: ReplayOptions = {}):
       seed: header.seed,
       clock: 'manual',
       broker: { port: 0, wsPort: null, hashIterations: 10 },
-      bank: { port: 0, file: ':memory:', hashLogN: 10, deterministicSecrets: header.deterministicSecrets },
+      bank: { port: 0, file: bankFile, hashLogN: 10, deterministicSecrets: header.deterministicSecrets },
       atms: header.atms.map((a) => ({
         id: a.id,
         profile: a.profile,
@@ -150,8 +159,12 @@ export async function replay(recording: Recording, options: ReplayOptions = {}):
         played++;
         continue;
       }
-      if (options.devicesOnly) continue;
       const got = await expect(line);
+      if (options.devicesOnly) {
+        // Unchecked, but in step: the next device message waits for the controller as it did when recorded.
+        if (got) consumed.add(got);
+        continue;
+      }
       if (!got) {
         // Nothing on that topic: what the controller said instead is the news.
         const instead = live.find((m) => !consumed.has(m));
@@ -188,6 +201,7 @@ export async function replay(recording: Recording, options: ReplayOptions = {}):
   } finally {
     await Promise.all([...speakers.values()].map((c) => c.endAsync()));
     await rig.close();
+    if (options.bankFile) await rm(dirname(bankFile), { recursive: true, force: true });
   }
 }
 
@@ -206,3 +220,13 @@ async function speakerFor(rig: Rig, speakers: Map<string, MqttClient>, topic: st
 }
 
 export type { RecordLine };
+
+/** A private copy of a bank file for the replay to start from: the original is never written. */
+async function copyOfBank(file: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'atm-rig-replay-'));
+  const copy = join(dir, basename(file));
+  await copyFile(file, copy).catch((err: NodeJS.ErrnoException) => {
+    throw new Error(`--data ${file}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`, { cause: err });
+  });
+  return copy;
+}
