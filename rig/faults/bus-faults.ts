@@ -12,6 +12,9 @@ import type { BusFault } from './rule.ts';
 
 type PublishHooks = Pick<AedesOptions, 'authorizePublish'>;
 
+/** The most messages a delay rule holds at once; past it, a message to delay is lost. */
+export const MAX_DELAYED = 10_000;
+
 /** Where a taken message goes meanwhile: `$` topics match no wildcard, and no client may subscribe to it. */
 const TAKEN = '$atm-rig/fault/taken';
 
@@ -27,10 +30,14 @@ export function withBusFaults<H extends PublishHooks>(
   injector: FaultInjector,
   broker: () => Aedes,
   userOf: (client: Client) => string | undefined,
+  limits: { maxDelayed?: number } = {},
 ): H {
+  const maxDelayed = limits.maxDelayed ?? MAX_DELAYED;
   const inner = hooks.authorizePublish;
   // reorder: the message held back for each rule, until the next message under that rule has gone past.
   const held = new Map<string, { copy: Copy; timer: unknown }>();
+  // Delayed messages waiting to go out: bounded, so a long delay on a busy topic cannot fill the broker's memory.
+  let delayed = 0;
   const publish = (copies: Copy[]) => {
     const [first, ...rest] = copies;
     if (!first) return;
@@ -59,14 +66,27 @@ export function withBusFaults<H extends PublishHooks>(
 
   const act = (client: Client, packet: PublishPacket, rule: BusFault): void => {
     const from = userOf(client);
-    injector.report({ id: rule.id, action: rule.action, where: packet.topic, ...(from ? { from } : {}) });
+    // A delay with its queue full loses the message, and says so.
+    const full = rule.action === 'delay' && delayed >= maxDelayed;
+    injector.report({
+      id: rule.id,
+      action: full ? 'drop' : rule.action,
+      where: packet.topic,
+      ...(from ? { from } : {}),
+      ...(full ? { note: `${maxDelayed} messages already delayed` } : {}),
+    });
     switch (rule.action) {
       case 'drop':
         take(packet);
         return;
       case 'delay': {
         const copy = take(packet);
-        injector.clock.setTimeout(() => publish([copy]), injector.delayOf(rule));
+        if (full) return;
+        delayed++;
+        injector.clock.setTimeout(() => {
+          delayed--;
+          publish([copy]);
+        }, injector.delayOf(rule));
         return;
       }
       case 'duplicate': {

@@ -20,6 +20,8 @@ export interface AppliedFault {
   where: string;
   /** Who sent it: the bus user, or the ATM calling the bank. */
   from?: string;
+  /** Why the fault is not the rule's own (a delay whose queue was full lost the message). */
+  note?: string;
   at: number;
 }
 

@@ -12,6 +12,7 @@
  */
 import { z } from 'zod';
 import { strictObject } from '../../core/strict-schema.ts';
+import { MAX_PAYLOAD_BYTES } from '../../core/bus-limits.ts';
 
 export const RECORDING_VERSION = 1;
 
@@ -109,6 +110,9 @@ export function parseRecording(text: string, source: string): Recording {
         : MessageLineSchema;
     const parsed = kind.safeParse(value);
     if (!parsed.success) throw new Error(`${source}:${i + 2}: ${z.prettifyError(parsed.error)}`);
+    // No bus carries more: a replay could not publish it (the broker would drop its speaker).
+    if (isMessage(parsed.data) && payloadBytes(parsed.data).length > MAX_PAYLOAD_BYTES)
+      throw new Error(`${source}:${i + 2}: a payload over ${MAX_PAYLOAD_BYTES} bytes, more than the bus carries`);
     return parsed.data;
   });
   return { header: head.data, lines };

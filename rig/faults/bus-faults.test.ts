@@ -1,0 +1,51 @@
+// The broker side of bus faults alone: a real Aedes with the fault hook, real MQTT clients, a manual clock.
+import mqtt from 'mqtt';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../core/clock.ts';
+import { createRandom } from '../../core/random.ts';
+import { startBroker, type RunningBroker } from '../broker.ts';
+import { withBusFaults } from './bus-faults.ts';
+import { FaultInjector, type AppliedFault } from './injector.ts';
+
+const clock = new ManualClock();
+const injector = new FaultInjector(clock, createRandom(3), ['atm-1']);
+const applied: AppliedFault[] = [];
+injector.onApplied((f) => applied.push(f));
+let broker: RunningBroker;
+
+beforeAll(async () => {
+  broker = await startBroker({
+    port: 0,
+    wsPort: null,
+    hooks: withBusFaults(
+      {},
+      injector,
+      () => broker.aedes,
+      () => 'atm-1.keypad',
+      { maxDelayed: 3 },
+    ),
+  });
+});
+afterAll(() => broker.close());
+
+describe('a delay rule on a busy topic', () => {
+  it('holds at most its limit; what comes past it is lost, and reported as a drop with the reason', async () => {
+    const reader = await mqtt.connectAsync(broker.url, { reconnectPeriod: 0 });
+    const got: string[] = [];
+    reader.on('message', (_t, b) => got.push(b.toString()));
+    await reader.subscribeAsync('atm/#', { qos: 1 });
+    const writer = await mqtt.connectAsync(broker.url, { reconnectPeriod: 0 });
+    injector.add({ topic: 'atm/atm-1/keypad/evt/key', action: 'delay', ms: 1000 });
+    for (let i = 0; i < 5; i++) await writer.publishAsync('atm/atm-1/keypad/evt/key', `{"n":${i}}`, { qos: 1 });
+    expect(applied.map((f) => f.action)).toEqual(['delay', 'delay', 'delay', 'drop', 'drop']);
+    expect(applied[3]!.note).toBe('3 messages already delayed');
+    clock.advance(1000);
+    await expect.poll(() => got.length).toBe(3);
+    expect(got).toEqual(['{"n":0}', '{"n":1}', '{"n":2}']);
+    // The queue is free again.
+    await writer.publishAsync('atm/atm-1/keypad/evt/key', '{"n":5}', { qos: 1 });
+    expect(applied.at(-1)!.action).toBe('delay');
+    await writer.endAsync();
+    await reader.endAsync();
+  });
+});

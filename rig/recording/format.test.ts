@@ -1,0 +1,48 @@
+// A recording at the boundary: any text is read or refused with the file and line, never a crash.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { parseRecording } from './format.ts';
+
+const HEADER = JSON.stringify({
+  recording: 'atm-rig',
+  version: 1,
+  contract: '1.0',
+  seed: 1,
+  start: 0,
+  clock: 'manual',
+  deterministicSecrets: true,
+  masked: false,
+  atms: [{ id: 'atm-1', profile: 'seed001', devices: {} }],
+  customers: 'none',
+});
+
+describe('parseRecording', () => {
+  it('refuses any hostile line with the file and line number, and nothing else escapes', () => {
+    const line = fc.oneof(
+      fc.string({ maxLength: 200 }),
+      fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v)),
+    );
+    fc.assert(
+      fc.property(fc.array(line, { maxLength: 6 }), (lines) => {
+        try {
+          parseRecording([HEADER, ...lines].join('\n'), 'r.ndjson');
+        } catch (err) {
+          expect(err).toBeInstanceOf(Error);
+          expect((err as Error).message).toMatch(/^r\.ndjson:\d+: /);
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('names an unknown key with the nearest known one, and a bad header', () => {
+    expect(() => parseRecording(`${HEADER}\n{"t":1,"topik":"x","payload":{}}`, 'r.ndjson')).toThrow(/r\.ndjson:2: .*"topik"/s);
+    expect(() => parseRecording('{"recording":"other"}', 'r.ndjson')).toThrow(/r\.ndjson:1: not an atm-rig recording header/);
+    expect(() => parseRecording('', 'r.ndjson')).toThrow(/empty/);
+  });
+
+  it('refuses a payload larger than the bus carries (a replay could not publish it)', () => {
+    const big = JSON.stringify({ t: 1, topic: 'atm/atm-1/keypad/evt/key', payload: { key: 'x'.repeat(70_000) } });
+    expect(() => parseRecording(`${HEADER}\n${big}`, 'r.ndjson')).toThrow(/r\.ndjson:2: a payload over 65536 bytes/);
+  });
+});
