@@ -64,7 +64,7 @@ async function overMqtt(): Promise<Result> {
   });
   await seedDemo(rig.bank.service);
   for (const c of DEMO_CUSTOMERS) {
-    const account = rig.bank.service.data.accounts.find((a) => a.customerId === c.id)!.number;
+    const account = rig.bank.service.records.accountOf(c.id)!.number;
     await rig.bank.service.adjust(account, N * WITHDRAW * 100, 'bench float');
   }
 
@@ -116,7 +116,7 @@ async function overMqtt(): Promise<Result> {
 async function inProcess(): Promise<Result> {
   const bank = await createBankService({ file: ':memory:', seed: 1, hashCost: CHEAP_HASH_COST, dailyWithdrawalLimit: 1e12 });
   await seedDemo(bank);
-  const account = bank.data.accounts.find((a) => a.customerId === alice.id)!.number;
+  const account = bank.records.accountOf(alice.id)!.number;
   await bank.adjust(account, N * WITHDRAW * 100, 'bench float');
   let lastSms = '';
   const ports = directBankPorts(bank);

@@ -40,7 +40,7 @@ export function defineSeed(program: Command): void {
       for (const s of skipped)
         console.log(paint('yellow', `${s.id} left out: ${s.why} (seeding never touches customers it did not create)\n`));
       for (const c of seeded) {
-        const account = bank.data.accounts.find((a) => a.customerId === c.id)!;
+        const account = bank.records.accountOf(c.id)!;
         console.log(
           `${paint('bold', c.id)} ${c.kyc.name}  phone ${c.kyc.phone}  account ${account.number}  balance ${(account.balance / 100).toFixed(2)} ${account.currency}`,
         );

@@ -155,7 +155,7 @@ export function describe(rig: Rig): string[] {
       : []),
     `  bank        ${rig.bank.url}   (OpenAPI: ${rig.bank.url}/openapi.json, data: ${rig.config.bank.file})`,
     `  ATMs        ${rig.atms.map((a) => `${a.id} (${a.profile.id}: ${a.devices.map((d) => d.device.kind + (d.device.impl === 'virtual' ? '' : ` ${d.device.impl}`)).join(', ')})`).join('; ')}`,
-    ...(rig.bank.service.data.customers.length === 0
+    ...(rig.bank.service.records.customerCount() === 0
       ? [paint('yellow', `  customers   none yet: npm start, atm-rig seed (rig stopped) or POST /staff/seed adds the demo customers`)]
       : []),
     ...rig.atms.flatMap((a) => {

@@ -1,0 +1,80 @@
+/**
+ * What the bank's logic asks of its store: records looked up by what identifies them (a customer by id or
+ * username, a card by number, a ledger by account, holds by account and status), never a scan of a whole table,
+ * so an operation costs the same at 200 customers as at 100,000. Both stores (store.ts) answer through one SQL
+ * implementation (store/sql-records.ts) with an index behind every lookup here.
+ *
+ * Records are copies: change one, then `put` it back inside `BankStore.update`.
+ */
+import type { Account, BankData, Card, Customer, FingerEnrolment, Hold, LedgerEntry, Otp } from './model.ts';
+
+export type StaffMember = BankData['staff'][number];
+export type BankClient = BankData['clients'][number];
+export type CounterName = keyof BankData['counters'];
+
+export interface BankReader {
+  customer(id: string): Customer | undefined;
+  customerByUsername(username: string): Customer | undefined;
+  /** Every customer, oldest first: for staff lists and exports, whose cost is the population's by nature. */
+  customers(): IterableIterator<Customer>;
+  customerCount(): number;
+
+  account(number: string): Account | undefined;
+  /** A customer's (first) account. */
+  accountOf(customerId: string): Account | undefined;
+  accounts(): IterableIterator<Account>;
+
+  card(pan: string): Card | undefined;
+  cardsOf(customerId: string): Card[];
+
+  fingersOf(customerId: string): FingerEnrolment[];
+  /** Every enrolled finger: what the 1:N index (finger-index.ts) is built from. */
+  fingers(): IterableIterator<FingerEnrolment>;
+  fingerCount(): number;
+
+  otp(id: string): Otp | undefined;
+
+  /** An account's entries, newest first. */
+  ledgerOf(account: string, limit: number, moneyOnly?: boolean): LedgerEntry[];
+  ledger(): IterableIterator<LedgerEntry>;
+  ledgerCount(): number;
+
+  hold(id: string): Hold | undefined;
+  /** Holds, newest first. */
+  holds(filter?: { status?: Hold['status']; account?: string }): Hold[];
+  /** Money reserved on the account and not yet settled. */
+  heldAmount(account: string): number;
+  /** Money withdrawn or reserved (not reversed) from the account since `since` (ms). */
+  withdrawnSince(account: string, since: number): number;
+
+  staffMember(username: string): StaffMember | undefined;
+  client(id: string): BankClient | undefined;
+  /** The stored answer of an idempotent operation. */
+  idempotency(id: string): { request: string; result: unknown } | undefined;
+  counters(): BankData['counters'];
+
+  /** Problems that would mean money was lost or doubled: each account's ledger adds up to its balance, no
+   *  account is overdrawn by its holds, a committed hold is debited exactly once and an open or reversed one never.
+   *  Empty when consistent. */
+  integrityProblems(): string[];
+  /** The whole bank as one document (the JSON file's format): O(population), for exports and tests. */
+  snapshot(): BankData;
+}
+
+export interface BankWriter extends BankReader {
+  /** Increment a counter and return its new value. */
+  next(counter: CounterName): number;
+  putCustomer(c: Customer): void;
+  putAccount(a: Account): void;
+  putCard(c: Card): void;
+  /** Enrol (or re-enrol) one finger of a customer. */
+  putFinger(f: FingerEnrolment): void;
+  putOtp(o: Otp): void;
+  /** Drop OTPs that expired before `before`. */
+  pruneOtps(before: number): void;
+  addLedger(e: LedgerEntry): void;
+  putHold(h: Hold): void;
+  putStaff(s: StaffMember): void;
+  putClient(c: BankClient): void;
+  putIdempotency(id: string, value: { request: string; result: unknown }): void;
+}
