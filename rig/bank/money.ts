@@ -37,6 +37,11 @@ export class BankMoney {
     return this.o.store.records;
   }
 
+  /** Durable writes so far, and the operations they carried (group commit: several a write under load). */
+  get stats(): BankStore['stats'] {
+    return this.o.store.stats;
+  }
+
   /** The whole bank as one document: O(population), for exports and tests. */
   snapshot(): BankData {
     return this.o.store.records.snapshot();

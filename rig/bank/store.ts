@@ -25,6 +25,8 @@ export interface BankStore {
   /** Run one operation: a synchronous function of the records, all of whose changes are kept or none. Resolves
    *  with its result once the change is durable; rejects with its error (and nothing changed) if it throws. */
   update<T>(apply: (records: BankWriter) => T): Promise<T>;
+  /** Durable writes (batches) so far, and the operations in them. */
+  readonly stats: { readonly batches: number; readonly operations: number };
   /** Wait for queued writes, then let the file go (its lock released). */
   close(): Promise<void>;
 }

@@ -19,6 +19,8 @@ interface Pending {
 export class GroupCommit {
   #queue: Pending[] = [];
   #running: Promise<void> | undefined;
+  /** Batches made durable, and the operations in them: for the bench and the tests. */
+  readonly stats = { batches: 0, operations: 0 };
 
   /** `persist` runs with the batch's transaction still open: if it throws, the batch is rolled back. */
   constructor(
@@ -60,6 +62,8 @@ export class GroupCommit {
     try {
       await this.persist?.();
       this.db.exec('COMMIT');
+      this.stats.batches += 1;
+      this.stats.operations += batch.length;
     } catch (err) {
       if (this.db.inTransaction) this.db.exec('ROLLBACK');
       for (const op of batch) op.reject(err);

@@ -82,6 +82,7 @@ function storeOver(records: SqlRecords, location: string, commits: GroupCommit, 
     kind: location === ':memory:' ? 'memory' : 'json',
     location,
     records,
+    stats: commits.stats,
     update: (apply) => commits.run(apply),
     async close() {
       await commits.idle();

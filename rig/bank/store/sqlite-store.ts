@@ -39,6 +39,7 @@ export async function openSqliteStore(path: string, options: StoreOptions): Prom
       kind: 'sqlite',
       location: file,
       records,
+      stats: commits.stats,
       update: options.readOnly ? () => Promise.reject(new Error(`${file} is open read-only`)) : (apply) => commits.run(apply),
       async close() {
         await commits.idle();
