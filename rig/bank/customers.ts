@@ -64,8 +64,8 @@ export class BankCustomers extends BankMoney {
   }
 
   /** Bulk import of customers with a card and a ledger history, in one write. Customers whose id or card exists are
-   *  left as they are. Resolves with how many were added. */
-  async importCustomers(people: readonly ImportedCustomer[]): Promise<number> {
+   *  left as they are. Resolves with the ids of those added. */
+  async importCustomers(people: readonly ImportedCustomer[]): Promise<string[]> {
     const now = this.o.clock.now();
     const added = await this.o.store.update((d) => {
       const added: ImportedCustomer[] = [];
@@ -74,14 +74,15 @@ export class BankCustomers extends BankMoney {
         d.putCustomer({ ...p.kyc, id: p.id, seededBy: 'population', ...(p.pinHash ? { pinHash: p.pinHash } : {}), createdAt: now });
         const account = this.#openAccount(d, p.id, now);
         d.putCard({ pan: p.pan, customerId: p.id, account: account.number, provider: p.provider, status: 'active', issuedAt: now });
-        for (const t of p.transactions) this.post(d, account, t.type, t.amount, now - t.daysAgo * DAY, { ref: 'history' });
+        for (const t of p.transactions) this.entry(d, account, t.type, t.amount, now - t.daysAgo * DAY, { ref: 'history' });
+        d.putAccount(account);
         for (const f of p.fingers ?? []) d.putFinger({ customerId: p.id, finger: f.finger, template: f.template, enrolledAt: now });
         added.push(p);
       }
       return added;
     });
     for (const p of added) for (const f of p.fingers ?? []) this.#fingerIndex?.add(p.id, f.finger, f.template);
-    return added.length;
+    return added.map((p) => p.id);
   }
 
   async setSecret(customerId: string, kind: 'pin' | 'password', value: string): Promise<void> {

@@ -37,6 +37,11 @@ export class BankMoney {
     return this.o.store.records;
   }
 
+  /** Which store keeps the bank (store.ts). */
+  get storeKind(): BankStore['kind'] {
+    return this.o.store.kind;
+  }
+
   /** Durable writes so far, and the operations they carried (group commit: several a write under load). */
   get stats(): BankStore['stats'] {
     return this.o.store.stats;
@@ -208,6 +213,20 @@ export class BankMoney {
     ts: number,
     extra: { ref?: string; counterparty?: string } = {},
   ): LedgerEntry {
+    const entry = this.entry(d, account, type, amount, ts, extra);
+    d.putAccount(account);
+    return entry;
+  }
+
+  /** Post an entry and move the (unsaved) account's balance: the caller saves the account once after several. */
+  protected entry(
+    d: BankWriter,
+    account: Account,
+    type: LedgerEntry['type'],
+    amount: number,
+    ts: number,
+    extra: { ref?: string; counterparty?: string } = {},
+  ): LedgerEntry {
     account.balance += amount;
     const entry: LedgerEntry = {
       id: `E${d.next('entry')}`,
@@ -218,7 +237,6 @@ export class BankMoney {
       balanceAfter: account.balance,
       ...extra,
     };
-    d.putAccount(account);
     d.addLedger(entry);
     return entry;
   }

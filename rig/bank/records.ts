@@ -12,6 +12,19 @@ export type StaffMember = BankData['staff'][number];
 export type BankClient = BankData['clients'][number];
 export type CounterName = keyof BankData['counters'];
 
+/** One record of any table, for copying a bank record by record (copy.ts). */
+export type AnyRecord =
+  | { table: 'customers'; value: Customer }
+  | { table: 'accounts'; value: Account }
+  | { table: 'cards'; value: Card }
+  | { table: 'fingers'; value: FingerEnrolment }
+  | { table: 'otps'; value: Otp }
+  | { table: 'ledger'; value: LedgerEntry }
+  | { table: 'holds'; value: Hold }
+  | { table: 'staff'; value: StaffMember }
+  | { table: 'clients'; value: BankClient }
+  | { table: 'idempotency'; value: { id: string; request: string; result: unknown } };
+
 export interface BankReader {
   customer(id: string): Customer | undefined;
   customerByUsername(username: string): Customer | undefined;
@@ -59,11 +72,17 @@ export interface BankReader {
   integrityProblems(): string[];
   /** The whole bank as one document (the JSON file's format): O(population), for exports and tests. */
   snapshot(): BankData;
+  /** Every record, table by table, oldest first, without holding them all. */
+  everything(): IterableIterator<AnyRecord>;
 }
 
 export interface BankWriter extends BankReader {
   /** Increment a counter and return its new value. */
   next(counter: CounterName): number;
+  /** Set every counter (a copy of another bank). */
+  setCounters(counters: BankData['counters']): void;
+  /** Put a record of any table (a copy of another bank). */
+  putRecord(r: AnyRecord): void;
   putCustomer(c: Customer): void;
   putAccount(a: Account): void;
   putCard(c: Card): void;

@@ -20,8 +20,7 @@ export function createBankDatabase(path: string): Database.Database {
 /** Put every record of `data` into `records` (an empty bank), counters included. One transaction. */
 export function loadDocument(records: SqlRecords, data: BankData): void {
   records.db.transaction(() => {
-    for (const name of COUNTER_NAMES)
-      records.db.prepare('UPDATE meta SET value = ? WHERE key = ?').run(data.counters[name], `counter.${name}`);
+    records.setCounters(data.counters);
     for (const c of data.customers) records.putCustomer(c);
     for (const a of data.accounts) records.putAccount(a);
     for (const c of data.cards) records.putCard(c);

@@ -8,10 +8,10 @@
  * Operations are synchronous functions of the records: slow work (hashing) is done before, never inside a batch.
  */
 import type { Database } from 'better-sqlite3';
-import type { BankWriter } from '../records.ts';
+import type { SqlRecords } from './sql-records.ts';
 
 interface Pending {
-  apply: (records: BankWriter) => unknown;
+  apply: (records: SqlRecords) => unknown;
   resolve: (value: unknown) => void;
   reject: (err: unknown) => void;
 }
@@ -25,11 +25,11 @@ export class GroupCommit {
   /** `persist` runs with the batch's transaction still open: if it throws, the batch is rolled back. */
   constructor(
     private readonly db: Database,
-    private readonly records: BankWriter,
+    private readonly records: SqlRecords,
     private readonly persist?: () => Promise<void>,
   ) {}
 
-  run<T>(apply: (records: BankWriter) => T): Promise<T> {
+  run<T>(apply: (records: SqlRecords) => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.#queue.push({ apply, resolve: resolve as (v: unknown) => void, reject });
       // setImmediate: requests already read from their sockets in this turn join the batch.
@@ -66,6 +66,7 @@ export class GroupCommit {
       this.stats.operations += batch.length;
     } catch (err) {
       if (this.db.inTransaction) this.db.exec('ROLLBACK');
+      this.records.forget();
       for (const op of batch) op.reject(err);
       return;
     }
@@ -86,6 +87,7 @@ export class GroupCommit {
     } catch (error) {
       this.db.exec('ROLLBACK TO op');
       this.db.exec('RELEASE op');
+      this.records.forget();
       return { ok: false, error };
     }
   }

@@ -4,7 +4,7 @@
  */
 import type { Database, Statement } from 'better-sqlite3';
 import type { Account, BankData, Card, Customer, FingerEnrolment, Hold, LedgerEntry, Otp } from '../model.ts';
-import type { BankClient, BankWriter, CounterName, StaffMember } from '../records.ts';
+import type { AnyRecord, BankClient, BankWriter, CounterName, StaffMember } from '../records.ts';
 import { COUNTER_NAMES } from './schema.ts';
 
 type Row = Record<string, unknown>;
@@ -22,6 +22,7 @@ const finger = (r: Row): FingerEnrolment => ({
 
 export class SqlRecords implements BankWriter {
   readonly #statements = new Map<string, Statement>();
+  #counters: BankData['counters'] | undefined;
 
   constructor(readonly db: Database) {}
 
@@ -84,8 +85,20 @@ export class SqlRecords implements BankWriter {
   }
 
   next(counter: CounterName): number {
-    return (this.sql('UPDATE meta SET value = value + 1 WHERE key = ? RETURNING value').get(`counter.${counter}`) as { value: number })
-      .value;
+    const value = (this.#counters ??= this.counters())[counter] + 1;
+    this.sql('UPDATE meta SET value = ? WHERE key = ?').run(value, `counter.${counter}`);
+    this.#counters[counter] = value;
+    return value;
+  }
+
+  setCounters(counters: BankData['counters']): void {
+    for (const name of COUNTER_NAMES) this.sql('UPDATE meta SET value = ? WHERE key = ?').run(counters[name], `counter.${name}`);
+    this.#counters = { ...counters };
+  }
+
+  /** Forget what was read (the counters): a rollback may have undone it. */
+  forget(): void {
+    this.#counters = undefined;
   }
   putCustomer(c: Customer): void {
     const sql =
@@ -101,9 +114,8 @@ export class SqlRecords implements BankWriter {
     this.sql(sql).run(c.pan, c.customerId, JSON.stringify(c));
   }
   putFinger(f: FingerEnrolment): void {
-    // Re-enrolment replaces the finger: delete and insert, so it counts as the newest.
-    this.sql('DELETE FROM fingers WHERE customer_id = ? AND finger = ?').run(f.customerId, f.finger);
-    const sql = 'INSERT INTO fingers (customer_id, finger, template, enrolled_at) VALUES (?, ?, ?, ?)';
+    const sql = `INSERT INTO fingers (customer_id, finger, template, enrolled_at) VALUES (?, ?, ?, ?)
+      ON CONFLICT (customer_id, finger) DO UPDATE SET template = excluded.template, enrolled_at = excluded.enrolled_at`;
     this.sql(sql).run(f.customerId, f.finger, Buffer.from(f.template, 'base64'), f.enrolledAt);
   }
   putOtp(o: Otp): void {
@@ -155,6 +167,30 @@ export class SqlRecords implements BankWriter {
       if (h.status !== 'committed' && h.debits !== 0) problems.push(`withdrawal ${h.id}: ${h.status} but debited`);
     }
     return problems;
+  }
+
+  *everything(): IterableIterator<AnyRecord> {
+    for (const table of ['customers', 'accounts', 'cards', 'otps', 'ledger', 'holds', 'staff', 'clients'] as const)
+      for (const r of this.sql(`SELECT doc FROM ${table} ORDER BY rowid`).iterate()) yield { table, value: doc(r) } as AnyRecord;
+    for (const value of this.fingers()) yield { table: 'fingers', value };
+    for (const r of this.sql('SELECT id, doc FROM idempotency ORDER BY rowid').iterate() as IterableIterator<{ id: string; doc: string }>)
+      yield { table: 'idempotency', value: { id: r.id, ...(JSON.parse(r.doc) as { request: string; result: unknown }) } };
+  }
+
+  putRecord(r: AnyRecord): void {
+    if (r.table === 'idempotency') return this.putIdempotency(r.value.id, { request: r.value.request, result: r.value.result });
+    const put = {
+      customers: 'putCustomer',
+      accounts: 'putAccount',
+      cards: 'putCard',
+      fingers: 'putFinger',
+      otps: 'putOtp',
+      ledger: 'addLedger',
+      holds: 'putHold',
+      staff: 'putStaff',
+      clients: 'putClient',
+    } as const;
+    (this[put[r.table]] as (v: unknown) => void).call(this, r.value);
   }
 
   snapshot(): BankData {

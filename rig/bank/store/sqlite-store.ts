@@ -11,7 +11,7 @@
  * A new bank is made under a temp name and renamed into place, so a crash while creating it never leaves an empty
  * or half-made file where the bank should be.
  */
-import { open, rename } from 'node:fs/promises';
+import { chmod, open, rename } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { BankStore, StoreOptions } from '../store.ts';
@@ -84,6 +84,7 @@ async function createFile(file: string): Promise<void> {
   const db = createBankDatabase(temp);
   db.pragma('journal_mode = WAL');
   db.close(); // checkpoints and removes the WAL: the temp file is the whole bank
+  await chmod(temp, 0o600); // secrets' hashes and KYC: the owner's only (SQLite gives its WAL the same mode)
   await rename(temp, file);
   const dir = await open(dirname(file), 'r');
   try {
