@@ -19,6 +19,8 @@ import { populationStream, type PopulationRange, type SyntheticCustomer } from '
 /** Load populations: ids from C1000000, phones +26096 1000000 on (apart from the demo's C1000 and +26097…). */
 export const LOAD_RANGE: PopulationRange = { firstId: 1_000_000, phones: { prefix: '+26096', first: 1_000_000 } };
 const BATCH = 1000;
+/** Changes when the same seed would make other customers (the bench's cache of populations keys on it). */
+export const POPULATION_VERSION = 1;
 
 /** One line of the credentials file. */
 export interface PopulationCredential {

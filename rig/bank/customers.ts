@@ -144,7 +144,7 @@ export class BankCustomers extends BankMoney {
       ? this.records.fingersOf(customerId)
       : this.#index()
           .candidates(template)
-          .flatMap((c) => this.records.fingersOf(c.customerId).filter((f) => f.finger === c.finger));
+          .flatMap((c) => this.records.finger(c.customerId, c.finger) ?? []);
     let best: { customerId: string; finger: number; score: number } | undefined;
     for (const f of candidates) {
       const score = matchScore(template, f.template);
@@ -155,7 +155,7 @@ export class BankCustomers extends BankMoney {
 
   /** Built at the first 1:N identification (a bank that never identifies by finger never pays for it). */
   #index(): FingerIndex {
-    this.#fingerIndex ??= FingerIndex.build(this.records.fingers());
+    this.#fingerIndex ??= FingerIndex.build(this.records.fingerTemplates());
     return this.#fingerIndex;
   }
 

@@ -4,15 +4,15 @@ import { describe, expect, it } from 'vitest';
 import { createRandom } from '../../core/random.ts';
 import { degrade, strangerTemplate, synthTemplate } from '../../devices/fingerprint/template.ts';
 import { FingerIndex } from './finger-index.ts';
-import type { FingerEnrolment } from './model.ts';
 import { createBankService } from './index.ts';
 import { CHEAP_HASH_COST } from './secrets.ts';
 import { bankFile, STORES } from './testing/stores.ts';
 
-const library = (customers: number): FingerEnrolment[] =>
+const library = (customers: number) =>
   Array.from({ length: customers * 10 }, (_, i) => {
     const customerId = `C${10_000 + Math.floor(i / 10)}`;
-    return { customerId, finger: (i % 10) + 1, template: synthTemplate(customerId, (i % 10) + 1), enrolledAt: 0 };
+    const template = synthTemplate(customerId, (i % 10) + 1);
+    return { customerId, finger: (i % 10) + 1, template, bytes: Buffer.from(template, 'base64') };
   });
 
 describe('the 1:N fingerprint index', () => {

@@ -12,9 +12,9 @@
  * identification scores about one template whatever the population, and reads about TABLES × N / 65,536 sketches
  * (some 370 at a million fingers: tens of microseconds). Memory: about 150 bytes a finger.
  *
- * The bench (bench/bank.bench.ts) measures what the index costs and misses against a full scan.
+ * The bench (bench/bank-cost.ts, bench/biometrics.ts) measures what it costs and misses against a full scan.
  */
-import type { FingerEnrolment } from './model.ts';
+import type { FingerTemplate } from './records.ts';
 
 export const SKETCH = 48;
 export const TABLES = SKETCH / 2;
@@ -44,9 +44,9 @@ export class FingerIndex {
   #recent: Map<number, number[]>[] = Array.from({ length: TABLES }, () => new Map());
   #recentCount = 0;
 
-  static build(fingers: Iterable<FingerEnrolment>): FingerIndex {
+  static build(fingers: Iterable<FingerTemplate>): FingerIndex {
     const index = new FingerIndex();
-    for (const f of fingers) index.#add(f.customerId, f.finger, Buffer.from(f.template, 'base64'));
+    for (const f of fingers) index.#add(f.customerId, f.finger, f.bytes);
     index.#rebuild();
     return index;
   }
@@ -90,7 +90,7 @@ export class FingerIndex {
     return found;
   }
 
-  #add(customerId: string, finger: number, bytes: Buffer): number {
+  #add(customerId: string, finger: number, bytes: Uint8Array): number {
     let customer = this.#customers.get(customerId);
     if (!customer) {
       customer = { n: this.#customerIds.push(customerId) - 1, slots: new Int32Array(11) };

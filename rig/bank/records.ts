@@ -11,6 +11,11 @@ import type { Account, BankData, Card, Customer, FingerEnrolment, Hold, LedgerEn
 export type StaffMember = BankData['staff'][number];
 export type BankClient = BankData['clients'][number];
 export type CounterName = keyof BankData['counters'];
+export interface FingerTemplate {
+  customerId: string;
+  finger: number;
+  bytes: Uint8Array;
+}
 
 /** One record of any table, for copying a bank record by record (copy.ts). */
 export type AnyRecord =
@@ -41,8 +46,10 @@ export interface BankReader {
   cardsOf(customerId: string): Card[];
 
   fingersOf(customerId: string): FingerEnrolment[];
-  /** Every enrolled finger: what the 1:N index (finger-index.ts) is built from. */
+  finger(customerId: string, finger: number): FingerEnrolment | undefined;
   fingers(): IterableIterator<FingerEnrolment>;
+  /** Every enrolled finger's template as bytes: what the 1:N index (finger-index.ts) is built from. */
+  fingerTemplates(): IterableIterator<FingerTemplate>;
   fingerCount(): number;
 
   otp(id: string): Otp | undefined;

@@ -4,7 +4,7 @@
  */
 import type { Database, Statement } from 'better-sqlite3';
 import type { Account, BankData, Card, Customer, FingerEnrolment, Hold, LedgerEntry, Otp } from '../model.ts';
-import type { AnyRecord, BankClient, BankWriter, CounterName, StaffMember } from '../records.ts';
+import type { AnyRecord, BankClient, BankWriter, CounterName, FingerTemplate, StaffMember } from '../records.ts';
 import { COUNTER_NAMES } from './schema.ts';
 
 type Row = Record<string, unknown>;
@@ -46,6 +46,14 @@ export class SqlRecords implements BankWriter {
   cardsOf = (c: string) => docs<Card>(this.sql('SELECT doc FROM cards WHERE customer_id = ? ORDER BY seq').all(c));
 
   fingersOf = (c: string) => (this.sql('SELECT * FROM fingers WHERE customer_id = ? ORDER BY finger').all(c) as Row[]).map(finger);
+  finger(customerId: string, n: number): FingerEnrolment | undefined {
+    const row = this.sql('SELECT * FROM fingers WHERE customer_id = ? AND finger = ?').get(customerId, n) as Row | undefined;
+    return row && finger(row);
+  }
+  *fingerTemplates(): IterableIterator<FingerTemplate> {
+    const rows = this.sql('SELECT customer_id, finger, template FROM fingers ORDER BY seq').raw(true).iterate();
+    for (const [customerId, finger, bytes] of rows as IterableIterator<[string, number, Buffer]>) yield { customerId, finger, bytes };
+  }
   *fingers(): IterableIterator<FingerEnrolment> {
     for (const r of this.sql('SELECT * FROM fingers ORDER BY seq').iterate() as IterableIterator<Row>) yield finger(r);
   }
