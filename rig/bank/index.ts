@@ -11,7 +11,7 @@ import { BankService } from './service.ts';
 import { openStore } from './store.ts';
 
 export interface BankConfig {
-  /** lowdb JSON file, or ':memory:'. */
+  /** The bank file: `.json` or `.sqlite`/`.sqlite3`/`.db` (store.ts chooses the store by the name), or ':memory:'. */
   file: string;
   host?: string;
   /** 0 picks a free port. */
