@@ -1,10 +1,11 @@
 /**
- * The bank's cost per seed001 session at a population size: in process (no HTTP), on a copy of a seeded SQLite
- * bank, the bank calls a cardless session makes: identify the finger 1:N, check the PIN, issue and check the OTP,
+ * The bank's cost per seed001 session at a population size: in process (no HTTP), on a copy of a seeded bank
+ * (SQLite, or the same copied into a JSON file), the bank calls a cardless session makes: identify the finger 1:N, check the PIN, issue and check the OTP,
  * reserve and commit a withdrawal, end the session. Hashing at the test cost (the PINs too). Figures only.
  */
 import { createRandom } from '../core/random.ts';
 import { strangerTemplate, synthTemplate } from '../devices/fingerprint/template.ts';
+import { copyBank } from '../rig/bank/copy.ts';
 import { createBankService } from '../rig/bank/index.ts';
 import { CHEAP_HASH_COST } from '../rig/bank/secrets.ts';
 import type { BankService } from '../rig/bank/service.ts';
@@ -13,6 +14,7 @@ import { populationBank } from './populations.ts';
 
 export interface BankCostRow {
   customers: number;
+  store: 'sqlite' | 'json';
   'session ms p50': number;
   'session ms p99': number;
   'identify 1:N µs': number;
@@ -26,9 +28,14 @@ const SEQUENTIAL = 150;
 const CONCURRENT = 8;
 const PER_WORKER = 20;
 
-export async function bankCost(customers: number): Promise<{ row: BankCostRow; bank: BankService; credentials: PopulationCredential[] }> {
+export async function bankCost(
+  customers: number,
+  store: BankCostRow['store'] = 'sqlite',
+): Promise<{ row: BankCostRow; bank: BankService; credentials: PopulationCredential[] }> {
   const population = await populationBank(customers);
-  const bank = await createBankService({ file: population.file, seed: 1, hashCost: CHEAP_HASH_COST, dailyWithdrawalLimit: 1e12 });
+  const file = store === 'json' ? population.file.replace(/\.sqlite$/, '.json') : population.file;
+  if (store === 'json') await copyBank(population.file, file);
+  const bank = await createBankService({ file, seed: 1, hashCost: CHEAP_HASH_COST, dailyWithdrawalLimit: 1e12 });
   const random = createRandom(customers);
   const pick = () => population.credentials[random.int(0, population.credentials.length - 1)]!;
 
@@ -72,6 +79,7 @@ export async function bankCost(customers: number): Promise<{ row: BankCostRow; b
   const fsyncs = bank.stats.batches - batches;
   const row: BankCostRow = {
     customers,
+    store,
     'session ms p50': round(durations[Math.floor(durations.length / 2)]!),
     'session ms p99': round(durations[Math.floor(durations.length * 0.99)]!),
     'identify 1:N µs': round(identifyMicros),

@@ -92,7 +92,8 @@ export class BankService extends BankCustomers {
     return this.o.store.update((d) => {
       const c = findCustomer(d, customerId);
       if (isLocked(c, factor)) return false;
-      // Nothing to count (a right secret, no streak to reset): no write.
+      // Nothing to count (a right secret, no streak to reset, no old streak to carry over): no write.
+      if (ok && !c.failedSecrets && !c.failures?.[factor]) return true;
       const failures = { ...c.failures };
       if (c.failedSecrets) {
         // An old file's single streak counts against both factors once.
@@ -100,7 +101,6 @@ export class BankService extends BankCustomers {
         failures.password = Math.max(failures.password ?? 0, c.failedSecrets);
         delete c.failedSecrets;
       }
-      if (ok && !c.failedSecrets && !c.failures?.[factor]) return true;
       failures[factor] = ok ? 0 : (failures[factor] ?? 0) + 1;
       c.failures = failures;
       if (!ok && failures[factor]! >= this.o.lockAfterFailures) c.locks = { ...c.locks, [factor]: now };

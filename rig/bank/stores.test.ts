@@ -101,6 +101,28 @@ describe.each(STORES)('the %s store', (store) => {
   });
 });
 
+describe.each(STORES)('a customer from a file before 0.2 on the %s store', (store) => {
+  it('has her old streak of failures carried over once, even when her first check passes', async () => {
+    const file = await bankFile(store);
+    const setup = await createBankService({ file, hashCost: CHEAP_HASH_COST, lockAfterFailures: 6 });
+    const { customer } = await setup.openCustomer({ ...KYC, name: 'Old File' });
+    await setup.setSecret(customer.id, 'pin', '2580');
+    await setup.setSecret(customer.id, 'password', 'OLD123');
+    await setup.close();
+    const raw = await openStore(file);
+    await raw.update((r) => r.putCustomer({ ...r.customer(customer.id)!, failedSecrets: 3 }));
+    await raw.close();
+
+    const bank = await createBankService({ file, hashCost: CHEAP_HASH_COST, lockAfterFailures: 6 });
+    expect(await bank.verifySecret(customer.id, 'pin', '2580')).toEqual({ ok: true });
+    // The right PIN ended the PIN's streak; the password's three old failures still count.
+    for (let i = 0; i < 5; i++) expect(await bank.verifySecret(customer.id, 'pin', '0000')).toEqual({ ok: false, reason: 'wrong-pin' });
+    for (let i = 0; i < 2; i++) await bank.verifySecret(customer.id, 'password', 'WRONG1');
+    expect(await bank.verifySecret(customer.id, 'password', 'WRONG1')).toEqual({ ok: false, reason: 'locked' });
+    await bank.close();
+  });
+});
+
 describe('files the SQLite store refuses, saying which file and what to do', () => {
   it.each([
     ['an empty file', async (f: string) => writeFile(f, ''), /the file is empty/],
