@@ -6,7 +6,7 @@
 import { MATCH_THRESHOLD, matchScore } from '../../core/biometrics.ts';
 import { DIGITS } from '../../core/random.ts';
 import type { Identity } from '../../core/verdict.ts';
-import { FingerIndex } from './finger-index.ts';
+import { FingerLibrary } from './finger-library.ts';
 import { BankError, type Account, type Card, type Customer, type LedgerEntry } from './model.ts';
 import { BankMoney, DAY, findCustomer } from './money.ts';
 import type { BankReader, BankWriter } from './records.ts';
@@ -35,7 +35,8 @@ export interface ImportedCustomer {
 }
 
 export class BankCustomers extends BankMoney {
-  #fingerIndex?: FingerIndex;
+  /** The 1:N index (finger-library.ts). */
+  protected readonly fingerLibrary = new FingerLibrary(this.records);
 
   async openCustomer(
     kyc: KycInput,
@@ -81,7 +82,7 @@ export class BankCustomers extends BankMoney {
       }
       return added;
     });
-    for (const p of added) for (const f of p.fingers ?? []) this.#fingerIndex?.add(p.id, f.finger, f.template);
+    for (const p of added) for (const f of p.fingers ?? []) this.fingerLibrary.add(p.id, f.finger, f.template);
     return added.map((p) => p.id);
   }
 
@@ -118,7 +119,7 @@ export class BankCustomers extends BankMoney {
       findCustomer(d, customerId);
       for (const { finger, template } of fingers) d.putFinger({ customerId, finger, template, enrolledAt: now });
     });
-    for (const { finger, template } of fingers) this.#fingerIndex?.add(customerId, finger, template);
+    for (const { finger, template } of fingers) this.fingerLibrary.add(customerId, finger, template);
   }
 
   async issueCard(customerId: string, provider: Card['provider'], pan?: string): Promise<{ pan: string }> {
@@ -134,6 +135,11 @@ export class BankCustomers extends BankMoney {
     });
   }
 
+  /** Load the 1:N index in the background (a bank about to serve ATMs); resolves when it is ready. */
+  prepareFingerIndex(): Promise<void> {
+    return this.fingerLibrary.prepare();
+  }
+
   customer(customerId: string): Customer {
     return findCustomer(this.records, customerId);
   }
@@ -142,7 +148,8 @@ export class BankCustomers extends BankMoney {
   protected identifyFinger(template: string, customerId?: string): { customer: Customer; finger: number; score: number } | undefined {
     const candidates = customerId
       ? this.records.fingersOf(customerId)
-      : this.#index()
+      : this.fingerLibrary
+          .index()
           .candidates(template)
           .flatMap((c) => this.records.finger(c.customerId, c.finger) ?? []);
     let best: { customerId: string; finger: number; score: number } | undefined;
@@ -151,12 +158,6 @@ export class BankCustomers extends BankMoney {
       if (score >= MATCH_THRESHOLD && (!best || score > best.score)) best = { customerId: f.customerId, finger: f.finger, score };
     }
     return best && { customer: this.customer(best.customerId), finger: best.finger, score: best.score };
-  }
-
-  /** Built at the first 1:N identification (a bank that never identifies by finger never pays for it). */
-  #index(): FingerIndex {
-    this.#fingerIndex ??= FingerIndex.build(this.records.fingerTemplates());
-    return this.#fingerIndex;
   }
 
   protected identity(customer: Customer): Identity {

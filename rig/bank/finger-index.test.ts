@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createRandom } from '../../core/random.ts';
 import { degrade, strangerTemplate, synthTemplate } from '../../devices/fingerprint/template.ts';
 import { FingerIndex } from './finger-index.ts';
+import { FingerLibrary } from './finger-library.ts';
 import { createBankService } from './index.ts';
 import { CHEAP_HASH_COST } from './secrets.ts';
 import { bankFile, STORES } from './testing/stores.ts';
@@ -54,6 +55,45 @@ describe('the 1:N fingerprint index', () => {
 });
 
 describe.each(STORES)('the bank identifying by finger on the %s store', (store) => {
+  it('loads its index a chunk at a time while fingers are enrolled and re-enrolled, missing none', async () => {
+    const bank = await createBankService({ file: await bankFile(store), hashCost: CHEAP_HASH_COST });
+    const kyc = {
+      phone: '+260971000054',
+      email: 'l@example.test',
+      address: '1 St',
+      city: 'Lusaka',
+      gender: 'male' as const,
+      dateOfBirth: '1990-01-01',
+    };
+    const ids: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      const { customer } = await bank.openCustomer({ ...kyc, name: `Loaded ${i}` });
+      await bank.enrolFingers(
+        customer.id,
+        [1, 2, 3, 4, 5].map((finger) => ({ finger, template: synthTemplate(customer.id, finger) })),
+      );
+      ids.push(customer.id);
+    }
+    const library = new FingerLibrary(bank.records, 4);
+    const loading = library.prepare();
+    // While it loads: a re-enrolment of a finger already loaded and of one not yet, and a new customer's fingers.
+    for (const [id, finger, template] of [
+      [ids[0]!, 1, synthTemplate('other', 1)],
+      [ids[5]!, 5, synthTemplate('other', 5)],
+    ] as const) {
+      await bank.enrolFinger(id, finger, template);
+      library.add(id, finger, template);
+      await new Promise((r) => setImmediate(r));
+    }
+    await loading;
+    const index = library.index();
+    expect(index.candidates(synthTemplate(ids[0]!, 1))).toEqual([]);
+    expect(index.candidates(synthTemplate('other', 1))).toEqual([{ customerId: ids[0], finger: 1 }]);
+    expect(index.candidates(synthTemplate('other', 5))).toEqual([{ customerId: ids[5], finger: 5 }]);
+    for (const id of ids) expect(index.candidates(synthTemplate(id, 3))).toEqual([{ customerId: id, finger: 3 }]);
+    await bank.close();
+  });
+
   it('finds customers enrolled after its index was built, and a re-enrolled finger by its new template only', async () => {
     const bank = await createBankService({ file: await bankFile(store), hashCost: CHEAP_HASH_COST });
     const kyc = {

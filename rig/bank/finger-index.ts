@@ -21,6 +21,7 @@ export const TABLES = SKETCH / 2;
 /** Sketch bytes a candidate must share with the probe to be scored. */
 export const SKETCH_MIN = 8;
 const BUCKETS = 65_536;
+const WORDS = SKETCH / 4;
 
 export interface FingerRef {
   customerId: string;
@@ -34,6 +35,8 @@ export class FingerIndex {
   #lengthOf = new Uint16Array(1024);
   #alive = new Uint8Array(1024);
   #sketches = new Uint8Array(1024 * SKETCH);
+  /** The same sketches, four bytes a word: compared a word at a time. */
+  #words = new Uint32Array(this.#sketches.buffer);
   #seen = new Uint32Array(1024);
   #epoch = 0;
   readonly #customerIds: string[] = [];
@@ -46,9 +49,19 @@ export class FingerIndex {
 
   static build(fingers: Iterable<FingerTemplate>): FingerIndex {
     const index = new FingerIndex();
-    for (const f of fingers) index.#add(f.customerId, f.finger, f.bytes);
-    index.#rebuild();
+    for (const f of fingers) index.load(f);
+    index.finish();
     return index;
+  }
+
+  /** Take a finger in while loading (no lookups until `finish`). */
+  load(f: FingerTemplate): void {
+    this.#add(f.customerId, f.finger, f.bytes);
+  }
+
+  /** Loading done: bucket everything loaded. */
+  finish(): void {
+    this.#rebuild();
   }
 
   get size(): number {
@@ -71,23 +84,28 @@ export class FingerIndex {
   candidates(template: string): FingerRef[] {
     const probe = Buffer.from(template, 'base64');
     const sketch = sketchOf(probe);
+    const words = new Uint32Array(sketch.buffer);
     const epoch = ++this.#epoch;
     const found: FingerRef[] = [];
-    const visit = (slot: number) => {
-      if (this.#seen[slot] === epoch || !this.#alive[slot] || this.#lengthOf[slot] !== probe.length) return;
-      this.#seen[slot] = epoch;
-      let same = 0;
-      const base = slot * SKETCH;
-      for (let i = 0; i < SKETCH; i++) if (this.#sketches[base + i] === sketch[i]) same++;
-      if (same >= SKETCH_MIN) found.push({ customerId: this.#customerIds[this.#customerOf[slot]!]!, finger: this.#fingerOf[slot]! });
-    };
     for (let t = 0; t < TABLES; t++) {
       const key = (sketch[2 * t]! << 8) | sketch[2 * t + 1]!;
       const table = this.#tables[t];
-      if (table) for (let i = table.offsets[key]!; i < table.offsets[key + 1]!; i++) visit(table.slots[i]!);
-      for (const slot of this.#recent[t]!.get(key) ?? []) visit(slot);
+      if (table) this.#check(table.slots, table.offsets[key]!, table.offsets[key + 1]!, probe.length, words, epoch, found);
+      const recent = this.#recent[t]!.get(key);
+      if (recent) this.#check(recent, 0, recent.length, probe.length, words, epoch, found);
     }
     return found;
+  }
+
+  /** Check the slots `slots[from..to)` not seen yet for this probe; those close enough go to `found`. */
+  #check(slots: ArrayLike<number>, from: number, to: number, length: number, probe: Uint32Array, epoch: number, found: FingerRef[]): void {
+    for (let i = from; i < to; i++) {
+      const slot = slots[i]!;
+      if (this.#seen[slot] === epoch || !this.#alive[slot] || this.#lengthOf[slot] !== length) continue;
+      this.#seen[slot] = epoch;
+      if (sameBytes(this.#words, slot * WORDS, probe) >= SKETCH_MIN)
+        found.push({ customerId: this.#customerIds[this.#customerOf[slot]!]!, finger: this.#fingerOf[slot]! });
+    }
   }
 
   #add(customerId: string, finger: number, bytes: Uint8Array): number {
@@ -139,8 +157,22 @@ export class FingerIndex {
     this.#lengthOf = grow(this.#lengthOf);
     this.#alive = grow(this.#alive);
     this.#sketches = grow(this.#sketches, SKETCH);
+    this.#words = new Uint32Array(this.#sketches.buffer);
     this.#seen = grow(this.#seen);
   }
+}
+
+/** How many of the probe's sketch bytes equal those of the sketch at `base` (in words): a word's zero bytes after
+ *  XOR, found without a branch per byte. */
+function sameBytes(sketches: Uint32Array, base: number, probe: Uint32Array): number {
+  let same = 0;
+  for (let w = 0; w < WORDS; w++) {
+    const x = sketches[base + w]! ^ probe[w]!;
+    // High bit of each byte set where that byte of x is zero.
+    const zero = ~(((x & 0x7f7f7f7f) + 0x7f7f7f7f) | x | 0x7f7f7f7f);
+    same += Math.imul((zero >>> 7) & 0x01010101, 0x01010101) >>> 24;
+  }
+  return same;
 }
 
 /** The template's features: SKETCH bytes at positions spread evenly over it. */

@@ -122,6 +122,9 @@ async function serveBank(service: BankService, config: BankConfig): Promise<Runn
   const port = typeof address === 'object' && address ? address.port : (config.port ?? 0);
   const url = `http://${host}:${port}`;
   const staff = await ensureStaff(service, config.file);
+  // The 1:N fingerprint index loads while the bank answers; an identification before it is ready finishes it (and
+  // reports any error of the store then), so a failure here has nobody to tell.
+  service.prepareFingerIndex().catch(() => undefined);
   let token: { value: string; expiresAt: number } | undefined;
   const stop = async () => {
     await app?.close();

@@ -48,8 +48,9 @@ export interface BankReader {
   fingersOf(customerId: string): FingerEnrolment[];
   finger(customerId: string, finger: number): FingerEnrolment | undefined;
   fingers(): IterableIterator<FingerEnrolment>;
-  /** Every enrolled finger's template as bytes: what the 1:N index (finger-index.ts) is built from. */
-  fingerTemplates(): IterableIterator<FingerTemplate>;
+  /** Enrolled fingers' templates as bytes, in the order they were stored, `limit` after position `after` (0: from the
+   *  start): what the 1:N index (finger-library.ts) is loaded from, a chunk at a time. */
+  fingerTemplates(after: number, limit: number): (FingerTemplate & { position: number })[];
   fingerCount(): number;
 
   otp(id: string): Otp | undefined;

@@ -50,9 +50,16 @@ export class SqlRecords implements BankWriter {
     const row = this.sql('SELECT * FROM fingers WHERE customer_id = ? AND finger = ?').get(customerId, n) as Row | undefined;
     return row && finger(row);
   }
-  *fingerTemplates(): IterableIterator<FingerTemplate> {
-    const rows = this.sql('SELECT customer_id, finger, template FROM fingers ORDER BY seq').raw(true).iterate();
-    for (const [customerId, finger, bytes] of rows as IterableIterator<[string, number, Buffer]>) yield { customerId, finger, bytes };
+  fingerTemplates(after: number, limit: number): (FingerTemplate & { position: number })[] {
+    const rows = this.sql('SELECT seq, customer_id, finger, template FROM fingers WHERE seq > ? ORDER BY seq LIMIT ?')
+      .raw(true)
+      .all(after, limit);
+    return (rows as [number, string, number, Buffer][]).map(([position, customerId, finger, bytes]) => ({
+      position,
+      customerId,
+      finger,
+      bytes,
+    }));
   }
   *fingers(): IterableIterator<FingerEnrolment> {
     for (const r of this.sql('SELECT * FROM fingers ORDER BY seq').iterate() as IterableIterator<Row>) yield finger(r);

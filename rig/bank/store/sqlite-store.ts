@@ -69,6 +69,10 @@ function openChecked(file: string, readOnly: boolean): Database.Database {
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = FULL');
     }
+    // Pages read through a memory map and a larger page cache: a lookup in a bank larger than SQLite's default 2 MiB
+    // cache costs no system call (the index searches stay the same; only the page reads get cheaper).
+    db.pragma(`mmap_size = ${1 << 30}`);
+    db.pragma('cache_size = -65536');
     return db;
   } catch (err) {
     db?.close();
