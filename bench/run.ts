@@ -10,7 +10,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { CHEAP_HASH_COST } from '../rig/bank/secrets.ts';
-import { bankCost, type BankCostRow } from './bank-cost.ts';
+import { bankCosts, openPopulation, type BankCostRow } from './bank-cost.ts';
 import { identificationRates, indexMisses, type RateRow } from './biometrics.ts';
 import { sessionsBench } from './sessions.bench.ts';
 
@@ -45,25 +45,20 @@ if (values.only !== 'bank') {
 }
 
 if (values.only !== 'sessions') {
-  const rows: BankCostRow[] = [];
-  const rates: RateRow[] = [];
-  for (const [i, n] of sizes.entries()) {
-    const { row, bank, credentials } = await bankCost(n);
-    rows.push(row);
-    // The index's misses against a scan on a middle-sized population (a scan of a million templates takes long);
-    // the rates on the largest.
-    if (n === 10_000 || (i === sizes.length - 1 && !sizes.includes(10_000))) rates.push(indexMisses(bank, credentials));
-    if (i === sizes.length - 1) rates.unshift(...identificationRates(bank, credentials));
-    await bank.close();
-  }
+  const populations = [];
+  for (const n of sizes) populations.push(await openPopulation(n));
+  // The JSON store at the smallest size beside them, for reference: every write rewrites its file.
+  populations.push(await openPopulation(sizes[0]!, 'json'));
+  const rows = await bankCosts(populations);
+  const largest = populations[sizes.length - 1]!;
+  // The index's misses against a scan on a middle-sized population (a scan of a million templates takes long).
+  const middle = populations.find((p) => p.customers === 10_000) ?? largest;
+  const rates: RateRow[] = [...identificationRates(largest.bank, largest.credentials), indexMisses(middle.bank, middle.credentials)];
+  for (const p of populations) await p.bank.close();
   console.log('The bank per cardless seed001 session (1:N finger, PIN, OTP issued and checked, withdrawal)');
   console.table(rows);
-  // The JSON store beside the smallest, for reference (every write rewrites the file: its place is small rigs).
-  const small = await bankCost(sizes[0]!, 'json');
-  await small.bank.close();
   const cost = (r: BankCostRow) => r['session ms p50'];
-  const ratio = cost(rows.at(-1)!) / cost(rows[0]!);
-  rows.push(small.row);
+  const ratio = cost(rows[sizes.length - 1]!) / cost(rows[0]!);
   console.log(`Session cost at ${sizes.at(-1)} customers: ${ratio.toFixed(2)}x the cost at ${sizes[0]} (SQLite).\n`);
   console.log('Fingerprint identification 1:N (FNMR: enrolled finger not identified; FMR: identified as someone else)');
   console.table(rates);

@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { link as link_, lstat, mkdtemp, readdir, symlink, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../core/clock.ts';
@@ -13,6 +13,7 @@ import { basicAuth, MAX_FAILED_CLIENT_LOGINS } from './client-auth.ts';
 import { createBankService, startBank, type RunningBank } from './index.ts';
 import { CHEAP_HASH_COST } from './secrets.ts';
 import { lockFile } from './file-lock.ts';
+import { bankFile, STORES } from './testing/stores.ts';
 
 const KYC = {
   phone: '+260971000077',
@@ -141,16 +142,16 @@ describe('seeding never takes over real customers (issue 10.2)', () => {
   });
 });
 
-describe('holds a crash left behind (issue 10.3)', () => {
+describe.each(STORES)('holds a crash left behind on the %s store (issue 10.3)', (store) => {
   let bank: RunningBank;
   afterAll(() => bank?.close());
 
   it('are released at the next start by the restart rule; staff list them and may still debit them', async () => {
-    const file = await tempFile();
+    const file = await bankFile(store);
     const before = await createBankService({ file, hashCost: CHEAP_HASH_COST });
     const { account } = await before.openCustomer({ ...KYC, name: 'Crashed' }, { deposit: 100_000 });
     const hold = await before.reserveWithdrawal(account.number, 5_100, 'crash-in-flight-1');
-    await writeFile(join(file, '..', `.bank.json.99999.0.tmp`), '{"half":');
+    await writeFile(join(file, '..', `.${basename(file)}.99999.0.tmp`), '{"half":');
     await before.close(); // what a SIGKILL leaves: a reserved hold, a temp file
 
     bank = await startBank({ file, hashCost: CHEAP_HASH_COST });
