@@ -1,7 +1,7 @@
 // Each store on real files: one owner per file, bad files refused with advice, group commit (one durable write for
 // many operations, a failing operation rolled back alone, a failed write answered as a failure and undone).
 import { spawn } from 'node:child_process';
-import { rm, symlink, writeFile } from 'node:fs/promises';
+import { readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
@@ -120,6 +120,26 @@ describe.each(STORES)('a customer from a file before 0.2 on the %s store', (stor
     for (let i = 0; i < 2; i++) await bank.verifySecret(customer.id, 'password', 'WRONG1');
     expect(await bank.verifySecret(customer.id, 'password', 'WRONG1')).toEqual({ ok: false, reason: 'locked' });
     await bank.close();
+  });
+});
+
+describe('the JSON store', () => {
+  it('writes the document that snapshot() describes, and reads it back the same', async () => {
+    const file = await bankFile('json');
+    const bank = await open(file);
+    const { customer, account } = await bank.openCustomer({ ...KYC, name: 'Written' }, { deposit: 2_000 });
+    await bank.enrolFinger(customer.id, 4, Buffer.alloc(512, 7).toString('base64'));
+    await bank.setSecret(customer.id, 'pin', '2468');
+    const w = await bank.reserveWithdrawal(account.number, 500, '__proto__');
+    await bank.commitWithdrawal(w.withdrawalId);
+    await bank.issueOtp(customer.id, { length: 6, alphabet: 'digits', ttlSeconds: 60 });
+    await bank.setClientKey('atm-9', 'key-of-atm-9');
+    const before = bank.snapshot();
+    await bank.close();
+    expect(JSON.parse(await readFile(file, 'utf8'))).toEqual(before);
+    const again = await open(file);
+    expect(again.snapshot()).toEqual(before);
+    await again.close();
   });
 });
 

@@ -15,6 +15,7 @@ import { lockFile } from '../file-lock.ts';
 import { createBankDatabase, loadDocument } from './database.ts';
 import { BankFileError, exists, prepareBankPath, removeLeftoverTemps } from './files.ts';
 import { GroupCommit } from './group-commit.ts';
+import { bankJsonText } from './json-text.ts';
 import { SqlRecords } from './sql-records.ts';
 
 /** A bank that lives in memory only (':memory:'): nothing is kept. */
@@ -55,7 +56,7 @@ export async function openJsonStore(path: string, options: StoreOptions): Promis
     }
     const persist = async () => {
       try {
-        await adapter.write(records.snapshot());
+        await adapter.writeText(bankJsonText(records.db, records.counters()));
       } catch (err) {
         if (err instanceof RangeError)
           throw new Error(
