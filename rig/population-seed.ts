@@ -4,17 +4,17 @@
  * bank (`population-credentials.ndjson`, mode 0600: test data, never printed).
  *
  * Every PIN is stored as scrypt with a salt of its own (from the CSPRNG), like any other secret: no hash is shared
- * or precomputed. That is most of the work, so it is spread over every core: hashes run in Node's thread pool
- * while the main thread makes the next customers' fingers and writes the last batch (one transaction per thousand
- * customers). The cost is the caller's choice (`--hash-cost`, default the test cost CHEAP_HASH_COST); what it costs
+ * or precomputed. That and the fingers are most of the work, so they are made off this thread: a worker
+ * (population-maker.ts) makes the customers and their fingers a thousand at a time, its hashes spread over every
+ * core by Node's thread pool, while this thread writes the batch before (one transaction per thousand). The cost is the caller's choice (`--hash-cost`, default the test cost CHEAP_HASH_COST); what it costs
  * in time is in docs/performance.md.
  */
 import { open } from 'node:fs/promises';
-import { createRandom, DIGITS } from '../core/random.ts';
-import { synthTemplate } from '../devices/fingerprint/template.ts';
-import { hashSecret, type HashCost } from './bank/secrets.ts';
-import type { BankService, ImportedCustomer } from './bank/service.ts';
-import { populationStream, type PopulationRange, type SyntheticCustomer } from './population.ts';
+import { Worker } from 'node:worker_threads';
+import type { HashCost } from './bank/secrets.ts';
+import type { BankService } from './bank/service.ts';
+import type { PopulationRange } from './population.ts';
+import type { MadeCustomer, MakerOptions } from './population-maker.ts';
 
 /** Load populations: ids from C1000000, phones +26096 1000000 on (apart from the demo's C1000 and +26097…). */
 export const LOAD_RANGE: PopulationRange = { firstId: 1_000_000, phones: { prefix: '+26096', first: 1_000_000 } };
@@ -48,51 +48,70 @@ export interface PopulationReport {
   skipped: number;
 }
 
-interface Batch {
-  people: (ImportedCustomer & { pin: string })[];
-}
-
 export async function seedPopulation(bank: BankService, options: PopulationOptions): Promise<PopulationReport> {
-  const stream = populationStream(options.seed, LOAD_RANGE);
-  const pins = createRandom(options.seed).fork('pins');
-  const credentials = options.credentialsFile ? await open(options.credentialsFile, 'w', 0o600) : undefined;
-  const prepare = (size: number): Promise<Batch> => {
-    const people = Array.from({ length: size }, () => withFingers(stream.next().value, pins.string(4, DIGITS)));
-    // The hashes go to the thread pool now; the caller writes the previous batch meanwhile.
-    return Promise.all(people.map((p) => hashSecret(p.pin, options.hashCost))).then((hashes) => ({
-      people: people.map((p, i) => ({ ...p, pinHash: hashes[i]! })),
-    }));
+  const maker: MakerOptions = {
+    seed: options.seed,
+    customers: options.customers,
+    hashCost: options.hashCost,
+    range: LOAD_RANGE,
+    batch: BATCH,
   };
+  const worker = new Worker(new URL('./population-worker.js', import.meta.url), { workerData: maker });
+  const batches = batchesFrom(worker);
+  const credentials = options.credentialsFile ? await open(options.credentialsFile, 'w', 0o600) : undefined;
   const report: PopulationReport = { added: 0, skipped: 0 };
   try {
-    let next: Promise<Batch> | undefined = prepare(Math.min(BATCH, options.customers));
-    for (let done = 0; next;) {
-      const batch: Batch = await next;
-      done += batch.people.length;
-      next = done < options.customers ? prepare(Math.min(BATCH, options.customers - done)) : undefined;
-      const added = new Set(await bank.importCustomers(batch.people));
+    for (let done = 0; done < options.customers;) {
+      const people = await batches.next();
+      worker.postMessage('more');
+      const added = new Set(await bank.importCustomers(people));
       report.added += added.size;
-      report.skipped += batch.people.length - added.size;
+      report.skipped += people.length - added.size;
       if (credentials)
         await credentials.write(
           credentialLines(
             bank,
-            batch.people.filter((p) => added.has(p.id)),
+            people.filter((p) => added.has(p.id)),
           ),
         );
+      done += people.length;
       options.onProgress?.(done, options.customers);
     }
   } finally {
     await credentials?.close();
+    await worker.terminate();
   }
   return report;
 }
 
-function withFingers(c: SyntheticCustomer, pin: string): ImportedCustomer & { pin: string } {
-  return { ...c, pin, fingers: Array.from({ length: 10 }, (_, i) => ({ finger: i + 1, template: synthTemplate(c.id, i + 1) })) };
+/** The worker's batches, in order, a promise each; its failure rejects the next. */
+function batchesFrom(worker: Worker): { next(): Promise<MadeCustomer[]> } {
+  const ready: MadeCustomer[][] = [];
+  const waiting: { resolve: (b: MadeCustomer[]) => void; reject: (e: Error) => void }[] = [];
+  let failed: Error | undefined;
+  worker.on('message', (people: MadeCustomer[] | null) => {
+    if (!people) return;
+    const w = waiting.shift();
+    if (w) w.resolve(people);
+    else ready.push(people);
+  });
+  const fail = (err: Error) => {
+    failed = err;
+    for (const w of waiting.splice(0)) w.reject(err);
+  };
+  worker.on('error', fail);
+  worker.on('exit', (code) => code !== 0 && fail(new Error(`the population worker stopped (exit code ${code})`)));
+  return {
+    next: () =>
+      ready.length > 0
+        ? Promise.resolve(ready.shift()!)
+        : failed
+          ? Promise.reject(failed)
+          : new Promise((resolve, reject) => waiting.push({ resolve, reject })),
+  };
 }
 
-function credentialLines(bank: BankService, people: Batch['people']): string {
+function credentialLines(bank: BankService, people: MadeCustomer[]): string {
   return people
     .map((p) => {
       const line: PopulationCredential = {
