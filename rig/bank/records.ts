@@ -4,7 +4,9 @@
  * so an operation costs the same at 200 customers as at 100,000. Both stores (store.ts) answer through one SQL
  * implementation (store/sql-records.ts) with an index behind every lookup here.
  *
- * Records are copies: change one, then `put` it back inside `BankStore.update`.
+ * Records are copies: change one, then `put` it back inside `BankStore.update`. The iterators (`customers()`,
+ * `accounts()`, `fingers()`, `ledger()`, `everything()`) read as they go: finish one (or spread it into an array)
+ * before the next lookup, which SQLite would refuse while it is reading.
  */
 import type { Account, BankData, Card, Customer, FingerEnrolment, Hold, LedgerEntry, Otp } from './model.ts';
 
