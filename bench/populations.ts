@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { createBankService } from '../rig/bank/index.ts';
 import { CHEAP_HASH_COST, type HashCost } from '../rig/bank/secrets.ts';
 import { SCHEMA_VERSION } from '../rig/bank/store/schema.ts';
-import { POPULATION_VERSION, seedPopulation, type PopulationCredential } from '../rig/population-seed.ts';
+import { parseCredentials, POPULATION_VERSION, seedPopulation, type PopulationCredential } from '../rig/population-seed.ts';
 import { progressLine } from '../rig/progress.ts';
 
 export interface PopulationBank {
@@ -46,10 +46,6 @@ export async function populationBank(customers: number, pinCost: HashCost = CHEA
   }
   const file = join(await mkdtemp(join(tmpdir(), 'atm-rig-bench-run-')), 'bank.sqlite');
   await copyFile(cached, file);
-  const text = have ?? (await readFile(credentialsFile, 'utf8'));
-  const credentials = text
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l) as PopulationCredential);
+  const credentials = parseCredentials(have ?? (await readFile(credentialsFile, 'utf8')), credentialsFile);
   return { file, credentials, ...(seededIn !== undefined ? { seededIn } : {}) };
 }

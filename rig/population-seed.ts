@@ -11,6 +11,10 @@
  */
 import { open } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
+import { z } from 'zod';
+import { parseJson } from '../core/json.ts';
+import { strictObject } from '../core/strict-schema.ts';
+import { AccountNumber, CustomerId, Msisdn, Pan, Pin } from './bank/model.ts';
 import type { HashCost } from './bank/secrets.ts';
 import type { BankService } from './bank/service.ts';
 import type { PopulationRange } from './population.ts';
@@ -22,15 +26,28 @@ const BATCH = 1000;
 /** Changes when the same seed would make other customers (the bench's cache of populations keys on it). */
 export const POPULATION_VERSION = 1;
 
-/** One line of the credentials file. */
-export interface PopulationCredential {
-  id: string;
-  pin: string;
-  pan: string;
-  phone: string;
-  account: string;
+/** One line of the credentials file: what a load run reads back (with this schema: unknown keys are errors). */
+export const PopulationCredentialSchema = strictObject({
+  id: CustomerId,
+  pin: Pin,
+  pan: Pan,
+  phone: Msisdn,
+  account: AccountNumber,
   /** Every customer has fingers 1-10 enrolled (templates from devices/fingerprint/template.ts). */
-  fingers: number;
+  fingers: z.literal(10),
+});
+export type PopulationCredential = z.infer<typeof PopulationCredentialSchema>;
+
+/** The credentials file's lines, each checked. */
+export function parseCredentials(text: string, file: string): PopulationCredential[] {
+  return text
+    .trim()
+    .split('\n')
+    .map((line, i) => {
+      const parsed = PopulationCredentialSchema.safeParse(parseJson(line, `${file}:${i + 1}`, 'a credential'));
+      if (!parsed.success) throw new Error(`${file}:${i + 1}: not a population credential: ${z.prettifyError(parsed.error)}`);
+      return parsed.data;
+    });
 }
 
 export interface PopulationOptions {

@@ -7,18 +7,17 @@ import { synthTemplate } from '../devices/fingerprint/template.ts';
 import { createBankService } from './bank/index.ts';
 import { CHEAP_HASH_COST } from './bank/secrets.ts';
 import { bankFile } from './bank/testing/stores.ts';
-import type { PopulationCredential } from './population-seed.ts';
+import { parseCredentials } from './population-seed.ts';
 import { killLeftovers, runCliToEnd } from './spawn-cli.ts';
 
 afterAll(killLeftovers);
 
 const seed = async (file: string, seedValue: number) =>
   runCliToEnd(['seed', '--customers', '300', '--seed', String(seedValue), '--data', file, '--hash-cost', '4']);
-const credentialsOf = async (file: string) =>
-  (await readFile(join(dirname(file), 'population-credentials.ndjson'), 'utf8'))
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l) as PopulationCredential);
+const credentialsOf = async (file: string) => {
+  const path = join(dirname(file), 'population-credentials.ndjson');
+  return parseCredentials(await readFile(path, 'utf8'), path);
+};
 
 describe('atm-rig seed --customers', () => {
   it('makes the same customers from the same seed, credentials in a 0600 file and never on the screen', async () => {
