@@ -1,7 +1,5 @@
 /**
- * npm run bench [-- --sessions N --atms K]
- *
- * Runs N complete seed001 sessions (ENTER, the requested finger, PIN, OTP from the phone, a withdrawal, take the
+ * The sessions part of `npm run bench` (bench/run.ts): runs N complete seed001 sessions (ENTER, the requested finger, PIN, OTP from the phone, a withdrawal, take the
  * cash, finish) two ways and prints throughput and latency:
  *   - through the rig: embedded Aedes broker, every device and the controller as MQTT clients, the bank over HTTP,
  *     the customer over MQTT (K ATMs in parallel, N/K sessions each);
@@ -12,7 +10,6 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { createActor, waitFor } from 'xstate';
 import { synthTemplate } from '../devices/fingerprint/template.ts';
 import { BUILT_IN_PROFILES, parseProfile } from '../machines/profiles.ts';
@@ -26,10 +23,8 @@ import { systemClock } from '../core/clock.ts';
 import { startRig } from '../rig/rig.ts';
 import { DEMO_CUSTOMERS, seedDemo } from '../rig/seed.ts';
 
-const { values } = parseArgs({ options: { sessions: { type: 'string', default: '50' }, atms: { type: 'string', default: '2' } } });
-const N = Number(values.sessions);
-// One customer per ATM, so no ATM can read another's OTP on a shared phone: at most as many ATMs as demo customers.
-const K = Math.max(1, Math.min(Number(values.atms), N, DEMO_CUSTOMERS.length));
+let N = 50;
+let K = 2;
 const alice = DEMO_CUSTOMERS[0]!;
 const WITHDRAW = 50; // major units; the seed balance is topped up so every session can pay
 
@@ -64,7 +59,7 @@ async function overMqtt(): Promise<Result> {
   });
   await seedDemo(rig.bank.service);
   for (const c of DEMO_CUSTOMERS) {
-    const account = rig.bank.service.data.accounts.find((a) => a.customerId === c.id)!.number;
+    const account = rig.bank.service.records.accountOf(c.id)!.number;
     await rig.bank.service.adjust(account, N * WITHDRAW * 100, 'bench float');
   }
 
@@ -116,7 +111,7 @@ async function overMqtt(): Promise<Result> {
 async function inProcess(): Promise<Result> {
   const bank = await createBankService({ file: ':memory:', seed: 1, hashCost: CHEAP_HASH_COST, dailyWithdrawalLimit: 1e12 });
   await seedDemo(bank);
-  const account = bank.data.accounts.find((a) => a.customerId === alice.id)!.number;
+  const account = bank.records.accountOf(alice.id)!.number;
   await bank.adjust(account, N * WITHDRAW * 100, 'bench float');
   let lastSms = '';
   const ports = directBankPorts(bank);
@@ -185,18 +180,18 @@ function report(r: Result) {
   };
 }
 
-console.log(`atm-rig bench: ${N} seed001 sessions (Node ${process.version}, scrypt logN ${CHEAP_HASH_COST.logN}, device delays 0)\n`);
-const baseline = await inProcess();
-const rig = await overMqtt();
-console.table([report(baseline), report(rig)]);
-const ratio =
-  quantile(
-    [...rig.durations].sort((a, b) => a - b),
-    0.5,
-  ) /
-  quantile(
-    [...baseline.durations].sort((a, b) => a - b),
-    0.5,
-  );
-console.log(`\nMedian session over the bus takes ${ratio.toFixed(1)}x the in-process baseline.`);
-process.exit(0);
+/** N sessions in process and over the rig with K ATMs (one customer per ATM, so no ATM can read another's OTP on a
+ *  shared phone: at most as many ATMs as demo customers). Rows for the table, and the MQTT path's median over the
+ *  in-process one. */
+export async function sessionsBench(sessions: number, atms: number): Promise<{ rows: ReturnType<typeof report>[]; ratio: number }> {
+  N = sessions;
+  K = Math.max(1, Math.min(atms, N, DEMO_CUSTOMERS.length));
+  const baseline = await inProcess();
+  const rig = await overMqtt();
+  const median = (r: Result) =>
+    quantile(
+      [...r.durations].sort((a, b) => a - b),
+      0.5,
+    );
+  return { rows: [report(baseline), report(rig)], ratio: median(rig) / median(baseline) };
+}

@@ -9,10 +9,15 @@
 /** One step: returns a float in [0, 1) and the next state. Pure. */
 export function nextRandom(state: number): [value: number, next: number] {
   const next = (state + 0x6d2b79f5) >>> 0;
+  return [output(next) / 4294967296, next];
+}
+
+/** mulberry32's 32-bit output for the state it has just stepped to. */
+function output(next: number): number {
   let t = next;
   t = Math.imul(t ^ (t >>> 15), t | 1);
   t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return [((t ^ (t >>> 14)) >>> 0) / 4294967296, next];
+  return (t ^ (t >>> 14)) >>> 0;
 }
 
 /** An integer in [min, max] inclusive, and the next state. Pure. */
@@ -70,8 +75,13 @@ export function createRandom(seed: number | string): Random {
       return out;
     },
     bytes(length) {
+      // What int(0, 255) draws, byte for byte (floor(u32 / 2^32 * 256) is its top byte), without a tuple per byte:
+      // synthetic fingerprint templates are half a kilobyte each, and a population has a million of them.
       const out = new Uint8Array(length);
-      for (let i = 0; i < length; i++) out[i] = random.int(0, 255);
+      for (let i = 0; i < length; i++) {
+        state = (state + 0x6d2b79f5) >>> 0;
+        out[i] = output(state) >>> 24;
+      }
       return out;
     },
     fork(label) {

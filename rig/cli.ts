@@ -4,9 +4,11 @@
  *
  *   atm-rig up        broker + bank + devices + controllers, with a live view (--dashboard: and Node-RED)
  *   atm-rig demo      what `npm start` runs: seed, then walk one customer through seed001
- *   atm-rig seed      write the demo customers into the bank file and print their test credentials
+ *   atm-rig seed      write the demo customers into the bank file and print their test credentials (--customers N:
+ *                     a synthetic population for load runs)
  *   atm-rig profiles  list the built-in auth profiles
  *   atm-rig export    a verified k-anonymised CSV of the bank's customers
+ *   atm-rig bank-copy a bank into another store (JSON to SQLite and back)
  *   atm-rig ports     this machine's serial ports
  *   atm-rig emulate   a device emulator on a serial port
  *
@@ -17,6 +19,7 @@
 import { readFileSync } from 'node:fs';
 import { CommanderError } from 'commander';
 import { RigCommand, UsageError } from './cli-args.ts';
+import { defineBankCopy } from './commands/bank-copy.ts';
 import { defineDemo } from './commands/demo.ts';
 import { defineEmulate } from './commands/emulate.ts';
 import { defineEnrol } from './commands/enrol.ts';
@@ -53,6 +56,7 @@ export function buildProgram(): RigCommand {
   defineSeed(program);
   defineProfiles(program);
   defineExport(program);
+  defineBankCopy(program);
   definePorts(program);
   defineEmulate(program);
   defineEnrol(program);

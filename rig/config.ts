@@ -71,7 +71,7 @@ export const RigConfigSchema = strictObject({
   bank: strictObject({
     host: z.string().default('127.0.0.1'),
     port: z.number().int().min(0).max(65535).default(3000),
-    /** The lowdb JSON file; ':memory:' keeps nothing. */
+    /** The bank file: `.json` (readable, small rigs) or `.sqlite` (any size); ':memory:' keeps nothing. */
     file: z.string().default('./data/bank.json'),
     /** scrypt cost as log2(N): 15 is realistic (~50-100 ms a hash), 10 is cheap for tests and benchmarks. */
     hashLogN: z.number().int().min(4).max(20).default(15),

@@ -10,7 +10,7 @@ import type { EnrolBank } from './enrol.ts';
 export function fileBank(bank: BankService): EnrolBank {
   return {
     async customerName(id) {
-      const c = bank.data.customers.find((x) => x.id === id);
+      const c = bank.records.customer(id);
       if (!c) throw new Error(`no customer ${id} in the bank: open the account first (staff API, or atm-rig seed for the demo customers)`);
       return c.name;
     },

@@ -10,7 +10,7 @@ import { AtmClient } from './atm-client.ts';
 import { startRig, type Rig } from './rig.ts';
 
 let rig: Rig;
-const total = () => rig.bank.service.data.accounts.reduce((s, a) => s + a.balance, 0);
+const total = () => rig.bank.service.snapshot().accounts.reduce((s, a) => s + a.balance, 0);
 
 beforeAll(async () => {
   rig = await startRig({
@@ -80,7 +80,7 @@ describe('MQTT', () => {
     );
     await person.close();
     expect(total()).toBe(before);
-    expect(rig.bank.service.data.holds.filter((h) => h.status === 'reserved')).toEqual([]);
+    expect(rig.bank.service.snapshot().holds.filter((h) => h.status === 'reserved')).toEqual([]);
   }, 120_000);
 });
 

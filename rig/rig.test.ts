@@ -149,7 +149,7 @@ describe('two runs of the rig on one bank file', () => {
       await p.untilState('session.withdraw.inFlight.dispensing');
       await p.advanceClock(0);
       await p.untilState('session.result');
-      balances.push(r.bank.service.account(r.bank.service.data.accounts.find((a) => a.customerId === 'C0001')!.number).balance);
+      balances.push(r.bank.service.account(r.bank.service.snapshot().accounts.find((a) => a.customerId === 'C0001')!.number).balance);
       await p.close();
       await r.close();
     }

@@ -216,7 +216,7 @@ export async function startRig(input: RigConfigInput = {}, hooks: RigHooks = {})
               clock: config.clock,
               deterministicSecrets,
               atms: config.atms.map((a) => ({ id: a.id, profile: a.profile, devices: a.devices })),
-              customers: bank.service.data.customers.length === 0 ? 'none' : 'unknown',
+              customers: bank.service.records.customerCount() === 0 ? 'none' : 'unknown',
             },
             ...(config.record ? { file: config.record } : {}),
             ...(hooks.record ? { onLine: hooks.record } : {}),

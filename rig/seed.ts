@@ -98,12 +98,12 @@ function isDemoRecord(existing: Customer, c: DemoCustomer): boolean {
 
 /** Why this demo customer cannot be seeded without touching a customer the seed did not create, if it cannot. */
 function clash(bank: BankService, c: DemoCustomer): string | undefined {
-  const existing = bank.data.customers.find((x) => x.id === c.id);
+  const existing = bank.records.customer(c.id);
   if (existing && !isDemoRecord(existing, c)) return `customer ${c.id} exists and was not created by the demo seed`;
-  const named = bank.data.customers.find((x) => x.username === c.username && x.id !== c.id);
-  if (named) return `username ${c.username} belongs to customer ${named.id}`;
-  const card = bank.data.cards.find((x) => x.pan === c.pan && x.customerId !== c.id);
-  if (card) return `card ${mask(c.pan)} belongs to customer ${card.customerId}`;
+  const named = bank.records.customerByUsername(c.username);
+  if (named && named.id !== c.id) return `username ${c.username} belongs to customer ${named.id}`;
+  const card = bank.records.card(c.pan);
+  if (card && card.customerId !== c.id) return `card ${mask(c.pan)} belongs to customer ${card.customerId}`;
   return undefined;
 }
 
@@ -122,13 +122,13 @@ export async function seedDemo(
       report.skipped.push({ id: c.id, why });
       continue;
     }
-    if (!bank.data.customers.some((x) => x.id === c.id)) {
+    if (!bank.records.customer(c.id)) {
       await bank.openCustomer(c.kyc, { customerId: c.id, username: c.username, seededBy: 'demo' });
     } else {
       await bank.markSeeded(c.id, 'demo');
       await bank.setUsername(c.id, c.username);
     }
-    const account = bank.account(bank.data.accounts.find((a) => a.customerId === c.id)!.number);
+    const account = bank.account(bank.records.accountOf(c.id)!.number);
     // Through the ledger, so the ledger still sums to the balance; held money stays covered.
     const delta = c.balance - account.available;
     if (delta !== 0) await bank.adjust(account.number, delta, `seed ${c.id}`);
@@ -138,7 +138,7 @@ export async function seedDemo(
       c.id,
       Array.from({ length: 10 }, (_, i) => ({ finger: i + 1, template: synthTemplate(c.id, i + 1) })),
     );
-    if (!bank.data.cards.some((card) => card.pan === c.pan)) await bank.issueCard(c.id, c.provider, c.pan);
+    if (!bank.records.card(c.pan)) await bank.issueCard(c.id, c.provider, c.pan);
     report.seeded.push(c);
   }
   return report;

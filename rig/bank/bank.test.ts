@@ -1,4 +1,4 @@
-// The bank over real HTTP on a random port, with an in-memory store and a cheap hash cost.
+// The bank over real HTTP on a random port, on each store (a real file) and a cheap hash cost.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../core/clock.ts';
 import { DEMO_CUSTOMERS, seedDemo } from '../seed.ts';
@@ -6,6 +6,7 @@ import { synthTemplate } from '../../devices/fingerprint/template.ts';
 import { CHEAP_HASH_COST } from './secrets.ts';
 import { startBank, type RunningBank } from './index.ts';
 import { basicAuth } from './client-auth.ts';
+import { bankFile, STORES } from './testing/stores.ts';
 
 let bank: RunningBank;
 const clock = new ManualClock();
@@ -25,15 +26,15 @@ async function call(method: string, path: string, body?: unknown, headers: Recor
   return { status: res.status, body: text ? JSON.parse(text) : undefined };
 }
 
-beforeAll(async () => {
-  bank = await startBank({ file: ':memory:', clock, seed: 7, hashCost: CHEAP_HASH_COST });
-  await seedDemo(bank.service);
-  atm = { authorization: basicAuth('atm-test', (await bank.provisionAtms(['atm-test'])).get('atm-test')!) };
-  aliceAccount = bank.service.data.accounts.find((a) => a.customerId === alice.id)!.number;
-});
-afterAll(() => bank.close());
+describe.each(STORES)('bank API on the %s store', (store) => {
+  beforeAll(async () => {
+    bank = await startBank({ file: await bankFile(store), clock, seed: 7, hashCost: CHEAP_HASH_COST });
+    await seedDemo(bank.service);
+    atm = { authorization: basicAuth('atm-test', (await bank.provisionAtms(['atm-test'])).get('atm-test')!) };
+    aliceAccount = bank.service.records.accountOf(alice.id)!.number;
+  });
+  afterAll(() => bank.close());
 
-describe('bank API', () => {
   it('keeps the staff routes behind a staff login with short-lived tokens', async () => {
     expect((await fetch(`${bank.url}/staff/customers`)).status).toBe(401);
     const forged = await fetch(`${bank.url}/staff/customers`, { headers: { authorization: 'Bearer forged-token-forged-token' } });
@@ -90,9 +91,9 @@ describe('bank API', () => {
   });
 
   it('stores secrets only as scrypt hashes and never returns them', async () => {
-    const stored = bank.service.data.customers.find((c) => c.id === alice.id)!;
+    const stored = bank.service.records.customer(alice.id)!;
     expect(stored.pinHash).toMatch(/^scrypt\$/);
-    expect(JSON.stringify(bank.service.data)).not.toContain(`"${alice.pin}"`);
+    expect(JSON.stringify(bank.service.snapshot())).not.toContain(`"${alice.pin}"`);
     const { body } = await call('GET', `/staff/customers/${alice.id}`);
     expect(body).toMatchObject({ id: alice.id, hasPin: true, fingers: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10] });
     expect(JSON.stringify(body)).not.toMatch(/scrypt|pinHash/);
@@ -120,7 +121,7 @@ describe('bank API', () => {
     expect(issued.status).toBe(201);
     expect(issued.body.to).toBe(alice.kyc.phone);
     const code = /(\d{6})/.exec(issued.body.text)![1]!;
-    expect(JSON.stringify(bank.service.data.otps)).not.toContain(code);
+    expect(JSON.stringify(bank.service.snapshot().otps)).not.toContain(code);
     const wrong = code === '000000' ? '111111' : '000000';
     expect((await call('POST', `/otp/${issued.body.otpId}/verify`, { code: wrong })).body).toEqual({ ok: false, reason: 'wrong' });
     expect((await call('POST', `/otp/${issued.body.otpId}/verify`, { code })).body).toEqual({ ok: true });
@@ -162,7 +163,7 @@ describe('bank API', () => {
   });
 
   it('transfers between accounts and refuses unknown ones', async () => {
-    const bob = bank.service.data.accounts.find((a) => a.customerId === 'C0002')!.number;
+    const bob = bank.service.records.accountOf('C0002')!.number;
     const bobBefore = bank.service.account(bob).balance;
     const ok = await call(
       'POST',

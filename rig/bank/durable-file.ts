@@ -33,10 +33,15 @@ export class DurableJsonFile<T> implements Adapter<T> {
   }
 
   async write(data: T): Promise<void> {
+    await this.writeText(JSON.stringify(data));
+  }
+
+  /** Write a document already in JSON text. */
+  async writeText(text: string): Promise<void> {
     const temp = join(dirname(this.#path), `.${basename(this.#path)}.${process.pid}.${this.#seq++}.tmp`);
     const file = await open(temp, 'w', 0o600);
     try {
-      await file.writeFile(JSON.stringify(data));
+      await file.writeFile(text);
       await file.sync();
     } finally {
       await file.close();

@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { link as link_, lstat, mkdtemp, readdir, symlink, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../core/clock.ts';
@@ -12,8 +12,8 @@ import { DEMO_CUSTOMERS, seedDemo } from '../seed.ts';
 import { basicAuth, MAX_FAILED_CLIENT_LOGINS } from './client-auth.ts';
 import { createBankService, startBank, type RunningBank } from './index.ts';
 import { CHEAP_HASH_COST } from './secrets.ts';
-import { integrityProblems } from './store.ts';
 import { lockFile } from './file-lock.ts';
+import { bankFile, STORES } from './testing/stores.ts';
 
 const KYC = {
   phone: '+260971000077',
@@ -41,7 +41,7 @@ describe('one data file, one owner (issue 10.1)', () => {
     await first.close();
     // Let go: the file is free for the next owner.
     const second = await createBankService({ file, hashCost: CHEAP_HASH_COST });
-    expect(second.data.customers.map((c) => c.name)).toEqual(['Still mine']);
+    expect(second.snapshot().customers.map((c) => c.name)).toEqual(['Still mine']);
     await second.close();
   }, 20_000);
 
@@ -100,7 +100,7 @@ describe('one data file, one owner (issue 10.1)', () => {
     await viaLink.close();
     expect((await lstat(link)).isSymbolicLink()).toBe(true);
     const direct = await createBankService({ file, hashCost: CHEAP_HASH_COST });
-    expect(direct.data.customers.map((c) => c.name)).toEqual(['Through the link']);
+    expect(direct.snapshot().customers.map((c) => c.name)).toEqual(['Through the link']);
     await direct.close();
     await link_(file, join(file, '..', 'hard.json'));
     await expect(createBankService({ file, hashCost: CHEAP_HASH_COST })).rejects.toThrow(/has 2 hard links/);
@@ -128,30 +128,30 @@ describe('seeding never takes over real customers (issue 10.2)', () => {
 
     // A demo customer with money on hold, seeded again: the hold stays covered, the available balance is the demo's.
     const bwalya = DEMO_CUSTOMERS[1]!;
-    const account = bank.data.accounts.find((a) => a.customerId === bwalya.id)!.number;
+    const account = bank.snapshot().accounts.find((a) => a.customerId === bwalya.id)!.number;
     const hold = await bank.reserveWithdrawal(account, 10_000, 'hold-across-seed-1');
     await seedDemo(bank, DEMO_CUSTOMERS, 0);
     await bank.commitWithdrawal(hold.withdrawalId);
     expect(bank.account(account).balance).toBe(bwalya.balance);
     expect(bank.account(account).balance).toBeGreaterThanOrEqual(0);
-    expect(integrityProblems(bank.data)).toEqual([]);
+    expect(bank.records.integrityProblems()).toEqual([]);
     // A customer opened after seeding never gets a demo's id.
     const later = await bank.openCustomer({ ...KYC, name: 'Later' });
     expect(DEMO_CUSTOMERS.map((c) => c.id)).not.toContain(later.customer.id);
-    expect(new Set(bank.data.customers.map((c) => c.id)).size).toBe(bank.data.customers.length);
+    expect(new Set(bank.snapshot().customers.map((c) => c.id)).size).toBe(bank.snapshot().customers.length);
   });
 });
 
-describe('holds a crash left behind (issue 10.3)', () => {
+describe.each(STORES)('holds a crash left behind on the %s store (issue 10.3)', (store) => {
   let bank: RunningBank;
   afterAll(() => bank?.close());
 
   it('are released at the next start by the restart rule; staff list them and may still debit them', async () => {
-    const file = await tempFile();
+    const file = await bankFile(store);
     const before = await createBankService({ file, hashCost: CHEAP_HASH_COST });
     const { account } = await before.openCustomer({ ...KYC, name: 'Crashed' }, { deposit: 100_000 });
     const hold = await before.reserveWithdrawal(account.number, 5_100, 'crash-in-flight-1');
-    await writeFile(join(file, '..', `.bank.json.99999.0.tmp`), '{"half":');
+    await writeFile(join(file, '..', `.${basename(file)}.99999.0.tmp`), '{"half":');
     await before.close(); // what a SIGKILL leaves: a reserved hold, a temp file
 
     bank = await startBank({ file, hashCost: CHEAP_HASH_COST });
@@ -172,7 +172,7 @@ describe('holds a crash left behind (issue 10.3)', () => {
     expect((await commit()).status).toBe(200);
     expect((await commit()).status).toBe(200);
     expect(bank.service.account(account.number).balance).toBe(100_000 - 5_100);
-    expect(integrityProblems(bank.service.data)).toEqual([]);
+    expect(bank.service.records.integrityProblems()).toEqual([]);
   });
 
   it('staff release a reserved hold', async () => {
@@ -237,7 +237,7 @@ describe('idempotency keys (issue 10.4)', () => {
       const res = await post(path, padded, path.endsWith('transfers') ? { to: accounts[0], amount: 100 } : { amount: 100 });
       expect(res.status, `${path} with key ${padded}`).toBe(201);
     }
-    expect(integrityProblems(bank.service.data)).toEqual([]);
+    expect(bank.service.records.integrityProblems()).toEqual([]);
   });
 });
 
@@ -357,7 +357,7 @@ describe('a corrupt or empty bank file (issue 10.19)', () => {
     const { copyFile } = await import('node:fs/promises');
     await copyFile(`${file}.bak`, file);
     const restored = await createBankService({ file, hashCost: CHEAP_HASH_COST });
-    expect(restored.data.customers.map((c) => c.name)).toEqual(['Kept']);
+    expect(restored.snapshot().customers.map((c) => c.name)).toEqual(['Kept']);
     await restored.close();
   });
 });

@@ -11,7 +11,7 @@ import { BankService } from './service.ts';
 import { openStore } from './store.ts';
 
 export interface BankConfig {
-  /** lowdb JSON file, or ':memory:'. */
+  /** The bank file: `.json` or `.sqlite`/`.sqlite3`/`.db` (store.ts chooses the store by the name), or ':memory:'. */
   file: string;
   host?: string;
   /** 0 picks a free port. */
@@ -129,6 +129,9 @@ async function serveBank(service: BankService, config: BankConfig): Promise<Runn
   const port = typeof address === 'object' && address ? address.port : (config.port ?? 0);
   const url = `http://${host}:${port}`;
   const staff = await ensureStaff(service, config.file);
+  // The 1:N fingerprint index loads while the bank answers; an identification before it is ready finishes it (and
+  // reports any error of the store then), so a failure here has nobody to tell.
+  service.prepareFingerIndex().catch(() => undefined);
   let token: { value: string; expiresAt: number } | undefined;
   const stop = async () => {
     await app?.close();

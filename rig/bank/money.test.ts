@@ -1,23 +1,22 @@
 // Money is never lost or doubled: concurrent withdrawals, a bank killed in the middle of writing, a dispenser
 // fault after the reserve, replayed requests.
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, readdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readdir } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BankDataSchema } from './model.ts';
 import { CHEAP_HASH_COST } from './secrets.ts';
-import { integrityProblems, openStore } from './store.ts';
+import { bankFile, STORES } from './testing/stores.ts';
+import { openStore } from './store.ts';
 import { startBank, type RunningBank } from './index.ts';
 import { basicAuth } from './client-auth.ts';
 
-describe('concurrent withdrawals over HTTP', () => {
+describe.each(STORES)('concurrent withdrawals over HTTP on the %s store', (store) => {
   let bank: RunningBank;
   let account = '';
   let authorization = '';
   beforeAll(async () => {
-    bank = await startBank({ file: ':memory:', hashCost: CHEAP_HASH_COST, dailyWithdrawalLimit: 1e12 });
+    bank = await startBank({ file: await bankFile(store), hashCost: CHEAP_HASH_COST, dailyWithdrawalLimit: 1e12 });
     authorization = basicAuth('atm-1', (await bank.provisionAtms(['atm-1'])).get('atm-1')!);
     const { account: a } = await bank.service.openCustomer(
       {
@@ -55,7 +54,7 @@ describe('concurrent withdrawals over HTTP', () => {
     const { balance, available } = bank.service.account(account);
     expect(balance).toBe(100_000 - 33 * 3_000);
     expect(available).toBe(balance);
-    expect(integrityProblems(bank.service.data)).toEqual([]);
+    expect(bank.service.records.integrityProblems()).toEqual([]);
   });
 
   it('a replayed withdrawal (same idempotency key) is applied once', async () => {
@@ -67,7 +66,8 @@ describe('concurrent withdrawals over HTTP', () => {
       }).then((r) => r.json() as Promise<{ withdrawalId: string }>);
     const [a, b, c] = await Promise.all([send(), send(), send()]);
     expect(new Set([a.withdrawalId, b.withdrawalId, c.withdrawalId]).size).toBe(1);
-    expect(bank.service.data.holds.filter((h) => h.key === 'replayed-once-0001')).toHaveLength(1);
+    expect(bank.service.snapshot().holds.filter((h) => h.key === 'replayed-once-0001')).toHaveLength(1);
+    expect(bank.service.records.holds({ account }).filter((h) => h.key === 'replayed-once-0001')).toHaveLength(1);
   });
 
   it('a dispenser fault after the reserve leaves the balance untouched', async () => {
@@ -77,18 +77,18 @@ describe('concurrent withdrawals over HTTP', () => {
     await bank.service.reverseWithdrawal(w.withdrawalId);
     expect(bank.service.account(account)).toMatchObject({ balance: before.balance, available: before.available });
     await expect(bank.service.commitWithdrawal(w.withdrawalId)).rejects.toThrow(/reversed/);
-    expect(integrityProblems(bank.service.data)).toEqual([]);
+    expect(bank.service.records.integrityProblems()).toEqual([]);
   });
 });
 
-describe('a bank killed with SIGKILL in the middle of a burst of writes', () => {
+describe.each(STORES)('a bank on the %s store killed with SIGKILL in the middle of a burst of writes', (store) => {
   const worker = fileURLToPath(new URL('./testing/burst-worker.ts', import.meta.url));
 
   it.each([1, 2, 3])(
     'restarts on a valid file with a consistent ledger (run %i)',
     async (run) => {
-      const dir = await mkdtemp(join(tmpdir(), 'atm-rig-crash-'));
-      const file = join(dir, 'bank.json');
+      const file = await bankFile(store);
+      const dir = dirname(file);
       const child = spawn(process.execPath, ['--import', 'tsx', worker, file, String(run)], { stdio: ['ignore', 'pipe', 'inherit'] });
       // Wait until it has acknowledged a dozen ledger entries (a count, not a time: a loaded machine writes slower),
       // then let it write a little longer and kill it mid-write: no chance to flush or clean up.
@@ -104,18 +104,16 @@ describe('a bank killed with SIGKILL in the middle of a burst of writes', () => 
       child.kill('SIGKILL');
       await new Promise((r) => child.on('exit', r));
 
-      const raw = JSON.parse(await readFile(file, 'utf8'));
-      expect(BankDataSchema.safeParse(raw).success).toBe(true);
-      // The dead worker's lock is still there; a new owner takes it over, and clears the temp files it left.
-      expect(await readdir(dir)).toContain('bank.json.lock');
-      const store = await openStore(file);
-      const data = store.read();
+      // The dead worker's lock is still there; a new owner takes it over (checking the file is a bank: a
+      // BankFileError otherwise), and clears the temp files it left.
+      expect(await readdir(dir)).toContain(`${basename(file)}.lock`);
+      const reopened = await openStore(file);
       // Acknowledged means durable: nothing the worker reported is lost.
-      expect(data.ledger.length).toBeGreaterThanOrEqual(acknowledged);
-      expect(integrityProblems(data)).toEqual([]);
+      expect(reopened.records.ledgerCount()).toBeGreaterThanOrEqual(acknowledged);
+      expect(reopened.records.integrityProblems()).toEqual([]);
       expect((await readdir(dir)).filter((f) => f.endsWith('.tmp'))).toEqual([]);
-      expect((await readdir(dir)).filter((f) => f === 'bank.json')).toHaveLength(1);
-      await store.close();
+      expect((await readdir(dir)).filter((f) => f === basename(file))).toHaveLength(1);
+      await reopened.close();
     },
     30_000,
   );

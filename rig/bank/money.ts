@@ -3,43 +3,43 @@
  * money request applied once per idempotency key. BankService (service.ts) builds on it with customers, secrets
  * and authentication.
  */
-import type { RigClock } from '../../core/clock.ts';
-import type { Random } from '../../core/random.ts';
 import { BankError, type Account, type BankData, type Customer, type Hold, type LedgerEntry } from './model.ts';
-import type { HashCost, SecretSource } from './secrets.ts';
+import type { BankOptions } from './options.ts';
+import type { BankReader, BankWriter } from './records.ts';
 import type { BankStore } from './store.ts';
 
-export interface BankOptions {
-  store: BankStore;
-  clock: RigClock;
-  /** Seeded: card numbers and other data a replay must reproduce. */
-  random: Random;
-  /** Where OTP codes come from: a CSPRNG, or the seeded stream only in deterministic test runs. */
-  secrets: SecretSource;
-  hashCost: HashCost;
-  currency: string;
-  /** Most a customer may withdraw per calendar day (UTC), in minor units. */
-  dailyWithdrawalLimit: number;
-  /** An OTP code may be tried this many times before it is spent. */
-  otpMaxFailures: number;
-  /** Consecutive failed checks of one factor, across sessions, that lock it until staff unlock. */
-  lockAfterFailures: number;
-}
+export type { BankOptions } from './options.ts';
 
 export const DAY = 86_400_000;
 
 export class BankMoney {
   constructor(protected readonly o: BankOptions) {}
 
-  get data(): BankData {
-    return this.o.store.read();
+  /** The records as they are now (lookups by key; see records.ts). */
+  get records(): BankReader {
+    return this.o.store.records;
+  }
+
+  /** Which store keeps the bank (store.ts). */
+  get storeKind(): BankStore['kind'] {
+    return this.o.store.kind;
+  }
+
+  /** Durable writes so far, and the operations they carried (group commit: several a write under load). */
+  get stats(): BankStore['stats'] {
+    return this.o.store.stats;
+  }
+
+  /** The whole bank as one document: O(population), for exports and tests. */
+  snapshot(): BankData {
+    return this.o.store.records.snapshot();
   }
 
   // ---- accounts and money ----
 
   account(number: string): Account & { available: number } {
-    const account = this.findAccount(this.data, number);
-    return { ...account, available: this.available(this.data, account) };
+    const account = this.findAccount(this.records, number);
+    return { ...account, available: this.available(this.records, account) };
   }
 
   async balanceInquiry(number: string): Promise<{ balance: number; available: number; currency: string }> {
@@ -52,11 +52,8 @@ export class BankMoney {
   }
 
   history(number: string, limit = 20, moneyOnly = false): LedgerEntry[] {
-    this.findAccount(this.data, number);
-    return this.data.ledger
-      .filter((e) => e.account === number && (!moneyOnly || e.amount !== 0))
-      .slice(-limit)
-      .reverse();
+    this.findAccount(this.records, number);
+    return this.records.ledgerOf(number, limit, moneyOnly);
   }
 
   async deposit(number: string, amount: number, key: string): Promise<{ balance: number; entryId: string }> {
@@ -88,9 +85,8 @@ export class BankMoney {
       if (this.withdrawnToday(d, account, now) + amount > this.o.dailyWithdrawalLimit) {
         throw new BankError('daily-limit', 'daily withdrawal limit reached');
       }
-      d.counters.hold += 1;
-      const hold: Hold = { id: `W${d.counters.hold}`, account: account.number, amount, key, status: 'reserved', createdAt: now };
-      d.holds.push(hold);
+      const hold: Hold = { id: `W${d.next('hold')}`, account: account.number, amount, key, status: 'reserved', createdAt: now };
+      d.putHold(hold);
       return { withdrawalId: hold.id, available: available - amount };
     });
   }
@@ -108,6 +104,7 @@ export class BankMoney {
         hold.status = 'committed';
         hold.settledAt = now;
         hold.settledBy = by;
+        d.putHold(hold);
         this.post(d, account, 'withdrawal', -hold.amount, now, { ref: hold.id });
       }
       return { balance: account.balance };
@@ -125,6 +122,7 @@ export class BankMoney {
         hold.status = 'reversed';
         hold.settledAt = now;
         hold.settledBy = by;
+        d.putHold(hold);
       }
       return { balance: account.balance };
     });
@@ -132,9 +130,7 @@ export class BankMoney {
 
   /** Holds, newest first; staff look here for money held by a withdrawal that never finished. */
   holds(filter: { status?: Hold['status']; account?: string } = {}): Hold[] {
-    return this.data.holds
-      .filter((h) => (!filter.status || h.status === filter.status) && (!filter.account || h.account === filter.account))
-      .reverse();
+    return this.records.holds(filter);
   }
 
   /** The restart rule (docs/security.md): no session survives a restart, so a hold still reserved when the bank
@@ -143,12 +139,12 @@ export class BankMoney {
    *  notes left the machine. Returns the holds it released. */
   async releaseHoldsLeftByACrash(): Promise<Hold[]> {
     const now = this.o.clock.now();
-    // Nothing open (the usual start): no write, no fsync of the whole file.
-    if (!this.data.holds.some((h) => h.status === 'reserved')) return [];
+    // Nothing open (the usual start): no write.
+    if (this.records.holds({ status: 'reserved' }).length === 0) return [];
     return this.o.store.update((d) => {
-      const open = d.holds.filter((h) => h.status === 'reserved');
-      for (const h of open) Object.assign(h, { status: 'reversed', settledAt: now, settledBy: 'restart' });
-      return open.map((h) => ({ ...h }));
+      const open = d.holds({ status: 'reserved' }).reverse();
+      for (const h of open) d.putHold(Object.assign(h, { status: 'reversed', settledAt: now, settledBy: 'restart' } as const));
+      return open;
     });
   }
 
@@ -156,7 +152,7 @@ export class BankMoney {
     const now = this.o.clock.now();
     return this.idempotent({ operation: 'transfer', account: from, key, request: { to, amount } }, (d) => {
       const source = this.findAccount(d, from);
-      const target = d.accounts.find((a) => a.number === to);
+      const target = d.account(to);
       if (!target) throw new BankError('unknown-account', `no account ${to}`);
       if (target.number === source.number) throw new BankError('same-account', 'cannot transfer to the same account');
       if (amount > this.available(d, source)) throw new BankError('insufficient-funds', 'insufficient funds');
@@ -170,14 +166,13 @@ export class BankMoney {
    *  answering it with the first result would tell the caller a lie about what happened. */
   protected async idempotent<T>(
     scope: { operation: string; account: string; key: string; request: object },
-    apply: (d: BankData) => T,
+    apply: (d: BankWriter) => T,
   ): Promise<T> {
     const id = `${scope.operation} ${scope.account} ${scope.key}`;
     const request = JSON.stringify(scope.request);
     return this.o.store.update((d) => {
-      // Own properties only: a key such as "__proto__" or "toString" must not find Object.prototype.
-      if (Object.hasOwn(d.idempotency, id)) {
-        const seen = d.idempotency[id] as { request: string; result: T };
+      const seen = d.idempotency(id) as { request: string; result: T } | undefined;
+      if (seen) {
         if (seen.request !== request) {
           throw new BankError(
             'idempotency-key-reused',
@@ -187,13 +182,28 @@ export class BankMoney {
         return seen.result;
       }
       const result = apply(d);
-      Object.defineProperty(d.idempotency, id, { value: { request, result }, enumerable: true, writable: true, configurable: true });
+      d.putIdempotency(id, { request, result });
       return result;
     });
   }
 
+  /** Post an entry to the account's ledger and move its balance with it (both saved). */
   protected post(
-    d: BankData,
+    d: BankWriter,
+    account: Account,
+    type: LedgerEntry['type'],
+    amount: number,
+    ts: number,
+    extra: { ref?: string; counterparty?: string } = {},
+  ): LedgerEntry {
+    const entry = this.entry(d, account, type, amount, ts, extra);
+    d.putAccount(account);
+    return entry;
+  }
+
+  /** Post an entry and move the (unsaved) account's balance: the caller saves the account once after several. */
+  protected entry(
+    d: BankWriter,
     account: Account,
     type: LedgerEntry['type'],
     amount: number,
@@ -201,9 +211,8 @@ export class BankMoney {
     extra: { ref?: string; counterparty?: string } = {},
   ): LedgerEntry {
     account.balance += amount;
-    d.counters.entry += 1;
     const entry: LedgerEntry = {
-      id: `E${d.counters.entry}`,
+      id: `E${d.next('entry')}`,
       account: account.number,
       ts,
       type,
@@ -211,37 +220,33 @@ export class BankMoney {
       balanceAfter: account.balance,
       ...extra,
     };
-    d.ledger.push(entry);
+    d.addLedger(entry);
     return entry;
   }
 
-  protected available(d: BankData, account: Account): number {
-    const held = d.holds.filter((h) => h.account === account.number && h.status === 'reserved').reduce((s, h) => s + h.amount, 0);
-    return account.balance - held;
+  protected available(d: BankReader, account: Account): number {
+    return account.balance - d.heldAmount(account.number);
   }
 
-  protected withdrawnToday(d: BankData, account: Account, now: number): number {
-    const dayStart = Math.floor(now / DAY) * DAY;
-    return d.holds
-      .filter((h) => h.account === account.number && h.status !== 'reversed' && h.createdAt >= dayStart)
-      .reduce((s, h) => s + h.amount, 0);
+  protected withdrawnToday(d: BankReader, account: Account, now: number): number {
+    return d.withdrawnSince(account.number, Math.floor(now / DAY) * DAY);
   }
 
-  protected findAccount(d: BankData, number: string): Account {
-    const a = d.accounts.find((x) => x.number === number);
+  protected findAccount(d: BankReader, number: string): Account {
+    const a = d.account(number);
     if (!a) throw new BankError('unknown-account', `no account ${number}`);
     return a;
   }
 
-  protected findHold(d: BankData, id: string): Hold {
-    const h = d.holds.find((x) => x.id === id);
+  protected findHold(d: BankReader, id: string): Hold {
+    const h = d.hold(id);
     if (!h) throw new BankError('not-found', `no withdrawal ${id}`);
     return h;
   }
 }
 
-export function findCustomer(d: BankData, id: string): Customer {
-  const c = d.customers.find((x) => x.id === id);
+export function findCustomer(d: BankReader, id: string): Customer {
+  const c = d.customer(id);
   if (!c) throw new BankError('not-found', `no customer ${id}`);
   return c;
 }

@@ -51,7 +51,7 @@ export function defineExport(program: Command): void {
       // Read only: works on a running rig's file too (no lock, no writes).
       const { createBankService } = await import('../bank/index.ts');
       const bank = await createBankService({ file: config.bank.file, readOnly: true });
-      const customers = quasiIdentifiers(bank.data, new Date(systemClock.now()));
+      const customers = quasiIdentifiers(bank.records, new Date(systemClock.now()));
       const result = anonymise(customers, { k, maxSuppression: share, hierarchies });
       if (!result) {
         console.error(

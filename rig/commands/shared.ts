@@ -157,7 +157,7 @@ export function describe(rig: Rig): string[] {
       : []),
     `  bank        ${rig.bank.url}   (OpenAPI: ${rig.bank.url}/openapi.json, data: ${rig.config.bank.file})`,
     `  ATMs        ${rig.atms.map((a) => `${a.id} (${a.profile.id}: ${a.devices.map((d) => d.device.kind + (d.device.impl === 'virtual' ? '' : ` ${d.device.impl}`)).join(', ')})`).join('; ')}`,
-    ...(rig.bank.service.data.customers.length === 0
+    ...(rig.bank.service.records.customerCount() === 0
       ? [paint('yellow', `  customers   none yet: npm start, atm-rig seed (rig stopped) or POST /staff/seed adds the demo customers`)]
       : []),
     ...rig.atms.flatMap((a) => {
@@ -173,7 +173,7 @@ export function describe(rig: Rig): string[] {
     ...(rig.config.record
       ? [
           `  recording   the whole bus to ${rig.config.record} (typed PINs and OTPs included: mode 0600); atm-rig replay ${rig.config.record}`,
-          ...(rig.bank.service.data.customers.length > 0
+          ...(rig.bank.service.records.customerCount() > 0
             ? [
                 paint(
                   'yellow',

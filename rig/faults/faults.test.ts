@@ -177,12 +177,12 @@ describe('bank faults: the answer lost', () => {
   it('drop: the withdrawal is reserved though the ATM never hears; the same key again gets the same withdrawal', async () => {
     rig.faults.clear();
     await fetch(`${rig.bank.url}/staff/seed`, { method: 'POST', headers: await rig.bank.staffHeaders() });
-    const account = rig.bank.service.data.accounts[0]!.number;
+    const account = rig.bank.service.snapshot().accounts[0]!.number;
     const atm = createBankClient(rig.bank.url, { credential: { id: 'atm-1', key: rig.atmKeys.get('atm-1')! } });
     rig.faults.add({ bank: 'atm-1', action: 'drop', path: '/accounts', count: 1 });
     const reserve = () => atm.reserveWithdrawal({ accountId: account, amount: 100, key: 'lost-answer-0001' });
     await expect(reserve()).rejects.toThrow();
-    const held = rig.bank.service.data.holds.filter((h) => h.key.endsWith('lost-answer-0001'));
+    const held = rig.bank.service.snapshot().holds.filter((h) => h.key.endsWith('lost-answer-0001'));
     expect(held).toHaveLength(1);
     const again = await reserve();
     expect(again).toMatchObject({ ok: true, withdrawalId: held[0]!.id });

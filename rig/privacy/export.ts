@@ -10,7 +10,7 @@
 import { randomInt } from 'node:crypto';
 import BUILT_IN_HIERARCHIES from './hierarchies.json' with { type: 'json' };
 import { z } from 'zod';
-import type { BankData } from '../bank/model.ts';
+import type { BankReader } from '../bank/records.ts';
 import { flash, type FlashResult, type Node } from './flash.ts';
 import { generalise, height, HierarchiesFileSchema, type HierarchiesFile } from './hierarchy.ts';
 import { readJsonFile } from '../../core/json.ts';
@@ -22,10 +22,10 @@ export interface CustomerQi {
 }
 
 /** Quasi-identifier values of every customer, at level 0. */
-export function quasiIdentifiers(data: BankData, asOf: Date): CustomerQi[] {
-  return data.customers.map((c) => {
-    const account = data.accounts.find((a) => a.customerId === c.id);
-    const card = data.cards.find((k) => k.customerId === c.id);
+export function quasiIdentifiers(records: BankReader, asOf: Date): CustomerQi[] {
+  return [...records.customers()].map((c) => {
+    const account = records.accountOf(c.id);
+    const card = records.cardsOf(c.id)[0];
     const born = new Date(`${c.dateOfBirth}T00:00:00Z`);
     let age = asOf.getUTCFullYear() - born.getUTCFullYear();
     if (asOf.getUTCMonth() < born.getUTCMonth() || (asOf.getUTCMonth() === born.getUTCMonth() && asOf.getUTCDate() < born.getUTCDate()))
@@ -41,8 +41,12 @@ export function quasiIdentifiers(data: BankData, asOf: Date): CustomerQi[] {
         balance: String(Math.floor((account?.balance ?? 0) / 100)),
         pan: card?.pan ?? '',
       },
+      // Oldest first; the ledger answers newest first.
       transactions: account
-        ? data.ledger.filter((e) => e.account === account.number && e.amount !== 0).map((e) => ({ type: e.type, amount: e.amount }))
+        ? records
+            .ledgerOf(account.number, Number.MAX_SAFE_INTEGER, true)
+            .reverse()
+            .map((e) => ({ type: e.type, amount: e.amount }))
         : [],
     };
   });

@@ -54,7 +54,7 @@ describe('the export', async () => {
   const bank = await createBankService({ file: ':memory:', hashCost: CHEAP_HASH_COST });
   await seedDemo(bank);
   const hierarchies = await loadHierarchies();
-  const qis = quasiIdentifiers(bank.data, new Date('2026-11-23T00:00:00Z'));
+  const qis = quasiIdentifiers(bank.records, new Date('2026-11-23T00:00:00Z'));
   const names = Object.keys(hierarchies.quasiIdentifiers);
 
   it.each([2, 5, 10, 25])('is %i-anonymous, checked on the CSV alone', (k) => {
@@ -70,13 +70,13 @@ describe('the export', async () => {
   it('never writes a direct identifier', () => {
     const result = anonymise(qis, { k: 5, maxSuppression: 0.05, hierarchies })!;
     const csv = toCsv(result.columns, result.rows);
-    for (const c of bank.data.customers) {
+    for (const c of bank.snapshot().customers) {
       expect(csv).not.toContain(c.name);
       expect(csv).not.toContain(c.phone);
       expect(csv).not.toContain(c.email);
       expect(csv).not.toContain(c.id + ',');
     }
-    for (const a of bank.data.accounts) expect(csv).not.toContain(a.number);
+    for (const a of bank.snapshot().accounts) expect(csv).not.toContain(a.number);
     expect(csv).not.toMatch(/scrypt|\d{16}/);
     expect(csv).not.toContain(DEMO_CUSTOMERS[0]!.pin + ',');
   });

@@ -44,15 +44,12 @@ export function customerView(bank: BankService, c: Customer): z.infer<typeof Cus
   } = c;
   return {
     ...kyc,
-    account: bank.data.accounts.find((a) => a.customerId === c.id)?.number ?? '',
+    account: bank.records.accountOf(c.id)?.number ?? '',
     hasPin: Boolean(pinHash),
     hasPassword: Boolean(passwordHash),
     locked: isLocked(c, 'pin') || isLocked(c, 'password'),
-    fingers: bank.data.fingers
-      .filter((f) => f.customerId === c.id)
-      .map((f) => f.finger)
-      .sort((a, b) => a - b),
-    cards: bank.data.cards.filter((card) => card.customerId === c.id).map((card) => mask(card.pan)),
+    fingers: bank.records.fingersOf(c.id).map((f) => f.finger),
+    cards: bank.records.cardsOf(c.id).map((card) => mask(card.pan)),
   };
 }
 
@@ -81,7 +78,7 @@ export const staffRoutes: FastifyPluginAsyncZod<{ bank: BankService }> = async (
     {
       schema: { tags: ['staff'], summary: 'List customers', response: { 200: z.array(CustomerView) } },
     },
-    async () => bank.data.customers.map((c) => customerView(bank, c)),
+    async () => [...bank.records.customers()].map((c) => customerView(bank, c)),
   );
 
   app.get(
@@ -183,7 +180,7 @@ export const staffRoutes: FastifyPluginAsyncZod<{ bank: BankService }> = async (
         customers: seeded.map((c) => ({
           id: c.id,
           name: c.kyc.name,
-          account: bank.data.accounts.find((a) => a.customerId === c.id)!.number,
+          account: bank.records.accountOf(c.id)!.number,
         })),
         skipped,
       };

@@ -17,8 +17,8 @@ const kyc = {
   gender: 'undisclosed' as const,
   dateOfBirth: '1990-01-01',
 };
-const a = bank.data.accounts[0] ?? (await bank.openCustomer({ ...kyc, name: 'Burst A' }, { deposit: 1_000_000 })).account;
-const b = bank.data.accounts[1] ?? (await bank.openCustomer({ ...kyc, name: 'Burst B' }, { deposit: 1_000_000 })).account;
+const a = bank.records.accountOf('C0001') ?? (await bank.openCustomer({ ...kyc, name: 'Burst A' }, { deposit: 1_000_000 })).account;
+const b = bank.records.accountOf('C0002') ?? (await bank.openCustomer({ ...kyc, name: 'Burst B' }, { deposit: 1_000_000 })).account;
 const random = createRandom(Number(process.argv[3] ?? 1));
 let n = 0;
 process.stdout.write('ready\n');
@@ -40,5 +40,5 @@ for (;;) {
       );
   }
   await Promise.all(ops);
-  process.stdout.write(`ledger ${bank.data.ledger.length}\n`);
+  process.stdout.write(`ledger ${bank.records.ledgerCount()}\n`);
 }
