@@ -73,7 +73,8 @@ export async function seedPopulation(bank: BankService, options: PopulationOptio
     range: LOAD_RANGE,
     batch: BATCH,
   };
-  const worker = new Worker(new URL('./population-worker.js', import.meta.url), { workerData: maker });
+  // Through rig/ from the project root: this module may run bundled from dist/ (rig/bin.js), a sibling of rig/.
+  const worker = new Worker(new URL('../rig/population-worker.js', import.meta.url), { workerData: maker });
   const batches = batchesFrom(worker);
   const credentials = options.credentialsFile ? await open(options.credentialsFile, 'w', 0o600) : undefined;
   const report: PopulationReport = { added: 0, skipped: 0 };
