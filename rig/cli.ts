@@ -26,6 +26,7 @@ import { defineEnrol } from './commands/enrol.ts';
 import { defineExport } from './commands/export.ts';
 import { defineFault } from './commands/fault.ts';
 import { defineReplay } from './commands/replay.ts';
+import { defineLoad } from './commands/load.ts';
 import { definePorts } from './commands/ports.ts';
 import { defineProfiles } from './commands/profiles.ts';
 import { defineSeed } from './commands/seed.ts';
@@ -62,6 +63,7 @@ export function buildProgram(): RigCommand {
   defineEnrol(program);
   defineFault(program);
   defineReplay(program);
+  defineLoad(program);
   program
     .command('help')
     .argument('[command]', 'the command to explain')

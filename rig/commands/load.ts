@@ -1,0 +1,115 @@
+/** `atm-rig load`: many virtual ATMs, one simulated customer each, through real MQTT and HTTP; a report with plots. */
+import type { Command } from 'commander';
+import { examples, int, runs, withOptions, type RigOptions } from '../cli-args.ts';
+
+interface LoadCliOptions extends RigOptions {
+  atms?: string;
+  sessions?: string;
+  duration?: string;
+  rate?: string;
+  mix?: string;
+  out?: string;
+}
+
+export function defineLoad(program: Command): void {
+  const cmd = program
+    .command('load')
+    .summary('drive many virtual ATMs with simulated customers: atm-rig load --atms 50 --sessions 1000')
+    .description(
+      'Start a rig with N virtual seed001 ATMs on a seeded population (atm-rig seed --customers), put one simulated customer at ' +
+        'each, and run sessions back to back through real MQTT and HTTP: M sessions, or for a duration, optionally paced. A live ' +
+        'progress line; at the end a table, an HTML report with plots (reports/load.html), and the ledger check (every touched ' +
+        "account's ledger equals its balance; every dispensed note debited once). Exit 1 when the ledger check fails.",
+    )
+    .option('--atms <n>', 'virtual ATMs (default 10)')
+    .option('--sessions <m>', 'sessions in all (default 100, or as many as fit the duration)')
+    .option('--duration <d>', 'run for this long instead: 30s, 2m')
+    .option('--rate <r>', 'start at most r sessions a second in all (default: as fast as the ATMs go)')
+    .option(
+      '--mix <mix>',
+      'kinds of session and their shares (default happy=0.8,wrong-pin=0.1,wrong-finger=0.05,otp-expired=0.03,cancel=0.02)',
+    )
+    .option('--out <file>', 'the HTML report (default reports/load.html; the figures beside it as .json)');
+  withOptions(cmd, 'data', 'hash-cost', 'seed');
+  examples(cmd, [
+    ['atm-rig seed --customers 10000 --data load/bank.sqlite --hash-cost 10', 'first, a population (test credentials beside it)'],
+    ['atm-rig load --data load/bank.sqlite --hash-cost 10 --atms 50 --sessions 1000', '1,000 sessions on 50 ATMs'],
+    ['atm-rig load --data load/bank.sqlite --atms 200 --duration 2m --rate 100 --mix happy=0.9,wrong-pin=0.1', 'paced, for two minutes'],
+  ]);
+  cmd.action(
+    runs(async (opts: LoadCliOptions) => {
+      const { mkdir, writeFile } = await import('node:fs/promises');
+      const { dirname } = await import('node:path');
+      const { DEFAULT_MIX, parseMix } = await import('../load/mix.ts');
+      const { runLoad } = await import('../load/run-load.ts');
+      const { progressText, statsOf } = await import('../load/stats.ts');
+      const { checkLedgers } = await import('../load/ledger-check.ts');
+      const { loadReportHtml } = await import('../load/report.ts');
+      const { freshSeed } = await import('../../core/random.ts');
+      if (!opts.data || opts.data === ':memory:')
+        throw new Error('load needs --data: a bank file with a population (atm-rig seed --customers N --data FILE)');
+      const atms = int('atms', opts.atms) ?? 10;
+      if (atms < 1 || atms > 1000) throw new Error('--atms: 1 to 1000');
+      const durationMs = opts.duration === undefined ? undefined : parseDuration(opts.duration);
+      const sessions = int('sessions', opts.sessions) ?? (durationMs === undefined ? 100 : undefined);
+      const rate = opts.rate === undefined ? undefined : Number(opts.rate);
+      if (rate !== undefined && !(rate > 0)) throw new Error(`--rate ${opts.rate}: sessions a second, more than 0`);
+      const mix = parseMix(opts.mix ?? DEFAULT_MIX);
+      const seed = int('seed', opts.seed) ?? freshSeed();
+      const tty = process.stderr.isTTY;
+      let lastLine = 0;
+      const { results, rig, elapsedMs, startedAt } = await runLoad({
+        data: opts.data,
+        atms,
+        ...(sessions !== undefined ? { sessions } : {}),
+        ...(durationMs !== undefined ? { durationMs } : {}),
+        ...(rate !== undefined ? { rate } : {}),
+        mix,
+        seed,
+        hashLogN: int('hash-cost', opts.hashCost) ?? 10,
+        onProgress: (r, ms) => {
+          // A line a second on a terminal (redrawn), one each ten seconds in a log.
+          if (!tty && ms - lastLine < 10_000) return;
+          lastLine = ms;
+          process.stderr.write(tty ? `\r${progressText(r, ms)}\u001b[K` : `${progressText(r, ms)}\n`);
+        },
+      });
+      if (tty) process.stderr.write('\n');
+      try {
+        const stats = statsOf(results, elapsedMs);
+        const ledgerProblems = checkLedgers(rig, results, startedAt);
+        console.table([stats]);
+        const settings = {
+          ATMs: atms,
+          seed,
+          mix: mix.map(([k, w]) => `${k}=${w.toFixed(2)}`).join(','),
+          bank: opts.data,
+          ...(rate ? { rate } : {}),
+        };
+        const out = opts.out ?? 'reports/load.html';
+        await mkdir(dirname(out), { recursive: true });
+        await writeFile(out, loadReportHtml({ title: `atm-rig load: ${atms} ATMs`, stats, results, elapsedMs, ledgerProblems, settings }));
+        await writeFile(
+          out.replace(/\.html?$/, '') + '.json',
+          JSON.stringify({ settings, stats, elapsedMs, ledgerProblems, results }, null, 1),
+        );
+        console.log(`report: ${out}`);
+        if (ledgerProblems.length) {
+          console.error(`ledger check FAILED:\n  ${ledgerProblems.slice(0, 20).join('\n  ')}`);
+          return 1;
+        }
+        console.log(`ledger check: every touched account's ledger equals its balance; every dispensed note debited once`);
+        return 0;
+      } finally {
+        await rig.close();
+      }
+    }),
+  );
+}
+
+/** `30s`, `2m`, `1h`, `1500ms` -> ms. */
+export function parseDuration(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(text.trim());
+  if (!m) throw new Error(`--duration ${text}: give 30s, 2m, 1h or 1500ms`);
+  return Math.round(Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 'ms' | 's' | 'm' | 'h']);
+}

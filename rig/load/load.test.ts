@@ -1,0 +1,59 @@
+// A small load run end to end: a seeded population in SQLite, three virtual ATMs, simulated customers over real
+// MQTT and HTTP, the ledger check and the HTML report. (otp-expired sessions wait out a 10 s OTP: left to the CLI.)
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createBankService } from '../bank/index.ts';
+import { seedPopulation } from '../population-seed.ts';
+import { checkLedgers } from './ledger-check.ts';
+import { parseMix } from './mix.ts';
+import { loadReportHtml } from './report.ts';
+import { runLoad } from './run-load.ts';
+import { statsOf } from './stats.ts';
+
+describe('atm-rig load', () => {
+  it('runs sessions of every kind on several ATMs, and the ledgers add up to the cash dispensed', async () => {
+    const data = join(await mkdtemp(join(tmpdir(), 'atm-rig-load-')), 'bank.sqlite');
+    const bank = await createBankService({ file: data, hashCost: { logN: 4, r: 8, p: 1 } });
+    await seedPopulation(bank, {
+      customers: 40,
+      seed: 5,
+      hashCost: { logN: 4, r: 8, p: 1 },
+      credentialsFile: join(data, '..', 'population-credentials.ndjson'),
+    });
+    await bank.close();
+
+    const run = await runLoad({
+      data,
+      atms: 3,
+      sessions: 12,
+      mix: parseMix('happy=0.5,wrong-pin=0.2,wrong-finger=0.2,cancel=0.1'),
+      seed: 9,
+      hashLogN: 4,
+    });
+    try {
+      expect(run.results.filter((r) => !r.ok).map((r) => r.error)).toEqual([]);
+      expect(run.results).toHaveLength(12);
+      expect(new Set(run.results.map((r) => r.atm)).size).toBe(3);
+      expect(new Set(run.results.map((r) => r.customer)).size).toBe(12);
+      const paid = run.results.reduce((s, r) => s + r.dispensed, 0);
+      expect(paid).toBeGreaterThan(0);
+      expect(checkLedgers(run.rig, run.results, run.startedAt)).toEqual([]);
+      // The check can fail: a session that claims cash the bank never debited is named.
+      const forged = [...run.results, { ...run.results[0]!, dispensed: 10_000 }];
+      expect(checkLedgers(run.rig, forged, run.startedAt)[0]).toMatch(/dispensed during the run, \d+ debited/);
+      const html = loadReportHtml({
+        title: 't',
+        stats: statsOf(run.results, run.elapsedMs),
+        results: run.results,
+        elapsedMs: run.elapsedMs,
+        ledgerProblems: [],
+        settings: {},
+      });
+      expect(html.match(/<svg /g)).toHaveLength(3);
+    } finally {
+      await run.rig.close();
+    }
+  }, 90_000);
+});

@@ -1,0 +1,62 @@
+/**
+ * What a simulated customer does at a seed001 ATM, for each kind of session in a load run, over MQTT only (the
+ * AtmClient, as the Cucumber steps and the demo do). Each resolves when the ATM is idle again, or throws with what
+ * went wrong. `dispensed` is the cash the customer took, for the ledger check.
+ */
+import { otpFromSms, type AtmClient } from '../atm-client.ts';
+import type { PopulationCredential } from '../population-seed.ts';
+import type { SessionKind } from './mix.ts';
+
+export const LOAD_AMOUNT = 10_000; // minor units: one 100.00 note
+
+export interface SessionOutcome {
+  dispensed: number;
+}
+
+export async function runSession(
+  kind: SessionKind,
+  person: AtmClient,
+  who: PopulationCredential,
+  otpTtlMs: number,
+): Promise<SessionOutcome> {
+  await person.untilScreen('welcome', 10_000);
+  await person.press('ENTER');
+  const { requestedFinger } = await person.untilScreen('place-finger');
+  if (kind === 'wrong-finger') {
+    await person.placeFinger(requestedFinger === 1 ? 2 : 1, who.id);
+    await person.until(() => person.session?.attempt === 2, 'the second fingerprint attempt');
+  }
+  await person.placeFinger(requestedFinger!, who.id);
+  await person.untilScreen('enter-pin');
+  if (kind === 'cancel') {
+    await person.press('CANCEL');
+    await person.untilScreen('welcome', 10_000);
+    return { dispensed: 0 };
+  }
+  if (kind === 'wrong-pin') {
+    await person.type(who.pin === '0000' ? '1111' : '0000');
+    await person.until(() => person.session?.attempt === 2 && person.session.screen === 'enter-pin', 'the second PIN attempt');
+  }
+  const sms = person.inbox.filter((s) => s.to === who.phone).length;
+  await person.type(who.pin);
+  await person.untilScreen('enter-otp');
+  let code = otpFromSms((await person.untilSms(who.phone, sms + 1, 10_000)).text);
+  if (kind === 'otp-expired') {
+    // The customer reads the code and waits past its lifetime: the ATM refuses it and sends a fresh one.
+    await new Promise((r) => setTimeout(r, otpTtlMs + 500));
+    await person.type(code);
+    code = otpFromSms((await person.untilSms(who.phone, sms + 2, 10_000)).text);
+    await person.untilScreen('enter-otp');
+  }
+  await person.type(code);
+  await person.untilScreen('menu');
+  const mark = person.messages.length;
+  await person.press('1');
+  await person.untilScreen('enter-amount');
+  await person.type(String(LOAD_AMOUNT / 100));
+  const dispensed = await person.nextMessage('/dispenser/evt/dispensed', mark, 10_000);
+  await person.takeCash();
+  await person.press('CANCEL');
+  await person.untilScreen('welcome', 10_000);
+  return { dispensed: Number(dispensed.payload.amount) };
+}
