@@ -23,7 +23,8 @@ function run(args: string[]) {
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-  const until = (re: RegExp, ms = 15_000) =>
+  const until = (re: RegExp, ms = 40_000) =>
+    // a budget: a loaded machine starts the CLI slowly
     new Promise<RegExpMatchArray>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no ${re} in output:\n${out}`)), ms);
       const check = () => {
