@@ -42,6 +42,8 @@ export const AtmConfigSchema = strictObject({
   ...deviceOptions,
   /** The largest single withdrawal, in minor units. */
   maxWithdrawal: z.number().int().positive().default(200_000),
+  /** Who runs the ATM's sessions: the rig's own controller, or an outside application over XFS4IoT (docs/xfs4iot.md). */
+  controller: z.enum(['rig', 'external']).default('rig'),
 });
 export type AtmConfig = z.infer<typeof AtmConfigSchema>;
 
@@ -89,6 +91,12 @@ export const RigConfigSchema = strictObject({
   record: z.string().min(1).optional(),
   /** Faults on the wire from the start (docs/faults.md); more can be added while the rig runs (`atm-rig fault`). */
   faults: z.array(FaultRuleSchema).max(MAX_RULES).default([]),
+  /** The XFS4IoT face (`--xfs4iot`; docs/xfs4iot.md): each ATM's devices as XFS4IoT services over WebSocket. */
+  xfs4iot: strictObject({
+    host: z.string().default('127.0.0.1'),
+    /** Absent: the first free port of XFS4IoT's 5846-5856; 0: any free port. */
+    port: z.number().int().min(0).max(65535).optional(),
+  }).optional(),
   /** Node-RED with the Dashboard 2.0 demo (`atm-rig up --dashboard`, `npm run dashboard`). */
   dashboard: strictObject({
     host: z.string().default('127.0.0.1'),

@@ -33,11 +33,13 @@ import { busUser } from '../devices/topics.ts';
 import { dirname } from 'node:path';
 import { parseRigConfig, type AtmConfig, type RigConfig, type RigConfigInput } from './config.ts';
 import { AtmController } from './controller/controller.ts';
+import type { RunningFace } from './xfs4iot/face.ts';
 
 export interface RunningAtm {
   id: string;
   profile: AuthProfile;
-  controller: AtmController;
+  /** The rig's own controller; none when an outside application runs the ATM (`controller: external`). */
+  controller?: AtmController;
   devices: AttachedDevice[];
 }
 
@@ -63,6 +65,8 @@ export interface Rig {
   releasedHolds: Hold[];
   /** Faults on the wire (docs/faults.md): bus faults need the embedded broker, bank faults work always. */
   faults: FaultInjector;
+  /** The XFS4IoT face, when on (`xfs4iot` in the config; docs/xfs4iot.md). */
+  xfs4iot?: RunningFace;
   close(): Promise<void>;
 }
 
@@ -116,6 +120,9 @@ export interface RigHooks {
   withoutDevices?: boolean;
   /** A clock of one's own, instead of the one `clock` names (a replay starts it where the recording did). */
   clock?: RigClock;
+  /** A message the XFS4IoT face would have sent that its own schema refuses, or a handler that threw (a test fails on
+   *  either); without it, a process warning. */
+  xfs4iotProblem?: (problem: string) => void;
 }
 
 export async function startRig(input: RigConfigInput = {}, hooks: RigHooks = {}): Promise<Rig> {
@@ -154,10 +161,12 @@ export async function startRig(input: RigConfigInput = {}, hooks: RigHooks = {})
     }
     let broker: RunningBroker | undefined;
     let tlsCertPath: string | undefined;
+    // The broker's TLS identity; the XFS4IoT face serves wss:// with it too.
+    const t = config.broker.tls;
+    const tls =
+      t && (!config.broker.url || config.xfs4iot) ? await loadOrCreateTls({ certPath: t.cert, keyPath: t.key, dir: bus.dir }) : undefined;
+    if (tls) tlsCertPath = tls.certPath;
     if (!config.broker.url) {
-      const t = config.broker.tls;
-      const tls = t ? await loadOrCreateTls({ certPath: t.cert, keyPath: t.key, dir: bus.dir }) : undefined;
-      if (tls) tlsCertPath = tls.certPath;
       broker = await startBroker({
         host: config.broker.host,
         port: config.broker.port,
@@ -176,6 +185,8 @@ export async function startRig(input: RigConfigInput = {}, hooks: RigHooks = {})
     const faultService = await serveFaults(faults, brokerUrl, creds('rig.faults'), { busFaults: !config.broker.url });
     closers.push({ name: 'fault service', close: () => faultService.close() });
 
+    // The face comes up after the devices; the bank's SMS gateway finds it then.
+    let face: RunningFace | undefined;
     const bank = await startBank({
       file: config.bank.file,
       host: config.bank.host,
@@ -188,6 +199,8 @@ export async function startRig(input: RigConfigInput = {}, hooks: RigHooks = {})
       // Replayable codes only where a run is meant to replay: a manual clock, or asked for (the banner says so).
       deterministicSecrets: config.clock === 'manual' || config.bank.deterministicSecrets,
       atmWire: bankFaults(faults),
+      smsGateway: (atmId, sms) =>
+        face ? face.sendSms(atmId, sms) : Promise.resolve({ ok: false, reason: 'the XFS4IoT face is not running' }),
       ...(hooks.bankLog ? { logger: { level: 'trace', stream: hooks.bankLog, redact: BANK_LOG_REDACT } } : {}),
     }).catch((err: unknown) => {
       throw namePortClash(err, config.bank.port, '--bank-port / bank.port');
@@ -243,6 +256,10 @@ export async function startRig(input: RigConfigInput = {}, hooks: RigHooks = {})
         devices.push(attached);
         closers.push({ name: `${atm.id} ${kind}`, close: () => attached.close() });
       }
+      if (atm.controller === 'external') {
+        atms.push({ id: atm.id, profile, devices });
+        continue;
+      }
       const controller = await AtmController.start({
         atmId: atm.id,
         profile,
@@ -266,6 +283,25 @@ export async function startRig(input: RigConfigInput = {}, hooks: RigHooks = {})
       atms.push({ id: atm.id, profile, controller, devices });
     }
 
+    if (config.xfs4iot) {
+      const { startFace } = await import('./xfs4iot/face.ts');
+      const x = config.xfs4iot;
+      face = await startFace({
+        brokerUrl,
+        host: x.host,
+        ...(x.port !== undefined ? { port: x.port } : {}),
+        ...(tls ? { tls: { cert: tls.cert, key: tls.key } } : {}),
+        clock,
+        money: { currency: config.bank.currency, minorDigits: config.bank.minorDigits },
+        atms: config.atms.map((a) => ({ id: a.id, credential: creds(busUser(a.id, 'controller')) })),
+        ...(hooks.xfs4iotProblem
+          ? { onInvalid: hooks.xfs4iotProblem, onError: (e: unknown) => hooks.xfs4iotProblem!(`handler failed: ${String(e)}`) }
+          : {}),
+      });
+      const running = face;
+      closers.push({ name: 'XFS4IoT face', close: () => running.close() });
+    }
+
     if (closeRecorder) closers.push(closeRecorder);
     return {
       config,
@@ -283,6 +319,7 @@ export async function startRig(input: RigConfigInput = {}, hooks: RigHooks = {})
       atmKeys,
       releasedHolds,
       faults,
+      ...(face ? { xfs4iot: face } : {}),
       close,
     };
   } catch (err) {
