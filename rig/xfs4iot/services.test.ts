@@ -179,19 +179,19 @@ describe('TextTerminal (LCD 4x20, keypad)', () => {
       posX: 0,
       posY: 2,
       echoMode: 'password',
-      visible: false,
+      visible: true,
       flush: true,
       autoEnd: false,
       activeKeys: [...'0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ'],
       activeCommandKeys: { enter: { terminate: true }, cancel: { terminate: true }, clear: { terminate: false } },
     });
-    // Read has no ready event; with the queue empty it listens from the moment it is acknowledged.
-    await person.until(() => tt.received.some((m) => m.header.type === 'acknowledge' && m.header.name === 'TextTerminal.Read'), 'the ack');
+    // The cursor shows when the Read listens (visible: true).
+    await person.untilLcd(/^_$/);
     await person.press('Q', 'CLEAR', 'A', 'B', 'C', '1', '2', '3', '4');
     await person.untilLcd('******');
     await person.press('ENTER');
     expect((await r.done).payload).toEqual({ input: 'ABC123' });
-    expect(person.lcd[2]).toBe('******');
+    await person.untilLcd(/^\*{6}$/);
     expect(r.events.map((e) => e.payload.key ?? e.payload.commandKey)).toEqual(['Q', 'clear', 'A', 'B', 'C', '1', '2', '3', 'enter']);
   });
 });

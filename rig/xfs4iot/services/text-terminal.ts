@@ -69,15 +69,19 @@ export function textTerminalService(bus: AtmBus, name: string): ServiceDefinitio
       return k !== undefined && ('key' in k ? keys.has(k.key) : Object.hasOwn(commands, k.commandKey));
     });
     let input = '';
-    // Echo: the character, `*` for a password, nothing when invisible; never past the line's end.
-    const echo = async () => {
-      if (payload.echoMode === 'invisible') return;
-      const shown = payload.echoMode === 'password' ? '*'.repeat(input.length) : input;
-      screen().clear({ positionX: at.x, positionY: at.y, width: payload.numOfChars || WIDTH, height: 1 });
-      screen().write(at, shown);
+    const width = Math.min(payload.numOfChars || WIDTH, WIDTH - at.x);
+    // Echo: the characters, `*` for a password, nothing when invisible; then the cursor (`_`) where the next one
+    // goes when `visible`. The cursor appears when the Read starts listening: a person (or a test) sees it is ready.
+    const draw = async (cursor: boolean) => {
+      const shown = payload.echoMode === 'invisible' ? '' : payload.echoMode === 'password' ? '*'.repeat(input.length) : input;
+      if (payload.echoMode === 'invisible' && !payload.visible) return;
+      screen().clear({ positionX: at.x, positionY: at.y, width, height: 1 });
+      screen().write(at, cursor && payload.visible && shown.length < width ? `${shown}_` : shown);
       await show();
     };
+    const echo = () => draw(true);
     try {
+      await echo();
       for (;;) {
         const k = terminalKey(String((await inbox.take(signal)).payload.key))!;
         if ('commandKey' in k) {
@@ -97,6 +101,7 @@ export function textTerminalService(bus: AtmBus, name: string): ServiceDefinitio
       }
     } finally {
       inbox.close();
+      if (payload.visible) await draw(false).catch(() => undefined);
     }
   });
 
@@ -115,7 +120,7 @@ export function textTerminalService(bus: AtmBus, name: string): ServiceDefinitio
       },
     }),
     capabilities: () => ({
-      textTerminal: { type: 'fixed', resolutions: [{ sizeX: WIDTH, sizeY: HEIGHT }], keyLock: false, cursor: false, forms: false },
+      textTerminal: { type: 'fixed', resolutions: [{ sizeX: WIDTH, sizeY: HEIGHT }], keyLock: false, cursor: true, forms: false },
     }),
     attach(o) {
       unwatch = watchStatus(bus, ['lcd', 'keypad'], o);
