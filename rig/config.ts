@@ -13,7 +13,10 @@ import { MAX_RULES } from './faults/injector.ts';
 
 export const DeviceSpec = z
   .string()
-  .regex(/^(virtual|serial:.+@\d+)$/, '"virtual" or "serial:<path>@<baud>"')
+  .regex(
+    /^(virtual|serial:.+@\d+|xfs4iot:wss?:\/\/.+)$/,
+    '"virtual", "serial:<path>@<baud>" or "xfs4iot:ws://user:password@host:port/xfs4iot/v1.0/<service>/"',
+  )
   .superRefine((spec, ctx) => {
     const baud = /^serial:.+@(\d+)$/.exec(spec);
     const problem = baud ? baudProblem(Number(baud[1])) : undefined;
@@ -36,7 +39,8 @@ export const AtmConfigSchema = strictObject({
   id: z.string().regex(TOPIC_LEVEL, 'letters, digits, dot, dash, underscore'),
   /** A built-in profile id (seed000, seed001, seed002) or a path to a profile JSON file. */
   profile: z.string().default('seed001'),
-  /** Per device kind (devices/registry.ts): "virtual" or "serial:<path>@<baud>". */
+  /** Per device kind (devices/registry.ts): "virtual" or "serial:<path>@<baud>"; a fingerprint also
+   *  "xfs4iot:ws://user:password@host:port/xfs4iot/v1.0/<service>/" (someone else's XFS4IoT Biometric service). */
   devices: strictObject(deviceSpecs).prefault({}),
   /** Each device's own settings (`gsm`, `dispenser`, `fingerprint`, ...), declared by its module. */
   ...deviceOptions,

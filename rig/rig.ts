@@ -34,6 +34,7 @@ import { dirname } from 'node:path';
 import { parseRigConfig, type AtmConfig, type RigConfig, type RigConfigInput } from './config.ts';
 import { AtmController } from './controller/controller.ts';
 import type { RunningFace } from './xfs4iot/face.ts';
+import { maskSpec, parseXfs4iotSpec, RemoteFingerprint, XFS4IOT_SPEC } from './xfs4iot/remote-fingerprint.ts';
 
 export interface RunningAtm {
   id: string;
@@ -76,6 +77,11 @@ export function createDevice(kind: DeviceKind, atm: AtmConfig, tracer?: SerialTr
   const spec = atm.devices[kind];
   const options = atm[kind];
   if (spec === 'virtual') return module.virtual(options);
+  if (XFS4IOT_SPEC.test(spec)) {
+    if (kind !== 'fingerprint')
+      throw new Error(`${atm.id}: an xfs4iot: device is a fingerprint only (a Biometric service), not a ${module.title}`);
+    return new RemoteFingerprint(parseXfs4iotSpec(spec));
+  }
   if (!module.serial)
     throw new Error(`${atm.id}: no serial driver for the ${module.title} yet (drivers: ${SERIAL_KINDS.join(', ')}); use "virtual"`);
   const trace = tracer && { tracer, label: `${atm.id} ${kind}`, decoder: (module.wire ?? countingDecoder)() };
@@ -222,7 +228,12 @@ export async function startRig(input: RigConfigInput = {}, hooks: RigHooks = {})
               seed,
               clock: config.clock,
               deterministicSecrets: config.clock === 'manual' || config.bank.deterministicSecrets,
-              atms: config.atms.map((a) => ({ id: a.id, profile: a.profile, devices: a.devices })),
+              // An xfs4iot: device's password stays out of the file.
+              atms: config.atms.map((a) => ({
+                id: a.id,
+                profile: a.profile,
+                devices: Object.fromEntries(Object.entries(a.devices).map(([k, v]) => [k, maskSpec(v)])),
+              })),
               customers: bank.service.data.customers.length === 0 ? 'none' : 'unknown',
             },
             ...(config.record ? { file: config.record } : {}),

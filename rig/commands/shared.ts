@@ -65,8 +65,13 @@ async function configInput(values: RigOptions, command: string): Promise<RigConf
     if (!(DEVICE_KINDS as readonly string[]).includes(kind))
       throw new Error(`--device ${d}: no device "${kind}"${didYouMean(kind, DEVICE_KINDS)}; devices: ${DEVICE_KINDS.join(', ')}`);
     const serial = /^serial:.+@(\d+)$/.exec(spec);
-    if (spec !== 'virtual' && !serial)
-      throw new Error(`--device ${d}: a device is "virtual" or "serial:<path>@<baud>", e.g. ${kind}=serial:/dev/ttyUSB0@57600`);
+    const xfs4iot = /^xfs4iot:wss?:\/\/.+$/.test(spec);
+    if (xfs4iot && kind !== 'fingerprint')
+      throw new Error(`--device ${d}: an xfs4iot: device is a fingerprint only (an XFS4IoT Biometric service)`);
+    if (spec !== 'virtual' && !serial && !xfs4iot)
+      throw new Error(
+        `--device ${d}: a device is "virtual", "serial:<path>@<baud>" (e.g. ${kind}=serial:/dev/ttyUSB0@57600) or, for a fingerprint, "xfs4iot:ws://user:password@host:port/xfs4iot/v1.0/<service>/"`,
+      );
     const badBaud = serial ? baudProblem(Number(serial[1])) : undefined;
     if (badBaud) throw new Error(`--device ${d}: ${badBaud}`);
     atm.devices = { ...atm.devices, [kind]: spec };
