@@ -205,8 +205,13 @@ export async function startRig(input: RigConfigInput = {}, hooks: RigHooks = {})
       // Replayable codes only where a run is meant to replay: a manual clock, or asked for (the banner says so).
       deterministicSecrets: config.clock === 'manual' || config.bank.deterministicSecrets,
       atmWire: bankFaults(faults),
-      smsGateway: (atmId, sms) =>
-        face ? face.sendSms(atmId, sms) : Promise.resolve({ ok: false, reason: 'the XFS4IoT face is not running' }),
+      // The bank sends an OTP's SMS itself only for an application over XFS4IoT, which has no modem interface.
+      ...(config.xfs4iot
+        ? {
+            smsGateway: (atmId: string, sms: { to: string; text: string }) =>
+              face ? face.sendSms(atmId, sms) : Promise.resolve({ ok: false as const, reason: 'the XFS4IoT face is not up yet' }),
+          }
+        : {}),
       ...(hooks.bankLog ? { logger: { level: 'trace', stream: hooks.bankLog, redact: BANK_LOG_REDACT } } : {}),
     }).catch((err: unknown) => {
       throw namePortClash(err, config.bank.port, '--bank-port / bank.port');
