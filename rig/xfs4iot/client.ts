@@ -36,8 +36,11 @@ export interface ConnectOptions {
   ca?: string;
 }
 
+/** Messages `received` keeps (the newest): a client that runs for days must not grow without end. */
+const KEEP = 10_000;
+
 export class XfsClient {
-  /** Every message received, in order. */
+  /** The messages received, in order (the newest 10,000). */
   readonly received: WireIn[] = [];
   /** Messages that failed the catalog's schemas, with why. */
   readonly invalid: string[] = [];
@@ -110,9 +113,13 @@ export class XfsClient {
 
   #onMessage(text: string): void {
     const decoded = decodeWire(text);
-    if (!decoded.ok) return void this.invalid.push(`${decoded.error}: ${text.slice(0, 300)}`);
+    if (!decoded.ok) {
+      if (this.invalid.length < 100) this.invalid.push(`${decoded.error}: ${text.slice(0, 300)}`);
+      return;
+    }
     const m = decoded.message;
     this.received.push(m);
+    if (this.received.length > KEEP) this.received.splice(0, this.received.length - KEEP);
     const h = m.header;
     if (h.type === 'unsolicited') return this.#unsolicited.forEach((l) => l(h.name, m.payload));
     if (h.type === 'command') return;

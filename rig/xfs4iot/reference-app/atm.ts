@@ -61,12 +61,14 @@ export class XfsAtm {
       const digit = DIGITS.indexOf(String(payload.digit));
       if (payload.digit === 'clear') typed = '';
       else if (digit >= 0) typed += String(digit);
-      void tt.command('TextTerminal.Write', {
-        mode: 'absolute',
-        posX: 0,
-        posY: 2,
-        text: (masked ? '*'.repeat(typed.length) : typed).padEnd(maxLen, ' '),
-      });
+      void tt
+        .command('TextTerminal.Write', {
+          mode: 'absolute',
+          posX: 0,
+          posY: 2,
+          text: (masked ? '*'.repeat(typed.length) : typed).padEnd(maxLen, ' '),
+        })
+        .catch(() => undefined);
     };
     const activeKeys = Object.fromEntries([
       ...DIGITS.map((k) => [k, { terminate: false }]),
@@ -156,14 +158,21 @@ export class XfsAtm {
     return done.completionCode === 'success' && track2 ? { ok: true, value: track2.split('=')[0]! } : { ok: false, why: 'failed' };
   }
 
-  /** Hand the card back and wait until the customer takes it (MediaRemovedEvent). */
-  async returnCard(screen: string[]): Promise<void> {
+  /** Hand the card back and wait until the customer takes it (MediaRemovedEvent); a card left longer than `leftMs`
+   *  is retained, as the rig's own controller does. Says which. */
+  async returnCard(screen: string[], leftMs: number): Promise<'taken' | 'retained' | 'none'> {
     const reader = this.#service('CardReader');
-    const removed = reader.nextUnsolicited('CardReader.MediaRemovedEvent');
+    const removed = reader.nextUnsolicited('CardReader.MediaRemovedEvent').then(() => 'taken' as const);
     const moved = await reader.command('CardReader.Move', { to: 'exit' });
-    if (moved.completionCode !== 'success') return;
+    if (moved.completionCode !== 'success') return 'none';
     await this.show(...screen);
-    await removed;
+    let timer: NodeJS.Timeout | undefined;
+    const left = new Promise<'left'>((resolve) => (timer = setTimeout(() => resolve('left'), leftMs)));
+    const outcome = await Promise.race([removed, left]);
+    clearTimeout(timer);
+    if (outcome === 'taken') return 'taken';
+    await this.retainCard();
+    return 'retained';
   }
 
   async retainCard(): Promise<void> {

@@ -161,7 +161,7 @@ export async function seed002(atm: XfsAtm, bank: Bank, options: SessionOptions =
     o.log('authenticated');
     return await withdraw(atm, bank, who, o, session);
   } finally {
-    await atm.returnCard(['Take your card']);
+    if ((await atm.returnCard(['Take your card'], o.inputMs)) === 'retained') o.log('card left in the slot: retained');
     await atm.show('Thank you', 'Goodbye');
     if (who) await bank.sessionEnded();
   }
