@@ -41,6 +41,10 @@ export interface RigOptions {
   flows?: string;
   traceSerial?: string | boolean;
   record?: string;
+  /** `up` only. */
+  xfs4iot?: boolean;
+  xfs4iotPort?: string;
+  controller?: string;
 }
 
 const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];

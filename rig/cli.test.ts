@@ -218,7 +218,9 @@ describe("docs/configuration.md's CLI column", () => {
     const { readFile } = await import('node:fs/promises');
     const { buildProgram } = await import('./cli.ts');
     const md = await readFile(new URL('../docs/configuration.md', import.meta.url), 'utf8');
-    const documented = [...md.matchAll(/^\| [^|]+ \| `(--[a-z-]+)[^`]*` \(([^)]+)\) \|/gm)].map((m) => [m[1]!, m[2]!.split(', ')] as const);
+    const documented = [...md.matchAll(/^\| [^|]+ \| `(--[a-z0-9-]+)[^`]*` \(([^)]+)\) \|/gm)].map(
+      (m) => [m[1]!, m[2]!.split(', ')] as const,
+    );
     expect(documented.length).toBeGreaterThanOrEqual(15);
     const commands = buildProgram().commands;
     for (const [option, names] of documented) {

@@ -13,7 +13,10 @@ import { MAX_RULES } from './faults/injector.ts';
 
 export const DeviceSpec = z
   .string()
-  .regex(/^(virtual|serial:.+@\d+)$/, '"virtual" or "serial:<path>@<baud>"')
+  .regex(
+    /^(virtual|serial:.+@\d+|xfs4iot:wss?:\/\/.+)$/,
+    '"virtual", "serial:<path>@<baud>" or "xfs4iot:ws://user:password@host:port/xfs4iot/v1.0/<service>/"',
+  )
   .superRefine((spec, ctx) => {
     const baud = /^serial:.+@(\d+)$/.exec(spec);
     const problem = baud ? baudProblem(Number(baud[1])) : undefined;
@@ -36,12 +39,15 @@ export const AtmConfigSchema = strictObject({
   id: z.string().regex(TOPIC_LEVEL, 'letters, digits, dot, dash, underscore'),
   /** A built-in profile id (seed000, seed001, seed002) or a path to a profile JSON file. */
   profile: z.string().default('seed001'),
-  /** Per device kind (devices/registry.ts): "virtual" or "serial:<path>@<baud>". */
+  /** Per device kind (devices/registry.ts): "virtual" or "serial:<path>@<baud>"; a fingerprint also
+   *  "xfs4iot:ws://user:password@host:port/xfs4iot/v1.0/<service>/" (someone else's XFS4IoT Biometric service). */
   devices: strictObject(deviceSpecs).prefault({}),
   /** Each device's own settings (`gsm`, `dispenser`, `fingerprint`, ...), declared by its module. */
   ...deviceOptions,
   /** The largest single withdrawal, in minor units. */
   maxWithdrawal: z.number().int().positive().default(200_000),
+  /** Who runs the ATM's sessions: the rig's own controller, or an outside application over XFS4IoT (docs/xfs4iot.md). */
+  controller: z.enum(['rig', 'external']).default('rig'),
 });
 export type AtmConfig = z.infer<typeof AtmConfigSchema>;
 
@@ -89,6 +95,12 @@ export const RigConfigSchema = strictObject({
   record: z.string().min(1).optional(),
   /** Faults on the wire from the start (docs/faults.md); more can be added while the rig runs (`atm-rig fault`). */
   faults: z.array(FaultRuleSchema).max(MAX_RULES).default([]),
+  /** The XFS4IoT face (`--xfs4iot`; docs/xfs4iot.md): each ATM's devices as XFS4IoT services over WebSocket. */
+  xfs4iot: strictObject({
+    host: z.string().default('127.0.0.1'),
+    /** Absent: the first free port of XFS4IoT's 5846-5856; 0: any free port. */
+    port: z.number().int().min(0).max(65535).optional(),
+  }).optional(),
   /** Node-RED with the Dashboard 2.0 demo (`atm-rig up --dashboard`, `npm run dashboard`). */
   dashboard: strictObject({
     host: z.string().default('127.0.0.1'),

@@ -46,13 +46,29 @@ export async function startLiveView(
     }
   };
 
-  const unsubscribe = rig.atms.map((atm) =>
-    atm.controller.onChange(({ screen, state }) => {
-      views.set(atm.id, { screen, state });
-      if (tty) schedule();
-      else out.write(`${atm.id} ${state.state} | ${screen.map((l) => l.trimEnd()).join(' | ')}\n`);
-    }),
+  const changed = (atmId: string, screen: string[], state: SessionState) => {
+    views.set(atmId, { screen, state });
+    if (tty) schedule();
+    else out.write(`${atmId} ${state.state} | ${screen.map((l) => l.trimEnd()).join(' | ')}\n`);
+  };
+  const unsubscribe = rig.atms.flatMap((atm) =>
+    atm.controller ? [atm.controller.onChange(({ screen, state }) => changed(atm.id, screen, state))] : [],
   );
+  // An ATM an outside application runs (controller: external) has no session state here: its LCD is the view.
+  // Not a session of the rig's: no screen id of its own; every key typed is masked, since the view cannot tell a PIN.
+  const externalState = {
+    screen: 'external',
+    state: 'external application (XFS4IoT)',
+    profile: 'external',
+    input: { field: 'external', label: 'external application', length: 0, maxLength: 0, masked: true },
+  } as unknown as SessionState;
+  const external = new Set(rig.atms.filter((a) => !a.controller).map((a) => a.id));
+  const externalLcd = (topic: string, payload: unknown) => {
+    const m = /^atm\/([^/]+)\/lcd\/state$/.exec(topic);
+    const lines = (payload as { lines?: unknown } | undefined)?.lines;
+    if (!m || !external.has(m[1]!) || !Array.isArray(lines)) return;
+    changed(m[1]!, lines.map(String), externalState);
+  };
 
   const client = await connectBus(rig.brokerUrl, 'live-view', rig.bus.internal.get('rig.trace')!);
   // Plain mode: a line when a device goes offline or comes back (with why), the one change a screen would show.
@@ -69,6 +85,7 @@ export async function startLiveView(
   };
   {
     client.on('message', (topic, buf, packet) => {
+      externalLcd(topic, parsePayload(buf));
       if (!tty) {
         // Plain mode: a fault applied is one line, like a device going offline.
         if (topic === topics.fault.applied) {
@@ -80,7 +97,7 @@ export async function startLiveView(
       if (packet.retain) return;
       const payload = parsePayload(buf);
       const atmId = topic.split('/')[1] ?? '';
-      const line = formatMessage(topic, payload, views.get(atmId)?.state);
+      const line = formatMessage(topic, payload, views.get(atmId)?.state ?? (external.has(atmId) ? externalState : undefined));
       if (line) {
         recent.push(line);
         if (recent.length > 50) recent.shift();

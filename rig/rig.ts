@@ -33,11 +33,14 @@ import { busUser } from '../devices/topics.ts';
 import { dirname } from 'node:path';
 import { parseRigConfig, type AtmConfig, type RigConfig, type RigConfigInput } from './config.ts';
 import { AtmController } from './controller/controller.ts';
+import type { RunningFace } from './xfs4iot/face.ts';
+import { maskSpec, parseXfs4iotSpec, RemoteFingerprint, XFS4IOT_SPEC } from './xfs4iot/remote-fingerprint.ts';
 
 export interface RunningAtm {
   id: string;
   profile: AuthProfile;
-  controller: AtmController;
+  /** The rig's own controller; none when an outside application runs the ATM (`controller: external`). */
+  controller?: AtmController;
   devices: AttachedDevice[];
 }
 
@@ -63,6 +66,8 @@ export interface Rig {
   releasedHolds: Hold[];
   /** Faults on the wire (docs/faults.md): bus faults need the embedded broker, bank faults work always. */
   faults: FaultInjector;
+  /** The XFS4IoT face, when on (`xfs4iot` in the config; docs/xfs4iot.md). */
+  xfs4iot?: RunningFace;
   close(): Promise<void>;
 }
 
@@ -72,6 +77,11 @@ export function createDevice(kind: DeviceKind, atm: AtmConfig, tracer?: SerialTr
   const spec = atm.devices[kind];
   const options = atm[kind];
   if (spec === 'virtual') return module.virtual(options);
+  if (XFS4IOT_SPEC.test(spec)) {
+    if (kind !== 'fingerprint')
+      throw new Error(`${atm.id}: an xfs4iot: device is a fingerprint only (a Biometric service), not a ${module.title}`);
+    return new RemoteFingerprint(parseXfs4iotSpec(spec));
+  }
   if (!module.serial)
     throw new Error(`${atm.id}: no serial driver for the ${module.title} yet (drivers: ${SERIAL_KINDS.join(', ')}); use "virtual"`);
   const trace = tracer && { tracer, label: `${atm.id} ${kind}`, decoder: (module.wire ?? countingDecoder)() };
@@ -116,6 +126,9 @@ export interface RigHooks {
   withoutDevices?: boolean;
   /** A clock of one's own, instead of the one `clock` names (a replay starts it where the recording did). */
   clock?: RigClock;
+  /** A message the XFS4IoT face would have sent that its own schema refuses, or a handler that threw (a test fails on
+   *  either); without it, a process warning. */
+  xfs4iotProblem?: (problem: string) => void;
 }
 
 export async function startRig(input: RigConfigInput = {}, hooks: RigHooks = {}): Promise<Rig> {
@@ -158,10 +171,12 @@ export async function startRig(input: RigConfigInput = {}, hooks: RigHooks = {})
     }
     let broker: RunningBroker | undefined;
     let tlsCertPath: string | undefined;
+    // The broker's TLS identity; the XFS4IoT face serves wss:// with it too.
+    const t = config.broker.tls;
+    const tls =
+      t && (!config.broker.url || config.xfs4iot) ? await loadOrCreateTls({ certPath: t.cert, keyPath: t.key, dir: bus.dir }) : undefined;
+    if (tls) tlsCertPath = tls.certPath;
     if (!config.broker.url) {
-      const t = config.broker.tls;
-      const tls = t ? await loadOrCreateTls({ certPath: t.cert, keyPath: t.key, dir: bus.dir }) : undefined;
-      if (tls) tlsCertPath = tls.certPath;
       broker = await startBroker({
         host: config.broker.host,
         port: config.broker.port,
@@ -181,6 +196,8 @@ export async function startRig(input: RigConfigInput = {}, hooks: RigHooks = {})
     closers.push({ name: 'fault service', close: () => faultService.close() });
 
     const deterministicSecrets = config.clock === 'manual' || config.record !== undefined || config.bank.deterministicSecrets;
+    // The face comes up after the devices; the bank's SMS gateway finds it then.
+    let face: RunningFace | undefined;
     const bank = await startBank({
       file: config.bank.file,
       host: config.bank.host,
@@ -194,6 +211,13 @@ export async function startRig(input: RigConfigInput = {}, hooks: RigHooks = {})
       // says so).
       deterministicSecrets,
       atmWire: bankFaults(faults),
+      // The bank sends an OTP's SMS itself only for an application over XFS4IoT, which has no modem interface.
+      ...(config.xfs4iot
+        ? {
+            smsGateway: (atmId: string, sms: { to: string; text: string }) =>
+              face ? face.sendSms(atmId, sms) : Promise.resolve({ ok: false as const, reason: 'the XFS4IoT face is not up yet' }),
+          }
+        : {}),
       ...(hooks.bankLog ? { logger: { level: 'trace', stream: hooks.bankLog, redact: BANK_LOG_REDACT } } : {}),
     }).catch((err: unknown) => {
       throw namePortClash(err, config.bank.port, '--bank-port / bank.port');
@@ -215,7 +239,12 @@ export async function startRig(input: RigConfigInput = {}, hooks: RigHooks = {})
               seed,
               clock: config.clock,
               deterministicSecrets,
-              atms: config.atms.map((a) => ({ id: a.id, profile: a.profile, devices: a.devices })),
+              // An xfs4iot: device's password stays out of the file.
+              atms: config.atms.map((a) => ({
+                id: a.id,
+                profile: a.profile,
+                devices: Object.fromEntries(Object.entries(a.devices).map(([k, v]) => [k, maskSpec(v)])),
+              })),
               customers: bank.service.records.customerCount() === 0 ? 'none' : 'unknown',
             },
             ...(config.record ? { file: config.record } : {}),
@@ -249,6 +278,10 @@ export async function startRig(input: RigConfigInput = {}, hooks: RigHooks = {})
         devices.push(attached);
         closers.push({ name: `${atm.id} ${kind}`, close: () => attached.close() });
       }
+      if (atm.controller === 'external') {
+        atms.push({ id: atm.id, profile, devices });
+        continue;
+      }
       const controller = await AtmController.start({
         atmId: atm.id,
         profile,
@@ -272,6 +305,25 @@ export async function startRig(input: RigConfigInput = {}, hooks: RigHooks = {})
       atms.push({ id: atm.id, profile, controller, devices });
     }
 
+    if (config.xfs4iot) {
+      const { startFace } = await import('./xfs4iot/face.ts');
+      const x = config.xfs4iot;
+      face = await startFace({
+        brokerUrl,
+        host: x.host,
+        ...(x.port !== undefined ? { port: x.port } : {}),
+        ...(tls ? { tls: { cert: tls.cert, key: tls.key } } : {}),
+        clock,
+        money: { currency: config.bank.currency, minorDigits: config.bank.minorDigits },
+        atms: config.atms.map((a) => ({ id: a.id, credential: creds(busUser(a.id, 'controller')) })),
+        ...(hooks.xfs4iotProblem
+          ? { onInvalid: hooks.xfs4iotProblem, onError: (e: unknown) => hooks.xfs4iotProblem!(`handler failed: ${String(e)}`) }
+          : {}),
+      });
+      const running = face;
+      closers.push({ name: 'XFS4IoT face', close: () => running.close() });
+    }
+
     if (closeRecorder) closers.push(closeRecorder);
     return {
       config,
@@ -289,6 +341,7 @@ export async function startRig(input: RigConfigInput = {}, hooks: RigHooks = {})
       atmKeys,
       releasedHolds,
       faults,
+      ...(face ? { xfs4iot: face } : {}),
       close,
     };
   } catch (err) {

@@ -12,7 +12,7 @@ import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCom
 import { BankError } from './model.ts';
 import { accountRoutes } from './routes/accounts.ts';
 import { authRoutes } from './routes/auth.ts';
-import { otpRoutes } from './routes/otp.ts';
+import { otpRoutes, type SmsGateway } from './routes/otp.ts';
 import { staffRoutes } from './routes/staff.ts';
 import { webRoutes } from './routes/web.ts';
 import { systemClock, type RigClock } from '../../core/clock.ts';
@@ -36,9 +36,17 @@ export interface BankAppOptions {
   logger?: FastifyServerOptions['logger'];
   /** Between the network and the ATM routes, after the ATM's login: the rig's bank faults (rig/faults). */
   atmWire?: (app: FastifyInstance) => void;
+  /** How the bank sends an OTP's SMS when the ATM asks it to (`POST /otp` with `send: true`). */
+  smsGateway?: SmsGateway;
 }
 
-export async function buildBankApp({ bank, clock = systemClock, logger = false, atmWire }: BankAppOptions): Promise<FastifyInstance> {
+export async function buildBankApp({
+  bank,
+  clock = systemClock,
+  logger = false,
+  atmWire,
+  smsGateway,
+}: BankAppOptions): Promise<FastifyInstance> {
   // forceCloseConnections: a stopped bank drops keep-alive sockets too, as an outage would.
   const app = Fastify({ logger, bodyLimit: 64 * 1024, forceCloseConnections: true });
   app.setValidatorCompiler(validatorCompiler);
@@ -96,7 +104,7 @@ export async function buildBankApp({ bank, clock = systemClock, logger = false, 
     requireBankClient(atm, bank, sessions, clock);
     atmWire?.(atm);
     await atm.register(authRoutes, { bank });
-    await atm.register(otpRoutes, { bank });
+    await atm.register(otpRoutes, { bank, ...(smsGateway ? { smsGateway } : {}) });
     await atm.register(accountRoutes, { bank });
   });
   await app.register(webRoutes, { bank, clock });

@@ -29,6 +29,8 @@ export interface BankConfig {
   logger?: FastifyServerOptions['logger'];
   /** Between the network and the ATM routes: the rig's bank faults. */
   atmWire?: BankAppOptions['atmWire'];
+  /** Sends an OTP's SMS for an ATM that asks the bank to (`POST /otp` with `send: true`). */
+  smsGateway?: BankAppOptions['smsGateway'];
 }
 
 export interface RunningBank {
@@ -120,6 +122,7 @@ async function serveBank(service: BankService, config: BankConfig): Promise<Runn
       clock: config.clock ?? systemClock,
       logger: config.logger ?? false,
       ...(config.atmWire ? { atmWire: config.atmWire } : {}),
+      ...(config.smsGateway ? { smsGateway: config.smsGateway } : {}),
     });
     await app.listen({ host, port });
     return app;

@@ -35,6 +35,8 @@ const OPTION_OF: Record<string, string> = {
   'atms[0].profile': '--profile',
   traceSerial: '--trace-serial',
   record: '--record',
+  'xfs4iot.port': '--xfs4iot-port',
+  'atms[0].controller': '--controller',
 };
 
 /** The rig configuration: the --config file, with the command line's options on top; checked, naming the option at fault. */
@@ -63,8 +65,13 @@ async function configInput(values: RigOptions, command: string): Promise<RigConf
     if (!(DEVICE_KINDS as readonly string[]).includes(kind))
       throw new Error(`--device ${d}: no device "${kind}"${didYouMean(kind, DEVICE_KINDS)}; devices: ${DEVICE_KINDS.join(', ')}`);
     const serial = /^serial:.+@(\d+)$/.exec(spec);
-    if (spec !== 'virtual' && !serial)
-      throw new Error(`--device ${d}: a device is "virtual" or "serial:<path>@<baud>", e.g. ${kind}=serial:/dev/ttyUSB0@57600`);
+    const xfs4iot = /^xfs4iot:wss?:\/\/.+$/.test(spec);
+    if (xfs4iot && kind !== 'fingerprint')
+      throw new Error(`--device ${d}: an xfs4iot: device is a fingerprint only (an XFS4IoT Biometric service)`);
+    if (spec !== 'virtual' && !serial && !xfs4iot)
+      throw new Error(
+        `--device ${d}: a device is "virtual", "serial:<path>@<baud>" (e.g. ${kind}=serial:/dev/ttyUSB0@57600) or, for a fingerprint, "xfs4iot:ws://user:password@host:port/xfs4iot/v1.0/<service>/"`,
+      );
     const badBaud = serial ? baudProblem(Number(serial[1])) : undefined;
     if (badBaud) throw new Error(`--device ${d}: ${badBaud}`);
     atm.devices = { ...atm.devices, [kind]: spec };
@@ -73,6 +80,7 @@ async function configInput(values: RigOptions, command: string): Promise<RigConf
   if (broker !== undefined && !BROKER_SCHEMES.some((scheme) => broker.startsWith(`${scheme}://`)))
     throw new Error(`--broker ${broker}: not ${BROKER_URL_HINT}`);
   if (values.profile) atm.profile = values.profile;
+  if (values.controller) atm.controller = values.controller as 'rig' | 'external';
   // A profile's mistakes (an unknown id, a bad file) are found now, before anything starts; startRig loads it again.
   if (atm.profile) await loadProfile(atm.profile);
   if (command === 'demo') {
@@ -100,6 +108,9 @@ async function configInput(values: RigOptions, command: string): Promise<RigConf
       ...(values.data ? { file: values.data } : {}),
       ...(values.hashCost !== undefined ? { hashLogN: int('hash-cost', values.hashCost) } : {}),
     },
+    ...(values.xfs4iot || values.xfs4iotPort !== undefined
+      ? { xfs4iot: { ...base.xfs4iot, ...(values.xfs4iotPort !== undefined ? { port: int('xfs4iot-port', values.xfs4iotPort) } : {}) } }
+      : {}),
     dashboard: {
       ...base.dashboard,
       ...(values.dashboardPort !== undefined ? { port: int('dashboard-port', values.dashboardPort) } : {}),
@@ -183,6 +194,7 @@ export function describe(rig: Rig): string[] {
             : []),
         ]
       : []),
+    ...describeXfs4iot(rig),
     ...(rig.faults.rules.length ? [`  faults      ${rig.faults.rules.length} set from the config; atm-rig fault list`] : []),
     `  seed        ${rig.seed}   (replay with --seed ${rig.seed})   clock: ${rig.config.clock}`,
     `  bus users   ${rig.config.broker.insecure ? 'anonymous allowed (--insecure-bus)' : 'required'}; act as "simulator", watch as "observer" (${where})`,
@@ -203,6 +215,33 @@ export function describe(rig: Rig): string[] {
           ),
         ]
       : []),
+  ];
+}
+
+/** The XFS4IoT face's URIs, and who runs each ATM. */
+function describeXfs4iot(rig: Rig): string[] {
+  const face = rig.xfs4iot;
+  const external = rig.atms.filter((a) => !a.controller).map((a) => a.id);
+  const lines = external.length
+    ? [`  controller  ${external.join(', ')}: external (the rig's controller stands aside; an XFS4IoT application runs it)`]
+    : [];
+  if (!face) return lines;
+  return [
+    ...lines,
+    `  XFS4IoT     ${face.publisherUrl}   (service publisher; docs/xfs4iot.md)`,
+    ...face.services.map((s) => `              ${s.uri}   ${s.interfaces.filter((i) => i !== 'Common').join(', ')}`),
+    ...rig.atms
+      .filter((a) => a.controller)
+      .map((a) =>
+        paint('yellow', `  note        ${a.id} is run by the rig's controller too: --controller external hands it to your application`),
+      ),
+    // The application logs in as the ATM's controller (HTTP Basic in the upgrade) and calls the bank with its key.
+    ...rig.atms.map((a) => {
+      const c = rig.bus.internal.get(`${a.id}.controller`)!;
+      const password = rig.bus.dir ? `password in ${rig.bus.dir}/credentials.json` : `password '${c.password}'`;
+      const key = rig.bus.dir ? `in ${dirname(rig.bus.dir)}/atm-keys.json` : `'${rig.atmKeys.get(a.id)}'`;
+      return `  login       ${a.id}: HTTP Basic ${c.username}, ${password}; bank key ${key}`;
+    }),
   ];
 }
 

@@ -1,5 +1,5 @@
 /** `atm-rig up`: the broker, the bank, the devices and the ATM controller, with a live view (and Node-RED with --dashboard). */
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { examples, runs, withOptions, type RigOptions } from '../cli-args.ts';
 
 interface UpOptions extends RigOptions {
@@ -15,7 +15,15 @@ export function defineUp(program: Command): void {
       'Start the broker, the bank, the devices and the ATM controller, and show a live view of the LCD and the session until Ctrl-C.',
     )
     .option('--plain', 'print one line per change instead of redrawing the screen')
-    .option('--dashboard', 'also start Node-RED with the Dashboard 2.0 demo (what npm run dashboard does)');
+    .option('--dashboard', 'also start Node-RED with the Dashboard 2.0 demo (what npm run dashboard does)')
+    .option('--xfs4iot', "serve the ATMs' devices as XFS4IoT services over WebSocket (first free port of 5846-5856; docs/xfs4iot.md)")
+    .option('--xfs4iot-port <n>', 'the XFS4IoT port instead (0 = any free port); implies --xfs4iot')
+    .addOption(
+      new Option(
+        '--controller <who>',
+        "who runs the ATM's sessions: rig (its own controller, default) or external (an XFS4IoT application)",
+      ).choices(['rig', 'external']),
+    );
   withOptions(cmd, 'config', 'bus', 'ports', 'data', 'hash-cost', 'atm-setup', 'run', 'dashboard');
   examples(cmd, [
     ['atm-rig up', 'one virtual ATM on the default ports'],
@@ -23,6 +31,7 @@ export function defineUp(program: Command): void {
     ['atm-rig up --dashboard', 'and the Node-RED dashboard at http://127.0.0.1:1880/dashboard'],
     ['atm-rig up --device fingerprint=serial:/dev/ttyUSB0@57600', 'a real R307 instead of the virtual sensor'],
     ['atm-rig up --plain --seed 1991', 'one line per change; replay a run'],
+    ['atm-rig up --xfs4iot --controller external', 'your XFS4IoT application runs the ATM: service URIs in the banner'],
     ['atm-rig up --device gsm=serial:/dev/ttyUSB1@115200 --trace-serial', "the modem's AT traffic on the console, OTPs masked"],
   ]);
   cmd.action(

@@ -1,0 +1,24 @@
+/**
+ * The service publisher (shared/reference/xfs4iot.md §1): ServicePublisher.GetServices lists the services of the
+ * ATM whose controller credential opened the connection, and nothing of other ATMs.
+ */
+import { GetServices } from './messages/common.ts';
+import { handle, ok, type ServiceDefinition } from './service.ts';
+
+export const VENDOR = 'atm-rig';
+
+export function publisherService(servicesOf: (atmId: string) => string[]): ServiceDefinition {
+  return {
+    name: 'publisher',
+    interfaces: ['Common', 'ServicePublisher'],
+    handlers: [
+      handle(GetServices, async ({ principal }) =>
+        ok({ vendorName: VENDOR, services: servicesOf(principal.atmId).map((serviceURI) => ({ serviceURI })) }),
+      ),
+    ],
+    events: [],
+    deviceInformation: { modelName: 'atm-rig XFS4IoT service publisher', serialNumber: 'publisher' },
+    status: () => ({ device: 'online', blocks: {} }),
+    capabilities: () => ({}),
+  };
+}
