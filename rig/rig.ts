@@ -223,6 +223,9 @@ export async function startRig(input: RigConfigInput = {}, hooks: RigHooks = {})
       throw namePortClash(err, config.bank.port, '--bank-port / bank.port');
     });
     closers.push({ name: 'bank', close: () => bank.close() });
+    // The config's bank faults are checked against the bank's routes, now that it has them.
+    const unreachable = faults.unreachableRules();
+    if (unreachable.length) throw new Error(`invalid rig configuration: faults ${unreachable.join('; ')}`);
     // No session survives a restart: holds still reserved now were left by a crash (docs/security.md).
     const releasedHolds = await bank.service.releaseHoldsLeftByACrash();
     const atmKeys = await bank.provisionAtms(config.atms.map((a) => a.id));

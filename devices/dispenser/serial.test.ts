@@ -49,6 +49,20 @@ describe('LCDM-2000 over a pty pair', () => {
     await until(() => events.at(-1)?.name === 'taken', 'taken');
   });
 
+  it('a command seen again (redelivered, doubled on the wire) is answered again, never paid twice', async () => {
+    const { driver, emulator, events } = await wire();
+    await Promise.all([
+      driver.command({ name: 'dispense', payload: { ref: 'twice', amount: 10_000 } }),
+      driver.command({ name: 'dispense', payload: { ref: 'twice', amount: 10_000 } }),
+    ]);
+    await driver.command({ name: 'dispense', payload: { ref: 'twice', amount: 10_000 } });
+    expect(emulator.cassettes.upper.count).toBe(4);
+    expect(events.filter((e) => e.name === 'dispensed')).toEqual([
+      { name: 'dispensed', payload: { ref: 'twice', amount: 10_000, notes: { '10000': 1 } } },
+      { name: 'dispensed', payload: { ref: 'twice', amount: 10_000, notes: { '10000': 1 } } },
+    ]);
+  });
+
   it('on a jam, purges what reached the transport to the reject box and reports "jam"', async () => {
     const { driver, emulator, events } = await wire();
     emulator.jammed = true;

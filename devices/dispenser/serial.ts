@@ -5,6 +5,7 @@
  * the transport into the reject box (44) before reporting `failed`. After a dispense it polls the status (46)
  * until the notes are taken.
  */
+import { SeenRefs } from './seen-refs.ts';
 import type { Device, DeviceContext } from '../device.ts';
 import { planNotes } from './note-plan.ts';
 import { connectDevice, Inbox, SerialLink, type ModuleConnection, type SerialSpec } from '../serial/link.ts';
@@ -19,6 +20,7 @@ export class SerialCashDispenser implements Device {
   readonly impl: string;
   readonly link: SerialLink;
   readonly #parser = new FrameParser();
+  readonly #seen = new SeenRefs();
   #ctx?: DeviceContext;
   readonly #inbox = new Inbox<Parsed>();
   #stopped = false;
@@ -113,11 +115,17 @@ export class SerialCashDispenser implements Device {
   async command({ payload }: MessageOf<typeof contract.cmd>) {
     const ctx = this.#ctx!;
     const { ref, amount } = payload;
+    // Seen before (a redelivery, a doubled message): the first answer again, never a second payout.
+    if (this.#seen.repeat(ref, (a) => ctx.emit(a.event, a.payload as never))) return;
+    const answer = (event: 'dispensed' | 'failed', payload: Record<string, unknown>) => {
+      this.#seen.answered(ref, { event, payload });
+      ctx.emit(event, payload as never);
+    };
     clearInterval(this.#watchTaken);
     this.#watchTaken = undefined;
     const plan = planNotes(amount, [this.#cassettes.upper, this.#cassettes.lower]);
     if (!plan.ok)
-      return ctx.emit('failed', {
+      return answer('failed', {
         ref,
         reason: plan.reason,
         message: plan.reason === 'short' ? 'not enough notes left' : 'amount cannot be made from the notes loaded',
@@ -158,10 +166,10 @@ export class SerialCashDispenser implements Device {
       // Nothing half-dispensed may reach the customer: everything in the transport goes to the reject box.
       await this.#ask(CMD.purge).catch(() => undefined);
       ctx.setState({ cassettes: this.#view() });
-      return ctx.emit('failed', { ref, reason: (err as { reason?: string }).reason ?? 'offline', message: (err as Error).message });
+      return answer('failed', { ref, reason: (err as { reason?: string }).reason ?? 'offline', message: (err as Error).message });
     }
     ctx.setState({ cassettes: this.#view(), presented: amount });
-    ctx.emit('dispensed', { ref, amount, notes: plan.notes });
+    answer('dispensed', { ref, amount, notes: plan.notes });
     clearInterval(this.#watchTaken); // two dispenses in a row: one watcher, for the last
     this.#watchTaken = setInterval(() => void this.#taken(), 300);
     this.#watchTaken.unref();

@@ -1,4 +1,5 @@
 /** Virtual cash dispenser: cassettes of notes, counts an exact amount out after a counting time, or faults. */
+import { SeenRefs } from './seen-refs.ts';
 import type { Device, DeviceContext } from '../device.ts';
 import { planNotes, type CassetteLoad } from './note-plan.ts';
 import type { MessageOf } from '../module.ts';
@@ -16,6 +17,7 @@ export interface DispenserOptions {
 export class VirtualCashDispenser implements Device {
   readonly kind = 'dispenser' as const;
   readonly impl = 'virtual';
+  readonly #seen = new SeenRefs();
   #ctx?: DeviceContext;
   #cassettes: CassetteLoad[];
   #jammed = false;
@@ -50,16 +52,22 @@ export class VirtualCashDispenser implements Device {
   command({ payload }: MessageOf<typeof contract.cmd>) {
     const ctx = this.#ctx!;
     const { ref, amount } = payload;
+    // Seen before (a redelivery, a doubled message): the first answer again, never a second payout.
+    if (this.#seen.repeat(ref, (a) => ctx.emit(a.event, a.payload as never))) return;
+    const answer = (event: 'dispensed' | 'failed', payload: Record<string, unknown>) => {
+      this.#seen.answered(ref, { event, payload });
+      ctx.emit(event, payload as never);
+    };
     if (this.#hung) return;
-    if (this.#jammed) return ctx.emit('failed', { ref, reason: 'jam', message: 'note jam in the transport' });
+    if (this.#jammed) return answer('failed', { ref, reason: 'jam', message: 'note jam in the transport' });
     if (this.#rejects > MAX_REJECTS) {
       this.#rejected += this.#rejects;
       ctx.setState(this.#view());
-      return ctx.emit('failed', { ref, reason: 'jam', message: `too many rejected notes (${this.#rejects})` });
+      return answer('failed', { ref, reason: 'jam', message: `too many rejected notes (${this.#rejects})` });
     }
     const plan = planNotes(amount, this.#cassettes);
     if (!plan.ok) {
-      return ctx.emit('failed', {
+      return answer('failed', {
         ref,
         reason: plan.reason,
         message: plan.reason === 'short' ? 'not enough notes left' : 'amount cannot be made from the notes loaded',
@@ -67,7 +75,7 @@ export class VirtualCashDispenser implements Device {
     }
     ctx.clock.setTimeout(() => {
       // A jam can strike while counting, too.
-      if (this.#jammed) return ctx.emit('failed', { ref, reason: 'jam', message: 'note jam in the transport' });
+      if (this.#jammed) return answer('failed', { ref, reason: 'jam', message: 'note jam in the transport' });
       for (const [denomination, n] of Object.entries(plan.notes)) {
         this.#cassettes.find((c) => c.denomination === Number(denomination))!.count -= n;
       }
@@ -79,7 +87,7 @@ export class VirtualCashDispenser implements Device {
       }
       this.#presented += amount;
       ctx.setState(this.#view());
-      ctx.emit('dispensed', this.#miscount > 0 ? miscounted(ref, plan.notes, this.#miscount) : { ref, amount, notes: plan.notes });
+      answer('dispensed', this.#miscount > 0 ? miscounted(ref, plan.notes, this.#miscount) : { ref, amount, notes: plan.notes });
     }, this.options.dispenseMs);
   }
 

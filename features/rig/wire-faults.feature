@@ -42,6 +42,14 @@ Feature: Faults on the wire: what the session does when the bus or the bank misb
     And Alice's balance is 4800.00
     And Alice's ledger adds up to her balance
 
+  Scenario: Every dispenser command arrives twice: the dispenser answers the repeat, and pays once
+    Given the dispenser commands arrive twice
+    When Alice authenticates
+    And Alice withdraws 200
+    Then the dispenser pays out 200
+    And the dispenser has paid out 200 in all
+    And Alice's balance is 4800.00
+
   Scenario: The dispenser's answers arrive 5 seconds late: the withdrawal completes
     Given the dispenser events arrive 5 seconds late
     When Alice authenticates
@@ -96,6 +104,7 @@ Feature: Faults on the wire: what the session does when the bus or the bank misb
     Given the bank's answer to the next withdrawal is lost
     When Alice authenticates
     And Alice withdraws 200
-    Then the dispenser pays out 200
+    Then 1 bank answer was lost
+    And the dispenser pays out 200
     And Alice's balance is 4800.00
     And Alice's ledger adds up to her balance

@@ -57,6 +57,20 @@ Given('the {word} events have bits flipped', async function (this: AtmWorld, kin
   await addFault(this, { topic: events(this, kind), action: 'corrupt', corrupt: 'bitflip' });
 });
 
+Given('the dispenser commands arrive twice', async function (this: AtmWorld) {
+  await addFault(this, { topic: topics.device(this.atmId, 'dispenser', 'cmd', '#'), action: 'duplicate' });
+});
+
+Then('the dispenser has paid out {int} in all', async function (this: AtmWorld, amount: number) {
+  const { person } = await this.ready();
+  // What left the cassettes, by the dispenser's own state: the notes counted out since the scenario began.
+  const states = person.messages.filter((m) => m.topic === topics.deviceState(this.atmId, 'dispenser'));
+  const total = (m: (typeof states)[number]) =>
+    (m.payload.cassettes as { denomination: number; count: number }[]).reduce((s, c) => s + c.denomination * c.count, 0);
+  assert.ok(states.length > 0, 'no dispenser state seen');
+  assert.equal((total(states[0]!) - total(states.at(-1)!)) / 100, amount);
+});
+
 Given('the {word} is cut off the bus at its next event', async function (this: AtmWorld, kind: string) {
   await addFault(this, { topic: events(this, kind), action: 'disconnect', count: 1 });
 });
@@ -74,7 +88,7 @@ Given('{atm} is cut off from the bank', async function (this: AtmWorld, atm: str
 });
 
 Given("the bank's answer to the next withdrawal is lost", async function (this: AtmWorld) {
-  await addFault(this, { bank: this.atmId, action: 'drop', path: '/accounts/:account/withdrawals', count: 1 });
+  await addFault(this, { bank: this.atmId, action: 'drop', path: '/accounts/:number/withdrawals', count: 1 });
 });
 
 /** A finger placed while the bank is slow: the step ends when the ATM is waiting for the bank, not for its verdict. */
@@ -90,6 +104,14 @@ When('the faults are cleared', async function (this: AtmWorld) {
   const { rig, person } = await this.ready();
   await person.client.publishAsync(topics.fault.clear, '{}', { qos: 1 });
   await person.until(() => rig.faults.rules.length === 0, 'the faults cleared');
+});
+
+Then('{int} bank answer(s) was/were lost', async function (this: AtmWorld, count: number) {
+  const { person } = await this.ready();
+  const lost = () =>
+    person.messages.filter((m) => m.topic === topics.fault.applied && m.payload.action === 'drop' && String(m.payload.from) === this.atmId);
+  await person.until(() => lost().length >= count, `${count} bank answers lost`).catch(() => undefined);
+  assert.equal(lost().length, count, 'bank answers lost');
 });
 
 const ACTION: Record<string, string> = {

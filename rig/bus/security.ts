@@ -88,6 +88,8 @@ export function buildAcl(atmIds: readonly string[]): Acl {
   acl.add('simulator', { access: 'read', filter: '#' });
   // Deny lines first: Mosquitto applies the first matching line.
   for (const { filter } of OBSERVER_DENIED) acl.add('observer', { access: 'deny', filter });
+  // A rule as the simulator typed it may name a phone's topic: the observer sees rules in rig/fault/state, masked.
+  acl.add('observer', { access: 'deny', filter: topics.fault.sim });
   acl.add('observer', { access: 'read', filter: 'atm/#' });
   acl.add('observer', { access: 'read', filter: 'rig/#' });
   return acl;

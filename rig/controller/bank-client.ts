@@ -55,8 +55,8 @@ export function createBankClient(
     }
   }
 
-  /** Try a settlement again on a network error, 429 or 5xx: 4 tries over about 2.5 s (retryDelaysMs), within the
-   *  time a customer waits at "Please wait". */
+  /** Try an idempotent call again (a settlement, or a reservation or transfer with its idempotency key) on a network
+   *  error, 429 or 5xx: 4 tries over about 2.5 s (retryDelaysMs), within the time a customer waits at "Please wait". */
   async function settle<T>(run: () => Promise<T>): Promise<T> {
     const delays = options.retryDelaysMs ?? [250, 750, 1500];
     for (let attempt = 0; ; attempt++) {
@@ -82,15 +82,21 @@ export function createBankClient(
       const r = await call<{ available: number; currency: string }>('POST', `/accounts/${accountId}/balance-inquiries`);
       return { balance: r.available, currency: r.currency };
     },
+    // A reservation and a transfer carry an idempotency key: asked again after a lost answer, the bank gives the same
+    // one, and no hold is left behind for a withdrawal the ATM never heard of.
     reserveWithdrawal: ({ accountId, amount, key: k }) =>
       refusable(() =>
-        call<{ withdrawalId: string }>('POST', `/accounts/${accountId}/withdrawals`, { amount }, { 'idempotency-key': key(k) }),
+        settle(() =>
+          call<{ withdrawalId: string }>('POST', `/accounts/${accountId}/withdrawals`, { amount }, { 'idempotency-key': key(k) }),
+        ),
       ),
     // The notes have left (or failed to): settling is idempotent and must not be lost to a passing fault.
     commitWithdrawal: ({ withdrawalId }) => settle(() => call('POST', `/withdrawals/${withdrawalId}/commit`)),
     reverseWithdrawal: ({ withdrawalId }) => settle(() => call('POST', `/withdrawals/${withdrawalId}/reverse`)),
     transfer: ({ accountId, to, amount, key: k }) =>
-      refusable(() => call<{ balance: number }>('POST', `/accounts/${accountId}/transfers`, { to, amount }, { 'idempotency-key': key(k) })),
+      refusable(() =>
+        settle(() => call<{ balance: number }>('POST', `/accounts/${accountId}/transfers`, { to, amount }, { 'idempotency-key': key(k) })),
+      ),
     changeSecret: ({ customerId, kind, current, next }) => call('POST', `/customers/${customerId}/${kind}/change`, { current, next }),
     async miniStatement({ accountId, limit }) {
       const r = await call<{ entries: { ts: number; type: string; amount: number }[] }>(

@@ -3,7 +3,7 @@
  *   delay      the request waits on the rig clock before the bank looks at it ("the bank answers after 5 s")
  *   partition  the connection is cut before the bank sees the request (the ATM cannot reach the bank)
  *   drop       the bank does the work and its answer is lost (the ATM cannot know whether money moved)
- * The trace names the route's pattern (`/accounts/:account/withdrawals`), never the account or card in the URL.
+ * The trace names the route's pattern (`/accounts/:number/withdrawals`), never the account or card in the URL.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { sleep } from '../../core/clock.ts';
@@ -11,6 +11,8 @@ import type { FaultInjector } from './injector.ts';
 
 export function bankFaults(injector: FaultInjector): (app: FastifyInstance) => void {
   return (app) => {
+    // The ATM routes, as they are registered after this: a rule's path must start one of them.
+    app.addHook('onRoute', (route) => injector.addBankRoute(route.url));
     const answerLost = new WeakSet<FastifyRequest>();
     app.addHook('onRequest', async (req, reply) => {
       const atm = req.bankClient?.startsWith('atm:') ? req.bankClient.slice(4) : undefined;

@@ -131,13 +131,31 @@ export class FaultInjector {
     for (const listener of this.#changed) listener();
   }
 
+  readonly #bankRoutes = new Set<string>();
+
+  /** An ATM route of the bank (told by bank-faults.ts as the bank registers them). */
+  addBankRoute(route: string): void {
+    this.#bankRoutes.add(route);
+  }
+
+  /** The rules that can never apply, with the reason (for rules added before the bank told its routes). */
+  unreachableRules(): string[] {
+    return this.#rules.flatMap((r) => {
+      const why = this.#unreachable(r);
+      return why ? [`${r.id}: ${why}`] : [];
+    });
+  }
+
   /** Why a rule can never apply on this rig, if it cannot. */
   #unreachable(rule: FaultRule): string | undefined {
     const atms = this.atmIds.join(', ');
     if (!isBusFault(rule)) {
-      return this.atmIds.length && !this.atmIds.some((a) => globMatches(rule.bank, a))
-        ? `bank:${rule.bank} matches no ATM of this rig${didYouMean(rule.bank, this.atmIds)} (ATMs: ${atms})`
-        : undefined;
+      if (this.atmIds.length && !this.atmIds.some((a) => globMatches(rule.bank, a)))
+        return `bank:${rule.bank} matches no ATM of this rig${didYouMean(rule.bank, this.atmIds)} (ATMs: ${atms})`;
+      const routes = [...this.#bankRoutes];
+      if (rule.path && routes.length && !routes.some((r) => r.startsWith(rule.path!)))
+        return `no bank route starts with ${rule.path}${didYouMean(rule.path, routes)} (routes: ${routes.join(', ')})`;
+      return undefined;
     }
     const [first, second] = rule.topic.split('/');
     if (first === 'rig') return `${rule.topic}: the rig's own topics (rig/…) are never faulted`;

@@ -52,10 +52,11 @@ export const BankFaultSchema = strictObject({
   /** Requests of this ATM (its bank login), `*` for every ATM. */
   bank: Glob,
   action: z.enum(BANK_ACTIONS, { error: (i) => unknownAction(i.input, BANK_ACTIONS) }),
-  /** Only requests whose route starts with this: /otp, /accounts/:account/withdrawals (the route, not the URL). */
+  /** Only requests whose route starts with this: /otp, /accounts/:number/withdrawals (the route, not the URL). */
   path: z
     .string()
-    .regex(/^\/[A-Za-z0-9/:_-]*$/, 'a route such as /otp or /accounts/:account/withdrawals')
+    .max(128)
+    .regex(/^\/[A-Za-z0-9/:_-]*$/, 'a route such as /otp or /accounts/:number/withdrawals')
     .optional(),
   ...common,
 });

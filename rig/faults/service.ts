@@ -13,6 +13,8 @@ import { strictObject } from '../../core/strict-schema.ts';
 import { topics } from '../../devices/topics.ts';
 import type { FaultInjector } from './injector.ts';
 import { describeFault, isBusFault } from './rule.ts';
+import { clip } from '../../devices/device.ts';
+import { maskNumbers } from '../../devices/serial/trace.ts';
 
 const Clear = strictObject({ id: z.string().max(64).optional() });
 
@@ -23,13 +25,23 @@ export async function serveFaults(
   options: { busFaults: boolean },
 ): Promise<{ close(): Promise<void> }> {
   const client = await connectBus(brokerUrl, 'faults', credentials);
+  // Bounded, as every error event is (docs/topics.md): a rule of 40,000 near-miss keys must not make an answer the
+  // broker refuses (it would drop this client, which would send it again on every reconnect).
   const error = (topic: string, message: string) =>
-    client.publish(topics.fault.error, JSON.stringify({ code: 'bad-fault', message, topic }), { qos: 1 });
+    client.publish(topics.fault.error, JSON.stringify({ code: 'bad-fault', message: clip(message, 1000), topic: clip(topic, 200) }), {
+      qos: 1,
+    });
   const publishState = () =>
     client.publishAsync(
       topics.fault.state,
       JSON.stringify({
-        faults: injector.rules.map((r) => ({ ...r, applied: injector.appliedCount(r.id), text: describeFault(r) })),
+        // Numbers masked as in the applied reports (a rule may name a phone's topic; the observer reads rig/#).
+        faults: injector.rules.map((r) => ({
+          ...r,
+          ...('topic' in r ? { topic: maskNumbers(r.topic) } : {}),
+          applied: injector.appliedCount(r.id),
+          text: maskNumbers(describeFault(r)),
+        })),
         busFaults: options.busFaults,
       }),
       { qos: 1, retain: true },
