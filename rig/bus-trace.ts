@@ -24,6 +24,24 @@ export function maskSecrets(text: string): string {
   );
 }
 
+/** A key press on the bus (the keypad's event, or the person's action). */
+export const KEY_TOPIC = /\/keypad\/(sim\/press|evt\/key)$/;
+const NAMED_KEY = /^(ENTER|CANCEL|CLEAR|FDK[A-I])$/;
+
+/**
+ * A key press as a trace or report may show it: a named key as it is; a character only while the session is known to
+ * collect something that is no secret (an amount, an account); otherwise `*`. Masking errs this way because the
+ * session state can be missing (a lost message, a fault on the wire) exactly while a PIN is typed; a damaged press
+ * (not `{"key": ...}`) is shown as `*` too, since its bytes may still spell the digit.
+ */
+export function maskedKey(payload: unknown, session: SessionState | undefined): { key: string } {
+  const key = (payload as { key?: unknown } | null)?.key;
+  const whole = typeof payload === 'object' && payload !== null && Object.keys(payload).length === 1 && typeof key === 'string';
+  if (whole && NAMED_KEY.test(key)) return { key };
+  if (whole && session?.input?.masked === false && /^[0-9A-Z]$/.test(key)) return { key };
+  return { key: '*' };
+}
+
 /** One trace line, masked; `at` is the time to show (default: now, wall time). */
 export function formatMessage(
   topic: string,
@@ -33,9 +51,7 @@ export function formatMessage(
 ): string | undefined {
   if (/\/lcd\/(cmd\/show|state)$/.test(topic) || topic.startsWith('rig/clock/state')) return undefined;
   let body = payload as Record<string, unknown>;
-  if (/\/keypad\/(sim\/press|evt\/key)$/.test(topic) && session?.input?.masked && /^[0-9A-Z]$/.test(String(body?.key))) {
-    body = { ...body, key: '*' };
-  }
+  if (KEY_TOPIC.test(topic)) body = maskedKey(payload, session);
   if (topic.endsWith('/session/state') && body && typeof body.state === 'string') {
     // The full state is retained on the topic; a trace line needs only what changed to the eye.
     const s = body as unknown as SessionState;

@@ -2,6 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseRecording } from './format.ts';
+import { checkReplayable } from './replay.ts';
 
 const HEADER = JSON.stringify({
   recording: 'atm-rig',
@@ -44,5 +45,20 @@ describe('parseRecording', () => {
   it('refuses a payload larger than the bus carries (a replay could not publish it)', () => {
     const big = JSON.stringify({ t: 1, topic: 'atm/atm-1/keypad/evt/key', payload: { key: 'x'.repeat(70_000) } });
     expect(() => parseRecording(`${HEADER}\n${big}`, 'r.ndjson')).toThrow(/r\.ndjson:2: a payload over 65536 bytes/);
+  });
+
+  it('a device line no device of the recording could have said is refused before the replay starts (it used to hang)', () => {
+    for (const topic of ['phone/+/inbox', 'atm/atm-1/keypad/evt/#', 'atm/atm-9/keypad/evt/key', 'phone/260971000001/inbox/x']) {
+      const text = `${HEADER}\n${JSON.stringify({ t: 1, topic, payload: {} })}`;
+      expect(() => checkReplayable(parseRecording(text, 'r.ndjson')), topic).toThrow(
+        /line 2: .* is not a device topic of this recording's ATMs \(atm-1\)/,
+      );
+    }
+  });
+
+  it('a payload nested thousands deep is refused with its line, not a stack overflow', () => {
+    const deep = '['.repeat(20_000) + ']'.repeat(20_000);
+    const text = `${HEADER}\n{"t":1,"topic":"atm/atm-1/keypad/evt/key","payload":${deep}}`;
+    expect(() => parseRecording(text, 'r.ndjson')).toThrow(/r\.ndjson:2: nested too deeply/);
   });
 });

@@ -108,7 +108,14 @@ export function parseRecording(text: string, source: string): Recording {
             ? BankLineSchema
             : MessageLineSchema
         : MessageLineSchema;
-    const parsed = kind.safeParse(value);
+    let parsed: ReturnType<typeof kind.safeParse>;
+    try {
+      parsed = kind.safeParse(value);
+    } catch (err) {
+      // zod walks JSON by recursion: a payload nested thousands deep overflows it.
+      if (err instanceof RangeError) throw new Error(`${source}:${i + 2}: nested too deeply`, { cause: err });
+      throw err;
+    }
     if (!parsed.success) throw new Error(`${source}:${i + 2}: ${z.prettifyError(parsed.error)}`);
     // No bus carries more: a replay could not publish it (the broker would drop its speaker).
     if (isMessage(parsed.data) && payloadBytes(parsed.data).length > MAX_PAYLOAD_BYTES)

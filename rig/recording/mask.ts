@@ -1,10 +1,10 @@
 /**
- * A recording's copy for a report: typed keys masked while the session masks its input (PINs, passwords, OTPs),
+ * A recording's copy for a report: typed characters masked unless the session is known to collect no secret (bus-trace.ts),
  * one-time codes, card and phone numbers masked as the bus trace masks them, fingerprint templates and
  * undecodable payloads reduced to their size. Marked `masked`, so a replay refuses it.
  */
 import type { SessionState } from '../../machines/screens.ts';
-import { maskSecrets } from '../bus-trace.ts';
+import { KEY_TOPIC, maskedKey, maskSecrets } from '../bus-trace.ts';
 import { isMessage, type MessageLine, type RecordingHeader, type RecordLine } from './format.ts';
 
 export function maskRecording(header: RecordingHeader, lines: readonly RecordLine[]): string {
@@ -22,18 +22,12 @@ export function maskRecording(header: RecordingHeader, lines: readonly RecordLin
 }
 
 function maskPayload(line: MessageLine, session: SessionState | undefined): MessageLine['payload'] {
+  if (KEY_TOPIC.test(line.topic)) return maskedKey(line.payload, session);
   const payload = line.payload as Record<string, unknown> | null;
   if (payload && typeof payload === 'object' && !Array.isArray(payload)) {
     if (typeof payload.$bytes === 'string') return { $bytes: '' };
     let body: Record<string, unknown> = payload;
     if (typeof body.template === 'string') body = { ...body, template: `…(${body.template.length} b64)` };
-    if (
-      /\/keypad\/(sim\/press|evt\/key)$/.test(line.topic) &&
-      session?.input?.masked &&
-      typeof body.key === 'string' &&
-      /^[0-9A-Z]$/.test(body.key)
-    )
-      body = { ...body, key: '*' };
     return JSON.parse(maskSecrets(JSON.stringify(body))) as MessageLine['payload'];
   }
   return JSON.parse(maskSecrets(JSON.stringify(payload))) as MessageLine['payload'];

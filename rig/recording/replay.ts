@@ -53,6 +53,17 @@ export function sideOf(topic: string): 'device' | 'controller' | 'other' {
 
 export function checkReplayable(recording: Recording): void {
   const h = recording.header;
+  // A device line the replay could not publish as that device would hang it: refuse it now, by its line.
+  const atms = new Set(h.atms.map((a) => a.id));
+  for (const [i, line] of recording.lines.entries()) {
+    if (!isMessage(line) || sideOf(line.topic) !== 'device') continue;
+    const t = parseTopic(line.topic);
+    const ok = t ? atms.has(t.atm) && !/[+#]/.test(line.topic) : /^phone\/\d{6,15}\/inbox$/.test(line.topic);
+    if (!ok)
+      throw new Error(
+        `line ${i + 2}: ${line.topic.slice(0, 100)} is not a device topic of this recording's ATMs (${[...atms].join(', ')}): no device could have said it`,
+      );
+  }
   if (h.masked)
     throw new Error(
       'this is a masked copy (a report\'s): typed secrets are "*", so it cannot replay; record with atm-rig up --record, or a Cucumber scenario with ATM_RIG_RECORD_DIR (docs/recording.md)',
@@ -66,31 +77,39 @@ export async function replay(recording: Recording, options: ReplayOptions = {}):
   const { header, lines } = recording;
   const clock = new ManualClock(header.start);
   const bankFile = options.bankFile ? await copyOfBank(options.bankFile) : ':memory:';
+  // The copy (with the rig's keys and staff password beside it) goes, whatever happens.
+  const removeCopy = () => (options.bankFile ? rm(dirname(bankFile), { recursive: true, force: true }) : Promise.resolve());
   const live: MessageLine[] = [];
   const waiters = new Set<() => void>();
-  const rig = await startRig(
-    {
-      seed: header.seed,
-      clock: 'manual',
-      broker: { port: 0, wsPort: null, hashIterations: 10 },
-      bank: { port: 0, file: bankFile, hashLogN: 10, deterministicSecrets: header.deterministicSecrets },
-      atms: header.atms.map((a) => ({
-        id: a.id,
-        profile: a.profile,
-        devices: Object.fromEntries(Object.keys(a.devices).map((k) => [k, 'virtual'])),
-      })),
-    },
-    {
-      clock,
-      withoutDevices: true,
-      record: (line) => {
-        if (!('topic' in line) || sideOf(line.topic) !== 'controller') return;
-        live.push(line);
-        options.onController?.(line.topic, line.payload);
-        for (const w of waiters) w();
+  let rig: Rig;
+  try {
+    rig = await startRig(
+      {
+        seed: header.seed,
+        clock: 'manual',
+        broker: { port: 0, wsPort: null, hashIterations: 10 },
+        bank: { port: 0, file: bankFile, hashLogN: 10, deterministicSecrets: header.deterministicSecrets },
+        atms: header.atms.map((a) => ({
+          id: a.id,
+          profile: a.profile,
+          devices: Object.fromEntries(Object.keys(a.devices).map((k) => [k, 'virtual'])),
+        })),
       },
-    },
-  );
+      {
+        clock,
+        withoutDevices: true,
+        record: (line) => {
+          if (!('topic' in line) || sideOf(line.topic) !== 'controller') return;
+          live.push(line);
+          options.onController?.(line.topic, line.payload);
+          for (const w of waiters) w();
+        },
+      },
+    );
+  } catch (err) {
+    await removeCopy();
+    throw err;
+  }
   const speakers = new Map<string, MqttClient>();
   try {
     if (header.customers === 'demo') await fetch(`${rig.bank.url}/staff/seed`, { method: 'POST', headers: await rig.bank.staffHeaders() });
@@ -155,7 +174,11 @@ export async function replay(recording: Recording, options: ReplayOptions = {}):
         await options.beforeDevice?.(line, i);
         const speaker = await speakerFor(rig, speakers, line.topic);
         const state = parseTopic(line.topic)?.channel === 'state';
-        await speaker.publishAsync(line.topic, payloadBytes(line), { qos: 1, retain: state || line.retain === true });
+        const sent = await Promise.race([
+          speaker.publishAsync(line.topic, payloadBytes(line), { qos: 1, retain: state || line.retain === true }).then(() => true),
+          new Promise<false>((r) => setTimeout(() => r(false), 5000).unref()),
+        ]);
+        if (!sent) return diverged(i, line, `the broker did not take this device message from ${speakerName(line.topic, rig)}`);
         played++;
         continue;
       }
@@ -201,7 +224,7 @@ export async function replay(recording: Recording, options: ReplayOptions = {}):
   } finally {
     await Promise.all([...speakers.values()].map((c) => c.endAsync()));
     await rig.close();
-    if (options.bankFile) await rm(dirname(bankFile), { recursive: true, force: true });
+    await removeCopy();
   }
 }
 
@@ -229,4 +252,9 @@ async function copyOfBank(file: string): Promise<string> {
     throw new Error(`--data ${file}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`, { cause: err });
   });
   return copy;
+}
+
+function speakerName(topic: string, rig: Rig): string {
+  const t = parseTopic(topic);
+  return t ? busUser(t.atm, t.device) : busUser(rig.atms[0]!.id, 'gsm');
 }
