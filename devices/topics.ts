@@ -14,7 +14,7 @@
 export type Channel = 'cmd' | 'evt' | 'sim';
 
 /** The topic contract's version, in every recording: a replay refuses a recording of another major version. */
-export const TOPIC_CONTRACT_VERSION = '1.0';
+export const TOPIC_CONTRACT_VERSION = '1.1';
 
 export const topics = {
   device: (atm: string, device: string, channel: Channel, name: string) => `atm/${atm}/${device}/${channel}/${name}`,

@@ -6,10 +6,17 @@ import type { DeviceContract } from '../module.ts';
 const empty = z.object({}).strict();
 
 export const contract = {
-  cmd: { dispense: z.object({ ref: Ref, amount: z.number().int().positive() }) },
+  cmd: {
+    dispense: z.object({
+      ref: Ref,
+      amount: z.number().int().positive(),
+      /** When the ATM gives up (rig clock): a command that arrives later, held up on the wire, pays nothing. */
+      deadline: z.number().int().positive().optional(),
+    }),
+  },
   evt: {
     dispensed: z.object({ ref: Ref, amount: z.number().int().positive(), notes: Notes }),
-    failed: z.object({ ref: Ref, reason: z.enum(['jam', 'cannot-make-amount', 'short', 'offline']), message: z.string() }),
+    failed: z.object({ ref: Ref, reason: z.enum(['jam', 'cannot-make-amount', 'short', 'offline', 'expired']), message: z.string() }),
     taken: empty,
   },
   sim: {

@@ -4,9 +4,17 @@ import type { DeviceReference } from '../module.ts';
 export const reference: DeviceReference = {
   heading: 'dispenser (cash)',
   rows: [
-    ['cmd', 'dispense', '`{"ref": "atm-1-0a1b2c-1", "amount": 20000}`'],
+    [
+      'cmd',
+      'dispense',
+      '`{"ref": "atm-1-0a1b2c-1", "amount": 20000, "deadline": <rig ms>}`: `deadline` (optional) is when the ATM gives up; a command that arrives later fails with `expired` and pays nothing. A `ref` seen again is answered again, never paid twice',
+    ],
     ['evt', 'dispensed', '`{"ref": "...", "amount": 20000, "notes": {"10000": 2}}`: denominations in minor units'],
-    ['evt', 'failed', '`{"ref": "...", "reason": "jam" \\| "cannot-make-amount" \\| "short" \\| "offline", "message": "..."}`'],
+    [
+      'evt',
+      'failed',
+      '`{"ref": "...", "reason": "jam" \\| "cannot-make-amount" \\| "short" \\| "offline" \\| "expired", "message": "..."}`',
+    ],
     ['evt', 'taken', '`{}`: the customer took the notes'],
     ['sim', 'jam', '`{"on": true}`: every dispense fails with `jam`'],
     ['sim', 'hang', '`{"on": true}`: commands are taken and never answered (the ATM\'s dispense timeout acts)'],

@@ -63,6 +63,13 @@ describe('LCDM-2000 over a pty pair', () => {
     ]);
   });
 
+  it('a command past its deadline (held up on the wire) fails "expired" and moves no note', async () => {
+    const { driver, emulator, events } = await wire();
+    await driver.command({ name: 'dispense', payload: { ref: 'late', amount: 10_000, deadline: 1 } });
+    expect(events.at(-1)).toMatchObject({ name: 'failed', payload: { ref: 'late', reason: 'expired' } });
+    expect(emulator.cassettes.upper.count).toBe(5);
+  });
+
   it('on a jam, purges what reached the transport to the reject box and reports "jam"', async () => {
     const { driver, emulator, events } = await wire();
     emulator.jammed = true;

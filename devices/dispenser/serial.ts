@@ -121,6 +121,9 @@ export class SerialCashDispenser implements Device {
       this.#seen.answered(ref, { event, payload });
       ctx.emit(event, payload as never);
     };
+    // Too late: the ATM has given up and told the bank nothing was paid (a command held up on the wire).
+    if (payload.deadline !== undefined && ctx.clock.now() > payload.deadline)
+      return answer('failed', { ref, reason: 'expired', message: 'the ATM gave up on this dispense before it arrived' });
     clearInterval(this.#watchTaken);
     this.#watchTaken = undefined;
     const plan = planNotes(amount, [this.#cassettes.upper, this.#cassettes.lower]);

@@ -58,6 +58,9 @@ export class VirtualCashDispenser implements Device {
       this.#seen.answered(ref, { event, payload });
       ctx.emit(event, payload as never);
     };
+    // Too late: the ATM has given up and told the bank nothing was paid (a command held up on the wire).
+    if (payload.deadline !== undefined && ctx.clock.now() > payload.deadline)
+      return answer('failed', { ref, reason: 'expired', message: 'the ATM gave up on this dispense before it arrived' });
     if (this.#hung) return;
     if (this.#jammed) return answer('failed', { ref, reason: 'jam', message: 'note jam in the transport' });
     if (this.#rejects > MAX_REJECTS) {

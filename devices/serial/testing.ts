@@ -1,4 +1,5 @@
 /** For tests: two serial links joined by a socat pty pair, both open, and a way to close everything. */
+import { systemClock } from '../../core/clock.ts';
 import type { Device } from '../device.ts';
 import { SerialLink } from './link.ts';
 import { openPtyPair } from './pty.ts';
@@ -36,7 +37,7 @@ export async function startDriver(driver: Device): Promise<{
   const errors: { code: string; message: string }[] = [];
   await driver.start({
     atmId: 'atm-1',
-    clock: undefined as never,
+    clock: systemClock,
     random: undefined as never,
     emit: (name: string, payload: object) => events.push({ name, payload: payload as Record<string, unknown> }),
     setState: (s: Record<string, unknown>) => states.push(s),

@@ -76,7 +76,9 @@ export class AtmController {
     const machine = provideSession(bank, {
       ejectCard: () => this.#command('card', 'eject', {}),
       retainCard: () => this.#command('card', 'retain', {}),
-      dispense: ({ ref, amount }) => this.#command('dispenser', 'dispense', { ref, amount }),
+      // The deadline is the session's own dispense timeout: a command that arrives after it must not pay out.
+      dispense: ({ ref, amount }) =>
+        this.#command('dispenser', 'dispense', { ref, amount, deadline: options.clock.now() + options.profile.timeouts.dispenseMs }),
       sendSms: ({ to, text, ref }) => this.#command('gsm', 'send', { to, text, ref }),
     });
     this.actor = createActor(machine, {

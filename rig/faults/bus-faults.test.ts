@@ -48,4 +48,25 @@ describe('a delay rule on a busy topic', () => {
     await writer.endAsync();
     await reader.endAsync();
   });
+
+  it('clearing the rule lets every held message go at once, in order', async () => {
+    injector.clear();
+    const reader = await mqtt.connectAsync(broker.url, { reconnectPeriod: 0 });
+    const got: string[] = [];
+    reader.on('message', (_t, b) => got.push(b.toString()));
+    await reader.subscribeAsync('atm/atm-1/keypad/state', { qos: 1 });
+    const writer = await mqtt.connectAsync(broker.url, { reconnectPeriod: 0 });
+    injector.add({ topic: 'atm/atm-1/keypad/state', action: 'delay', ms: 3_600_000 });
+    await writer.publishAsync('atm/atm-1/keypad/state', '{"online":false}', { qos: 1, retain: true });
+    await writer.publishAsync('atm/atm-1/keypad/state', '{"online":true}', { qos: 1, retain: true });
+    expect(got).toEqual([]);
+    injector.clear();
+    await expect.poll(() => got).toEqual(['{"online":false}', '{"online":true}']);
+    // Nothing is left to come an hour later and overwrite the state.
+    clock.advance(3_600_000);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(got).toHaveLength(2);
+    await writer.endAsync();
+    await reader.endAsync();
+  });
 });

@@ -36,8 +36,22 @@ export function withBusFaults<H extends PublishHooks>(
   const inner = hooks.authorizePublish;
   // reorder: the message held back for each rule, until the next message under that rule has gone past.
   const held = new Map<string, { copy: Copy; timer: unknown }>();
-  // Delayed messages waiting to go out: bounded, so a long delay on a busy topic cannot fill the broker's memory.
+  // Delayed messages waiting to go out, by rule: bounded, so a long delay on a busy topic cannot fill the broker's
+  // memory; let go at once when their rule is cleared (clearing a fault mends the wire, and a held state message
+  // must not be left to overwrite a newer one later).
   let delayed = 0;
+  const waiting = new Map<string, Map<unknown, Copy>>();
+  injector.onChange(() => {
+    const live = new Set(injector.rules.map((r) => r.id));
+    for (const id of [...held.keys()]) if (!live.has(id)) release(id);
+    for (const [id, copies] of waiting) {
+      if (live.has(id)) continue;
+      waiting.delete(id);
+      for (const timer of copies.keys()) injector.clock.clearTimeout(timer);
+      delayed -= copies.size;
+      publish([...copies.values()]);
+    }
+  });
   const publish = (copies: Copy[]) => {
     const [first, ...rest] = copies;
     if (!first) return;
@@ -83,10 +97,13 @@ export function withBusFaults<H extends PublishHooks>(
         const copy = take(packet);
         if (full) return;
         delayed++;
-        injector.clock.setTimeout(() => {
+        const mine = waiting.get(rule.id) ?? waiting.set(rule.id, new Map()).get(rule.id)!;
+        const timer: unknown = injector.clock.setTimeout(() => {
           delayed--;
+          mine.delete(timer);
           publish([copy]);
         }, injector.delayOf(rule));
+        mine.set(timer, copy);
         return;
       }
       case 'duplicate': {
