@@ -21,7 +21,7 @@ export interface Divergence {
 }
 
 /** Fields that hold a time on the rig clock (ms since 1970): the only ones a system-clock replay lets differ. */
-const TIME_FIELDS = new Set(['ts', 'at', 'now', 'expiresAt', 'startedAt', 'endedAt', 'since']);
+const TIME_FIELDS = new Set(['ts', 'at', 'now', 'deadline', 'expiresAt', 'startedAt', 'endedAt', 'since']);
 
 /**
  * Equal, except that with `timeSlackMs` a time field may differ by up to that much: a recording made on the system
