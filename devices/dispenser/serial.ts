@@ -5,7 +5,7 @@
  * the transport into the reject box (44) before reporting `failed`. After a dispense it polls the status (46)
  * until the notes are taken.
  */
-import { SeenRefs } from './seen-refs.ts';
+import { beginDispense, SeenRefs } from './seen-refs.ts';
 import type { Device, DeviceContext } from '../device.ts';
 import { planNotes } from './note-plan.ts';
 import { connectDevice, Inbox, SerialLink, type ModuleConnection, type SerialSpec } from '../serial/link.ts';
@@ -115,15 +115,9 @@ export class SerialCashDispenser implements Device {
   async command({ payload }: MessageOf<typeof contract.cmd>) {
     const ctx = this.#ctx!;
     const { ref, amount } = payload;
-    // Seen before (a redelivery, a doubled message): the first answer again, never a second payout.
-    if (this.#seen.repeat(ref, (a) => ctx.emit(a.event, a.payload as never))) return;
-    const answer = (event: 'dispensed' | 'failed', payload: Record<string, unknown>) => {
-      this.#seen.answered(ref, { event, payload });
-      ctx.emit(event, payload as never);
-    };
-    // Too late: the ATM has given up and told the bank nothing was paid (a command held up on the wire).
-    if (payload.deadline !== undefined && ctx.clock.now() > payload.deadline)
-      return answer('failed', { ref, reason: 'expired', message: 'the ATM gave up on this dispense before it arrived' });
+    // A repeat gets its first answer again, a late command `expired`: neither pays (seen-refs.ts).
+    const answer = beginDispense(this.#seen, payload, { emit: (e, p) => ctx.emit(e, p as never), clock: ctx.clock });
+    if (!answer) return;
     clearInterval(this.#watchTaken);
     this.#watchTaken = undefined;
     const plan = planNotes(amount, [this.#cassettes.upper, this.#cassettes.lower]);

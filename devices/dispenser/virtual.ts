@@ -1,5 +1,5 @@
 /** Virtual cash dispenser: cassettes of notes, counts an exact amount out after a counting time, or faults. */
-import { SeenRefs } from './seen-refs.ts';
+import { beginDispense, SeenRefs } from './seen-refs.ts';
 import type { Device, DeviceContext } from '../device.ts';
 import { planNotes, type CassetteLoad } from './note-plan.ts';
 import type { MessageOf } from '../module.ts';
@@ -52,15 +52,9 @@ export class VirtualCashDispenser implements Device {
   command({ payload }: MessageOf<typeof contract.cmd>) {
     const ctx = this.#ctx!;
     const { ref, amount } = payload;
-    // Seen before (a redelivery, a doubled message): the first answer again, never a second payout.
-    if (this.#seen.repeat(ref, (a) => ctx.emit(a.event, a.payload as never))) return;
-    const answer = (event: 'dispensed' | 'failed', payload: Record<string, unknown>) => {
-      this.#seen.answered(ref, { event, payload });
-      ctx.emit(event, payload as never);
-    };
-    // Too late: the ATM has given up and told the bank nothing was paid (a command held up on the wire).
-    if (payload.deadline !== undefined && ctx.clock.now() > payload.deadline)
-      return answer('failed', { ref, reason: 'expired', message: 'the ATM gave up on this dispense before it arrived' });
+    // A repeat gets its first answer again, a late command `expired`: neither pays (seen-refs.ts).
+    const answer = beginDispense(this.#seen, payload, { emit: (e, p) => ctx.emit(e, p as never), clock: ctx.clock });
+    if (!answer) return;
     if (this.#hung) return;
     if (this.#jammed) return answer('failed', { ref, reason: 'jam', message: 'note jam in the transport' });
     if (this.#rejects > MAX_REJECTS) {

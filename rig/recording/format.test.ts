@@ -3,19 +3,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseRecording } from './format.ts';
 import { checkReplayable } from './replay.ts';
+import { testHeader } from './testing.ts';
 
-const HEADER = JSON.stringify({
-  recording: 'atm-rig',
-  version: 1,
-  contract: '1.0',
-  seed: 1,
-  start: 0,
-  clock: 'manual',
-  deterministicSecrets: true,
-  masked: false,
-  atms: [{ id: 'atm-1', profile: 'seed001', devices: {} }],
-  customers: 'none',
-});
+const HEADER = JSON.stringify(testHeader());
 
 describe('parseRecording', () => {
   it('refuses any hostile line with the file and line number, and nothing else escapes', () => {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { formatMessage, maskedKey } from '../bus-trace.ts';
 import type { SessionState } from '../../machines/screens.ts';
 import { maskRecording } from './mask.ts';
-import type { RecordingHeader } from './format.ts';
+import { testHeader } from './testing.ts';
 
 const KEY = 'atm/atm-1/keypad/evt/key';
 const amount = {
@@ -26,19 +26,7 @@ describe('key presses in traces and reports', () => {
   });
 
   it("a report's recording masks them the same way, whatever state came before", () => {
-    const header = {
-      recording: 'atm-rig',
-      version: 1,
-      contract: '1.0',
-      seed: 1,
-      start: 0,
-      clock: 'manual',
-      deterministicSecrets: true,
-      masked: false,
-      atms: [{ id: 'atm-1', profile: 'seed001', devices: {} }],
-      customers: 'none',
-    } as RecordingHeader;
-    const text = maskRecording(header, [
+    const text = maskRecording(testHeader(), [
       { t: 0, topic: KEY, payload: { key: '7' } },
       { t: 1, topic: KEY, payload: { $bytes: 'eyJrZXkiOiIzIl0=' } },
       { t: 2, topic: KEY, payload: { kgy: '9' } },

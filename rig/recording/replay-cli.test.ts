@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { replayWarnings } from './replay-warnings.ts';
 import type { RecordingHeader } from './format.ts';
+import { testHeader } from './testing.ts';
 
 const BIN = fileURLToPath(new URL('../bin.js', import.meta.url));
 const FIXTURE = fileURLToPath(new URL('../../features/recordings/seed001-serial-withdrawal.ndjson', import.meta.url));
@@ -36,19 +37,7 @@ describe('atm-rig replay --devices-only --step', () => {
 });
 
 describe('replay warnings', () => {
-  const header = (over: Partial<RecordingHeader>): RecordingHeader => ({
-    recording: 'atm-rig',
-    version: 1,
-    contract: '1.0',
-    seed: 1,
-    start: 0,
-    clock: 'system',
-    deterministicSecrets: true,
-    masked: false,
-    atms: [{ id: 'atm-1', profile: 'seed001', devices: {} }],
-    customers: 'none',
-    ...over,
-  });
+  const header = (over: Partial<RecordingHeader>) => testHeader({ clock: 'system', ...over });
   it('warn of random OTP codes and of customers the replay does not have', () => {
     expect(replayWarnings(header({}), undefined)).toEqual([]);
     expect(replayWarnings(header({ deterministicSecrets: false }), undefined)[0]).toMatch(/OTP codes came from the CSPRNG/);
