@@ -10,11 +10,13 @@ import { planNotes } from '../../../devices/dispenser/note-plan.ts';
 import type { AtmBus } from '../atm-bus.ts';
 import * as C from '../messages/cash.ts';
 import { GetStorage } from '../messages/storage.ts';
-import { commandError, fail, handle, ok, type Completion, type ServiceDefinition, type ServiceOutlet } from '../service.ts';
+import { abortable, commandError, fail, handle, ok, type Completion, type ServiceDefinition, type ServiceOutlet } from '../service.ts';
 import { cassettesOf, denominationOf, notesOf, storageOf, toMinor, type Money } from './cash-units.ts';
 import { deviceInformation, deviceState, watchStatus } from './device-status.ts';
 
 const MIX = 'mix1';
+/** How long a dispense may count before the face stops waiting for the device's answer (real time). */
+const COUNTING_LIMIT_MS = 60_000;
 /** The most notes one dispense pays (the dispenser's bundle limit). */
 const MAX_ITEMS = 40;
 
@@ -27,6 +29,8 @@ export function cashDispenserService(bus: AtmBus, name: string, money: Money): S
   let atExit = false;
   let presented = false;
   let takenEarly = false;
+  // A dispense whose notes are being counted (even one whose command was cancelled), until the device answers.
+  let counting: Promise<void> | undefined;
   const initial = new Map<number, number>();
   const cassettes = () => cassettesOf(bus.state('dispenser'));
   const notifyTaken = () => outlet?.unsolicited(C.ItemsTakenEvent, { position: 'outDefault' });
@@ -68,11 +72,30 @@ export function cashDispenserService(bus: AtmBus, name: string, money: Money): S
     const asked = amountOf(payload.denomination);
     if ('code' in asked) return asked;
     if (!bus.online('dispenser')) return fail('deviceNotReady');
+    // A dispense cancelled while its notes were counted still pays: they come to the exit before anything else goes.
+    if (counting) await abortable(signal, counting);
     if (atExit || Number(bus.state('dispenser')?.presented ?? 0) > 0) return commandError('itemsLeft', 'notes are waiting at the exit');
     const ref = `${bus.atmId}-xfs-${boot}-${++refs}`;
-    const answer = bus.next('dispenser', signal, (m) => (m.name === 'dispensed' || m.name === 'failed') && m.payload.ref === ref);
+    // The device's answer is followed whatever happens to this command (a Cancel, a timeout, a disconnect): notes it
+    // pays are at the exit, and the next Dispense must see them. A dispenser that never answers lets go after a minute.
+    const settled = new AbortController();
+    const giveUp = setTimeout(() => settled.abort(new Error('the dispenser did not answer')), COUNTING_LIMIT_MS);
+    const answer = bus.next('dispenser', settled.signal, (m) => (m.name === 'dispensed' || m.name === 'failed') && m.payload.ref === ref);
+    counting = answer
+      .then((m) => {
+        if (m.name === 'dispensed') {
+          atExit = true;
+          presented = false;
+          takenEarly = false;
+        }
+      })
+      .catch(() => undefined)
+      .finally(() => {
+        clearTimeout(giveUp);
+        counting = undefined;
+      });
     await bus.command('dispenser', 'dispense', { ref, amount: asked.amount });
-    const m = await answer;
+    const m = await abortable(signal, answer);
     if (m.name === 'failed') {
       const reason = String(m.payload.reason);
       if (reason === 'jam') return fail('hardwareError', 'note jam');
