@@ -38,4 +38,12 @@ describe('the recorded all-serial seed001 withdrawal', () => {
     expect(report).toMatch(/^replay diverged at edited\.ndjson:\d+/);
     expect(report).toContain('before it, as recorded');
   }, 30_000);
+  it('with a PIN digit changed, names the event the controller sent instead, not a state it passed through', async () => {
+    const rows = text.split('\n');
+    const pin = rows.findIndex((r) => r.includes('"screen":"enter-pin"'));
+    const digit = rows.findIndex((r, i) => i > pin && r.includes('keypad/evt/key') && /"key":"\d"/.test(r));
+    rows[digit] = rows[digit]!.replace(/"key":"(\d)"/, (_m, d: string) => `"key":"${(Number(d) + 1) % 10}"`);
+    const result = await replay(parseRecording(rows.join('\n'), 'pin.ndjson'), { waitMs: 1000 });
+    expect(describeDivergence(result.divergence!, 'pin.ndjson')).toContain('got       atm/atm-1/session/evt/tier-failed');
+  }, 30_000);
 });

@@ -227,7 +227,8 @@ export async function replay(recording: Recording, options: ReplayOptions = {}):
       }
       if (!got) {
         // Nothing on that topic: what the controller said instead is the news.
-        const instead = live.find((m) => !consumed.has(m));
+        // States passed through on the way are not the news: the first event or command is.
+        const instead = live.find((m) => !consumed.has(m) && !isState(m.topic)) ?? live.find((m) => !consumed.has(m));
         return instead
           ? diverged(i, line, 'the controller sent something else first', instead)
           : diverged(i, line, 'the controller did not send it');
