@@ -42,13 +42,28 @@ export class AtmClient {
     this.client = client;
   }
 
-  static async connect(brokerUrl: string, atmId = 'atm-1', options: IClientOptions = {}): Promise<AtmClient> {
+  /**
+   * `phones: 'own'` reads no phone until `watchPhone` names one: with hundreds of people on one bus, each reading
+   * every phone would make every SMS a message to each of them.
+   */
+  static async connect(
+    brokerUrl: string,
+    atmId = 'atm-1',
+    options: IClientOptions = {},
+    { phones = 'all' }: { phones?: 'all' | 'own' } = {},
+  ): Promise<AtmClient> {
     const client = await connectBus(brokerUrl, `${atmId}:person`, options);
     const person = new AtmClient(atmId, client);
     client.on('message', (topic, buf) => person.#onMessage(topic, buf));
     // The faults too: a trace that shows a lost message shows why it was lost.
-    await client.subscribeAsync([topics.atm(atmId), topics.phones, topics.clock.all, topics.fault.all], { qos: 1 });
+    const filters = [topics.atm(atmId), topics.clock.all, topics.fault.all, ...(phones === 'all' ? [topics.phones] : [])];
+    await client.subscribeAsync(filters, { qos: 1 });
     return person;
+  }
+
+  /** Read this phone's SMS from now on (a person connected with `phones: 'own'`). */
+  async watchPhone(msisdn: string): Promise<void> {
+    await this.client.subscribeAsync(topics.phoneInbox(msisdn), { qos: 1 });
   }
 
   #onMessage(topic: string, buf: Buffer) {

@@ -30,6 +30,9 @@ export interface RigOptions {
   mqttPort?: string;
   wsPort?: string;
   bankPort?: string;
+  /** The role commands (docs/roles.md). */
+  bankHost?: string;
+  mqttHost?: string;
   data?: string;
   hashCost?: string;
   atm?: string;
@@ -59,6 +62,13 @@ const SHARED = {
   'mqtt-port': () => new Option('--mqtt-port <n>', 'embedded broker TCP port (default 1883; 0 = any free port)'),
   'ws-port': () => new Option('--ws-port <n>', 'embedded broker WebSocket port (default 9001; 0 = any free port)'),
   'bank-port': () => new Option('--bank-port <n>', 'bank HTTP port (default 3000; 0 = any free port)'),
+  'bank-host': () =>
+    new Option(
+      '--bank-host <addr>',
+      'the address the bank listens on (default 127.0.0.1; 0.0.0.0 for every interface: ATMs log in with their keys)',
+    ),
+  'mqtt-host': () =>
+    new Option('--mqtt-host <addr>', 'the address the embedded broker listens on (default 127.0.0.1; 0.0.0.0 for every interface)'),
   data: () => new Option('--data <file>', 'bank data file (default ./data/bank.json; ":memory:" keeps nothing)'),
   'hash-cost': () => new Option('--hash-cost <logN>', 'scrypt cost as log2(N) (default 15; 10 is cheap, for tests)'),
   atm: () => new Option('--atm <id>', 'ATM id (default atm-1)'),

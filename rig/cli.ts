@@ -11,6 +11,7 @@
  *   atm-rig bank-copy a bank into another store (JSON to SQLite and back)
  *   atm-rig ports     this machine's serial ports
  *   atm-rig emulate   a device emulator on a serial port
+ *   atm-rig bank      the bank alone; atm-rig broker, the broker alone; atm-rig atms, ATMs against them (a lab's roles)
  *
  * Importing this module runs nothing (rig/bin.js calls runCli), and loads nothing heavy: each command loads what
  * it runs (the broker, the bank, Node-RED, serialport) inside its action, so `--help` and a mistyped option are
@@ -19,7 +20,10 @@
 import { readFileSync } from 'node:fs';
 import { CommanderError } from 'commander';
 import { RigCommand, UsageError } from './cli-args.ts';
+import { defineAtms } from './commands/atms.ts';
+import { defineBank } from './commands/bank.ts';
 import { defineBankCopy } from './commands/bank-copy.ts';
+import { defineBroker } from './commands/broker.ts';
 import { defineDemo } from './commands/demo.ts';
 import { defineEmulate } from './commands/emulate.ts';
 import { defineEnrol } from './commands/enrol.ts';
@@ -64,6 +68,9 @@ export function buildProgram(): RigCommand {
   defineFault(program);
   defineReplay(program);
   defineLoad(program);
+  defineBank(program);
+  defineBroker(program);
+  defineAtms(program);
   program
     .command('help')
     .argument('[command]', 'the command to explain')

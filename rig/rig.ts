@@ -2,10 +2,8 @@
  * Brings the whole rig up: broker (embedded or external), bank, the devices of every ATM, one controller per
  * ATM; and takes it down again in reverse order. Used by the CLI, the Cucumber world and the benchmark.
  */
+import type { AuthProfile } from '../machines/profiles.ts';
 import type { InspectionEvent } from 'xstate';
-import { attachDevice, type AttachedDevice, type Device } from '../devices/device.ts';
-import { deviceModule, SERIAL_KINDS, type DeviceKind } from '../devices/registry.ts';
-import { loadProfile, type AuthProfile } from '../machines/profiles.ts';
 import { createRandom, freshSeed } from '../core/random.ts';
 import { startBank, type RunningBank } from './bank/index.ts';
 import type { Hold } from './bank/model.ts';
@@ -26,23 +24,15 @@ import { startRecorder } from './recording/recorder.ts';
 import type { RecordingHeader, RecordLine } from './recording/format.ts';
 import { TOPIC_CONTRACT_VERSION } from '../devices/topics.ts';
 import { loadOrCreateTls } from './bus/tls.ts';
-import { parseSerialSpec } from '../devices/serial/link.ts';
-import { countingDecoder, type SerialTracer } from '../devices/serial/trace.ts';
 import { openSerialTrace } from './serial-trace.ts';
-import { busUser } from '../devices/topics.ts';
 import { dirname } from 'node:path';
-import { parseRigConfig, type AtmConfig, type RigConfig, type RigConfigInput } from './config.ts';
-import { AtmController } from './controller/controller.ts';
+import { parseRigConfig, type RigConfig, type RigConfigInput } from './config.ts';
 import type { RunningFace } from './xfs4iot/face.ts';
-import { maskSpec, parseXfs4iotSpec, RemoteFingerprint, XFS4IOT_SPEC } from './xfs4iot/remote-fingerprint.ts';
+import { maskSpec } from './xfs4iot/remote-fingerprint.ts';
+import { startAtms, type RunningAtm } from './atm-host.ts';
+import { busUser } from '../devices/topics.ts';
 
-export interface RunningAtm {
-  id: string;
-  profile: AuthProfile;
-  /** The rig's own controller; none when an outside application runs the ATM (`controller: external`). */
-  controller?: AtmController;
-  devices: AttachedDevice[];
-}
+export { sessionSeed, type RunningAtm } from './atm-host.ts';
 
 export interface Rig {
   config: RigConfig;
@@ -71,23 +61,6 @@ export interface Rig {
   close(): Promise<void>;
 }
 
-/** The device an ATM's configuration asks for: virtual, or the module's driver on a serial port. */
-export function createDevice(kind: DeviceKind, atm: AtmConfig, tracer?: SerialTracer): Device {
-  const module = deviceModule(kind)!;
-  const spec = atm.devices[kind];
-  const options = atm[kind];
-  if (spec === 'virtual') return module.virtual(options);
-  if (XFS4IOT_SPEC.test(spec)) {
-    if (kind !== 'fingerprint')
-      throw new Error(`${atm.id}: an xfs4iot: device is a fingerprint only (a Biometric service), not a ${module.title}`);
-    return new RemoteFingerprint(parseXfs4iotSpec(spec));
-  }
-  if (!module.serial)
-    throw new Error(`${atm.id}: no serial driver for the ${module.title} yet (drivers: ${SERIAL_KINDS.join(', ')}); use "virtual"`);
-  const trace = tracer && { tracer, label: `${atm.id} ${kind}`, decoder: (module.wire ?? countingDecoder)() };
-  return module.serial({ ...parseSerialSpec(spec), ...(trace ? { trace } : {}) }, options);
-}
-
 /** Belt and braces: the bank never logs bodies, and these never reach a log line even if it did. */
 export const BANK_LOG_REDACT = [
   'req.headers.authorization',
@@ -101,13 +74,6 @@ export const BANK_LOG_REDACT = [
   '*.phone',
   '*.template',
 ];
-
-/** The session machine's seed for one ATM, derived from the rig seed. */
-export function sessionSeed(rigSeed: number, atmId: string): number {
-  return createRandom(rigSeed).fork(`${atmId}:session`).int(0, 0xffffffff);
-}
-
-const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
 
 export interface RigHooks {
   /** XState inspection events of each ATM's session actor. */
@@ -266,47 +232,22 @@ export async function startRig(input: RigConfigInput = {}, hooks: RigHooks = {})
         : undefined;
     const serialTrace = openSerialTrace(config.traceSerial, traceLine, clock);
     closers.push({ name: 'serial trace', close: () => serialTrace.close() });
-    const atms: RunningAtm[] = [];
-    for (const atm of config.atms) {
-      const profile = await loadProfile(atm.profile);
-      const devices: AttachedDevice[] = [];
-      for (const kind of hooks.withoutDevices ? [] : (Object.keys(atm.devices) as DeviceKind[])) {
-        const attached = await attachDevice(createDevice(kind, atm, serialTrace.tracer), {
-          brokerUrl,
-          atmId: atm.id,
-          clock,
-          random: random.fork(`${atm.id}:${kind}`),
-          mqttOptions: creds(busUser(atm.id, kind)),
-        });
-        devices.push(attached);
-        closers.push({ name: `${atm.id} ${kind}`, close: () => attached.close() });
-      }
-      if (atm.controller === 'external') {
-        atms.push({ id: atm.id, profile, devices });
-        continue;
-      }
-      const controller = await AtmController.start({
-        atmId: atm.id,
-        profile,
-        brokerUrl,
-        bankUrl: bank.url,
-        bankKey: atmKeys.get(atm.id),
-        devices: Object.keys(atm.devices) as DeviceKind[],
-        ...(hooks.wrapBank ? { wrapBank: (ports: BankPorts) => hooks.wrapBank!(atm.id, ports) } : {}),
-        clock,
-        seed: sessionSeed(seed, atm.id),
-        money: {
-          currency: config.bank.currency,
-          minorDigits: config.bank.minorDigits,
-          amountStep: atm.dispenser.cassettes.map((c) => c.denomination).reduce(gcd),
-          maxWithdrawal: atm.maxWithdrawal,
-        },
-        mqttOptions: creds(busUser(atm.id, 'controller')),
-        ...(hooks.inspect ? { inspect: (e: InspectionEvent) => hooks.inspect!(atm.id, profile, e) } : {}),
-      });
-      closers.push({ name: `${atm.id} controller`, close: () => controller.stop() });
-      atms.push({ id: atm.id, profile, controller, devices });
-    }
+    const atms = await startAtms({
+      atms: config.atms,
+      brokerUrl,
+      bankUrl: bank.url,
+      atmKeys,
+      credential: creds,
+      bank: config.bank,
+      clock,
+      seed,
+      random,
+      tracer: serialTrace.tracer,
+      ...(hooks.withoutDevices ? { withoutDevices: true } : {}),
+      ...(hooks.inspect ? { inspect: hooks.inspect } : {}),
+      ...(hooks.wrapBank ? { wrapBank: hooks.wrapBank } : {}),
+      started: (name, c) => closers.push({ name, close: c }),
+    });
 
     if (config.xfs4iot) {
       const { startFace } = await import('./xfs4iot/face.ts');

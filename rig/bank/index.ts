@@ -9,6 +9,7 @@ import { buildBankApp, type BankAppOptions } from './app.ts';
 import { cryptoSecrets, DEFAULT_HASH_COST, type HashCost } from './secrets.ts';
 import { BankService } from './service.ts';
 import { openStore } from './store.ts';
+import { atmKeysFileOf, readAtmKeys } from './atm-keys.ts';
 
 export interface BankConfig {
   /** The bank file: `.json` or `.sqlite`/`.sqlite3`/`.db` (store.ts chooses the store by the name), or ':memory:'. */
@@ -86,13 +87,8 @@ export async function createBankService(config: BankConfig): Promise<BankService
 
 /** ATM keys, like the bus users' passwords: random, kept beside the bank file (0600) or only in memory. */
 async function ensureAtmKeys(service: BankService, file: string, ids: readonly string[]): Promise<Map<string, string>> {
-  const path = file === ':memory:' ? undefined : join(dirname(file), 'atm-keys.json');
-  const saved = path
-    ? await readFile(path, 'utf8').then(
-        (t) => JSON.parse(t) as Record<string, string>,
-        () => ({}) as Record<string, string>,
-      )
-    : {};
+  const path = file === ':memory:' ? undefined : atmKeysFileOf(file);
+  const saved = path ? Object.fromEntries(await readAtmKeys(path)) : {};
   let changed = false;
   for (const id of ids) {
     if (saved[id] && (await service.verifyClient(id, saved[id]))) continue;

@@ -77,7 +77,7 @@ export function defineLoad(program: Command): void {
       if (tty) process.stderr.write('\n');
       try {
         const stats = statsOf(results, elapsedMs);
-        const ledgerProblems = checkLedgers(rig, results, startedAt);
+        const ledgerProblems = checkLedgers(rig.bank.service, results, startedAt);
         console.table([stats]);
         const settings = {
           ATMs: atms,

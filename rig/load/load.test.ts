@@ -39,10 +39,10 @@ describe('atm-rig load', () => {
       expect(new Set(run.results.map((r) => r.customer)).size).toBe(12);
       const paid = run.results.reduce((s, r) => s + r.dispensed, 0);
       expect(paid).toBeGreaterThan(0);
-      expect(checkLedgers(run.rig, run.results, run.startedAt)).toEqual([]);
+      expect(checkLedgers(run.rig.bank.service, run.results, run.startedAt)).toEqual([]);
       // The check can fail: a session that claims cash the bank never debited is named.
       const forged = [...run.results, { ...run.results[0]!, dispensed: 10_000 }];
-      expect(checkLedgers(run.rig, forged, run.startedAt)[0]).toMatch(/dispensed during the run, \d+ debited/);
+      expect(checkLedgers(run.rig.bank.service, forged, run.startedAt)[0]).toMatch(/dispensed during the run, \d+ debited/);
       const html = loadReportHtml({
         title: 't',
         stats: statsOf(run.results, run.elapsedMs),

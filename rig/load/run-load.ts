@@ -43,8 +43,8 @@ export interface SessionResult {
 
 /** Seed001 as a load ATM runs it: no pause on notices and goodbyes, and OTP codes that expire after 10 s (the
  *  otp-expired sessions wait that out). */
-const OTP_TTL_S = 10;
-function loadProfile() {
+export const OTP_TTL_S = 10;
+export function loadProfile() {
   const base = BUILT_IN_PROFILES.seed001!;
   return {
     ...base,
@@ -74,7 +74,7 @@ export async function runLoad(
     bank: { port: 0, file: o.data, hashLogN: o.hashLogN, dailyWithdrawalLimit: 1e9 },
     atms: ids.map((id) => ({ id, profile: profileFile, gsm: { deliveryDelayMs: 0 }, dispenser: { dispenseMs: 0 } })),
   });
-  const people = await Promise.all(ids.map((id) => AtmClient.connect(rig.brokerUrl, id, rig.bus.simulator)));
+  const people = await Promise.all(ids.map((id) => AtmClient.connect(rig.brokerUrl, id, rig.bus.simulator, { phones: 'own' })));
   const random = createRandom(o.seed).fork('load');
   const results: SessionResult[] = [];
   const started = performance.now();

@@ -37,6 +37,7 @@ export async function runSession(
     await person.type(who.pin === '0000' ? '1111' : '0000');
     await person.until(() => person.session?.attempt === 2 && person.session.screen === 'enter-pin', 'the second PIN attempt');
   }
+  await person.watchPhone(who.phone);
   const sms = person.inbox.filter((s) => s.to === who.phone).length;
   await person.type(who.pin);
   await person.untilScreen('enter-otp');
@@ -56,6 +57,8 @@ export async function runSession(
   await person.type(String(LOAD_AMOUNT / 100));
   const dispensed = await person.nextMessage('/dispenser/evt/dispensed', mark, 10_000);
   await person.takeCash();
+  // The cash and the key are different devices' messages: a CANCEL sent at once may reach the ATM before "taken".
+  await person.untilScreen('result');
   await person.press('CANCEL');
   await person.untilScreen('welcome', 10_000);
   return { dispensed: Number(dispensed.payload.amount) };

@@ -1,0 +1,93 @@
+/**
+ * ATMs as a role of their own (`atm-rig atms`): the devices and controllers of some of a lab's ATMs, against a broker
+ * and a bank elsewhere. Each device and controller logs in to the broker as its own bus user and each controller to
+ * the bank with its ATM's key: both read from the files `atm-rig bank` provisioned (docs/roles.md).
+ */
+import { systemClock } from '../../core/clock.ts';
+import { createRandom, freshSeed } from '../../core/random.ts';
+import { busUser } from '../../devices/topics.ts';
+import { startAtms, type RunningAtm } from '../atm-host.ts';
+import { atmKeysFileOf, readAtmKeys } from '../bank/atm-keys.ts';
+import { probeBroker } from '../broker-probe.ts';
+import { keyringFileOf, readKeyring } from '../bus/keyring.ts';
+import type { RigConfig } from '../config.ts';
+import { openSerialTrace } from '../serial-trace.ts';
+import { paint } from '../ui.ts';
+import { summarise } from './bank-role.ts';
+
+export interface RunningAtmHost {
+  atms: RunningAtm[];
+  seed: number;
+  banner: string[];
+  close(): Promise<void>;
+}
+
+export async function startAtmHost(config: RigConfig, bankUrl: string): Promise<RunningAtmHost> {
+  const brokerUrl = config.broker.url;
+  if (!brokerUrl) throw new Error("atms needs the lab's broker: --broker mqtt://host:1883");
+  if (config.clock === 'manual') throw new Error('--clock manual needs a one-process rig (atm-rig up): ATM hosts run on the system clock');
+  const file = config.bank.file;
+  const keyringFile = keyringFileOf(file);
+  const keyring = await readKeyring(keyringFile);
+  if (!keyring && !config.broker.insecure)
+    throw new Error(
+      `no bus keyring at ${keyringFile}: copy it from the bank's host (atm-rig bank --atms ... writes it), or point --data at it`,
+    );
+  const keys = await readAtmKeys(atmKeysFileOf(file));
+  const ids = config.atms.map((a) => a.id);
+  const missing = ids.filter((id) => !keys.has(id));
+  if (missing.length)
+    throw new Error(
+      `no bank key for ${summarise(missing)} in ${atmKeysFileOf(file)}: provision them with atm-rig bank --atms (on the bank's host), then copy the file here`,
+    );
+  const credential = (user: string) => (keyring ? keyring.credential(user) : { username: user, password: '' });
+  for (const id of ids) for (const kind of [...Object.keys(config.atms[0]!.devices), 'controller']) credential(busUser(id, kind));
+  await probeBroker(brokerUrl, { ...credential(busUser(ids[0]!, 'controller')) });
+  await checkBank(bankUrl);
+
+  const seed = config.seed ?? freshSeed();
+  const closers: (() => Promise<unknown>)[] = [];
+  const close = async () => {
+    for (const c of closers.reverse()) await c().catch(() => undefined);
+  };
+  try {
+    const serialTrace = openSerialTrace(config.traceSerial, undefined, systemClock);
+    closers.push(() => serialTrace.close());
+    const atms = await startAtms({
+      atms: config.atms,
+      brokerUrl,
+      bankUrl,
+      atmKeys: keys,
+      credential,
+      bank: config.bank,
+      clock: systemClock,
+      seed,
+      random: createRandom(seed),
+      tracer: serialTrace.tracer,
+      started: (_name, c) => closers.push(c),
+    });
+    const banner = [
+      paint('bold', `atm-rig atms: ${atms.length} ATMs up`),
+      `  ATMs        ${summarise(ids)}   (${config.atms[0]!.profile}; devices: ${Object.entries(config.atms[0]!.devices)
+        .map(([k, v]) => (v === 'virtual' ? k : `${k} ${v}`))
+        .join(', ')})`,
+      `  MQTT        ${brokerUrl}`,
+      `  bank        ${bankUrl}`,
+      `  seed        ${seed}   (replay with --seed ${seed})`,
+      'ready',
+    ];
+    return { atms, seed, banner, close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}
+
+/** The bank answers at `url`: said now, not as every session's first error. */
+async function checkBank(url: string): Promise<void> {
+  const problem = await fetch(new URL('/health', url), { signal: AbortSignal.timeout(5000) }).then(
+    (r) => (r.ok ? undefined : `it answered ${r.status} to GET /health`),
+    (err: unknown) => String((err as Error).cause ?? (err as Error).message),
+  );
+  if (problem) throw new Error(`the bank at ${url} does not answer (${problem}): is atm-rig bank running there, and reachable from here?`);
+}

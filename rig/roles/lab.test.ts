@@ -1,0 +1,106 @@
+// A lab as issue #13 describes it, each part its own process as on separate hosts: a real Mosquitto, `atm-rig bank`,
+// and two `atm-rig atms` hosts with 50 ATMs each. A simulated customer at every ATM withdraws cash over MQTT; after
+// the bank has stopped, every ledger in its file adds up and every note paid out was debited once.
+import { readFile, writeFile, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { mosquittoMissing, startMosquitto } from '../../features/support/broker.ts';
+import { AtmClient } from '../atm-client.ts';
+import { createBankService } from '../bank/index.ts';
+import { readKeyring } from '../bus/keyring.ts';
+import { checkLedgers } from '../load/ledger-check.ts';
+import { loadProfile, OTP_TTL_S, type SessionResult } from '../load/run-load.ts';
+import { LOAD_AMOUNT, runSession } from '../load/session-kinds.ts';
+import { parseCredentials, seedPopulation } from '../population-seed.ts';
+import { killLeftovers, spawnCli } from '../spawn-cli.ts';
+
+const ATMS = 100;
+const cheap = { logN: 4, r: 8, p: 1 };
+const missing = mosquittoMissing('mosquitto');
+
+describe.skipIf(missing !== undefined)('a lab on separate processes: Mosquitto, atm-rig bank, two atm-rig atms hosts', () => {
+  const cleanups: (() => Promise<unknown>)[] = [];
+  afterAll(async () => {
+    killLeftovers();
+    for (const c of cleanups.reverse()) await c().catch(() => undefined);
+  });
+
+  it(`runs a withdrawal on each of ${ATMS} ATMs and every ledger adds up`, async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'atm-rig-lab-'));
+    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    const bankFile = join(dir, 'bank.sqlite');
+    const seeding = await createBankService({ file: bankFile, hashCost: cheap });
+    await seedPopulation(seeding, {
+      customers: ATMS,
+      seed: 13,
+      hashCost: cheap,
+      credentialsFile: join(dir, 'population-credentials.ndjson'),
+    });
+    await seeding.close();
+    const customers = parseCredentials(await readFile(join(dir, 'population-credentials.ndjson'), 'utf8'), 'credentials');
+    await writeFile(join(dir, 'load-profile.json'), JSON.stringify(loadProfile()));
+    // Every ATM gets the first ATM's settings: instant SMS and counting, the load profile (no pause on goodbyes).
+    const config = join(dir, 'lab.json');
+    await writeFile(
+      config,
+      JSON.stringify({
+        broker: { hashIterations: 1000 },
+        bank: { dailyWithdrawalLimit: 1e9 },
+        atms: [{ id: 'atm-1', profile: join(dir, 'load-profile.json'), gsm: { deliveryDelayMs: 0 }, dispenser: { dispenseMs: 0 } }],
+      }),
+    );
+
+    const bank = spawnCli([
+      'bank',
+      '--config',
+      config,
+      '--data',
+      bankFile,
+      '--hash-cost',
+      '4',
+      '--atms',
+      `atm-1..atm-${ATMS}`,
+      '--bank-port',
+      '0',
+    ]);
+    const bankUrl = (await bank.until(/bank\s+(http:\/\/\S+)/))[1]!;
+    await bank.until(/^ready$/m);
+    const keyring = (await readKeyring(join(dir, 'bus', 'credentials.json')))!;
+    const mosquitto = await startMosquitto(dir, keyring.credential('observer'));
+    cleanups.push(() => mosquitto.close());
+    const hosts = [`atm-1..atm-${ATMS / 2}`, `atm-${ATMS / 2 + 1}..atm-${ATMS}`].map((atms) =>
+      spawnCli(['atms', '--broker', mosquitto.url, '--bank', bankUrl, '--config', config, '--data', bankFile, '--atms', atms]),
+    );
+    await Promise.all(hosts.map((h) => h.until(/^ready$/m, 90_000)));
+
+    const ids = Array.from({ length: ATMS }, (_, i) => `atm-${i + 1}`);
+    const people = await Promise.all(
+      ids.map((id) => AtmClient.connect(mosquitto.url, id, keyring.credential('simulator'), { phones: 'own' })),
+    );
+    const since = Date.now();
+    const results: SessionResult[] = await Promise.all(
+      people.map(async (person, i) => {
+        const who = customers[i]!;
+        const { dispensed } = await runSession('happy', person, who, OTP_TTL_S * 1000);
+        return { atm: ids[i]!, customer: who.id, account: who.account, kind: 'happy' as const, start: 0, ms: 0, ok: true, dispensed };
+      }),
+    );
+    await Promise.all(people.map((p) => p.close()));
+    expect(results.map((r) => r.dispensed)).toEqual(ids.map(() => LOAD_AMOUNT));
+
+    // Ctrl-C on each host, then on the bank: each stops cleanly, and the bank's file has every acknowledged operation.
+    for (const run of [...hosts, bank]) {
+      run.child.kill('SIGINT');
+      expect(await run.exit, run.output()).toBe(0);
+    }
+    const after = await createBankService({ file: bankFile, readOnly: true });
+    try {
+      expect(checkLedgers(after, results, since)).toEqual([]);
+      // The check can fail: a withdrawal the bank never saw is named.
+      expect(checkLedgers(after, [{ ...results[0]!, dispensed: 2 * LOAD_AMOUNT }], since)).toHaveLength(1);
+    } finally {
+      await after.close();
+    }
+  }, 180_000);
+});
