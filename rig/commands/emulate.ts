@@ -36,8 +36,7 @@ export function defineEmulate(program: Command): void {
   cmd.action(
     runs(async (device: string, opts: EmulateOptions) => {
       const { existsSync } = await import('node:fs');
-      const { readFile } = await import('node:fs/promises');
-      const { dirname, join } = await import('node:path');
+      const { keyringFileOf, readKeyring } = await import('../bus/keyring.ts');
       const { createConnection } = await import('node:net');
       const { emulatorNamed, startEmulator } = await import('../../devices/serial/emulate.ts');
       const { baudProblem } = await import('../../devices/serial/spec.ts');
@@ -64,20 +63,14 @@ export function defineEmulate(program: Command): void {
           socket.once('connect', () => (socket.destroy(), resolve(true)));
           socket.once('error', () => resolve(false));
         });
-      const keyring =
-        config.bank.file === ':memory:'
-          ? undefined
-          : await readFile(join(dirname(config.bank.file), 'bus', 'credentials.json'), 'utf8').then(
-              (t) => JSON.parse(t) as Record<string, string>,
-              () => undefined,
-            );
+      const keyring = config.bank.file === ':memory:' ? undefined : await readKeyring(keyringFileOf(config.bank.file));
       const user = busUser(atmId, module.serves[0]);
       const onBus = await reachable(brokerUrl);
       const emulator = await startEmulator(module.name, opts.port, {
         settings: { ...config.atms[0]!, ...(opts.impressions ? { impressions: opts.impressions } : {}) },
         atmId,
         baudRate: baud,
-        ...(onBus ? { brokerUrl, credentials: keyring?.[user] ? { username: user, password: keyring[user]! } : undefined } : {}),
+        ...(onBus ? { brokerUrl, credentials: keyring?.has(user) ? keyring.credential(user) : undefined } : {}),
       });
       console.log(`${module.hint(opts.port, atmId)} Ctrl-C to stop.`);
       // Without the bus no person's action reaches the module: say so, and why, rather than wait in silence.
@@ -85,7 +78,7 @@ export function defineEmulate(program: Command): void {
         console.log(
           `Not on the bus: no broker answers at ${brokerUrl}. Start the rig first, then this emulator, for sim/ actions to reach it.`,
         );
-      else if (!keyring?.[user])
+      else if (!keyring?.has(user))
         console.log(
           `Not on the bus: no password for the bus user ${user} in the rig's data (start the rig once first, then this emulator).`,
         );

@@ -2,13 +2,12 @@
  * The fault command's connection to a running rig: its broker, as the simulator (password from the rig's keyring in
  * <data>/bus/credentials.json), adding and clearing rules on rig/fault/sim/* and reading rig/fault/state.
  */
-import { readFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
 import type { MqttClient } from 'mqtt';
 import { connectBus } from '../../core/bus.ts';
 import { topics } from '../../devices/topics.ts';
 import type { RigOptions } from '../cli-args.ts';
 import { parseRigConfig } from '../config.ts';
+import { keyringFileOf, readKeyring } from '../bus/keyring.ts';
 import { configFrom } from './shared.ts';
 
 export interface FaultState {
@@ -24,17 +23,14 @@ export async function faultBus(opts: RigOptions) {
     throw new Error("--mqtt-port 0 picks a free port for a rig's own broker; give the port the rig's banner shows (MQTT mqtt://…:<port>)");
   const brokerUrl =
     config.broker.url ?? `mqtt://${config.broker.host === '0.0.0.0' ? '127.0.0.1' : config.broker.host}:${config.broker.port}`;
-  const keyringFile = join(dirname(config.bank.file), 'bus', 'credentials.json');
-  const keyring = await readFile(keyringFile, 'utf8').then(
-    (t) => JSON.parse(t) as Record<string, string>,
-    () => undefined,
-  );
-  if (!keyring?.simulator && !config.broker.insecure)
+  const keyringFile = keyringFileOf(config.bank.file);
+  const keyring = await readKeyring(keyringFile);
+  if (!keyring?.has('simulator') && !config.broker.insecure)
     throw new Error(`no simulator password in ${keyringFile}: start the rig first (atm-rig up), with the same --data`);
   let client: MqttClient;
   try {
     client = await connectBus(brokerUrl, 'fault-cli', {
-      ...(keyring?.simulator ? { username: 'simulator', password: keyring.simulator } : {}),
+      ...(keyring?.has('simulator') ? keyring.credential('simulator') : {}),
       reconnectPeriod: 0,
       connectTimeout: ANSWER_MS,
     });

@@ -4,6 +4,7 @@ import { examples, int, runs, withOptions, type RigOptions } from '../cli-args.t
 
 interface LoadCliOptions extends RigOptions {
   atms?: string;
+  broker?: string;
   sessions?: string;
   duration?: string;
   rate?: string;
@@ -21,7 +22,8 @@ export function defineLoad(program: Command): void {
         'progress line; at the end a table, an HTML report with plots (reports/load.html), and the ledger check (every touched ' +
         "account's ledger equals its balance; every dispensed note debited once). Exit 1 when the ledger check fails.",
     )
-    .option('--atms <n>', 'virtual ATMs (default 10)')
+    .option('--atms <n|ids>', "virtual ATMs (default 10); with --broker, the lab's ATMs: atm-1..atm-200, atm-1,atm-7 or a count")
+    .option('--broker <url>', "drive a lab's ATMs on this broker (atm-rig atms; docs/roles.md) instead of starting ATMs of its own")
     .option('--sessions <m>', 'sessions in all (default 100, or as many as fit the duration)')
     .option('--duration <d>', 'run for this long instead: 30s, 2m')
     .option('--rate <r>', 'start at most r sessions a second in all (default: as fast as the ATMs go)')
@@ -35,12 +37,13 @@ export function defineLoad(program: Command): void {
     ['atm-rig seed --customers 10000 --data load/bank.sqlite --hash-cost 10', 'first, a population (test credentials beside it)'],
     ['atm-rig load --data load/bank.sqlite --hash-cost 10 --atms 50 --sessions 1000', '1,000 sessions on 50 ATMs'],
     ['atm-rig load --data load/bank.sqlite --atms 200 --duration 2m --rate 100 --mix happy=0.9,wrong-pin=0.1', 'paced, for two minutes'],
+    ['atm-rig load --broker mqtt://lab:1883 --atms atm-1..atm-100 --data lab/bank.sqlite --sessions 500', "a lab's ATMs (docs/roles.md)"],
   ]);
   cmd.action(
     runs(async (opts: LoadCliOptions) => {
       const { mkdir, writeFile } = await import('node:fs/promises');
       const { dirname } = await import('node:path');
-      const { DEFAULT_MIX, parseMix } = await import('../load/mix.ts');
+      const { DEFAULT_MIX, LAB_MIX, parseMix } = await import('../load/mix.ts');
       const { runLoad } = await import('../load/run-load.ts');
       const { progressText, statsOf } = await import('../load/stats.ts');
       const { checkLedgers } = await import('../load/ledger-check.ts');
@@ -48,19 +51,30 @@ export function defineLoad(program: Command): void {
       const { freshSeed } = await import('../../core/random.ts');
       if (!opts.data || opts.data === ':memory:')
         throw new Error('load needs --data: a bank file with a population (atm-rig seed --customers N --data FILE)');
-      const atms = int('atms', opts.atms) ?? 10;
-      if (atms < 1 || atms > 1000) throw new Error('--atms: 1 to 1000');
+      const { parseAtmIds } = await import('../atm-ids.ts');
+      const atmIds = parseAtmIds(opts.atms ?? '10');
+      const atms = atmIds.length;
+      if (!opts.broker && atms > 1000)
+        throw new Error('--atms: at most 1000 ATMs in a rig of its own; run more on ATM hosts (docs/roles.md)');
+      if (opts.broker && !/^(mqtts?|wss?|tcp):\/\/[^/]+/.test(opts.broker))
+        throw new Error(`--broker ${opts.broker}: a broker URL, like mqtt://lab:1883`);
       const durationMs = opts.duration === undefined ? undefined : parseDuration(opts.duration);
       const sessions = int('sessions', opts.sessions) ?? (durationMs === undefined ? 100 : undefined);
       const rate = opts.rate === undefined ? undefined : Number(opts.rate);
       if (rate !== undefined && !(rate > 0)) throw new Error(`--rate ${opts.rate}: sessions a second, more than 0`);
-      const mix = parseMix(opts.mix ?? DEFAULT_MIX);
+      const mix = parseMix(opts.mix ?? (opts.broker ? LAB_MIX : DEFAULT_MIX));
+      if (opts.broker && mix.some(([kind]) => kind === 'otp-expired'))
+        throw new Error(
+          "--mix otp-expired: a lab's ATMs keep their profile's OTP lifetime, which a load run cannot wait out; leave it out with --broker",
+        );
       const seed = int('seed', opts.seed) ?? freshSeed();
       const tty = process.stderr.isTTY;
       let lastLine = 0;
-      const { results, rig, elapsedMs, startedAt } = await runLoad({
+      const { results, target, elapsedMs, startedAt } = await runLoad({
         data: opts.data,
         atms,
+        atmIds,
+        ...(opts.broker ? { brokerUrl: opts.broker } : {}),
         ...(sessions !== undefined ? { sessions } : {}),
         ...(durationMs !== undefined ? { durationMs } : {}),
         ...(rate !== undefined ? { rate } : {}),
@@ -75,12 +89,17 @@ export function defineLoad(program: Command): void {
         },
       });
       if (tty) process.stderr.write('\n');
+      const ledgers = await target.ledgers().catch(async (err: unknown) => {
+        await target.close();
+        throw err;
+      });
       try {
         const stats = statsOf(results, elapsedMs);
-        const ledgerProblems = checkLedgers(rig.bank.service, results, startedAt);
+        const ledgerProblems = checkLedgers(ledgers.bank, results, startedAt);
         console.table([stats]);
         const settings = {
           ATMs: atms,
+          ...(opts.broker ? { broker: opts.broker } : {}),
           seed,
           mix: mix.map(([k, w]) => `${k}=${w.toFixed(2)}`).join(','),
           bank: opts.data,
@@ -91,7 +110,7 @@ export function defineLoad(program: Command): void {
         await writeFile(out, loadReportHtml({ title: `atm-rig load: ${atms} ATMs`, stats, results, elapsedMs, ledgerProblems, settings }));
         await writeFile(
           out.replace(/\.html?$/, '') + '.json',
-          JSON.stringify({ settings, stats, elapsedMs, ledgerProblems, results }, null, 1),
+          JSON.stringify({ settings, startedAt, stats, elapsedMs, ledgerProblems, results }, null, 1),
         );
         console.log(`report: ${out}`);
         if (ledgerProblems.length) {
@@ -101,7 +120,8 @@ export function defineLoad(program: Command): void {
         console.log(`ledger check: every touched account's ledger equals its balance; every dispensed note debited once`);
         return 0;
       } finally {
-        await rig.close();
+        await ledgers.close();
+        await target.close();
       }
     }),
   );

@@ -32,6 +32,7 @@ describe('atm-rig load', () => {
       seed: 9,
       hashLogN: 4,
     });
+    const ledgers = await run.target.ledgers();
     try {
       expect(run.results.filter((r) => !r.ok).map((r) => r.error)).toEqual([]);
       expect(run.results).toHaveLength(12);
@@ -39,10 +40,10 @@ describe('atm-rig load', () => {
       expect(new Set(run.results.map((r) => r.customer)).size).toBe(12);
       const paid = run.results.reduce((s, r) => s + r.dispensed, 0);
       expect(paid).toBeGreaterThan(0);
-      expect(checkLedgers(run.rig.bank.service, run.results, run.startedAt)).toEqual([]);
+      expect(checkLedgers(ledgers.bank, run.results, run.startedAt)).toEqual([]);
       // The check can fail: a session that claims cash the bank never debited is named.
       const forged = [...run.results, { ...run.results[0]!, dispensed: 10_000 }];
-      expect(checkLedgers(run.rig.bank.service, forged, run.startedAt)[0]).toMatch(/dispensed during the run, \d+ debited/);
+      expect(checkLedgers(ledgers.bank, forged, run.startedAt)[0]).toMatch(/dispensed during the run, \d+ debited/);
       const html = loadReportHtml({
         title: 't',
         stats: statsOf(run.results, run.elapsedMs),
@@ -53,7 +54,8 @@ describe('atm-rig load', () => {
       });
       expect(html.match(/<svg /g)).toHaveLength(3);
     } finally {
-      await run.rig.close();
+      await ledgers.close();
+      await run.target.close();
     }
   }, 90_000);
 });

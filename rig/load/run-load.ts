@@ -4,14 +4,12 @@
  * optionally paced to R sessions a second in all. Each customer is used once, so no session waits on another's
  * hold (one session per customer at a time). Results per session; the ledger check after (ledger-check.ts).
  */
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { createRandom } from '../../core/random.ts';
-import { BUILT_IN_PROFILES } from '../../machines/profiles.ts';
 import { AtmClient } from '../atm-client.ts';
 import { parseCredentials, type PopulationCredential } from '../population-seed.ts';
-import { startRig, type Rig } from '../rig.ts';
+import { labAtms, OTP_TTL_S, ownRig, type LoadTarget } from './load-target.ts';
 import { pickKind, type Mix, type SessionKind } from './mix.ts';
 import { runSession } from './session-kinds.ts';
 
@@ -25,6 +23,9 @@ export interface LoadOptions {
   mix: Mix;
   seed: number;
   hashLogN: number;
+  /** A lab's ATMs instead of a rig of the run's own: their broker, and their ids (docs/roles.md). */
+  brokerUrl?: string;
+  atmIds?: string[];
   onProgress?: (results: readonly SessionResult[], elapsedMs: number) => void;
 }
 
@@ -41,22 +42,11 @@ export interface SessionResult {
   dispensed: number;
 }
 
-/** Seed001 as a load ATM runs it: no pause on notices and goodbyes, and OTP codes that expire after 10 s (the
- *  otp-expired sessions wait that out). */
-export const OTP_TTL_S = 10;
-export function loadProfile() {
-  const base = BUILT_IN_PROFILES.seed001!;
-  return {
-    ...base,
-    id: 'seed001-load',
-    timeouts: { ...base.timeouts, messageMs: 0 },
-    tiers: base.tiers.map((t) => (t.kind === 'otp' ? { ...t, ttlSeconds: OTP_TTL_S } : t)),
-  };
-}
+export { loadProfile, OTP_TTL_S } from './load-target.ts';
 
 export async function runLoad(
   o: LoadOptions,
-): Promise<{ results: SessionResult[]; rig: Rig; elapsedMs: number; startedAt: number; customers: PopulationCredential[] }> {
+): Promise<{ results: SessionResult[]; target: LoadTarget; elapsedMs: number; startedAt: number; customers: PopulationCredential[] }> {
   const credsFile = join(dirname(o.data), 'population-credentials.ndjson');
   const text = await readFile(credsFile, 'utf8').catch(() => {
     throw new Error(`no population beside ${o.data}: atm-rig seed --customers 10000 --data ${o.data} makes one (${credsFile})`);
@@ -65,20 +55,21 @@ export async function runLoad(
   const wanted = o.sessions ?? Number.POSITIVE_INFINITY;
   if (customers.length < Math.min(wanted, o.atms))
     throw new Error(`${customers.length} customers in ${credsFile}: fewer than the ATMs or sessions`);
-  const profileFile = join(await mkdtemp(join(tmpdir(), 'atm-rig-load-')), 'seed001-load.json');
-  await writeFile(profileFile, JSON.stringify(loadProfile()));
-  const ids = Array.from({ length: o.atms }, (_, i) => `atm-${i + 1}`);
-  const rig = await startRig({
-    seed: o.seed,
-    broker: { port: 0, wsPort: null, hashIterations: 1000 },
-    bank: { port: 0, file: o.data, hashLogN: o.hashLogN, dailyWithdrawalLimit: 1e9 },
-    atms: ids.map((id) => ({ id, profile: profileFile, gsm: { deliveryDelayMs: 0 }, dispenser: { dispenseMs: 0 } })),
-  });
-  const people = await Promise.all(ids.map((id) => AtmClient.connect(rig.brokerUrl, id, rig.bus.simulator, { phones: 'own' })));
+  const ids = o.atmIds ?? Array.from({ length: o.atms }, (_, i) => `atm-${i + 1}`);
+  const target = o.brokerUrl
+    ? await labAtms({ data: o.data, atmIds: ids, brokerUrl: o.brokerUrl })
+    : await ownRig({ data: o.data, atmIds: ids, seed: o.seed, hashLogN: o.hashLogN });
+  let people: AtmClient[];
+  try {
+    people = await Promise.all(ids.map((id) => AtmClient.connect(target.brokerUrl, id, target.simulator, { phones: 'own' })));
+  } catch (err) {
+    await target.close();
+    throw err;
+  }
   const random = createRandom(o.seed).fork('load');
   const results: SessionResult[] = [];
   const started = performance.now();
-  const startedAt = rig.clock.now();
+  const startedAt = target.clock.now();
   const elapsed = () => performance.now() - started;
   let next = 0;
   let startedCount = 0;
@@ -126,5 +117,5 @@ export async function runLoad(
   const elapsedMs = elapsed();
   o.onProgress?.(results, elapsedMs);
   await Promise.all(people.map((p) => p.close()));
-  return { results, rig, elapsedMs, startedAt, customers };
+  return { results, target, elapsedMs, startedAt, customers };
 }

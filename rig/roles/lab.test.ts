@@ -1,19 +1,19 @@
 // A lab as issue #13 describes it, each part its own process as on separate hosts: a real Mosquitto, `atm-rig bank`,
-// and two `atm-rig atms` hosts with 50 ATMs each. A simulated customer at every ATM withdraws cash over MQTT; after
-// the bank has stopped, every ledger in its file adds up and every note paid out was debited once.
+// and two `atm-rig atms` hosts with 50 ATMs each; `atm-rig load --broker` puts a simulated customer at every ATM, who
+// withdraws cash over MQTT. Its ledger check passes, and again from the bank's file after the bank has stopped: every
+// ledger adds up and every note paid out was debited once.
 import { readFile, writeFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { mosquittoMissing, startMosquitto } from '../../features/support/broker.ts';
-import { AtmClient } from '../atm-client.ts';
 import { createBankService } from '../bank/index.ts';
 import { readKeyring } from '../bus/keyring.ts';
 import { checkLedgers } from '../load/ledger-check.ts';
-import { loadProfile, OTP_TTL_S, type SessionResult } from '../load/run-load.ts';
-import { LOAD_AMOUNT, runSession } from '../load/session-kinds.ts';
-import { parseCredentials, seedPopulation } from '../population-seed.ts';
-import { killLeftovers, spawnCli } from '../spawn-cli.ts';
+import { loadProfile, type SessionResult } from '../load/run-load.ts';
+import { LOAD_AMOUNT } from '../load/session-kinds.ts';
+import { seedPopulation } from '../population-seed.ts';
+import { killLeftovers, runCliToEnd, spawnCli } from '../spawn-cli.ts';
 
 const ATMS = 100;
 const cheap = { logN: 4, r: 8, p: 1 };
@@ -38,7 +38,6 @@ describe.skipIf(missing !== undefined)('a lab on separate processes: Mosquitto, 
       credentialsFile: join(dir, 'population-credentials.ndjson'),
     });
     await seeding.close();
-    const customers = parseCredentials(await readFile(join(dir, 'population-credentials.ndjson'), 'utf8'), 'credentials');
     await writeFile(join(dir, 'load-profile.json'), JSON.stringify(loadProfile()));
     // Every ATM gets the first ATM's settings: instant SMS and counting, the load profile (no pause on goodbyes).
     const config = join(dir, 'lab.json');
@@ -74,20 +73,33 @@ describe.skipIf(missing !== undefined)('a lab on separate processes: Mosquitto, 
     );
     await Promise.all(hosts.map((h) => h.until(/^ready$/m, 90_000)));
 
-    const ids = Array.from({ length: ATMS }, (_, i) => `atm-${i + 1}`);
-    const people = await Promise.all(
-      ids.map((id) => AtmClient.connect(mosquitto.url, id, keyring.credential('simulator'), { phones: 'own' })),
-    );
-    const since = Date.now();
-    const results: SessionResult[] = await Promise.all(
-      people.map(async (person, i) => {
-        const who = customers[i]!;
-        const { dispensed } = await runSession('happy', person, who, OTP_TTL_S * 1000);
-        return { atm: ids[i]!, customer: who.id, account: who.account, kind: 'happy' as const, start: 0, ms: 0, ok: true, dispensed };
-      }),
-    );
-    await Promise.all(people.map((p) => p.close()));
-    expect(results.map((r) => r.dispensed)).toEqual(ids.map(() => LOAD_AMOUNT));
+    // The load command drives the lab as a tester would: a simulated customer at each ATM, the ledger check at the end.
+    const load = await runCliToEnd([
+      'load',
+      '--broker',
+      mosquitto.url,
+      '--atms',
+      `atm-1..atm-${ATMS}`,
+      '--data',
+      bankFile,
+      '--sessions',
+      String(ATMS),
+      '--mix',
+      'happy=1',
+      '--seed',
+      '3',
+      '--out',
+      join(dir, 'load.html'),
+    ]);
+    expect(load.output).toMatch(/ledger check: every touched account's ledger equals its balance/);
+    expect(load.code, load.output).toBe(0);
+    const { results, startedAt } = JSON.parse(await readFile(join(dir, 'load.json'), 'utf8')) as {
+      results: SessionResult[];
+      startedAt: number;
+    };
+    expect(results.filter((r) => !r.ok)).toEqual([]);
+    expect(new Set(results.map((r) => r.atm)).size).toBe(ATMS);
+    expect(results.map((r) => r.dispensed)).toEqual(results.map(() => LOAD_AMOUNT));
 
     // Ctrl-C on each host, then on the bank: each stops cleanly, and the bank's file has every acknowledged operation.
     for (const run of [...hosts, bank]) {
@@ -96,9 +108,9 @@ describe.skipIf(missing !== undefined)('a lab on separate processes: Mosquitto, 
     }
     const after = await createBankService({ file: bankFile, readOnly: true });
     try {
-      expect(checkLedgers(after, results, since)).toEqual([]);
+      expect(checkLedgers(after, results, startedAt)).toEqual([]);
       // The check can fail: a withdrawal the bank never saw is named.
-      expect(checkLedgers(after, [{ ...results[0]!, dispensed: 2 * LOAD_AMOUNT }], since)).toHaveLength(1);
+      expect(checkLedgers(after, [{ ...results[0]!, dispensed: 2 * LOAD_AMOUNT }], startedAt)).toHaveLength(1);
     } finally {
       await after.close();
     }
