@@ -1,24 +1,31 @@
 /**
- * npm run bench [-- --sessions N --atms K --customers 200,10000,100000 --only sessions|bank]
+ * npm run bench [-- --sessions N --atms K --customers 200,10000,100000 --atm-counts 1,10,50,200 --idle-atms 1000
+ *                    --only sessions|scale|bank|idle|startup]
  *
  * One run, one report: seed001 sessions over MQTT + HTTP against the in-process baseline (sessions.bench.ts), the
- * bank's cost per session at each population size on SQLite (bank-cost.ts), and fingerprint identification
- * rates on the largest population (biometrics.ts). Prints the tables and writes reports/bench.json with the
+ * same at 1, 10, 50 and 200 ATMs on a population (scale.bench.ts), the bank's cost per session at each population
+ * size on SQLite (bank-cost.ts), fingerprint identification rates on the largest population (biometrics.ts), the
+ * memory of idle ATMs (idle-atms.ts) and start-up times (startup.ts). Prints the tables and writes reports/bench.json with the
  * machine it ran on. Figures only: no pass/fail thresholds.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { CHEAP_HASH_COST } from '../rig/bank/secrets.ts';
 import { bankCosts, openPopulation, type BankCostRow } from './bank-cost.ts';
 import { identificationRates, indexMisses, type RateRow } from './biometrics.ts';
 import { sessionsBench } from './sessions.bench.ts';
+import { scaleBench } from './scale.bench.ts';
+import { startupBench } from './startup.ts';
+import { idleAtms } from './idle-child.ts';
 
 const { values } = parseArgs({
   options: {
     sessions: { type: 'string', default: '50' },
     atms: { type: 'string', default: '2' },
     customers: { type: 'string', default: '200,10000,100000' },
+    'atm-counts': { type: 'string', default: '1,10,50,200' },
+    'idle-atms': { type: 'string', default: '1000' },
     only: { type: 'string' },
   },
 });
@@ -36,15 +43,51 @@ console.log(
 
 const report: Record<string, unknown> = { date: new Date().toISOString(), machine, scryptLogN: CHEAP_HASH_COST.logN };
 
-if (values.only !== 'bank') {
+const runs = (part: string) => values.only === undefined || values.only === part;
+let inProcessP50: number | undefined;
+if (runs('sessions') || runs('scale')) {
   const sessions = await sessionsBench(Number(values.sessions), Number(values.atms));
   console.log(`seed001 sessions (device delays 0)`);
   console.table(sessions.rows);
   console.log(`Median session over the bus takes ${sessions.ratio.toFixed(1)}x the in-process baseline.\n`);
   report.sessions = sessions;
+  inProcessP50 = sessions.rows[0]!['median ms'];
 }
 
-if (values.only !== 'sessions') {
+if (runs('scale')) {
+  const counts = values['atm-counts'].split(',').map(Number);
+  console.log(`seed001 sessions at ${counts.join(', ')} ATMs, one customer each, on 10,000 customers (what atm-rig load runs)`);
+  const rows = await scaleBench(counts, inProcessP50!, (row) => console.error(`  ${row.ATMs} ATMs: ${row['sessions/s']} sessions/s`));
+  console.table(rows);
+  console.log(`"x in-process p50": each row's median over the in-process baseline's (${inProcessP50} ms).\n`);
+  report.scale = { rows, inProcessP50 };
+}
+
+if (runs('idle')) {
+  const n = Number(values['idle-atms']);
+  const one = await idleAtms(1);
+  const many = await idleAtms(n);
+  const perAtm = (many.rssMiB - one.rssMiB) / (n - 1);
+  const rows = [one, many].map((r) => ({
+    ATMs: r.atms,
+    'RSS MiB': Math.round(r.rssMiB),
+    'heap MiB': Math.round(r.heapMiB),
+    'up s': +r.upS.toFixed(1),
+  }));
+  console.log(`Idle virtual ATMs on one rig (every device and controller connected)`);
+  console.table(rows);
+  console.log(`RSS per idle ATM: ${perAtm.toFixed(2)} MiB (${Math.round(many.rssMiB)} MiB at ${n}).\n`);
+  report.idle = { rows, perAtmMiB: perAtm };
+}
+
+if (runs('startup')) {
+  const rows = await startupBench();
+  console.log('Start-up');
+  console.table(rows);
+  report.startup = rows;
+}
+
+if (runs('bank')) {
   const populations = [];
   for (const n of sizes) populations.push(await openPopulation(n));
   // The JSON store at the smallest size beside them, for reference: every write rewrites its file.
@@ -67,6 +110,13 @@ if (values.only !== 'sessions') {
 }
 
 await mkdir('reports', { recursive: true });
-await writeFile('reports/bench.json', JSON.stringify(report, null, 2) + '\n');
+// A part run alone (--only) updates its part of the last full report.
+const previous = values.only
+  ? await readFile('reports/bench.json', 'utf8').then(
+      (t) => JSON.parse(t) as Record<string, unknown>,
+      () => ({}),
+    )
+  : {};
+await writeFile('reports/bench.json', JSON.stringify({ ...previous, ...report }, null, 2) + '\n');
 console.log('Written to reports/bench.json');
 process.exit(0);

@@ -53,47 +53,59 @@ export function sessionSeed(rigSeed: number, atmId: string): number {
 
 const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
 
+/** ATMs started at once: a host of hundreds comes up in seconds, not one connection after another. */
+const AT_ONCE = 16;
+
 export async function startAtms(o: AtmHostOptions): Promise<RunningAtm[]> {
-  const atms: RunningAtm[] = [];
-  for (const atm of o.atms) {
-    const profile = await loadProfile(atm.profile);
-    const devices: AttachedDevice[] = [];
-    for (const kind of o.withoutDevices ? [] : (Object.keys(atm.devices) as DeviceKind[])) {
-      const attached = await attachDevice(createDevice(kind, atm, o.tracer), {
-        brokerUrl: o.brokerUrl,
-        atmId: atm.id,
-        clock: o.clock,
-        random: o.random.fork(`${atm.id}:${kind}`),
-        mqttOptions: o.credential(busUser(atm.id, kind)),
-      });
-      devices.push(attached);
-      o.started(`${atm.id} ${kind}`, () => attached.close());
+  const atms: RunningAtm[] = new Array<RunningAtm>(o.atms.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < o.atms.length) {
+      const i = next++;
+      atms[i] = await startAtm(o, o.atms[i]!);
     }
-    if (atm.controller === 'external') {
-      atms.push({ id: atm.id, profile, devices });
-      continue;
-    }
-    const controller = await AtmController.start({
-      atmId: atm.id,
-      profile,
-      brokerUrl: o.brokerUrl,
-      bankUrl: o.bankUrl,
-      bankKey: o.atmKeys.get(atm.id),
-      devices: Object.keys(atm.devices) as DeviceKind[],
-      ...(o.wrapBank ? { wrapBank: (ports: BankPorts) => o.wrapBank!(atm.id, ports) } : {}),
-      clock: o.clock,
-      seed: sessionSeed(o.seed, atm.id),
-      money: {
-        currency: o.bank.currency,
-        minorDigits: o.bank.minorDigits,
-        amountStep: atm.dispenser.cassettes.map((c) => c.denomination).reduce(gcd),
-        maxWithdrawal: atm.maxWithdrawal,
-      },
-      mqttOptions: o.credential(busUser(atm.id, 'controller')),
-      ...(o.inspect ? { inspect: (e: InspectionEvent) => o.inspect!(atm.id, profile, e) } : {}),
-    });
-    o.started(`${atm.id} controller`, () => controller.stop());
-    atms.push({ id: atm.id, profile, controller, devices });
-  }
+  };
+  // All workers finish (one failing does not leave others half-way), then the first failure is thrown.
+  const outcomes = await Promise.allSettled(Array.from({ length: Math.min(AT_ONCE, o.atms.length) }, worker));
+  const failed = outcomes.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
   return atms;
+}
+
+async function startAtm(o: AtmHostOptions, atm: AtmConfig): Promise<RunningAtm> {
+  const profile = await loadProfile(atm.profile);
+  const devices: AttachedDevice[] = [];
+  for (const kind of o.withoutDevices ? [] : (Object.keys(atm.devices) as DeviceKind[])) {
+    const attached = await attachDevice(createDevice(kind, atm, o.tracer), {
+      brokerUrl: o.brokerUrl,
+      atmId: atm.id,
+      clock: o.clock,
+      random: o.random.fork(`${atm.id}:${kind}`),
+      mqttOptions: o.credential(busUser(atm.id, kind)),
+    });
+    devices.push(attached);
+    o.started(`${atm.id} ${kind}`, () => attached.close());
+  }
+  if (atm.controller === 'external') return { id: atm.id, profile, devices };
+  const controller = await AtmController.start({
+    atmId: atm.id,
+    profile,
+    brokerUrl: o.brokerUrl,
+    bankUrl: o.bankUrl,
+    bankKey: o.atmKeys.get(atm.id),
+    devices: Object.keys(atm.devices) as DeviceKind[],
+    ...(o.wrapBank ? { wrapBank: (ports: BankPorts) => o.wrapBank!(atm.id, ports) } : {}),
+    clock: o.clock,
+    seed: sessionSeed(o.seed, atm.id),
+    money: {
+      currency: o.bank.currency,
+      minorDigits: o.bank.minorDigits,
+      amountStep: atm.dispenser.cassettes.map((c) => c.denomination).reduce(gcd),
+      maxWithdrawal: atm.maxWithdrawal,
+    },
+    mqttOptions: o.credential(busUser(atm.id, 'controller')),
+    ...(o.inspect ? { inspect: (e: InspectionEvent) => o.inspect!(atm.id, profile, e) } : {}),
+  });
+  o.started(`${atm.id} controller`, () => controller.stop());
+  return { id: atm.id, profile, controller, devices };
 }

@@ -1,0 +1,62 @@
+/**
+ * Sessions at 1, 10, 50 and 200 ATMs (`npm run bench`, bench/run.ts): a rig of that many virtual seed001 ATMs on a
+ * copy of a seeded population (SQLite), one simulated customer per ATM running happy sessions back to back over MQTT
+ * and HTTP: what `atm-rig load` runs (rig/load/run-load.ts). The in-process baseline's median is beside each row.
+ */
+import { rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { parseMix } from '../rig/load/mix.ts';
+import { runLoad } from '../rig/load/run-load.ts';
+import { statsOf } from '../rig/load/stats.ts';
+import { CHEAP_HASH_COST } from '../rig/bank/secrets.ts';
+import { populationBank } from './populations.ts';
+
+export interface ScaleRow {
+  ATMs: number;
+  sessions: number;
+  errors: number;
+  'sessions/s': number;
+  'p50 ms': number;
+  'p99 ms': number;
+  'x in-process p50': number;
+  'rig up s': number;
+}
+
+/** Sessions per row: enough for each ATM to run a few, so the figures are of a steady run, not of its start. */
+const sessionsFor = (atms: number) => Math.max(30, atms * 3);
+
+export async function scaleBench(atmCounts: readonly number[], inProcessP50: number, onRow?: (row: ScaleRow) => void): Promise<ScaleRow[]> {
+  const rows: ScaleRow[] = [];
+  for (const atms of atmCounts) {
+    const population = await populationBank(10_000);
+    // runLoad reads the customers' credentials beside the bank file, as atm-rig load does.
+    const lines = population.credentials.map((c) => JSON.stringify(c)).join('\n');
+    await writeFile(join(dirname(population.file), 'population-credentials.ndjson'), `${lines}\n`);
+    const t0 = performance.now();
+    const run = await runLoad({
+      data: population.file,
+      atms,
+      sessions: sessionsFor(atms),
+      mix: parseMix('happy=1'),
+      seed: 1,
+      hashLogN: CHEAP_HASH_COST.logN,
+    });
+    const upMs = performance.now() - t0 - run.elapsedMs;
+    await run.target.close();
+    await rm(dirname(population.file), { recursive: true, force: true });
+    const s = statsOf(run.results, run.elapsedMs);
+    const row: ScaleRow = {
+      ATMs: atms,
+      sessions: s.sessions,
+      errors: s.errors,
+      'sessions/s': s.perSecond,
+      'p50 ms': s.p50,
+      'p99 ms': s.p99,
+      'x in-process p50': +(s.p50 / inProcessP50).toFixed(1),
+      'rig up s': +(upMs / 1000).toFixed(1),
+    };
+    onRow?.(row);
+    rows.push(row);
+  }
+  return rows;
+}
