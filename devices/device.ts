@@ -141,9 +141,11 @@ export async function attachDevice(device: Device, options: AttachOptions): Prom
     client,
     async close() {
       await device.stop?.();
-      // A clean shutdown says offline itself (the will only fires on an unclean one).
-      await client.publishAsync(stateTopic, JSON.stringify({ ...state, online: false }), { qos: 1, retain: true }).catch(() => undefined);
-      await client.endAsync();
+      // A clean shutdown says offline itself (the will only fires on an unclean one). Without a broker there is no one
+      // to tell: a QoS 1 publish would wait for it for ever, so the client ends at once.
+      if (client.connected)
+        await client.publishAsync(stateTopic, JSON.stringify({ ...state, online: false }), { qos: 1, retain: true }).catch(() => undefined);
+      await client.endAsync(!client.connected);
     },
   };
 }

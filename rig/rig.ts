@@ -30,6 +30,7 @@ import { parseRigConfig, type RigConfig, type RigConfigInput } from './config.ts
 import type { RunningFace } from './xfs4iot/face.ts';
 import { maskSpec } from './xfs4iot/remote-fingerprint.ts';
 import { startAtms, type RunningAtm } from './atm-host.ts';
+import { closeWithin, type Closer } from './shutdown.ts';
 import { busUser } from '../devices/topics.ts';
 
 export { sessionSeed, type RunningAtm } from './atm-host.ts';
@@ -102,16 +103,10 @@ export async function startRig(input: RigConfigInput = {}, hooks: RigHooks = {})
   const seed = config.seed ?? freshSeed();
   const random = createRandom(seed);
   const clock: RigClock = hooks.clock ?? (config.clock === 'manual' ? new ManualClock() : systemClock);
-  const closers: { name: string; close: () => Promise<unknown> }[] = [];
-  // Shut down in reverse order; a part that hangs (a socket that never drains) must not hang the rest.
+  const closers: Closer[] = [];
+  // Shut down in reverse order, each part within its time.
   const close = async () => {
-    for (const { name, close: c } of closers.reverse()) {
-      let timer: NodeJS.Timeout | undefined;
-      const stalled = new Promise<'stalled'>((resolve) => (timer = setTimeout(() => resolve('stalled'), 3000)));
-      const result = await Promise.race([c().catch(() => undefined), stalled]);
-      clearTimeout(timer);
-      if (result === 'stalled') process.emitWarning(`atm-rig: ${name} did not close within 3 s; going on`);
-    }
+    for (const part of closers.reverse()) await closeWithin(part);
   };
 
   let closeRecorder: { name: string; close: () => Promise<unknown> } | undefined;

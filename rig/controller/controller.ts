@@ -140,14 +140,16 @@ export class AtmController {
 
   async stop(): Promise<void> {
     this.actor.stop();
-    await this.#client
-      .publishAsync(
-        topics.sessionState(this.atmId),
-        JSON.stringify({ screen: 'offline', state: 'offline', profile: this.#options.profile.id }),
-        { qos: 1, retain: true },
-      )
-      .catch(() => undefined);
-    await this.#client.endAsync();
+    // Without a broker there is no one to tell, and a QoS 1 publish would wait for it for ever.
+    if (this.#client.connected)
+      await this.#client
+        .publishAsync(
+          topics.sessionState(this.atmId),
+          JSON.stringify({ screen: 'offline', state: 'offline', profile: this.#options.profile.id }),
+          { qos: 1, retain: true },
+        )
+        .catch(() => undefined);
+    await this.#client.endAsync(!this.#client.connected);
   }
 
   #publish(topic: string, payload: object, retain = false) {

@@ -13,6 +13,7 @@ import { keyringFileOf, readKeyring } from '../bus/keyring.ts';
 import type { RigConfig } from '../config.ts';
 import { openSerialTrace } from '../serial-trace.ts';
 import { paint } from '../ui.ts';
+import { closeWithin, type Closer } from '../shutdown.ts';
 import { summarise } from './bank-role.ts';
 
 export interface RunningAtmHost {
@@ -46,13 +47,14 @@ export async function startAtmHost(config: RigConfig, bankUrl: string): Promise<
   await checkBank(bankUrl);
 
   const seed = config.seed ?? freshSeed();
-  const closers: (() => Promise<unknown>)[] = [];
+  const closers: Closer[] = [];
+  // Every ATM's parts at once, each within its time: hundreds of ATMs whose broker is gone stop in seconds.
   const close = async () => {
-    for (const c of closers.reverse()) await c().catch(() => undefined);
+    await Promise.all(closers.map((part) => closeWithin(part)));
   };
   try {
     const serialTrace = openSerialTrace(config.traceSerial, undefined, systemClock);
-    closers.push(() => serialTrace.close());
+    closers.push({ name: 'serial trace', close: () => serialTrace.close() });
     const atms = await startAtms({
       atms: config.atms,
       brokerUrl,
@@ -64,7 +66,7 @@ export async function startAtmHost(config: RigConfig, bankUrl: string): Promise<
       seed,
       random: createRandom(seed),
       tracer: serialTrace.tracer,
-      started: (_name, c) => closers.push(c),
+      started: (name, c) => closers.push({ name, close: c }),
     });
     const banner = [
       paint('bold', `atm-rig atms: ${atms.length} ATMs up`),
