@@ -53,6 +53,8 @@ export interface RunningFace {
   readonly publisherUrl: string;
   readonly port: number;
   readonly services: readonly FaceService[];
+  /** Clients connected now, publisher included (one closed for not reading is gone from here at once). */
+  connections(): number;
   /** The bank's SMS gateway: send through this ATM's modem. */
   sendSms(atmId: string, sms: { to: string; text: string }): Promise<SmsResult>;
   close(): Promise<void>;
@@ -112,6 +114,7 @@ export async function startFace(options: FaceOptions): Promise<RunningFace> {
     publisherUrl: server.publisherUrl,
     port: server.port,
     services: listed.map((s) => ({ ...s, uri: server.serviceUrl(s.name) })),
+    connections: () => [publisher, ...[...routes.values()].map((r) => r.host)].reduce((n, h) => n + h.connections.size, 0),
     sendSms: (atmId, sms) => {
       const bus = buses.get(atmId);
       return bus ? sendSms(bus, options.clock, sms) : Promise.resolve({ ok: false, reason: `no ATM ${atmId} on the face` });

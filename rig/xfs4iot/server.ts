@@ -85,7 +85,7 @@ export async function startFaceServer(options: FaceServerOptions): Promise<FaceS
 }
 
 function serve(ws: WebSocket, host: ServiceHost, principal: Principal, onInvalid: (error: string) => void): void {
-  const conn = new Connection(ws, principal, onInvalid);
+  const conn: Connection = new Connection(ws, principal, onInvalid, () => host.remove(conn));
   host.add(conn);
   ws.on('message', (data: RawData) => {
     const cmd = conn.receive(toBuffer(data));

@@ -82,8 +82,7 @@ export class ServiceHost {
     if (cmd.name === Cancel.name) return this.#cancel(conn, cmd);
     const entry = this.#handlers.get(cmd.name);
     if (!entry || major(entry.spec.version) !== major(cmd.version)) {
-      conn.open.delete(cmd.requestId);
-      return conn.send({
+      return conn.complete({
         type: 'completion',
         name: cmd.name,
         requestId: cmd.requestId,
@@ -142,7 +141,6 @@ export class ServiceHost {
     job.state = 'done';
     if (job.timer !== undefined) this.options.clock.clearTimeout(job.timer);
     this.#jobs.delete(job);
-    job.conn.open.delete(job.cmd.requestId);
   }
 
   /** Stop a job: a queued one completes at once; a running one when its handler has stopped. */
@@ -166,9 +164,9 @@ export class ServiceHost {
     for (const job of targets) this.#stop(job, 'canceled');
   }
 
+  /** The command's completion; its requestId is free again once that has left (connection.ts). */
   #send(conn: Connection, cmd: Accepted, completion: Completion): void {
-    conn.open.delete(cmd.requestId);
-    conn.send({
+    conn.complete({
       type: 'completion',
       name: cmd.name,
       requestId: cmd.requestId,
