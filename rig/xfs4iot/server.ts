@@ -1,8 +1,8 @@
 /**
  * The face's one port (shared/reference/xfs4iot.md §1): the service publisher at /xfs4iot/v1.0 and each service at
  * /xfs4iot/v1.0/<ServiceName>/, over WebSocket (wss:// when TLS is on). The port is the configured one, or the
- * first free one of XFS4IoT's range 5846-5856. A client authenticates in the upgrade request (the ATM's controller
- * credential, HTTP Basic) and reaches only its own ATM's services. A plain HTTP request gets 400, as KAL answers.
+ * first free one of XFS4IoT's range 5846-5856. A client authenticates in the upgrade request (HTTP Basic: the ATM's
+ * controller credential, or a one-service user) and reaches only what its login opens (auth.ts). A plain HTTP request gets 400, as KAL answers.
  * Sockets not yet upgraded are few and short-lived per address (admission.ts).
  */
 import { createServer as createHttpServer, type IncomingMessage, type Server } from 'node:http';
@@ -77,6 +77,9 @@ export async function startFaceServer(options: FaceServerOptions): Promise<FaceS
     const principal = options.authenticate(req.headers.authorization);
     if (!principal) return refuse(socket, 401, 'Unauthorized', 'WWW-Authenticate: Basic realm="atm-rig XFS4IoT"\r\n');
     if (route.atmId !== undefined && route.atmId !== principal.atmId) return refuse(socket, 403, 'Forbidden');
+    // A one-service login opens that service, and the publisher to discover it.
+    if (principal.service !== undefined && route.host !== options.publisher && route.host.definition.name !== principal.service)
+      return refuse(socket, 403, 'Forbidden');
     admission.upgraded(socket);
     wss.handleUpgrade(req, socket, head, (ws) => serve(ws, route.host, principal, options.onInvalid));
   });

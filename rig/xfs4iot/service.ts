@@ -24,9 +24,12 @@ export const fail = (code: Exclude<CompletionCode, 'success' | 'commandErrorCode
   ...(description ? { description } : {}),
 });
 
-/** Who is on the other end: the ATM whose controller credential opened the connection. */
+/** Who is on the other end: the ATM whose credential opened the connection, and for a one-service user that service
+ *  (auth.ts). */
 export interface Principal {
   atmId: string;
+  /** The one service it may open (`atm-1.Biometric`); undefined: every service of its ATM. */
+  service?: string;
 }
 
 export interface CommandContext<P> {
