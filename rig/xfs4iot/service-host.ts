@@ -8,6 +8,7 @@
 import type { z } from 'zod';
 import type { RigClock } from '../../core/clock.ts';
 import { Cancel, StatusChangedEvent } from './messages/common.ts';
+import { protoKeyPath } from './messages/proto-key.ts';
 import { Capabilities, Status } from './messages/catalog.ts';
 import type { CommandSpec, EventSpec } from './messages/spec.ts';
 import { MAX_OPEN_PER_CONNECTION, type Accepted, type Connection } from './connection.ts';
@@ -23,6 +24,7 @@ interface Job {
   payload: unknown;
   abort: AbortController;
   timer?: unknown;
+  deadline: number | undefined;
   state: 'queued' | 'running' | 'done';
 }
 
@@ -90,9 +92,13 @@ export class ServiceHost {
         completionCode: 'unsupportedCommand',
       });
     }
+    const proto = protoKeyPath(cmd.payload);
+    if (proto) return complete(fail('invalidData', `${proto}: not a property name the face accepts`));
     const parsed = entry.spec.payload.safeParse(cmd.payload);
     if (!parsed.success) return complete(fail('invalidData', describeIssues(parsed.error)));
-    const job: Job = { conn, cmd, entry, payload: parsed.data, abort: new AbortController(), state: 'queued' };
+    // The timeout counts from the acknowledge, queue time included (§2).
+    const deadline = cmd.timeout > 0 ? this.options.clock.now() + cmd.timeout : undefined;
+    const job: Job = { conn, cmd, entry, payload: parsed.data, abort: new AbortController(), state: 'queued', deadline };
     this.#jobs.add(job);
     if (cmd.timeout > 0) job.timer = this.options.clock.setTimeout(() => this.#stop(job, 'timeOut'), cmd.timeout);
     if (entry.spec.immediate) return void this.#run(job);
@@ -120,6 +126,7 @@ export class ServiceHost {
         payload: job.payload,
         principal: conn.principal,
         signal: job.abort.signal,
+        deadline: job.deadline,
         event: (spec, payload) => {
           if (job.state === 'running' && !job.abort.signal.aborted)
             conn.send({ type: 'event', name: spec.name, requestId: cmd.requestId, payload: payload as object });
