@@ -63,6 +63,8 @@ export class Connection {
       return void this.send({ ...ack, status: 'tooManyRequests' });
     this.open.add(d.requestId);
     this.send(ack);
+    // The acknowledge may have been what closed it for not reading: then the command is dropped too.
+    if (this.#closed) return undefined;
     return { name: d.name, requestId: d.requestId, version: d.version, timeout: d.timeout, payload: d.payload };
   }
 

@@ -139,9 +139,8 @@ export class ServiceHost {
     if ((job.state as Job['state']) === 'done') return;
     // A stopped command completes with why it stopped, whatever its handler made of it.
     const reason = job.abort.signal.aborted ? (job.abort.signal.reason as StopReason) : undefined;
-    if (reason === 'disconnected') return this.#finish(job);
-    this.#send(conn, cmd, reason ? fail(reason) : completion);
     this.#finish(job);
+    if (reason !== 'disconnected') this.#send(conn, cmd, reason ? fail(reason) : completion);
   }
 
   #finish(job: Job): void {
@@ -155,8 +154,10 @@ export class ServiceHost {
     if (job.state === 'done') return;
     if (job.state === 'queued') {
       this.#queue.splice(this.#queue.indexOf(job), 1);
+      // Done before it is answered: the answer may close the connection (not reading), which stops its jobs again.
+      this.#finish(job);
       if (reason !== 'disconnected') this.#send(job.conn, job.cmd, fail(reason));
-      return this.#finish(job);
+      return;
     }
     job.abort.abort(reason);
   }
