@@ -246,6 +246,16 @@ function describeXfs4iot(rig: Rig): string[] {
       const key = rig.bus.dir ? `in ${dirname(rig.bus.dir)}/atm-keys.json` : `'${rig.atmKeys.get(a.id)}'`;
       return `  login       ${a.id}: HTTP Basic ${c.username}, ${password}; bank key ${key}`;
     }),
+    // One-service users, e.g. for another rig's xfs4iot: fingerprint (Biometric only).
+    ...(face.serviceUsersFile
+      ? [`  one service <atm>.<Interface> (e.g. atm-1.Biometric) opens that service only: passwords in ${face.serviceUsersFile}`]
+      : rig.atms.map(
+          (a) =>
+            `  one service ${face.serviceUsers
+              .filter((u) => u.atmId === a.id)
+              .map((u) => `${u.username} '${u.password}'`)
+              .join(', ')}`,
+        )),
   ];
 }
 

@@ -25,6 +25,7 @@ import type { Money } from './services/cash-units.ts';
 import { keyboardService } from './services/keyboard.ts';
 import { textTerminalService } from './services/text-terminal.ts';
 import { sendSms, type SmsResult } from './sms-gateway.ts';
+import { loadServiceUsers, type ServiceUser } from './service-users.ts';
 
 export interface FaceOptions {
   brokerUrl: string;
@@ -36,6 +37,8 @@ export interface FaceOptions {
   money: Money;
   /** Each ATM served, with its controller's bus credential (the face's MQTT login, and what its clients present). */
   atms: readonly { id: string; credential: { username: string; password: string } }[];
+  /** Where the one-service users' passwords are kept (`<data>`); undefined: in memory (service-users.ts). */
+  dataDir?: string;
   /** A message the face would have sent that its own schema refuses: a bug, reported, never sent. */
   onInvalid?: (error: string) => void;
   /** A handler that threw: a bug, reported; the client gets `internalError`. */
@@ -53,6 +56,11 @@ export interface RunningFace {
   readonly publisherUrl: string;
   readonly port: number;
   readonly services: readonly FaceService[];
+  /** A user per service (`atm-1.Biometric`) that opens that service only, and the file they are kept in. */
+  readonly serviceUsers: readonly ServiceUser[];
+  readonly serviceUsersFile?: string;
+  /** Clients connected now, publisher included (one closed for not reading is gone from here at once). */
+  connections(): number;
   /** The bank's SMS gateway: send through this ATM's modem. */
   sendSms(atmId: string, sms: { to: string; text: string }): Promise<SmsResult>;
   close(): Promise<void>;
@@ -90,9 +98,15 @@ export async function startFace(options: FaceOptions): Promise<RunningFace> {
     await Promise.all([...buses.values()].map((b) => b.close()));
     throw err;
   }
+  const serviceUsers = await loadServiceUsers(options.dataDir, listed).catch(async (err: unknown) => {
+    await Promise.all([...buses.values()].map((b) => b.close()));
+    throw err;
+  });
   let serviceUrl = (name: string) => name;
   const publisher = new ServiceHost(
-    publisherService((atmId) => listed.filter((s) => s.atmId === atmId).map((s) => serviceUrl(s.name))),
+    publisherService((p) =>
+      listed.filter((s) => s.atmId === p.atmId && (p.service === undefined || s.name === p.service)).map((s) => serviceUrl(s.name)),
+    ),
     hostOptions,
   );
   const server = await startFaceServer({
@@ -101,7 +115,7 @@ export async function startFace(options: FaceOptions): Promise<RunningFace> {
     tls: options.tls,
     publisher,
     services: routes,
-    authenticate: basicAuthenticator(new Map(options.atms.map((a) => [a.id, a.credential]))),
+    authenticate: basicAuthenticator([...options.atms.map((a) => ({ ...a.credential, atmId: a.id })), ...serviceUsers.users]),
     onInvalid,
   }).catch(async (err: unknown) => {
     await Promise.all([...buses.values()].map((b) => b.close()));
@@ -112,6 +126,9 @@ export async function startFace(options: FaceOptions): Promise<RunningFace> {
     publisherUrl: server.publisherUrl,
     port: server.port,
     services: listed.map((s) => ({ ...s, uri: server.serviceUrl(s.name) })),
+    serviceUsers: serviceUsers.users,
+    ...(serviceUsers.file ? { serviceUsersFile: serviceUsers.file } : {}),
+    connections: () => [publisher, ...[...routes.values()].map((r) => r.host)].reduce((n, h) => n + h.connections.size, 0),
     sendSms: (atmId, sms) => {
       const bus = buses.get(atmId);
       return bus ? sendSms(bus, options.clock, sms) : Promise.resolve({ ok: false, reason: `no ATM ${atmId} on the face` });

@@ -1,19 +1,19 @@
 /**
- * The service publisher (shared/reference/xfs4iot.md §1): ServicePublisher.GetServices lists the services of the
- * ATM whose controller credential opened the connection, and nothing of other ATMs.
+ * The service publisher (shared/reference/xfs4iot.md §1): ServicePublisher.GetServices lists the services the
+ * connection's login may open: its ATM's, or its one service (auth.ts); nothing of other ATMs.
  */
 import { GetServices } from './messages/common.ts';
-import { handle, ok, type ServiceDefinition } from './service.ts';
+import { handle, ok, type Principal, type ServiceDefinition } from './service.ts';
 
 export const VENDOR = 'atm-rig';
 
-export function publisherService(servicesOf: (atmId: string) => string[]): ServiceDefinition {
+export function publisherService(servicesOf: (principal: Principal) => string[]): ServiceDefinition {
   return {
     name: 'publisher',
     interfaces: ['Common', 'ServicePublisher'],
     handlers: [
       handle(GetServices, async ({ principal }) =>
-        ok({ vendorName: VENDOR, services: servicesOf(principal.atmId).map((serviceURI) => ({ serviceURI })) }),
+        ok({ vendorName: VENDOR, services: servicesOf(principal).map((serviceURI) => ({ serviceURI })) }),
       ),
     ],
     events: [],

@@ -1,6 +1,7 @@
 // The other direction (#14 item 5): a second rig whose fingerprint is `xfs4iot:` the first rig's Biometric service.
 // The second rig's own controller runs a seed001 session; the finger is placed on the first rig's sensor and reaches
-// the second rig through XFS4IoT. Its credentials stay out of the device's state.
+// the second rig through XFS4IoT, logged in as the Biometric service's own user. Its credentials stay out of the
+// device's state.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { AtmClient } from '../atm-client.ts';
 import { startRig, type Rig } from '../rig.ts';
@@ -18,16 +19,17 @@ afterAll(async () => {
 });
 
 it('parses the spec, keeping the password out of what it shows', () => {
-  const parsed = parseXfs4iotSpec('xfs4iot:ws://atm-1.controller:s%3Acret@127.0.0.1:5846/xfs4iot/v1.0/atm-1.Biometric/');
+  const parsed = parseXfs4iotSpec('xfs4iot:ws://atm-1.Biometric:s%3Acret@127.0.0.1:5846/xfs4iot/v1.0/atm-1.Biometric/');
   expect(parsed).toEqual({
     url: 'ws://127.0.0.1:5846/xfs4iot/v1.0/atm-1.Biometric/',
-    authorization: `Basic ${Buffer.from('atm-1.controller:s:cret').toString('base64')}`,
+    authorization: `Basic ${Buffer.from('atm-1.Biometric:s:cret').toString('base64')}`,
   });
   expect(maskSpec('xfs4iot:ws://atm-1.controller:secret@h:1/x/')).toBe('xfs4iot:ws://atm-1.controller:***@h:1/x/');
 });
 
 it("a second rig's controller reads fingers through the first rig's XFS4IoT Biometric service", async () => {
-  const c = first.rig.bus.internal.get('atm-1.controller')!;
+  // The Biometric service's own user, not the ATM's controller credential (which would open the cash dispenser too).
+  const c = first.rig.xfs4iot!.serviceUsers.find((u) => u.username === 'atm-1.Biometric')!;
   const biometric = new URL(first.rig.xfs4iot!.services.find((s) => s.name === 'atm-1.Biometric')!.uri);
   biometric.username = c.username;
   biometric.password = c.password;

@@ -1,13 +1,15 @@
 /**
  * The face's one port (shared/reference/xfs4iot.md §1): the service publisher at /xfs4iot/v1.0 and each service at
  * /xfs4iot/v1.0/<ServiceName>/, over WebSocket (wss:// when TLS is on). The port is the configured one, or the
- * first free one of XFS4IoT's range 5846-5856. A client authenticates in the upgrade request (the ATM's controller
- * credential, HTTP Basic) and reaches only its own ATM's services. A plain HTTP request gets 400, as KAL answers.
+ * first free one of XFS4IoT's range 5846-5856. A client authenticates in the upgrade request (HTTP Basic: the ATM's
+ * controller credential, or a one-service user) and reaches only what its login opens (auth.ts). A plain HTTP request gets 400, as KAL answers.
+ * Sockets not yet upgraded are few and short-lived per address (admission.ts).
  */
 import { createServer as createHttpServer, type IncomingMessage, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { ADMISSION_LIMITS, createAdmission } from './admission.ts';
 import { Connection } from './connection.ts';
 import type { ServiceHost } from './service-host.ts';
 import type { Principal } from './service.ts';
@@ -46,11 +48,21 @@ export interface FaceServer {
 }
 
 export async function startFaceServer(options: FaceServerOptions): Promise<FaceServer> {
-  const server = options.tls ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }) : createHttpServer();
-  // A client that never finishes its upgrade request must not hold a socket for long.
-  server.headersTimeout = 5000;
-  server.requestTimeout = 5000;
+  const upgradeMs = ADMISSION_LIMITS.upgradeMs;
+  const server = options.tls
+    ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key, handshakeTimeout: upgradeMs })
+    : createHttpServer();
+  // A client that never finishes its upgrade request must not hold a socket for long, nor many of them.
+  server.headersTimeout = upgradeMs;
+  server.requestTimeout = upgradeMs;
   server.maxConnections = MAX_SOCKETS;
+  const admission = createAdmission();
+  server.on('connection', (socket: Socket) => {
+    admission.connected(socket);
+    if (!options.tls) admission.awaitUpgrade(socket);
+  });
+  // With TLS the upgrade comes on the TLS socket, once its handshake (bounded by handshakeTimeout) is done.
+  if (options.tls) server.on('secureConnection', (socket: Socket) => admission.awaitUpgrade(socket));
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false });
 
   server.on('request', (_req, res) => {
@@ -65,6 +77,10 @@ export async function startFaceServer(options: FaceServerOptions): Promise<FaceS
     const principal = options.authenticate(req.headers.authorization);
     if (!principal) return refuse(socket, 401, 'Unauthorized', 'WWW-Authenticate: Basic realm="atm-rig XFS4IoT"\r\n');
     if (route.atmId !== undefined && route.atmId !== principal.atmId) return refuse(socket, 403, 'Forbidden');
+    // A one-service login opens that service, and the publisher to discover it.
+    if (principal.service !== undefined && route.host !== options.publisher && route.host.definition.name !== principal.service)
+      return refuse(socket, 403, 'Forbidden');
+    admission.upgraded(socket);
     wss.handleUpgrade(req, socket, head, (ws) => serve(ws, route.host, principal, options.onInvalid));
   });
 
@@ -85,7 +101,7 @@ export async function startFaceServer(options: FaceServerOptions): Promise<FaceS
 }
 
 function serve(ws: WebSocket, host: ServiceHost, principal: Principal, onInvalid: (error: string) => void): void {
-  const conn = new Connection(ws, principal, onInvalid);
+  const conn: Connection = new Connection(ws, principal, onInvalid, () => host.remove(conn));
   host.add(conn);
   ws.on('message', (data: RawData) => {
     const cmd = conn.receive(toBuffer(data));

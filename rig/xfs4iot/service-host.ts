@@ -8,6 +8,7 @@
 import type { z } from 'zod';
 import type { RigClock } from '../../core/clock.ts';
 import { Cancel, StatusChangedEvent } from './messages/common.ts';
+import { protoKeyPath } from './messages/proto-key.ts';
 import { Capabilities, Status } from './messages/catalog.ts';
 import type { CommandSpec, EventSpec } from './messages/spec.ts';
 import { MAX_OPEN_PER_CONNECTION, type Accepted, type Connection } from './connection.ts';
@@ -23,6 +24,7 @@ interface Job {
   payload: unknown;
   abort: AbortController;
   timer?: unknown;
+  deadline: number | undefined;
   state: 'queued' | 'running' | 'done';
 }
 
@@ -82,8 +84,7 @@ export class ServiceHost {
     if (cmd.name === Cancel.name) return this.#cancel(conn, cmd);
     const entry = this.#handlers.get(cmd.name);
     if (!entry || major(entry.spec.version) !== major(cmd.version)) {
-      conn.open.delete(cmd.requestId);
-      return conn.send({
+      return conn.complete({
         type: 'completion',
         name: cmd.name,
         requestId: cmd.requestId,
@@ -91,9 +92,13 @@ export class ServiceHost {
         completionCode: 'unsupportedCommand',
       });
     }
+    const proto = protoKeyPath(cmd.payload);
+    if (proto) return complete(fail('invalidData', `${proto}: not a property name the face accepts`));
     const parsed = entry.spec.payload.safeParse(cmd.payload);
     if (!parsed.success) return complete(fail('invalidData', describeIssues(parsed.error)));
-    const job: Job = { conn, cmd, entry, payload: parsed.data, abort: new AbortController(), state: 'queued' };
+    // The timeout counts from the acknowledge, queue time included (§2).
+    const deadline = cmd.timeout > 0 ? this.options.clock.now() + cmd.timeout : undefined;
+    const job: Job = { conn, cmd, entry, payload: parsed.data, abort: new AbortController(), state: 'queued', deadline };
     this.#jobs.add(job);
     if (cmd.timeout > 0) job.timer = this.options.clock.setTimeout(() => this.#stop(job, 'timeOut'), cmd.timeout);
     if (entry.spec.immediate) return void this.#run(job);
@@ -121,6 +126,7 @@ export class ServiceHost {
         payload: job.payload,
         principal: conn.principal,
         signal: job.abort.signal,
+        deadline: job.deadline,
         event: (spec, payload) => {
           if (job.state === 'running' && !job.abort.signal.aborted)
             conn.send({ type: 'event', name: spec.name, requestId: cmd.requestId, payload: payload as object });
@@ -133,16 +139,14 @@ export class ServiceHost {
     if ((job.state as Job['state']) === 'done') return;
     // A stopped command completes with why it stopped, whatever its handler made of it.
     const reason = job.abort.signal.aborted ? (job.abort.signal.reason as StopReason) : undefined;
-    if (reason === 'disconnected') return this.#finish(job);
-    this.#send(conn, cmd, reason ? fail(reason) : completion);
     this.#finish(job);
+    if (reason !== 'disconnected') this.#send(conn, cmd, reason ? fail(reason) : completion);
   }
 
   #finish(job: Job): void {
     job.state = 'done';
     if (job.timer !== undefined) this.options.clock.clearTimeout(job.timer);
     this.#jobs.delete(job);
-    job.conn.open.delete(job.cmd.requestId);
   }
 
   /** Stop a job: a queued one completes at once; a running one when its handler has stopped. */
@@ -150,8 +154,10 @@ export class ServiceHost {
     if (job.state === 'done') return;
     if (job.state === 'queued') {
       this.#queue.splice(this.#queue.indexOf(job), 1);
+      // Done before it is answered: the answer may close the connection (not reading), which stops its jobs again.
+      this.#finish(job);
       if (reason !== 'disconnected') this.#send(job.conn, job.cmd, fail(reason));
-      return this.#finish(job);
+      return;
     }
     job.abort.abort(reason);
   }
@@ -166,9 +172,9 @@ export class ServiceHost {
     for (const job of targets) this.#stop(job, 'canceled');
   }
 
+  /** The command's completion; its requestId is free again once that has left (connection.ts). */
   #send(conn: Connection, cmd: Accepted, completion: Completion): void {
-    conn.open.delete(cmd.requestId);
-    conn.send({
+    conn.complete({
       type: 'completion',
       name: cmd.name,
       requestId: cmd.requestId,

@@ -24,9 +24,12 @@ export const fail = (code: Exclude<CompletionCode, 'success' | 'commandErrorCode
   ...(description ? { description } : {}),
 });
 
-/** Who is on the other end: the ATM whose controller credential opened the connection. */
+/** Who is on the other end: the ATM whose credential opened the connection, and for a one-service user that service
+ *  (auth.ts). */
 export interface Principal {
   atmId: string;
+  /** The one service it may open (`atm-1.Biometric`); undefined: every service of its ATM. */
+  service?: string;
 }
 
 export interface CommandContext<P> {
@@ -34,6 +37,9 @@ export interface CommandContext<P> {
   readonly principal: Principal;
   /** Aborted when the command is cancelled, times out, or its client disconnects. A handler stops waiting then. */
   readonly signal: AbortSignal;
+  /** When the command's header timeout runs out, on the rig clock (ms); undefined without one. A device command sent
+   *  on its behalf carries it, so the device refuses what arrives after the application gave up. */
+  readonly deadline: number | undefined;
   /** An event within this command (it carries the command's requestId). */
   event<S extends EventSpec>(spec: S, payload: z.input<S['payload']>): void;
 }

@@ -86,13 +86,15 @@ export function decodeCommand(text: string): DecodedCommand {
   const m = IncomingMessage.safeParse(json);
   if (!m.success) return { ok: false, status: 'invalidMessage', ...echo };
   const header = m.data.header;
+  // The payload as parsed, not zod's copy of it: a copy would turn a `__proto__` key into a prototype (proto-key.ts).
+  const raw = (json as { payload?: Record<string, unknown> | null }).payload;
   return {
     ok: true,
     name: header.name,
     requestId: header.requestId,
     version: header.version,
     timeout: header.timeout ?? 0,
-    payload: m.data.payload ?? {},
+    payload: raw ?? {},
   };
 }
 

@@ -38,6 +38,8 @@ export function cashDispenserService(bus: AtmBus, name: string, money: Money): S
   /** The amount a request asks for, in minor units, or the completion that refuses it. */
   function amountOf(request: C.DenominateRequest): { amount: number; notes: Record<string, number> } | Completion {
     const { app, service } = request.denomination;
+    // The mix is either the application's or the service's (KAL's DenominateRequestClass): both is not a request.
+    if (app && service) return fail('invalidData', 'denomination: app or service, not both');
     const asked = app?.currencies ?? service?.currencies;
     if (!asked) return fail('invalidData', 'denomination: app or service');
     const codes = Object.keys(asked);
@@ -67,7 +69,7 @@ export function cashDispenserService(bus: AtmBus, name: string, money: Money): S
     return ok({ result: { currencies, values } });
   });
 
-  const dispense = handle(C.Dispense, async ({ payload, signal, event }) => {
+  const dispense = handle(C.Dispense, async ({ payload, signal, deadline, event }) => {
     if (payload.position && payload.position !== 'outDefault') return commandError('unsupportedPosition');
     const asked = amountOf(payload.denomination);
     if ('code' in asked) return asked;
@@ -94,7 +96,8 @@ export function cashDispenserService(bus: AtmBus, name: string, money: Money): S
         clearTimeout(giveUp);
         counting = undefined;
       });
-    await bus.command('dispenser', 'dispense', { ref, amount: asked.amount });
+    // The command's timeout as the device's deadline: held up on the wire past it, the dispense pays nothing.
+    await bus.command('dispenser', 'dispense', { ref, amount: asked.amount, ...(deadline !== undefined ? { deadline } : {}) });
     const m = await abortable(signal, answer);
     if (m.name === 'failed') {
       const reason = String(m.payload.reason);

@@ -7,6 +7,7 @@ import type { AtmBus } from '../atm-bus.ts';
 import * as K from '../messages/keyboard.ts';
 import { commandError, fail, handle, ok, type ServiceDefinition } from '../service.ts';
 import { deviceInformation, deviceState, watchStatus } from './device-status.ts';
+import { claimKeypad, keypadReader } from './keypad-claim.ts';
 import { digitOf, keyboardKey } from './keys.ts';
 
 type KeyCompletion = (typeof K.KEY_COMPLETIONS)[number];
@@ -29,6 +30,8 @@ export function keyboardService(bus: AtmBus, name: string): ServiceDefinition {
     if (missing.length) return commandError('keyNotSupported', `this keypad has no ${missing.join(', ')}`);
     if (!bus.online('keypad')) return fail('deviceNotReady');
     const maxLen = payload.maxLen ?? 0;
+    const release = claimKeypad(bus, K.DataEntry.name);
+    if (!release) return fail('sequenceError', `the keypad is being read by ${keypadReader(bus)}`);
     const inbox = bus.listen('keypad', (m) => {
       const key = m.name === 'key' ? keyboardKey(String(m.payload.key)) : undefined;
       return key !== undefined && Object.hasOwn(active, key);
@@ -62,6 +65,7 @@ export function keyboardService(bus: AtmBus, name: string): ServiceDefinition {
       }
     } finally {
       inbox.close();
+      release();
     }
   });
 

@@ -8,6 +8,7 @@ import * as T from '../messages/text-terminal.ts';
 import { commandError, fail, handle, ok, type ServiceDefinition } from '../service.ts';
 import { deviceInformation, deviceState, watchStatus } from './device-status.ts';
 import { Display, HEIGHT, WIDTH } from './display.ts';
+import { claimKeypad, keypadReader } from './keypad-claim.ts';
 import { DATA_KEYS, terminalKey } from './keys.ts';
 
 export function textTerminalService(bus: AtmBus, name: string): ServiceDefinition {
@@ -64,6 +65,8 @@ export function textTerminalService(bus: AtmBus, name: string): ServiceDefinitio
     const at = screen().position(payload.mode, payload.posX, payload.posY);
     if (!at) return fail('invalidData', `position outside the ${WIDTH}x${HEIGHT} display`);
     if (!ready() || !bus.online('keypad')) return fail('deviceNotReady');
+    const release = claimKeypad(bus, T.Read.name);
+    if (!release) return fail('sequenceError', `the keypad is being read by ${keypadReader(bus)}`);
     const inbox = bus.listen('keypad', (m) => {
       const k = m.name === 'key' ? terminalKey(String(m.payload.key)) : undefined;
       return k !== undefined && ('key' in k ? keys.has(k.key) : Object.hasOwn(commands, k.commandKey));
@@ -101,6 +104,7 @@ export function textTerminalService(bus: AtmBus, name: string): ServiceDefinitio
       }
     } finally {
       inbox.close();
+      release();
       if (payload.visible) await draw(false).catch(() => undefined);
     }
   });
