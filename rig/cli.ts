@@ -24,6 +24,7 @@ import { defineAtms } from './commands/atms.ts';
 import { defineBank } from './commands/bank.ts';
 import { defineBankCopy } from './commands/bank-copy.ts';
 import { defineBroker } from './commands/broker.ts';
+import { defineHostKeys } from './commands/host-keys.ts';
 import { defineDemo } from './commands/demo.ts';
 import { defineEmulate } from './commands/emulate.ts';
 import { defineEnrol } from './commands/enrol.ts';
@@ -71,6 +72,7 @@ export function buildProgram(): RigCommand {
   defineBank(program);
   defineBroker(program);
   defineAtms(program);
+  defineHostKeys(program);
   program
     .command('help')
     .argument('[command]', 'the command to explain')

@@ -36,16 +36,28 @@ export function spawnCli(args: string[], options: { cwd?: string } = {}): CliRun
   child.stderr.on('data', onData);
   const exit = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   // A budget, not a figure: a first start hashes the bus users' passwords, which a loaded machine takes long over.
+  let exited = false;
+  child.on('close', () => {
+    exited = true;
+    for (const l of listeners) l();
+  });
+  // A command that ended without printing it never will: said at once, not after the budget.
   const until = (re: RegExp, ms = 40_000) =>
     new Promise<RegExpMatchArray>((resolve, reject) => {
+      const fail = (why: string) => (
+        clearTimeout(timer),
+        listeners.delete(check),
+        reject(new Error(`no ${re} in output (${why}):\n${out}`))
+      );
       const check = () => {
         const m = re.exec(out);
-        if (!m) return;
-        clearTimeout(timer);
-        listeners.delete(check);
-        resolve(m);
+        if (m) {
+          clearTimeout(timer);
+          listeners.delete(check);
+          resolve(m);
+        } else if (exited) fail('the command ended');
       };
-      const timer = setTimeout(() => (listeners.delete(check), reject(new Error(`no ${re} in output:\n${out}`))), ms);
+      const timer = setTimeout(() => fail(`after ${ms} ms`), ms);
       listeners.add(check);
       check();
     });

@@ -5,6 +5,7 @@ import type { RoleOptions } from './role-config.ts';
 
 interface AtmsOptions extends RoleOptions {
   bank?: string;
+  keys?: string;
 }
 
 export function defineAtms(program: Command): void {
@@ -18,10 +19,14 @@ export function defineAtms(program: Command): void {
     )
     .requiredOption('--broker <url>', "the lab's MQTT broker: mqtt://host:1883 (Mosquitto, atm-rig broker, any MQTT 3.1.1/5 broker)")
     .requiredOption('--bank <url>', "the lab's bank: http://host:3000 (atm-rig bank)")
-    .option('--atms <ids>', 'the ATMs this host runs: atm-1..atm-50, atm-1,atm-7, or a count (50 = atm-1..atm-50); default atm-1');
+    .option('--atms <ids>', 'the ATMs this host runs: atm-1..atm-50, atm-1,atm-7, or a count (50 = atm-1..atm-50); default atm-1')
+    .option(
+      '--keys <dir>',
+      "this host's keys (atm-rig host-keys --out): <dir>/bus/credentials.json and <dir>/atm-keys.json; default: beside --data",
+    );
   withOptions(cmd, 'config', 'data', 'profile', 'device', 'trace-serial', 'seed');
   examples(cmd, [
-    ['atm-rig atms --broker mqtt://lab:1883 --bank http://lab:3000 --data keys/bank.json --atms atm-1..atm-50', '50 virtual ATMs'],
+    ['atm-rig atms --broker mqtt://lab:1883 --bank http://lab:3000 --keys host-a --atms atm-1..atm-50', '50 virtual ATMs'],
     [
       'atm-rig atms --broker mqtt://lab:1883 --bank http://lab:3000 --atms atm-7 --device fingerprint=serial:/dev/ttyUSB0@57600',
       'one ATM with a real R307',
@@ -33,7 +38,7 @@ export function defineAtms(program: Command): void {
       const { startAtmHost } = await import('../roles/atms-role.ts');
       const { untilSignal } = await import('./shared.ts');
       if (!/^https?:\/\/[^/]+/.test(opts.bank ?? '')) throw new Error(`--bank ${opts.bank}: the bank's URL, like http://lab:3000`);
-      const host = await startAtmHost(await roleConfig(opts, 'atms'), opts.bank!);
+      const host = await startAtmHost(await roleConfig(opts, 'atms'), opts.bank!, opts.keys);
       for (const line of host.banner) console.log(line);
       await untilSignal();
       await host.close();

@@ -15,6 +15,7 @@ import { openSerialTrace } from '../serial-trace.ts';
 import { paint } from '../ui.ts';
 import { closeWithin, type Closer } from '../shutdown.ts';
 import { summarise } from './bank-role.ts';
+import { hostKeyFiles } from './host-keys.ts';
 
 export interface RunningAtmHost {
   atms: RunningAtm[];
@@ -23,23 +24,24 @@ export interface RunningAtmHost {
   close(): Promise<void>;
 }
 
-export async function startAtmHost(config: RigConfig, bankUrl: string): Promise<RunningAtmHost> {
+export async function startAtmHost(config: RigConfig, bankUrl: string, keysDir?: string): Promise<RunningAtmHost> {
   const brokerUrl = config.broker.url;
   if (!brokerUrl) throw new Error("atms needs the lab's broker: --broker mqtt://host:1883");
   if (config.clock === 'manual') throw new Error('--clock manual needs a one-process rig (atm-rig up): ATM hosts run on the system clock');
   const file = config.bank.file;
-  const keyringFile = keyringFileOf(file);
+  const keyFiles = keysDir ? hostKeyFiles(keysDir) : { keyring: keyringFileOf(file), atmKeys: atmKeysFileOf(file) };
+  const keyringFile = keyFiles.keyring;
   const keyring = await readKeyring(keyringFile);
   if (!keyring && !config.broker.insecure)
     throw new Error(
       `no bus keyring at ${keyringFile}: copy it from the bank's host (atm-rig bank --atms ... writes it), or point --data at it`,
     );
-  const keys = await readAtmKeys(atmKeysFileOf(file));
+  const keys = await readAtmKeys(keyFiles.atmKeys);
   const ids = config.atms.map((a) => a.id);
   const missing = ids.filter((id) => !keys.has(id));
   if (missing.length)
     throw new Error(
-      `no bank key for ${summarise(missing)} in ${atmKeysFileOf(file)}: provision them with atm-rig bank --atms (on the bank's host), then copy the file here`,
+      `no bank key for ${summarise(missing)} in ${keyFiles.atmKeys}: provision them with atm-rig bank --atms, then atm-rig host-keys (on the bank's host)`,
     );
   const credential = (user: string) => (keyring ? keyring.credential(user) : { username: user, password: '' });
   for (const id of ids) for (const kind of [...Object.keys(config.atms[0]!.devices), 'controller']) credential(busUser(id, kind));

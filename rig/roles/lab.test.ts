@@ -1,5 +1,5 @@
 // A lab as issue #13 describes it, each part its own process as on separate hosts: a real Mosquitto, `atm-rig bank`,
-// and two `atm-rig atms` hosts with 50 ATMs each; `atm-rig load --broker` puts a simulated customer at every ATM, who
+// and two `atm-rig atms` hosts with 50 ATMs each, each with only its own keys (`atm-rig host-keys`); `atm-rig load --broker` puts a simulated customer at every ATM, who
 // withdraws cash over MQTT. Its ledger check passes, and again from the bank's file after the bank has stopped: every
 // ledger adds up and every note paid out was debited once.
 import { readFile, writeFile, mkdtemp, rm } from 'node:fs/promises';
@@ -68,8 +68,33 @@ describe.skipIf(missing !== undefined)('a lab on separate processes: Mosquitto, 
     const keyring = (await readKeyring(join(dir, 'bus', 'credentials.json')))!;
     const mosquitto = await startMosquitto(dir, keyring.credential('observer'));
     cleanups.push(() => mosquitto.close());
-    const hosts = [`atm-1..atm-${ATMS / 2}`, `atm-${ATMS / 2 + 1}..atm-${ATMS}`].map((atms) =>
-      spawnCli(['atms', '--broker', mosquitto.url, '--bank', bankUrl, '--config', config, '--data', bankFile, '--atms', atms]),
+    // Each host gets only its own ATMs' keys (atm-rig host-keys), as a lab hands them out.
+    const ranges = [`atm-1..atm-${ATMS / 2}`, `atm-${ATMS / 2 + 1}..atm-${ATMS}`];
+    for (const [i, atms] of ranges.entries()) {
+      const made = await runCliToEnd(['host-keys', '--data', bankFile, '--atms', atms, '--out', join(dir, `host-${i}`)]);
+      expect(made.code, made.output).toBe(0);
+    }
+    const hostA = (await readKeyring(join(dir, 'host-0', 'bus', 'credentials.json')))!;
+    expect([hostA.has('atm-1.controller'), hostA.has(`atm-${ATMS}.controller`), hostA.has('simulator'), hostA.has('observer')]).toEqual([
+      true,
+      false,
+      false,
+      false,
+    ]);
+    const hosts = ranges.map((atms, i) =>
+      spawnCli([
+        'atms',
+        '--broker',
+        mosquitto.url,
+        '--bank',
+        bankUrl,
+        '--config',
+        config,
+        '--keys',
+        join(dir, `host-${i}`),
+        '--atms',
+        atms,
+      ]),
     );
     await Promise.all(hosts.map((h) => h.until(/^ready$/m, 90_000)));
 
