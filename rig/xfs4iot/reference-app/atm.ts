@@ -11,6 +11,13 @@ const ALPHANUMERIC = [...'0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ'];
 /** Line 3 of an entry while nothing is typed: the keypad listens. */
 const CURSOR = '_';
 
+/** A screen drawn while a command waits: awaited after the command, and not an unhandled rejection when the
+ *  connection closes first (the command's own rejection is the one that counts). */
+function drawing(screen: Promise<void>): Promise<void> {
+  screen.catch(() => undefined);
+  return screen;
+}
+
 /** Something the customer did that ends what the application waited for. */
 export type Entry = { ok: true; value: string } | { ok: false; why: 'cancelled' | 'timeout' | 'failed' };
 
@@ -141,7 +148,7 @@ export class XfsAtm {
     const done = this.#service('Keyboard').command('Keyboard.DataEntry', payload, {
       ...(timeout ? { timeout } : {}),
       onEvent: (name, p) => {
-        if (name === 'Keyboard.EnterDataEvent') shown = ready();
+        if (name === 'Keyboard.EnterDataEvent') shown = drawing(ready());
         else onKey?.(p);
       },
     });
@@ -156,7 +163,7 @@ export class XfsAtm {
     const done = await this.#service('Biometric').command(
       'Biometric.Read',
       { dataTypes: [{ format: 'reservedTemplate1' }], numCaptures: 1, mode: 'scan' },
-      { timeout: timeoutMs, onEvent: (name) => name === 'Biometric.PresentSubjectEvent' && (shown = this.show(...screen)) },
+      { timeout: timeoutMs, onEvent: (name) => name === 'Biometric.PresentSubjectEvent' && (shown = drawing(this.show(...screen))) },
     );
     await shown;
     if (done.completionCode === 'timeOut') return { ok: false, why: 'timeout' };
@@ -170,7 +177,7 @@ export class XfsAtm {
     const done = await this.#service('CardReader').command(
       'CardReader.ReadRawData',
       { track2: true },
-      { onEvent: (name) => name === 'CardReader.InsertCardEvent' && (shown = this.show(...screen)) },
+      { onEvent: (name) => name === 'CardReader.InsertCardEvent' && (shown = drawing(this.show(...screen))) },
     );
     await shown;
     const track2 = (done.payload.track2 as { data?: string } | undefined)?.data;
