@@ -36,5 +36,12 @@ export const broker = {
   format: ['summary'],
 };
 
+/**
+ * The @xfs4iot scenarios against the reference XFS4IoT application (docs/xfs4iot.md, "The features against it"):
+ * the rig's controller stands aside, the application runs each ATM over the XFS4IoT face, and the steps read its
+ * screens off the LCD. Only the steps marked XFS4IOT run here; any other is refused.
+ */
+export const xfs4iot = { ...common, parallel, tags: '@xfs4iot', worldParameters: { xfs4iot: true }, format: ['summary'] };
+
 /** A handful of @smoke scenarios across the profiles: a minute's check that the rig works at all. */
 export const smoke = { ...common, parallel, tags: '@smoke', format: ['summary', 'progress'] };

@@ -20,6 +20,8 @@ interface CatalogueEntry {
   line: number;
   example?: string;
   exampleFrom?: string;
+  /** Marked XFS4IOT: runs under the xfs4iot profile too. */
+  xfs4iot: boolean;
 }
 
 function featureFiles(dir: string): string[] {
@@ -63,7 +65,13 @@ export async function buildCatalogue(): Promise<{ entries: CatalogueEntry[]; mar
   const { runConfiguration } = await loadConfiguration({ provided: { parallel: 0, format: [] } }, { cwd: ROOT });
   // The public type of the library is opaque; the step definitions are what we read from it.
   const library = (await loadSupport(runConfiguration, { cwd: ROOT })) as unknown as {
-    stepDefinitions: { pattern: string | RegExp; uri: string; line: number; matchesStepName(text: string): boolean }[];
+    stepDefinitions: {
+      pattern: string | RegExp;
+      uri: string;
+      line: number;
+      options: { wrapperOptions?: { xfs4iot?: boolean } };
+      matchesStepName(text: string): boolean;
+    }[];
   };
   const steps = featureSteps();
   const entries: CatalogueEntry[] = library.stepDefinitions.map((def) => {
@@ -72,6 +80,7 @@ export async function buildCatalogue(): Promise<{ entries: CatalogueEntry[]; mar
       phrase: typeof def.pattern === 'string' ? def.pattern : `/${def.pattern.source}/`,
       file: relative(ROOT, def.uri),
       line: def.line,
+      xfs4iot: def.options.wrapperOptions?.xfs4iot === true,
       ...(match ? { example: `${match.keyword} ${match.text}`, exampleFrom: match.where } : {}),
     };
   });
@@ -132,6 +141,7 @@ export async function buildCatalogue(): Promise<{ entries: CatalogueEntry[]; mar
     '| `serial` | `npm run features:serial` | the `@serial` scenarios, every device with a serial driver on a pty pair against its emulator (`ATM_RIG_SERIAL=1` does the same in any profile) |',
     '| `broker` | `npm run features:broker` | the `@broker` scenarios on another broker (below) |',
     '| `smoke` | `npm run features:smoke` | the `@smoke` scenarios: one per profile, a few seconds |',
+    '| `xfs4iot` | `npm run features:xfs4iot` | the `@xfs4iot` scenarios against the reference XFS4IoT application (below) |',
     '',
     'Tags filter any profile further: `npm run features:smoke -- --tags @seed001`.',
     '',
@@ -149,6 +159,19 @@ export async function buildCatalogue(): Promise<{ entries: CatalogueEntry[]; mar
     "  scenario; point Mosquitto's `password_file` and `acl_file` at them and restart it once. Scenarios then share the",
     "  broker's topics, so the profile runs them one at a time. A scenario that restarts the embedded broker cannot run",
     '  this way.',
+    '',
+    '## Scenarios against an XFS4IoT application',
+    '',
+    "The `xfs4iot` profile starts each rig with the XFS4IoT face and the ATM's controller `external`, and runs the",
+    "reference application (`rig/xfs4iot/reference-app/`) against it, logged in as the ATM's controller user: the",
+    "scenarios then test an outside ATM application, not the rig's statechart (path coverage does not count them).",
+    'Nobody publishes `session/state` then, so the steps wait on what the bus shows of any application: its screens',
+    "read off the LCD with the application's own table (`reference-app/screens.ts`, the rig's screen names), the",
+    'devices, the phone and the bank. The steps marked **xfs4iot** in the tables below run there; every other step',
+    "is refused with a message (it needs the controller's session state or events, or its seed). `npm test` runs the",
+    '`@xfs4iot` scenarios, which cover every tier of seed001 and seed002, the lockout after three failures and a',
+    'withdrawal; to tag another, use only marked steps. [xfs4iot.md](xfs4iot.md#the-features-against-it) has the',
+    'details.',
     '',
     '## Faults on the wire',
     '',
@@ -170,10 +193,11 @@ export async function buildCatalogue(): Promise<{ entries: CatalogueEntry[]; mar
   ];
   for (const [file, list] of [...byFile].sort(([a], [b]) => a.localeCompare(b))) {
     const header = (/\/\*\*\s*([^\n*][^\n]*)/.exec(readFileSync(join(ROOT, file), 'utf8'))?.[1] ?? '').replace(/\s*\*\/\s*$/, '').trim();
-    lines.push('', `### ${file}`, '', header, '', '| step | example |', '|---|---|');
+    lines.push('', `### ${file}`, '', header, '', '| step | example | xfs4iot |', '|---|---|---|');
     for (const e of list.sort((a, b) => a.line - b.line)) {
       const cell = (t: string) => t.replace(/\|/g, '\\|');
-      lines.push(`| \`${cell(e.phrase)}\` | ${e.example ? `\`${cell(e.example)}\`` : '**unused**'} |`);
+      const example = e.example ? `\`${cell(e.example)}\`` : '**unused**';
+      lines.push(`| \`${cell(e.phrase)}\` | ${example} | ${e.xfs4iot ? 'xfs4iot' : ''} |`);
     }
   }
   lines.push('');

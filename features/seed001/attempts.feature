@@ -18,8 +18,12 @@ Feature: Three attempts per tier, then the session ends (seed001)
     Examples:
       | tier        |
       | fingerprint |
-      | pin         |
       | otp         |
+
+    @xfs4iot
+    Examples: also against the reference XFS4IoT application
+      | tier |
+      | pin  |
 
   Scenario: Two failures leave one attempt, and the third try can still pass
     When Alice starts a session

@@ -25,6 +25,7 @@ Feature: PIN and OTP (Table II of the random-finger design)
     And the otp step has 2 attempts left
     And no cash is dispensed
 
+  @xfs4iot
   Scenario: The right OTP passes to the transaction menu
     When Alice enters her PIN
     And Alice enters the OTP from her phone

@@ -7,7 +7,7 @@ Feature: Card, password, fingerprint and 8-character OTP (seed002, the three-tie
     Given an ATM running the "seed002" profile
     And the demo customers are enrolled
 
-  @serial @broker @smoke
+  @serial @broker @smoke @xfs4iot
   Scenario: All three tiers pass; a withdrawal; the card comes back
     When Alice inserts her card
     Then the ATM asks for her password
@@ -23,7 +23,8 @@ Feature: Card, password, fingerprint and 8-character OTP (seed002, the three-tie
       | 100.00 | 1     |
       | 50.00  | 1     |
     When Alice takes the cash
-    And Alice finishes
+    Then Alice's balance is 4850.00
+    When Alice finishes
     Then the card is ejected
     When Alice takes her card
     Then the session ends with reason "completed"

@@ -1,17 +1,18 @@
 /** What the customer, the bank and the bus can see. Every check waits briefly for the bus before it fails. */
 import assert from 'node:assert/strict';
 import { Then, type DataTable } from '@cucumber/cucumber';
-import { awaitDeliveries, untilIdle } from '../support/actions.ts';
-import type { AtmWorld } from '../support/world.ts';
+import { awaitDeliveries, untilEntry, untilIdle } from '../support/actions.ts';
+import { XFS4IOT, type AtmWorld } from '../support/world.ts';
+import { untilDrawn } from '../support/xfs4iot.ts';
 import { SCREENS } from '../../machines/screens.ts';
 import { didYouMean } from '../../core/suggest.ts';
 
-Then('the LCD shows {string}', async function (this: AtmWorld, text: string) {
+Then('the LCD shows {string}', XFS4IOT, async function (this: AtmWorld, text: string) {
   const { person } = await this.ready();
   await person.untilLcd(text);
 });
 
-Then('the LCD shows:', async function (this: AtmWorld, text: string) {
+Then('the LCD shows:', XFS4IOT, async function (this: AtmWorld, text: string) {
   const { person } = await this.ready();
   const want = text.split('\n').map((l) => l.trimEnd());
   await person.until(
@@ -20,7 +21,7 @@ Then('the LCD shows:', async function (this: AtmWorld, text: string) {
   );
 });
 
-Then('the ATM is idle', async function (this: AtmWorld) {
+Then('the ATM is idle', XFS4IOT, async function (this: AtmWorld) {
   await untilIdle(this);
 });
 
@@ -45,16 +46,14 @@ Then('the ATM asks for one finger between 1 and 10', async function (this: AtmWo
   await person.untilLcd(`Place finger ${requestedFinger}`);
 });
 
-Then('the ATM asks for her/his {word}', async function (this: AtmWorld, what: string) {
+Then('the ATM asks for her/his {word}', XFS4IOT, async function (this: AtmWorld, what: string) {
   const field = { PIN: 'pin', password: 'password', OTP: 'otp', username: 'username' }[what];
   assert.ok(field, `the ATM never asks for "${what}"`);
-  const { person } = await this.ready();
-  await person.until(() => person.session?.input?.field === field, `the ATM to ask for the ${what}`);
+  await untilEntry(this, field);
 });
 
-Then('the ATM asks for the OTP', async function (this: AtmWorld) {
-  const { person } = await this.ready();
-  await person.until(() => person.session?.input?.field === 'otp', 'the ATM to ask for the OTP');
+Then('the ATM asks for the OTP', XFS4IOT, async function (this: AtmWorld) {
+  await untilEntry(this, 'otp');
 });
 
 Then('the ATM asks its GSM modem to send the OTP', async function (this: AtmWorld) {
@@ -75,8 +74,13 @@ Then('the {word} step has {int} attempt(s) left', async function (this: AtmWorld
   if (attempt > 1) await person.untilLcd(`${left} attempt${left === 1 ? '' : 's'} left`);
 });
 
-Then('the session ends with reason {string}', async function (this: AtmWorld, reason: string) {
+Then('the session ends with reason {string}', XFS4IOT, async function (this: AtmWorld, reason: string) {
   const { person } = await this.ready();
+  if (this.xfs4iot) {
+    // No session events: the reference application's last screen of the session says why, in the rig's words.
+    const last = await untilDrawn(person, 0, (s) => s.endReason !== undefined, "the session's last screen");
+    return assert.equal(last.endReason, reason);
+  }
   const ended = await person.nextMessage('/session/evt/ended');
   assert.equal(ended.payload.reason, reason);
 });
@@ -86,11 +90,12 @@ Then('the session goes on', async function (this: AtmWorld) {
   assert.ok(!person.messages.some((m) => m.topic.endsWith('/session/evt/ended')), 'the session ended');
 });
 
-Then('the card is ejected', async function (this: AtmWorld) {
+Then('the card is ejected', XFS4IOT, async function (this: AtmWorld) {
   const { person } = await this.ready();
   await person.nextMessage('/card/evt/ejected');
-  // At the end of a session the screen says so; a cardless ATM hands a card back without a word.
-  if (person.session?.state.startsWith('ending')) await person.untilLcd('Take your card');
+  // At the end of a session the screen says so; a cardless ATM hands a card back without a word. The reference
+  // application hands a card back only at the end of a session.
+  if (this.xfs4iot || person.session?.state.startsWith('ending')) await person.untilLcd('Take your card');
 });
 
 Then('the card is retained', async function (this: AtmWorld) {
@@ -110,7 +115,7 @@ Then('the dispenser pays out {int}', async function (this: AtmWorld, amount: num
   );
 });
 
-Then('the dispenser pays out {int} as:', async function (this: AtmWorld, amount: number, table: DataTable) {
+Then('the dispenser pays out {int} as:', XFS4IOT, async function (this: AtmWorld, amount: number, table: DataTable) {
   const { person } = await this.ready();
   const event = await person.nextMessage('/dispenser/evt/dispensed');
   assert.equal(event.payload.amount, amount * 100);
@@ -118,7 +123,7 @@ Then('the dispenser pays out {int} as:', async function (this: AtmWorld, amount:
   assert.deepEqual(event.payload.notes, want);
 });
 
-Then('no cash is dispensed', async function (this: AtmWorld) {
+Then('no cash is dispensed', XFS4IOT, async function (this: AtmWorld) {
   const { person } = await this.ready();
   const event = person.messages.find((m) => m.topic.endsWith('/dispenser/evt/dispensed'));
   assert.equal(event, undefined, `the dispenser paid out: ${JSON.stringify(event?.payload)}`);
@@ -130,7 +135,7 @@ Then('the dispenser reports {string}', async function (this: AtmWorld, reason: s
   assert.equal(event.payload.reason, reason);
 });
 
-Then("{word}'s balance is {float}", async function (this: AtmWorld, name: string, amount: number) {
+Then("{word}'s balance is {float}", XFS4IOT, async function (this: AtmWorld, name: string, amount: number) {
   const who = this.named(name);
   // The bank commits a withdrawal as the result screen appears; poll briefly (real time) rather than race it.
   let balance = (await this.balanceOf(who)).balance;

@@ -15,9 +15,10 @@ import {
   NEW_SECRET,
   answered,
 } from '../support/actions.ts';
-import { fingerOf, type AtmWorld } from '../support/world.ts';
+import { fingerOf, XFS4IOT, type AtmWorld } from '../support/world.ts';
+import { untilAppScreen, untilDrawn } from '../support/xfs4iot.ts';
 
-When('{word} starts a session', async function (this: AtmWorld, name: string) {
+When('{word} starts a session', XFS4IOT, async function (this: AtmWorld, name: string) {
   await startSession(this, this.named(name));
 });
 
@@ -33,7 +34,7 @@ When('{word} passes the {word} step', async function (this: AtmWorld, name: stri
 
 // ---- card ----
 
-When('{word} inserts her/his card', async function (this: AtmWorld, name: string) {
+When('{word} inserts her/his card', XFS4IOT, async function (this: AtmWorld, name: string) {
   const who = this.named(name);
   assert.ok(who.pan, `${name} has no card`);
   const { person } = await this.ready();
@@ -48,7 +49,7 @@ When('someone inserts a card numbered {string}', async function (this: AtmWorld,
   await person.nextMessage('/card/evt/inserted', mark);
 });
 
-When('{word} takes her/his card', async function (this: AtmWorld, name: string) {
+When('{word} takes her/his card', XFS4IOT, async function (this: AtmWorld, name: string) {
   this.named(name);
   const { person } = await this.ready();
   await person.nextMessage('/card/evt/ejected');
@@ -59,12 +60,12 @@ When('{word} takes her/his card', async function (this: AtmWorld, name: string) 
 
 // ---- fingerprint ----
 
-When('{word} places the requested finger', async function (this: AtmWorld, name: string) {
+When('{word} places the requested finger', XFS4IOT, async function (this: AtmWorld, name: string) {
   const who = this.named(name);
   await placeFinger(this, await requestedFinger(this, who), fingerOf(who));
 });
 
-When('{word} places finger {int}', async function (this: AtmWorld, name: string, finger: number) {
+When('{word} places finger {int}', XFS4IOT, async function (this: AtmWorld, name: string, finger: number) {
   const who = this.named(name);
   await placeFinger(this, finger, fingerOf(who));
 });
@@ -113,7 +114,7 @@ When('{word} types {string}', async function (this: AtmWorld, name: string, text
   await person.press(...text.split(''));
 });
 
-When('{word} enters her/his PIN', async function (this: AtmWorld, name: string) {
+When('{word} enters her/his PIN', XFS4IOT, async function (this: AtmWorld, name: string) {
   const who = this.named(name);
   await typeEntry(this, 'pin', who.pin!);
 });
@@ -123,7 +124,7 @@ When('{word} enters the PIN {string}', async function (this: AtmWorld, name: str
   await typeEntry(this, 'pin', pin);
 });
 
-When('{word} enters her/his password', async function (this: AtmWorld, name: string) {
+When('{word} enters her/his password', XFS4IOT, async function (this: AtmWorld, name: string) {
   const who = this.named(name);
   await typeEntry(this, 'password', who.password!);
 });
@@ -144,7 +145,7 @@ When(
 
 // ---- phone and OTP ----
 
-When('{word} enters the OTP from her/his phone', async function (this: AtmWorld, name: string) {
+When('{word} enters the OTP from her/his phone', XFS4IOT, async function (this: AtmWorld, name: string) {
   const who = this.named(name);
   await typeEntry(this, 'otp', await readOtp(this, who));
 });
@@ -174,7 +175,7 @@ When('{word} chooses {string}', async function (this: AtmWorld, name: string, op
   await choose(this, option);
 });
 
-When('{word} withdraws {int}', async function (this: AtmWorld, name: string, amount: number) {
+When('{word} withdraws {int}', XFS4IOT, async function (this: AtmWorld, name: string, amount: number) {
   this.named(name);
   await choose(this, 'withdraw');
   await askFor(this, amount);
@@ -217,7 +218,7 @@ When(
   },
 );
 
-When('{word} takes the cash', async function (this: AtmWorld, name: string) {
+When('{word} takes the cash', XFS4IOT, async function (this: AtmWorld, name: string) {
   this.named(name);
   const { person } = await this.ready();
   const mark = person.messages.length;
@@ -233,9 +234,17 @@ When('{word} asks for another transaction', async function (this: AtmWorld, name
   await person.untilState('session.menu');
 });
 
-When('{word} finishes', async function (this: AtmWorld, name: string) {
+When('{word} finishes', XFS4IOT, async function (this: AtmWorld, name: string) {
   this.named(name);
   const { person } = await this.ready();
+  if (this.xfs4iot) {
+    // The reference application goes back to its menu after a transaction: CANCEL there ends the session.
+    await untilAppScreen(person, (s) => s.screen === 'menu', 'menu');
+    const mark = person.messages.length;
+    await person.press('CANCEL');
+    await untilDrawn(person, mark, (s) => s.endReason !== undefined, "the session's last screen");
+    return;
+  }
   await person.until(() => ['session.result', 'session.menu'].includes(person.session?.state ?? ''), 'the menu or a result');
   await person.press('CANCEL');
   await person.untilState('ending');

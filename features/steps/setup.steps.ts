@@ -2,10 +2,10 @@
 import assert from 'node:assert/strict';
 import { Given, When, type DataTable } from '@cucumber/cucumber';
 import { synthTemplate } from '../../devices/fingerprint/template.ts';
-import type { AtmWorld, Person } from '../support/world.ts';
+import { XFS4IOT, type AtmWorld, type Person } from '../support/world.ts';
 import { topics } from '../../devices/topics.ts';
 
-Given('an ATM running the {string} profile', function (this: AtmWorld, profile: string) {
+Given('an ATM running the {string} profile', XFS4IOT, function (this: AtmWorld, profile: string) {
   this.configure('an ATM running a profile', () => (this.profile = profile));
 });
 
@@ -28,7 +28,7 @@ Given('the bank allows {float} of withdrawals a day', function (this: AtmWorld, 
   this.configure('a daily limit', () => (this.bankOverrides.dailyWithdrawalLimit = Math.round(limit * 100)));
 });
 
-Given('the demo customers are enrolled', async function (this: AtmWorld) {
+Given('the demo customers are enrolled', XFS4IOT, async function (this: AtmWorld) {
   const { customers } = await this.bank<{ customers: { id: string; account: string }[] }>('POST', '/staff/seed');
   this.registerDemoCustomers(new Map(customers.map((c) => [c.id, c.account])));
 });

@@ -1,8 +1,9 @@
 /** Steps for the published test tables: the random finger over many sessions, the authentication matrix, attempts. */
 import assert from 'node:assert/strict';
 import { Then, When } from '@cucumber/cucumber';
-import { failTier, passTier, placeFinger, requestedFinger, startSession, typeEntry, readOtp } from '../support/actions.ts';
-import { fingerOf, type AtmWorld } from '../support/world.ts';
+import { failTier, passTier, placeFinger, requestedFinger, startSession, tierAsked, typeEntry, readOtp } from '../support/actions.ts';
+import { fingerOf, XFS4IOT, type AtmWorld } from '../support/world.ts';
+import { untilAppScreen } from '../support/xfs4iot.ts';
 
 const requestedSeen: WeakMap<AtmWorld, number[]> = new WeakMap();
 
@@ -51,9 +52,10 @@ When(
   },
 );
 
-Then('the transaction menu is shown', async function (this: AtmWorld) {
+Then('the transaction menu is shown', XFS4IOT, async function (this: AtmWorld) {
   const { person } = await this.ready();
-  await person.untilState('session.menu');
+  if (this.xfs4iot) await untilAppScreen(person, (s) => s.screen === 'menu', 'menu');
+  else await person.untilState('session.menu');
   await person.untilLcd('1 Withdraw');
 });
 
@@ -71,11 +73,12 @@ Then('the session waits at the {word} step', async function (this: AtmWorld, tie
   );
 });
 
-When('{word} fails the {word} step {int} time(s)', async function (this: AtmWorld, name: string, tier: string, times: number) {
+When('{word} fails the {word} step {int} time(s)', XFS4IOT, async function (this: AtmWorld, name: string, tier: string, times: number) {
   const who = this.named(name);
   const { person } = await this.ready();
   for (let i = 0; i < times; i++) {
-    await person.until(() => person.session?.tier === tier, `the ${tier} step`);
+    if (this.xfs4iot) await untilAppScreen(person, (s) => s.tier === tier && s.ready && s.screen !== 'notice', `${tier} step`);
+    else await person.until(() => person.session?.tier === tier, `the ${tier} step`);
     await failTier(this, who);
   }
 });
@@ -97,15 +100,10 @@ When('{word} reads the OTP and waits {int} seconds before entering it', async fu
   await typeEntry(this, 'otp', code);
 });
 
-When('{word} passes the steps before {word}', async function (this: AtmWorld, name: string, tier: string) {
+When('{word} passes the steps before {word}', XFS4IOT, async function (this: AtmWorld, name: string, tier: string) {
   const who = this.named(name);
-  const { person } = await this.ready();
   for (let guard = 0; guard < 10; guard++) {
-    await person.until(
-      () => Boolean(person.session?.tier && (person.session.input || person.session.state.endsWith('waiting'))),
-      'an authentication step',
-    );
-    if (person.session?.tier === tier) return;
+    if ((await tierAsked(this)) === tier) return;
     await passTier(this, who);
   }
   throw new Error(`never reached the ${tier} step`);

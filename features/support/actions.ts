@@ -2,14 +2,22 @@
  * What a person does at the ATM, in the few moves every step is made of. Each waits for the ATM to be ready for
  * the move (as a person reads the screen before typing) and lets the rig clock run where a person would wait:
  * for an SMS to arrive, for the notes to be counted.
+ *
+ * Under the `xfs4iot` profile the reference application runs the ATM and there is no session state: the moves the
+ * XFS4IOT steps use wait on its screens instead, read off the LCD (support/xfs4iot.ts), each beside the rig's way.
  */
 import assert from 'node:assert/strict';
 import { otpFromSms, type BusMessage } from '../../rig/atm-client.ts';
 import { DEFAULT_DISPENSE_MS, fingerOf, type AtmWorld, type Person } from './world.ts';
+import { appScreen, untilAppScreen, untilDrawn, type AppScreen } from './xfs4iot.ts';
+
+/** The reference application's screen that waits for a tier: an entry listening, or the finger asked for. */
+const askingTier = (s: AppScreen) => Boolean(s.tier && s.ready && (s.field || s.screen === 'place-finger'));
 
 /** Waits until the keypad collects `field` (pin, password, otp, amount, to, current, next, confirm, username). */
 export async function untilEntry(world: AtmWorld, field: string) {
   const { person } = await world.ready();
+  if (world.xfs4iot) return void (await untilAppScreen(person, (s) => s.field === field && s.ready, `${field} entry`));
   await person.until(() => person.session?.input?.field === field, `the ATM to ask for ${field}`);
 }
 
@@ -19,6 +27,11 @@ export async function typeEntry(world: AtmWorld, field: string, value: string) {
   await untilEntry(world, field);
   const mark = person.messages.length;
   await person.type(value);
+  if (world.xfs4iot) {
+    // The application has taken it when it draws another screen: the next step, a notice, the end.
+    await untilDrawn(person, mark, (s) => s.field !== field, `the reference application to take the ${field}`);
+    return;
+  }
   // The session state changes once the machine has taken the ENTER (to verifying, the next entry, or a notice).
   await person.nextMessage('/session/state', mark);
   await person.until(
@@ -30,6 +43,19 @@ export async function typeEntry(world: AtmWorld, field: string, value: string) {
 /** Wait until the ATM is idle; a person in front of the goodbye screen lets its message time pass. */
 export async function untilIdle(world: AtmWorld) {
   const { person } = await world.ready();
+  if (world.xfs4iot) {
+    const ending = (s: AppScreen) => s.screen === 'welcome' || s.endReason !== undefined;
+    let s = await untilAppScreen(person, ending, 'welcome, take-card or goodbye');
+    if (s.screen === 'take-card') {
+      await person.nextMessage('/card/evt/ejected');
+      await person.removeCard();
+      s = await untilAppScreen(person, (x) => x.screen !== 'take-card' && ending(x), 'goodbye or welcome');
+    }
+    // The application holds its last screen for the rig profile's messageMs, on the rig clock (a DataEntry timeout).
+    if (s.screen === 'goodbye') await person.advanceClock(world.atm.profile.timeouts.messageMs);
+    await untilAppScreen(person, (x) => x.screen === 'welcome' && x.ready, 'welcome');
+    return;
+  }
   await person.until(
     () => ['idle', 'ending.goodbye', 'ending.ejecting'].includes(person.session?.state ?? ''),
     'the goodbye screen, the card, or idle',
@@ -57,6 +83,7 @@ export async function startSession(world: AtmWorld, who: Person) {
   } else {
     await person.press('ENTER');
   }
+  if (world.xfs4iot) return void (await untilDrawn(person, mark, (s) => s.screen !== 'welcome', 'the session to start'));
   // Started, or the wire took the card or the key (a person does not know; docs/faults.md).
   const taken = wireTook(world, card ? 'card' : 'keypad');
   await person.until(() => person.session?.state !== 'idle' || person.messages.slice(mark).some(taken), 'the session to start');
@@ -70,6 +97,14 @@ function wireTook(world: AtmWorld, device: string): (m: BusMessage) => boolean {
 
 export async function placeFinger(world: AtmWorld, finger: number, customerId?: string, quality = 100, spoof = false) {
   const { person } = await world.ready();
+  if (world.xfs4iot) {
+    await untilAppScreen(person, (s) => s.screen === 'place-finger', 'place-finger');
+    const mark = person.messages.length;
+    await person.placeFinger(finger, customerId, quality, spoof);
+    // Answered when the application draws the next screen: a notice, the next tier, the end.
+    await untilDrawn(person, mark, (s) => s.screen !== 'place-finger', 'the reference application to answer the finger');
+    return;
+  }
   await person.untilState('session.auth.fingerprint.waiting');
   const mark = person.messages.length;
   await person.placeFinger(finger, customerId, quality, spoof);
@@ -90,6 +125,10 @@ export async function answered(world: AtmWorld, mark: number, topic: RegExp, dev
 /** The finger the ATM asks for, or (when any finger will do) the person's first enrolled one. */
 export async function requestedFinger(world: AtmWorld, who: Person): Promise<number> {
   const { person } = await world.ready();
+  if (world.xfs4iot) {
+    const s = await untilAppScreen(person, (x) => x.screen === 'place-finger', 'place-finger');
+    return s.finger ?? who.fingers[0] ?? 1;
+  }
   const state = await person.untilState('session.auth.fingerprint.waiting');
   return state.requestedFinger ?? who.fingers[0] ?? 1;
 }
@@ -112,7 +151,8 @@ export async function awaitDeliveries(world: AtmWorld, who: Person) {
 /** Read the latest OTP on the phone, the way a person does. */
 export async function readOtp(world: AtmWorld, who: Person): Promise<string> {
   const { person } = await world.ready();
-  await person.untilState('session.auth.otp.entering');
+  if (world.xfs4iot) await untilEntry(world, 'otp');
+  else await person.untilState('session.auth.otp.entering');
   await awaitDeliveries(world, who);
   const sms = person.inbox.filter((s) => s.to === who.phone).at(-1);
   assert.ok(sms, `${who.name}'s phone received no SMS`);
@@ -121,14 +161,20 @@ export async function readOtp(world: AtmWorld, who: Person): Promise<string> {
   return code;
 }
 
-/** Pass the current tier with the right credentials. */
-export async function passTier(world: AtmWorld, who: Person) {
+/** The tier the ATM waits for: the rig's session state, or the reference application's screen. */
+export async function tierAsked(world: AtmWorld): Promise<string> {
   const { person } = await world.ready();
+  if (world.xfs4iot) return (await untilAppScreen(person, askingTier, 'authentication')).tier!;
   await person.until(
     () => Boolean(person.session?.tier && (person.session.input || person.session.state.endsWith('waiting'))),
     'an authentication step',
   );
-  const tier = person.session!.tier!;
+  return person.session!.tier!;
+}
+
+/** Pass the current tier with the right credentials. */
+export async function passTier(world: AtmWorld, who: Person) {
+  const tier = await tierAsked(world);
   switch (tier) {
     case 'fingerprint':
       return placeFinger(world, await requestedFinger(world, who), fingerOf(who));
@@ -179,6 +225,15 @@ export async function choose(world: AtmWorld, option: string) {
   const { person } = await world.ready();
   const key = MENU[option.toLowerCase()];
   assert.ok(key, `no menu option "${option}": use ${Object.keys(MENU).join(', ')}`);
+  if (world.xfs4iot) {
+    // The reference application's menu has the withdrawal only, under the rig's key for it.
+    assert.equal(key, MENU.withdraw, `the reference application offers a withdrawal only, not "${option}"`);
+    await untilAppScreen(person, (s) => s.screen === 'menu', 'menu');
+    const mark = person.messages.length;
+    await person.press(key);
+    await untilDrawn(person, mark, (s) => s.screen !== 'menu', `the reference application to take "${option}"`);
+    return;
+  }
   await person.untilState('session.menu');
   const mark = person.messages.length;
   await person.press(key);
@@ -189,6 +244,11 @@ export async function choose(world: AtmWorld, option: string) {
 export async function askFor(world: AtmWorld, amount: number) {
   const { person } = await world.ready();
   await typeEntry(world, 'amount', String(amount));
+  if (world.xfs4iot) {
+    const s = await untilAppScreen(person, (x) => x.screen !== 'enter-amount', 'answer to the amount');
+    if (s.screen === 'dispensing') await countNotes(world);
+    return;
+  }
   await person.until(
     () =>
       ['session.withdraw.inFlight.dispensing', 'session.result', 'session.withdraw.amount'].some((s) =>
@@ -196,44 +256,47 @@ export async function askFor(world: AtmWorld, amount: number) {
       ) || person.session?.state.startsWith('ending') === true,
     'the ATM to answer the amount',
   );
-  if (
-    person.session?.state === 'session.withdraw.inFlight.dispensing' &&
-    !person.messages.findLast((m) => m.topic.endsWith('/dispenser/state'))?.payload.hung
-  ) {
-    const mark = person.messages.length;
-    // The command may still be on its way to the dispenser (more so over a serial port): let the counting time
-    // pass until the dispenser answers, as a person waits in front of the machine.
-    const answered = () => person.messages.slice(mark).some((m) => /\/dispenser\/evt\/(dispensed|failed)$/.test(m.topic));
-    for (let i = 0; i < 10 && !answered(); i++) {
-      await person.advanceClock(world.atmConfig.dispenser.dispenseMs ?? DEFAULT_DISPENSE_MS);
-      await person.until(answered, 'the dispenser to answer', 300).catch(() => undefined);
-    }
-    await person.nextMessage(/\/dispenser\/evt\/(dispensed|failed)$/, mark);
-    await person.until(() => !person.session?.state.startsWith('session.withdraw'), 'the withdrawal to finish');
+  if (person.session?.state === 'session.withdraw.inFlight.dispensing') await countNotes(world);
+}
+
+/** While the ATM counts notes, let the counting time pass until the dispenser answers (unless it hangs). */
+async function countNotes(world: AtmWorld) {
+  const { person } = await world.ready();
+  if (person.messages.findLast((m) => m.topic.endsWith('/dispenser/state'))?.payload.hung) return;
+  const mark = person.messages.length;
+  // The command may still be on its way to the dispenser (more so over a serial port): let the counting time
+  // pass until the dispenser answers, as a person waits in front of the machine.
+  const answered = () => person.messages.slice(mark).some((m) => /\/dispenser\/evt\/(dispensed|failed)$/.test(m.topic));
+  for (let i = 0; i < 10 && !answered(); i++) {
+    await person.advanceClock(world.atmConfig.dispenser.dispenseMs ?? DEFAULT_DISPENSE_MS);
+    await person.until(answered, 'the dispenser to answer', 300).catch(() => undefined);
   }
+  await person.nextMessage(/\/dispenser\/evt\/(dispensed|failed)$/, mark);
+  if (world.xfs4iot) await untilAppScreen(person, (s) => s.screen !== 'dispensing', 'after the dispense');
+  else await person.until(() => !person.session?.state.startsWith('session.withdraw'), 'the withdrawal to finish');
 }
 
 /** A wrong answer for the current tier, shaped like a right one (same length and alphabet). */
 export async function failTier(world: AtmWorld, who: Person) {
   const { person } = await world.ready();
-  await person.until(
-    () => Boolean(person.session?.tier && (person.session.input || person.session.state.endsWith('waiting'))),
-    'an authentication step',
-  );
-  const s = person.session!;
+  const tier = await tierAsked(world);
+  // The rig's session state says which finger and how long an entry is; the reference application's screen says
+  // which finger, and a wrong secret is then as long as the person's own.
+  const s = world.xfs4iot ? undefined : person.session!;
+  const requested = s ? s.requestedFinger : appScreen(person)?.finger;
+  const length = (secret: string | undefined) => s?.input?.maxLength ?? secret?.length ?? 0;
   const mark = person.messages.length;
-  switch (s.tier) {
+  switch (tier) {
     case 'fingerprint': {
-      const requested = s.requestedFinger;
       if (requested) await placeFinger(world, who.fingers.find((f) => f !== requested) ?? (requested === 1 ? 2 : 1), fingerOf(who));
       else await placeFinger(world, 1); // any finger would do: only a stranger's fails
       break;
     }
     case 'pin':
-      await typeEntry(world, 'pin', who.pin === '0000' ? '1111' : '0'.repeat(s.input!.maxLength));
+      await typeEntry(world, 'pin', who.pin === '0000' ? '1111' : '0'.repeat(length(who.pin)));
       break;
     case 'password':
-      await typeEntry(world, 'password', who.password === 'ZZZZZZ' ? 'YYYYYY' : 'Z'.repeat(s.input!.maxLength));
+      await typeEntry(world, 'password', who.password === 'ZZZZZZ' ? 'YYYYYY' : 'Z'.repeat(length(who.password)));
       break;
     case 'username+password':
       await typeEntry(world, 'username', who.username!);
@@ -245,9 +308,10 @@ export async function failTier(world: AtmWorld, who: Person) {
       break;
     }
     default:
-      throw new Error(`no way to fail a ${s.tier} tier`);
+      throw new Error(`no way to fail a ${tier} tier`);
   }
-  await person.nextMessage(/\/session\/evt\/tier-failed$/, mark);
+  if (world.xfs4iot) await untilDrawn(person, mark, (x) => x.failed === true, `the reference application to refuse the ${tier}`);
+  else await person.nextMessage(/\/session\/evt\/tier-failed$/, mark);
 }
 
 /** The new PIN or password the "change" walks use. */

@@ -7,10 +7,12 @@
 import {
   After,
   Before,
+  BeforeStep,
   setDefaultTimeout,
   setDefinitionFunctionWrapper,
   setWorldConstructor,
   World,
+  type ITestCaseHookParameter,
   type IWorldOptions,
 } from '@cucumber/cucumber';
 import { traceText } from '../../rig/bus-trace.ts';
@@ -30,6 +32,7 @@ import { recordTransitions } from './coverage.ts';
 import { attachRecording } from './recording.ts';
 import type { RecordingHeader, RecordLine } from '../../rig/recording/format.ts';
 import { BROKER_HASH_ITERATIONS, brokerMode, externalBroker, mosquittoMissing } from './broker.ts';
+import { appScreen, startReferenceApp, untilAppScreen, type ReferenceApp } from './xfs4iot.ts';
 
 setDefaultTimeout(20_000);
 
@@ -38,6 +41,19 @@ setDefaultTimeout(20_000);
 function serialMode(parameters: { serial?: unknown } | undefined): boolean {
   return parameters?.serial === true || process.env.ATM_RIG_SERIAL === '1';
 }
+
+/** The `xfs4iot` profile: the reference XFS4IoT application runs the ATMs, the rig's controller stands aside. */
+function xfs4iotMode(parameters: { xfs4iot?: unknown } | undefined): boolean {
+  return parameters?.xfs4iot === true;
+}
+
+/**
+ * The options of a step that also runs under the `xfs4iot` profile (`When('...', XFS4IOT, fn)`), against the
+ * reference application: it waits on what the bus shows of any ATM application (the LCD, the devices, the phone,
+ * the bank) where the rig's controller's session state is not there. Every other step is refused under that
+ * profile, never passed silently (docs/steps.md lists which run there).
+ */
+export const XFS4IOT = { wrapperOptions: { xfs4iot: true } };
 
 /** The run's seed: ATM_RIG_SEED replays a failure; otherwise fresh, and printed in every scenario's log. */
 const RUN_SEED = process.env.ATM_RIG_SEED ? Number(process.env.ATM_RIG_SEED) >>> 0 : Math.floor(Math.random() * 0xffffffff);
@@ -93,11 +109,22 @@ export class AtmWorld extends World {
   readonly serialMode: boolean;
   /** `embedded`, `mosquitto` or a broker's URL (the `broker` profile, ATM_RIG_BROKER): see support/broker.ts. */
   readonly brokerMode: string;
+  /** The `xfs4iot` profile: the reference application runs every ATM over XFS4IoT (support/xfs4iot.ts). */
+  readonly xfs4iot: boolean;
+  /** That application, once the rig runs. */
+  referenceApp?: ReferenceApp;
+  /** What the XFS4IoT face would have sent that its own schema refuses: a scenario with any fails. */
+  readonly xfs4iotProblems: string[] = [];
+  /** The step running now, for a refusal to name it. */
+  currentStep?: string;
 
   constructor(options: IWorldOptions) {
     super(options);
     this.serialMode = serialMode(options.parameters as { serial?: unknown });
     this.brokerMode = brokerMode(options.parameters as { broker?: unknown });
+    this.xfs4iot = xfs4iotMode(options.parameters as { xfs4iot?: unknown });
+    if (this.xfs4iot && (this.serialMode || this.brokerMode !== 'embedded'))
+      throw new Error('the xfs4iot profile runs on the embedded broker with virtual devices: not with serial or broker');
   }
 
   /** The ATM the steps act on: the first, unless this is a view of the world at another (`at`). */
@@ -187,6 +214,8 @@ export class AtmWorld extends World {
           clock: 'manual',
           broker: external ? { url: external.url, hashIterations: BROKER_HASH_ITERATIONS } : { port: 0, wsPort: null, hashIterations: 10 },
           bank: { port: 0, file: external?.bankFile ?? ':memory:', hashLogN: 10, ...this.bankOverrides },
+          // The xfs4iot profile: the face on a free port, the rig's controller standing aside.
+          ...(this.xfs4iot ? { xfs4iot: { port: 0 } } : {}),
           atms: this.atmIds.map((id, i) => ({
             id,
             profile: profileSpec,
@@ -194,10 +223,12 @@ export class AtmWorld extends World {
             dispenser: { dispenseMs: DEFAULT_DISPENSE_MS },
             ...this.atmOverrides,
             ...(i === 0 && firstDevices ? { devices: firstDevices } : {}),
+            ...(this.xfs4iot ? { controller: 'external' as const } : {}),
           })),
         },
         {
-          inspect: recordTransitions,
+          // Path coverage counts the rig's statechart only: an outside application takes none of its transitions.
+          ...(this.xfs4iot ? { xfs4iotProblem: (p: string) => void this.xfs4iotProblems.push(p) } : { inspect: recordTransitions }),
           record: (line) => {
             if ('recording' in line) this.recording.header = line;
             else this.recording.lines.push(line);
@@ -233,6 +264,18 @@ export class AtmWorld extends World {
           `the serial ${kind} to come online`,
           10_000,
         );
+      }
+      if (this.xfs4iot) {
+        // The reference application at every ATM, in this process but only over XFS4IoT and HTTP; the rig is ready
+        // when it shows its welcome screen, which it draws once a key or card would reach it.
+        this.referenceApp = await startReferenceApp(
+          this.rig,
+          this.atmIds,
+          typeof this.profile === 'string' ? this.profile : this.profile.id,
+        );
+        for (const [id, person] of this.clients)
+          await untilAppScreen(person, (s) => s.screen === 'welcome' && s.ready, `${id} welcome`, 10_000);
+        return { rig: this.rig, person: this.person };
       }
       // Out of service until every device is there; then idle.
       for (const [id, person] of this.clients) await person.until(() => person.session?.state === 'idle', `${id} to be idle`, 10_000);
@@ -319,22 +362,41 @@ export class AtmWorld extends World {
 setWorldConstructor(AtmWorld);
 
 let warnedNoMosquitto = false;
-Before(function (this: AtmWorld) {
-  this.log(`seed ${this.seed} (replay with ATM_RIG_SEED=${this.seed})`);
-  if (this.brokerMode !== 'embedded') this.log(`broker: ${this.brokerMode}`);
-  const missing = mosquittoMissing(this.brokerMode);
-  if (!missing) return;
-  if (!warnedNoMosquitto) console.warn(`\natm-rig: skipping the scenarios on Mosquitto: ${missing}`);
-  warnedNoMosquitto = true;
-  return 'skipped';
-});
+/** The hooks run under every profile (the refusal below is for steps). */
+const hooks = new WeakSet<object>();
+const hook = <F extends object>(fn: F): F => (hooks.add(fn), fn);
+
+Before(
+  hook(function (this: AtmWorld) {
+    this.log(`seed ${this.seed} (replay with ATM_RIG_SEED=${this.seed})`);
+    if (this.xfs4iot) this.log('xfs4iot: the reference application runs the ATMs over XFS4IoT; the rig seed does not choose its fingers');
+    if (this.brokerMode !== 'embedded') this.log(`broker: ${this.brokerMode}`);
+    const missing = mosquittoMissing(this.brokerMode);
+    if (!missing) return;
+    if (!warnedNoMosquitto) console.warn(`\natm-rig: skipping the scenarios on Mosquitto: ${missing}`);
+    warnedNoMosquitto = true;
+    return 'skipped';
+  }),
+);
+
+BeforeStep(
+  hook(function (this: AtmWorld, { pickleStep }: { pickleStep: { text: string } }) {
+    this.currentStep = pickleStep.text;
+  }),
+);
 
 /** A failing step says how to replay it in its own error: the console summary and the JUnit report show the
  *  error message, not the scenario's log. */
 const REPLAY = `replay with ATM_RIG_SEED=${RUN_SEED}`;
-setDefinitionFunctionWrapper((fn: (...args: unknown[]) => unknown) => {
+setDefinitionFunctionWrapper((fn: (...args: unknown[]) => unknown, options?: { xfs4iot?: boolean }) => {
   // Cucumber reads a step's parameter count from `length`: keep it.
   const wrapped = async function (this: unknown, ...args: unknown[]) {
+    if (this instanceof AtmWorld && this.xfs4iot && !options?.xfs4iot && !hooks.has(fn))
+      throw new Error(
+        `refused under the xfs4iot profile: the step "${this.currentStep}" has not been made to work against an XFS4IoT ` +
+          "application (it needs the rig's own controller: its session state or events, or its seed); the steps " +
+          'that run there are marked XFS4IOT (docs/steps.md)',
+      );
     try {
       return await fn.apply(this, args);
     } catch (err) {
@@ -346,20 +408,32 @@ setDefinitionFunctionWrapper((fn: (...args: unknown[]) => unknown) => {
   return wrapped;
 });
 
-After(async function (this: AtmWorld, { result, pickle }) {
-  if (result?.status === 'FAILED' && this.person) {
-    this.log(REPLAY);
-    this.attach(`${this.person.lcd.join('\n')}\n\nsession: ${JSON.stringify(this.person.session, null, 2)}`, {
-      mediaType: 'text/plain',
-      fileName: 'LCD and session',
-    });
-    this.attach(traceText(this.person.messages), { mediaType: 'text/plain', fileName: 'bus trace (rig clock, secrets masked)' });
-  }
-  // A serial scenario's report carries the bytes of its ports, pass or fail: the hardware engineer's evidence.
-  if (this.serialTrace.length > 0)
-    this.attach(this.serialTrace.join('\n'), { mediaType: 'text/plain', fileName: 'serial trace (rig clock, secrets masked)' });
-  for (const client of this.clients.values()) await client.close();
-  await this.rig?.close();
-  await attachRecording(this, pickle.name);
-  for (const c of this.cleanup) await c().catch(() => undefined);
-});
+After(
+  hook(async function (this: AtmWorld, { result, pickle }: ITestCaseHookParameter) {
+    if (this.referenceApp) {
+      await this.referenceApp.stop();
+      if (result?.status === 'FAILED')
+        this.attach(this.referenceApp.log.join('\n'), { mediaType: 'text/plain', fileName: 'reference application log' });
+    }
+    if (result?.status === 'FAILED' && this.person) {
+      this.log(REPLAY);
+      const shown = this.xfs4iot
+        ? `reference application's screen: ${JSON.stringify(appScreen(this.person))}`
+        : `session: ${JSON.stringify(this.person.session, null, 2)}`;
+      this.attach(`${this.person.lcd.join('\n')}\n\n${shown}`, {
+        mediaType: 'text/plain',
+        fileName: 'LCD and session',
+      });
+      this.attach(traceText(this.person.messages), { mediaType: 'text/plain', fileName: 'bus trace (rig clock, secrets masked)' });
+    }
+    // A serial scenario's report carries the bytes of its ports, pass or fail: the hardware engineer's evidence.
+    if (this.serialTrace.length > 0)
+      this.attach(this.serialTrace.join('\n'), { mediaType: 'text/plain', fileName: 'serial trace (rig clock, secrets masked)' });
+    for (const client of this.clients.values()) await client.close();
+    await this.rig?.close();
+    await attachRecording(this, pickle.name);
+    for (const c of this.cleanup) await c().catch(() => undefined);
+    if (this.xfs4iotProblems.length > 0)
+      throw new Error(`the XFS4IoT face refused to send its own messages:\n${this.xfs4iotProblems.join('\n')}`);
+  }),
+);

@@ -8,6 +8,15 @@ import { XfsClient, type Completed, type ConnectOptions } from '../client.ts';
 
 const DIGITS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
 const ALPHANUMERIC = [...'0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ'];
+/** Line 3 of an entry while nothing is typed: the keypad listens. */
+const CURSOR = '_';
+
+/** A screen drawn while a command waits: awaited after the command, and not an unhandled rejection when the
+ *  connection closes first (the command's own rejection is the one that counts). */
+function drawing(screen: Promise<void>): Promise<void> {
+  screen.catch(() => undefined);
+  return screen;
+}
 
 /** Something the customer did that ends what the application waited for. */
 export type Entry = { ok: true; value: string } | { ok: false; why: 'cancelled' | 'timeout' | 'failed' };
@@ -49,11 +58,27 @@ export class XfsAtm {
 
   /** Wait for ENTER (true) or CANCEL (false). The screen is drawn once the keypad listens, so no key is lost. */
   async enterOrCancel(screen: string[]): Promise<boolean> {
-    const done = this.#dataEntry({ activeKeys: { enter: { terminate: true }, cancel: { terminate: true } } }, () => this.show(...screen));
-    return (await done).payload.completion === 'enter';
+    return (await this.keyOf(screen, ['enter', 'cancel'])) === 'enter';
   }
 
-  /** Digits on the Keyboard (DataEntry, in the clear: docs/xfs4iot.md says why), echoed as `*` or as typed on line 3. */
+  /** Wait for one of these Keyboard keys (`one`, `enter`, `cancel`...) and say which, or `timeout`. The screen is
+   *  drawn once the keypad listens. */
+  async keyOf(screen: string[], keys: string[], timeoutMs?: number): Promise<string> {
+    const activeKeys = Object.fromEntries(keys.map((k) => [k, { terminate: true }]));
+    const done = await this.#dataEntry({ activeKeys }, () => this.show(...screen), undefined, timeoutMs);
+    if (done.completionCode === 'timeOut') return 'timeout';
+    return (done.payload.pinKeys as { digit: string }[] | undefined)?.at(-1)?.digit ?? 'none';
+  }
+
+  /** A screen for `ms`, on the services' clock (a Keyboard.DataEntry's timeout: the rig clock on a rig); ENTER or
+   *  CANCEL cuts it short. 0: the screen, without waiting. */
+  async pause(screen: string[], ms: number): Promise<void> {
+    if (ms <= 0) return this.show(...screen);
+    await this.keyOf(screen, ['enter', 'cancel'], ms);
+  }
+
+  /** Digits on the Keyboard (DataEntry, in the clear: docs/xfs4iot.md says why), echoed as `*` or as typed on line 3,
+   *  where a cursor `_` shows once the keypad listens (as TextTerminal.Read shows its own). */
   async digits(screen: string[], maxLen: number, masked: boolean, timeoutMs: number): Promise<Entry> {
     const tt = this.#service('TextTerminal');
     let typed = '';
@@ -66,7 +91,7 @@ export class XfsAtm {
           mode: 'absolute',
           posX: 0,
           posY: 2,
-          text: (masked ? '*'.repeat(typed.length) : typed).padEnd(maxLen, ' '),
+          text: (typed ? (masked ? '*'.repeat(typed.length) : typed) : CURSOR).padEnd(maxLen, ' '),
         })
         .catch(() => undefined);
     };
@@ -76,7 +101,8 @@ export class XfsAtm {
       ['enter', { terminate: true }],
       ['cancel', { terminate: true }],
     ]);
-    const done = await this.#dataEntry({ maxLen, activeKeys }, () => this.show(...screen), echo, timeoutMs);
+    const withCursor = [screen[0] ?? '', screen[1] ?? '', CURSOR, ...screen.slice(3)];
+    const done = await this.#dataEntry({ maxLen, activeKeys }, () => this.show(...withCursor), echo, timeoutMs);
     if (done.completionCode === 'timeOut') return { ok: false, why: 'timeout' };
     if (done.completionCode !== 'success' || done.payload.completion === 'cancel')
       return { ok: false, why: done.completionCode === 'success' ? 'cancelled' : 'failed' };
@@ -122,7 +148,7 @@ export class XfsAtm {
     const done = this.#service('Keyboard').command('Keyboard.DataEntry', payload, {
       ...(timeout ? { timeout } : {}),
       onEvent: (name, p) => {
-        if (name === 'Keyboard.EnterDataEvent') shown = ready();
+        if (name === 'Keyboard.EnterDataEvent') shown = drawing(ready());
         else onKey?.(p);
       },
     });
@@ -137,7 +163,7 @@ export class XfsAtm {
     const done = await this.#service('Biometric').command(
       'Biometric.Read',
       { dataTypes: [{ format: 'reservedTemplate1' }], numCaptures: 1, mode: 'scan' },
-      { timeout: timeoutMs, onEvent: (name) => name === 'Biometric.PresentSubjectEvent' && (shown = this.show(...screen)) },
+      { timeout: timeoutMs, onEvent: (name) => name === 'Biometric.PresentSubjectEvent' && (shown = drawing(this.show(...screen))) },
     );
     await shown;
     if (done.completionCode === 'timeOut') return { ok: false, why: 'timeout' };
@@ -151,7 +177,7 @@ export class XfsAtm {
     const done = await this.#service('CardReader').command(
       'CardReader.ReadRawData',
       { track2: true },
-      { onEvent: (name) => name === 'CardReader.InsertCardEvent' && (shown = this.show(...screen)) },
+      { onEvent: (name) => name === 'CardReader.InsertCardEvent' && (shown = drawing(this.show(...screen))) },
     );
     await shown;
     const track2 = (done.payload.track2 as { data?: string } | undefined)?.data;
@@ -167,7 +193,7 @@ export class XfsAtm {
     if (moved.completionCode !== 'success') return 'none';
     await this.show(...screen);
     let timer: NodeJS.Timeout | undefined;
-    const left = new Promise<'left'>((resolve) => (timer = setTimeout(() => resolve('left'), leftMs)));
+    const left = new Promise<'left'>((resolve) => (timer = setTimeout(() => resolve('left'), leftMs).unref()));
     const outcome = await Promise.race([removed, left]);
     clearTimeout(timer);
     if (outcome === 'taken') return 'taken';

@@ -7,10 +7,20 @@ import { AtmClient, otpFromSms } from '../../atm-client.ts';
 import { startFaceRig, type FaceRig } from '../testing.ts';
 import { XfsAtm } from './atm.ts';
 import { Bank } from './bank.ts';
-import { seed001, seed002 } from './session.ts';
+import { readScreen } from './screens.ts';
+import { seed001, seed002, type SessionOptions } from './session.ts';
 
 let face: FaceRig;
 const log: string[] = [];
+/** Each session's last screen goes at once: the test does not move a clock. */
+const options: SessionOptions = { log: (l) => log.push(l), farewellMs: 0 };
+/** Every screen the application drew, from the LCD's state on the bus. */
+const drawn: string[][] = [];
+
+/** The LCD's screens as the bus carried them, kept when the person leaves. */
+function keepScreens(person: AtmClient) {
+  for (const m of person.messages) if (m.topic.endsWith('/lcd/state')) drawn.push(m.payload.lines as string[]);
+}
 
 beforeAll(async () => {
   face = await startFaceRig([
@@ -49,7 +59,7 @@ describe('the reference application over XFS4IoT', () => {
     const person = await AtmClient.connect(face.rig.brokerUrl, 'atm-1', face.rig.bus.simulator);
     const before = await account('C0001');
     let finger = 0;
-    const session = seed001(atm, bank, { log: (l) => log.push(l), pickFinger: () => (finger = (finger % 10) + 1) });
+    const session = seed001(atm, bank, { ...options, pickFinger: () => (finger = (finger % 10) + 1) });
     await person.untilLcd('Press ENTER to start');
     await person.press('ENTER');
     const first = await askedFinger(person, 1);
@@ -65,14 +75,20 @@ describe('the reference application over XFS4IoT', () => {
     const sms = await person.untilSms('+260971000001');
     expect(sms.from).toBe('+260970000000');
     await person.type(otpFromSms(sms.text));
+    await person.untilLcd('1 Withdraw');
+    await person.press('1');
     await person.untilLcd('Amount in ZMW');
     await person.type('300');
     await person.untilLcd('Take your cash');
     await person.takeCash();
+    await person.untilLcd('1 Withdraw'); // the menu again
+    await person.press('CANCEL');
+    await person.untilLcd('Thank you');
     expect(await session).toBe('completed');
     const after = await account('C0001');
     expect(after.balance).toBe(before.balance - 30_000);
     expect(after.entries[0]).toMatchObject({ type: 'withdrawal', amount: -30_000 });
+    keepScreens(person);
     await person.close();
     await atm.close();
   });
@@ -81,29 +97,34 @@ describe('the reference application over XFS4IoT', () => {
     const { atm, bank } = await application('atm-2');
     const person = await AtmClient.connect(face.rig.brokerUrl, 'atm-2', face.rig.bus.simulator);
     const before = await account('C0002');
-    const session = seed002(atm, bank, { log: (l) => log.push(l) });
+    const session = seed002(atm, bank, options);
     await person.untilLcd('Insert your card');
     await person.insertCard('5100001234567892');
     await person.untilLcd('Enter password');
     await person.untilLcd(/^_$/); // the cursor: the TextTerminal listens
     await person.type('XYZ789');
-    await person.untilLcd('Place any finger');
+    await person.untilLcd('Place your finger');
     await person.placeFinger(6, 'C0002');
     await person.untilLcd('sent by SMS (1/3)');
     await person.untilLcd(/^_$/);
     const code = otpFromSms((await person.untilSms('+260971000002')).text);
     expect(code).toMatch(/^[A-Z0-9]{8}$/);
     await person.type(code);
+    await person.untilLcd('1 Withdraw');
+    await person.press('1');
     await person.untilLcd('Amount in ZMW');
     await person.type('100');
     await person.untilLcd('Take your cash');
     await person.takeCash();
+    await person.untilLcd('1 Withdraw');
+    await person.press('CANCEL');
     await person.untilLcd('Take your card');
     await person.removeCard();
     expect(await session).toBe('completed');
     const after = await account('C0002');
     expect(after.balance).toBe(before.balance - 10_000);
     expect(after.entries[0]).toMatchObject({ type: 'withdrawal', amount: -10_000 });
+    keepScreens(person);
     await person.close();
     await atm.close();
   });
@@ -112,7 +133,7 @@ describe('the reference application over XFS4IoT', () => {
     const { atm, bank } = await application('atm-1');
     const person = await AtmClient.connect(face.rig.brokerUrl, 'atm-1', face.rig.bus.simulator);
     const before = await account('C0003');
-    const session = seed001(atm, bank, { log: (l) => log.push(l) });
+    const session = seed001(atm, bank, options);
     await person.untilLcd('Press ENTER to start');
     await person.press('ENTER');
     await person.placeFinger(await askedFinger(person, 1), 'C0003');
@@ -124,8 +145,17 @@ describe('the reference application over XFS4IoT', () => {
     await person.untilLcd('Too many attempts');
     expect(await session).toBe('lockout');
     expect((await account('C0003')).balance).toBe(before.balance);
+    keepScreens(person);
     await person.close();
     await atm.close();
+  });
+
+  it('every screen the application drew is in its table (screens.ts), which the Cucumber world reads it with', () => {
+    const read = drawn.filter((lines) => lines.some(Boolean)).map((lines) => [lines[0], readScreen(lines)?.screen] as const);
+    expect(read.filter(([, screen]) => !screen)).toEqual([]);
+    const names = new Set(read.map(([, screen]) => screen));
+    for (const screen of ['welcome', 'place-finger', 'notice', 'enter-pin', 'enter-password', 'enter-otp', 'menu', 'result', 'goodbye'])
+      expect(names).toContain(screen);
   });
 
   it("the application's log has no secret; the face sent nothing its schema refuses", () => {

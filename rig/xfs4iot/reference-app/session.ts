@@ -1,18 +1,24 @@
 /**
  * The reference application's sessions (docs/xfs4iot.md "The reference application"): seed001 (random finger 1:N,
- * PIN, 6-digit OTP by SMS, withdrawal) and seed002 (card, password, finger 1:1, 8-character OTP, withdrawal), three
- * attempts a tier, over XFS4IoT (atm.ts) and the bank's HTTP API (bank.ts) only. It writes what a customer sees on
- * the TextTerminal and logs progress without a secret (no PIN, password, OTP, card number or template).
+ * PIN, 6-digit OTP by SMS) and seed002 (card, password, finger 1:1, 8-character OTP), three attempts a tier, then
+ * the menu (withdrawals until CANCEL), over XFS4IoT (atm.ts) and the bank's HTTP API (bank.ts) only. It writes what
+ * a customer sees on the TextTerminal (screens.ts names its screens) and logs progress without a secret (no PIN,
+ * password, OTP, card number or template).
  */
 import { randomInt } from 'node:crypto';
 import type { Bank, Identified } from './bank.ts';
 import type { Entry, XfsAtm } from './atm.ts';
+import { FAREWELL } from './screens.ts';
 
-export type Ending = 'completed' | 'cancelled' | 'timeout' | 'lockout' | 'unknown-card' | 'sms-failed' | 'refused' | 'not-dispensed';
+/** How a session ended: the rig's end reasons, the ones this application has. */
+export type Ending = 'completed' | 'cancelled' | 'timeout' | 'lockout' | 'unknown-card' | 'sms-failed';
 
 export interface SessionOptions {
   /** How long the application waits for a key, finger or card once it asked (the rig's controller: 30 s). */
   inputMs?: number;
+  /** How long a session's last screen stays before the next session (the rig's `messageMs`: 3 s); ENTER or
+   *  CANCEL cuts it short. It is a Keyboard.DataEntry's timeout, so it runs on the rig clock; 0: no wait. */
+  farewellMs?: number;
   minorDigits?: number;
   /** The finger to ask for (1-10); default: random, from the operating system's CSPRNG. */
   pickFinger?: () => number;
@@ -25,19 +31,18 @@ const ATTEMPTS = 3;
 const HINT = 'ENTER ok  CANCEL end';
 
 /** A tier: up to three attempts; a failed attempt says why for a moment's screen, the third is a lockout. */
-async function tier(atm: XfsAtm, attempt: (n: number) => Promise<Try>): Promise<'pass' | Ending> {
+async function tier(attempt: (n: number) => Promise<Try>): Promise<'pass' | Ending> {
   for (let n = 1; n <= ATTEMPTS; n++) {
     const result = await attempt(n);
     if (result !== 'fail') return result;
   }
-  await atm.show('Too many attempts', 'Session ended');
   return 'lockout';
 }
 
 const stopped = (e: Entry): Ending => (e.ok ? 'cancelled' : e.why === 'timeout' ? 'timeout' : 'cancelled');
 
 async function secretTier(atm: XfsAtm, bank: Bank, who: Customer, kind: 'pin' | 'password', o: Required<SessionOptions>) {
-  return tier(atm, async (n) => {
+  return tier(async (n) => {
     const screen = [kind === 'pin' ? 'Enter PIN' : 'Enter password', `Attempt ${n} of ${ATTEMPTS}`, '', HINT];
     const entry = kind === 'pin' ? await atm.digits(screen, 4, true, o.inputMs) : await atm.text(screen, 6, o.inputMs);
     if (!entry.ok) return stopped(entry);
@@ -60,8 +65,8 @@ async function otpTier(
 ) {
   await atm.show('Sending a code', 'to your phone...');
   const otp = await bank.sendOtp(who.customerId, length, alphabet);
-  if (!otp.ok) return (await atm.show('SMS not sent', 'Session ended'), 'sms-failed' as const);
-  return tier(atm, async (n) => {
+  if (!otp.ok) return 'sms-failed' as const;
+  return tier(async (n) => {
     const screen = ['Enter the code', `sent by SMS (${n}/${ATTEMPTS})`, '', HINT];
     const entry = alphabet === 'digits' ? await atm.digits(screen, length, true, o.inputMs) : await atm.text(screen, length, o.inputMs);
     if (!entry.ok) return stopped(entry);
@@ -73,14 +78,25 @@ async function otpTier(
   });
 }
 
+/** The menu once every tier passed: a withdrawal (key 1, as on the rig's menu) as often as asked, until CANCEL. */
+async function menu(atm: XfsAtm, bank: Bank, who: Customer, o: Required<SessionOptions>): Promise<Ending> {
+  const session = `s${randomInt(1e9)}`;
+  for (let n = 1; ; n++) {
+    const key = await atm.keyOf(['1 Withdraw', '', '', 'CANCEL to end'], ['one', 'cancel'], o.inputMs);
+    if (key === 'timeout') return 'timeout';
+    if (key !== 'one') return 'completed';
+    if ((await withdraw(atm, bank, who, o, `${session}.${n}`)) === 'timeout') return 'timeout';
+  }
+}
+
 /** Reserve at the bank, pay out, then commit; reverse when the notes did not go out as asked. */
-async function withdraw(atm: XfsAtm, bank: Bank, who: Customer, o: Required<SessionOptions>, session: string): Promise<Ending> {
+async function withdraw(atm: XfsAtm, bank: Bank, who: Customer, o: Required<SessionOptions>, session: string) {
   const currency = await atm.currency();
   const entry = await atm.digits([`Amount in ${currency}`, 'whole units', '', 'ENTER to confirm'], 6, false, o.inputMs);
   if (!entry.ok) return stopped(entry);
   const major = Number(entry.value);
   const amount = major * 10 ** o.minorDigits;
-  if (!(amount > 0)) return (await atm.show('No amount', 'Session ended'), 'cancelled');
+  if (!(amount > 0)) return (await atm.show('No amount'), 'cancelled');
   const hold = await bank.reserve(who.accountId, amount, session);
   if (!hold) return (await atm.show('Not possible:', 'insufficient funds', 'or daily limit'), 'refused');
   await atm.show('Counting your notes', 'Please wait');
@@ -88,7 +104,7 @@ async function withdraw(atm: XfsAtm, bank: Bank, who: Customer, o: Required<Sess
   if (paid === 'taken') {
     await bank.commit(hold);
     o.log(`withdrawal of ${major} ${currency} committed`);
-    return 'completed';
+    return 'taken';
   }
   await bank.reverse(hold);
   await atm.show('Cash not dispensed', 'Account not debited');
@@ -98,20 +114,27 @@ async function withdraw(atm: XfsAtm, bank: Bank, who: Customer, o: Required<Sess
 
 const defaults = (o: SessionOptions): Required<SessionOptions> => ({
   inputMs: o.inputMs ?? 30_000,
+  farewellMs: o.farewellMs ?? 3_000,
   minorDigits: o.minorDigits ?? 2,
   pickFinger: o.pickFinger ?? (() => randomInt(1, 11)),
   log: o.log ?? (() => undefined),
 });
 
-/** seed001: ENTER, a random finger (1:N at the bank), the PIN, an OTP by SMS, a withdrawal. */
+/** The session's last screen says why it ended, as the rig's does; then the bank closes the customer's session. */
+async function farewell(atm: XfsAtm, bank: Bank, ending: Ending, who: Customer | undefined, o: Required<SessionOptions>) {
+  await atm.pause([FAREWELL[ending], '', '', 'Goodbye'], o.farewellMs);
+  if (who) await bank.sessionEnded();
+}
+
+/** seed001: ENTER, a random finger (1:N at the bank), the PIN, an OTP by SMS, the menu. */
 export async function seed001(atm: XfsAtm, bank: Bank, options: SessionOptions = {}): Promise<Ending> {
   const o = defaults(options);
-  const session = `s${randomInt(1e9)}`;
   if (!(await atm.enterOrCancel(['Welcome', '', 'Press ENTER to start']))) return 'cancelled';
   o.log('session started');
   let who: Customer | undefined;
-  try {
-    const finger = await tier(atm, async (n) => {
+  let ending: Ending = 'cancelled';
+  const run = async (): Promise<Ending> => {
+    const finger = await tier(async (n) => {
       const asked = o.pickFinger();
       const read = await atm.finger([`Place finger ${asked}`, `Attempt ${n} of ${ATTEMPTS}`], o.inputMs);
       if (!read.ok) return read.why === 'timeout' ? 'timeout' : 'fail';
@@ -127,42 +150,48 @@ export async function seed001(atm: XfsAtm, bank: Bank, options: SessionOptions =
     const otp = await otpTier(atm, bank, who!, 6, 'digits', o);
     if (otp !== 'pass') return otp;
     o.log('authenticated');
-    return await withdraw(atm, bank, who!, o, session);
+    return menu(atm, bank, who!, o);
+  };
+  try {
+    return (ending = await run());
   } finally {
-    await atm.show('Thank you', 'Goodbye');
-    if (who) await bank.sessionEnded();
+    await farewell(atm, bank, ending, who, o);
   }
 }
 
-/** seed002: a card, the 6-character password, any finger 1:1, an 8-character OTP, a withdrawal; the card back. */
+/** seed002: a card, the 6-character password, any finger 1:1, an 8-character OTP, the menu; the card back. */
 export async function seed002(atm: XfsAtm, bank: Bank, options: SessionOptions = {}): Promise<Ending> {
   const o = defaults(options);
-  const session = `s${randomInt(1e9)}`;
   const card = await atm.card(['Welcome', '', 'Insert your card']);
   if (!card.ok) return 'cancelled';
   o.log('card inserted');
   let who: Customer | undefined;
-  try {
+  let ending: Ending = 'cancelled';
+  const run = async (): Promise<Ending> => {
     const identified = await bank.card(card.value);
-    if (!identified.ok) return (await atm.show('Card not accepted'), 'unknown-card');
-    who = identified;
-    const password = await secretTier(atm, bank, who, 'password', o);
+    if (!identified.ok) return 'unknown-card';
+    const customer = (who = identified);
+    const password = await secretTier(atm, bank, customer, 'password', o);
     if (password !== 'pass') return password;
-    const finger = await tier(atm, async (n) => {
-      const read = await atm.finger(['Place any finger', `Attempt ${n} of ${ATTEMPTS}`], o.inputMs);
+    const finger = await tier(async (n) => {
+      const read = await atm.finger(['Place your finger', `Attempt ${n} of ${ATTEMPTS}`], o.inputMs);
       if (!read.ok) return read.why === 'timeout' ? 'timeout' : 'fail';
-      if ((await bank.finger(read.value, who!.customerId)).ok) return 'pass';
+      if ((await bank.finger(read.value, customer.customerId)).ok) return 'pass';
       await atm.show('Finger not matched');
       return 'fail';
     });
     if (finger !== 'pass') return finger;
-    const otp = await otpTier(atm, bank, who, 8, 'alphanumeric', o);
+    const otp = await otpTier(atm, bank, customer, 8, 'alphanumeric', o);
     if (otp !== 'pass') return otp;
     o.log('authenticated');
-    return await withdraw(atm, bank, who, o, session);
+    return menu(atm, bank, customer, o);
+  };
+  try {
+    return (ending = await run());
   } finally {
-    if ((await atm.returnCard(['Take your card'], o.inputMs)) === 'retained') o.log('card left in the slot: retained');
-    await atm.show('Thank you', 'Goodbye');
-    if (who) await bank.sessionEnded();
+    // As the rig's ending: why, and the card to take, on one screen.
+    if ((await atm.returnCard([FAREWELL[ending], '', 'Take your card'], o.inputMs)) === 'retained')
+      o.log('card left in the slot: retained');
+    await farewell(atm, bank, ending, who, o);
   }
 }
