@@ -3,7 +3,11 @@
  * password from <data>/bus/credentials.json, where the rig keeps it). docs/faults.md.
  */
 import type { Command } from 'commander';
+import { Option } from 'commander';
 import { examples, int, runs, UsageError, withOptions, type RigOptions } from '../cli-args.ts';
+
+/** The running rig's port, not a port to listen on: 0 ("any free port") means nothing here. */
+const runningRigPort = () => new Option('--mqtt-port <n>', "the running rig's broker port, as its banner shows it (default 1883)");
 
 interface FaultOptions extends RigOptions {
   ms?: string;
@@ -37,7 +41,9 @@ export function defineFault(program: Command): void {
     .option('--corrupt <how>', 'corrupt: bitflip (default) or truncate')
     .option('--path <prefix>', 'bank: only routes starting with this (/otp, /accounts)')
     .option('--id <name>', 'a name to clear it by (default f1, f2, ...)');
-  withOptions(add, 'config', 'broker', 'mqtt-port', 'data');
+  withOptions(add, 'config', 'broker');
+  add.addOption(runningRigPort());
+  withOptions(add, 'data');
   examples(add, [
     ["atm-rig fault add 'atm/+/keypad/evt/#' drop 0.3", '30% of key presses are lost'],
     ["atm-rig fault add 'atm/atm-1/dispenser/evt/#' delay --ms 5000 --jitter 2000", "the dispenser's answers come 3-7 s late"],
@@ -70,7 +76,9 @@ export function defineFault(program: Command): void {
   );
 
   const list = fault.command('list').summary('the faults in force, with how often each has applied');
-  withOptions(list, 'config', 'broker', 'mqtt-port', 'data');
+  withOptions(list, 'config', 'broker');
+  list.addOption(runningRigPort());
+  withOptions(list, 'data');
   list.action(
     runs(async (opts: FaultOptions) => {
       const { faultBus } = await import('./fault-bus.ts');
@@ -88,7 +96,9 @@ export function defineFault(program: Command): void {
   );
 
   const clear = fault.command('clear').summary('clear one fault by id, or all').argument('[id]', 'the fault to clear (default: all)');
-  withOptions(clear, 'config', 'broker', 'mqtt-port', 'data');
+  withOptions(clear, 'config', 'broker');
+  clear.addOption(runningRigPort());
+  withOptions(clear, 'data');
   clear.action(
     runs(async (id: string | undefined, opts: FaultOptions) => {
       const { faultBus } = await import('./fault-bus.ts');
