@@ -175,6 +175,42 @@ describe.each(STORES)('holds a crash left behind on the %s store (issue 10.3)', 
     expect(bank.service.records.integrityProblems()).toEqual([]);
   });
 
+  it("are debited by the ATM's commit when the ATM outlived the bank (a lab's ATM host)", async () => {
+    const file = await bankFile(store);
+    const before = await createBankService({ file, hashCost: CHEAP_HASH_COST });
+    const { account } = await before.openCustomer({ ...KYC, name: 'Outlived' }, { deposit: 100_000 });
+    const hold = await before.reserveWithdrawal(account.number, 10_000, 'outlived-0001');
+    await before.close(); // the bank dies; the ATM dispenses meanwhile and retries its commit
+
+    const after = await startBank({ file, hashCost: CHEAP_HASH_COST });
+    try {
+      await after.service.releaseHoldsLeftByACrash();
+      const key = (await after.provisionAtms(['atm-1'])).get('atm-1')!;
+      const atm = { authorization: basicAuth('atm-1', key), 'content-type': 'application/json' };
+      // Its reserve retried with the same key gets the same hold, and its commit debits it once.
+      const again = await fetch(`${after.url}/accounts/${account.number}/withdrawals`, {
+        method: 'POST',
+        headers: { ...atm, 'idempotency-key': 'outlived-0001' },
+        body: JSON.stringify({ amount: 10_000 }),
+      });
+      expect(((await again.json()) as { withdrawalId: string }).withdrawalId).toBe(hold.withdrawalId);
+      for (let i = 0; i < 2; i++) {
+        const commit = await fetch(`${after.url}/withdrawals/${hold.withdrawalId}/commit`, {
+          method: 'POST',
+          headers: { authorization: atm.authorization },
+        });
+        expect(commit.status).toBe(200);
+      }
+      expect(after.service.account(account.number).balance).toBe(100_000 - 10_000);
+      expect(after.service.holds({ account: account.number })).toEqual([
+        expect.objectContaining({ status: 'committed', settledBy: 'atm' }),
+      ]);
+      expect(after.service.records.integrityProblems()).toEqual([]);
+    } finally {
+      await after.close();
+    }
+  });
+
   it('staff release a reserved hold', async () => {
     const other = await startBank({ file: ':memory:', hashCost: CHEAP_HASH_COST });
     const { account } = await other.service.openCustomer({ ...KYC, name: 'Held' }, { deposit: 10_000 });

@@ -97,8 +97,9 @@ export class BankMoney {
     return this.o.store.update((d) => {
       const hold = this.findHold(d, withdrawalId);
       const account = this.findAccount(d, hold.account);
-      // Staff may debit a hold the restart rule released, once the cassette count shows its notes did leave.
-      const restartReleased = by === 'staff' && hold.status === 'reversed' && hold.settledBy === 'restart';
+      // A hold the restart rule released may still be debited: by staff, once the cassette count shows its notes did
+      // leave, and by an ATM that outlived the bank (a lab's ATM hosts, docs/roles.md): its commit says they did.
+      const restartReleased = hold.status === 'reversed' && hold.settledBy === 'restart';
       if (hold.status === 'reversed' && !restartReleased) throw new BankError('invalid-state', 'withdrawal was reversed');
       if (hold.status === 'reserved' || restartReleased) {
         hold.status = 'committed';
@@ -133,10 +134,10 @@ export class BankMoney {
     return this.records.holds(filter);
   }
 
-  /** The restart rule (docs/security.md): no session survives a restart, so a hold still reserved when the bank
-   *  opens was left by a crash between reserve and commit. It is released, so the customer's money is not held
-   *  for ever, and marked `settledBy: restart` so staff can debit it after all if the cassette count shows the
-   *  notes left the machine. Returns the holds it released. */
+  /** The restart rule (docs/security.md): a hold still reserved when the bank opens was left by a crash between
+   *  reserve and commit. It is released, so the customer's money is not held for ever, and marked `settledBy:
+   *  restart`, so that staff, when the cassette count shows the notes left the machine, or an ATM that outlived the
+   *  bank (its session's commit, retried until the bank answers) can debit it after all. Returns the holds it released. */
   async releaseHoldsLeftByACrash(): Promise<Hold[]> {
     const now = this.o.clock.now();
     // Nothing open (the usual start): no write.

@@ -90,8 +90,9 @@ export async function runLoad(
         const who = customers[next++]!;
         const kind = pickKind(o.mix, random);
         const start = elapsed();
+        const seen = { dispensed: 0 };
         try {
-          const { dispensed } = await runSession(kind, person, who, OTP_TTL_S * 1000);
+          const { dispensed } = await runSession(kind, person, who, OTP_TTL_S * 1000, seen);
           results.push({ atm: ids[i]!, customer: who.id, account: who.account, kind, start, ms: elapsed() - start, ok: true, dispensed });
         } catch (err) {
           const error = (err as Error).message.split('\n')[0]!.slice(0, 200);
@@ -104,7 +105,8 @@ export async function runLoad(
             ms: elapsed() - start,
             ok: false,
             error,
-            dispensed: 0,
+            // Notes that left before it failed were paid all the same: the ledger check wants them debited.
+            dispensed: seen.dispensed,
           });
           // Back to a known state before the next customer: a goodbye, then idle.
           await person.press('CANCEL').catch(() => undefined);

@@ -18,6 +18,8 @@ export async function runSession(
   person: AtmClient,
   who: PopulationCredential,
   otpTtlMs: number,
+  /** Filled as the session goes: a session that fails after the notes left still paid them (the ledger check). */
+  seen: SessionOutcome = { dispensed: 0 },
 ): Promise<SessionOutcome> {
   await person.untilScreen('welcome', 10_000);
   await person.press('ENTER');
@@ -56,6 +58,7 @@ export async function runSession(
   await person.untilScreen('enter-amount');
   await person.type(String(LOAD_AMOUNT / 100));
   const dispensed = await person.nextMessage('/dispenser/evt/dispensed', mark, 10_000);
+  seen.dispensed = Number(dispensed.payload.amount);
   await person.takeCash();
   // The cash and the key are different devices' messages: a CANCEL sent at once may reach the ATM before "taken".
   await person.untilScreen('result');
