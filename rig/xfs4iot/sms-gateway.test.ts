@@ -65,8 +65,9 @@ it('sends only to the customer the calling ATM holds: another customer, another 
   }
   await post('/auth/session-ended')(face.rig.bank.url, key('atm-1'), {});
   expect((await send('atm-1', 'C0001')).status).toBe(403);
-  // The ATM's own application still gets the code to send itself (the rig's controller does): not limited here.
-  expect((await otp(face.rig.bank.url, key('atm-1'), { customerId: 'C0002' })).status).toBe(201);
+  // Nor does it get the code to send itself (as the rig's controller does) for a customer it does not hold: an ATM key
+  // must not learn any customer's code and phone (the attacker's second review).
+  expect((await otp(face.rig.bank.url, key('atm-1'), { customerId: 'C0002' })).status).toBe(403);
 });
 
 it('a rig without the XFS4IoT face has no SMS gateway: 503', async () => {

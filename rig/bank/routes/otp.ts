@@ -2,9 +2,9 @@
  * One-time passwords: issued for a customer and verified once. The code leaves the bank once: in the response, for
  * the ATM's modem to send (the rig's controller), or, with `send: true`, straight to the customer through the
  * bank's SMS gateway, which in the rig is the calling ATM's own modem (an application driving the ATM over XFS4IoT,
- * which has no modem interface, never sees the code: docs/xfs4iot.md). An ATM sends that way only to the customer
- * its session holds (open-sessions.ts: identified by her card or finger there): an ATM key must not text codes to
- * any customer's phone.
+ * which has no modem interface, never sees the code: docs/xfs4iot.md). An ATM gets an OTP, either way, only for the
+ * customer its session holds (open-sessions.ts: identified by her card or finger there): an ATM key must not learn,
+ * or text, any customer's codes.
  */
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
@@ -54,8 +54,9 @@ export const otpRoutes: FastifyPluginAsyncZod<{ bank: BankService; smsGateway?: 
         return reply
           .code(503)
           .send({ error: 'no-sms-gateway', message: 'the bank has no SMS gateway here (the rig provides one with --xfs4iot)' });
-      if (req.body.send && bank.openSessions.holder(req.body.customerId) !== atmId)
-        return reply.code(403).send({ error: 'no-session', message: 'send: true only to the customer this ATM has identified' });
+      // Either way the code reaches the ATM's side (its modem sends it): only for the customer its session holds.
+      if (atmId !== undefined && bank.openSessions.holder(req.body.customerId) !== atmId)
+        return reply.code(403).send({ error: 'no-session', message: 'an ATM gets an OTP only for the customer it has identified' });
       const { otpId, code, to, expiresAt } = await bank.issueOtp(req.body.customerId, req.body);
       const text = otpMessage(code, req.body.ttlSeconds);
       if (!req.body.send) return reply.code(201).send({ otpId, to, text, expiresAt });
