@@ -18,14 +18,13 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { AedesOptions, Client } from 'aedes';
+import type { AedesOptions } from 'aedes';
 import { DEVICE_KINDS, DEVICES } from '../../devices/registry.ts';
 import type { DeviceModule } from '../../devices/module.ts';
-import { busUser, parseTopic, topics } from '../../devices/topics.ts';
+import { busUser, topics } from '../../devices/topics.ts';
 import { Acl } from './acl.ts';
-import { clientIdOwners } from './client-ids.ts';
-import { MAX_PAYLOAD_BYTES, MAX_SUBSCRIPTIONS, MAX_TOPIC_LENGTH } from '../../core/bus-limits.ts';
-import { keyringChecker, LoginThrottle, type ThrottleOptions } from './login-throttle.ts';
+import { keyringChecker, type ThrottleOptions } from './login-throttle.ts';
+import { busHooks } from './hooks.ts';
 import { checkPassword, formatPasswd, hashPassword, parsePasswd } from './passwd.ts';
 
 export { MAX_PAYLOAD_BYTES } from '../../core/bus-limits.ts';
@@ -152,97 +151,16 @@ export async function prepareBusSecurity(
   if (dir) await writeFile(join(dir, 'acl'), acl.format(), { mode: 0o644 });
   const operators = { simulator: keyring.simulator!, observer: keyring.observer! };
 
-  const denied = options.onDenied ?? (() => {});
-  const checkLogin = keyringChecker(keyring);
-  const throttle = new LoginThrottle(options.throttle);
-  const reservedFor = clientIdOwners(atmIds);
-  // A name typed by a stranger may be a password typed in the wrong field: only the rig's own users are named.
-  const who = (username: string | undefined) => (!username ? 'anonymous' : hashes.has(username) ? username : 'an unknown user');
-  const refusal = (returnCode: number, message: string) => Object.assign(new Error(message), { returnCode }) as never;
-
-  // Distinct filters each client was granted (kept for the connection: Aedes has no unsubscribe hook).
-  const subscriptions = new WeakMap<Client, Set<string>>();
-  const hooks: BusSecurity['hooks'] = {
-    authenticate: (client, username, password, callback) => {
-      const address = addressOf(client);
-      if (!username ? !options.insecure : !checkLogin(username, password?.toString('utf8') ?? '')) {
-        const verdict = throttle.failed(address);
-        const err = !username ? refusal(5, 'not authorized') : refusal(4, 'bad username or password');
-        if (verdict.kind === 'refuse') {
-          denied(!username ? `anonymous client from ${address} refused` : `bad credentials for ${who(username)} from ${address}`);
-          return callback(err, false);
-        }
-        if (verdict.first) denied(`failed logins from ${address} throttled`);
-        if (verdict.kind === 'drop') {
-          client.close();
-          return callback(err, false);
-        }
-        setTimeout(() => {
-          verdict.done();
-          callback(err, false);
-        }, verdict.ms).unref();
-        return;
-      }
-      // A persistent session (clean=false) keeps subscriptions and queues in the broker after its client left:
-      // only the rig's own clients get one, so no outside user can park memory in the broker.
-      if ((client as unknown as { clean?: boolean }).clean === false && !internal.has(username ?? '')) {
-        denied(`${who(username)} asked for a persistent session (clean=false): only the rig's own clients may`);
-        return callback(refusal(5, 'not authorized'), false);
-      }
-      const reserved = reservedFor(client.id);
-      const holder = heldBy(client);
-      if ((reserved !== undefined && reserved !== username) || (holder !== undefined && holder !== (username || ''))) {
-        denied(`${who(username)} may not use client id ${client.id.slice(0, 80)}: it belongs to ${reserved ?? who(holder || undefined)}`);
-        return callback(refusal(2, 'identifier rejected'), false);
-      }
-      userOf.set(client, username || '');
-      callback(null, true);
-    },
-    authorizePublish: (client, packet, callback) => {
-      if (packet.payload && packet.payload.length > MAX_PAYLOAD_BYTES)
-        return callback(new Error(`payload over ${MAX_PAYLOAD_BYTES} bytes`));
-      if (packet.topic.length > MAX_TOPIC_LENGTH) {
-        denied(
-          `${who(client ? userOf.get(client) || undefined : undefined)} published to a topic of ${packet.topic.length} characters (limit ${MAX_TOPIC_LENGTH})`,
-        );
-        return callback(new Error(`topic over ${MAX_TOPIC_LENGTH} characters`));
-      }
-      if (!client) return callback(null); // the broker itself (a will with no client left)
-      const user = userOf.get(client);
-      if ((user === '' && options.insecure) || (user && acl.canPublish(user, packet.topic))) {
-        // Only state is retained: a retained sim, cmd or evt message would replay the action (a jam, a GSM fault)
-        // to every new subscriber, on every reconnect, long after it was cleared.
-        if (packet.retain && !isStateTopic(packet.topic)) packet.retain = false;
-        return callback(null);
-      }
-      denied(`${who(user || undefined)} may not publish to ${packet.topic}`);
-      callback(new Error(`not authorized to publish to ${packet.topic}`));
-    },
-    authorizeSubscribe: (client, sub, callback) => {
-      const user = client ? userOf.get(client) : undefined;
-      const ok =
-        sub.topic.length <= MAX_TOPIC_LENGTH &&
-        ((user === '' && options.insecure) || (user !== undefined && user !== '' && acl.canSubscribe(user, sub.topic)));
-      const granted = client ? (subscriptions.get(client) ?? new Set<string>()) : undefined;
-      if (ok && granted && !granted.has(sub.topic) && granted.size >= MAX_SUBSCRIPTIONS) {
-        denied(`${who(user || undefined)} has ${granted.size} subscriptions, the most a client may hold`);
-        return callback(null, null as never);
-      }
-      if (ok) {
-        if (client && granted) subscriptions.set(client, granted.add(sub.topic));
-        return callback(null, sub);
-      }
-      denied(`${who(user || undefined)} may not subscribe to ${sub.topic.slice(0, MAX_TOPIC_LENGTH)}`);
-      callback(null, null as never); // a failed subscription (SUBACK 0x80), the connection stays
-    },
-    // A subscription to `atm/#` is granted, yet each message is checked against the reader's ACL: the observer's
-    // deny lines take out the secrets one by one (as Mosquitto does with the same acl file).
-    authorizeForward: (client, packet) => {
-      const user = userOf.get(client);
-      if (user === '' && options.insecure) return packet;
-      return user && acl.canRead(user, packet.topic) ? packet : null;
-    },
-  };
+  const hooks = busHooks({
+    acl,
+    atmIds,
+    known: new Set(hashes.keys()),
+    internal: new Set(internal.keys()),
+    checkLogin: keyringChecker(keyring),
+    insecure: options.insecure ?? false,
+    ...(options.onDenied ? { onDenied: options.onDenied } : {}),
+    ...(options.throttle ? { throttle: options.throttle } : {}),
+  });
   return {
     acl,
     internal,
@@ -253,25 +171,4 @@ export async function prepareBusSecurity(
   };
 }
 
-/** The bus user of each connection that logged in ('' for an anonymous one, with --insecure-bus). */
-const userOf = new WeakMap<Client, string>();
-
-/** Who this connection logged in as (undefined before its login, '' when anonymous). */
-export function busUserOf(client: Client): string | undefined {
-  return userOf.get(client);
-}
-
-function addressOf(client: Client): string {
-  return (client.conn as { remoteAddress?: string }).remoteAddress ?? 'unknown';
-}
-
-/** The user of the connection that now holds this client's id, if another does. */
-function heldBy(client: Client): string | undefined {
-  const holder = (client as unknown as { broker: { clients: Record<string, Client | undefined> } }).broker.clients[client.id];
-  return holder && holder !== client ? userOf.get(holder) : undefined;
-}
-
-/** A `state` topic of the contract (a device's, the session's, the clock's): the only ones kept retained. */
-export function isStateTopic(topic: string): boolean {
-  return parseTopic(topic)?.channel === 'state' || topic === topics.clock.state || topic === topics.fault.state;
-}
+export { busUserOf, isStateTopic } from './hooks.ts';

@@ -6,17 +6,16 @@ import type { RoleOptions } from './role-config.ts';
 export function defineBroker(program: Command): void {
   const cmd = program
     .command('broker')
-    .summary("the embedded MQTT broker alone, with the lab's bus users: atm-rig broker --atms atm-1..atm-200 --mqtt-host 0.0.0.0")
+    .summary("the embedded MQTT broker alone, with the lab's bus users: atm-rig broker --data lab/bank.sqlite --mqtt-host 0.0.0.0")
     .description(
       "Run the rig's embedded MQTT broker (Aedes, with the rig's bus users, ACL and packet limits) alone, for a lab whose bank and " +
-        'ATMs run as other processes or on other hosts. Its users are those of <data>/bus (atm-rig bank --atms provisions them). ' +
+        'ATMs run as other processes or on other hosts. Its users and ATMs are those of <data>/bus/passwd, checked against their ' +
+        'hashes as Mosquitto does (atm-rig bank --atms writes it; copy passwd beside --data on the broker host). Restart it to ' +
+        'read the file again. ' +
         'A lab with Mosquitto needs no broker command: Mosquitto reads <data>/bus/passwd and acl.',
-    )
-    .option('--atms <ids>', "the lab's ATMs: atm-1..atm-200, atm-1,atm-7, or a count (50 = atm-1..atm-50); default atm-1");
+    );
   withOptions(cmd, 'config', 'mqtt-host', 'mqtt-port', 'ws-port', 'insecure-bus', 'tls', 'data');
-  examples(cmd, [
-    ['atm-rig broker --data lab/bank.sqlite --atms atm-1..atm-100 --mqtt-host 0.0.0.0', 'the broker for 100 ATMs, on every interface'],
-  ]);
+  examples(cmd, [['atm-rig broker --data lab/bank.sqlite --mqtt-host 0.0.0.0', "the broker for the lab's ATMs, on every interface"]]);
   cmd.action(
     runs(async (opts: RoleOptions) => {
       const { roleConfig } = await import('./role-config.ts');
