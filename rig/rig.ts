@@ -254,7 +254,7 @@ export async function startRig(input: RigConfigInput = {}, hooks: RigHooks = {})
         ...(tls ? { tls: { cert: tls.cert, key: tls.key } } : {}),
         clock,
         money: { currency: config.bank.currency, minorDigits: config.bank.minorDigits },
-        atms: config.atms.map((a) => ({ id: a.id, credential: creds(busUser(a.id, 'controller')) })),
+        atms: config.atms.map((a) => ({ id: a.id, credential: creds(busUser(a.id, 'controller')), controller: a.controller })),
         ...(dataDir ? { dataDir } : {}),
         ...(hooks.xfs4iotProblem
           ? { onInvalid: hooks.xfs4iotProblem, onError: (e: unknown) => hooks.xfs4iotProblem!(`handler failed: ${String(e)}`) }

@@ -237,7 +237,10 @@ function describeXfs4iot(rig: Rig): string[] {
     ...rig.atms
       .filter((a) => a.controller)
       .map((a) =>
-        paint('yellow', `  note        ${a.id} is run by the rig's controller too: --controller external hands it to your application`),
+        paint(
+          'yellow',
+          `  note        ${a.id} is run by the rig's controller: its keypad is not read over XFS4IoT; --controller external hands it to your application`,
+        ),
       ),
     // The application logs in as the ATM's controller (HTTP Basic in the upgrade) and calls the bank with its key.
     ...rig.atms.map((a) => {

@@ -35,8 +35,10 @@ export interface FaceOptions {
   tls?: { cert: string; key: string };
   clock: RigClock;
   money: Money;
-  /** Each ATM served, with its controller's bus credential (the face's MQTT login, and what its clients present). */
-  atms: readonly { id: string; credential: { username: string; password: string } }[];
+  /** Each ATM served, with its controller's bus credential (the face's MQTT login, and what its clients present), and
+   *  who runs its sessions: the face reads the keypad only of an ATM an outside application runs (`external`); one
+   *  the rig's own controller runs (`rig`, or unsaid) has its PINs typed on that keypad for the rig's session. */
+  atms: readonly { id: string; credential: { username: string; password: string }; controller?: 'rig' | 'external' }[];
   /** Where the one-service users' passwords are kept (`<data>`); undefined: in memory (service-users.ts). */
   dataDir?: string;
   /** A message the face would have sent that its own schema refuses: a bug, reported, never sent. */
@@ -66,12 +68,13 @@ export interface RunningFace {
   close(): Promise<void>;
 }
 
-const SERVICES: readonly [string, (bus: AtmBus, name: string, money: Money) => ServiceDefinition][] = [
-  ['Biometric', biometricService],
-  ['Keyboard', keyboardService],
-  ['TextTerminal', textTerminalService],
-  ['CashDispenser', cashDispenserService],
-  ['CardReader', cardReaderService],
+type MakeService = (bus: AtmBus, name: string, atm: { money: Money; readsKeypad: boolean }) => ServiceDefinition;
+const SERVICES: readonly [string, MakeService][] = [
+  ['Biometric', (bus, name) => biometricService(bus, name)],
+  ['Keyboard', (bus, name, atm) => keyboardService(bus, name, atm.readsKeypad)],
+  ['TextTerminal', (bus, name, atm) => textTerminalService(bus, name, atm.readsKeypad)],
+  ['CashDispenser', (bus, name, atm) => cashDispenserService(bus, name, atm.money)],
+  ['CardReader', (bus, name) => cardReaderService(bus, name)],
 ];
 
 export async function startFace(options: FaceOptions): Promise<RunningFace> {
@@ -89,7 +92,7 @@ export async function startFace(options: FaceOptions): Promise<RunningFace> {
       const bus = await AtmBus.connect(options.brokerUrl, atm.id, atm.credential);
       buses.set(atm.id, bus);
       for (const [iface, make] of SERVICES) {
-        const definition = make(bus, `${atm.id}.${iface}`, options.money);
+        const definition = make(bus, `${atm.id}.${iface}`, { money: options.money, readsKeypad: atm.controller === 'external' });
         routes.set(definition.name, { host: new ServiceHost(definition, hostOptions), atmId: atm.id });
         listed.push({ atmId: atm.id, name: definition.name, interfaces: definition.interfaces });
       }

@@ -3,13 +3,14 @@
  * /xfs4iot/v1.0/<ServiceName>/, over WebSocket (wss:// when TLS is on). The port is the configured one, or the
  * first free one of XFS4IoT's range 5846-5856. A client authenticates in the upgrade request (HTTP Basic: the ATM's
  * controller credential, or a one-service user) and reaches only what its login opens (auth.ts). A plain HTTP request gets 400, as KAL answers.
- * Sockets not yet upgraded are few and short-lived per address (admission.ts).
+ * Sockets not yet upgraded are few and short-lived, per address and in all; upgraded ones are bounded per login, with
+ * room kept for each ATM's controller (admission.ts).
  */
 import { createServer as createHttpServer, type IncomingMessage, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import { ADMISSION_LIMITS, createAdmission } from './admission.ts';
+import { ADMISSION_LIMITS, createAdmission, type AdmissionLogin } from './admission.ts';
 import { Connection } from './connection.ts';
 import type { ServiceHost } from './service-host.ts';
 import type { Principal } from './service.ts';
@@ -19,7 +20,6 @@ export const XFS4IOT_PORTS = [5846, 5847, 5848, 5849, 5850, 5851, 5852, 5853, 58
 export const BASE_PATH = '/xfs4iot/v1.0';
 /** The largest frame a client may send; a larger one closes its connection (1009). KAL allows 2 MiB. */
 export const MAX_FRAME_BYTES = 1024 * 1024;
-const MAX_SOCKETS = 256;
 
 export interface Route {
   host: ServiceHost;
@@ -55,14 +55,12 @@ export async function startFaceServer(options: FaceServerOptions): Promise<FaceS
   // A client that never finishes its upgrade request must not hold a socket for long, nor many of them.
   server.headersTimeout = upgradeMs;
   server.requestTimeout = upgradeMs;
-  server.maxConnections = MAX_SOCKETS;
+  server.maxConnections = ADMISSION_LIMITS.maxSockets;
   const admission = createAdmission();
-  server.on('connection', (socket: Socket) => {
-    admission.connected(socket);
-    if (!options.tls) admission.awaitUpgrade(socket);
-  });
+  // A socket is pending from its TCP connection, TLS handshake included, until its upgrade is admitted.
+  server.on('connection', (socket: Socket) => admission.connected(socket));
   // With TLS the upgrade comes on the TLS socket, once its handshake (bounded by handshakeTimeout) is done.
-  if (options.tls) server.on('secureConnection', (socket: Socket) => admission.awaitUpgrade(socket));
+  if (options.tls) server.on('secureConnection', (socket: Socket) => admission.secured(socket));
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false });
 
   server.on('request', (_req, res) => {
@@ -80,7 +78,10 @@ export async function startFaceServer(options: FaceServerOptions): Promise<FaceS
     // A one-service login opens that service, and the publisher to discover it.
     if (principal.service !== undefined && route.host !== options.publisher && route.host.definition.name !== principal.service)
       return refuse(socket, 403, 'Forbidden');
-    admission.upgraded(socket);
+    // Sockets per login, and room for each ATM's controller (admission.ts).
+    const admitted = admission.admit(socket, loginOf(principal));
+    if (admitted === 'login-full') return refuse(socket, 429, 'Too Many Requests');
+    if (admitted === 'full') return refuse(socket, 503, 'Service Unavailable');
     wss.handleUpgrade(req, socket, head, (ws) => serve(ws, route.host, principal, options.onInvalid));
   });
 
@@ -111,6 +112,12 @@ function serve(ws: WebSocket, host: ServiceHost, principal: Principal, onInvalid
   // A frame over the limit or a protocol error: ws closes the socket; 'close' follows.
   ws.on('error', () => undefined);
 }
+
+/** One key per login: a one-service user is its service's name, an ATM's controller `<atm>.controller`. */
+const loginOf = (principal: Principal): AdmissionLogin =>
+  principal.service === undefined
+    ? { key: `${principal.atmId}.controller`, controller: true }
+    : { key: principal.service, controller: false };
 
 const toBuffer = (data: RawData): Buffer => (Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data));
 

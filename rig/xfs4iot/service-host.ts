@@ -29,6 +29,12 @@ interface Job {
 }
 
 const major = (v: string) => v.split('.')[0];
+/** Why a command the service's interfaces name is not offered here, if it says (an own-property lookup: the name is
+ *  the client's). */
+const withheldReason = (definition: ServiceDefinition, name: string): { errorDescription?: string } => {
+  const withheld = definition.withheld;
+  return withheld && Object.hasOwn(withheld, name) ? { errorDescription: withheld[name]! } : {};
+};
 const describeIssues = (e: z.ZodError) =>
   e.issues
     .map((i) => `${i.path.join('.') || 'payload'}: ${i.message}`)
@@ -90,6 +96,7 @@ export class ServiceHost {
         requestId: cmd.requestId,
         version: cmd.version,
         completionCode: 'unsupportedCommand',
+        ...(entry ? {} : withheldReason(this.definition, cmd.name)),
       });
     }
     const proto = protoKeyPath(cmd.payload);

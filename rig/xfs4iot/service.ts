@@ -71,6 +71,9 @@ export interface ServiceDefinition {
   /** XFS4IoT interface names, `Common` first. */
   readonly interfaces: readonly string[];
   readonly handlers: readonly HandlerEntry[];
+  /** Commands of its interfaces it does not offer here, with why: answered `unsupportedCommand` with that as the
+   *  errorDescription (shared/reference/xfs4iot.md §2), and not in Common.Capabilities. */
+  readonly withheld?: Readonly<Record<string, string>>;
   /** Every event it may send, solicited and unsolicited (Common.Capabilities lists them). */
   readonly events: readonly EventSpec[];
   readonly deviceInformation: { modelName: string; serialNumber: string };

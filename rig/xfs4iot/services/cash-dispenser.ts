@@ -25,7 +25,8 @@ export function cashDispenserService(bus: AtmBus, name: string, money: Money): S
   const offs: (() => void)[] = [];
   const boot = randomUUID().slice(0, 6);
   let refs = 0;
-  // Notes at the exit that this face dispensed; whether Present has been answered; taken before it was.
+  // Notes at the exit that this face dispensed (until the device says `taken`); whether Present has been answered;
+  // taken before it was (Present is still answered, then ItemsTakenEvent).
   let atExit = false;
   let presented = false;
   let takenEarly = false;
@@ -119,10 +120,13 @@ export function cashDispenserService(bus: AtmBus, name: string, money: Money): S
 
   const present = handle(C.Present, async ({ payload }) => {
     if (payload.position && payload.position !== 'outDefault') return commandError('unsupportedPosition');
-    if (!atExit) return commandError('noItems');
+    if (!atExit && !takenEarly) return commandError('noItems');
     presented = true;
     // Taken before Present was answered: told right after the completion.
-    if (takenEarly) setImmediate(() => ((atExit = false), notifyTaken()));
+    if (takenEarly) {
+      takenEarly = false;
+      setImmediate(notifyTaken);
+    }
     return ok({ position: { position: 'outDefault', additionalBunches: '0' } });
   });
 
@@ -135,9 +139,13 @@ export function cashDispenserService(bus: AtmBus, name: string, money: Money): S
   const onDevice = (m: { name: string; payload: Record<string, unknown> }) => {
     if (m.name === 'state')
       for (const c of cassettesOf(m.payload)) if (c.count > (initial.get(c.denomination) ?? -1)) initial.set(c.denomination, c.count);
-    if (m.name !== 'taken' || !atExit) return;
-    if (!presented) return void (takenEarly = true);
+    // The device's word that the exit is empty: `taken`, or its state's `presented: 0` (a dispense in flight aside,
+    // whose state comes before its answer), whatever Present has been told. A Dispense that timed out or was
+    // cancelled pays, and its notes may be taken before anyone sends Present: they are no longer itemsLeft.
+    const emptied = m.name === 'taken' || (m.name === 'state' && m.payload.presented === 0 && !counting);
+    if (!emptied || !atExit) return;
     atExit = false;
+    if (!presented) return void (takenEarly = true);
     notifyTaken();
   };
 

@@ -19,7 +19,13 @@ function terminatedBy(key: K.KeyboardKey): KeyCompletion {
   return 'auto';
 }
 
-export function keyboardService(bus: AtmBus, name: string): ServiceDefinition {
+/** Why an ATM's keypad is not read over XFS4IoT: the rig's own controller runs it (`controller: rig`) and collects
+ *  its PINs from that keypad; a client of the face reading it too would read them (the attack re-review). */
+export const keypadWithheld = (atmId: string) =>
+  `${atmId} is run by the rig's own controller (controller: rig): its keypad is not read over XFS4IoT`;
+
+/** `readsKeypad`: false for an ATM the rig's own controller runs: DataEntry is then not offered (keypadWithheld). */
+export function keyboardService(bus: AtmBus, name: string, readsKeypad: boolean): ServiceDefinition {
   let unwatch = () => undefined as void;
 
   const dataEntry = handle(K.DataEntry, async ({ payload, signal, event }) => {
@@ -72,8 +78,9 @@ export function keyboardService(bus: AtmBus, name: string): ServiceDefinition {
   return {
     name,
     interfaces: ['Common', 'Keyboard'],
-    handlers: [dataEntry],
-    events: [K.EnterDataEvent, K.KeyEvent],
+    handlers: readsKeypad ? [dataEntry] : [],
+    ...(readsKeypad ? {} : { withheld: { [K.DataEntry.name]: keypadWithheld(bus.atmId) } }),
+    events: readsKeypad ? [K.EnterDataEvent, K.KeyEvent] : [],
     get deviceInformation() {
       return deviceInformation(bus, 'keypad');
     },

@@ -9,9 +9,12 @@ import { commandError, fail, handle, ok, type ServiceDefinition } from '../servi
 import { deviceInformation, deviceState, watchStatus } from './device-status.ts';
 import { Display, HEIGHT, WIDTH } from './display.ts';
 import { claimKeypad, keypadReader } from './keypad-claim.ts';
+import { keypadWithheld } from './keyboard.ts';
 import { DATA_KEYS, terminalKey } from './keys.ts';
 
-export function textTerminalService(bus: AtmBus, name: string): ServiceDefinition {
+/** `readsKeypad`: false for an ATM the rig's own controller runs: Read is then not offered, GetKeyDetail names no
+ *  keys and Status says `keyboard: off` (keyboard.ts, keypadWithheld). */
+export function textTerminalService(bus: AtmBus, name: string, readsKeypad: boolean): ServiceDefinition {
   let unwatch = () => undefined as void;
   let display: Display | undefined;
   // What the LCD shows when the face first draws: its retained state (another writer may have drawn before).
@@ -51,7 +54,9 @@ export function textTerminalService(bus: AtmBus, name: string): ServiceDefinitio
     return ok();
   });
 
-  const keyDetail = handle(T.GetKeyDetail, async () => ok({ keys: [...DATA_KEYS], commandKeys: [...T.COMMAND_KEYS] }));
+  const keyDetail = handle(T.GetKeyDetail, async () =>
+    ok(readsKeypad ? { keys: [...DATA_KEYS], commandKeys: [...T.COMMAND_KEYS] } : { keys: [], commandKeys: [] }),
+  );
 
   const read = handle(T.Read, async ({ payload, signal, event }) => {
     const keys = new Set(payload.activeKeys ?? []);
@@ -112,22 +117,28 @@ export function textTerminalService(bus: AtmBus, name: string): ServiceDefinitio
   return {
     name,
     interfaces: ['Common', 'TextTerminal'],
-    handlers: [write, clearScreen, setResolution, reset, keyDetail, read],
-    events: [T.KeyEvent],
+    handlers: [write, clearScreen, setResolution, reset, keyDetail, ...(readsKeypad ? [read] : [])],
+    ...(readsKeypad ? {} : { withheld: { [T.Read.name]: keypadWithheld(bus.atmId) } }),
+    events: readsKeypad ? [T.KeyEvent] : [],
     get deviceInformation() {
       return deviceInformation(bus, 'lcd');
     },
     status: () => ({
       device: deviceState(bus, ['lcd']),
       blocks: {
-        textTerminal: { keyboard: bus.online('keypad') ? 'on' : 'off', keyLock: 'off', displaySizeX: WIDTH, displaySizeY: HEIGHT },
+        textTerminal: {
+          keyboard: readsKeypad && bus.online('keypad') ? 'on' : 'off',
+          keyLock: 'off',
+          displaySizeX: WIDTH,
+          displaySizeY: HEIGHT,
+        },
       },
     }),
     capabilities: () => ({
       textTerminal: { type: 'fixed', resolutions: [{ sizeX: WIDTH, sizeY: HEIGHT }], keyLock: false, cursor: true, forms: false },
     }),
     attach(o) {
-      unwatch = watchStatus(bus, ['lcd', 'keypad'], o);
+      unwatch = watchStatus(bus, readsKeypad ? ['lcd', 'keypad'] : ['lcd'], o);
     },
     close: () => unwatch(),
   };
