@@ -37,7 +37,9 @@ export function defineAtms(program: Command): void {
       const { roleConfig } = await import('./role-config.ts');
       const { startAtmHost } = await import('../roles/atms-role.ts');
       const { untilSignal } = await import('./shared.ts');
-      if (!/^https?:\/\/[^/]+/.test(opts.bank ?? '')) throw new Error(`--bank ${opts.bank}: the bank's URL, like http://lab:3000`);
+      // The bank's routes are at its root: a path would be dropped, and every session would wait at welcome.
+      if (!/^https?:\/\/[^/]+\/?$/.test(opts.bank ?? ''))
+        throw new Error(`--bank ${opts.bank}: the bank's URL, like http://lab:3000 (no path)`);
       const host = await startAtmHost(await roleConfig(opts, 'atms'), opts.bank!, opts.keys);
       for (const line of host.banner) console.log(line);
       await untilSignal();

@@ -10,7 +10,7 @@ export function defineBank(program: Command): void {
     .description(
       "Run the bank alone (a lab's shared bank) and provision the lab's ATMs: each ATM's key to the bank (<data>/atm-keys.json) " +
         'and its bus users (<data>/bus: passwd and acl for Mosquitto or `atm-rig broker`, credentials.json for the ATM hosts). ' +
-        'Copy atm-keys.json and bus/credentials.json to each ATM host: they are secrets (mode 0600). ATMs log in with their key. ' +
+        "Each ATM host gets only its own ATMs' keys (atm-rig host-keys --atms ... --out <dir>). ATMs log in with their key. " +
         'Ctrl-C stops it; acknowledged operations are on disk.',
     )
     .option('--atms <ids>', "the lab's ATMs: atm-1..atm-200, atm-1,atm-7, or a count (50 = atm-1..atm-50); default atm-1");

@@ -16,6 +16,7 @@ import { paint } from '../ui.ts';
 import { closeWithin, type Closer } from '../shutdown.ts';
 import { summarise } from './bank-role.ts';
 import { hostKeyFiles } from './host-keys.ts';
+import { runningAtms } from './running-atms.ts';
 
 export interface RunningAtmHost {
   atms: RunningAtm[];
@@ -34,19 +35,24 @@ export async function startAtmHost(config: RigConfig, bankUrl: string, keysDir?:
   const keyring = await readKeyring(keyringFile);
   if (!keyring && !config.broker.insecure)
     throw new Error(
-      `no bus keyring at ${keyringFile}: copy it from the bank's host (atm-rig bank --atms ... writes it), or point --data at it`,
+      `no bus keyring at ${keyringFile}: atm-rig host-keys --atms <this host's ATMs> --out <dir> on the bank's host makes this host's keys; give that directory as --keys <dir>`,
     );
   const keys = await readAtmKeys(keyFiles.atmKeys);
   const ids = config.atms.map((a) => a.id);
   const missing = ids.filter((id) => !keys.has(id));
   if (missing.length)
     throw new Error(
-      `no bank key for ${summarise(missing)} in ${keyFiles.atmKeys}: provision them with atm-rig bank --atms, then atm-rig host-keys (on the bank's host)`,
+      `no bank key for ${summarise(missing)} in ${keyFiles.atmKeys}: are they this host's ATMs? atm-rig host-keys --atms <this host's ATMs> on the bank's host makes its keys (atm-rig bank --atms provisions new ATMs first)`,
     );
   const credential = (user: string) => (keyring ? keyring.credential(user) : { username: user, password: '' });
   for (const id of ids) for (const kind of [...Object.keys(config.atms[0]!.devices), 'controller']) credential(busUser(id, kind));
   await probeBroker(brokerUrl, { ...credential(busUser(ids[0]!, 'controller')) });
   await checkBank(bankUrl);
+  const already = await runningAtms(brokerUrl, ids, (id) => credential(busUser(id, 'controller')));
+  if (already.length)
+    throw new Error(
+      `${summarise(already)} ${already.length === 1 ? 'is' : 'are'} running already: ${already.length === 1 ? 'its' : 'their'} devices are online on ${brokerUrl}. Stop the other host first (two hosts with one ATM would each get its key presses)`,
+    );
 
   const seed = config.seed ?? freshSeed();
   const closers: Closer[] = [];

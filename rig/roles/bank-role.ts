@@ -47,9 +47,9 @@ export async function startBankRole(config: RigConfig): Promise<RunningBankRole>
       paint('bold', 'atm-rig bank is up'),
       `  bank        ${bank.url}   (OpenAPI: ${bank.url}/openapi.json, data: ${file}, ${customers.toLocaleString('en')} customers)`,
       `  ATMs        ${ids.length} may log in: ${summarise(ids)}`,
-      `  ATM keys    ${atmKeysFileOf(file)}   (copy to each ATM host; secret, mode 0600)`,
+      `  ATM keys    ${atmKeysFileOf(file)}   (secret, mode 0600; each ATM host gets its own: atm-rig host-keys --atms ... --out <dir>)`,
       `  bus users   ${bus.dir}/passwd and acl (Mosquitto's password_file and acl_file; atm-rig broker reads them too)`,
-      `              ${bus.dir}/credentials.json   (copy to each ATM host; secret, mode 0600)`,
+      `              ${bus.dir}/credentials.json   (the lab's keyring: secret, mode 0600; atm-rig host-keys and atm-rig load read it)`,
       ...(LOOPBACK.test(host)
         ? [paint('yellow', `  listening   on ${host} only: --bank-host 0.0.0.0 lets ATM hosts on other machines in`)]
         : []),

@@ -97,6 +97,21 @@ describe.skipIf(missing !== undefined)('a lab on separate processes: Mosquitto, 
       ]),
     );
     await Promise.all(hosts.map((h) => h.until(/^ready$/m, 90_000)));
+    // A second host with the same ATMs is refused, and leaves the first one's ATMs alone (the load below runs on them).
+    const twice = await runCliToEnd([
+      'atms',
+      '--broker',
+      mosquitto.url,
+      '--bank',
+      bankUrl,
+      '--config',
+      config,
+      '--keys',
+      join(dir, 'host-0'),
+      '--atms',
+      'atm-1..atm-3',
+    ]);
+    expect([twice.code, twice.output]).toEqual([1, expect.stringMatching(/atm-1, atm-2, atm-3 are running already/)]);
 
     // The load command drives the lab as a tester would: a simulated customer at each ATM, the ledger check at the end.
     const load = await runCliToEnd([
