@@ -49,6 +49,8 @@ export function defineLoad(program: Command): void {
       const { checkLedgers } = await import('../load/ledger-check.ts');
       const { loadReportHtml } = await import('../load/report.ts');
       const { freshSeed } = await import('../../core/random.ts');
+      const { paint } = await import('../ui.ts');
+      const paintWarning = (text: string) => paint('yellow', text);
       if (!opts.data || opts.data === ':memory:')
         throw new Error('load needs --data: a bank file with a population (atm-rig seed --customers N --data FILE)');
       const { parseAtmIds } = await import('../atm-ids.ts');
@@ -89,6 +91,8 @@ export function defineLoad(program: Command): void {
         },
       });
       if (tty) process.stderr.write('\n');
+      if (sessions !== undefined && results.length < sessions)
+        console.error(paintWarning(`${results.length} sessions, not ${sessions}: each customer of the population runs one session a run`));
       const ledgers = await target.ledgers().catch(async (err: unknown) => {
         await target.close();
         throw err;

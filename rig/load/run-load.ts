@@ -61,7 +61,7 @@ export async function runLoad(
     : await ownRig({ data: o.data, atmIds: ids, seed: o.seed, hashLogN: o.hashLogN });
   let people: AtmClient[];
   try {
-    people = await Promise.all(ids.map((id) => AtmClient.connect(target.brokerUrl, id, target.simulator, { phones: 'own' })));
+    people = await connectPeople(target, ids);
   } catch (err) {
     await target.close();
     throw err;
@@ -72,6 +72,7 @@ export async function runLoad(
   const startedAt = target.clock.now();
   const elapsed = () => performance.now() - started;
   let next = 0;
+  const first = o.seed % customers.length;
   let startedCount = 0;
   const more = () => startedCount < wanted && next < customers.length && (o.durationMs === undefined || elapsed() < o.durationMs);
   // Pacing: the k-th session starts no earlier than k/R seconds in.
@@ -87,7 +88,8 @@ export async function runLoad(
         await pace();
         if (!more()) break;
         startedCount++;
-        const who = customers[next++]!;
+        // From a place the seed picks: runs one after another do not all spend the same first customers' money.
+        const who = customers[(first + next++) % customers.length]!;
         const kind = pickKind(o.mix, random);
         const start = elapsed();
         const seen = { dispensed: 0 };
@@ -120,4 +122,42 @@ export async function runLoad(
   o.onProgress?.(results, elapsedMs);
   await Promise.all(people.map((p) => p.close()));
   return { results, target, elapsedMs, startedAt, customers };
+}
+
+/** A person at each ATM, a few connecting at a time (a broker's guard against connection floods drops a burst of
+ *  hundreds), and each ATM shown to be there: its session state is retained on the broker while its controller runs. */
+async function connectPeople(target: LoadTarget, ids: readonly string[]): Promise<AtmClient[]> {
+  const people: AtmClient[] = new Array<AtmClient>(ids.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < ids.length) {
+      const i = next++;
+      people[i] = await AtmClient.connect(target.brokerUrl, ids[i]!, target.simulator, { phones: 'own' }).catch((err: Error) => {
+        throw new Error(`cannot reach the broker at ${target.brokerUrl} as the simulator: ${err.message}`, { cause: err });
+      });
+    }
+  };
+  const outcomes = await Promise.allSettled(Array.from({ length: Math.min(16, ids.length) }, worker));
+  const failed = outcomes.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  const absent = failed
+    ? []
+    : await Promise.all(
+        people.map((p) =>
+          p
+            .until(() => p.session !== undefined, 'its session state', 3000)
+            .then(
+              () => undefined,
+              () => p.atmId,
+            ),
+        ),
+      );
+  const missing = absent.filter((id): id is string => id !== undefined);
+  if (failed || missing.length) {
+    await Promise.all(people.filter(Boolean).map((p) => p.close()));
+    if (failed) throw failed.reason;
+    throw new Error(
+      `no ATM answers as ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ` and ${missing.length - 5} more` : ''} on ${target.brokerUrl} (no session state): is its host running?`,
+    );
+  }
+  return people;
 }

@@ -113,6 +113,19 @@ describe.skipIf(missing !== undefined)('a lab on separate processes: Mosquitto, 
     ]);
     expect([twice.code, twice.output]).toEqual([1, expect.stringMatching(/atm-1, atm-2, atm-3 are running already/)]);
 
+    // An ATM no host runs is named before anything starts.
+    const extra = await runCliToEnd([
+      'load',
+      '--broker',
+      mosquitto.url,
+      '--atms',
+      `atm-${ATMS}..atm-${ATMS + 1}`,
+      '--data',
+      bankFile,
+      '--sessions',
+      '2',
+    ]);
+    expect([extra.code, extra.output]).toEqual([1, expect.stringMatching(new RegExp(`no ATM answers as atm-${ATMS + 1} on`))]);
     // The load command drives the lab as a tester would: a simulated customer at each ATM, the ledger check at the end.
     const load = await runCliToEnd([
       'load',
