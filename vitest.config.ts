@@ -1,4 +1,32 @@
 import { defineConfig } from 'vitest/config';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
+
+/**
+ * The files that take longest (processes, Node-RED, a browser, a lab of 100 ATMs) start first: started last, one of
+ * them would run alone at the end while the other workers idle. A fresh clone has no timings cached to go by.
+ */
+const SLOW_FIRST = [
+  'rig/roles/lab.test.ts',
+  'flows/atm-demo.test.ts',
+  'flows/dashboard.browser.test.ts',
+  'rig/cli.test.ts',
+  'devices/serial/recovery.test.ts',
+  'rig/bank/money.test.ts',
+  'devices/gsm/serial.test.ts',
+  'devices/serial/emulators.property.test.ts',
+  'rig/bank/hardening.test.ts',
+];
+
+class SlowFirst extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const sorted = await super.sort(files);
+    const rank = (f: TestSpecification) => {
+      const i = SLOW_FIRST.findIndex((name) => f.moduleId.endsWith(name));
+      return i === -1 ? SLOW_FIRST.length : i;
+    };
+    return [...sorted].sort((a, b) => rank(a) - rank(b));
+  }
+}
 
 export default defineConfig({
   test: {
@@ -15,5 +43,6 @@ export default defineConfig({
     maxWorkers: 3,
     testTimeout: 20_000,
     hookTimeout: 20_000,
+    sequence: { sequencer: SlowFirst },
   },
 });
