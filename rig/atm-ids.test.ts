@@ -8,6 +8,7 @@ describe('--atms as a person types it', () => {
     expect(parseAtmIds('atm-1..3')).toEqual(['atm-1', 'atm-2', 'atm-3']);
     expect(parseAtmIds('atm-1,lobby, atm-9..atm-10')).toEqual(['atm-1', 'lobby', 'atm-9', 'atm-10']);
     expect(parseAtmIds('2')).toEqual(['atm-1', 'atm-2']);
+    expect(parseAtmIds('atm-08..atm-10')).toEqual(['atm-08', 'atm-09', 'atm-10']);
   });
 
   it('refuses what it cannot mean, naming the option', () => {
@@ -18,6 +19,8 @@ describe('--atms as a person types it', () => {
     expect(() => parseAtmIds('0')).toThrow(/at least one ATM/);
     expect(() => parseAtmIds('')).toThrow(/at least one ATM|not an ATM id/);
     expect(() => parseAtmIds(`atm-1..atm-${MAX_ATM_IDS + 1}`)).toThrow(/more than 10000 ATMs/);
+    // Past 2^53 n++ stops moving: it looped for ever (attacker).
+    expect(() => parseAtmIds('atm-9007199254740990..atm-9007199254740999')).toThrow(/numbers too large/);
   });
 
   it('either answers with valid, distinct ids or throws an Error: never anything else', () => {

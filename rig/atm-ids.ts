@@ -17,9 +17,12 @@ export function parseAtmIds(input: string, option = '--atms'): string[] {
         throw new Error(`${option} ${text}: a range keeps one prefix, like atm-1..atm-200 (not ${prefix}..${prefix2})`);
       const a = Number(from);
       const b = Number(to);
+      if (!Number.isSafeInteger(a) || !Number.isSafeInteger(b)) throw new Error(`${option} ${text}: ${part} has numbers too large`);
       if (b < a) throw new Error(`${option} ${text}: ${part} runs backwards`);
       if (b - a + 1 + ids.length > MAX_ATM_IDS) throw new Error(`${option} ${text}: more than ${MAX_ATM_IDS} ATMs`);
-      for (let n = a; n <= b; n++) ids.push(`${prefix}${n}`);
+      // Digits as typed: atm-01..atm-10 keeps its leading zeros.
+      const width = from.startsWith('0') ? from.length : 0;
+      for (let n = a; n <= b; n++) ids.push(`${prefix}${String(n).padStart(width, '0')}`);
     } else ids.push(part);
   }
   for (const id of ids)

@@ -3,8 +3,8 @@
  * controller) and their bank keys, copied out of the lab's keyring into a directory of their own. A host given the
  * lab's whole keyring could log in as any ATM, the simulator or the observer; a host given this cannot.
  */
-import { chmod, mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { DEVICE_KINDS } from '../../devices/registry.ts';
 import { busUser } from '../../devices/topics.ts';
 import { atmKeysFileOf, readAtmKeys } from '../bank/atm-keys.ts';
@@ -30,12 +30,20 @@ export async function exportHostKeys(o: { bankFile: string; atmIds: readonly str
       users[c.username] = c.password;
     }
   const files = hostKeyFiles(o.out);
-  await mkdir(join(o.out, 'bus'), { recursive: true, mode: 0o700 });
-  await writeFile(files.keyring, JSON.stringify(users, null, 2) + '\n', { mode: 0o600 });
+  // A fresh directory of our own, files that did not exist: an existing path (a symlink, a directory someone else
+  // made) could hand the secrets to its owner (attacker's review).
+  await mkdir(dirname(o.out), { recursive: true });
+  await mkdir(o.out, { mode: 0o700 }).catch((err: NodeJS.ErrnoException) => {
+    throw new Error(
+      err.code === 'EEXIST' ? `--out ${o.out} exists: host keys go into a new directory (remove it, or name another)` : err.message,
+      { cause: err },
+    );
+  });
+  await mkdir(join(o.out, 'bus'), { mode: 0o700 });
+  await writeFile(files.keyring, JSON.stringify(users, null, 2) + '\n', { mode: 0o600, flag: 'wx' });
   await writeFile(files.atmKeys, JSON.stringify(Object.fromEntries(o.atmIds.map((id) => [id, keys.get(id)!])), null, 2) + '\n', {
     mode: 0o600,
+    flag: 'wx',
   });
-  // A file that existed keeps its mode on writeFile: make sure.
-  await Promise.all([chmod(files.keyring, 0o600), chmod(files.atmKeys, 0o600)]);
   return [files.keyring, files.atmKeys];
 }
