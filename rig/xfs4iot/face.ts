@@ -11,6 +11,7 @@
  * The GSM modem has no XFS4IoT interface: the bank sends an OTP's SMS through it on the application's request
  * (sms-gateway.ts). The receipt printer is not served.
  */
+import { lookOnly } from './look-only.ts';
 import type { RigClock } from '../../core/clock.ts';
 import { AtmBus } from './atm-bus.ts';
 import { basicAuthenticator } from './auth.ts';
@@ -92,7 +93,8 @@ export async function startFace(options: FaceOptions): Promise<RunningFace> {
       const bus = await AtmBus.connect(options.brokerUrl, atm.id, atm.credential);
       buses.set(atm.id, bus);
       for (const [iface, make] of SERVICES) {
-        const definition = make(bus, `${atm.id}.${iface}`, { money: options.money, readsKeypad: atm.controller === 'external' });
+        const made = make(bus, `${atm.id}.${iface}`, { money: options.money, readsKeypad: atm.controller === 'external' });
+        const definition = atm.controller === 'external' || iface === 'Biometric' ? made : lookOnly(made, atm.id);
         routes.set(definition.name, { host: new ServiceHost(definition, hostOptions), atmId: atm.id });
         listed.push({ atmId: atm.id, name: definition.name, interfaces: definition.interfaces });
       }

@@ -60,10 +60,9 @@ it('on a rig-run ATM, Keyboard.DataEntry and TextTerminal.Read are not offered, 
       const status = (await client.command('Common.Status')).payload as { textTerminal: { keyboard: string } };
       expect(status.textTerminal.keyboard).toBe('off');
       expect((await client.command('TextTerminal.GetKeyDetail')).payload).toEqual({ keys: [], commandKeys: [] });
-      // The LCD is still the face's to write on.
-      expect((await client.command('TextTerminal.Write', { mode: 'absolute', posX: 0, posY: 3, text: 'x' })).completionCode).toBe(
-        'success',
-      );
+      // Nor is its LCD the face's to draw on: a fake "enter your PIN" over the rig's session (attacker's review).
+      const write = await client.command('TextTerminal.Write', { mode: 'absolute', posX: 0, posY: 3, text: 'x' });
+      expect([write.completionCode, write.errorDescription]).toEqual(['unsupportedCommand', expect.stringMatching(/only looks/)]);
     }
   }
   await Promise.all(clients.map((c) => c.close()));
@@ -77,4 +76,21 @@ it('an ATM an outside application runs still has both', async () => {
   expect(await offered(kb)).toContain('Keyboard.DataEntry');
   expect(await offered(tt)).toContain('TextTerminal.Read');
   await Promise.all([kb.close(), tt.close()]);
+});
+
+it('on a rig-run ATM, the cash dispenser and card reader are looked at, not acted on: no notes a session does not debit', async () => {
+  for (const service of ['CashDispenser', 'CardReader']) {
+    const client = await asController(`atm-2.${service}`);
+    const names = await offered(client);
+    expect(names.filter((n) => /\.(Dispense|Present|Denominate|ReadRawData|EjectCard|Move)/.test(n))).toEqual([]);
+    expect((await client.command('Common.Status')).completionCode).toBe('success');
+    const act = service === 'CashDispenser' ? 'CashDispenser.Dispense' : 'CardReader.ReadRawData';
+    const answer = await client.command(act, {}, { timeout: 2000 });
+    expect([answer.completionCode, answer.errorDescription]).toEqual([
+      'unsupportedCommand',
+      expect.stringMatching(/atm-2 is run by the rig's own controller/),
+    ]);
+    await client.close();
+  }
+  expect(face.problems).toEqual([]);
 });
