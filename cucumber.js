@@ -41,7 +41,13 @@ export const broker = {
  * the rig's controller stands aside, the application runs each ATM over the XFS4IoT face, and the steps read its
  * screens off the LCD. Only the steps marked XFS4IOT run here; any other is refused.
  */
-export const xfs4iot = { ...common, parallel, tags: '@xfs4iot', worldParameters: { xfs4iot: true }, format: ['summary'] };
+export const xfs4iot = {
+  ...common,
+  parallel,
+  tags: '@xfs4iot',
+  worldParameters: { xfs4iot: true },
+  format: ['summary', 'html:reports/cucumber-xfs4iot.html'],
+};
 
 /** A handful of @smoke scenarios across the profiles: a minute's check that the rig works at all. */
 export const smoke = { ...common, parallel, tags: '@smoke', format: ['summary', 'progress'] };

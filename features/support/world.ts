@@ -395,7 +395,7 @@ setDefinitionFunctionWrapper((fn: (...args: unknown[]) => unknown, options?: { x
       throw new Error(
         `refused under the xfs4iot profile: the step "${this.currentStep}" has not been made to work against an XFS4IoT ` +
           "application (it needs the rig's own controller: its session state or events, or its seed); the steps " +
-          'that run there are marked XFS4IOT (docs/steps.md)',
+          'that run there are marked xfs4iot in the tables of docs/steps.md',
       );
     try {
       return await fn.apply(this, args);
