@@ -75,7 +75,11 @@ describe('the GSM driver over a pty pair', () => {
     const { send, modem, delivered, clock } = await wire({ sendTimeoutMs: 1000 });
     modem.fault = { mode: 'hang' };
     const [hung, queued] = await Promise.all([send('Your code is 111111', 'r1'), send('Your code is 222222', 'r2')]);
-    expect(hung).toMatchObject({ name: 'failed', payload: { cmsError: 500, message: 'AT+CMGS: no answer within 1000 ms' } });
+    // The budget left when the send started: 1000 ms, or a millisecond less on a busy machine (seen with 4 workers).
+    expect(hung).toMatchObject({
+      name: 'failed',
+      payload: { cmsError: 500, message: expect.stringMatching(/^AT\+CMGS: no answer within (999|1000) ms$/) },
+    });
     expect(queued).toMatchObject({ name: 'failed', payload: { message: 'AT+CMGS: not sent: it waited too long behind an earlier text' } });
     modem.fault = { mode: 'none' };
     expect(await send('Your code is 333333', 'r3')).toMatchObject({ name: 'sent' });
