@@ -57,7 +57,11 @@ export async function runSession(
   await person.press('1');
   await person.untilScreen('enter-amount');
   await person.type(String(LOAD_AMOUNT / 100));
-  const dispensed = await person.nextMessage('/dispenser/evt/dispensed', mark, 10_000);
+  // The notes, or the bank's refusal (a customer short of money after earlier runs): said at once, with its reason.
+  const outcome = await person.nextMessage(/\/(dispenser\/evt\/dispensed|session\/evt\/transaction)$/, mark, 10_000);
+  if (outcome.topic.endsWith('/transaction') && outcome.payload.ok === false)
+    throw new Error(`withdrawal refused: ${String(outcome.payload.reason)}`);
+  const dispensed = outcome.topic.endsWith('/dispensed') ? outcome : await person.nextMessage('/dispenser/evt/dispensed', mark, 10_000);
   seen.dispensed = Number(dispensed.payload.amount);
   await person.takeCash();
   // The cash and the key are different devices' messages: a CANCEL sent at once may reach the ATM before "taken".
