@@ -84,6 +84,8 @@ export async function startMosquitto(
       `password_file ${join(dir, 'bus', 'passwd')}`,
       `acl_file ${join(dir, 'bus', 'acl')}`,
       'persistence false',
+      // Nagle's algorithm is on by default in Mosquitto: small messages would wait on delayed acknowledgements.
+      'set_tcp_nodelay true',
       // As root Mosquitto would switch to a "mosquitto" user that cannot read the private files.
       ...(process.getuid?.() === 0 ? ['user root'] : []),
     ].join('\n') + '\n',
