@@ -30,7 +30,7 @@ export function busHooks(o: BusHookOptions): BusHooks {
   const denied = o.onDenied ?? (() => {});
   const throttle = new LoginThrottle(o.throttle);
   const reservedFor = clientIdOwners(o.atmIds);
-  const { acl, checkLogin } = o;
+  // Read from `o` at each call: a broker that reloads its password file (atm-rig broker on SIGHUP) swaps them.
   // A name typed by a stranger may be a password typed in the wrong field: only the rig's own users are named.
   const who = (username: string | undefined) => (!username ? 'anonymous' : o.known.has(username) ? username : 'an unknown user');
   const refusal = (returnCode: number, message: string) => Object.assign(new Error(message), { returnCode }) as never;
@@ -74,7 +74,7 @@ export function busHooks(o: BusHookOptions): BusHooks {
   return {
     authenticate: (client, username, password, callback) => {
       const address = addressOf(client);
-      const login = username ? checkLogin(username, password?.toString('utf8') ?? '') : o.insecure;
+      const login = username ? o.checkLogin(username, password?.toString('utf8') ?? '') : o.insecure;
       // A check against a slow hash (a broker with only the password file) answers later: the same verdict then.
       if (login instanceof Promise) {
         login.then(
@@ -96,7 +96,7 @@ export function busHooks(o: BusHookOptions): BusHooks {
       }
       if (!client) return callback(null); // the broker itself (a will with no client left)
       const user = userOf.get(client);
-      if ((user === '' && o.insecure) || (user && acl.canPublish(user, packet.topic))) {
+      if ((user === '' && o.insecure) || (user && o.acl.canPublish(user, packet.topic))) {
         // Only state is retained: a retained sim, cmd or evt message would replay the action (a jam, a GSM fault)
         // to every new subscriber, on every reconnect, long after it was cleared.
         if (packet.retain && !isStateTopic(packet.topic)) packet.retain = false;
@@ -109,7 +109,7 @@ export function busHooks(o: BusHookOptions): BusHooks {
       const user = client ? userOf.get(client) : undefined;
       const ok =
         sub.topic.length <= MAX_TOPIC_LENGTH &&
-        ((user === '' && o.insecure) || (user !== undefined && user !== '' && acl.canSubscribe(user, sub.topic)));
+        ((user === '' && o.insecure) || (user !== undefined && user !== '' && o.acl.canSubscribe(user, sub.topic)));
       const granted = client ? (subscriptions.get(client) ?? new Set<string>()) : undefined;
       if (ok && granted && !granted.has(sub.topic) && granted.size >= MAX_SUBSCRIPTIONS) {
         denied(`${who(user || undefined)} has ${granted.size} subscriptions, the most a client may hold`);
@@ -127,7 +127,7 @@ export function busHooks(o: BusHookOptions): BusHooks {
     authorizeForward: (client, packet) => {
       const user = userOf.get(client);
       if (user === '' && o.insecure) return packet;
-      return user && acl.canRead(user, packet.topic) ? packet : null;
+      return user && o.acl.canRead(user, packet.topic) ? packet : null;
     },
   };
 }

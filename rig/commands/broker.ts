@@ -10,8 +10,8 @@ export function defineBroker(program: Command): void {
     .description(
       "Run the rig's embedded MQTT broker (Aedes, with the rig's bus users, ACL and packet limits) alone, for a lab whose bank and " +
         'ATMs run as other processes or on other hosts. Its users and ATMs are those of <data>/bus/passwd, checked against their ' +
-        'hashes as Mosquitto does (atm-rig bank --atms writes it; copy passwd beside --data on the broker host). Restart it to ' +
-        'read the file again. ' +
+        'hashes as Mosquitto does (atm-rig bank --atms writes it; copy passwd beside --data on the broker host). SIGHUP ' +
+        '(kill -HUP) reads the file again. ' +
         'A lab with Mosquitto needs no broker command: Mosquitto reads <data>/bus/passwd and acl.',
     );
   withOptions(cmd, 'config', 'mqtt-host', 'mqtt-port', 'ws-port', 'insecure-bus', 'tls', 'data');
@@ -23,7 +23,15 @@ export function defineBroker(program: Command): void {
       const { untilSignal } = await import('./shared.ts');
       const broker = await startBrokerRole(await roleConfig(opts, 'broker'));
       for (const line of broker.banner) console.log(line);
+      // SIGHUP reads the password file again, as Mosquitto does: ATMs the bank added since come in.
+      const onHup = () =>
+        void broker.reload().then(
+          (said) => console.log(said),
+          (err: Error) => console.error(`not reloaded: ${err.message}`),
+        );
+      process.on('SIGHUP', onHup);
       await untilSignal();
+      process.off('SIGHUP', onHup);
       await broker.close();
       return 0;
     }),

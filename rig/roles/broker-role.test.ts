@@ -1,6 +1,6 @@
 // `atm-rig broker` on a host that has only the lab's password file (the user review found it made new passwords and
 // locked every ATM out): it checks logins against the file's hashes and writes nothing.
-import { copyFile, mkdir, mkdtemp, readdir } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
@@ -30,6 +30,18 @@ describe('atm-rig broker with only the lab password file', () => {
       expect(await login('atm-3.controller', controller.password)).toMatch(/Bad username or password/i);
       expect(broker.banner.join('\n')).toMatch(/ATMs\s+2: atm-1, atm-2/);
       expect(await readdir(join(host, 'bus'))).toEqual(['passwd']);
+
+      // The bank adds atm-3; the new file copied over, SIGHUP's reload lets it in (a restart was needed: user review).
+      const grown = await prepareBusSecurity(['atm-1', 'atm-2', 'atm-3'], lab, { iterations: 10 });
+      const third = grown.internal.get('atm-3.controller')!;
+      expect(await login(third.username, third.password)).toMatch(/Bad username or password/i);
+      await copyFile(join(lab, 'bus', 'passwd'), join(host, 'bus', 'passwd'));
+      expect(await broker.reload()).toMatch(/3 ATMs/);
+      expect(await login(third.username, third.password)).toBe('in');
+      // A broken file is refused and the users stay as they were.
+      await writeFile(join(host, 'bus', 'passwd'), 'nobody:$7$x\n');
+      await expect(broker.reload()).rejects.toThrow(/has no ATM's users/);
+      expect(await login(third.username, third.password)).toBe('in');
     } finally {
       await broker.close();
     }
