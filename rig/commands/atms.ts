@@ -40,7 +40,7 @@ export function defineAtms(program: Command): void {
       // The bank's routes are at its root: a path would be dropped, and every session would wait at welcome.
       if (!/^https?:\/\/[^/]+\/?$/.test(opts.bank ?? ''))
         throw new Error(`--bank ${opts.bank}: the bank's URL, like http://lab:3000 (no path)`);
-      const host = await startAtmHost(await roleConfig(opts, 'atms'), opts.bank!, opts.keys);
+      const host = await startAtmHost(await roleConfig(opts, 'atms'), opts.bank!, opts.keys, (line) => console.error(line));
       for (const line of host.banner) console.log(line);
       await untilSignal();
       await host.close();

@@ -4,6 +4,7 @@
  * the bank with its ATM's key: both read from the files `atm-rig bank` provisioned (docs/roles.md).
  */
 import { systemClock } from '../../core/clock.ts';
+import { connectBus } from '../../core/bus.ts';
 import { createRandom, freshSeed } from '../../core/random.ts';
 import { busUser } from '../../devices/topics.ts';
 import { startAtms, type RunningAtm } from '../atm-host.ts';
@@ -25,7 +26,12 @@ export interface RunningAtmHost {
   close(): Promise<void>;
 }
 
-export async function startAtmHost(config: RigConfig, bankUrl: string, keysDir?: string): Promise<RunningAtmHost> {
+export async function startAtmHost(
+  config: RigConfig,
+  bankUrl: string,
+  keysDir?: string,
+  onBroker?: (line: string) => void,
+): Promise<RunningAtmHost> {
   const brokerUrl = config.broker.url;
   if (!brokerUrl) throw new Error("atms needs the lab's broker: --broker mqtt://host:1883");
   if (config.clock === 'manual') throw new Error('--clock manual needs a one-process rig (atm-rig up): ATM hosts run on the system clock');
@@ -76,6 +82,23 @@ export async function startAtmHost(config: RigConfig, bankUrl: string, keysDir?:
       tracer: serialTrace.tracer,
       started: (name, c) => closers.push({ name, close: c }),
     });
+    // One line when the broker goes and when it comes back: each device reconnects on its own, silently.
+    if (onBroker) {
+      const watch = await connectBus(brokerUrl, `${ids[0]}:host-watch`, {
+        ...credential(busUser(ids[0]!, 'controller')),
+        reconnectPeriod: 2000,
+      });
+      let lost = false;
+      watch.on('offline', () => {
+        if (!lost) onBroker(`${new Date().toISOString()} lost the broker at ${brokerUrl}; the ATMs reconnect when it is back`);
+        lost = true;
+      });
+      watch.on('connect', () => {
+        if (lost) onBroker(`${new Date().toISOString()} the broker is back`);
+        lost = false;
+      });
+      closers.push({ name: 'broker watch', close: () => watch.endAsync(true) });
+    }
     const banner = [
       paint('bold', `atm-rig atms: ${atms.length} ATMs up`),
       `  ATMs        ${summarise(ids)}   (${config.atms[0]!.profile}; devices: ${Object.entries(config.atms[0]!.devices)

@@ -157,6 +157,7 @@ describe.skipIf(missing !== undefined)('a lab on separate processes: Mosquitto, 
     // The broker goes first (a lab's broker restarted, or gone): Ctrl-C still stops each host at once, then the bank,
     // whose file has every acknowledged operation.
     await mosquitto.close();
+    await Promise.all(hosts.map((h) => h.until(/lost the broker at mqtt:\/\/127\.0\.0\.1:\d+; the ATMs reconnect/, 10_000)));
     for (const run of [...hosts, bank]) {
       run.child.kill('SIGINT');
       expect(await run.exit, run.output()).toBe(0);
