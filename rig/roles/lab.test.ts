@@ -81,24 +81,7 @@ describe.skipIf(missing !== undefined)('a lab on separate processes: Mosquitto, 
       false,
       false,
     ]);
-    const hosts = ranges.map((atms, i) =>
-      spawnCli([
-        'atms',
-        '--broker',
-        mosquitto.url,
-        '--bank',
-        bankUrl,
-        '--config',
-        config,
-        '--keys',
-        join(dir, `host-${i}`),
-        '--atms',
-        atms,
-      ]),
-    );
-    await Promise.all(hosts.map((h) => h.until(/^ready$/m, 90_000)));
-    // A second host with the same ATMs is refused, and leaves the first one's ATMs alone (the load below runs on them).
-    const twice = await runCliToEnd([
+    const atmsHost = (keys: string, atms: string) => [
       'atms',
       '--broker',
       mosquitto.url,
@@ -107,10 +90,14 @@ describe.skipIf(missing !== undefined)('a lab on separate processes: Mosquitto, 
       '--config',
       config,
       '--keys',
-      join(dir, 'host-0'),
+      join(dir, keys),
       '--atms',
-      'atm-1..atm-3',
-    ]);
+      atms,
+    ];
+    const hosts = ranges.map((atms, i) => spawnCli(atmsHost(`host-${i}`, atms)));
+    await Promise.all(hosts.map((h) => h.until(/^ready$/m, 90_000)));
+    // A second host with the same ATMs is refused, and leaves the first one's ATMs alone (the load below runs on them).
+    const twice = await runCliToEnd(atmsHost('host-0', 'atm-1..atm-3'));
     expect([twice.code, twice.output]).toEqual([1, expect.stringMatching(/atm-1, atm-2, atm-3 are running already/)]);
 
     // An ATM no host runs is named before anything starts.
