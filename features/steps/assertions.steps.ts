@@ -169,7 +169,7 @@ Then("{word}'s ledger adds up to her/his balance", async function (this: AtmWorl
   );
 });
 
-Then('{word} receives {int} SMS(es)', async function (this: AtmWorld, name: string, count: number) {
+Then('{word} receives {int} SMS(es)', XFS4IOT, async function (this: AtmWorld, name: string, count: number) {
   const who = this.named(name);
   const { person } = await this.ready();
   await awaitDeliveries(this, who);
@@ -177,7 +177,7 @@ Then('{word} receives {int} SMS(es)', async function (this: AtmWorld, name: stri
   assert.equal(person.inbox.filter((s) => s.to === who.phone).length, count);
 });
 
-Then('{word} has received no SMS', async function (this: AtmWorld, name: string) {
+Then('{word} has received no SMS', XFS4IOT, async function (this: AtmWorld, name: string) {
   const who = this.named(name);
   const { person } = await this.ready();
   assert.equal(person.inbox.filter((s) => s.to === who.phone).length, 0);
