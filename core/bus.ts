@@ -16,3 +16,14 @@ export async function connectBus(url: string, role: string, options: IClientOpti
   client.on('connect', tune);
   return client;
 }
+
+/**
+ * End a client, first publishing its last retained state (an `offline` it says itself: the will fires only on an
+ * unclean end). Without a broker there is no one to tell, and a QoS 1 publish would wait for one for ever: the client
+ * then ends at once (an ATM host whose broker is gone still stops).
+ */
+export async function endBus(client: MqttClient, last?: { topic: string; payload: object }): Promise<void> {
+  if (last && client.connected)
+    await client.publishAsync(last.topic, JSON.stringify(last.payload), { qos: 1, retain: true }).catch(() => undefined);
+  await client.endAsync(!client.connected);
+}

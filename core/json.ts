@@ -5,6 +5,7 @@
  * JSON's grammar does and stops where it goes wrong.
  */
 import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
 export class JsonTextError extends Error {
   constructor(
     readonly line: number,
@@ -56,6 +57,23 @@ export async function readJsonFile(file: string, what: string): Promise<unknown>
   }
   return parseJson(text, file, what);
 }
+
+/** A JSON object of strings by name (a keyring, a key file), or undefined when the file does not exist; anything
+ *  else is an error naming the file. Secrets: the error never quotes the file's text. */
+export async function readStringRecord(file: string, what: string): Promise<Record<string, string> | undefined> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new Error(`cannot read ${what} ${file}: ${(err as Error).message}`, { cause: err });
+  }
+  const parsed = StringRecord.safeParse(parseJson(text, file, what));
+  if (!parsed.success) throw new Error(`${file} is not ${what} (an object of names to strings): ${z.prettifyError(parsed.error)}`);
+  return parsed.data;
+}
+
+const StringRecord = z.record(z.string().min(1), z.string().min(1));
 
 /** Offset of the first character that breaks JSON's grammar (text.length when it ends too early). */
 export function firstErrorOffset(text: string): number {

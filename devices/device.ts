@@ -11,7 +11,7 @@ import { MAX_PAYLOAD_BYTES } from '../core/bus-limits.ts';
 import { CONTRACT, schemaFor, type DeviceContract } from './contract.ts';
 import { topics } from './topics.ts';
 import type { DeviceKind } from './registry.ts';
-import { connectBus } from '../core/bus.ts';
+import { connectBus, endBus } from '../core/bus.ts';
 import { decode } from '../core/decode.ts';
 
 export interface DeviceContext {
@@ -141,11 +141,7 @@ export async function attachDevice(device: Device, options: AttachOptions): Prom
     client,
     async close() {
       await device.stop?.();
-      // A clean shutdown says offline itself (the will only fires on an unclean one). Without a broker there is no one
-      // to tell: a QoS 1 publish would wait for it for ever, so the client ends at once.
-      if (client.connected)
-        await client.publishAsync(stateTopic, JSON.stringify({ ...state, online: false }), { qos: 1, retain: true }).catch(() => undefined);
-      await client.endAsync(!client.connected);
+      await endBus(client, { topic: stateTopic, payload: { ...state, online: false } });
     },
   };
 }

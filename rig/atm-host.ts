@@ -17,6 +17,7 @@ import type { AtmConfig, RigConfig } from './config.ts';
 import { AtmController } from './controller/controller.ts';
 import { createDevice } from './device-factory.ts';
 import { createRandom } from '../core/random.ts';
+import { mapLimit } from '../core/pool.ts';
 
 export interface RunningAtm {
   id: string;
@@ -56,20 +57,8 @@ const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
 /** ATMs started at once: a host of hundreds comes up in seconds, not one connection after another. */
 const AT_ONCE = 16;
 
-export async function startAtms(o: AtmHostOptions): Promise<RunningAtm[]> {
-  const atms: RunningAtm[] = new Array<RunningAtm>(o.atms.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < o.atms.length) {
-      const i = next++;
-      atms[i] = await startAtm(o, o.atms[i]!);
-    }
-  };
-  // All workers finish (one failing does not leave others half-way), then the first failure is thrown.
-  const outcomes = await Promise.allSettled(Array.from({ length: Math.min(AT_ONCE, o.atms.length) }, worker));
-  const failed = outcomes.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failed) throw failed.reason;
-  return atms;
+export function startAtms(o: AtmHostOptions): Promise<RunningAtm[]> {
+  return mapLimit(o.atms, AT_ONCE, (atm) => startAtm(o, atm));
 }
 
 async function startAtm(o: AtmHostOptions, atm: AtmConfig): Promise<RunningAtm> {

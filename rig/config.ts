@@ -10,6 +10,7 @@ import { readJsonFile } from '../core/json.ts';
 import { strictObject } from '../core/strict-schema.ts';
 import { FaultRuleSchema } from './faults/rule.ts';
 import { MAX_RULES } from './faults/injector.ts';
+import { DEFAULT_HASH_COST } from './bank/secrets.ts';
 
 export const DeviceSpec = z
   .string()
@@ -133,4 +134,17 @@ export async function loadRigConfig(path: string): Promise<RigConfigInput> {
   const data = await readJsonFile(path, 'rig configuration');
   parseRigConfig(data, path);
   return data as RigConfigInput;
+}
+
+/** The bank's part of the configuration as the bank takes it (startBank): the rig and `atm-rig bank` alike. */
+export function bankSettings(bank: RigConfig['bank'], seed: number) {
+  return {
+    file: bank.file,
+    host: bank.host,
+    port: bank.port,
+    seed,
+    hashCost: { ...DEFAULT_HASH_COST, logN: bank.hashLogN },
+    currency: bank.currency,
+    dailyWithdrawalLimit: bank.dailyWithdrawalLimit,
+  };
 }

@@ -8,7 +8,6 @@ import { createRandom, freshSeed } from '../core/random.ts';
 import { startBank, type RunningBank } from './bank/index.ts';
 import type { Hold } from './bank/model.ts';
 import type { BankPorts } from '../machines/session.types.ts';
-import { DEFAULT_HASH_COST } from './bank/secrets.ts';
 import { startBroker, type RunningBroker } from './broker.ts';
 import { namePortClash } from './port-clash.ts';
 import { probeBroker } from './broker-probe.ts';
@@ -26,7 +25,7 @@ import { TOPIC_CONTRACT_VERSION } from '../devices/topics.ts';
 import { loadOrCreateTls } from './bus/tls.ts';
 import { openSerialTrace } from './serial-trace.ts';
 import { dirname } from 'node:path';
-import { parseRigConfig, type RigConfig, type RigConfigInput } from './config.ts';
+import { bankSettings, parseRigConfig, type RigConfig, type RigConfigInput } from './config.ts';
 import type { RunningFace } from './xfs4iot/face.ts';
 import { maskSpec } from './xfs4iot/remote-fingerprint.ts';
 import { startAtms, type RunningAtm } from './atm-host.ts';
@@ -160,14 +159,8 @@ export async function startRig(input: RigConfigInput = {}, hooks: RigHooks = {})
     // The face comes up after the devices; the bank's SMS gateway finds it then.
     let face: RunningFace | undefined;
     const bank = await startBank({
-      file: config.bank.file,
-      host: config.bank.host,
-      port: config.bank.port,
+      ...bankSettings(config.bank, seed),
       clock,
-      seed,
-      hashCost: { ...DEFAULT_HASH_COST, logN: config.bank.hashLogN },
-      currency: config.bank.currency,
-      dailyWithdrawalLimit: config.bank.dailyWithdrawalLimit,
       // Replayable codes only where a run is meant to replay: a manual clock, a recording, or asked for (the banner
       // says so).
       deterministicSecrets,

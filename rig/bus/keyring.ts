@@ -3,13 +3,9 @@
  * password. Read, never rewritten, by the processes that only use it: an ATM host (`atm-rig atms`), the fault CLI,
  * an emulator. A lab copies it to each ATM host like a private key (docs/roles.md).
  */
-import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { z } from 'zod';
-import { parseJson } from '../../core/json.ts';
+import { readStringRecord } from '../../core/json.ts';
 import type { BusCredential } from './security.ts';
-
-const Keyring = z.record(z.string().min(1), z.string().min(1));
 
 export interface Keyring {
   file: string;
@@ -25,17 +21,8 @@ export function keyringFileOf(bankFile: string): string {
 
 /** The keyring, or undefined when the file does not exist; a file that is not a keyring is an error naming it. */
 export async function readKeyring(file: string): Promise<Keyring | undefined> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new Error(`cannot read the bus keyring ${file}: ${(err as Error).message}`, { cause: err });
-  }
-  const parsed = Keyring.safeParse(parseJson(text, file, 'the bus keyring'));
-  if (!parsed.success)
-    throw new Error(`${file} is not a bus keyring (an object of user name to password): ${z.prettifyError(parsed.error)}`);
-  const users = parsed.data;
+  const users = await readStringRecord(file, 'a bus keyring');
+  if (!users) return undefined;
   return {
     file,
     has: (user) => Object.hasOwn(users, user),

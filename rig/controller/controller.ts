@@ -19,7 +19,7 @@ import { provideSession } from '../../machines/session.ports.ts';
 import type { BankPorts, SessionEmitted } from '../../machines/session.types.ts';
 import type { RigClock } from '../../core/clock.ts';
 import { createBankClient, type SessionEnd } from './bank-client.ts';
-import { connectBus } from '../../core/bus.ts';
+import { connectBus, endBus } from '../../core/bus.ts';
 import { decode, decodeJson } from '../../core/decode.ts';
 import type { MoneySettings } from '../../core/schemas.ts';
 import { schemaFor } from '../../devices/contract.ts';
@@ -140,16 +140,10 @@ export class AtmController {
 
   async stop(): Promise<void> {
     this.actor.stop();
-    // Without a broker there is no one to tell, and a QoS 1 publish would wait for it for ever.
-    if (this.#client.connected)
-      await this.#client
-        .publishAsync(
-          topics.sessionState(this.atmId),
-          JSON.stringify({ screen: 'offline', state: 'offline', profile: this.#options.profile.id }),
-          { qos: 1, retain: true },
-        )
-        .catch(() => undefined);
-    await this.#client.endAsync(!this.#client.connected);
+    await endBus(this.#client, {
+      topic: topics.sessionState(this.atmId),
+      payload: { screen: 'offline', state: 'offline', profile: this.#options.profile.id },
+    });
   }
 
   #publish(topic: string, payload: object, retain = false) {

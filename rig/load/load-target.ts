@@ -2,7 +2,7 @@
  * Where a load run's ATMs are: a rig of its own, started for the run (N virtual ATMs on the population's bank), or a
  * lab's ATMs already running on other hosts (`--broker`, `--bank`; docs/roles.md), reached as the simulator.
  */
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { systemClock, type RigClock } from '../../core/clock.ts';
@@ -38,13 +38,17 @@ export interface LoadTarget {
 }
 
 export async function ownRig(o: { data: string; atmIds: string[]; seed: number; hashLogN: number }): Promise<LoadTarget> {
-  const profileFile = join(await mkdtemp(join(tmpdir(), 'atm-rig-load-')), 'seed001-load.json');
+  const profileDir = await mkdtemp(join(tmpdir(), 'atm-rig-load-'));
+  const profileFile = join(profileDir, 'seed001-load.json');
   await writeFile(profileFile, JSON.stringify(loadProfile()));
   const rig = await startRig({
     seed: o.seed,
     broker: { port: 0, wsPort: null, hashIterations: 1000 },
     bank: { port: 0, file: o.data, hashLogN: o.hashLogN, dailyWithdrawalLimit: 1e9 },
     atms: o.atmIds.map((id) => ({ id, profile: profileFile, gsm: { deliveryDelayMs: 0 }, dispenser: { dispenseMs: 0 } })),
+  }).catch(async (err: unknown) => {
+    await rm(profileDir, { recursive: true, force: true });
+    throw err;
   });
   return {
     brokerUrl: rig.brokerUrl,
@@ -52,7 +56,10 @@ export async function ownRig(o: { data: string; atmIds: string[]; seed: number; 
     atmIds: o.atmIds,
     clock: rig.clock,
     ledgers: async () => ({ bank: rig.bank.service, close: async () => {} }),
-    close: () => rig.close(),
+    close: async () => {
+      await rig.close();
+      await rm(profileDir, { recursive: true, force: true });
+    },
   };
 }
 

@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { createRandom } from '../../core/random.ts';
 import { AtmClient } from '../atm-client.ts';
+import { mapLimit } from '../../core/pool.ts';
 import { parseCredentials, type PopulationCredential } from '../population-seed.ts';
 import { labAtms, OTP_TTL_S, ownRig, type LoadTarget } from './load-target.ts';
 import { pickKind, type Mix, type SessionKind } from './mix.ts';
@@ -127,36 +128,34 @@ export async function runLoad(
 /** A person at each ATM, a few connecting at a time (a broker's guard against connection floods drops a burst of
  *  hundreds), and each ATM shown to be there: its session state is retained on the broker while its controller runs. */
 async function connectPeople(target: LoadTarget, ids: readonly string[]): Promise<AtmClient[]> {
-  const people: AtmClient[] = new Array<AtmClient>(ids.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < ids.length) {
-      const i = next++;
-      people[i] = await AtmClient.connect(target.brokerUrl, ids[i]!, target.simulator, { phones: 'own' }).catch((err: Error) => {
-        throw new Error(`cannot reach the broker at ${target.brokerUrl} as the simulator: ${err.message}`, { cause: err });
-      });
-    }
-  };
-  const outcomes = await Promise.allSettled(Array.from({ length: Math.min(16, ids.length) }, worker));
-  const failed = outcomes.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  const absent = failed
-    ? []
-    : await Promise.all(
-        people.map((p) =>
-          p
-            .until(() => p.session !== undefined, 'its session state', 3000)
-            .then(
-              () => undefined,
-              () => p.atmId,
-            ),
+  const opened: AtmClient[] = [];
+  const close = () => Promise.all(opened.map((p) => p.close()));
+  const people = await mapLimit(ids, 16, async (id) => {
+    const person = await AtmClient.connect(target.brokerUrl, id, target.simulator, { phones: 'own' }).catch((err: Error) => {
+      throw new Error(`cannot reach the broker at ${target.brokerUrl} as the simulator: ${err.message}`, { cause: err });
+    });
+    opened.push(person);
+    return person;
+  }).catch(async (err: unknown) => {
+    await close();
+    throw err;
+  });
+  const absent = await Promise.all(
+    people.map((p) =>
+      p
+        .until(() => p.session !== undefined, 'its session state', 3000)
+        .then(
+          () => undefined,
+          () => p.atmId,
         ),
-      );
+    ),
+  );
   const missing = absent.filter((id): id is string => id !== undefined);
-  if (failed || missing.length) {
-    await Promise.all(people.filter(Boolean).map((p) => p.close()));
-    if (failed) throw failed.reason;
+  if (missing.length) {
+    await close();
+    const more = missing.length > 5 ? ` and ${missing.length - 5} more` : '';
     throw new Error(
-      `no ATM answers as ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ` and ${missing.length - 5} more` : ''} on ${target.brokerUrl} (no session state): is its host running?`,
+      `no ATM answers as ${missing.slice(0, 5).join(', ')}${more} on ${target.brokerUrl} (no session state): is its host running?`,
     );
   }
   return people;

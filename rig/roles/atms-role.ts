@@ -3,6 +3,7 @@
  * and a bank elsewhere. Each device and controller logs in to the broker as its own bus user and each controller to
  * the bank with its ATM's key: both read from the files `atm-rig bank` provisioned (docs/roles.md).
  */
+import { summarise } from './banner.ts';
 import { systemClock } from '../../core/clock.ts';
 import { connectBus } from '../../core/bus.ts';
 import { createRandom, freshSeed } from '../../core/random.ts';
@@ -15,7 +16,6 @@ import type { RigConfig } from '../config.ts';
 import { openSerialTrace } from '../serial-trace.ts';
 import { paint } from '../ui.ts';
 import { closeWithin, type Closer } from '../shutdown.ts';
-import { summarise } from './bank-role.ts';
 import { hostKeyFiles } from './host-keys.ts';
 import { runningAtms } from './running-atms.ts';
 

@@ -2,13 +2,13 @@
  * The bank as a role of its own (`atm-rig bank`): the bank's HTTP API, and the lab's provisioning (each ATM's bank key
  * and bus users) in the data directory, where the broker and the ATM hosts find them (docs/roles.md).
  */
+import { onlyHere, summarise } from './banner.ts';
 import { dirname } from 'node:path';
 import { freshSeed } from '../../core/random.ts';
 import { startBank } from '../bank/index.ts';
 import { atmKeysFileOf } from '../bank/atm-keys.ts';
-import { DEFAULT_HASH_COST } from '../bank/secrets.ts';
 import { prepareBusSecurity } from '../bus/security.ts';
-import type { RigConfig } from '../config.ts';
+import { bankSettings, type RigConfig } from '../config.ts';
 import { namePortClash } from '../port-clash.ts';
 import { paint } from '../ui.ts';
 
@@ -18,8 +18,6 @@ export interface RunningBankRole {
   close(): Promise<void>;
 }
 
-const LOOPBACK = /^(127\.|::1$|localhost$)/;
-
 export async function startBankRole(config: RigConfig): Promise<RunningBankRole> {
   const file = config.bank.file;
   if (file === ':memory:') throw new Error('--data :memory: keeps nothing: the ATM hosts read their keys from the data directory');
@@ -27,13 +25,7 @@ export async function startBankRole(config: RigConfig): Promise<RunningBankRole>
   // The bus users first: the broker may start from these files while the bank comes up.
   const bus = await prepareBusSecurity(ids, dirname(file), { iterations: config.broker.hashIterations });
   const bank = await startBank({
-    file,
-    host: config.bank.host,
-    port: config.bank.port,
-    seed: config.seed ?? freshSeed(),
-    hashCost: { ...DEFAULT_HASH_COST, logN: config.bank.hashLogN },
-    currency: config.bank.currency,
-    dailyWithdrawalLimit: config.bank.dailyWithdrawalLimit,
+    ...bankSettings(config.bank, config.seed ?? freshSeed()),
     deterministicSecrets: config.bank.deterministicSecrets,
   }).catch((err: unknown) => {
     throw namePortClash(err, config.bank.port, '--bank-port / bank.port');
@@ -50,9 +42,7 @@ export async function startBankRole(config: RigConfig): Promise<RunningBankRole>
       `  ATM keys    ${atmKeysFileOf(file)}   (secret, mode 0600; each ATM host gets its own: atm-rig host-keys --atms ... --out <dir>)`,
       `  bus users   ${bus.dir}/passwd and acl (Mosquitto's password_file and acl_file; atm-rig broker reads them too)`,
       `              ${bus.dir}/credentials.json   (the lab's keyring: secret, mode 0600; atm-rig host-keys and atm-rig load read it)`,
-      ...(LOOPBACK.test(host)
-        ? [paint('yellow', `  listening   on ${host} only: --bank-host 0.0.0.0 lets ATM hosts on other machines in`)]
-        : []),
+      ...onlyHere(host, '--bank-host'),
       ...(released.length ? [paint('yellow', `  holds       released ${released.length} left open when the bank last stopped`)] : []),
       ...(customers === 0
         ? [paint('yellow', '  customers   none yet: atm-rig seed (the demo ones) or atm-rig seed --customers N, bank stopped')]
@@ -64,9 +54,4 @@ export async function startBankRole(config: RigConfig): Promise<RunningBankRole>
     await bank.close();
     throw err;
   }
-}
-
-/** atm-1..atm-200 as a person typed it, not 200 names. */
-export function summarise(ids: readonly string[]): string {
-  return ids.length <= 4 ? ids.join(', ') : `${ids[0]}, ${ids[1]}, ... ${ids[ids.length - 1]}`;
 }

@@ -4,6 +4,7 @@
  * `atm-rig bank` provisioned them: its password file's hashes, as Mosquitto reads them (docs/roles.md). Faults on the
  * wire and the manual clock need a one-process rig.
  */
+import { onlyHere, summarise } from './banner.ts';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { startBroker } from '../broker.ts';
@@ -15,7 +16,6 @@ import { loadOrCreateTls } from '../bus/tls.ts';
 import type { RigConfig } from '../config.ts';
 import { namePortClash } from '../port-clash.ts';
 import { paint } from '../ui.ts';
-import { summarise } from './bank-role.ts';
 
 export interface RunningBrokerRole {
   url: string;
@@ -74,9 +74,7 @@ export async function startBrokerRole(config: RigConfig, onDenied?: (what: strin
     ...(broker.tlsUrl ? [`  MQTT/TLS    ${broker.tlsUrl}${broker.wssUrl ? `   ${broker.wssUrl}` : ''}`] : []),
     `  ATMs        ${users.atmIds.length}: ${summarise(users.atmIds)}`,
     `  bus users   ${b.insecure ? 'anonymous allowed (--insecure-bus)' : 'required'}; checked against ${passwdFile} (kill -HUP reads it again)`,
-    ...(/^127\.|^::1$|^localhost$/.test(b.host)
-      ? [paint('yellow', `  listening   on ${b.host} only: --mqtt-host 0.0.0.0 lets ATM hosts on other machines in`)]
-      : []),
+    ...onlyHere(b.host, '--mqtt-host'),
     'ready',
   ];
   const reload = async () => {

@@ -3,13 +3,13 @@
  * controller) and their bank keys, copied out of the lab's keyring into a directory of their own. A host given the
  * lab's whole keyring could log in as any ATM, the simulator or the observer; a host given this cannot.
  */
+import { summarise } from './banner.ts';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { DEVICE_KINDS } from '../../devices/registry.ts';
 import { busUser } from '../../devices/topics.ts';
 import { atmKeysFileOf, readAtmKeys } from '../bank/atm-keys.ts';
 import { keyringFileOf, readKeyring } from '../bus/keyring.ts';
-import { summarise } from './bank-role.ts';
 
 /** Where an ATM host finds its keys in a keys directory (`atm-rig atms --keys <dir>`). */
 export function hostKeyFiles(dir: string): { keyring: string; atmKeys: string } {

@@ -4,6 +4,7 @@
  * every key press twice and, when stopped, mark the first host's devices offline (user review): refused at start.
  */
 import { connectBus } from '../../core/bus.ts';
+import { mapLimit } from '../../core/pool.ts';
 import { topics } from '../../devices/topics.ts';
 import type { BusCredential } from '../bus/security.ts';
 
@@ -13,19 +14,11 @@ const AT_ONCE = 16;
 
 /** The ids of these ATMs that have a device online on the broker now, each asked as its own controller. */
 export async function runningAtms(brokerUrl: string, ids: readonly string[], controller: (id: string) => BusCredential): Promise<string[]> {
-  const running = new Set<string>();
-  let next = 0;
-  const worker = async () => {
-    while (next < ids.length) {
-      const id = ids[next++]!;
-      if (await online(brokerUrl, id, controller(id))) running.add(id);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(AT_ONCE, ids.length) }, worker));
-  return ids.filter((id) => running.has(id));
+  const online = await mapLimit(ids, AT_ONCE, (id) => isOnline(brokerUrl, id, controller(id)));
+  return ids.filter((_, i) => online[i]);
 }
 
-async function online(brokerUrl: string, atmId: string, credential: BusCredential): Promise<boolean> {
+async function isOnline(brokerUrl: string, atmId: string, credential: BusCredential): Promise<boolean> {
   const client = await connectBus(brokerUrl, `${atmId}:check`, { ...credential, reconnectPeriod: 0, connectTimeout: 5000 });
   try {
     let seen = false;

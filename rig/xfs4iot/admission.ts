@@ -82,9 +82,7 @@ export function createAdmission(limits: AdmissionLimits = ADMISSION_LIMITS): Adm
     waits.delete(socket);
     clearTimeout(wait.timer);
     pendingAll.delete(socket);
-    const waiting = pending.get(wait.address);
-    waiting?.delete(socket);
-    if (waiting?.size === 0) pending.delete(wait.address);
+    forget(pending, wait.address, socket);
   };
   const drop = (socket: Socket) => {
     settle(socket);
@@ -95,9 +93,7 @@ export function createAdmission(limits: AdmissionLimits = ADMISSION_LIMITS): Adm
     const login = upgraded.get(socket);
     if (!login) return;
     upgraded.delete(socket);
-    const held = byLogin.get(login.key);
-    held?.delete(socket);
-    if (held?.size === 0) byLogin.delete(login.key);
+    forget(byLogin, login.key, socket);
   };
   const evict = (socket: Socket) => {
     release(socket);
@@ -157,4 +153,11 @@ export function createAdmission(limits: AdmissionLimits = ADMISSION_LIMITS): Adm
       return 'ok';
     },
   };
+}
+
+/** Take `socket` out of its set under `key`, and the set out of the map once empty (the maps stay bounded). */
+function forget<K>(map: Map<K, Set<Socket>>, key: K, socket: Socket): void {
+  const set = map.get(key);
+  set?.delete(socket);
+  if (set?.size === 0) map.delete(key);
 }
