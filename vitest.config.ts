@@ -28,21 +28,37 @@ class SlowFirst extends BaseSequencer {
   }
 }
 
+const ALL = [
+  'core/**/*.test.ts',
+  'machines/**/*.test.ts',
+  'features/**/*.test.ts',
+  'devices/**/*.test.ts',
+  'rig/**/*.test.ts',
+  'docs/**/*.test.ts',
+  'flows/**/*.test.ts',
+];
+
+/**
+ * Files that need a process of their own: Node-RED can be embedded once per process, and the timing test mocks
+ * node:crypto, which only works on a module graph loaded after the mock.
+ */
+const OWN_PROCESS = ['flows/**/*.test.ts', 'rig/bank/timing.test.ts'];
+
 export default defineConfig({
   test: {
-    include: [
-      'core/**/*.test.ts',
-      'machines/**/*.test.ts',
-      'features/**/*.test.ts',
-      'devices/**/*.test.ts',
-      'rig/**/*.test.ts',
-      'docs/**/*.test.ts',
-      'flows/**/*.test.ts',
-    ],
     // Most files wait on ports, timers and child processes rather than compute: three at a time on 2 cores.
     maxWorkers: 3,
     testTimeout: 20_000,
     hookTimeout: 20_000,
     sequence: { sequencer: SlowFirst },
+    projects: [
+      {
+        extends: true,
+        // Loading fastify, aedes, xstate and zod again for every file cost a minute and a half of worker time: the
+        // other files share a worker's loaded modules. Each file still starts its own rigs, brokers and banks.
+        test: { name: 'shared', include: ALL, exclude: OWN_PROCESS, isolate: false },
+      },
+      { extends: true, test: { name: 'own-process', include: OWN_PROCESS, isolate: true } },
+    ],
   },
 });
