@@ -39,3 +39,38 @@ describe('settling a withdrawal', () => {
     expect(refused.calls()).toBe(1);
   });
 });
+
+describe('what the bank answers', () => {
+  it('refuses an answer over 1 MiB instead of reading it all into memory', async () => {
+    server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      const chunk = Buffer.alloc(64 * 1024, 0x20);
+      // 4 MiB of spaces, unless the client hangs up first.
+      let left = 64;
+      const more = () => {
+        while (left > 0 && res.write(chunk)) left--;
+        if (left-- > 0) res.once('drain', more);
+        else res.end('{}');
+      };
+      res.on('close', () => (left = 0));
+      more();
+    });
+    await new Promise<void>((r) => server!.listen(0, '127.0.0.1', () => r()));
+    const client = createBankClient(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    await expect(client.lookupCard({ pan: '4000001234567899' })).rejects.toThrow(/over 1048576 bytes/);
+    client.close?.();
+  });
+
+  it('reuses one connection for calls one after another (keep-alive)', async () => {
+    const sockets = new Set<unknown>();
+    server = createServer((req, res) => {
+      sockets.add(req.socket);
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ balance: 1 }));
+    });
+    await new Promise<void>((r) => server!.listen(0, '127.0.0.1', () => r()));
+    const client = createBankClient(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    for (let i = 0; i < 5; i++) await client.commitWithdrawal({ withdrawalId: `W${i}` });
+    expect(sockets.size).toBe(1);
+    client.close?.();
+  });
+});

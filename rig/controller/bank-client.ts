@@ -5,6 +5,7 @@
  */
 import type { BankPorts, Verdict } from '../../machines/session.types.ts';
 import { basicAuth } from '../bank/client-auth.ts';
+import { createHttpTextClient } from './http-text.ts';
 
 export class BankHttpError extends Error {
   constructor(
@@ -19,6 +20,8 @@ export class BankHttpError extends Error {
 /** Not a call of the session machine: the controller tells the bank a session ended (one session per customer). */
 export interface SessionEnd {
   sessionEnded(): Promise<void>;
+  /** Close idle connections to the bank (a bank given in process has none). */
+  close?(): void;
 }
 
 export function createBankClient(
@@ -31,17 +34,18 @@ export function createBankClient(
     : {};
   // Idempotency keys from the machine are unique per session; the prefix makes them unique per controller run.
   const key = (k: string) => `${options.keyPrefix ?? ''}${k}`;
+  const http = createHttpTextClient();
 
   async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
-    const res = await fetch(baseUrl + path, {
+    const res = await http.request(baseUrl + path, {
       method,
       headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...authorization, ...headers },
       body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(timeoutMs),
+      timeoutMs,
     });
-    const text = await res.text();
-    const data = text ? (JSON.parse(text) as Record<string, unknown>) : {};
-    if (!res.ok) throw new BankHttpError(res.status, String(data.error ?? 'error'), String(data.message ?? res.statusText));
+    const data = res.text ? (JSON.parse(res.text) as Record<string, unknown>) : {};
+    if (res.status < 200 || res.status > 299)
+      throw new BankHttpError(res.status, String(data.error ?? 'error'), String(data.message ?? res.statusText));
     return data as T;
   }
 
@@ -71,6 +75,7 @@ export function createBankClient(
   }
 
   return {
+    close: () => http.close(),
     lookupCard: ({ pan }) => call('POST', '/auth/card', { pan }),
     sessionEnded: () => call('POST', '/auth/session-ended'),
     verifyCredentials: (input) => call('POST', '/auth/credentials', input),

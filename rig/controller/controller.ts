@@ -140,6 +140,7 @@ export class AtmController {
 
   async stop(): Promise<void> {
     this.actor.stop();
+    this.#bank.close?.();
     await endBus(this.#client, {
       topic: topics.sessionState(this.atmId),
       payload: { screen: 'offline', state: 'offline', profile: this.#options.profile.id },

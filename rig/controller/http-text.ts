@@ -1,0 +1,59 @@
+/**
+ * One HTTP request and its answer as text, over a keep-alive connection: the controller's calls to the bank. fetch
+ * did the same at several times the cost (undici's request objects and web streams: 7 ms of a 90 ms session in a
+ * CPU profile, docs/performance.md). The answer is bounded: a bank, or something posing as one, cannot fill memory.
+ */
+import http from 'node:http';
+import https from 'node:https';
+
+export const MAX_ANSWER_BYTES = 1 << 20;
+
+export interface HttpAnswer {
+  status: number;
+  statusText: string;
+  text: string;
+}
+
+export interface HttpTextClient {
+  request(url: string, o: { method: string; headers: Record<string, string>; body?: string; timeoutMs: number }): Promise<HttpAnswer>;
+  /** Close the idle connections (each is also unref'd while idle, so none keeps a process alive). */
+  close(): void;
+}
+
+export function createHttpTextClient(): HttpTextClient {
+  const agents = { 'http:': new http.Agent({ keepAlive: true }), 'https:': new https.Agent({ keepAlive: true }) };
+  return {
+    request(url, o) {
+      const target = new URL(url);
+      const agent = target.protocol === 'https:' ? agents['https:'] : target.protocol === 'http:' ? agents['http:'] : undefined;
+      if (!agent) return Promise.reject(new Error(`not an http(s) URL: ${target.protocol}`));
+      const body = o.body === undefined ? undefined : Buffer.from(o.body);
+      const headers = body ? { ...o.headers, 'content-length': String(body.length) } : o.headers;
+      return new Promise<HttpAnswer>((resolve, reject) => {
+        const send = target.protocol === 'https:' ? https.request : http.request;
+        const req = send(target, { method: o.method, headers, agent, signal: AbortSignal.timeout(o.timeoutMs) }, (res) => {
+          const chunks: Buffer[] = [];
+          let size = 0;
+          res.on('data', (chunk: Buffer) => {
+            size += chunk.length;
+            if (size > MAX_ANSWER_BYTES) {
+              req.destroy(new Error(`the answer from ${target.origin} is over ${MAX_ANSWER_BYTES} bytes`));
+              return;
+            }
+            chunks.push(chunk);
+          });
+          res.on('end', () =>
+            resolve({ status: res.statusCode ?? 0, statusText: res.statusMessage ?? '', text: Buffer.concat(chunks).toString('utf8') }),
+          );
+          res.on('error', reject);
+        });
+        req.on('error', reject);
+        req.end(body);
+      });
+    },
+    close() {
+      agents['http:'].destroy();
+      agents['https:'].destroy();
+    },
+  };
+}
