@@ -40,9 +40,9 @@ const ALL = [
 
 /**
  * Files that need a process of their own: Node-RED can be embedded once per process, and the timing test mocks
- * node:crypto, which only works on a module graph loaded after the mock.
+ * node:crypto (as does the start-up checks test), which only works on a module graph loaded after the mock.
  */
-const OWN_PROCESS = ['flows/**/*.test.ts', 'rig/bank/timing.test.ts'];
+const OWN_PROCESS = ['flows/**/*.test.ts', 'rig/bank/timing.test.ts', 'rig/start-checks.test.ts'];
 
 export default defineConfig({
   test: {

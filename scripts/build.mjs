@@ -1,5 +1,7 @@
 // Builds the atm-rig command once (npm install runs this as `prepare`): rig/cli.ts and everything it loads, bundled
-// by esbuild into dist/, one chunk per lazily loaded command, packages left to node_modules. rig/bin.js runs the
+// by esbuild into dist/, one chunk per lazily loaded command, with the packages it loads bundled too (resolving and
+// reading some 1,500 files of node_modules was a third of `atm-rig up`'s start; docs/performance.md). Native modules
+// and what a command loads only on demand stay in node_modules. rig/bin.js runs the
 // build when no source has changed since, and the sources through tsx otherwise (a developer's edits are never
 // shadowed by a stale build). dist/manifest.json lists the sources the build read.
 import { mkdir, rm, writeFile } from 'node:fs/promises';
@@ -20,11 +22,35 @@ const result = await build({
   format: 'esm',
   platform: 'node',
   target: 'node20.19',
-  packages: 'external',
+  // Native bindings, and packages that find files beside themselves at run time, are loaded from node_modules.
+  external: [
+    'better-sqlite3',
+    'serialport',
+    '@serialport/*',
+    'node-red',
+    'playwright-core',
+    'tsx',
+    'tsx/*',
+    'esbuild',
+    'bufferutil',
+    'utf-8-validate',
+    'pino',
+    'thread-stream',
+  ],
+  // The bundled CommonJS packages call require() and read __dirname: give the ES modules both.
+  banner: {
+    js: [
+      "import { createRequire as __atmRigRequire } from 'node:module';",
+      "import { fileURLToPath as __atmRigPath } from 'node:url';",
+      'const require = __atmRigRequire(import.meta.url);',
+      'const __filename = __atmRigPath(import.meta.url);',
+      "const __dirname = __atmRigPath(new URL('.', import.meta.url));",
+    ].join(' '),
+  },
   metafile: true,
   sourcemap: 'linked',
   logLevel: 'warning',
 });
-const inputs = Object.keys(result.metafile.inputs).filter((f) => !f.startsWith('node_modules/'));
+const inputs = Object.keys(result.metafile.inputs).filter((f) => !f.includes('node_modules/'));
 await writeFile('dist/manifest.json', JSON.stringify({ builtAt, inputs }, null, 1) + '\n');
 console.log(`atm-rig: built dist/ from ${inputs.length} sources (npm run build; rig/bin.js uses it while they are unchanged)`);

@@ -4,7 +4,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
-import { SerialPort } from 'serialport';
+import type { SerialPort } from 'serialport';
 import type { SerialSpec } from './spec.ts';
 import { traceLink } from './trace.ts';
 
@@ -31,6 +31,16 @@ export class SerialLink extends EventEmitter<{ data: [Buffer]; up: []; down: [st
 
   start(): void {
     if (this.#stopped) return;
+    // Loaded at the first port opened: a rig of virtual devices never pays for the native binding (atm-rig up's start).
+    void import('serialport').then(
+      ({ SerialPort }) => {
+        if (!this.#stopped && !this.#port) this.#open(SerialPort);
+      },
+      (err: Error) => this.#lost(`the serialport package did not load: ${err.message}`),
+    );
+  }
+
+  #open(SerialPort: typeof import('serialport').SerialPort): void {
     const port = new SerialPort({ path: this.spec.path, baudRate: this.spec.baudRate, autoOpen: false });
     this.#port = port;
     port.on('data', (d: Buffer) => this.emit('data', d));

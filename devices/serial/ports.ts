@@ -4,7 +4,6 @@
  * /dev/serial/by-id and to the usual device nodes. Never throws.
  */
 import { readdir, realpath } from 'node:fs/promises';
-import { SerialPort } from 'serialport';
 
 export interface PortInfo {
   path: string;
@@ -29,7 +28,7 @@ export async function listPorts(): Promise<{ ports: PortInfo[]; note?: string }>
   }
   try {
     const listed = await Promise.race([
-      SerialPort.list(),
+      import('serialport').then(({ SerialPort }) => SerialPort.list()),
       new Promise<never>((_, reject) => setTimeout(() => reject(new Error('serialport listing timed out')), 3000)),
     ]);
     if (listed.length > 0) {

@@ -132,8 +132,10 @@ export class BankService extends BankCustomers {
     await this.o.store.update((d) => d.putStaff({ username, passwordHash: hash, createdAt: now }));
   }
 
-  async verifyStaff(username: string, password: string): Promise<boolean> {
+  /** `alreadyVerified`: a start-up's memory of pairs it checked before (rig/verified-pairs.ts), asked with the hash. */
+  async verifyStaff(username: string, password: string, alreadyVerified?: (hash: string) => boolean): Promise<boolean> {
     const staff = this.records.staffMember(username);
+    if (staff && alreadyVerified?.(staff.passwordHash)) return true;
     const ok = await verifySecret(password, staff?.passwordHash ?? (await this.#dummy()));
     return Boolean(staff) && ok;
   }
@@ -158,13 +160,13 @@ export class BankService extends BankCustomers {
   }
 
   /** Is this the ATM's key? The first check of a key is a slow hash; later ones compare its SHA-256 in constant time. */
-  async verifyClient(id: string, key: string): Promise<boolean> {
+  async verifyClient(id: string, key: string, alreadyVerified?: (hash: string) => boolean): Promise<boolean> {
     const client = this.records.client(id);
     if (!client) return false;
     const digest = createHash('sha256').update(key).digest();
     const known = this.#verifiedClients.get(id);
     if (known) return timingSafeEqual(known, digest);
-    if (!(await verifySecret(key, client.keyHash))) return false;
+    if (!alreadyVerified?.(client.keyHash) && !(await verifySecret(key, client.keyHash))) return false;
     this.#verifiedClients.set(id, digest);
     return true;
   }

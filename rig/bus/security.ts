@@ -15,6 +15,7 @@
  * against the keyring (rig/bus/login-throttle.ts), binds client ids to users (rig/bus/client-ids.ts), checks every
  * delivered message against the reader's ACL, and keeps retained messages only on `state` topics.
  */
+import { openVerifiedPairs } from '../verified-pairs.ts';
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -131,17 +132,22 @@ export async function prepareBusSecurity(
       changed = true;
     }
   }
-  // Reuse the stored hash when it still matches: hashing is slow on purpose, so the checks run side by side on
-  // libuv's thread pool (a host of hundreds of ATMs has thousands of users).
+  // Reuse the stored hash when it still matches: pairs checked at an earlier start are not checked again
+  // (rig/verified-pairs.ts); the others side by side on libuv's thread pool, hashing being slow on purpose (a host
+  // of hundreds of ATMs has thousands of users).
+  const verified = await openVerifiedPairs(dir);
   const checked = await Promise.all(
     users.map(async (user) => {
       const old = stored.get(user);
-      if (old && (await checkPassword(keyring[user]!, old))) return old;
+      if (old && (verified.known(`bus:${user}`, keyring[user]!, old) || (await checkPassword(keyring[user]!, old)))) return old;
       changed = true;
       return hashPassword(keyring[user]!, options.iterations);
     }),
   );
-  users.forEach((user, i) => hashes.set(user, checked[i]!));
+  users.forEach((user, i) => {
+    hashes.set(user, checked[i]!);
+    verified.remember(`bus:${user}`, keyring[user]!, checked[i]!);
+  });
   for (const [user, c] of internal) c.password = keyring[user]!;
   if (dir && (changed || stored.size !== hashes.size)) {
     await writeFile(join(dir, 'passwd'), formatPasswd(hashes), { mode: 0o600 });
@@ -149,6 +155,7 @@ export async function prepareBusSecurity(
     await chmod(join(dir, 'credentials.json'), 0o600);
   }
   if (dir) await writeFile(join(dir, 'acl'), acl.format(), { mode: 0o644 });
+  await verified.save();
   const operators = { simulator: keyring.simulator!, observer: keyring.observer! };
 
   const hooks = busHooks({

@@ -5,7 +5,6 @@
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { generate } from 'selfsigned';
 
 export interface TlsIdentity {
   cert: string;
@@ -26,6 +25,8 @@ export async function loadOrCreateTls(options: { certPath?: string; keyPath?: st
     );
     if (existing) return { cert: existing[0], key: existing[1], certPath: join(dir, 'cert.pem') };
   }
+  // Loaded only to make a certificate: its ASN.1 libraries are a seventh of atm-rig up's start otherwise.
+  const { generate } = await import('selfsigned');
   const pems = await generate(
     [
       { name: 'commonName', value: 'localhost' },

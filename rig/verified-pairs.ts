@@ -1,0 +1,68 @@
+/**
+ * What a start-up check already proved: this secret (an ATM's key, the staff password, a bus user's password) matches
+ * this stored slow hash. Checking it again would give the same answer, and each check is a slow hash on purpose
+ * (scrypt at 2^15: 80 ms a key; a lab bank of 200 ATMs spent 8 s on them at every start). So a pair once verified is
+ * remembered in `verified.json` beside the secrets (mode 0600) as HMAC-SHA256(secret, name + hash): it matches only
+ * the exact secret and hash that were checked, so a changed key, password or hash is checked slowly again. The file
+ * is a cache: unreadable or malformed, it is ignored and written anew.
+ *
+ * It holds nothing the secrets' own files beside it do not: the secrets themselves are there in clear (0600).
+ */
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+
+const FILE = 'verified.json';
+const Memo = z.strictObject({ version: z.literal(1), pairs: z.record(z.string(), z.string()) });
+
+export interface VerifiedPairs {
+  /** Was this exact pair verified before? */
+  known(name: string, secret: string, hash: string): boolean;
+  /** It was verified now (or made now): remember it. */
+  remember(name: string, secret: string, hash: string): void;
+  /** Write the file if anything changed (nothing without a directory). */
+  save(): Promise<void>;
+}
+
+const mark = (name: string, secret: string, hash: string) => createHmac('sha256', secret).update(`${name}\n${hash}`).digest('base64url');
+
+export async function openVerifiedPairs(dir: string | undefined): Promise<VerifiedPairs> {
+  const file = dir && join(dir, FILE);
+  const pairs = new Map<string, string>();
+  if (file) {
+    const text = await readFile(file, 'utf8').catch(() => undefined);
+    let json: unknown;
+    try {
+      json = text === undefined ? undefined : JSON.parse(text);
+    } catch {
+      json = undefined;
+    }
+    const parsed = Memo.safeParse(json);
+    if (parsed.success) for (const [k, v] of Object.entries(parsed.data.pairs)) pairs.set(k, v);
+  }
+  let changed = false;
+  return {
+    known(name, secret, hash) {
+      const saved = pairs.get(name);
+      if (saved === undefined) return false;
+      const a = Buffer.from(saved);
+      const b = Buffer.from(mark(name, secret, hash));
+      return a.length === b.length && timingSafeEqual(a, b);
+    },
+    remember(name, secret, hash) {
+      const m = mark(name, secret, hash);
+      if (pairs.get(name) === m) return;
+      pairs.set(name, m);
+      changed = true;
+    },
+    async save() {
+      if (!file || !changed) return;
+      // Whole or not at all: a torn file would only cost slow checks, but a reader should never see half of one.
+      const temp = `${file}.${process.pid}.tmp`;
+      await writeFile(temp, JSON.stringify({ version: 1, pairs: Object.fromEntries(pairs) }, null, 1) + '\n', { mode: 0o600 });
+      await rename(temp, file);
+      changed = false;
+    },
+  };
+}
