@@ -44,19 +44,26 @@ export class AtmClient {
 
   /**
    * `phones: 'own'` reads no phone until `watchPhone` names one: with hundreds of people on one bus, each reading
-   * every phone would make every SMS a message to each of them.
+   * every phone would make every SMS a message to each of them. `sees: 'session'` reads only the session's topics
+   * and the cash dispenser's events (what a load run's customer goes by), not every device's traffic: a third of the
+   * packets of a session, and of the broker's work, were copies for the person that it never read.
    */
   static async connect(
     brokerUrl: string,
     atmId = 'atm-1',
     options: IClientOptions = {},
-    { phones = 'all' }: { phones?: 'all' | 'own' } = {},
+    { phones = 'all', sees = 'everything' }: { phones?: 'all' | 'own'; sees?: 'everything' | 'session' } = {},
   ): Promise<AtmClient> {
     const client = await connectBus(brokerUrl, `${atmId}:person`, options);
     const person = new AtmClient(atmId, client);
     client.on('message', (topic, buf) => person.#onMessage(topic, buf));
     // The faults too: a trace that shows a lost message shows why it was lost.
-    const filters = [topics.atm(atmId), topics.clock.all, topics.fault.all, ...(phones === 'all' ? [topics.phones] : [])];
+    const filters = [
+      ...(sees === 'everything'
+        ? [topics.atm(atmId), topics.clock.all, topics.fault.all]
+        : [topics.session(atmId), topics.device(atmId, 'dispenser', 'evt', '+')]),
+      ...(phones === 'all' ? [topics.phones] : []),
+    ];
     await client.subscribeAsync(filters, { qos: 1 });
     return person;
   }
@@ -64,6 +71,18 @@ export class AtmClient {
   /** Read this phone's SMS from now on (a person connected with `phones: 'own'`). */
   async watchPhone(msisdn: string): Promise<void> {
     await this.client.subscribeAsync(topics.phoneInbox(msisdn), { qos: 1 });
+  }
+
+  /** Stop reading this phone (the next customer at this ATM has another). */
+  async unwatchPhone(msisdn: string): Promise<void> {
+    await this.client.unsubscribeAsync(topics.phoneInbox(msisdn));
+  }
+
+  /** Drop what was seen so far (messages and SMS): a person running sessions for hours keeps only the current one's.
+   *  Indices into `messages` taken before are void. */
+  forget(): void {
+    this.messages.length = 0;
+    this.inbox.length = 0;
   }
 
   #onMessage(topic: string, buf: Buffer) {

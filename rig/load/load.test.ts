@@ -1,11 +1,14 @@
 // A small load run end to end: a seeded population in SQLite, three virtual ATMs, simulated customers over real
 // MQTT and HTTP, the ledger check and the HTML report. (otp-expired sessions wait out a 10 s OTP: left to the CLI.)
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { AtmClient } from '../atm-client.ts';
 import { createBankService } from '../bank/index.ts';
-import { seedPopulation } from '../population-seed.ts';
+import { parseCredentials, seedPopulation } from '../population-seed.ts';
+import { ownRig, OTP_TTL_S } from './load-target.ts';
+import { runSession } from './session-kinds.ts';
 import { checkLedgers } from './ledger-check.ts';
 import { parseMix } from './mix.ts';
 import { loadReportHtml } from './report.ts';
@@ -58,4 +61,34 @@ describe('atm-rig load', () => {
       await run.target.close();
     }
   }, 90_000);
+});
+
+describe('a load run customer', () => {
+  // A run of hours kept every message of every session and a subscription to every phone it had read.
+  it('keeps only the current session, reads no phone it is done with, and sees only what it goes by', async () => {
+    const data = join(await mkdtemp(join(tmpdir(), 'atm-rig-load-')), 'bank.sqlite');
+    const cost = { logN: 4, r: 8, p: 1 };
+    const bank = await createBankService({ file: data, hashCost: cost });
+    const credentialsFile = join(data, '..', 'population-credentials.ndjson');
+    await seedPopulation(bank, { customers: 4, seed: 5, hashCost: cost, credentialsFile });
+    await bank.close();
+    const [first, second] = parseCredentials(await readFile(credentialsFile, 'utf8'), credentialsFile);
+    const target = await ownRig({ data, atmIds: ['atm-1', 'atm-2'], seed: 1, hashLogN: 4 });
+    const connect = (atm: string) => AtmClient.connect(target.brokerUrl, atm, target.simulator, { phones: 'own', sees: 'session' });
+    const [person, other] = await Promise.all([connect('atm-1'), connect('atm-2')]);
+    try {
+      await runSession('happy', person, first!, OTP_TTL_S * 1000);
+      await runSession('happy', person, second!, OTP_TTL_S * 1000);
+      expect(person.messages.filter((m) => m.topic.endsWith('/session/evt/started'))).toHaveLength(1);
+      expect(person.inbox.map((s) => s.to)).toEqual([second!.phone]);
+      expect(person.messages.filter((m) => /\/(lcd|keypad|fingerprint|gsm|printer|card)\//.test(m.topic))).toEqual([]);
+      // The first customer at another ATM: her OTP's SMS does not reach the person at atm-1, done with her phone.
+      await runSession('happy', other, first!, OTP_TTL_S * 1000);
+      expect(other.inbox.map((s) => s.to)).toEqual([first!.phone]);
+      expect(person.inbox.map((s) => s.to)).toEqual([second!.phone]);
+    } finally {
+      await Promise.all([person.close(), other.close()]);
+      await target.close();
+    }
+  }, 60_000);
 });

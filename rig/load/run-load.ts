@@ -131,9 +131,11 @@ async function connectPeople(target: LoadTarget, ids: readonly string[]): Promis
   const opened: AtmClient[] = [];
   const close = () => Promise.all(opened.map((p) => p.close()));
   const people = await mapLimit(ids, 16, async (id) => {
-    const person = await AtmClient.connect(target.brokerUrl, id, target.simulator, { phones: 'own' }).catch((err: Error) => {
-      throw new Error(`cannot reach the broker at ${target.brokerUrl} as the simulator: ${err.message}`, { cause: err });
-    });
+    const person = await AtmClient.connect(target.brokerUrl, id, target.simulator, { phones: 'own', sees: 'session' }).catch(
+      (err: Error) => {
+        throw new Error(`cannot reach the broker at ${target.brokerUrl} as the simulator: ${err.message}`, { cause: err });
+      },
+    );
     opened.push(person);
     return person;
   }).catch(async (err: unknown) => {

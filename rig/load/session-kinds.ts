@@ -21,6 +21,22 @@ export async function runSession(
   /** Filled as the session goes: a session that fails after the notes left still paid them (the ledger check). */
   seen: SessionOutcome = { dispensed: 0 },
 ): Promise<SessionOutcome> {
+  // Only this session's messages are kept: a run of hours would otherwise hold every message of every session.
+  person.forget();
+  try {
+    return await customerSession(kind, person, who, otpTtlMs, seen);
+  } finally {
+    await person.unwatchPhone(who.phone).catch(() => undefined);
+  }
+}
+
+async function customerSession(
+  kind: SessionKind,
+  person: AtmClient,
+  who: PopulationCredential,
+  otpTtlMs: number,
+  seen: SessionOutcome,
+): Promise<SessionOutcome> {
   await person.untilScreen('welcome', 10_000);
   await person.press('ENTER');
   const { requestedFinger } = await person.untilScreen('place-finger');
