@@ -183,6 +183,8 @@ describe.each(STORES)('bank API on the %s store', (store) => {
   });
 
   it('changes a PIN only when the current one matches', async () => {
+    // The ATM's session checks her PIN first: only then may it change it (session-guard.ts).
+    expect((await call('POST', '/auth/secret', { customerId: 'C0003', kind: 'pin', value: '1357' })).body).toEqual({ ok: true });
     const bad = await call('POST', `/customers/C0003/pin/change`, { current: '0000', next: '4321' });
     expect(bad.body).toEqual({ ok: false, reason: 'wrong-secret' });
     const good = await call('POST', `/customers/C0003/pin/change`, { current: '1357', next: '4321' });

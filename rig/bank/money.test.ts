@@ -31,6 +31,8 @@ describe.each(STORES)('concurrent withdrawals over HTTP on the %s store', (store
       { deposit: 100_000 },
     );
     account = a.number;
+    // The ATM's session has checked the customer's PIN: only then may it act on her account (session-guard.ts).
+    bank.service.openSessions.confirm(a.customerId, 'atm-1');
   });
   afterAll(() => bank.close());
 

@@ -49,6 +49,13 @@ export class OpenSessions {
     for (const [customerId, held] of this.#byCustomer) if (held.atmId === atmId) this.#byCustomer.delete(customerId);
   }
 
+  /** Which ATM holds the customer now, confirmed (it checked a secret of hers), if any: the one ATM that may act on
+   *  her accounts. */
+  confirmedHolder(customerId: string): string | undefined {
+    const held = this.#byCustomer.get(customerId);
+    return held && held.confirmed && held.until > this.clock.now() ? held.atmId : undefined;
+  }
+
   /** Which ATM holds the customer now, if any. */
   holder(customerId: string): string | undefined {
     const held = this.#byCustomer.get(customerId);

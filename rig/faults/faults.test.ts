@@ -177,7 +177,9 @@ describe('bank faults: the answer lost', () => {
   it('drop: the withdrawal is reserved though the ATM never hears; it asks again with the same key and gets the same one', async () => {
     rig.faults.clear();
     await fetch(`${rig.bank.url}/staff/seed`, { method: 'POST', headers: await rig.bank.staffHeaders() });
-    const account = rig.bank.service.snapshot().accounts[0]!.number;
+    const { number: account, customerId } = rig.bank.service.snapshot().accounts[0]!;
+    // The ATM's session has checked the customer's PIN: only then may it act on her account (session-guard.ts).
+    rig.bank.service.openSessions.confirm(customerId, 'atm-1');
     const atm = createBankClient(rig.bank.url, { credential: { id: 'atm-1', key: rig.atmKeys.get('atm-1')! }, retryDelaysMs: [10] });
     const rule = rig.faults.add({ bank: 'atm-1', action: 'drop', path: '/accounts/:number/withdrawals', count: 1 });
     const reserved = await atm.reserveWithdrawal({ accountId: account, amount: 100, key: 'lost-answer-0001' });

@@ -7,6 +7,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { AccountNumber, CustomerId, IdempotencyKey, LedgerRecord, MinorUnits } from '../model.ts';
 import type { BankService } from '../service.ts';
 import { ATM_ROUTE_LIMIT } from '../client-auth.ts';
+import { atmSessionHolds } from '../session-guard.ts';
 
 const byNumber = z.object({ number: AccountNumber });
 const keyHeader = z.object({ 'idempotency-key': IdempotencyKey });
@@ -14,10 +15,13 @@ const Balance = z.object({ balance: z.number().int() });
 const Entry = LedgerRecord.omit({ account: true });
 
 export const accountRoutes: FastifyPluginAsyncZod<{ bank: BankService }> = async (app, { bank }) => {
+  const heldAccount = atmSessionHolds(bank, 'account');
+  const heldCustomer = atmSessionHolds(bank, 'customer');
   app.get(
     '/accounts/:number',
     {
       config: ATM_ROUTE_LIMIT,
+      preHandler: heldAccount,
       schema: {
         tags: ['accounts'],
         summary: 'Balance without recording an inquiry (for dashboards and tests)',
@@ -43,6 +47,7 @@ export const accountRoutes: FastifyPluginAsyncZod<{ bank: BankService }> = async
     '/accounts/:number/balance-inquiries',
     {
       config: ATM_ROUTE_LIMIT,
+      preHandler: heldAccount,
       schema: {
         tags: ['accounts'],
         summary: "A customer's balance inquiry (recorded in the ledger)",
@@ -57,6 +62,7 @@ export const accountRoutes: FastifyPluginAsyncZod<{ bank: BankService }> = async
     '/accounts/:number/ledger',
     {
       config: ATM_ROUTE_LIMIT,
+      preHandler: heldAccount,
       schema: {
         tags: ['accounts'],
         summary: 'Ledger entries, newest first; `money=true` for the mini statement (no inquiries)',
@@ -72,6 +78,7 @@ export const accountRoutes: FastifyPluginAsyncZod<{ bank: BankService }> = async
     '/accounts/:number/deposits',
     {
       config: ATM_ROUTE_LIMIT,
+      preHandler: heldAccount,
       schema: {
         tags: ['accounts'],
         summary: 'Deposit',
@@ -88,6 +95,7 @@ export const accountRoutes: FastifyPluginAsyncZod<{ bank: BankService }> = async
     '/accounts/:number/withdrawals',
     {
       config: ATM_ROUTE_LIMIT,
+      preHandler: heldAccount,
       schema: {
         tags: ['accounts'],
         summary: 'Reserve a withdrawal (hold the money); commit after dispensing, reverse if the dispenser fails',
@@ -129,6 +137,7 @@ export const accountRoutes: FastifyPluginAsyncZod<{ bank: BankService }> = async
     '/accounts/:number/transfers',
     {
       config: ATM_ROUTE_LIMIT,
+      preHandler: heldAccount,
       schema: {
         tags: ['accounts'],
         summary: 'Transfer to another account of this bank',
@@ -146,6 +155,7 @@ export const accountRoutes: FastifyPluginAsyncZod<{ bank: BankService }> = async
     '/customers/:id/:kind/change',
     {
       config: ATM_ROUTE_LIMIT,
+      preHandler: heldCustomer,
       schema: {
         tags: ['accounts'],
         summary: 'Change PIN or password (the current one must match)',

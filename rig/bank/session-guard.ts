@@ -1,0 +1,36 @@
+/**
+ * An ATM acts on an account, or changes a customer's secret, only for the customer its session holds and has checked
+ * a secret of (open-sessions.ts: her PIN, password or OTP at this ATM). Without it one ATM's key, stolen from a
+ * host, would read and move the money of every account in the bank. Staff (Bearer tokens) are not bound: they serve
+ * every customer. The answer is the same 403 whether the account exists or not, so the key does not tell which do.
+ *
+ * Settling a withdrawal (commit, reverse) is not bound: it names a withdrawal only the reserving ATM was told of, and
+ * must still work for an ATM whose notes left while the bank restarted (a restart forgets every session).
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { BankService } from './service.ts';
+
+export const NO_SESSION = {
+  error: 'no-session',
+  message: 'an ATM acts only on the accounts of the customer its session has checked a secret of (PIN, password or OTP)',
+};
+
+export function atmSessionHolds(bank: BankService, what: 'account' | 'customer') {
+  return async (req: FastifyRequest, reply: FastifyReply) => {
+    const atmId = req.bankClient?.startsWith('atm:') ? req.bankClient.slice(4) : undefined;
+    if (atmId === undefined) return;
+    const params = req.params as { number?: string; id?: string };
+    const customerId = what === 'customer' ? params.id : ownerOf(bank, params.number);
+    if (customerId !== undefined && bank.openSessions.confirmedHolder(customerId) === atmId) return;
+    return reply.code(403).send(NO_SESSION);
+  };
+}
+
+function ownerOf(bank: BankService, number: string | undefined): string | undefined {
+  if (number === undefined) return undefined;
+  try {
+    return bank.account(number).customerId;
+  } catch {
+    return undefined;
+  }
+}
