@@ -1,9 +1,10 @@
 /**
  * npm run bench [-- --sessions N --atms K --customers 200,10000,100000 --atm-counts 1,10,50,200 --idle-atms 1000
- *                    --only sessions|scale|bank|idle|startup]
+ *                    --lab-atm-counts 1,10,50 --only sessions|scale|lab|bank|idle|startup]
  *
  * One run, one report: seed001 sessions over MQTT + HTTP against the in-process baseline (sessions.bench.ts), the
- * same at 1, 10, 50 and 200 ATMs on a population (scale.bench.ts), the bank's cost per session at each population
+ * same at 1, 10, 50 and 200 ATMs on a population (scale.bench.ts), and on a lab of separate processes with Mosquitto
+ * (lab.bench.ts), the bank's cost per session at each population
  * size on SQLite (bank-cost.ts), fingerprint identification rates on the largest population (biometrics.ts), the
  * memory of idle ATMs (idle-atms.ts) and start-up times (startup.ts). Prints the tables and writes reports/bench.json with the
  * machine it ran on. Figures only: no pass/fail thresholds.
@@ -17,6 +18,7 @@ import { identificationRates, indexMisses, type RateRow } from './biometrics.ts'
 import { sessionsBench } from './sessions.bench.ts';
 import { scaleBench } from './scale.bench.ts';
 import { startupBench } from './startup.ts';
+import { labBench, labMissing } from './lab.bench.ts';
 import { idleAtms } from './idle-child.ts';
 
 const { values } = parseArgs({
@@ -26,6 +28,7 @@ const { values } = parseArgs({
     customers: { type: 'string', default: '200,10000,100000' },
     'atm-counts': { type: 'string', default: '1,10,50,200' },
     'idle-atms': { type: 'string', default: '1000' },
+    'lab-atm-counts': { type: 'string', default: '1,10,50' },
     only: { type: 'string' },
   },
 });
@@ -61,6 +64,21 @@ if (runs('scale')) {
   console.table(rows);
   console.log(`"x in-process p50": each row's median over the in-process baseline's (${inProcessP50} ms).\n`);
   report.scale = { rows, inProcessP50 };
+}
+
+if (runs('lab')) {
+  const counts = values['lab-atm-counts'].split(',').map(Number);
+  const missing = labMissing();
+  if (missing) {
+    console.log(`A lab on separate processes: left out, ${missing}\n`);
+    report.lab = { skipped: missing };
+  } else {
+    console.log(`The same on a lab of processes (Mosquitto, atm-rig bank, two atm-rig atms hosts, the load), at ${counts.join(', ')} ATMs`);
+    const rows = await labBench(counts, (row) => console.error(`  ${row.ATMs} ATMs: ${row['sessions/s']} sessions/s`));
+    console.table(rows);
+    console.log('');
+    report.lab = { rows };
+  }
 }
 
 if (runs('idle')) {
