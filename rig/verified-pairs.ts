@@ -1,7 +1,7 @@
 /**
  * What a start-up check already proved: this secret (an ATM's key, the staff password, a bus user's password) matches
  * this stored slow hash. Checking it again would give the same answer, and each check is a slow hash on purpose
- * (scrypt at 2^15: 80 ms a key; a lab bank of 200 ATMs spent 8 s on them at every start). So a pair once verified is
+ * (scrypt at 2^15: 80 ms a key; 200 ATMs' keys are some 8 s of hashing on two cores). So a pair once verified is
  * remembered in `verified.json` beside the secrets (mode 0600) as HMAC-SHA256(secret, name + hash): it matches only
  * the exact secret and hash that were checked, so a changed key, password or hash is checked slowly again. The file
  * is a cache: unreadable or malformed, it is ignored and written anew.
