@@ -54,6 +54,9 @@ Feature: The web ATM: username, password and fingerprint (seed000)
     Then the LCD shows "Place your finger"
     When Zanele places finger 2
     Then the transaction menu is shown
+    # The bank lets the terminal read her account: her password, checked there, confirmed its session.
+    When Zanele chooses "balance inquiry"
+    Then the LCD shows "ZMW 0.00"
 
   Scenario: A wrong password at the terminal is "Login failed"
     When Zanele starts a session

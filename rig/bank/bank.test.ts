@@ -101,6 +101,8 @@ describe.each(STORES)('bank API on the %s store', (store) => {
   });
 
   it('verifies PINs: 1991 passes, 1965 is refused (Table II of the random-finger design)', async () => {
+    // The ATM identified her first (her card): an ATM checks secrets only of the customer its session holds.
+    expect((await call('POST', '/auth/card', { pan: alice.pan })).body).toMatchObject({ ok: true, customerId: alice.id });
     expect((await call('POST', '/auth/secret', { customerId: alice.id, kind: 'pin', value: '1991' })).body).toEqual({ ok: true });
     expect((await call('POST', '/auth/secret', { customerId: alice.id, kind: 'pin', value: '1965' })).body).toEqual({
       ok: false,
@@ -183,7 +185,8 @@ describe.each(STORES)('bank API on the %s store', (store) => {
   });
 
   it('changes a PIN only when the current one matches', async () => {
-    // The ATM's session checks her PIN first: only then may it change it (session-guard.ts).
+    // The ATM's session identifies her and checks her PIN first: only then may it change it (session-guard.ts).
+    expect((await call('POST', '/auth/card', { pan: DEMO_CUSTOMERS[2]!.pan })).body).toMatchObject({ ok: true, customerId: 'C0003' });
     expect((await call('POST', '/auth/secret', { customerId: 'C0003', kind: 'pin', value: '1357' })).body).toEqual({ ok: true });
     const bad = await call('POST', `/customers/C0003/pin/change`, { current: '0000', next: '4321' });
     expect(bad.body).toEqual({ ok: false, reason: 'wrong-secret' });

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { holdCustomer } from './testing/sessions.ts';
 import { ManualClock } from '../../core/clock.ts';
 import { DEMO_CUSTOMERS, seedDemo } from '../seed.ts';
 import { basicAuth, MAX_FAILED_CLIENT_LOGINS } from './client-auth.ts';
@@ -179,7 +180,7 @@ describe.each(STORES)('holds a crash left behind on the %s store (issue 10.3)', 
     const file = await bankFile(store);
     const before = await createBankService({ file, hashCost: CHEAP_HASH_COST });
     const { account } = await before.openCustomer({ ...KYC, name: 'Outlived' }, { deposit: 100_000 });
-    const hold = await before.reserveWithdrawal(account.number, 10_000, 'outlived-0001');
+    const hold = await before.reserveWithdrawal(account.number, 10_000, 'outlived-0001', 'atm-1');
     await before.close(); // the bank dies; the ATM dispenses meanwhile and retries its commit
 
     const after = await startBank({ file, hashCost: CHEAP_HASH_COST });
@@ -239,7 +240,7 @@ describe('idempotency keys (issue 10.4)', () => {
   afterAll(() => bank.close());
   // The ATM's session has checked the account owner's secret before each call (session-guard.ts).
   const post = (path: string, key: string, body: object) => {
-    bank.service.openSessions.confirm(bank.service.account(path.split('/')[2]!).customerId, 'atm-1');
+    holdCustomer(bank.service, bank.service.account(path.split('/')[2]!).customerId, 'atm-1');
     return fetch(bank.url + path, {
       method: 'POST',
       headers: { authorization, 'content-type': 'application/json', 'idempotency-key': key },

@@ -103,6 +103,8 @@ export const HoldRecord = z.object({
   account: AccountNumber,
   amount: z.number().int().positive(),
   key: z.string(),
+  /** The ATM that reserved it: the one ATM that may settle it. */
+  atm: z.string().optional(),
   status: z.enum(['reserved', 'committed', 'reversed']),
   createdAt: z.number(),
   settledAt: z.number().optional(),

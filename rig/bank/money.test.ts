@@ -5,6 +5,7 @@ import { readdir } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { holdCustomer } from './testing/sessions.ts';
 import { CHEAP_HASH_COST } from './secrets.ts';
 import { bankFile, STORES } from './testing/stores.ts';
 import { openStore } from './store.ts';
@@ -32,7 +33,7 @@ describe.each(STORES)('concurrent withdrawals over HTTP on the %s store', (store
     );
     account = a.number;
     // The ATM's session has checked the customer's PIN: only then may it act on her account (session-guard.ts).
-    bank.service.openSessions.confirm(a.customerId, 'atm-1');
+    holdCustomer(bank.service, a.customerId, 'atm-1');
   });
   afterAll(() => bank.close());
 

@@ -76,7 +76,13 @@ export class BankMoney {
   }
 
   /** Step 1 of a withdrawal: hold the money so nothing else can spend it while notes are counted. */
-  async reserveWithdrawal(number: string, amount: number, key: string): Promise<{ withdrawalId: string; available: number }> {
+  async reserveWithdrawal(
+    number: string,
+    amount: number,
+    key: string,
+    /** The reserving ATM, recorded on the hold: only it may settle it (session-guard.ts). */
+    atm?: string,
+  ): Promise<{ withdrawalId: string; available: number }> {
     const now = this.o.clock.now();
     return this.idempotent({ operation: 'withdrawal', account: number, key, request: { amount } }, (d) => {
       const account = this.findAccount(d, number);
@@ -85,7 +91,15 @@ export class BankMoney {
       if (this.withdrawnToday(d, account, now) + amount > this.o.dailyWithdrawalLimit) {
         throw new BankError('daily-limit', 'daily withdrawal limit reached');
       }
-      const hold: Hold = { id: `W${d.next('hold')}`, account: account.number, amount, key, status: 'reserved', createdAt: now };
+      const hold: Hold = {
+        id: `W${d.next('hold')}`,
+        account: account.number,
+        amount,
+        key,
+        ...(atm !== undefined ? { atm } : {}),
+        status: 'reserved',
+        createdAt: now,
+      };
       d.putHold(hold);
       return { withdrawalId: hold.id, available: available - amount };
     });

@@ -7,13 +7,30 @@ describe('one session per customer across ATMs', () => {
     const holds = new OpenSessions(new ManualClock(), 60_000);
     expect(holds.claim('C0001', 'atm-1')).toBe(true);
     expect(holds.confirm('C0001', 'atm-1')).toBe(true); // her PIN checked at atm-1
-    expect(holds.claim('C0001', 'atm-1')).toBe(true); // the same ATM again (her next card read)
     expect(holds.claim('C0001', 'atm-2')).toBe(false);
     expect(holds.claim('C0002', 'atm-2')).toBe(true); // someone else is welcome
     holds.release('atm-1');
     expect(holds.claim('C0001', 'atm-2')).toBe(true);
     expect(holds.holder('C0001')).toBe('atm-2');
     expect(holds.holder('C0002')).toBeUndefined(); // atm-2 holds one customer at a time
+  });
+
+  // The attack review kept a confirmed hold alive for two hours by reading the card every 14 minutes.
+  it('starts every identification unconfirmed: a card read again neither keeps the last check nor the hold alive', async () => {
+    const clock = new ManualClock();
+    const holds = new OpenSessions(clock, 60_000);
+    holds.claim('C0001', 'atm-1');
+    holds.confirm('C0001', 'atm-1');
+    await clock.advance(50_000);
+    expect(holds.claim('C0001', 'atm-1')).toBe(true); // her card read again
+    expect(holds.confirmedHolder('C0001')).toBeUndefined();
+    expect(holds.claim('C0001', 'atm-2')).toBe(true);
+  });
+
+  it('confirms only at the ATM that identified her: a PIN typed at an ATM that never read her card checks nothing', () => {
+    const holds = new OpenSessions(new ManualClock(), 60_000);
+    expect(holds.confirm('C0001', 'atm-9')).toBe(false);
+    expect(holds.confirmedHolder('C0001')).toBeUndefined();
   });
 
   it('lets a hold lapse, so an ATM that died mid-session does not lock its customer out', async () => {

@@ -23,18 +23,17 @@ export class OpenSessions {
    *  time. */
   claim(customerId: string, atmId: string): boolean {
     if (this.#heldElsewhere(customerId, atmId)) return false;
-    const held = this.#byCustomer.get(customerId);
-    const confirmed = held?.atmId === atmId && held.confirmed;
     this.release(atmId);
-    this.#byCustomer.set(customerId, { atmId, until: this.clock.now() + this.ttlMs, confirmed });
+    // A new identification starts a new session, unconfirmed: a card read again (or a session whose end was never
+    // said) does not carry the last one's secret check over, nor keep it alive.
+    this.#byCustomer.set(customerId, { atmId, until: this.clock.now() + this.ttlMs, confirmed: false });
     return true;
   }
 
-  /** `atmId` checked a secret of hers: its hold now refuses others. False when another ATM got there first. */
+  /** `atmId`, which identified her (`claim`), checked a secret of hers: its hold now refuses others. False when
+   *  another ATM got there first. */
   confirm(customerId: string, atmId: string): boolean {
-    if (this.#heldElsewhere(customerId, atmId)) return false;
-    const held = this.#byCustomer.get(customerId);
-    if (held?.atmId !== atmId) this.release(atmId);
+    if (this.#heldElsewhere(customerId, atmId) || this.holder(customerId) !== atmId) return false;
     this.#byCustomer.set(customerId, { atmId, until: this.clock.now() + this.ttlMs, confirmed: true });
     return true;
   }

@@ -79,17 +79,23 @@ export class BankService extends BankCustomers {
     return { ok: true, customerId: customer.id, accountId: card.account, name: customer.name };
   }
 
-  async verifyCredentials(username: string, password: string): Promise<Verdict<Identity>> {
+  /** A username and password identify and check her at once: asked by an ATM, its session holds her, confirmed. */
+  async verifyCredentials(username: string, password: string, atmId?: string): Promise<Verdict<Identity>> {
     const customer = this.records.customerByUsername(username);
     // Hash even for an unknown user so the answer takes as long either way.
     const ok = await verifySecret(password, customer?.passwordHash ?? (await this.#dummy()));
     if (!customer) return { ok: false, reason: 'wrong-credentials' };
     // A locked customer gets the same answer as a wrong password: no telling which usernames exist or are locked.
     if (!(await this.#recordSecretCheck(customer.id, 'password', ok))) return { ok: false, reason: 'wrong-credentials' };
+    if (atmId && !(this.openSessions.claim(customer.id, atmId) && this.openSessions.confirm(customer.id, atmId)))
+      return { ok: false, reason: 'in-use-elsewhere' };
     return { ok: true, ...this.identity(customer) };
   }
 
+  /** Asked by an ATM, only for the customer it identified (her card or finger there): before any hash, so an ATM key
+   *  alone can neither guess a PIN nor lock anyone out. */
   async verifySecret(customerId: string, kind: 'pin' | 'password', value: string, atmId?: string): Promise<Verdict> {
+    if (atmId && this.openSessions.holder(customerId) !== atmId) return { ok: false, reason: 'no-session' };
     const customer = findCustomer(this.records, customerId);
     const hash = kind === 'pin' ? customer.pinHash : customer.passwordHash;
     if (!hash) return { ok: false, reason: `no-${kind}` };
@@ -218,8 +224,11 @@ export class BankService extends BankCustomers {
     });
   }
 
-  async verifyOtp(otpId: string, code: string): Promise<Verdict> {
+  /** Asked by an ATM, only for an OTP of the customer it identified (the same answer for an OTP that does not
+   *  exist): another ATM cannot spend her code with wrong guesses. Right, it confirms the ATM's hold on her. */
+  async verifyOtp(otpId: string, code: string, atmId?: string): Promise<Verdict> {
     const otp = this.records.otp(otpId);
+    if (atmId && (!otp || this.openSessions.holder(otp.customerId) !== atmId)) return { ok: false, reason: 'no-session' };
     if (!otp) return { ok: false, reason: 'unknown' };
     const matches = await verifySecret(code, otp.codeHash);
     const now = this.o.clock.now();
@@ -235,6 +244,7 @@ export class BankService extends BankCustomers {
         d.putOtp(o);
         return { ok: false as const, reason: 'wrong' };
       }
+      if (atmId && !this.openSessions.confirm(o.customerId, atmId)) return { ok: false as const, reason: 'in-use-elsewhere' };
       d.putOtp({ ...o, usedAt: now });
       return { ok: true as const };
     });

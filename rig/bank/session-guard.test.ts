@@ -72,6 +72,62 @@ describe('an ATM on the account routes', () => {
     expect(new Set(await statuses(everyRoute('atm-1')))).toEqual(new Set(['403 no-session']));
   });
 
+  // The attack review: withdrawal ids are W1, W2, ...; another ATM reversed a withdrawal whose notes had left (cash
+  // never debited), or committed one whose dispense then jammed (debited, no cash), and read balances from the answers.
+  it('settle a withdrawal only at the ATM that reserved it; another ATM gets the same 403 as for none', async () => {
+    await call('atm-1', 'POST', '/auth/card', { pan: alice.pan });
+    await call('atm-1', 'POST', '/auth/secret', { customerId: alice.id, kind: 'pin', value: alice.pin });
+    const reserved = await call('atm-1', 'POST', `/accounts/${account}/withdrawals`, { amount: 2_000 });
+    const id = String(reserved.body.withdrawalId);
+    expect(reserved.status).toBe(201);
+    expect(
+      await statuses([call('atm-2', 'POST', `/withdrawals/${id}/reverse`), call('atm-2', 'POST', `/withdrawals/${id}/commit`)]),
+    ).toEqual(['403 no-session', '403 no-session']);
+    expect(await statuses([call('atm-2', 'POST', '/withdrawals/W999999/commit')])).toEqual(['403 no-session']);
+    const before = bank.service.account(account).balance;
+    expect((await call('atm-1', 'POST', `/withdrawals/${id}/commit`)).status).toBe(200);
+    expect(bank.service.account(account).balance).toBe(before - 2_000);
+    await call('atm-1', 'POST', '/auth/session-ended');
+  });
+
+  it('check a PIN only for the customer the ATM identified: an ATM key alone can neither guess nor lock', async () => {
+    const failures = () => bank.service.customer(alice.id).failures;
+    const before = JSON.stringify(failures() ?? {});
+    for (let i = 0; i < 8; i++)
+      expect((await call('atm-2', 'POST', '/auth/secret', { customerId: alice.id, kind: 'pin', value: '0000' })).body).toEqual({
+        ok: false,
+        reason: 'no-session',
+      });
+    expect((await call('atm-2', 'POST', '/auth/secret', { customerId: alice.id, kind: 'pin', value: alice.pin })).body).toEqual({
+      ok: false,
+      reason: 'no-session',
+    });
+    expect(JSON.stringify(failures() ?? {})).toBe(before);
+    expect(new Set(await statuses(everyRoute('atm-2')))).toEqual(new Set(['403 no-session']));
+  });
+
+  it("let no other ATM spend a customer's OTP with wrong guesses", async () => {
+    await call('atm-1', 'POST', '/auth/card', { pan: alice.pan });
+    const issued = await call('atm-1', 'POST', '/otp', { customerId: alice.id });
+    const otpId = String(issued.body.otpId);
+    const code = /(\d{6})/.exec(String(issued.body.text))![1]!;
+    for (let i = 0; i < 6; i++)
+      expect((await call('atm-2', 'POST', `/otp/${otpId}/verify`, { code: '000000' })).body).toEqual({ ok: false, reason: 'no-session' });
+    expect((await call('atm-1', 'POST', `/otp/${otpId}/verify`, { code })).body).toEqual({ ok: true });
+    // The OTP confirmed atm-1's session: it may act on her account now.
+    expect((await call('atm-1', 'GET', `/accounts/${account}`)).status).toBe(200);
+    await call('atm-1', 'POST', '/auth/session-ended');
+  });
+
+  it('confirm a session by username and password at a terminal (seed000)', async () => {
+    expect((await call('atm-2', 'POST', '/auth/credentials', { username: alice.username, password: alice.password })).body).toMatchObject({
+      ok: true,
+      customerId: alice.id,
+    });
+    expect((await call('atm-2', 'GET', `/accounts/${account}`)).status).toBe(200);
+    await call('atm-2', 'POST', '/auth/session-ended');
+  });
+
   it('do not bind staff, who serve every customer', async () => {
     const staff = await bank.staffHeaders();
     const res = await fetch(`${bank.url}/accounts/${account}`, { headers: staff });

@@ -4,8 +4,8 @@
  * host, would read and move the money of every account in the bank. Staff (Bearer tokens) are not bound: they serve
  * every customer. The answer is the same 403 whether the account exists or not, so the key does not tell which do.
  *
- * Settling a withdrawal (commit, reverse) is not bound: it names a withdrawal only the reserving ATM was told of, and
- * must still work for an ATM whose notes left while the bank restarted (a restart forgets every session).
+ * Settling a withdrawal (commit, reverse) is bound to the ATM that reserved it, as the hold records (on disk, so an
+ * ATM whose notes left while the bank restarted, which forgets every session, still settles its own).
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { BankService } from './service.ts';
@@ -15,9 +15,12 @@ export const NO_SESSION = {
   message: 'an ATM acts only on the accounts of the customer its session has checked a secret of (PIN, password or OTP)',
 };
 
+/** The calling ATM's id, or undefined for staff. */
+export const atmOf = (client: string | undefined) => (client?.startsWith('atm:') ? client.slice(4) : undefined);
+
 export function atmSessionHolds(bank: BankService, what: 'account' | 'customer') {
   return async (req: FastifyRequest, reply: FastifyReply) => {
-    const atmId = req.bankClient?.startsWith('atm:') ? req.bankClient.slice(4) : undefined;
+    const atmId = atmOf(req.bankClient);
     if (atmId === undefined) return;
     const params = req.params as { number?: string; id?: string };
     const customerId = what === 'customer' ? params.id : ownerOf(bank, params.number);
@@ -33,4 +36,14 @@ function ownerOf(bank: BankService, number: string | undefined): string | undefi
   } catch {
     return undefined;
   }
+}
+
+/** A withdrawal is settled by the ATM that reserved it (or staff): the same 403 for another ATM's and for none. */
+export function atmReservedIt(bank: BankService) {
+  return async (req: FastifyRequest, reply: FastifyReply) => {
+    const atmId = atmOf(req.bankClient);
+    if (atmId === undefined) return;
+    if (bank.records.hold((req.params as { id: string }).id)?.atm === atmId) return;
+    return reply.code(403).send(NO_SESSION);
+  };
 }

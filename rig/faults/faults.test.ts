@@ -1,6 +1,7 @@
 // Bus and bank faults on a whole rig: real Aedes with its hooks, real devices and controller, real MQTT clients,
 // real HTTP. Each fault is checked from the outside: what a reader of the bus receives, what an ATM's call gets.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { holdCustomer } from '../bank/testing/sessions.ts';
 import mqtt from 'mqtt';
 import { AtmClient } from '../atm-client.ts';
 import { startRig, type Rig } from '../rig.ts';
@@ -179,7 +180,7 @@ describe('bank faults: the answer lost', () => {
     await fetch(`${rig.bank.url}/staff/seed`, { method: 'POST', headers: await rig.bank.staffHeaders() });
     const { number: account, customerId } = rig.bank.service.snapshot().accounts[0]!;
     // The ATM's session has checked the customer's PIN: only then may it act on her account (session-guard.ts).
-    rig.bank.service.openSessions.confirm(customerId, 'atm-1');
+    holdCustomer(rig.bank.service, customerId, 'atm-1');
     const atm = createBankClient(rig.bank.url, { credential: { id: 'atm-1', key: rig.atmKeys.get('atm-1')! }, retryDelaysMs: [10] });
     const rule = rig.faults.add({ bank: 'atm-1', action: 'drop', path: '/accounts/:number/withdrawals', count: 1 });
     const reserved = await atm.reserveWithdrawal({ accountId: account, amount: 100, key: 'lost-answer-0001' });

@@ -7,7 +7,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { AccountNumber, CustomerId, IdempotencyKey, LedgerRecord, MinorUnits } from '../model.ts';
 import type { BankService } from '../service.ts';
 import { ATM_ROUTE_LIMIT } from '../client-auth.ts';
-import { atmSessionHolds } from '../session-guard.ts';
+import { atmOf, atmReservedIt, atmSessionHolds } from '../session-guard.ts';
 
 const byNumber = z.object({ number: AccountNumber });
 const keyHeader = z.object({ 'idempotency-key': IdempotencyKey });
@@ -17,6 +17,7 @@ const Entry = LedgerRecord.omit({ account: true });
 export const accountRoutes: FastifyPluginAsyncZod<{ bank: BankService }> = async (app, { bank }) => {
   const heldAccount = atmSessionHolds(bank, 'account');
   const heldCustomer = atmSessionHolds(bank, 'customer');
+  const reservedIt = atmReservedIt(bank);
   app.get(
     '/accounts/:number',
     {
@@ -106,7 +107,9 @@ export const accountRoutes: FastifyPluginAsyncZod<{ bank: BankService }> = async
       },
     },
     async (req, reply) =>
-      reply.code(201).send(await bank.reserveWithdrawal(req.params.number, req.body.amount, req.headers['idempotency-key'])),
+      reply
+        .code(201)
+        .send(await bank.reserveWithdrawal(req.params.number, req.body.amount, req.headers['idempotency-key'], atmOf(req.bankClient))),
   );
 
   const byWithdrawal = z.object({ id: z.string().regex(/^W\d+$/) });
@@ -114,6 +117,7 @@ export const accountRoutes: FastifyPluginAsyncZod<{ bank: BankService }> = async
     '/withdrawals/:id/commit',
     {
       config: ATM_ROUTE_LIMIT,
+      preHandler: reservedIt,
       schema: {
         tags: ['accounts'],
         summary: 'The notes were dispensed: debit the account',
@@ -128,6 +132,7 @@ export const accountRoutes: FastifyPluginAsyncZod<{ bank: BankService }> = async
     '/withdrawals/:id/reverse',
     {
       config: ATM_ROUTE_LIMIT,
+      preHandler: reservedIt,
       schema: { tags: ['accounts'], summary: 'The dispenser failed: release the hold', params: byWithdrawal, response: { 200: Balance } },
     },
     async (req) => bank.reverseWithdrawal(req.params.id),

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { AccountNumber, CustomerId, Finger, Pan, Template } from '../model.ts';
+import { atmOf } from '../session-guard.ts';
 import type { BankService } from '../service.ts';
 import { ATM_ROUTE_LIMIT } from '../client-auth.ts';
 
@@ -17,7 +18,6 @@ const IdentityVerdict = z.union([
 const AUTH_LIMIT = ATM_ROUTE_LIMIT;
 
 /** The ATM making the call (`atm:<id>` after client authentication), or undefined for staff and tests. */
-const atmOf = (client: string | undefined) => (client?.startsWith('atm:') ? client.slice(4) : undefined);
 
 export const authRoutes: FastifyPluginAsyncZod<{ bank: BankService }> = async (app, { bank }) => {
   app.post(
@@ -62,7 +62,7 @@ export const authRoutes: FastifyPluginAsyncZod<{ bank: BankService }> = async (a
       },
       config: AUTH_LIMIT,
     },
-    async (req) => bank.verifyCredentials(req.body.username, req.body.password),
+    async (req) => bank.verifyCredentials(req.body.username, req.body.password, atmOf(req.bankClient)),
   );
 
   app.post(

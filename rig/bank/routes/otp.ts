@@ -11,6 +11,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { CustomerId, Msisdn } from '../model.ts';
 import { otpMessage, type BankService } from '../service.ts';
 import { ATM_ROUTE_LIMIT } from '../client-auth.ts';
+import { atmOf } from '../session-guard.ts';
 
 const ErrorBody = z.object({ error: z.string(), message: z.string() });
 
@@ -47,7 +48,7 @@ export const otpRoutes: FastifyPluginAsyncZod<{ bank: BankService; smsGateway?: 
       config: ATM_ROUTE_LIMIT,
     },
     async (req, reply) => {
-      const atmId = req.bankClient?.startsWith('atm:') ? req.bankClient.slice(4) : undefined;
+      const atmId = atmOf(req.bankClient);
       if (req.body.send && !atmId)
         return reply.code(400).send({ error: 'bad-request', message: "send: true sends through the calling ATM's modem: call as an ATM" });
       if (req.body.send && !smsGateway)
@@ -78,6 +79,6 @@ export const otpRoutes: FastifyPluginAsyncZod<{ bank: BankService; smsGateway?: 
       },
       config: ATM_ROUTE_LIMIT,
     },
-    async (req) => bank.verifyOtp(req.params.otpId, req.body.code),
+    async (req) => bank.verifyOtp(req.params.otpId, req.body.code, atmOf(req.bankClient)),
   );
 };
