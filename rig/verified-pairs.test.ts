@@ -1,5 +1,5 @@
 // The start-up checks' memory (rig/verified-pairs.ts): it must only ever vouch for the exact pair that was checked.
-import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -33,6 +33,15 @@ describe('verified pairs', () => {
       await pairs.save();
       expect((await openVerifiedPairs(dir)).known('x', 'y', 'z')).toBe(true);
     }
+  });
+
+  it('is only not kept when it cannot be written (a directory in its place), and leaves no temporary file', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'atm-rig-verified-'));
+    await mkdir(join(dir, 'verified.json'));
+    const pairs = await openVerifiedPairs(dir);
+    pairs.remember('x', 'y', 'z');
+    await expect(pairs.save()).resolves.toBeUndefined();
+    expect(await readdir(dir)).toEqual(['verified.json']);
   });
 
   it('keeps nothing without a directory', async () => {

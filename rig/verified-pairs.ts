@@ -6,10 +6,12 @@
  * the exact secret and hash that were checked, so a changed key, password or hash is checked slowly again. The file
  * is a cache: unreadable or malformed, it is ignored and written anew.
  *
- * It holds nothing the secrets' own files beside it do not: the secrets themselves are there in clear (0600).
+ * It holds nothing the secrets' own files beside it do not: the secrets themselves are there in clear (0600). It
+ * vouches for the checked pair against anyone who cannot write the data directory; who can could as well replace
+ * the bank's hashes. A memory that cannot be written (a full disk, a directory in its place) is only not kept.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 
@@ -58,11 +60,16 @@ export async function openVerifiedPairs(dir: string | undefined): Promise<Verifi
     },
     async save() {
       if (!file || !changed) return;
-      // Whole or not at all: a torn file would only cost slow checks, but a reader should never see half of one.
-      const temp = `${file}.${process.pid}.tmp`;
-      await writeFile(temp, JSON.stringify({ version: 1, pairs: Object.fromEntries(pairs) }, null, 1) + '\n', { mode: 0o600 });
-      await rename(temp, file);
-      changed = false;
+      // Whole or not at all, through a new file of a name no one can guess or plant ('wx': never through a link).
+      const temp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
+      const body = JSON.stringify({ version: 1, pairs: Object.fromEntries(pairs) }, null, 1) + '\n';
+      try {
+        await writeFile(temp, body, { mode: 0o600, flag: 'wx' });
+        await rename(temp, file);
+        changed = false;
+      } catch {
+        await rm(temp, { force: true }).catch(() => undefined);
+      }
     },
   };
 }

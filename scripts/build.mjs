@@ -3,7 +3,9 @@
 // reading some 1,500 files of node_modules was a third of `atm-rig up`'s start; docs/performance.md). Native modules
 // and what a command loads only on demand stay in node_modules. rig/bin.js runs the
 // build when no source has changed since, and the sources through tsx otherwise (a developer's edits are never
-// shadowed by a stale build). dist/manifest.json lists the sources the build read.
+// shadowed by a stale build). dist/manifest.json lists the sources the build read, and the package files: an
+// `npm install` of another version also makes the build stale. ATM_RIG_BUILD_DIR builds elsewhere (the bundle's test).
+import { existsSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -12,11 +14,12 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 process.chdir(root);
 // Taken before the build reads anything: a file saved during the build is newer, so the build counts as stale.
 const builtAt = Date.now();
-await rm('dist', { recursive: true, force: true });
-await mkdir('dist', { recursive: true });
+const outdir = process.env.ATM_RIG_BUILD_DIR ?? 'dist';
+await rm(outdir, { recursive: true, force: true });
+await mkdir(outdir, { recursive: true });
 const result = await build({
   entryPoints: { cli: 'rig/cli.ts' },
-  outdir: 'dist',
+  outdir,
   bundle: true,
   splitting: true,
   format: 'esm',
@@ -36,6 +39,8 @@ const result = await build({
     'utf-8-validate',
     'pino',
     'thread-stream',
+    // A CommonJS package imported on demand: bundled, its named exports would be lost (only a default is made).
+    'selfsigned',
   ],
   // The bundled CommonJS packages call require() and read __dirname: give the ES modules both.
   banner: {
@@ -51,6 +56,7 @@ const result = await build({
   sourcemap: 'linked',
   logLevel: 'warning',
 });
-const inputs = Object.keys(result.metafile.inputs).filter((f) => !f.includes('node_modules/'));
-await writeFile('dist/manifest.json', JSON.stringify({ builtAt, inputs }, null, 1) + '\n');
-console.log(`atm-rig: built dist/ from ${inputs.length} sources (npm run build; rig/bin.js uses it while they are unchanged)`);
+const sources = Object.keys(result.metafile.inputs).filter((f) => !f.includes('node_modules/'));
+const packages = ['package.json', 'package-lock.json', 'node_modules/.package-lock.json'].filter((f) => existsSync(f));
+await writeFile(`${outdir}/manifest.json`, JSON.stringify({ builtAt, inputs: [...sources, ...packages] }, null, 1) + '\n');
+console.log(`atm-rig: built ${outdir}/ from ${sources.length} sources (npm run build; rig/bin.js uses it while they are unchanged)`);

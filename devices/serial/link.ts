@@ -47,6 +47,11 @@ export class SerialLink extends EventEmitter<{ data: [Buffer]; up: []; down: [st
     port.on('close', () => this.#lost('port closed'));
     port.on('error', (err) => this.#lost(err.message));
     port.open((err) => {
+      // Closed while it was opening: let the port go (left open, it would keep its lock and the next open fails).
+      if (this.#stopped || this.#port !== port) {
+        if (!err) port.close(() => {});
+        return;
+      }
       if (err) return this.#lost(err.message);
       this.#backoff = this.options.minBackoffMs ?? 250;
       this.isUp = true;

@@ -74,3 +74,40 @@ describe('what the bank answers', () => {
     client.close?.();
   });
 });
+
+describe('answers from outside the bank', () => {
+  // The attack review: a 409 or 404 whose body was not JSON became a SyntaxError, retried as a network fault.
+  it('takes a refusal whose body is not JSON as a refusal, at once', async () => {
+    let calls = 0;
+    server = createServer((_req, res) => {
+      calls += 1;
+      res.writeHead(409, { 'content-type': 'text/html' }).end('<html>conflict</html>');
+    });
+    await new Promise<void>((r) => server!.listen(0, '127.0.0.1', () => r()));
+    const client = createBankClient(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, { retryDelaysMs: [5, 5, 5] });
+    await expect(client.reserveWithdrawal({ accountId: '1000000001', amount: 100, key: 'k-00000001' })).resolves.toEqual({
+      ok: false,
+      reason: 'error',
+    });
+    expect(calls).toBe(1);
+    client.close?.();
+  });
+
+  // An idle connection the server closed under a new request failed that request ("socket hang up"): the client
+  // closes idle ones first, shorter still when the server says so (Keep-Alive: timeout=).
+  it('does not reuse a connection the server said it would close', async () => {
+    const sockets = new Set<unknown>();
+    server = createServer((req, res) => {
+      sockets.add(req.socket);
+      res.writeHead(200, { 'content-type': 'application/json', 'keep-alive': 'timeout=2' }).end('{"balance":1}');
+    });
+    server.keepAliveTimeout = 2_000;
+    await new Promise<void>((r) => server!.listen(0, '127.0.0.1', () => r()));
+    const client = createBankClient(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, { retryDelaysMs: [] });
+    await client.commitWithdrawal({ withdrawalId: 'W1' });
+    await new Promise((r) => setTimeout(r, 1_990));
+    await expect(client.lookupCard({ pan: '4000001234567899' })).resolves.toBeDefined();
+    expect(sockets.size).toBe(2);
+    client.close?.();
+  });
+});

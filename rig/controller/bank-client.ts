@@ -24,6 +24,17 @@ export interface SessionEnd {
   close?(): void;
 }
 
+/** A refusal is a refusal whatever its body (a proxy's HTML 404 too); a 2xx answer that is not JSON is a failure. */
+function parseAnswer(text: string, status: number): Record<string, unknown> {
+  if (!text) return {};
+  try {
+    return JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    if (status >= 200 && status <= 299) throw new Error(`the bank answered ${status} with a body that is not JSON`);
+    return {};
+  }
+}
+
 export function createBankClient(
   baseUrl: string,
   options: { timeoutMs?: number; keyPrefix?: string; credential?: { id: string; key: string }; retryDelaysMs?: readonly number[] } = {},
@@ -43,7 +54,7 @@ export function createBankClient(
       body: body === undefined ? undefined : JSON.stringify(body),
       timeoutMs,
     });
-    const data = res.text ? (JSON.parse(res.text) as Record<string, unknown>) : {};
+    const data = parseAnswer(res.text, res.status);
     if (res.status < 200 || res.status > 299)
       throw new BankHttpError(res.status, String(data.error ?? 'error'), String(data.message ?? res.statusText));
     return data as T;

@@ -20,8 +20,13 @@ export interface HttpTextClient {
   close(): void;
 }
 
+/** An idle connection is closed after this, before a server closes it under a new request (Fastify waits 72 s, Node's
+ *  own servers 5 s: a `Keep-Alive: timeout=` the server sends shortens it). */
+export const IDLE_MS = 4_000;
+
 export function createHttpTextClient(): HttpTextClient {
-  const agents = { 'http:': new http.Agent({ keepAlive: true }), 'https:': new https.Agent({ keepAlive: true }) };
+  const options = { keepAlive: true, timeout: IDLE_MS };
+  const agents = { 'http:': new http.Agent(options), 'https:': new https.Agent(options) };
   return {
     request(url, o) {
       const target = new URL(url);
