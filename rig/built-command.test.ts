@@ -69,7 +69,7 @@ describe('the built command', () => {
           '--bank-port',
           '0',
         ],
-        /atm-rig is up/,
+        /mqtts:\/\/127\.0\.0\.1:\d+/,
       );
       expect(up.output).toMatch(/atm-rig is up/);
       expect(up.output).toMatch(/mqtts:\/\/127\.0\.0\.1:\d+/);

@@ -27,6 +27,16 @@ describe('one session per customer across ATMs', () => {
     expect(holds.claim('C0001', 'atm-2')).toBe(true);
   });
 
+  it('lets both ATMs that identified her check her secret: the first to pass keeps her, the other is refused', () => {
+    const holds = new OpenSessions(new ManualClock(), 60_000);
+    holds.claim('C0001', 'atm-1'); // her card
+    holds.claim('C0001', 'atm-2'); // a copy of it
+    expect([holds.identified('C0001', 'atm-1'), holds.identified('C0001', 'atm-2')]).toEqual([true, true]);
+    expect(holds.confirm('C0001', 'atm-1')).toBe(true); // her PIN at atm-1 first
+    expect(holds.confirm('C0001', 'atm-2')).toBe(false);
+    expect(holds.confirmedHolder('C0001')).toBe('atm-1');
+  });
+
   it('confirms only at the ATM that identified her: a PIN typed at an ATM that never read her card checks nothing', () => {
     const holds = new OpenSessions(new ManualClock(), 60_000);
     expect(holds.confirm('C0001', 'atm-9')).toBe(false);

@@ -12,7 +12,10 @@ import type { RigClock } from '../../core/clock.ts';
 export const OPEN_SESSION_TTL_MS = 15 * 60_000;
 
 export class OpenSessions {
+  /** Who holds each customer: the last ATM to identify her, or the one that checked her secret (confirmed). */
   readonly #byCustomer = new Map<string, { atmId: string; until: number; confirmed: boolean }>();
+  /** Whom each ATM's session identified: two ATMs may both have identified her; the first to check her secret wins. */
+  readonly #byAtm = new Map<string, { customerId: string; until: number }>();
 
   constructor(
     private readonly clock: RigClock,
@@ -20,21 +23,24 @@ export class OpenSessions {
   ) {}
 
   /** `atmId` identified the customer; false when another ATM holds her, confirmed. An ATM holds one customer at a
-   *  time. */
+   *  time. A new identification starts unconfirmed: a card read again (or a session whose end was never said) does
+   *  not carry the last one's secret check over, nor keep it alive. */
   claim(customerId: string, atmId: string): boolean {
     if (this.#heldElsewhere(customerId, atmId)) return false;
     this.release(atmId);
-    // A new identification starts a new session, unconfirmed: a card read again (or a session whose end was never
-    // said) does not carry the last one's secret check over, nor keep it alive.
-    this.#byCustomer.set(customerId, { atmId, until: this.clock.now() + this.ttlMs, confirmed: false });
+    const until = this.clock.now() + this.ttlMs;
+    this.#byAtm.set(atmId, { customerId, until });
+    this.#byCustomer.set(customerId, { atmId, until, confirmed: false });
     return true;
   }
 
   /** `atmId`, which identified her (`claim`), checked a secret of hers: its hold now refuses others. False when
-   *  another ATM got there first. */
+   *  another ATM got there first, or this one never identified her. */
   confirm(customerId: string, atmId: string): boolean {
-    if (this.#heldElsewhere(customerId, atmId) || this.holder(customerId) !== atmId) return false;
-    this.#byCustomer.set(customerId, { atmId, until: this.clock.now() + this.ttlMs, confirmed: true });
+    if (this.#heldElsewhere(customerId, atmId) || !this.identified(customerId, atmId)) return false;
+    const until = this.clock.now() + this.ttlMs;
+    this.#byAtm.set(atmId, { customerId, until });
+    this.#byCustomer.set(customerId, { atmId, until, confirmed: true });
     return true;
   }
 
@@ -43,8 +49,15 @@ export class OpenSessions {
     return held !== undefined && held.atmId !== atmId && held.confirmed && held.until > this.clock.now();
   }
 
+  /** Did this ATM's current session identify her? (It may then check her secrets: PIN, password, OTP.) */
+  identified(customerId: string, atmId: string): boolean {
+    const mine = this.#byAtm.get(atmId);
+    return mine !== undefined && mine.customerId === customerId && mine.until > this.clock.now();
+  }
+
   /** The ATM's session ended: its customer is free. */
   release(atmId: string): void {
+    this.#byAtm.delete(atmId);
     for (const [customerId, held] of this.#byCustomer) if (held.atmId === atmId) this.#byCustomer.delete(customerId);
   }
 

@@ -95,7 +95,7 @@ export class BankService extends BankCustomers {
   /** Asked by an ATM, only for the customer it identified (her card or finger there): before any hash, so an ATM key
    *  alone can neither guess a PIN nor lock anyone out. */
   async verifySecret(customerId: string, kind: 'pin' | 'password', value: string, atmId?: string): Promise<Verdict> {
-    if (atmId && this.openSessions.holder(customerId) !== atmId) return { ok: false, reason: 'no-session' };
+    if (atmId && !this.openSessions.identified(customerId, atmId)) return { ok: false, reason: 'no-session' };
     const customer = findCustomer(this.records, customerId);
     const hash = kind === 'pin' ? customer.pinHash : customer.passwordHash;
     if (!hash) return { ok: false, reason: `no-${kind}` };
@@ -228,7 +228,7 @@ export class BankService extends BankCustomers {
    *  exist): another ATM cannot spend her code with wrong guesses. Right, it confirms the ATM's hold on her. */
   async verifyOtp(otpId: string, code: string, atmId?: string): Promise<Verdict> {
     const otp = this.records.otp(otpId);
-    if (atmId && (!otp || this.openSessions.holder(otp.customerId) !== atmId)) return { ok: false, reason: 'no-session' };
+    if (atmId && (!otp || !this.openSessions.identified(otp.customerId, atmId))) return { ok: false, reason: 'no-session' };
     if (!otp) return { ok: false, reason: 'unknown' };
     const matches = await verifySecret(code, otp.codeHash);
     const now = this.o.clock.now();
