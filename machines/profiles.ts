@@ -120,6 +120,16 @@ export const AuthProfileSchema = strictObject({
   if (profile.tiers.filter((t) => t.kind === 'card').length > 1) {
     ctx.addIssue({ code: 'custom', path: ['tiers'], message: 'at most one card tier' });
   }
+  // A card number and a finger are not secrets, and an OTP's code passes through the ATM's own modem: only a PIN or a
+  // password proves to the bank that the customer is at this ATM, not someone with the ATM's key (docs/security.md).
+  if (!profile.tiers.some((t) => t.kind === 'pin' || t.kind === 'password' || t.kind === 'username+password')) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['tiers'],
+      message:
+        "needs a pin, password or username+password tier: the bank lets an ATM act on a customer's accounts only after a secret the ATM cannot see (a card, a finger or an OTP the ATM itself texts is not one)",
+    });
+  }
 });
 export type AuthProfile = z.infer<typeof AuthProfileSchema>;
 export type AuthProfileInput = z.input<typeof AuthProfileSchema>;

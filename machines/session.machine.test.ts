@@ -143,6 +143,11 @@ describe('custom profiles', () => {
   it('rejects a profile whose PIN tier has nobody to check against', () => {
     expect(() => parseProfile({ id: 'bad', name: 'bad', tiers: [{ kind: 'pin' }] })).toThrow(/needs an earlier tier/);
     expect(() => parseProfile({ id: 'bad', name: 'bad', tiers: [{ kind: 'otp' }, { kind: 'card' }] })).toThrow();
+    // Re-attack of the bank's session rule: an OTP the ATM texts itself, a card or a finger proves nothing against
+    // the ATM's key, so the bank never lets such an ATM act on accounts: refused here, with the reason.
+    expect(() => parseProfile({ id: 'bad', name: 'bad', tiers: [{ kind: 'card' }, { kind: 'otp', length: 6 }] })).toThrow(
+      /needs a pin, password or username\+password tier: the bank lets an ATM act on a customer's accounts only after a secret the ATM cannot see/,
+    );
   });
 });
 

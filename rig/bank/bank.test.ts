@@ -114,8 +114,10 @@ describe.each(STORES)('bank API on the %s store', (store) => {
     const t = synthTemplate(alice.id, 3);
     const oneToN = await call('POST', '/auth/fingerprint', { template: t });
     expect(oneToN.body).toMatchObject({ ok: true, customerId: alice.id, finger: 3 });
+    expect((await call('POST', '/auth/fingerprint', { template: t, customerId: alice.id })).body).toMatchObject({ ok: true, finger: 3 });
+    // 1:1 against someone else: an ATM matches only the customer its session identified (it would name anyone).
     const oneToOne = await call('POST', '/auth/fingerprint', { template: t, customerId: 'C0002' });
-    expect(oneToOne.body).toEqual({ ok: false, reason: 'no-match' });
+    expect(oneToOne.body).toEqual({ ok: false, reason: 'no-session' });
   });
 
   it('issues single-use OTPs that expire on the injected clock', async () => {
@@ -135,7 +137,14 @@ describe.each(STORES)('bank API on the %s store', (store) => {
     expect((await call('POST', `/otp/${late.body.otpId}/verify`, { code: lateCode })).body).toEqual({ ok: false, reason: 'expired' });
   });
 
+  /** As an ATM's session: her card, then her PIN (only then may the ATM act on her accounts). */
+  const aliceAtTheAtm = async () => {
+    expect((await call('POST', '/auth/card', { pan: alice.pan })).body).toMatchObject({ ok: true });
+    expect((await call('POST', '/auth/secret', { customerId: alice.id, kind: 'pin', value: alice.pin })).body).toEqual({ ok: true });
+  };
+
   it('withdraws in two steps, refuses overdrafts, and applies a replayed request once', async () => {
+    await aliceAtTheAtm();
     const before = (await call('GET', `/accounts/${aliceAccount}`)).body.balance;
     const key = { 'idempotency-key': 'test-withdraw-0001' };
     const reserved = await call('POST', `/accounts/${aliceAccount}/withdrawals`, { amount: 10_000 }, key);
@@ -165,6 +174,7 @@ describe.each(STORES)('bank API on the %s store', (store) => {
   });
 
   it('transfers between accounts and refuses unknown ones', async () => {
+    await aliceAtTheAtm();
     const bob = bank.service.records.accountOf('C0002')!.number;
     const bobBefore = bank.service.account(bob).balance;
     const ok = await call(

@@ -110,6 +110,8 @@ export const HoldRecord = z.object({
   settledAt: z.number().optional(),
   /** Who settled it: the ATM after dispensing, staff, or the restart rule for holds a crash left open. */
   settledBy: z.enum(['atm', 'staff', 'restart']).optional(),
+  /** The balance its settlement left: what a settlement asked again answers. */
+  balanceAfter: z.number().int().optional(),
 });
 export type Hold = z.infer<typeof HoldRecord>;
 

@@ -119,10 +119,12 @@ export class BankMoney {
         hold.status = 'committed';
         hold.settledAt = now;
         hold.settledBy = by;
-        d.putHold(hold);
         this.post(d, account, 'withdrawal', -hold.amount, now, { ref: hold.id });
+        hold.balanceAfter = account.balance;
+        d.putHold(hold);
       }
-      return { balance: account.balance };
+      // Asked again, the first answer: not the account's balance now, which the settling ATM has no session to read.
+      return { balance: hold.balanceAfter ?? account.balance };
     });
   }
 
@@ -137,9 +139,10 @@ export class BankMoney {
         hold.status = 'reversed';
         hold.settledAt = now;
         hold.settledBy = by;
+        hold.balanceAfter = account.balance;
         d.putHold(hold);
       }
-      return { balance: account.balance };
+      return { balance: hold.balanceAfter ?? account.balance };
     });
   }
 

@@ -2,7 +2,7 @@
  * One session per customer across the bank's ATMs, as real banks keep it: the ATM that identified a customer
  * holds her until it says the session ended, and a card of hers at another ATM meanwhile is refused (a copied
  * card is the usual reason). A hold refuses others only once it is *confirmed*, when the holding ATM has checked a
- * secret of hers (PIN, password or OTP): someone with only her card, or one of her fingers, cannot keep her out of
+ * secret of hers (PIN or password; an OTP passes through the ATM, so it proves nothing against its key): someone with only her card, or one of her fingers, cannot keep her out of
  * every other ATM, nor learn that her card is live. Of two ATMs that both identified her, the first to check her
  * secret keeps the session; the other is refused at that check. A hold lapses after `ttlMs` on the bank clock, so an
  * ATM that died mid-session does not lock its customer out for good. In memory: a restarted bank forgets the holds.
@@ -53,6 +53,11 @@ export class OpenSessions {
   identified(customerId: string, atmId: string): boolean {
     const mine = this.#byAtm.get(atmId);
     return mine !== undefined && mine.customerId === customerId && mine.until > this.clock.now();
+  }
+
+  /** Is she free for this ATM: not held, confirmed, by another one (where she is now)? */
+  free(customerId: string, atmId: string): boolean {
+    return !this.#heldElsewhere(customerId, atmId);
   }
 
   /** The ATM's session ended: its customer is free. */

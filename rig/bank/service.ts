@@ -96,6 +96,8 @@ export class BankService extends BankCustomers {
    *  alone can neither guess a PIN nor lock anyone out. */
   async verifySecret(customerId: string, kind: 'pin' | 'password', value: string, atmId?: string): Promise<Verdict> {
     if (atmId && !this.openSessions.identified(customerId, atmId)) return { ok: false, reason: 'no-session' };
+    // Held, confirmed, by another ATM (she is there now): no guessing at her PIN from here, nor locking her out.
+    if (atmId && !this.openSessions.free(customerId, atmId)) return { ok: false, reason: 'in-use-elsewhere' };
     const customer = findCustomer(this.records, customerId);
     const hash = kind === 'pin' ? customer.pinHash : customer.passwordHash;
     if (!hash) return { ok: false, reason: `no-${kind}` };
@@ -194,8 +196,9 @@ export class BankService extends BankCustomers {
   }
 
   /** 1:1 against `customerId`, or 1:N (customers.ts); a 1:N match asked by an ATM holds the customer for it, as a
-   *  card does. */
+   *  card does. 1:1, asked by an ATM, only against the customer its session identified (it names her otherwise). */
   matchFingerprint(template: string, customerId?: string, atmId?: string): Verdict<Identity & { finger: number; score: number }> {
+    if (customerId && atmId && !this.openSessions.identified(customerId, atmId)) return { ok: false, reason: 'no-session' };
     const best = this.identifyFinger(template, customerId);
     if (!best) return { ok: false, reason: 'no-match' };
     const { customer } = best;
@@ -225,10 +228,12 @@ export class BankService extends BankCustomers {
   }
 
   /** Asked by an ATM, only for an OTP of the customer it identified (the same answer for an OTP that does not
-   *  exist): another ATM cannot spend her code with wrong guesses. Right, it confirms the ATM's hold on her. */
+   *  exist): another ATM cannot spend her code with wrong guesses. It does not confirm the session: the code went
+   *  through the ATM's own modem, so it proves nothing against someone holding the ATM's key. */
   async verifyOtp(otpId: string, code: string, atmId?: string): Promise<Verdict> {
     const otp = this.records.otp(otpId);
     if (atmId && (!otp || !this.openSessions.identified(otp.customerId, atmId))) return { ok: false, reason: 'no-session' };
+    if (atmId && otp && !this.openSessions.free(otp.customerId, atmId)) return { ok: false, reason: 'in-use-elsewhere' };
     if (!otp) return { ok: false, reason: 'unknown' };
     const matches = await verifySecret(code, otp.codeHash);
     const now = this.o.clock.now();
@@ -244,7 +249,6 @@ export class BankService extends BankCustomers {
         d.putOtp(o);
         return { ok: false as const, reason: 'wrong' };
       }
-      if (atmId && !this.openSessions.confirm(o.customerId, atmId)) return { ok: false as const, reason: 'in-use-elsewhere' };
       d.putOtp({ ...o, usedAt: now });
       return { ok: true as const };
     });

@@ -114,9 +114,53 @@ describe('an ATM on the account routes', () => {
     for (let i = 0; i < 6; i++)
       expect((await call('atm-2', 'POST', `/otp/${otpId}/verify`, { code: '000000' })).body).toEqual({ ok: false, reason: 'no-session' });
     expect((await call('atm-1', 'POST', `/otp/${otpId}/verify`, { code })).body).toEqual({ ok: true });
-    // The OTP confirmed atm-1's session: it may act on her account now.
-    expect((await call('atm-1', 'GET', `/accounts/${account}`)).status).toBe(200);
     await call('atm-1', 'POST', '/auth/session-ended');
+  });
+
+  // The re-attack: a card number (printed on the card) and an OTP the ATM asked for and read itself confirmed a session
+  // with nothing of the customer's, and drained five accounts. An OTP's code passes through the ATM: it confirms nothing.
+  it('take an OTP as no proof against the ATM: a card and a self-read OTP open no account', async () => {
+    await call('atm-1', 'POST', '/auth/card', { pan: alice.pan });
+    const issued = await call('atm-1', 'POST', '/otp', { customerId: alice.id });
+    const code = /(\d{6})/.exec(String(issued.body.text))![1]!;
+    expect((await call('atm-1', 'POST', `/otp/${String(issued.body.otpId)}/verify`, { code })).body).toEqual({ ok: true });
+    expect(new Set(await statuses(everyRoute('atm-1')))).toEqual(new Set(['403 no-session']));
+    await call('atm-1', 'POST', '/auth/session-ended');
+  });
+
+  it('check nothing of a customer another ATM holds now, though this one identified her before', async () => {
+    const bwalya = DEMO_CUSTOMERS[1]!;
+    await call('atm-2', 'POST', '/auth/card', { pan: bwalya.pan }); // a copy of her card, read first
+    await call('atm-1', 'POST', '/auth/card', { pan: bwalya.pan }); // her own card
+    expect((await call('atm-1', 'POST', '/auth/secret', { customerId: bwalya.id, kind: 'pin', value: bwalya.pin })).body).toEqual({
+      ok: true,
+    });
+    const before = JSON.stringify(bank.service.customer(bwalya.id).failures ?? {});
+    for (const value of ['0000', '1111', bwalya.pin])
+      expect((await call('atm-2', 'POST', '/auth/secret', { customerId: bwalya.id, kind: 'pin', value })).body).toEqual({
+        ok: false,
+        reason: 'in-use-elsewhere',
+      });
+    expect(JSON.stringify(bank.service.customer(bwalya.id).failures ?? {})).toBe(before);
+    expect((await call('atm-2', 'POST', '/otp', { customerId: bwalya.id })).status).toBe(403);
+    await call('atm-1', 'POST', '/auth/session-ended');
+    await call('atm-2', 'POST', '/auth/session-ended');
+  });
+
+  it('match a finger 1:1 only against the customer the ATM identified (it would name anyone)', async () => {
+    const res = await call('atm-2', 'POST', '/auth/fingerprint', { template: 'A'.repeat(64), customerId: alice.id });
+    expect(res.body).toEqual({ ok: false, reason: 'no-session' });
+  });
+
+  it('answer a settlement asked again with its first answer, not the balance now', async () => {
+    await call('atm-1', 'POST', '/auth/card', { pan: alice.pan });
+    await call('atm-1', 'POST', '/auth/secret', { customerId: alice.id, kind: 'pin', value: alice.pin });
+    const id = String((await call('atm-1', 'POST', `/accounts/${account}/withdrawals`, { amount: 1_000 })).body.withdrawalId);
+    const first = await call('atm-1', 'POST', `/withdrawals/${id}/commit`);
+    await call('atm-1', 'POST', `/accounts/${account}/deposits`, { amount: 12_345 });
+    await call('atm-1', 'POST', '/auth/session-ended');
+    const again = await call('atm-1', 'POST', `/withdrawals/${id}/commit`);
+    expect(again).toEqual(first);
   });
 
   it('confirm a session by username and password at a terminal (seed000)', async () => {

@@ -1,6 +1,6 @@
 /**
  * An ATM acts on an account, or changes a customer's secret, only for the customer its session holds and has checked
- * a secret of (open-sessions.ts: her PIN, password or OTP at this ATM). Without it one ATM's key, stolen from a
+ * a secret of (open-sessions.ts: her PIN or password at this ATM; not an OTP, whose code passes through it). Without it one ATM's key, stolen from a
  * host, would read and move the money of every account in the bank. Staff (Bearer tokens) are not bound: they serve
  * every customer. The answer is the same 403 whether the account exists or not, so the key does not tell which do.
  *
@@ -12,7 +12,7 @@ import type { BankService } from './service.ts';
 
 export const NO_SESSION = {
   error: 'no-session',
-  message: 'an ATM acts only on the accounts of the customer its session has checked a secret of (PIN, password or OTP)',
+  message: 'an ATM acts only on the accounts of the customer its session identified and whose PIN or password it checked',
 };
 
 /** The calling ATM's id, or undefined for staff. */
