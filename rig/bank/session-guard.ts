@@ -1,7 +1,7 @@
 /**
  * An ATM acts on an account, or changes a customer's secret, only for the customer its session holds and has checked
- * a secret of (open-sessions.ts: her PIN or password at this ATM; not an OTP, whose code passes through it). Without it one ATM's key, stolen from a
- * host, would read and move the money of every account in the bank. Staff (Bearer tokens) are not bound: they serve
+ * a secret of (open-sessions.ts: her PIN or password at this ATM; not an OTP, whose code passes through it). Without
+ * it one ATM's key, stolen from a host, would read and move the money of every account in the bank. Staff (Bearer tokens) are not bound: they serve
  * every customer. The answer is the same 403 whether the account exists or not, so the key does not tell which do.
  *
  * Settling a withdrawal (commit, reverse) is bound to the ATM that reserved it, as the hold records (on disk, so an
