@@ -54,6 +54,8 @@ export interface Rig {
   atmKeys: Map<string, string>;
   /** Holds a crash had left reserved, released at start by the restart rule. */
   releasedHolds: Hold[];
+  /** ATMs whose kept bank key no longer matched the bank and was made anew at start. */
+  replacedKeys: string[];
   /** Faults on the wire (docs/faults.md): bus faults need the embedded broker, bank faults work always. */
   faults: FaultInjector;
   /** The XFS4IoT face, when on (`xfs4iot` in the config; docs/xfs4iot.md). */
@@ -110,6 +112,7 @@ export async function startRig(input: RigConfigInput = {}, hooks: RigHooks = {})
 
   let closeRecorder: { name: string; close: () => Promise<unknown> } | undefined;
   let abandonBank: (() => Promise<unknown>) | undefined;
+  const replacedKeys: string[] = [];
   try {
     const faults = new FaultInjector(
       clock,
@@ -150,7 +153,10 @@ export async function startRig(input: RigConfigInput = {}, hooks: RigHooks = {})
     // are checked against the bank's hashes (slow on purpose) meanwhile too.
     const bankReady = bankStarting.then(async (b) => ({
       releasedHolds: await b.service.releaseHoldsLeftByACrash(),
-      atmKeys: await b.provisionAtms(config.atms.map((a) => a.id)),
+      atmKeys: await b.provisionAtms(
+        config.atms.map((a) => a.id),
+        { replaced: (ids) => replacedKeys.push(...ids) },
+      ),
     }));
     bankReady.catch(() => undefined);
     const dataDir = config.bank.file === ':memory:' ? undefined : dirname(config.bank.file);
@@ -286,6 +292,7 @@ export async function startRig(input: RigConfigInput = {}, hooks: RigHooks = {})
       atms,
       atmKeys,
       releasedHolds,
+      replacedKeys,
       faults,
       ...(face ? { xfs4iot: face } : {}),
       close,

@@ -66,8 +66,11 @@ describe('the bank start-up checks', () => {
     await writeFile(keysFile, JSON.stringify({ ...keys, 'atm-1': 'someone-elses-key' }));
 
     const second = await startBank({ file, hashCost: cost });
-    const again = await second.provisionAtms(['atm-1']);
+    const replaced: string[] = [];
+    const again = await second.provisionAtms(['atm-1'], { replaced: (ids) => replaced.push(...ids) });
     expect(again.get('atm-1')).not.toBe('someone-elses-key');
+    // Said, so the banner can tell whoever holds the old key (a lab reviewer's ATM application just got 401s).
+    expect(replaced).toEqual(['atm-1']);
     expect(await second.service.verifyClient('atm-1', again.get('atm-1')!)).toBe(true);
     expect(await second.service.verifyClient('atm-1', 'someone-elses-key')).toBe(false);
     await second.close();

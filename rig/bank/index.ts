@@ -49,7 +49,8 @@ export interface RunningBank {
   /** Authorization headers for the /staff routes, logging in when needed. */
   staffHeaders(): Promise<Record<string, string>>;
   /** The key each of these ATMs calls the bank with, made at first start (kept in <data>/atm-keys.json, 0600). */
-  provisionAtms(ids: readonly string[]): Promise<Map<string, string>>;
+  /** Each ATM's key, made where none is kept or the kept one no longer matches the bank (`replaced` names those). */
+  provisionAtms(ids: readonly string[], told?: { replaced?: (ids: string[]) => void }): Promise<Map<string, string>>;
 }
 
 /** Make sure a staff account exists; its password lives beside the bank file (0600), or only in memory. */
@@ -98,7 +99,12 @@ export async function createBankService(config: BankConfig): Promise<BankService
 }
 
 /** ATM keys, like the bus users' passwords: random, kept beside the bank file (0600) or only in memory. */
-async function ensureAtmKeys(service: BankService, file: string, ids: readonly string[]): Promise<Map<string, string>> {
+async function ensureAtmKeys(
+  service: BankService,
+  file: string,
+  ids: readonly string[],
+  told: { replaced?: (ids: string[]) => void } = {},
+): Promise<Map<string, string>> {
   const path = file === ':memory:' ? undefined : atmKeysFileOf(file);
   const saved = path ? Object.fromEntries(await readAtmKeys(path)) : {};
   // Pairs checked at an earlier start are not checked again (rig/verified-pairs.ts); the others side by side: each
@@ -113,6 +119,9 @@ async function ensureAtmKeys(service: BankService, file: string, ids: readonly s
       }),
     )
   ).filter((id): id is string => id !== undefined);
+  // A key kept in the file that the bank does not take any more (edited, or the bank file replaced) is said.
+  const replaced = stale.filter((id) => saved[id] !== undefined);
+  if (replaced.length) told.replaced?.(replaced);
   for (const id of stale) saved[id] = randomBytes(18).toString('base64url');
   await Promise.all(stale.map((id) => service.setClientKey(id, saved[id]!)));
   const changed = stale.length > 0;
@@ -182,7 +191,7 @@ async function serveBank(service: BankService, config: BankConfig): Promise<Runn
       return app;
     },
     url,
-    provisionAtms: (ids) => ensureAtmKeys(service, config.file, ids),
+    provisionAtms: (ids, told) => ensureAtmKeys(service, config.file, ids, told),
     async close() {
       await stop();
       await service.close();

@@ -72,7 +72,7 @@ export function defineLoad(program: Command): void {
       const seed = int('seed', opts.seed) ?? freshSeed();
       const tty = process.stderr.isTTY;
       let lastLine = 0;
-      const { results, target, elapsedMs, startedAt } = await runLoad({
+      const { results, target, elapsedMs, startedAt, skipped } = await runLoad({
         data: opts.data,
         atms,
         atmIds,
@@ -101,7 +101,10 @@ export function defineLoad(program: Command): void {
         const stats = statsOf(results, elapsedMs);
         const ledgerProblems = checkLedgers(ledgers.bank, results, startedAt);
         console.table([stats]);
+        if (skipped)
+          console.log(`passed over ${skipped} customer(s) whose account could not pay a withdrawal (seeded low, or spent by earlier runs)`);
         const settings = {
+          ...(skipped ? { 'customers passed over': skipped } : {}),
           ATMs: atms,
           ...(opts.broker ? { broker: opts.broker } : {}),
           seed,

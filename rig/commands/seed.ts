@@ -15,7 +15,7 @@ export function defineSeed(program: Command): void {
       'Create or reset the demo customers in the bank file and print their test credentials (PIN, password, card, phone). ' +
         'Customers seeding did not create are never touched. A running rig holds its file: seed it with POST /staff/seed instead.\n\n' +
         'With --customers N: add N synthetic customers (names, phones, cards, PINs, fingers 1-10, balances), the same for the same ' +
-        '--seed, each PIN a salted scrypt hash at --hash-cost (default 10, the test cost). Their credentials go to ' +
+        "--seed, each PIN a salted scrypt hash at --hash-cost (here 10 unless given, the test cost: the bank's default of 15 would take hours). Their credentials go to " +
         'population-credentials.ndjson beside the bank file (mode 0600, test data: never printed). Use a .sqlite bank for more than a few thousand.',
     )
     .option('--customers <n>', 'add this many synthetic customers for load runs instead of the demo customers');

@@ -211,6 +211,14 @@ export function describe(rig: Rig): string[] {
           ),
         ]
       : []),
+    ...(rig.replacedKeys.length
+      ? [
+          paint(
+            'yellow',
+            `  ATM keys    ${rig.replacedKeys.join(', ')}: the key kept for it no longer matched the bank; a new one is in atm-keys.json (an ATM application needs it)`,
+          ),
+        ]
+      : []),
     ...(rig.releasedHolds.length
       ? [
           paint(

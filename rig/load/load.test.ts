@@ -92,3 +92,30 @@ describe('a load run customer', () => {
     }
   }, 60_000);
 });
+
+describe('a load run on a population some of whom cannot pay', () => {
+  // A lab reviewer's run on a fresh population reported "withdrawal refused: insufficient-funds": a few seeded
+  // accounts start under the 100.00 a load session withdraws.
+  it('passes over customers whose account cannot pay a withdrawal, and says how many', async () => {
+    const data = join(await mkdtemp(join(tmpdir(), 'atm-rig-load-')), 'bank.sqlite');
+    const cost = { logN: 4, r: 8, p: 1 };
+    const bank = await createBankService({ file: data, hashCost: cost });
+    const credentialsFile = join(data, '..', 'population-credentials.ndjson');
+    await seedPopulation(bank, { customers: 6, seed: 5, hashCost: cost, credentialsFile });
+    const people = parseCredentials(await readFile(credentialsFile, 'utf8'), credentialsFile);
+    // Two customers with nothing to withdraw.
+    for (const poor of people.slice(0, 2)) {
+      const { available } = bank.account(poor.account);
+      if (available > 0) await bank.transfer(poor.account, people[5]!.account, available, `empty-${poor.id}`);
+    }
+    await bank.close();
+    const run = await runLoad({ data, atms: 1, sessions: 4, mix: parseMix('happy=1'), seed: 6, hashLogN: 4 });
+    try {
+      expect(run.results.filter((r) => !r.ok).map((r) => r.error)).toEqual([]);
+      expect(run.skipped).toBe(2);
+      expect(run.results.map((r) => r.customer)).not.toContain(people[0]!.id);
+    } finally {
+      await run.target.close();
+    }
+  }, 60_000);
+});

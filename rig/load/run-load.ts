@@ -12,7 +12,7 @@ import { mapLimit } from '../../core/pool.ts';
 import { parseCredentials, type PopulationCredential } from '../population-seed.ts';
 import { labAtms, OTP_TTL_S, ownRig, type LoadTarget } from './load-target.ts';
 import { pickKind, type Mix, type SessionKind } from './mix.ts';
-import { runSession } from './session-kinds.ts';
+import { LOAD_AMOUNT, runSession } from './session-kinds.ts';
 
 export interface LoadOptions {
   data: string;
@@ -45,9 +45,15 @@ export interface SessionResult {
 
 export { loadProfile, OTP_TTL_S } from './load-target.ts';
 
-export async function runLoad(
-  o: LoadOptions,
-): Promise<{ results: SessionResult[]; target: LoadTarget; elapsedMs: number; startedAt: number; customers: PopulationCredential[] }> {
+export async function runLoad(o: LoadOptions): Promise<{
+  results: SessionResult[];
+  target: LoadTarget;
+  elapsedMs: number;
+  startedAt: number;
+  customers: PopulationCredential[];
+  /** Customers passed over: their account could not pay a withdrawal. */
+  skipped: number;
+}> {
   const credsFile = join(dirname(o.data), 'population-credentials.ndjson');
   const text = await readFile(credsFile, 'utf8').catch(() => {
     throw new Error(`no population beside ${o.data}: atm-rig seed --customers 10000 --data ${o.data} makes one (${credsFile})`);
@@ -67,6 +73,17 @@ export async function runLoad(
     await target.close();
     throw err;
   }
+  // Customers who cannot pay a withdrawal (a seeded balance under it, or spent by earlier runs) are passed over:
+  // their sessions would fail on the bank's refusal, which is not what a load run measures.
+  const books = await target.ledgers();
+  let skipped = 0;
+  const canPay = (who: PopulationCredential) => {
+    try {
+      return books.bank.account(who.account).available >= LOAD_AMOUNT;
+    } catch {
+      return false;
+    }
+  };
   const random = createRandom(o.seed).fork('load');
   const results: SessionResult[] = [];
   const started = performance.now();
@@ -90,7 +107,11 @@ export async function runLoad(
         if (!more()) break;
         startedCount++;
         // From a place the seed picks: runs one after another do not all spend the same first customers' money.
-        const who = customers[(first + next++) % customers.length]!;
+        let who = customers[(first + next++) % customers.length]!;
+        while (!canPay(who) && next < customers.length) {
+          skipped++;
+          who = customers[(first + next++) % customers.length]!;
+        }
         const kind = pickKind(o.mix, random);
         const start = elapsed();
         const seen = { dispensed: 0 };
@@ -119,10 +140,11 @@ export async function runLoad(
     }),
   );
   clearInterval(ticker);
+  await books.close();
   const elapsedMs = elapsed();
   o.onProgress?.(results, elapsedMs);
   await Promise.all(people.map((p) => p.close()));
-  return { results, target, elapsedMs, startedAt, customers };
+  return { results, target, elapsedMs, startedAt, customers, skipped };
 }
 
 /** A person at each ATM, a few connecting at a time (a broker's guard against connection floods drops a burst of

@@ -32,7 +32,8 @@ export async function startBankRole(config: RigConfig): Promise<RunningBankRole>
   });
   try {
     const released = await bank.service.releaseHoldsLeftByACrash();
-    await bank.provisionAtms(ids);
+    const replaced: string[] = [];
+    await bank.provisionAtms(ids, { replaced: (r) => replaced.push(...r) });
     const customers = bank.service.records.customerCount();
     const host = config.bank.host;
     const banner = [
@@ -40,6 +41,14 @@ export async function startBankRole(config: RigConfig): Promise<RunningBankRole>
       `  bank        ${bank.url}   (OpenAPI: ${bank.url}/openapi.json, data: ${file}, ${customers.toLocaleString('en')} customers)`,
       `  ATMs        ${ids.length} may log in: ${summarise(ids)}`,
       `  ATM keys    ${atmKeysFileOf(file)}   (secret, mode 0600; each ATM host gets its own: atm-rig host-keys --atms ... --out <dir>)`,
+      ...(replaced.length
+        ? [
+            paint(
+              'yellow',
+              `              made anew for ${summarise(replaced)}: the kept key no longer matched the bank (hand out new host keys)`,
+            ),
+          ]
+        : []),
       `  bus users   ${bus.dir}/passwd and acl (Mosquitto's password_file and acl_file; atm-rig broker reads them too)`,
       `              ${bus.dir}/credentials.json   (the lab's keyring: secret, mode 0600; atm-rig host-keys and atm-rig load read it)`,
       ...onlyHere(host, '--bank-host'),
