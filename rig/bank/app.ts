@@ -85,11 +85,18 @@ export async function buildBankApp({
         { name: 'staff', description: 'Branch staff: KYC, enrolment, cards' },
         { name: 'web', description: 'The web ATM: username + password + fingerprint' },
       ],
+      components: {
+        securitySchemes: {
+          atmKey: { type: 'http', scheme: 'basic', description: '<atm id>:<key>, the key from <data>/atm-keys.json (docs/api.md)' },
+          staffToken: { type: 'http', scheme: 'bearer', description: 'from POST /staff/login' },
+        },
+      },
     },
-    transform: jsonSchemaTransform,
+    transform: withAtmAnswers,
   });
 
   app.get('/health', { schema: { hide: true } }, async () => ({ ok: true }));
+
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   const sessions = new StaffSessions(bank);
@@ -109,4 +116,36 @@ export async function buildBankApp({
   });
   await app.register(webRoutes, { bank, clock });
   return app;
+}
+
+const errorAnswer = (description: string) => ({
+  description,
+  type: 'object',
+  properties: { error: { type: 'string' }, message: { type: 'string' } },
+  required: ['error', 'message'],
+});
+
+/** Every route an ATM calls says who may call it and the answers every such route may give (a generated client
+ *  should know of Basic auth, `no-session` and the rate limit, not only of its success). */
+const ATM_ANSWERS = {
+  401: errorAnswer('client-login-required: no ATM key or staff token, or a wrong one'),
+  403: errorAnswer("no-session: not the customer this ATM's session identified and checked (docs/api.md)"),
+  429: errorAnswer('rate-limited'),
+};
+
+function withAtmAnswers(input: Parameters<typeof jsonSchemaTransform>[0]): ReturnType<typeof jsonSchemaTransform> {
+  const out = jsonSchemaTransform(input);
+  const schema = out.schema as { tags?: string[]; response?: Record<string, unknown> };
+  const tags = schema.tags ?? [];
+  if (tags.includes('staff') && out.url !== '/staff/login')
+    return { ...out, schema: { ...out.schema, security: [{ staffToken: [] }] } as typeof out.schema };
+  if (!tags.includes('atm') && !tags.includes('accounts')) return out;
+  return {
+    ...out,
+    schema: {
+      ...out.schema,
+      security: [{ atmKey: [] }, { staffToken: [] }],
+      response: { ...ATM_ANSWERS, ...(schema.response ?? {}) },
+    } as typeof out.schema,
+  };
 }

@@ -178,3 +178,23 @@ describe('an ATM on the account routes', () => {
     expect(res.status).toBe(200);
   });
 });
+
+describe("the bank's OpenAPI document", () => {
+  // A lab reviewer: a client generated from /openapi.json knew nothing of Basic auth or `no-session`.
+  it('says how an ATM logs in and that its routes may answer 401, 403 and 429', async () => {
+    const bank = await startBank({ file: ':memory:', hashCost: CHEAP_HASH_COST });
+    try {
+      const doc = (await (await fetch(`${bank.url}/openapi.json`)).json()) as {
+        components: { securitySchemes: Record<string, { scheme: string }> };
+        paths: Record<string, Record<string, { security?: unknown[]; responses: Record<string, unknown> }>>;
+      };
+      expect(doc.components.securitySchemes.atmKey!.scheme).toBe('basic');
+      const withdraw = doc.paths['/accounts/{number}/withdrawals']!.post!;
+      expect(withdraw.security).toEqual([{ atmKey: [] }, { staffToken: [] }]);
+      expect(Object.keys(withdraw.responses)).toEqual(expect.arrayContaining(['201', '401', '403', '429']));
+      expect(doc.paths['/staff/login']!.post!.security).toBeUndefined();
+    } finally {
+      await bank.close();
+    }
+  });
+});
