@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AtmClient } from '../atm-client.ts';
 import { createBankService } from '../bank/index.ts';
-import { parseCredentials, seedPopulation } from '../population-seed.ts';
+import { parseCredentials, seedPopulation, type PopulationCredential } from '../population-seed.ts';
+import type { BankService } from '../bank/service.ts';
 import { ownRig, OTP_TTL_S } from './load-target.ts';
 import { runSession } from './session-kinds.ts';
 import { checkLedgers } from './ledger-check.ts';
@@ -63,16 +64,27 @@ describe('atm-rig load', () => {
   }, 90_000);
 });
 
+const CHEAP = { logN: 4, r: 8, p: 1 };
+
+/** A seeded population in a SQLite bank, its credentials beside it; `change` may touch the bank before it closes. */
+async function population(customers: number, change?: (bank: BankService, people: PopulationCredential[]) => Promise<void>) {
+  const data = join(await mkdtemp(join(tmpdir(), 'atm-rig-load-')), 'bank.sqlite');
+  const bank = await createBankService({ file: data, hashCost: CHEAP });
+  const credentialsFile = join(data, '..', 'population-credentials.ndjson');
+  await seedPopulation(bank, { customers, seed: 5, hashCost: CHEAP, credentialsFile });
+  const people = parseCredentials(await readFile(credentialsFile, 'utf8'), credentialsFile);
+  await change?.(bank, people);
+  await bank.close();
+  return { data, people };
+}
+
 describe('a load run customer', () => {
   // A run of hours kept every message of every session and a subscription to every phone it had read.
   it('keeps only the current session, reads no phone it is done with, and sees only what it goes by', async () => {
-    const data = join(await mkdtemp(join(tmpdir(), 'atm-rig-load-')), 'bank.sqlite');
-    const cost = { logN: 4, r: 8, p: 1 };
-    const bank = await createBankService({ file: data, hashCost: cost });
-    const credentialsFile = join(data, '..', 'population-credentials.ndjson');
-    await seedPopulation(bank, { customers: 4, seed: 5, hashCost: cost, credentialsFile });
-    await bank.close();
-    const [first, second] = parseCredentials(await readFile(credentialsFile, 'utf8'), credentialsFile);
+    const {
+      data,
+      people: [first, second],
+    } = await population(4);
     const target = await ownRig({ data, atmIds: ['atm-1', 'atm-2'], seed: 1, hashLogN: 4 });
     const connect = (atm: string) => AtmClient.connect(target.brokerUrl, atm, target.simulator, { phones: 'own', sees: 'session' });
     const [person, other] = await Promise.all([connect('atm-1'), connect('atm-2')]);
@@ -97,18 +109,13 @@ describe('a load run on a population some of whom cannot pay', () => {
   // A lab reviewer's run on a fresh population reported "withdrawal refused: insufficient-funds": a few seeded
   // accounts start under the 100.00 a load session withdraws.
   it('passes over customers whose account cannot pay a withdrawal, and says how many', async () => {
-    const data = join(await mkdtemp(join(tmpdir(), 'atm-rig-load-')), 'bank.sqlite');
-    const cost = { logN: 4, r: 8, p: 1 };
-    const bank = await createBankService({ file: data, hashCost: cost });
-    const credentialsFile = join(data, '..', 'population-credentials.ndjson');
-    await seedPopulation(bank, { customers: 6, seed: 5, hashCost: cost, credentialsFile });
-    const people = parseCredentials(await readFile(credentialsFile, 'utf8'), credentialsFile);
     // Two customers with nothing to withdraw.
-    for (const poor of people.slice(0, 2)) {
-      const { available } = bank.account(poor.account);
-      if (available > 0) await bank.transfer(poor.account, people[5]!.account, available, `empty-${poor.id}`);
-    }
-    await bank.close();
+    const { data, people } = await population(6, async (bank, people) => {
+      for (const poor of people.slice(0, 2)) {
+        const { available } = bank.account(poor.account);
+        if (available > 0) await bank.transfer(poor.account, people[5]!.account, available, `empty-${poor.id}`);
+      }
+    });
     const run = await runLoad({ data, atms: 1, sessions: 4, mix: parseMix('happy=1'), seed: 6, hashLogN: 4 });
     try {
       expect(run.results.filter((r) => !r.ok).map((r) => r.error)).toEqual([]);
