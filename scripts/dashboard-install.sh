@@ -3,7 +3,7 @@
 # package.json and package-lock.json (exact versions), with `npm ci`. A plain `npm install` of atm-rig leaves it out.
 #   npm run dashboard:install          install (again)
 #   bash scripts/dashboard-install.sh --if-needed   only when flows/runtime's lock file changed since the last install
-# npm test's pretest runs the second form, so the Node-RED tests always have Node-RED.
+# npm test runs the second form (scripts/test.sh), so the Node-RED tests always have Node-RED.
 set -euo pipefail
 cd "$(dirname "$0")/../flows/runtime"
 stamp=node_modules/.atm-rig-installed

@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 versions=("${@:-22 24}")
-# Node-RED for the dashboard's tests (what npm test's pretest does).
+# Node-RED for the dashboard's tests (what npm test does first, scripts/test.sh).
 bash scripts/dashboard-install.sh --if-needed
 cache="${XDG_CACHE_HOME:-$HOME/.cache}/atm-rig/node"
 for major in ${versions[@]}; do
