@@ -164,7 +164,9 @@ describe('Node-RED, optional', () => {
       runtime.dependencies['node-red'],
     );
     expect(root.scripts['dashboard:install']).toBe('bash scripts/dashboard-install.sh');
-    expect(root.scripts.pretest).toContain('scripts/dashboard-install.sh --if-needed');
+    // npm test installs it before its tests (scripts/test.sh, beside the type check and lint).
+    expect(root.scripts.test).toBe('bash scripts/test.sh');
+    expect(await readFile('scripts/test.sh', 'utf8')).toContain('scripts/dashboard-install.sh --if-needed');
   });
 
   it('is not loaded by the rig, the dashboard module or `up` until the dashboard starts', async () => {
@@ -184,7 +186,7 @@ describe('npm run dashboard without Node-RED', () => {
       expect(() => assertNodeRed(empty)).toThrow(
         /the dashboard needs Node-RED, which a plain npm install leaves out \(node-red and @flowfuse\/node-red-dashboard not found in flows\/runtime\)\. Install it once with: npm run dashboard:install/,
       );
-      expect(missingNodeRed()).toEqual([]); // this checkout has it: pretest installed it
+      expect(missingNodeRed()).toEqual([]); // this checkout has it: npm test installed it
     } finally {
       await rm(empty, { recursive: true, force: true });
     }
