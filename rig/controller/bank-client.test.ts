@@ -29,6 +29,12 @@ describe('settling a withdrawal', () => {
     expect(calls()).toBe(4);
   });
 
+  it('says the session ended through a passing fault (a lost one left the customer held at this ATM)', async () => {
+    const { client, calls } = await bankThatFails(2, 503);
+    await expect(client.sessionEnded()).resolves.toBeDefined();
+    expect(calls()).toBe(3);
+  });
+
   it('gives up after its tries, and does not retry a refusal', async () => {
     const failing = await bankThatFails(10, 503);
     await expect(failing.client.reverseWithdrawal({ withdrawalId: 'W1' })).rejects.toThrow(/503/);

@@ -88,7 +88,8 @@ export function createBankClient(
   return {
     close: () => http.close(),
     lookupCard: ({ pan }) => call('POST', '/auth/card', { pan }),
-    sessionEnded: () => call('POST', '/auth/session-ended'),
+    // Tried again like a settlement: a lost one would leave her held, confirmed, at this ATM until the hold lapses.
+    sessionEnded: () => settle(() => call('POST', '/auth/session-ended')),
     verifyCredentials: (input) => call('POST', '/auth/credentials', input),
     verifySecret: (input) => call('POST', '/auth/secret', input),
     matchFingerprint: (input) => call('POST', '/auth/fingerprint', input),
