@@ -16,6 +16,9 @@ declare module 'fastify' {
   }
 }
 
+/** The calling ATM's id, or undefined for staff or nobody. */
+export const atmOf = (client: string | undefined) => (client?.startsWith('atm:') ? client.slice(4) : undefined);
+
 /** Failed logins per address per minute before the bank stops checking them. */
 export const MAX_FAILED_CLIENT_LOGINS = 30;
 const WINDOW_MS = 60_000;

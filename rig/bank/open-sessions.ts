@@ -55,9 +55,11 @@ export class OpenSessions {
     return mine !== undefined && mine.customerId === customerId && mine.until > this.clock.now();
   }
 
-  /** Is she free for this ATM: not held, confirmed, by another one (where she is now)? */
-  free(customerId: string, atmId: string): boolean {
-    return !this.#heldElsewhere(customerId, atmId);
+  /** May this ATM check her secrets, match her finger or have her OTP issued? Only if its session identified her and
+   *  no other ATM holds her, confirmed (she is there now): otherwise the reason, asked before any hash. */
+  refusal(customerId: string, atmId: string): 'no-session' | 'in-use-elsewhere' | undefined {
+    if (!this.identified(customerId, atmId)) return 'no-session';
+    return this.#heldElsewhere(customerId, atmId) ? 'in-use-elsewhere' : undefined;
   }
 
   /** The ATM's session ended: its customer is free. */

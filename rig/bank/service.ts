@@ -95,9 +95,8 @@ export class BankService extends BankCustomers {
   /** Asked by an ATM, only for the customer it identified (her card or finger there): before any hash, so an ATM key
    *  alone can neither guess a PIN nor lock anyone out. */
   async verifySecret(customerId: string, kind: 'pin' | 'password', value: string, atmId?: string): Promise<Verdict> {
-    if (atmId && !this.openSessions.identified(customerId, atmId)) return { ok: false, reason: 'no-session' };
-    // Held, confirmed, by another ATM (she is there now): no guessing at her PIN from here, nor locking her out.
-    if (atmId && !this.openSessions.free(customerId, atmId)) return { ok: false, reason: 'in-use-elsewhere' };
+    const refused = atmId && this.openSessions.refusal(customerId, atmId);
+    if (refused) return { ok: false, reason: refused };
     const customer = findCustomer(this.records, customerId);
     const hash = kind === 'pin' ? customer.pinHash : customer.passwordHash;
     if (!hash) return { ok: false, reason: `no-${kind}` };
@@ -198,7 +197,8 @@ export class BankService extends BankCustomers {
   /** 1:1 against `customerId`, or 1:N (customers.ts); a 1:N match asked by an ATM holds the customer for it, as a
    *  card does. 1:1, asked by an ATM, only against the customer its session identified (it names her otherwise). */
   matchFingerprint(template: string, customerId?: string, atmId?: string): Verdict<Identity & { finger: number; score: number }> {
-    if (customerId && atmId && !this.openSessions.identified(customerId, atmId)) return { ok: false, reason: 'no-session' };
+    const refused = customerId && atmId && this.openSessions.refusal(customerId, atmId);
+    if (refused) return { ok: false, reason: refused };
     const best = this.identifyFinger(template, customerId);
     if (!best) return { ok: false, reason: 'no-match' };
     const { customer } = best;
@@ -232,8 +232,8 @@ export class BankService extends BankCustomers {
    *  through the ATM's own modem, so it proves nothing against someone holding the ATM's key. */
   async verifyOtp(otpId: string, code: string, atmId?: string): Promise<Verdict> {
     const otp = this.records.otp(otpId);
-    if (atmId && (!otp || !this.openSessions.identified(otp.customerId, atmId))) return { ok: false, reason: 'no-session' };
-    if (atmId && otp && !this.openSessions.free(otp.customerId, atmId)) return { ok: false, reason: 'in-use-elsewhere' };
+    const refused = atmId && (otp ? this.openSessions.refusal(otp.customerId, atmId) : 'no-session');
+    if (refused) return { ok: false, reason: refused };
     if (!otp) return { ok: false, reason: 'unknown' };
     const matches = await verifySecret(code, otp.codeHash);
     const now = this.o.clock.now();

@@ -8,6 +8,7 @@
  * ATM whose notes left while the bank restarted, which forgets every session, still settles its own).
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { atmOf } from './client-auth.ts';
 import type { BankService } from './service.ts';
 
 export const NO_SESSION = {
@@ -15,27 +16,15 @@ export const NO_SESSION = {
   message: 'an ATM acts only on the accounts of the customer its session identified and whose PIN or password it checked',
 };
 
-/** The calling ATM's id, or undefined for staff. */
-export const atmOf = (client: string | undefined) => (client?.startsWith('atm:') ? client.slice(4) : undefined);
-
 export function atmSessionHolds(bank: BankService, what: 'account' | 'customer') {
   return async (req: FastifyRequest, reply: FastifyReply) => {
     const atmId = atmOf(req.bankClient);
     if (atmId === undefined) return;
     const params = req.params as { number?: string; id?: string };
-    const customerId = what === 'customer' ? params.id : ownerOf(bank, params.number);
+    const customerId = what === 'customer' ? params.id : params.number && bank.records.account(params.number)?.customerId;
     if (customerId !== undefined && bank.openSessions.confirmedHolder(customerId) === atmId) return;
     return reply.code(403).send(NO_SESSION);
   };
-}
-
-function ownerOf(bank: BankService, number: string | undefined): string | undefined {
-  if (number === undefined) return undefined;
-  try {
-    return bank.account(number).customerId;
-  } catch {
-    return undefined;
-  }
 }
 
 /** A withdrawal is settled by the ATM that reserved it (or staff): the same 403 for another ATM's and for none. */

@@ -7,6 +7,7 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { sleep } from '../../core/clock.ts';
+import { atmOf } from '../bank/client-auth.ts';
 import type { FaultInjector } from './injector.ts';
 
 export function bankFaults(injector: FaultInjector): (app: FastifyInstance) => void {
@@ -15,7 +16,7 @@ export function bankFaults(injector: FaultInjector): (app: FastifyInstance) => v
     app.addHook('onRoute', (route) => injector.addBankRoute(route.url));
     const answerLost = new WeakSet<FastifyRequest>();
     app.addHook('onRequest', async (req, reply) => {
-      const atm = req.bankClient?.startsWith('atm:') ? req.bankClient.slice(4) : undefined;
+      const atm = atmOf(req.bankClient);
       if (!atm || injector.rules.length === 0) return;
       const route = req.routeOptions.url ?? req.url.split('?')[0]!;
       const rule = injector.bankFaultFor(atm, route);

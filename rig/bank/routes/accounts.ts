@@ -6,8 +6,8 @@ import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { AccountNumber, CustomerId, IdempotencyKey, LedgerRecord, MinorUnits } from '../model.ts';
 import type { BankService } from '../service.ts';
-import { ATM_ROUTE_LIMIT } from '../client-auth.ts';
-import { atmOf, atmReservedIt, atmSessionHolds } from '../session-guard.ts';
+import { ATM_ROUTE_LIMIT, atmOf } from '../client-auth.ts';
+import { atmReservedIt, atmSessionHolds } from '../session-guard.ts';
 
 const byNumber = z.object({ number: AccountNumber });
 const keyHeader = z.object({ 'idempotency-key': IdempotencyKey });

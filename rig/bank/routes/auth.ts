@@ -5,9 +5,8 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { AccountNumber, CustomerId, Finger, Pan, Template } from '../model.ts';
-import { atmOf } from '../session-guard.ts';
 import type { BankService } from '../service.ts';
-import { ATM_ROUTE_LIMIT } from '../client-auth.ts';
+import { ATM_ROUTE_LIMIT, atmOf } from '../client-auth.ts';
 
 const Refusal = z.object({ ok: z.literal(false), reason: z.string() });
 const IdentityVerdict = z.union([

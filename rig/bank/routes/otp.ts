@@ -10,8 +10,7 @@ import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { CustomerId, Msisdn } from '../model.ts';
 import { otpMessage, type BankService } from '../service.ts';
-import { ATM_ROUTE_LIMIT } from '../client-auth.ts';
-import { atmOf } from '../session-guard.ts';
+import { ATM_ROUTE_LIMIT, atmOf } from '../client-auth.ts';
 
 const ErrorBody = z.object({ error: z.string(), message: z.string() });
 
@@ -56,10 +55,7 @@ export const otpRoutes: FastifyPluginAsyncZod<{ bank: BankService; smsGateway?: 
           .code(503)
           .send({ error: 'no-sms-gateway', message: 'the bank has no SMS gateway here (the rig provides one with --xfs4iot)' });
       // Either way the code reaches the ATM's side (its modem sends it): only for the customer its session holds.
-      if (
-        atmId !== undefined &&
-        !(bank.openSessions.identified(req.body.customerId, atmId) && bank.openSessions.free(req.body.customerId, atmId))
-      )
+      if (atmId !== undefined && bank.openSessions.refusal(req.body.customerId, atmId))
         return reply.code(403).send({ error: 'no-session', message: 'an ATM gets an OTP only for the customer it has identified' });
       const { otpId, code, to, expiresAt } = await bank.issueOtp(req.body.customerId, req.body);
       const text = otpMessage(code, req.body.ttlSeconds);
