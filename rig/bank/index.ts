@@ -1,6 +1,6 @@
 /** Opens the store, builds the service and the HTTP app, listens. One call for the rig, the CLI and tests. */
 import { randomBytes } from 'node:crypto';
-import { openVerifiedPairs } from '../verified-pairs.ts';
+import { openVerifiedPairs, type VerifiedPairs } from '../verified-pairs.ts';
 import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
@@ -54,7 +54,7 @@ export interface RunningBank {
 }
 
 /** Make sure a staff account exists; its password lives beside the bank file (0600), or only in memory. */
-async function ensureStaff(service: BankService, file: string): Promise<{ username: string; password: string }> {
+async function ensureStaff(service: BankService, file: string, verified: VerifiedPairs): Promise<{ username: string; password: string }> {
   const path = file === ':memory:' ? undefined : join(dirname(file), 'staff.json');
   const saved = path
     ? await readFile(path, 'utf8').then(
@@ -62,7 +62,6 @@ async function ensureStaff(service: BankService, file: string): Promise<{ userna
         () => undefined,
       )
     : undefined;
-  const verified = await openVerifiedPairs(path && dirname(path));
   const name = (s: { username: string }) => `staff:${s.username}`;
   const remember = async (s: { username: string; password: string }) => {
     const hash = service.records.staffMember(s.username)?.passwordHash;
@@ -103,13 +102,13 @@ async function ensureAtmKeys(
   service: BankService,
   file: string,
   ids: readonly string[],
+  verified: VerifiedPairs,
   told: { replaced?: (ids: string[]) => void } = {},
 ): Promise<Map<string, string>> {
   const path = file === ':memory:' ? undefined : atmKeysFileOf(file);
   const saved = path ? Object.fromEntries(await readAtmKeys(path)) : {};
   // Pairs checked at an earlier start are not checked again (rig/verified-pairs.ts); the others side by side: each
   // check is a slow hash on libuv's thread pool, and a lab's bank has hundreds of ATMs.
-  const verified = await openVerifiedPairs(path && dirname(path));
   const name = (id: string) => `atm:${id}`;
   const stale = (
     await Promise.all(
@@ -161,7 +160,9 @@ async function serveBank(service: BankService, config: BankConfig): Promise<Runn
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : (config.port ?? 0);
   const url = `http://${host}:${port}`;
-  const staff = await ensureStaff(service, config.file);
+  // One memory of checked secrets for the staff password and the ATM keys, read once (rig/verified-pairs.ts).
+  const verified = await openVerifiedPairs(config.file === ':memory:' ? undefined : dirname(config.file));
+  const staff = await ensureStaff(service, config.file, verified);
   // The 1:N fingerprint index loads while the bank answers; an identification before it is ready finishes it (and
   // reports any error of the store then), so a failure here has nobody to tell.
   service.prepareFingerIndex().catch(() => undefined);
@@ -191,7 +192,7 @@ async function serveBank(service: BankService, config: BankConfig): Promise<Runn
       return app;
     },
     url,
-    provisionAtms: (ids, told) => ensureAtmKeys(service, config.file, ids, told),
+    provisionAtms: (ids, told) => ensureAtmKeys(service, config.file, ids, verified, told),
     async close() {
       await stop();
       await service.close();
