@@ -2,18 +2,19 @@
 // and two `atm-rig atms` hosts with 50 ATMs each, each with only its own keys (`atm-rig host-keys`); `atm-rig load --broker` puts a simulated customer at every ATM, who
 // withdraws cash over MQTT. Its ledger check passes, and again from the bank's file after the bank has stopped: every
 // ledger adds up and every note paid out was debited once.
-import { readFile, writeFile, mkdtemp, rm } from 'node:fs/promises';
+import { readFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { mosquittoMissing, startMosquitto } from '../../features/support/broker.ts';
+import { mosquittoMissing } from '../../features/support/broker.ts';
+import { startLab } from '../../features/support/lab.ts';
 import { createBankService } from '../bank/index.ts';
 import { readKeyring } from '../bus/keyring.ts';
 import { checkLedgers } from '../load/ledger-check.ts';
-import { loadProfile, type SessionResult } from '../load/run-load.ts';
+import type { SessionResult } from '../load/run-load.ts';
 import { LOAD_AMOUNT } from '../load/session-kinds.ts';
 import { seedPopulation } from '../population-seed.ts';
-import { killLeftovers, runCliToEnd, spawnCli } from '../spawn-cli.ts';
+import { killLeftovers, runCliToEnd } from '../spawn-cli.ts';
 
 const ATMS = 100;
 const cheap = { logN: 4, r: 8, p: 1 };
@@ -38,42 +39,13 @@ describe.skipIf(missing !== undefined)('a lab on separate processes: Mosquitto, 
       credentialsFile: join(dir, 'population-credentials.ndjson'),
     });
     await seeding.close();
-    await writeFile(join(dir, 'load-profile.json'), JSON.stringify(loadProfile()));
-    // Every ATM gets the first ATM's settings: instant SMS and counting, the load profile (no pause on goodbyes).
-    const config = join(dir, 'lab.json');
-    await writeFile(
-      config,
-      JSON.stringify({
-        broker: { hashIterations: 1000 },
-        bank: { dailyWithdrawalLimit: 1e9 },
-        atms: [{ id: 'atm-1', profile: join(dir, 'load-profile.json'), gsm: { deliveryDelayMs: 0 }, dispenser: { dispenseMs: 0 } }],
-      }),
-    );
-
-    const bank = spawnCli([
-      'bank',
-      '--config',
-      config,
-      '--data',
-      bankFile,
-      '--hash-cost',
-      '4',
-      '--atms',
-      `atm-1..atm-${ATMS}`,
-      '--bank-port',
-      '0',
-    ]);
-    const bankUrl = (await bank.until(/bank\s+(http:\/\/\S+)/))[1]!;
-    await bank.until(/^ready$/m);
-    const keyring = (await readKeyring(join(dir, 'bus', 'credentials.json')))!;
-    const mosquitto = await startMosquitto(dir, keyring.credential('observer'));
-    cleanups.push(() => mosquitto.close());
-    // Each host gets only its own ATMs' keys (atm-rig host-keys), as a lab hands them out.
-    const ranges = [`atm-1..atm-${ATMS / 2}`, `atm-${ATMS / 2 + 1}..atm-${ATMS}`];
-    for (const [i, atms] of ranges.entries()) {
-      const made = await runCliToEnd(['host-keys', '--data', bankFile, '--atms', atms, '--out', join(dir, `host-${i}`)]);
-      expect(made.code, made.output).toBe(0);
-    }
+    // The bank, Mosquitto and two hosts, each host with only its own ATMs' keys (atm-rig host-keys), as a lab hands
+    // them out (features/support/lab.ts).
+    const lab = await startLab({ dir, bankFile, atms: ATMS, hosts: 2, hashCost: 4 });
+    cleanups.push(() => lab.close());
+    const { bank, broker: mosquitto } = lab;
+    const hosts = lab.hosts.map((h) => h.run);
+    expect(lab.hosts.map((h) => h.atms)).toEqual([`atm-1..atm-${ATMS / 2}`, `atm-${ATMS / 2 + 1}..atm-${ATMS}`]);
     const hostA = (await readKeyring(join(dir, 'host-0', 'bus', 'credentials.json')))!;
     expect([hostA.has('atm-1.controller'), hostA.has(`atm-${ATMS}.controller`), hostA.has('simulator'), hostA.has('observer')]).toEqual([
       true,
@@ -81,21 +53,7 @@ describe.skipIf(missing !== undefined)('a lab on separate processes: Mosquitto, 
       false,
       false,
     ]);
-    const atmsHost = (keys: string, atms: string) => [
-      'atms',
-      '--broker',
-      mosquitto.url,
-      '--bank',
-      bankUrl,
-      '--config',
-      config,
-      '--keys',
-      join(dir, keys),
-      '--atms',
-      atms,
-    ];
-    const hosts = ranges.map((atms, i) => spawnCli(atmsHost(`host-${i}`, atms)));
-    await Promise.all(hosts.map((h) => h.until(/^ready$/m, 90_000)));
+    const atmsHost = (keys: string, atms: string) => lab.atmsArgs(join(dir, keys), atms);
     // A second host with the same ATMs is refused, and leaves the first one's ATMs alone (the load below runs on them).
     const twice = await runCliToEnd(atmsHost('host-0', 'atm-1..atm-3'));
     expect([twice.code, twice.output]).toEqual([1, expect.stringMatching(/atm-1, atm-2, atm-3 are running already/)]);
