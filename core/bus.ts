@@ -1,20 +1,47 @@
 /**
  * Every atm-rig MQTT client connects through here: one naming scheme for client ids (`atm-rig:<role>:<random>`,
  * readable in broker logs) and TCP_NODELAY on the socket, because MQTT traffic here is small request/response
- * packets and Nagle's algorithm with delayed ACKs adds tens of milliseconds to each round trip.
+ * packets and Nagle's algorithm with delayed ACKs adds tens of milliseconds to each round trip. A broker running in
+ * this process is reached in memory (core/in-process-brokers.ts), reconnects included.
  */
 import type { Socket } from 'node:net';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import { duplexPair } from './duplex-pair.ts';
+import { inProcessBroker } from './in-process-brokers.ts';
 
 export async function connectBus(url: string, role: string, options: IClientOptions = {}): Promise<MqttClient> {
-  const client = await mqtt.connectAsync(url, {
-    clientId: `atm-rig:${role}:${Math.floor(Math.random() * 2 ** 32).toString(36)}`,
-    ...options,
-  });
+  const settings = { clientId: `atm-rig:${role}:${Math.floor(Math.random() * 2 ** 32).toString(36)}`, ...options };
+  if (inProcessBroker(url)) return connectInProcess(url, settings);
+  const client = await mqtt.connectAsync(url, settings);
   const tune = () => (client.stream as Partial<Socket>).setNoDelay?.(true);
   tune();
   client.on('connect', tune);
   return client;
+}
+
+/** As mqtt.connectAsync: resolves on the first CONNACK, rejects on the first error (a refused login). While the
+ *  broker is away (a restart), each attempt is refused as a closed port would be, and the client retries. */
+function connectInProcess(url: string, options: IClientOptions): Promise<MqttClient> {
+  const client = new mqtt.MqttClient(() => {
+    const [mine, theirs] = duplexPair();
+    const accept = inProcessBroker(url);
+    if (accept) accept(theirs);
+    else process.nextTick(() => mine.destroy());
+    return mine as never;
+  }, options);
+  return new Promise((resolve, reject) => {
+    const settle = (err?: Error) => {
+      client.off('connect', connected);
+      client.off('error', failed);
+      if (!err) return resolve(client);
+      client.end(true);
+      reject(err);
+    };
+    const connected = () => settle();
+    const failed = (err: Error) => settle(err);
+    client.once('connect', connected);
+    client.once('error', failed);
+  });
 }
 
 /**

@@ -74,6 +74,9 @@ export async function attachDevice(device: Device, options: AttachOptions): Prom
   const client = await connectBus(options.brokerUrl, `${atmId}:${device.kind}`, {
     will: { topic: stateTopic, payload: Buffer.from(JSON.stringify({ ...state, online: false })), qos: 1, retain: true },
     reconnectPeriod: 1000,
+    // Subscribed again below, before the device says it is back: mqtt.js's own resubscribe lets 'connect' (and the
+    // online state) out before the broker holds the subscriptions, and a command sent at once was lost.
+    resubscribe: false,
     ...options.mqttOptions,
   });
 
@@ -82,6 +85,8 @@ export async function attachDevice(device: Device, options: AttachOptions): Prom
     // The broker would drop the device for it, and the client would resend it at every reconnect: never send it.
     if (Buffer.byteLength(body) > MAX_PAYLOAD_BYTES)
       return ctx.error('too-large', `${topic.slice(0, ECHO_TOPIC_CHARS)}: ${Buffer.byteLength(body)} bytes (limit ${MAX_PAYLOAD_BYTES})`);
+    // A device being closed says nothing more: its serial link going down as the port closes must not throw.
+    if (client.disconnecting) return;
     client.publish(topic, body, { qos: 1, retain });
   };
   const ctx: DeviceContext = {
@@ -124,16 +129,19 @@ export async function attachDevice(device: Device, options: AttachOptions): Prom
     else if (device.sim) await device.sim({ name, payload: parsed.data });
   }
 
-  // After a reconnect the broker may have lost the retained state (a restart): publish it again.
-  client.on('connect', () => ctx.setState({}));
-  await device.start(ctx);
   // Real hardware has no sim topics: a person acts on the device itself (or on an emulator serving its port).
-  await client.subscribeAsync(
-    [topics.device(atmId, device.kind, 'cmd', '+'), ...(device.sim ? [topics.device(atmId, device.kind, 'sim', '+')] : [])],
-    {
-      qos: 1,
-    },
+  const filters = [topics.device(atmId, device.kind, 'cmd', '+'), ...(device.sim ? [topics.device(atmId, device.kind, 'sim', '+')] : [])];
+  // After a reconnect: subscribed again, then the state published again (a restarted broker lost the retained one).
+  client.on(
+    'connect',
+    () =>
+      void client.subscribeAsync(filters, { qos: 1 }).then(
+        () => ctx.setState({}),
+        () => undefined,
+      ),
   );
+  await device.start(ctx);
+  await client.subscribeAsync(filters, { qos: 1 });
   ctx.setState({});
 
   return {

@@ -4,6 +4,8 @@
  * Aedes hooks (`authenticate`, `authorizePublish`, ...) are passed through untouched: access control is a
  * layer on the broker, not a special case inside it. Every connection, whatever its transport, passes the packet
  * guard first (rig/bus/packet-guard.ts): oversize packets and stalled CONNECTs never reach Aedes's buffers.
+ * Clients in this process (the rig's own devices and controllers) reach it in memory, past the guard: see
+ * core/in-process-brokers.ts.
  */
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
@@ -15,6 +17,7 @@ import { namePortClash } from './port-clash.ts';
 import { WebSocketServer, createWebSocketStream } from 'ws';
 import { MAX_PACKET_BYTES } from '../core/bus-limits.ts';
 import { createPacketGuard, type GuardLimits } from './bus/packet-guard.ts';
+import { serveInProcess } from '../core/in-process-brokers.ts';
 
 export interface BrokerConfig {
   host?: string;
@@ -70,7 +73,9 @@ export async function startBroker(config: BrokerConfig = {}): Promise<RunningBro
 
   const servers: AnyServer[] = [];
   const wsServers: WebSocketServer[] = [];
+  let stopServingInProcess = () => {};
   const close = async () => {
+    stopServingInProcess();
     for (const client of wsServers.flatMap((w) => [...w.clients])) client.terminate();
     await new Promise<void>((resolve) => aedes.close(() => resolve()));
     await Promise.all(servers.map(closeServer));
@@ -106,6 +111,7 @@ export async function startBroker(config: BrokerConfig = {}): Promise<RunningBro
   try {
     // noDelay: MQTT packets are small and latency-bound; Nagle + delayed ACK would add ~40 ms per round trip.
     url = `mqtt://${await open(createTcpServer({ noDelay: true }, onSocket), config.port ?? 1883, '--mqtt-port / broker.port')}`;
+    stopServingInProcess = serveInProcess(url, (stream) => aedes.handle(stream as never));
     const wsPort = config.wsPort === undefined ? 9001 : config.wsPort;
     if (wsPort !== null) {
       const http = webSocket(

@@ -1,7 +1,9 @@
 // The whole rig end to end: embedded broker on a free port, bank over HTTP, every device and the controller as
 // its own MQTT client, a person driving it over MQTT.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Socket } from 'node:net';
 import mqtt from 'mqtt';
+import { PairEnd } from '../core/duplex-pair.ts';
 import { AtmClient, otpFromSms } from './atm-client.ts';
 import { startRig, type Rig } from './rig.ts';
 
@@ -100,6 +102,9 @@ describe('rig end to end over MQTT', () => {
       expect(states.get(`atm/atm-1/${d}/state`)?.online).toBe(true);
     // Kill the keypad's connection without a clean disconnect: the broker sends its last will.
     const keypad = rig.atms[0]!.devices.find((d) => d.device.kind === 'keypad')!;
+    // The rig's own devices reach its broker in memory (core/in-process-brokers.ts); the watcher came over TCP.
+    expect(keypad.client.stream).toBeInstanceOf(PairEnd);
+    expect(watcher.stream).toBeInstanceOf(Socket);
     keypad.client.stream.destroy();
     await new Promise<void>((resolve) => {
       const check = () => (states.get('atm/atm-1/keypad/state')?.online === false ? resolve() : setTimeout(check, 20));

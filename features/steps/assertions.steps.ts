@@ -83,6 +83,8 @@ Then('the session ends with reason {string}', XFS4IOT, async function (this: Atm
   }
   const ended = await person.nextMessage('/session/evt/ended');
   assert.equal(ended.payload.reason, reason);
+  // And the ending's own state (goodbye, the card handed back) has arrived, for the steps that read it next.
+  await person.nextMessage('/session/state', person.messages.indexOf(ended));
 });
 
 Then('the session goes on', async function (this: AtmWorld) {

@@ -120,6 +120,15 @@ export async function answered(world: AtmWorld, mark: number, topic: RegExp, dev
   const taken = wireTook(world, device);
   const hit = (m: BusMessage) => topic.test(m.topic) || taken(m);
   await person.until(() => person.messages.slice(mark).some(hit), `a message on …${String(topic)} (or a fault on its ${device} events)`);
+  // A fault that cut the device off the bus: its going offline (the will) is part of the answer. A next step that
+  // waits for it to be back online must not take the online state from before.
+  const cut = person.messages.slice(mark).findIndex((m) => taken(m) && m.payload.action === 'disconnect');
+  if (cut < 0) return;
+  const state = `atm/${world.atmId}/${device}/state`;
+  await person.until(
+    () => person.messages.slice(mark + cut).some((m) => m.topic === state && m.payload.online === false),
+    `the ${device} to go offline`,
+  );
 }
 
 /** The finger the ATM asks for, or (when any finger will do) the person's first enrolled one. */
@@ -311,7 +320,12 @@ export async function failTier(world: AtmWorld, who: Person) {
       throw new Error(`no way to fail a ${tier} tier`);
   }
   if (world.xfs4iot) await untilDrawn(person, mark, (x) => x.failed === true, `the reference application to refuse the ${tier}`);
-  else await person.nextMessage(/\/session\/evt\/tier-failed$/, mark);
+  else {
+    // The state that follows the failure (a retry, a notice, the end), not the event alone: a step after this one
+    // that reads the session state must not read the one before it.
+    const failed = await person.nextMessage(/\/session\/evt\/tier-failed$/, mark);
+    await person.nextMessage('/session/state', person.messages.indexOf(failed));
+  }
 }
 
 /** The new PIN or password the "change" walks use. */

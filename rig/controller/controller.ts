@@ -102,6 +102,7 @@ export class AtmController {
         retain: true,
       },
       reconnectPeriod: 1000,
+      resubscribe: false, // subscribed again in #begin, before the state says the ATM is back
       ...options.mqttOptions,
     });
     const controller = new AtmController(options, client);
@@ -111,13 +112,20 @@ export class AtmController {
 
   async #begin() {
     this.#client.on('message', (topic, payload) => this.#onMessage(topic, payload));
-    // After a reconnect the broker may have lost the retained session state and the LCD: publish them again.
+    const filters = [topics.device(this.atmId, '+', 'evt', '+'), topics.deviceState(this.atmId, '+')];
+    // After a reconnect: subscribed again first (a person who sees the ATM back may press a key at once), then the
+    // session state and the LCD published again (the broker may have lost the retained ones).
     this.#client.on('connect', () => {
-      this.#lastScreen = '';
-      this.#lastState = '';
-      this.#render(this.actor.getSnapshot());
+      void this.#client.subscribeAsync(filters, { qos: 1 }).then(
+        () => {
+          this.#lastScreen = '';
+          this.#lastState = '';
+          this.#render(this.actor.getSnapshot());
+        },
+        () => undefined,
+      );
     });
-    await this.#client.subscribeAsync([topics.device(this.atmId, '+', 'evt', '+'), topics.deviceState(this.atmId, '+')], { qos: 1 });
+    await this.#client.subscribeAsync(filters, { qos: 1 });
     this.actor.on('*', (e) => this.#publishEvent(e));
     this.actor.subscribe({
       next: (snapshot) => this.#render(snapshot),
