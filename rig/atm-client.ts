@@ -190,7 +190,7 @@ export class AtmClient {
   }
 
   async press(...keys: string[]) {
-    for (const key of keys) await this.#sim('keypad', 'press', { key });
+    await Promise.all(keys.map((key) => this.#sim('keypad', 'press', { key })));
   }
 
   /** Type characters, then ENTER. */

@@ -52,10 +52,10 @@ export function withBusFaults<H extends PublishHooks>(
       publish([...copies.values()]);
     }
   });
+  // All at once, in order: Aedes delivers in the order it is handed messages, and a copy that waited for the one
+  // before it to be delivered let the client's next message (a fast typist's next key) overtake it.
   const publish = (copies: Copy[]) => {
-    const [first, ...rest] = copies;
-    if (!first) return;
-    broker().publish({ cmd: 'publish', dup: false, ...first } as AedesPublishPacket, () => publish(rest));
+    for (const copy of copies) broker().publish({ cmd: 'publish', dup: false, ...copy } as AedesPublishPacket, () => {});
   };
   const release = (ruleId: string, after: Copy[] = []) => {
     const h = held.get(ruleId);

@@ -37,7 +37,8 @@ async function customerSession(
   otpTtlMs: number,
   seen: SessionOutcome,
 ): Promise<SessionOutcome> {
-  await person.untilScreen('welcome', 10_000);
+  // Her phone is read from the start, while she waits for the welcome screen: the SMS comes after the PIN.
+  await Promise.all([person.watchPhone(who.phone), person.untilScreen('welcome', 10_000)]);
   await person.press('ENTER');
   const { requestedFinger } = await person.untilScreen('place-finger');
   if (kind === 'wrong-finger') {
@@ -55,7 +56,6 @@ async function customerSession(
     await person.type(who.pin === '0000' ? '1111' : '0000');
     await person.until(() => person.session?.attempt === 2 && person.session.screen === 'enter-pin', 'the second PIN attempt');
   }
-  await person.watchPhone(who.phone);
   const sms = person.inbox.filter((s) => s.to === who.phone).length;
   await person.type(who.pin);
   await person.untilScreen('enter-otp');
