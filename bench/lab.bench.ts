@@ -24,18 +24,20 @@ export interface LabRow {
   'sessions/s': number;
   'p50 ms': number;
   'p99 ms': number;
+  'x in-process p50': number;
 }
 
 export const labMissing = (): string | undefined => mosquittoMissing('mosquitto');
 
-export async function labBench(atmCounts: readonly number[], onRow?: (row: LabRow) => void): Promise<LabRow[]> {
+/** `inProcessP50`: the in-process machine's median on the same population (scale.bench.ts, populationBaseline). */
+export async function labBench(atmCounts: readonly number[], inProcessP50: number, onRow?: (row: LabRow) => void): Promise<LabRow[]> {
   const rows: LabRow[] = [];
-  for (const atms of atmCounts) rows.push(await labRow(atms));
+  for (const atms of atmCounts) rows.push(await labRow(atms, inProcessP50));
   rows.forEach((r) => onRow?.(r));
   return rows;
 }
 
-async function labRow(atms: number): Promise<LabRow> {
+async function labRow(atms: number, inProcessP50: number): Promise<LabRow> {
   const population = await populationBank(10_000);
   const dir = dirname(population.file);
   const work = await mkdtemp(join(tmpdir(), 'atm-rig-bench-lab-'));
@@ -63,6 +65,7 @@ async function labRow(atms: number): Promise<LabRow> {
       'sessions/s': s.perSecond,
       'p50 ms': s.p50,
       'p99 ms': s.p99,
+      'x in-process p50': +(s.p50 / inProcessP50).toFixed(1),
     };
   } finally {
     await lab?.close();

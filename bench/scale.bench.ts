@@ -1,7 +1,8 @@
 /**
  * Sessions at 1, 10, 50 and 200 ATMs (`npm run bench`, bench/run.ts): a rig of that many virtual seed001 ATMs on a
  * copy of a seeded population (SQLite), one simulated customer per ATM running happy sessions back to back over MQTT
- * and HTTP: what `atm-rig load` runs (rig/load/run-load.ts). The in-process baseline's median is beside each row.
+ * and HTTP: what `atm-rig load` runs (rig/load/run-load.ts). Beside each row, its median over the in-process
+ * baseline's on a copy of the same population (populationBaseline): the same bank, its durable writes included.
  */
 import { rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -9,7 +10,29 @@ import { parseMix } from '../rig/load/mix.ts';
 import { runLoad } from '../rig/load/run-load.ts';
 import { statsOf } from '../rig/load/stats.ts';
 import { CHEAP_HASH_COST } from '../rig/bank/secrets.ts';
+import { loadProfile } from '../rig/load/load-target.ts';
+import { LOAD_AMOUNT } from '../rig/load/session-kinds.ts';
+import { createBankService } from '../rig/bank/index.ts';
+import { inProcessSessions } from './in-process.ts';
 import { populationBank } from './populations.ts';
+
+/** The in-process machine's median session on a copy of the 10,000-customer population (SQLite, as the rows), over
+ *  the customers who can pay, one after another. */
+export async function populationBaseline(n = 60): Promise<{ p50: number; sessions: number }> {
+  const population = await populationBank(10_000);
+  const bank = await createBankService({ file: population.file, hashCost: CHEAP_HASH_COST, dailyWithdrawalLimit: 1e9 });
+  try {
+    const canPay = population.credentials
+      .filter((c) => bank.records.account(c.account) && bank.account(c.account).available >= LOAD_AMOUNT)
+      .slice(0, n);
+    const durations = await inProcessSessions(bank, canPay, { n, profile: loadProfile(), amount: LOAD_AMOUNT / 100 });
+    const sorted = durations.sort((a, b) => a - b);
+    return { p50: +sorted[Math.floor(sorted.length / 2)]!.toFixed(1), sessions: sorted.length };
+  } finally {
+    await bank.close();
+    await rm(dirname(population.file), { recursive: true, force: true });
+  }
+}
 
 export interface ScaleRow {
   ATMs: number;

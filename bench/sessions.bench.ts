@@ -10,17 +10,12 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createActor, waitFor } from 'xstate';
-import { synthTemplate } from '../devices/fingerprint/template.ts';
 import { BUILT_IN_PROFILES, parseProfile } from '../machines/profiles.ts';
-import { statePath } from '../machines/screens.ts';
-import { provideSession } from '../machines/session.ports.ts';
 import { AtmClient, otpFromSms } from '../rig/atm-client.ts';
-import { directBankPorts } from '../rig/bank/direct-ports.ts';
 import { createBankService } from '../rig/bank/index.ts';
 import { CHEAP_HASH_COST } from '../rig/bank/secrets.ts';
-import { systemClock } from '../core/clock.ts';
 import { startRig } from '../rig/rig.ts';
+import { inProcessSessions } from './in-process.ts';
 import { DEMO_CUSTOMERS, seedDemo } from '../rig/seed.ts';
 
 let N = 50;
@@ -113,56 +108,10 @@ async function inProcess(): Promise<Result> {
   await seedDemo(bank);
   const account = bank.records.accountOf(alice.id)!.number;
   await bank.adjust(account, N * WITHDRAW * 100, 'bench float');
-  let lastSms = '';
-  const ports = directBankPorts(bank);
-  // Filled once the actor exists: the effects answer it as the devices would.
-  const holder: { actor?: ReturnType<typeof createActor<ReturnType<typeof provideSession>>> } = {};
-  const machine = provideSession(ports, {
-    ejectCard: () => {},
-    retainCard: () => {},
-    dispense: ({ ref, amount }) =>
-      queueMicrotask(() => holder.actor!.send({ type: 'DISPENSED', ref, amount, notes: { '5000': amount / 5000 } })),
-    sendSms: ({ text, ref }) => {
-      lastSms = text;
-      queueMicrotask(() => holder.actor!.send({ type: 'SMS_SENT', ref }));
-    },
-  });
-  const actor = createActor(machine, {
-    clock: systemClock,
-    input: {
-      profile: fastProfile,
-      atmId: 'atm-1',
-      seed: 1,
-      money: { amountStep: 5000, maxWithdrawal: 200_000, currency: 'ZMW', minorDigits: 2 },
-    },
-  });
-  holder.actor = actor;
-  actor.start();
-  const at = (p: string) => waitFor(actor, (s) => statePath(s).startsWith(p));
-  const press = (...keys: string[]) => keys.forEach((key) => actor.send({ type: 'KEY', key }));
-
-  const durations: number[] = [];
   const start = performance.now();
-  for (let s = 0; s < N; s++) {
-    const t0 = performance.now();
-    await at('idle');
-    press('ENTER');
-    const snap = await at('session.auth.fingerprint.waiting');
-    actor.send({ type: 'FINGER', template: synthTemplate(alice.id, snap.context.requestedFinger!) });
-    await at('session.auth.pin.entering');
-    press(...alice.pin, 'ENTER');
-    await at('session.auth.otp.entering');
-    press(...otpFromSms(lastSms), 'ENTER');
-    await at('session.menu');
-    press('1', ...String(WITHDRAW), 'ENTER');
-    await at('session.result');
-    press('CANCEL');
-    await at('idle');
-    durations.push(performance.now() - t0);
-  }
+  const durations = await inProcessSessions(bank, [alice], { n: N, profile: fastProfile, amount: WITHDRAW });
   const totalMs = performance.now() - start;
   const mem = process.memoryUsage();
-  actor.stop();
   return { label: 'in-process baseline (no MQTT, no HTTP)', durations, totalMs, rssMb: mem.rss / 2 ** 20, heapMb: mem.heapUsed / 2 ** 20 };
 }
 
