@@ -50,7 +50,7 @@ async function labRow(atms: number, inProcessP50: number): Promise<LabRow> {
       atms,
       atmIds: Array.from({ length: atms }, (_, i) => `atm-${i + 1}`),
       brokerUrl: lab.broker.url,
-      sessions: Math.max(30, atms * 3),
+      sessions: Math.max(60, atms * 3),
       mix: parseMix('happy=1'),
       seed: 1,
       hashLogN: CHEAP_HASH_COST.logN,

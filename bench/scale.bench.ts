@@ -46,7 +46,7 @@ export interface ScaleRow {
 }
 
 /** Sessions per row: enough for each ATM to run a few, so the figures are of a steady run, not of its start. */
-const sessionsFor = (atms: number) => Math.max(30, atms * 3);
+const sessionsFor = (atms: number) => Math.max(60, atms * 3);
 
 export async function scaleBench(atmCounts: readonly number[], inProcessP50: number, onRow?: (row: ScaleRow) => void): Promise<ScaleRow[]> {
   const rows: ScaleRow[] = [];
