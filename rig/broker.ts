@@ -34,6 +34,16 @@ export interface BrokerConfig {
   onRefused?: (why: string) => void;
 }
 
+/** Where a broker set up as `broker` in a rig config listens (`atm-rig up` embedded, or `atm-rig broker` alone):
+ *  its ports, and mqtts:// and wss:// with this TLS identity when its `tls` is on. */
+export function listenersOf(
+  b: { host: string; port: number; wsPort: number | null; tls?: { port: number; wsPort: number | null } },
+  identity: { cert: string; key: string } | undefined,
+): Pick<BrokerConfig, 'host' | 'port' | 'wsPort' | 'tls'> {
+  const tls = b.tls && identity ? { port: b.tls.port, wsPort: b.tls.wsPort, cert: identity.cert, key: identity.key } : undefined;
+  return { host: b.host, port: b.port, wsPort: b.wsPort, ...(tls ? { tls } : {}) };
+}
+
 export const DEFAULT_LIMITS: GuardLimits = { maxPacketBytes: MAX_PACKET_BYTES, maxPending: 64, connectTimeoutMs: 5000 };
 
 /** A port that is taken, with the option that chose it, so the user knows what to change. */

@@ -8,7 +8,7 @@ import { createRandom, freshSeed } from '../core/random.ts';
 import { startBank, type RunningBank } from './bank/index.ts';
 import type { Hold } from './bank/model.ts';
 import type { BankPorts } from '../machines/session.types.ts';
-import { startBroker, type RunningBroker } from './broker.ts';
+import { listenersOf, startBroker, type RunningBroker } from './broker.ts';
 import { namePortClash } from './port-clash.ts';
 import { probeBroker } from './broker-probe.ts';
 import { ManualClock, systemClock, type RigClock } from '../core/clock.ts';
@@ -178,12 +178,9 @@ export async function startRig(input: RigConfigInput = {}, hooks: RigHooks = {})
     if (tls) tlsCertPath = tls.certPath;
     if (!config.broker.url) {
       broker = await startBroker({
-        host: config.broker.host,
-        port: config.broker.port,
-        wsPort: config.broker.wsPort,
+        ...listenersOf(config.broker, tls),
         hooks: withBusFaults(bus.hooks, faults, () => broker!.aedes, busUserOf),
         ...(hooks.onDenied ? { onRefused: hooks.onDenied } : {}),
-        ...(t && tls ? { tls: { port: t.port, wsPort: t.wsPort, cert: tls.cert, key: tls.key } } : {}),
       });
       closers.push({ name: 'broker', close: () => broker!.close() });
     }

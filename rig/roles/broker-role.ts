@@ -7,7 +7,7 @@
 import { onlyHere, summarise } from './banner.ts';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { startBroker } from '../broker.ts';
+import { listenersOf, startBroker } from '../broker.ts';
 import { busHooks, type BusHookOptions } from '../bus/hooks.ts';
 import { parsePasswd } from '../bus/passwd.ts';
 import { atmIdsOf, passwdChecker } from '../bus/passwd-login.ts';
@@ -59,12 +59,9 @@ export async function startBrokerRole(config: RigConfig, onDenied?: (what: strin
   const bus = { dir, hooks };
   const tls = b.tls ? await loadOrCreateTls({ certPath: b.tls.cert, keyPath: b.tls.key, dir: bus.dir }) : undefined;
   const broker = await startBroker({
-    host: b.host,
-    port: b.port,
-    wsPort: b.wsPort,
+    ...listenersOf(b, tls),
     hooks: bus.hooks,
     ...(onDenied ? { onRefused: onDenied } : {}),
-    ...(b.tls && tls ? { tls: { port: b.tls.port, wsPort: b.tls.wsPort, cert: tls.cert, key: tls.key } } : {}),
   }).catch((err: unknown) => {
     throw namePortClash(err, b.port, '--mqtt-port / broker.port');
   });
