@@ -11,8 +11,8 @@ describe('one session per customer across ATMs', () => {
     expect(holds.claim('C0002', 'atm-2')).toBe(true); // someone else is welcome
     holds.release('atm-1');
     expect(holds.claim('C0001', 'atm-2')).toBe(true);
-    expect(holds.holder('C0001')).toBe('atm-2');
-    expect(holds.holder('C0002')).toBeUndefined(); // atm-2 holds one customer at a time
+    expect(holds.identified('C0001', 'atm-2')).toBe(true);
+    expect(holds.identified('C0002', 'atm-2')).toBe(false); // atm-2 holds one customer at a time
   });
 
   // The attack review kept a confirmed hold alive for two hours by reading the card every 14 minutes.
@@ -67,6 +67,6 @@ describe('one session per customer across ATMs', () => {
     holds.claim('C0001', 'atm-2');
     expect(holds.confirm('C0001', 'atm-2')).toBe(true);
     expect(holds.confirm('C0001', 'atm-1')).toBe(false);
-    expect(holds.holder('C0001')).toBe('atm-2');
+    expect(holds.confirmedHolder('C0001')).toBe('atm-2');
   });
 });

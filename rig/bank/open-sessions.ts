@@ -74,10 +74,4 @@ export class OpenSessions {
     const held = this.#byCustomer.get(customerId);
     return held && held.confirmed && held.until > this.clock.now() ? held.atmId : undefined;
   }
-
-  /** Which ATM holds the customer now, if any. */
-  holder(customerId: string): string | undefined {
-    const held = this.#byCustomer.get(customerId);
-    return held && held.until > this.clock.now() ? held.atmId : undefined;
-  }
 }
