@@ -120,13 +120,12 @@ export async function answered(world: AtmWorld, mark: number, topic: RegExp, dev
   const taken = wireTook(world, device);
   const hit = (m: BusMessage) => topic.test(m.topic) || taken(m);
   await person.until(() => person.messages.slice(mark).some(hit), `a message on …${String(topic)} (or a fault on its ${device} events)`);
-  // A fault that cut the device off the bus: its going offline (the will) is part of the answer. A next step that
-  // waits for it to be back online must not take the online state from before.
-  const cut = person.messages.slice(mark).findIndex((m) => taken(m) && m.payload.action === 'disconnect');
-  if (cut < 0) return;
+  // A fault that cut the device off the bus: its going offline (the will, which may come before the fault's report)
+  // is part of the answer. A next step that waits for it to be back online must not take the state from before.
+  if (!person.messages.slice(mark).some((m) => taken(m) && m.payload.action === 'disconnect')) return;
   const state = `atm/${world.atmId}/${device}/state`;
   await person.until(
-    () => person.messages.slice(mark + cut).some((m) => m.topic === state && m.payload.online === false),
+    () => person.messages.slice(mark).some((m) => m.topic === state && m.payload.online === false),
     `the ${device} to go offline`,
   );
 }

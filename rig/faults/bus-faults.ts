@@ -3,8 +3,9 @@
  * fault injector may take it off the wire (drop, and the first half of delay, duplicate and reorder: the message
  * is moved to a topic no one can subscribe to), change it (corrupt), or close its sender's connection
  * (disconnect). What was taken off is put back later with `aedes.publish`, which does not pass this hook again,
- * and still passes every reader's ACL check. The sender gets its PUBACK either way: the loss is between broker
- * and readers, where a real network's would be for a QoS 0 reader.
+ * and still passes every reader's ACL check. The sender gets its PUBACK, the loss being between broker and readers
+ * (where a real network's would be for a QoS 0 reader), except from a disconnect: its connection is cut before the
+ * PUBACK, so a QoS 1 message is sent again when it reconnects, as over a real cable pulled at that moment.
  */
 import type { Aedes, AedesOptions, AedesPublishPacket, Client, PublishPacket } from 'aedes';
 import type { FaultInjector } from './injector.ts';
@@ -66,19 +67,21 @@ export function withBusFaults<H extends PublishHooks>(
     publish(h ? [...after, h.copy] : after);
   };
 
-  /** Rules are tried in the order they were added; the first that applies acts, and a message sees one fault. */
-  const apply = (client: Client, packet: PublishPacket, rules: BusFault[]): void => {
+  /** Rules are tried in the order they were added; the first that applies acts, and a message sees one fault. An
+   *  error cuts the sender's connection (Aedes closes it without a PUBACK). */
+  const apply = (client: Client, packet: PublishPacket, rules: BusFault[]): Error | undefined => {
     for (const rule of rules) {
       if (rule.action === 'reorder' && held.has(rule.id)) {
         // The next message under a reorder rule overtakes the one held back.
         release(rule.id, [take(packet)]);
-        return;
+        return undefined;
       }
       if (injector.fires(rule)) return act(client, packet, rule);
     }
+    return undefined;
   };
 
-  const act = (client: Client, packet: PublishPacket, rule: BusFault): void => {
+  const act = (client: Client, packet: PublishPacket, rule: BusFault): Error | undefined => {
     const from = userOf(client);
     // A delay with its queue full loses the message, and says so.
     const full = rule.action === 'delay' && delayed >= maxDelayed;
@@ -120,11 +123,9 @@ export function withBusFaults<H extends PublishHooks>(
         packet.payload = corrupt(Buffer.from(packet.payload), rule.corrupt ?? 'bitflip', injector);
         return;
       case 'disconnect':
-        take(packet);
-        // After this packet's handling: closing inside the hook would cut Aedes's own bookkeeping short.
-        setImmediate(() => client.close());
-        return;
+        return new Error(`bus fault ${rule.id}: the connection is cut`);
     }
+    return undefined;
   };
 
   return {
@@ -132,12 +133,13 @@ export function withBusFaults<H extends PublishHooks>(
     authorizePublish: (client, packet, callback) => {
       const decide = (err?: Error | null) => {
         if (err || !client) return callback(err ?? null);
+        let cut: Error | undefined;
         try {
-          apply(client, packet, injector.busRulesFor(packet.topic, userOf(client)));
+          cut = apply(client, packet, injector.busRulesFor(packet.topic, userOf(client)));
         } catch {
           // A fault must never take the broker down; the message goes through untouched.
         }
-        callback(null);
+        callback(cut ?? null);
       };
       if (inner) inner(client, packet, decide);
       else decide(null);
