@@ -45,6 +45,16 @@ function connectInProcess(url: string, options: IClientOptions): Promise<MqttCli
 }
 
 /**
+ * After every reconnect: subscribe to `filters` again, then call `then` (publish again the retained state a restarted
+ * broker lost). For a client made with `resubscribe: false`, which is what makes the order hold: mqtt.js's own
+ * resubscribe lets 'connect' out before the broker holds the subscriptions, and what a reader sends on seeing the
+ * state (a key pressed the moment the keypad is back) was lost.
+ */
+export function resubscribeOnReconnect(client: MqttClient, filters: string[], then: () => unknown): void {
+  client.on('connect', () => void client.subscribeAsync(filters, { qos: 1 }).then(then, () => undefined));
+}
+
+/**
  * End a client, first publishing its last retained state (an `offline` it says itself: the will fires only on an
  * unclean end). Without a broker there is no one to tell, and a QoS 1 publish would wait for one for ever: the client
  * then ends at once (an ATM host whose broker is gone still stops).

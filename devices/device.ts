@@ -11,7 +11,7 @@ import { MAX_PAYLOAD_BYTES } from '../core/bus-limits.ts';
 import { CONTRACT, schemaFor, type DeviceContract } from './contract.ts';
 import { topics } from './topics.ts';
 import type { DeviceKind } from './registry.ts';
-import { connectBus, endBus } from '../core/bus.ts';
+import { connectBus, endBus, resubscribeOnReconnect } from '../core/bus.ts';
 import { decode } from '../core/decode.ts';
 
 export interface DeviceContext {
@@ -74,9 +74,7 @@ export async function attachDevice(device: Device, options: AttachOptions): Prom
   const client = await connectBus(options.brokerUrl, `${atmId}:${device.kind}`, {
     will: { topic: stateTopic, payload: Buffer.from(JSON.stringify({ ...state, online: false })), qos: 1, retain: true },
     reconnectPeriod: 1000,
-    // Subscribed again below, before the device says it is back: mqtt.js's own resubscribe lets 'connect' (and the
-    // online state) out before the broker holds the subscriptions, and a command sent at once was lost.
-    resubscribe: false,
+    resubscribe: false, // subscribed again before it says it is back online (resubscribeOnReconnect)
     ...options.mqttOptions,
   });
 
@@ -131,15 +129,7 @@ export async function attachDevice(device: Device, options: AttachOptions): Prom
 
   // Real hardware has no sim topics: a person acts on the device itself (or on an emulator serving its port).
   const filters = [topics.device(atmId, device.kind, 'cmd', '+'), ...(device.sim ? [topics.device(atmId, device.kind, 'sim', '+')] : [])];
-  // After a reconnect: subscribed again, then the state published again (a restarted broker lost the retained one).
-  client.on(
-    'connect',
-    () =>
-      void client.subscribeAsync(filters, { qos: 1 }).then(
-        () => ctx.setState({}),
-        () => undefined,
-      ),
-  );
+  resubscribeOnReconnect(client, filters, () => ctx.setState({}));
   await device.start(ctx);
   await client.subscribeAsync(filters, { qos: 1 });
   ctx.setState({});

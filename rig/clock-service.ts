@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { ManualClock, type RigClock } from '../core/clock.ts';
-import { connectBus } from '../core/bus.ts';
+import { connectBus, resubscribeOnReconnect } from '../core/bus.ts';
 import { decode } from '../core/decode.ts';
 import { topics } from '../devices/topics.ts';
 
@@ -23,7 +23,7 @@ export async function serveClock(
   brokerUrl: string,
   credentials?: { username: string; password: string },
 ): Promise<{ close(): Promise<void> }> {
-  const client = await connectBus(brokerUrl, 'clock', credentials ?? {});
+  const client = await connectBus(brokerUrl, 'clock', { ...credentials, resubscribe: false });
   const manual = clock instanceof ManualClock;
   const publishState = () =>
     client.publishAsync(CLOCK_TOPICS.state, JSON.stringify({ mode: manual ? 'manual' : 'system', now: clock.now() }), {
@@ -55,5 +55,7 @@ export async function serveClock(
   });
   await client.subscribeAsync(CLOCK_TOPICS.advance, { qos: 1 });
   await publishState();
+  // A restarted broker (an external one; the embedded one's restart loses it too) lost the retained state.
+  resubscribeOnReconnect(client, [CLOCK_TOPICS.advance], publishState);
   return { close: () => client.endAsync() };
 }

@@ -19,7 +19,7 @@ import { provideSession } from '../../machines/session.ports.ts';
 import type { BankPorts, SessionEmitted } from '../../machines/session.types.ts';
 import type { RigClock } from '../../core/clock.ts';
 import { createBankClient, type SessionEnd } from './bank-client.ts';
-import { connectBus, endBus } from '../../core/bus.ts';
+import { connectBus, endBus, resubscribeOnReconnect } from '../../core/bus.ts';
 import { decode, decodeJson } from '../../core/decode.ts';
 import type { MoneySettings } from '../../core/schemas.ts';
 import { schemaFor } from '../../devices/contract.ts';
@@ -102,7 +102,7 @@ export class AtmController {
         retain: true,
       },
       reconnectPeriod: 1000,
-      resubscribe: false, // subscribed again in #begin, before the state says the ATM is back
+      resubscribe: false, // subscribed again before the state says the ATM is back (resubscribeOnReconnect)
       ...options.mqttOptions,
     });
     const controller = new AtmController(options, client);
@@ -113,17 +113,11 @@ export class AtmController {
   async #begin() {
     this.#client.on('message', (topic, payload) => this.#onMessage(topic, payload));
     const filters = [topics.device(this.atmId, '+', 'evt', '+'), topics.deviceState(this.atmId, '+')];
-    // After a reconnect: subscribed again first (a person who sees the ATM back may press a key at once), then the
-    // session state and the LCD published again (the broker may have lost the retained ones).
-    this.#client.on('connect', () => {
-      void this.#client.subscribeAsync(filters, { qos: 1 }).then(
-        () => {
-          this.#lastScreen = '';
-          this.#lastState = '';
-          this.#render(this.actor.getSnapshot());
-        },
-        () => undefined,
-      );
+    // After a reconnect: the session state and the LCD published again (the broker may have lost the retained ones).
+    resubscribeOnReconnect(this.#client, filters, () => {
+      this.#lastScreen = '';
+      this.#lastState = '';
+      this.#render(this.actor.getSnapshot());
     });
     await this.#client.subscribeAsync(filters, { qos: 1 });
     this.actor.on('*', (e) => this.#publishEvent(e));

@@ -7,7 +7,7 @@
  *   rig/fault/evt/error   a rule refused, with the reason
  */
 import { z } from 'zod';
-import { connectBus } from '../../core/bus.ts';
+import { connectBus, resubscribeOnReconnect } from '../../core/bus.ts';
 import { decode, decodeJson } from '../../core/decode.ts';
 import { strictObject } from '../../core/strict-schema.ts';
 import { topics } from '../../devices/topics.ts';
@@ -24,7 +24,7 @@ export async function serveFaults(
   credentials: { username: string; password: string },
   options: { busFaults: boolean },
 ): Promise<{ close(): Promise<void> }> {
-  const client = await connectBus(brokerUrl, 'faults', credentials);
+  const client = await connectBus(brokerUrl, 'faults', { ...credentials, resubscribe: false });
   // Bounded, as every error event is (docs/topics.md): a rule of 40,000 near-miss keys must not make an answer the
   // broker refuses (it would drop this client, which would send it again on every reconnect).
   const error = (topic: string, message: string) =>
@@ -78,6 +78,8 @@ export async function serveFaults(
   });
   await client.subscribeAsync([topics.fault.add, topics.fault.clear], { qos: 1 });
   await publishState();
+  // A restarted broker lost the retained rules.
+  resubscribeOnReconnect(client, [topics.fault.add, topics.fault.clear], publishState);
   return {
     close: async () => {
       offChange();
