@@ -1,6 +1,6 @@
 /**
  * npm run bench [-- --sessions N --atms K --customers 200,10000,100000 --atm-counts 1,10,50,200 --idle-atms 1000
- *                    --lab-atm-counts 1,10,50 --only sessions|scale|lab|bank|idle|startup]
+ *                    --lab-atm-counts 1,10,50 --only sessions|scale|lab|bank|idle|startup --help]
  *
  * One run, one report: seed001 sessions over MQTT + HTTP against the in-process baseline (sessions.bench.ts), the
  * same at 1, 10, 50 and 200 ATMs on a population (scale.bench.ts), and on a lab of separate processes with Mosquitto
@@ -13,6 +13,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { CHEAP_HASH_COST } from '../rig/bank/secrets.ts';
+import { nearest } from '../core/suggest.ts';
 import { bankCosts, openPopulation, type BankCostRow } from './bank-cost.ts';
 import { identificationRates, indexMisses, type RateRow } from './biometrics.ts';
 import { sessionsBench } from './sessions.bench.ts';
@@ -21,17 +22,43 @@ import { startupBench } from './startup.ts';
 import { labBench, labMissing } from './lab.bench.ts';
 import { idleAtms } from './idle-child.ts';
 
-const { values } = parseArgs({
-  options: {
-    sessions: { type: 'string', default: '50' },
-    atms: { type: 'string', default: '1' },
-    customers: { type: 'string', default: '200,10000,100000' },
-    'atm-counts': { type: 'string', default: '1,10,50,200' },
-    'idle-atms': { type: 'string', default: '1000' },
-    'lab-atm-counts': { type: 'string', default: '1,10,50' },
-    only: { type: 'string' },
-  },
-});
+const PARTS = ['sessions', 'scale', 'lab', 'bank', 'idle', 'startup'] as const;
+const USAGE = `npm run bench [-- options]   (docs/performance.md)
+  --only ${PARTS.join('|')}   one part; the others of reports/bench.json stay
+  --sessions N --atms K        the sessions part: N sessions on K ATMs at once (default 50 on 1)
+  --atm-counts 1,10,50,200     the scale part's rows
+  --lab-atm-counts 1,10,50     the lab part's rows (needs Mosquitto)
+  --customers 200,10000,100000 the bank part's population sizes
+  --idle-atms 1000             the idle part's rig size`;
+const parsed = (() => {
+  try {
+    return parseArgs({
+      options: {
+        sessions: { type: 'string', default: '50' },
+        atms: { type: 'string', default: '1' },
+        customers: { type: 'string', default: '200,10000,100000' },
+        'atm-counts': { type: 'string', default: '1,10,50,200' },
+        'idle-atms': { type: 'string', default: '1000' },
+        'lab-atm-counts': { type: 'string', default: '1,10,50' },
+        only: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (err) {
+    console.error(`${(err as Error).message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+})();
+const { values } = parsed;
+if (values.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+if (values.only !== undefined && !(PARTS as readonly string[]).includes(values.only)) {
+  const near = nearest(values.only, PARTS);
+  console.error(`--only ${values.only}: no such part${near ? ` (did you mean ${near}?)` : ''}; the parts: ${PARTS.join(', ')}`);
+  process.exit(2);
+}
 const sizes = values.customers.split(',').map(Number);
 if (sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new Error(`--customers wants sizes such as 200,10000, not ${values.customers}`);
 const machine = {

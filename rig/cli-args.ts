@@ -122,6 +122,14 @@ export function withOptions(cmd: Command, ...items: (Group | SharedOption)[]): C
   return cmd;
 }
 
+/** A shared option whose meaning or default differs for this command (`--hash-cost` of a population is 10). */
+export function describeOption(cmd: Command, long: string, description: string): Command {
+  const option = cmd.options.find((o) => o.long === long);
+  if (!option) throw new Error(`${cmd.name()} has no ${long}`);
+  option.description = description;
+  return cmd;
+}
+
 /** `--name`'s value as a non-negative integer, or undefined when not given. */
 export function int(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;

@@ -82,6 +82,7 @@ describe('atm-rig demo --once', () => {
   it('completes a seed001 withdrawal and exits 0', async () => {
     const demo = run(['demo', '--once', ...FAST]);
     expect(await demo.exit).toBe(0);
+    expect(demo.output()).not.toContain('none yet'); // the demo seeds its customers right after the banner
     expect(demo.output()).toMatch(/Place finger \d+/);
     expect(demo.output()).toContain('📱 atm-rig: your one-time code is ******');
     // No code on the console, whole or typed one key a line (issue 10.6).

@@ -29,7 +29,7 @@ export function defineDemo(program: Command): void {
       if (opts.clock === 'manual')
         throw new Error('the demo runs in real time: --clock manual is for atm-rig up, where a test moves the clock');
       const rig = await bringUp(await configFrom(opts, 'demo'), true);
-      describe(rig).forEach((l) => console.log(l));
+      describe(rig, { demo: true }).forEach((l) => console.log(l));
       let ok = false;
       try {
         ok = (await (await import('../demo.ts')).runDemo(rig)).ok;

@@ -1,6 +1,6 @@
 /** `atm-rig load`: many virtual ATMs, one simulated customer each, through real MQTT and HTTP; a report with plots. */
 import type { Command } from 'commander';
-import { examples, int, runs, withOptions, type RigOptions } from '../cli-args.ts';
+import { describeOption, examples, int, runs, withOptions, type RigOptions } from '../cli-args.ts';
 
 interface LoadCliOptions extends RigOptions {
   atms?: string;
@@ -33,6 +33,11 @@ export function defineLoad(program: Command): void {
     )
     .option('--out <file>', 'the HTML report (default reports/load.html; the figures beside it as .json)');
   withOptions(cmd, 'data', 'hash-cost', 'seed');
+  describeOption(
+    cmd,
+    '--hash-cost',
+    "scrypt cost as log2(N) of the OTPs the run's own bank makes (default 10); the PINs keep the cost they were seeded with",
+  );
   examples(cmd, [
     ['atm-rig seed --customers 10000 --data load/bank.sqlite --hash-cost 10', 'first, a population (test credentials beside it)'],
     ['atm-rig load --data load/bank.sqlite --hash-cost 10 --atms 50 --sessions 1000', '1,000 sessions on 50 ATMs'],

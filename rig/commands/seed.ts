@@ -1,7 +1,7 @@
 /** `atm-rig seed`: the demo customers with their test credentials printed, or (`--customers N`) a synthetic
  *  population for load runs with its credentials in a file beside the bank. */
 import type { Command } from 'commander';
-import { examples, int, runs, withOptions, type RigOptions } from '../cli-args.ts';
+import { describeOption, examples, int, runs, withOptions, type RigOptions } from '../cli-args.ts';
 
 interface SeedOptions extends RigOptions {
   customers?: string;
@@ -20,6 +20,11 @@ export function defineSeed(program: Command): void {
     )
     .option('--customers <n>', 'add this many synthetic customers for load runs instead of the demo customers');
   withOptions(cmd, 'config', 'data', 'hash-cost', 'seed');
+  describeOption(
+    cmd,
+    '--hash-cost',
+    'scrypt cost of the PINs and passwords as log2(N) (default 15 for the demo customers, 10 with --customers)',
+  );
   examples(cmd, [
     ['atm-rig seed', 'the demo customers in ./data/bank.json'],
     ['atm-rig seed --data /tmp/bank.json --hash-cost 10', 'another file, with cheap hashes for tests'],

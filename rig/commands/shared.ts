@@ -162,7 +162,8 @@ export function mosquittoArgs(rig: Rig): string {
   return `-h ${u.hostname} -p ${u.port} -u ${rig.bus.simulator.username} -P '${rig.bus.simulator.password}'`;
 }
 
-export function describe(rig: Rig): string[] {
+/** `demo`: the demo is about to seed its customers, so their absence is not news. */
+export function describe(rig: Rig, { demo = false } = {}): string[] {
   const where = rig.bus.dir ? `passwords in ${rig.bus.dir}/credentials.json` : 'in memory only';
   return [
     paint('bold', 'atm-rig is up'),
@@ -172,7 +173,7 @@ export function describe(rig: Rig): string[] {
       : []),
     `  bank        ${rig.bank.url}   (OpenAPI: ${rig.bank.url}/openapi.json, data: ${rig.config.bank.file})`,
     `  ATMs        ${rig.atms.map((a) => `${a.id} (${a.profile.id}: ${a.devices.map((d) => d.device.kind + (d.device.impl === 'virtual' ? '' : ` ${d.device.impl}`)).join(', ')})`).join('; ')}`,
-    ...(rig.bank.service.records.customerCount() === 0
+    ...(rig.bank.service.records.customerCount() === 0 && !demo
       ? [paint('yellow', `  customers   none yet: npm start, atm-rig seed (rig stopped) or POST /staff/seed adds the demo customers`)]
       : []),
     ...rig.atms.flatMap((a) => {
