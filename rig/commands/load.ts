@@ -77,7 +77,8 @@ export function defineLoad(program: Command): void {
       const seed = int('seed', opts.seed) ?? freshSeed();
       const tty = process.stderr.isTTY;
       let lastLine = 0;
-      const { results, target, elapsedMs, startedAt, skipped } = await runLoad({
+      const hashLogN = int('hash-cost', opts.hashCost) ?? 10;
+      const { results, target, elapsedMs, startedAt, skipped, pinHashLogN } = await runLoad({
         data: opts.data,
         atms,
         atmIds,
@@ -87,7 +88,7 @@ export function defineLoad(program: Command): void {
         ...(rate !== undefined ? { rate } : {}),
         mix,
         seed,
-        hashLogN: int('hash-cost', opts.hashCost) ?? 10,
+        hashLogN,
         onProgress: (r, ms) => {
           // A line a second on a terminal (redrawn), one each ten seconds in a log.
           if (!tty && ms - lastLine < 10_000) return;
@@ -106,6 +107,9 @@ export function defineLoad(program: Command): void {
         const stats = statsOf(results, elapsedMs);
         const ledgerProblems = checkLedgers(ledgers.bank, results, startedAt);
         console.table([stats]);
+        console.log(
+          `hash costs (scrypt log2 N): PINs ${pinHashLogN ?? 'unknown'} as seeded${opts.broker ? '' : `, OTPs ${hashLogN} (--hash-cost)`}`,
+        );
         if (skipped)
           console.log(`passed over ${skipped} customer(s) whose account could not pay a withdrawal (seeded low, or spent by earlier runs)`);
         const settings = {
@@ -116,6 +120,9 @@ export function defineLoad(program: Command): void {
           mix: mix.map(([k, w]) => `${k}=${w.toFixed(2)}`).join(','),
           bank: opts.data,
           ...(rate ? { rate } : {}),
+          // What a session's hashes cost weighs on every figure (docs/performance.md): said beside them.
+          ...(pinHashLogN !== undefined ? { 'PIN hash cost (scrypt logN)': pinHashLogN } : {}),
+          ...(opts.broker ? {} : { 'OTP hash cost (scrypt logN)': hashLogN }),
         };
         const out = opts.out ?? 'reports/load.html';
         await mkdir(dirname(out), { recursive: true });

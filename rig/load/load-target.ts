@@ -33,7 +33,7 @@ export interface LoadTarget {
   atmIds: string[];
   clock: RigClock;
   /** The bank's accounts and ledgers for the ledger check: in process, or the lab's bank file opened to read. */
-  ledgers(): Promise<{ bank: Pick<BankService, 'account' | 'history'>; close(): Promise<void> }>;
+  ledgers(): Promise<{ bank: Pick<BankService, 'account' | 'history' | 'records'>; close(): Promise<void> }>;
   close(): Promise<void>;
 }
 

@@ -40,6 +40,7 @@ describe('atm-rig load', () => {
     try {
       expect(run.results.filter((r) => !r.ok).map((r) => r.error)).toEqual([]);
       expect(run.results).toHaveLength(12);
+      expect(run.pinHashLogN).toBe(4); // said beside the figures: the PIN check's cost is in every session
       expect(new Set(run.results.map((r) => r.atm)).size).toBe(3);
       expect(new Set(run.results.map((r) => r.customer)).size).toBe(12);
       const paid = run.results.reduce((s, r) => s + r.dispensed, 0);

@@ -53,6 +53,8 @@ export async function runLoad(o: LoadOptions): Promise<{
   customers: PopulationCredential[];
   /** Customers passed over: their account could not pay a withdrawal. */
   skipped: number;
+  /** The scrypt cost (log2 N) the population's PINs were seeded with, which a session's PIN check pays. */
+  pinHashLogN: number | undefined;
 }> {
   const credsFile = join(dirname(o.data), 'population-credentials.ndjson');
   const text = await readFile(credsFile, 'utf8').catch(() => {
@@ -76,6 +78,7 @@ export async function runLoad(o: LoadOptions): Promise<{
   // Customers who cannot pay a withdrawal (a seeded balance under it, or spent by earlier runs) are passed over:
   // their sessions would fail on the bank's refusal, which is not what a load run measures.
   const books = await target.ledgers();
+  const pinHashLogN = hashLogNOf(books.bank.records.customer(customers[0]!.id)?.pinHash);
   let skipped = 0;
   const canPay = (who: PopulationCredential) => {
     try {
@@ -144,8 +147,11 @@ export async function runLoad(o: LoadOptions): Promise<{
   const elapsedMs = elapsed();
   o.onProgress?.(results, elapsedMs);
   await Promise.all(people.map((p) => p.close()));
-  return { results, target, elapsedMs, startedAt, customers, skipped };
+  return { results, target, elapsedMs, startedAt, customers, skipped, pinHashLogN };
 }
+
+/** The cost in a stored scrypt hash (`scrypt$<logN>$...`, rig/bank/secrets.ts). */
+const hashLogNOf = (stored: string | undefined) => (stored?.startsWith('scrypt$') ? Number(stored.split('$')[1]) : undefined);
 
 /** A person at each ATM, a few connecting at a time (a broker's guard against connection floods drops a burst of
  *  hundreds), and each ATM shown to be there: its session state is retained on the broker while its controller runs. */
