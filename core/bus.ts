@@ -29,6 +29,9 @@ function connectInProcess(url: string, options: IClientOptions): Promise<MqttCli
     else process.nextTick(() => mine.destroy());
     return mine as never;
   }, options);
+  // As mqtt.connect does for every client it makes: mqtt.js emits 'error' for a keepalive or CONNACK timeout and for
+  // a publish on a closing client, and an 'error' nobody listens to ends the process.
+  client.on('error', () => {});
   return new Promise((resolve, reject) => {
     const settle = (err?: Error) => {
       client.off('connect', connected);

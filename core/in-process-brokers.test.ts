@@ -51,6 +51,14 @@ describe('a broker in this process', () => {
     expect(got).toEqual(keys);
   });
 
+  it('a publish on a client being closed does not end the process (mqtt.js reports it as an error event)', async () => {
+    await serve();
+    const device = await client('device');
+    const ending = device.endAsync();
+    expect(() => device.publish('dev/state', 'late', { qos: 1 })).not.toThrow();
+    await ending;
+  });
+
   it('refuses a bad login as a socket connection does', async () => {
     await serve({ authenticate: (_c, _u, _p, done) => done(null, false) });
     await expect(connectBus(URL, 'intruder', { reconnectPeriod: 0 })).rejects.toThrow(/Not authorized|Bad username/i);

@@ -94,7 +94,9 @@ export async function attachDevice(device: Device, options: AttachOptions): Prom
     emit: (name, payload) => publish(topics.device(atmId, device.kind, 'evt', name), payload),
     setState: (patch) => {
       state = { ...state, ...patch };
-      publish(stateTopic, state, true);
+      // Not while the link is down: mqtt.js would send it on the reconnect before the device has subscribed again,
+      // and a reader acting on "online" would be lost. The reconnect publishes the state once it can hear.
+      if (client.connected) publish(stateTopic, state, true);
     },
     publish: (topic, payload) => publish(topic, payload),
     error: (code, message, topic) =>

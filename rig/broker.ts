@@ -71,9 +71,18 @@ export async function startBroker(config: BrokerConfig = {}): Promise<RunningBro
   // A deep topic once crashed Aedes (GHSA-xxqp-5qx8-gj5q); our contract never goes past 6 levels.
   const aedes = await Aedes.createBroker({ maxTopicLevels: 16, connectTimeout: limits.connectTimeoutMs, ...config.hooks });
   const guard = createPacketGuard(limits, config.onRefused);
+  // Every connection handed to Aedes, until it closes: Aedes closes those of its clients, but not one whose CONNECT
+  // is still being checked, which would then wait out the client's connect timeout on a broker that is gone (and,
+  // over TCP, keep the server's close waiting as long).
+  const connections = new Set<Duplex>();
+  const handle = (stream: Duplex) => {
+    connections.add(stream);
+    stream.once('close', () => connections.delete(stream));
+    aedes.handle(stream as never);
+  };
   const admit = (stream: Duplex, address: string | undefined) => {
     const guarded = guard.admit(stream, address);
-    if (guarded) aedes.handle(guarded as never);
+    if (guarded) handle(guarded);
   };
   const onSocket = (socket: Socket) => admit(socket, socket.remoteAddress);
   // A WebSocket message is buffered whole by ws before anyone sees it: cap it at one packet and its header.
@@ -88,6 +97,7 @@ export async function startBroker(config: BrokerConfig = {}): Promise<RunningBro
     stopServingInProcess();
     for (const client of wsServers.flatMap((w) => [...w.clients])) client.terminate();
     await new Promise<void>((resolve) => aedes.close(() => resolve()));
+    for (const connection of connections) connection.destroy();
     await Promise.all(servers.map(closeServer));
   };
   const open = async <S extends AnyServer>(server: S, port: number, option: string): Promise<string> => {
@@ -121,7 +131,7 @@ export async function startBroker(config: BrokerConfig = {}): Promise<RunningBro
   try {
     // noDelay: MQTT packets are small and latency-bound; Nagle + delayed ACK would add ~40 ms per round trip.
     url = `mqtt://${await open(createTcpServer({ noDelay: true }, onSocket), config.port ?? 1883, '--mqtt-port / broker.port')}`;
-    stopServingInProcess = serveInProcess(url, (stream) => aedes.handle(stream as never));
+    stopServingInProcess = serveInProcess(url, handle);
     const wsPort = config.wsPort === undefined ? 9001 : config.wsPort;
     if (wsPort !== null) {
       const http = webSocket(

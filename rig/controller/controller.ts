@@ -164,7 +164,9 @@ export class AtmController {
     const stateKey = JSON.stringify(state);
     if (screenKey === this.#lastScreen && stateKey === this.#lastState) return;
     if (screenKey !== this.#lastScreen) this.#command('lcd', 'show', { lines: screen });
-    if (stateKey !== this.#lastState) this.#publish(topics.sessionState(this.atmId), state, true);
+    // Not while the link is down (it would go out on the reconnect before the controller hears the devices again):
+    // the reconnect publishes it once it can.
+    if (stateKey !== this.#lastState && this.#client.connected) this.#publish(topics.sessionState(this.atmId), state, true);
     this.#lastScreen = screenKey;
     this.#lastState = stateKey;
     for (const listener of this.#listeners) listener({ screen, state });

@@ -44,7 +44,7 @@ export function withBusFaults<H extends PublishHooks>(
   const waiting = new Map<string, Map<unknown, Copy>>();
   injector.onChange(() => {
     const live = new Set(injector.rules.map((r) => r.id));
-    for (const id of [...held.keys()]) if (!live.has(id)) release(id);
+    for (const id of [...held.keys()]) if (!live.has(id)) releaseNow(id);
     for (const [id, copies] of waiting) {
       if (live.has(id)) continue;
       waiting.delete(id);
@@ -53,18 +53,55 @@ export function withBusFaults<H extends PublishHooks>(
       publish([...copies.values()]);
     }
   });
-  // All at once, in order: Aedes delivers in the order it is handed messages, and a copy that waited for the one
-  // before it to be delivered let the client's next message (a fast typist's next key) overtake it.
+  // Put back later (a delay over, a rule cleared, a reorder's wait over): through Aedes, in order.
   const publish = (copies: Copy[]) => {
     for (const copy of copies) broker().publish({ cmd: 'publish', dup: false, ...copy } as AedesPublishPacket, () => {});
   };
-  const release = (ruleId: string, after: Copy[] = []) => {
+  // Put back right behind a message still on its way (a duplicate's second copy, a reorder's held one), at the moment
+  // the broker hands that message to its emitter. Aedes handles the packets of one read together and publishes each
+  // only after writing its PUBACK, so a copy published from the hook overtook the sender's earlier messages still in
+  // flight (a PIN typed fast came out as "9 9 1 ENTER 1"). Keyed by the payload's bytes object, which Aedes carries
+  // from the packet this hook sees to the one it emits.
+  const behind = new WeakMap<Buffer, Copy[]>();
+  const emitters = new WeakSet<object>();
+  const emitBehind = () => {
+    const b = broker() as unknown as { id: string; counter: number; mq: { emit(p: { payload: Buffer }, done?: () => void): void } };
+    if (emitters.has(b.mq)) return;
+    emitters.add(b.mq);
+    const emit = b.mq.emit.bind(b.mq);
+    b.mq.emit = (packet, done) => {
+      emit(packet, done);
+      const copies = behind.get(packet.payload);
+      if (!copies) return;
+      behind.delete(packet.payload);
+      for (const copy of copies)
+        emit({
+          cmd: 'publish',
+          brokerId: b.id,
+          brokerCounter: ++b.counter,
+          ...copy,
+          retain: false,
+          dup: false,
+          messageId: undefined,
+        } as never);
+    };
+  };
+  const putBehind = (packet: PublishPacket, copy: Copy) => {
+    emitBehind();
+    // Its own bytes object: one a client sent twice, or an empty payload, must not be shared.
+    packet.payload = Buffer.from(packet.payload);
+    behind.set(packet.payload, [copy]);
+  };
+  const release = (ruleId: string) => {
     const h = held.get(ruleId);
-    if (h) {
-      held.delete(ruleId);
-      injector.clock.clearTimeout(h.timer);
-    }
-    publish(h ? [...after, h.copy] : after);
+    if (!h) return undefined;
+    held.delete(ruleId);
+    injector.clock.clearTimeout(h.timer);
+    return h.copy;
+  };
+  const releaseNow = (ruleId: string) => {
+    const copy = release(ruleId);
+    if (copy) publish([copy]);
   };
 
   /** Rules are tried in the order they were added; the first that applies acts, and a message sees one fault. An
@@ -72,8 +109,8 @@ export function withBusFaults<H extends PublishHooks>(
   const apply = (client: Client, packet: PublishPacket, rules: BusFault[]): Error | undefined => {
     for (const rule of rules) {
       if (rule.action === 'reorder' && held.has(rule.id)) {
-        // The next message under a reorder rule overtakes the one held back.
-        release(rule.id, [take(packet)]);
+        // The next message under a reorder rule goes first, the one held back right behind it.
+        putBehind(packet, release(rule.id)!);
         return undefined;
       }
       if (injector.fires(rule)) return act(client, packet, rule);
@@ -109,14 +146,12 @@ export function withBusFaults<H extends PublishHooks>(
         mine.set(timer, copy);
         return;
       }
-      case 'duplicate': {
-        const copy = take(packet);
-        publish([copy, copy]);
+      case 'duplicate':
+        putBehind(packet, { topic: packet.topic, payload: Buffer.from(packet.payload), qos: packet.qos, retain: false });
         return;
-      }
       case 'reorder': {
         const copy = take(packet);
-        held.set(rule.id, { copy, timer: injector.clock.setTimeout(() => release(rule.id), rule.ms ?? 1000) });
+        held.set(rule.id, { copy, timer: injector.clock.setTimeout(() => releaseNow(rule.id), rule.ms ?? 1000) });
         return;
       }
       case 'corrupt':
