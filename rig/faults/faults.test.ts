@@ -74,6 +74,21 @@ describe('bus faults (aedes authorizePublish)', () => {
     expect(keysSince(from).map((m) => m.payload.key)).toEqual(['4', '4', '5', '5']);
   });
 
+  // The attack review: with some keys doubled, a PIN typed in one burst came out as "9 9 1 ENTER 1" (a copy put back
+  // from the hook overtook the keypad's earlier keys still in the broker).
+  it('duplicate, some of the time: a burst of keys keeps its order, each copy next to its original', async () => {
+    const from = fresh();
+    const rule = rig.faults.add({ topic: KEY, action: 'duplicate', probability: 0.3 });
+    const typed = '1234567890'.repeat(3).split('');
+    const applied = () => person.messages.slice(from).filter((m) => m.topic === 'rig/fault/evt/applied' && m.payload.id === rule.id).length;
+    const seen = () => keysSince(from).map((m) => String(m.payload.key));
+    await person.press(...typed);
+    await person.until(() => seen().length === typed.length + applied() && seen().at(-1) === '0', 'every key and copy');
+    expect(applied()).toBeGreaterThan(0);
+    const keys = seen();
+    expect(keys.filter((k, i) => i === 0 || k !== keys[i - 1])).toEqual(typed);
+  });
+
   it('reorder: the next key overtakes the one held back; a lone key is let go after ms', async () => {
     const from = fresh();
     rig.faults.add({ topic: KEY, action: 'reorder', ms: 500, probability: 1, count: 2 });
