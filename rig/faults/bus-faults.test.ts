@@ -70,3 +70,26 @@ describe('a delay rule on a busy topic', () => {
     await reader.endAsync();
   });
 });
+
+describe('a reorder rule on a retained state topic', () => {
+  // The second attack review: the held state, put back behind the next, reached readers but not the broker's
+  // retained copy, so a reader who came later saw another state than those who were there.
+  it('leaves retained what readers saw last', async () => {
+    injector.clear();
+    const reader = await mqtt.connectAsync(broker.url, { reconnectPeriod: 0 });
+    const live: string[] = [];
+    reader.on('message', (_t, b) => live.push(b.toString()));
+    await reader.subscribeAsync('atm/atm-1/lcd/state', { qos: 1 });
+    const writer = await mqtt.connectAsync(broker.url, { reconnectPeriod: 0 });
+    injector.add({ topic: 'atm/atm-1/lcd/state', action: 'reorder', count: 1 });
+    await writer.publishAsync('atm/atm-1/lcd/state', '{"n":1}', { qos: 1, retain: true });
+    await writer.publishAsync('atm/atm-1/lcd/state', '{"n":2}', { qos: 1, retain: true });
+    await expect.poll(() => live).toEqual(['{"n":2}', '{"n":1}']);
+    const later = await mqtt.connectAsync(broker.url, { reconnectPeriod: 0 });
+    const retained: string[] = [];
+    later.on('message', (_t, b) => retained.push(b.toString()));
+    await later.subscribeAsync('atm/atm-1/lcd/state', { qos: 1 });
+    await expect.poll(() => retained).toEqual(['{"n":1}']);
+    await Promise.all([writer, reader, later].map((c) => c.endAsync()));
+  });
+});

@@ -13,6 +13,9 @@ import type { BusFault } from './rule.ts';
 
 type PublishHooks = Pick<AedesOptions, 'authorizePublish'>;
 
+/** Messages cut by a disconnect remembered until sent again; past this many they are forgotten (and cut once more). */
+const MAX_CUT_REMEMBERED = 10_000;
+
 /** The most messages a delay rule holds at once; past it, a message to delay is lost. */
 export const MAX_DELAYED = 10_000;
 
@@ -65,7 +68,12 @@ export function withBusFaults<H extends PublishHooks>(
   const behind = new WeakMap<Buffer, Copy[]>();
   const emitters = new WeakSet<object>();
   const emitBehind = () => {
-    const b = broker() as unknown as { id: string; counter: number; mq: { emit(p: { payload: Buffer }, done?: () => void): void } };
+    const b = broker() as unknown as {
+      id: string;
+      counter: number;
+      mq: { emit(p: { payload: Buffer }, done?: () => void): void };
+      persistence: { storeRetained(p: object): Promise<void> };
+    };
     if (emitters.has(b.mq)) return;
     emitters.add(b.mq);
     const emit = b.mq.emit.bind(b.mq);
@@ -74,8 +82,8 @@ export function withBusFaults<H extends PublishHooks>(
       const copies = behind.get(packet.payload);
       if (!copies) return;
       behind.delete(packet.payload);
-      for (const copy of copies)
-        emit({
+      for (const copy of copies) {
+        const out = {
           cmd: 'publish',
           brokerId: b.id,
           brokerCounter: ++b.counter,
@@ -83,7 +91,11 @@ export function withBusFaults<H extends PublishHooks>(
           retain: false,
           dup: false,
           messageId: undefined,
-        } as never);
+        };
+        // A retained state held back (reorder) is what readers saw last: the broker keeps it, as after a real reordering.
+        if (copy.retain) void b.persistence.storeRetained({ ...out, retain: true }).catch(() => undefined);
+        emit(out as never);
+      }
     };
   };
   const putBehind = (packet: PublishPacket, copy: Copy) => {
@@ -104,6 +116,11 @@ export function withBusFaults<H extends PublishHooks>(
     if (copy) publish([copy]);
   };
 
+  // The messages a disconnect cut, by sender and packet id, until they come again.
+  const cutMessages = new Set<string>();
+  const resentAfterCut = (client: Client, packet: PublishPacket) =>
+    packet.messageId !== undefined && cutMessages.delete(`${client.id}\u0000${packet.messageId}`);
+
   /** Rules are tried in the order they were added; the first that applies acts, and a message sees one fault. An
    *  error cuts the sender's connection (Aedes closes it without a PUBACK). */
   const apply = (client: Client, packet: PublishPacket, rules: BusFault[]): Error | undefined => {
@@ -113,6 +130,9 @@ export function withBusFaults<H extends PublishHooks>(
         putBehind(packet, release(rule.id)!);
         return undefined;
       }
+      // The message sent again after its cut goes through: one cut per message, and the sender comes back (cut at
+      // every resend, it never did while the rule stood). mqtt.js resends it with its id, without the DUP flag.
+      if (rule.action === 'disconnect' && resentAfterCut(client, packet)) continue;
       if (injector.fires(rule)) return act(client, packet, rule);
     }
     return undefined;
@@ -158,6 +178,10 @@ export function withBusFaults<H extends PublishHooks>(
         packet.payload = corrupt(Buffer.from(packet.payload), rule.corrupt ?? 'bitflip', injector);
         return;
       case 'disconnect':
+        if (packet.messageId !== undefined) {
+          if (cutMessages.size >= MAX_CUT_REMEMBERED) cutMessages.clear();
+          cutMessages.add(`${client.id}\u0000${packet.messageId}`);
+        }
         return new Error(`bus fault ${rule.id}: the connection is cut`);
     }
     return undefined;

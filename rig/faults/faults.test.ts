@@ -123,6 +123,20 @@ describe('bus faults (aedes authorizePublish)', () => {
     await person.untilScreen('welcome');
   });
 
+  // The second attack review: a key that was never acknowledged is sent again at each reconnect, and a standing rule
+  // cut it every time: the keypad never came back while the rule stood.
+  it('disconnect with no count: one cut per key; the key sent again goes through and the keypad is back', async () => {
+    const from = fresh();
+    const rule = rig.faults.add({ topic: KEY, action: 'disconnect' });
+    await person.press('2');
+    await person.until(() => keysSince(from).length === 1, 'the key sent again', 5000);
+    const states = () => person.messages.slice(from).filter((m) => m.topic === 'atm/atm-1/keypad/state');
+    await person.until(() => states().at(-1)?.payload.online === true, 'the keypad back online');
+    const cuts = person.messages.slice(from).filter((m) => m.topic === 'rig/fault/evt/applied' && m.payload.id === rule.id);
+    expect(cuts).toHaveLength(1);
+    rig.faults.clear();
+  });
+
   it('disconnect: the keypad is cut off at its key, comes back by itself, and MQTT sends the unacknowledged key again', async () => {
     const from = fresh();
     rig.faults.add({ topic: KEY, action: 'disconnect', count: 1 });
