@@ -50,7 +50,7 @@ export function defineLoad(program: Command): void {
       const { dirname } = await import('node:path');
       const { DEFAULT_MIX, LAB_MIX, parseMix } = await import('../load/mix.ts');
       const { runLoad } = await import('../load/run-load.ts');
-      const { progressText, statsOf } = await import('../load/stats.ts');
+      const { progressText, statsOf, statsTableText } = await import('../load/stats.ts');
       const { checkLedgers } = await import('../load/ledger-check.ts');
       const { loadReportHtml } = await import('../load/report.ts');
       const { freshSeed } = await import('../../core/random.ts');
@@ -106,7 +106,7 @@ export function defineLoad(program: Command): void {
       try {
         const stats = statsOf(results, elapsedMs);
         const ledgerProblems = checkLedgers(ledgers.bank, results, startedAt);
-        console.table([stats]);
+        console.log(statsTableText(stats));
         console.log(
           `hash costs (scrypt log2 N): PINs ${pinHashLogN ?? 'unknown'} as seeded${opts.broker ? '' : `, OTPs ${hashLogN} (--hash-cost)`}`,
         );

@@ -51,3 +51,20 @@ export function progressText(results: readonly SessionResult[], elapsedMs: numbe
   const s = statsOf(results, elapsedMs);
   return `load: ${s.sessions} sessions in ${(elapsedMs / 1000).toFixed(0)} s, ${s.perSecond}/s, ${s.errors} errors, p50 ${s.p50} ms, p99 ${s.p99} ms`;
 }
+
+/** The figures as a two-line table with units in the headings (console.table adds an "(index)" column and no units). */
+export function statsTableText(s: LoadStats): string {
+  const columns: [string, number][] = [
+    ['sessions', s.sessions],
+    ['ok', s.ok],
+    ['errors', s.errors],
+    ['sessions/s', s.perSecond],
+    ['p50 ms', s.p50],
+    ['p90 ms', s.p90],
+    ['p99 ms', s.p99],
+    ['max ms', s.max],
+  ];
+  const width = columns.map(([name, value]) => Math.max(name.length, String(value).length));
+  const line = (cells: string[]) => cells.map((c, i) => c.padStart(width[i]!)).join('  ');
+  return `${line(columns.map(([name]) => name))}\n${line(columns.map(([, value]) => String(value)))}`;
+}
