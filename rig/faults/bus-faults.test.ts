@@ -1,4 +1,5 @@
 // The broker side of bus faults alone: a real Aedes with the fault hook, real MQTT clients, a manual clock.
+import { Aedes } from 'aedes';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../core/clock.ts';
@@ -91,5 +92,38 @@ describe('a reorder rule on a retained state topic', () => {
     await later.subscribeAsync('atm/atm-1/lcd/state', { qos: 1 });
     await expect.poll(() => retained).toEqual(['{"n":1}']);
     await Promise.all([writer, reader, later].map((c) => c.endAsync()));
+  });
+});
+
+describe('a copy put behind its message', () => {
+  // The second attack review: during a restart the rig's handle names the old broker for a few ms while the new one
+  // already handles messages; a copy must go out on the broker that handles its message.
+  it('goes out on the broker that handled the message, whatever the handle names', async () => {
+    const elsewhere = await Aedes.createBroker();
+    const faults = new FaultInjector(new ManualClock(), createRandom(4), ['atm-1']);
+    const own = await startBroker({
+      port: 0,
+      wsPort: null,
+      hooks: withBusFaults(
+        {},
+        faults,
+        () => elsewhere,
+        () => 'atm-1.keypad',
+      ),
+    });
+    try {
+      const reader = await mqtt.connectAsync(own.url, { reconnectPeriod: 0 });
+      const got: string[] = [];
+      reader.on('message', (_t, b) => got.push(b.toString()));
+      await reader.subscribeAsync('atm/atm-1/keypad/evt/key', { qos: 1 });
+      const writer = await mqtt.connectAsync(own.url, { reconnectPeriod: 0 });
+      faults.add({ topic: 'atm/atm-1/keypad/evt/key', action: 'duplicate', count: 1 });
+      await writer.publishAsync('atm/atm-1/keypad/evt/key', '{"key":"5"}', { qos: 1 });
+      await expect.poll(() => got).toEqual(['{"key":"5"}', '{"key":"5"}']);
+      await Promise.all([writer, reader].map((c) => c.endAsync()));
+    } finally {
+      await own.close();
+      await new Promise<void>((r) => elsewhere.close(() => r()));
+    }
   });
 });

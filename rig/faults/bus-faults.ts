@@ -67,8 +67,9 @@ export function withBusFaults<H extends PublishHooks>(
   // from the packet this hook sees to the one it emits.
   const behind = new WeakMap<Buffer, Copy[]>();
   const emitters = new WeakSet<object>();
-  const emitBehind = () => {
-    const b = broker() as unknown as {
+  // On the broker that handles the message (the client's): during a restart the rig's handle still names the old one.
+  const emitBehind = (client: Client) => {
+    const b = (client as unknown as { broker: Aedes }).broker as unknown as {
       id: string;
       counter: number;
       mq: { emit(p: { payload: Buffer }, done?: () => void): void };
@@ -98,8 +99,8 @@ export function withBusFaults<H extends PublishHooks>(
       }
     };
   };
-  const putBehind = (packet: PublishPacket, copy: Copy) => {
-    emitBehind();
+  const putBehind = (client: Client, packet: PublishPacket, copy: Copy) => {
+    emitBehind(client);
     // Its own bytes object: one a client sent twice, or an empty payload, must not be shared.
     packet.payload = Buffer.from(packet.payload);
     behind.set(packet.payload, [copy]);
@@ -127,7 +128,7 @@ export function withBusFaults<H extends PublishHooks>(
     for (const rule of rules) {
       if (rule.action === 'reorder' && held.has(rule.id)) {
         // The next message under a reorder rule goes first, the one held back right behind it.
-        putBehind(packet, release(rule.id)!);
+        putBehind(client, packet, release(rule.id)!);
         return undefined;
       }
       // The message sent again after its cut goes through: one cut per message, and the sender comes back (cut at
@@ -167,7 +168,7 @@ export function withBusFaults<H extends PublishHooks>(
         return;
       }
       case 'duplicate':
-        putBehind(packet, { topic: packet.topic, payload: Buffer.from(packet.payload), qos: packet.qos, retain: false });
+        putBehind(client, packet, { topic: packet.topic, payload: Buffer.from(packet.payload), qos: packet.qos, retain: false });
         return;
       case 'reorder': {
         const copy = take(packet);
