@@ -5,7 +5,7 @@
  * per ATM running happy sessions back to back. The same sessions as the in-process scale rows, spread over five
  * processes. Left out (said in the report) when Mosquitto is not installed (`bash scripts/system-deps.sh`).
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { mosquittoMissing } from '../features/support/broker.ts';
@@ -13,19 +13,10 @@ import { startLab, type Lab } from '../features/support/lab.ts';
 import { CHEAP_HASH_COST } from '../rig/bank/secrets.ts';
 import { parseMix } from '../rig/load/mix.ts';
 import { runLoad } from '../rig/load/run-load.ts';
-import { statsOf } from '../rig/load/stats.ts';
+import { loadFigures, sessionsFor, type LoadFigures } from './scale.bench.ts';
 import { populationBank } from './populations.ts';
 
-export interface LabRow {
-  ATMs: number;
-  hosts: number;
-  sessions: number;
-  errors: number;
-  'sessions/s': number;
-  'p50 ms': number;
-  'p99 ms': number;
-  'x in-process p50': number;
-}
+export type LabRow = { ATMs: number; hosts: number } & LoadFigures;
 
 export const labMissing = (): string | undefined => mosquittoMissing('mosquitto');
 
@@ -43,30 +34,19 @@ async function labRow(atms: number, inProcessP50: number): Promise<LabRow> {
   const work = await mkdtemp(join(tmpdir(), 'atm-rig-bench-lab-'));
   let lab: Lab | undefined;
   try {
-    await writeFile(join(dir, 'population-credentials.ndjson'), population.credentials.map((c) => JSON.stringify(c)).join('\n') + '\n');
     lab = await startLab({ dir: work, bankFile: population.file, atms, hosts: atms === 1 ? 1 : 2, hashCost: CHEAP_HASH_COST.logN });
     const run = await runLoad({
       data: population.file,
       atms,
       atmIds: Array.from({ length: atms }, (_, i) => `atm-${i + 1}`),
       brokerUrl: lab.broker.url,
-      sessions: Math.max(60, atms * 3),
+      sessions: sessionsFor(atms),
       mix: parseMix('happy=1'),
       seed: 1,
       hashLogN: CHEAP_HASH_COST.logN,
     });
     await run.target.close();
-    const s = statsOf(run.results, run.elapsedMs);
-    return {
-      ATMs: atms,
-      hosts: lab.hosts.length,
-      sessions: s.sessions,
-      errors: s.errors,
-      'sessions/s': s.perSecond,
-      'p50 ms': s.p50,
-      'p99 ms': s.p99,
-      'x in-process p50': +(s.p50 / inProcessP50).toFixed(1),
-    };
+    return { ATMs: atms, hosts: lab.hosts.length, ...loadFigures(run, inProcessP50) };
   } finally {
     await lab?.close();
     await rm(work, { recursive: true, force: true });

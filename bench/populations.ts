@@ -8,11 +8,17 @@ import { join } from 'node:path';
 import { createBankService } from '../rig/bank/index.ts';
 import { CHEAP_HASH_COST, type HashCost } from '../rig/bank/secrets.ts';
 import { SCHEMA_VERSION } from '../rig/bank/store/schema.ts';
-import { parseCredentials, POPULATION_VERSION, seedPopulation, type PopulationCredential } from '../rig/population-seed.ts';
+import {
+  credentialsFileOf,
+  parseCredentials,
+  POPULATION_VERSION,
+  seedPopulation,
+  type PopulationCredential,
+} from '../rig/population-seed.ts';
 import { progressLine } from '../rig/progress.ts';
 
 export interface PopulationBank {
-  /** A fresh copy of the seeded bank, the run's to change. */
+  /** A fresh copy of the seeded bank, the run's to change, with its credentials beside it (as atm-rig load reads). */
   file: string;
   credentials: PopulationCredential[];
   /** Seconds the seeding took, when this run seeded (not when it came from the cache). */
@@ -46,6 +52,7 @@ export async function populationBank(customers: number, pinCost: HashCost = CHEA
   }
   const file = join(await mkdtemp(join(tmpdir(), 'atm-rig-bench-run-')), 'bank.sqlite');
   await copyFile(cached, file);
+  await copyFile(credentialsFile, credentialsFileOf(file));
   const credentials = parseCredentials(have ?? (await readFile(credentialsFile, 'utf8')), credentialsFile);
   return { file, credentials, ...(seededIn !== undefined ? { seededIn } : {}) };
 }

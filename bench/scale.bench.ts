@@ -4,10 +4,10 @@
  * and HTTP: what `atm-rig load` runs (rig/load/run-load.ts). Beside each row, its median over the in-process
  * baseline's on a copy of the same population (populationBaseline): the same bank, its durable writes included.
  */
-import { rm, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { rm } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { parseMix } from '../rig/load/mix.ts';
-import { runLoad } from '../rig/load/run-load.ts';
+import { runLoad, type SessionResult } from '../rig/load/run-load.ts';
 import { statsOf } from '../rig/load/stats.ts';
 import { CHEAP_HASH_COST } from '../rig/bank/secrets.ts';
 import { loadProfile } from '../rig/load/load-target.ts';
@@ -34,27 +34,37 @@ export async function populationBaseline(n = 60): Promise<{ p50: number; session
   }
 }
 
-export interface ScaleRow {
-  ATMs: number;
+/** The figures of a row of load sessions, beside the in-process machine's median on the same bank. */
+export interface LoadFigures {
   sessions: number;
   errors: number;
   'sessions/s': number;
   'p50 ms': number;
   'p99 ms': number;
   'x in-process p50': number;
-  'rig up s': number;
 }
 
+export function loadFigures(run: { results: SessionResult[]; elapsedMs: number }, inProcessP50: number): LoadFigures {
+  const s = statsOf(run.results, run.elapsedMs);
+  return {
+    sessions: s.sessions,
+    errors: s.errors,
+    'sessions/s': s.perSecond,
+    'p50 ms': s.p50,
+    'p99 ms': s.p99,
+    'x in-process p50': +(s.p50 / inProcessP50).toFixed(1),
+  };
+}
+
+export type ScaleRow = { ATMs: number } & LoadFigures & { 'rig up s': number };
+
 /** Sessions per row: enough for each ATM to run a few, so the figures are of a steady run, not of its start. */
-const sessionsFor = (atms: number) => Math.max(60, atms * 3);
+export const sessionsFor = (atms: number) => Math.max(60, atms * 3);
 
 export async function scaleBench(atmCounts: readonly number[], inProcessP50: number, onRow?: (row: ScaleRow) => void): Promise<ScaleRow[]> {
   const rows: ScaleRow[] = [];
   for (const atms of atmCounts) {
     const population = await populationBank(10_000);
-    // runLoad reads the customers' credentials beside the bank file, as atm-rig load does.
-    const lines = population.credentials.map((c) => JSON.stringify(c)).join('\n');
-    await writeFile(join(dirname(population.file), 'population-credentials.ndjson'), `${lines}\n`);
     const t0 = performance.now();
     const run = await runLoad({
       data: population.file,
@@ -67,17 +77,7 @@ export async function scaleBench(atmCounts: readonly number[], inProcessP50: num
     const upMs = performance.now() - t0 - run.elapsedMs;
     await run.target.close();
     await rm(dirname(population.file), { recursive: true, force: true });
-    const s = statsOf(run.results, run.elapsedMs);
-    const row: ScaleRow = {
-      ATMs: atms,
-      sessions: s.sessions,
-      errors: s.errors,
-      'sessions/s': s.perSecond,
-      'p50 ms': s.p50,
-      'p99 ms': s.p99,
-      'x in-process p50': +(s.p50 / inProcessP50).toFixed(1),
-      'rig up s': +(upMs / 1000).toFixed(1),
-    };
+    const row: ScaleRow = { ATMs: atms, ...loadFigures(run, inProcessP50), 'rig up s': +(upMs / 1000).toFixed(1) };
     onRow?.(row);
     rows.push(row);
   }

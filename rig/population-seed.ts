@@ -10,6 +10,7 @@
  * in time is in docs/performance.md.
  */
 import { open } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { z } from 'zod';
 import { parseJson } from '../core/json.ts';
@@ -39,6 +40,9 @@ export const PopulationCredentialSchema = strictObject({
 export type PopulationCredential = z.infer<typeof PopulationCredentialSchema>;
 
 /** The credentials file's lines, each checked. */
+/** Where a population's test credentials are kept: beside its bank file (what atm-rig seed writes, atm-rig load reads). */
+export const credentialsFileOf = (bankFile: string) => join(dirname(bankFile), 'population-credentials.ndjson');
+
 export function parseCredentials(text: string, file: string): PopulationCredential[] {
   return text
     .trim()

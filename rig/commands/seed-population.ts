@@ -1,15 +1,12 @@
 /** `atm-rig seed --customers N`: the work behind the option, loaded only when it is given. */
-import { dirname, join } from 'node:path';
 import { freshSeed } from '../../core/random.ts';
 import { int, type RigOptions } from '../cli-args.ts';
 import type { RigConfig } from '../config.ts';
 import type { BankService } from '../bank/service.ts';
 import { CHEAP_HASH_COST } from '../bank/secrets.ts';
-import { seedPopulation } from '../population-seed.ts';
+import { credentialsFileOf, seedPopulation } from '../population-seed.ts';
 import { progressLine } from '../progress.ts';
 import { paint } from '../ui.ts';
-
-export const CREDENTIALS_FILE = 'population-credentials.ndjson';
 
 export async function seedLoadPopulation(bank: BankService, config: RigConfig, customers: number, opts: RigOptions): Promise<number> {
   if (customers < 1) throw new Error('--customers must be at least 1');
@@ -17,7 +14,7 @@ export async function seedLoadPopulation(bank: BankService, config: RigConfig, c
   // The population's PINs at the test cost unless --hash-cost says otherwise (the bank's default, 15, would take hours).
   const hashCost = opts.hashCost !== undefined ? { ...CHEAP_HASH_COST, logN: config.bank.hashLogN } : CHEAP_HASH_COST;
   const file = config.bank.file;
-  const credentialsFile = file === ':memory:' ? undefined : join(dirname(file), CREDENTIALS_FILE);
+  const credentialsFile = file === ':memory:' ? undefined : credentialsFileOf(file);
   if (bank.storeKind === 'json' && customers > 5_000)
     console.error(paint('yellow', `${file} is a JSON bank: every write rewrites it whole. A .sqlite bank suits ${customers} customers.`));
   console.error(`Seeding ${customers.toLocaleString('en')} customers into ${file} (seed ${seed}, PIN hashes scrypt logN ${hashCost.logN})`);

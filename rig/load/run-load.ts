@@ -5,11 +5,10 @@
  * hold (one session per customer at a time). Results per session; the ledger check after (ledger-check.ts).
  */
 import { readFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
 import { createRandom } from '../../core/random.ts';
 import { AtmClient } from '../atm-client.ts';
 import { mapLimit } from '../../core/pool.ts';
-import { parseCredentials, type PopulationCredential } from '../population-seed.ts';
+import { credentialsFileOf, parseCredentials, type PopulationCredential } from '../population-seed.ts';
 import { labAtms, OTP_TTL_S, ownRig, type LoadTarget } from './load-target.ts';
 import { pickKind, type Mix, type SessionKind } from './mix.ts';
 import { LOAD_AMOUNT, runSession } from './session-kinds.ts';
@@ -56,7 +55,7 @@ export async function runLoad(o: LoadOptions): Promise<{
   /** The scrypt cost (log2 N) the population's PINs were seeded with, which a session's PIN check pays. */
   pinHashLogN: number | undefined;
 }> {
-  const credsFile = join(dirname(o.data), 'population-credentials.ndjson');
+  const credsFile = credentialsFileOf(o.data);
   const text = await readFile(credsFile, 'utf8').catch(() => {
     throw new Error(`no population beside ${o.data}: atm-rig seed --customers 10000 --data ${o.data} makes one (${credsFile})`);
   });
