@@ -48,6 +48,15 @@ function connectInProcess(url: string, options: IClientOptions): Promise<MqttCli
 }
 
 /**
+ * Publish a retained state, unless the link is down: queued, mqtt.js would send it on the reconnect before the client
+ * has subscribed again (resubscribeOnReconnect's `then` publishes the state once the client can hear).
+ */
+export function publishState(client: MqttClient, topic: string, body: string): Promise<void> {
+  if (!client.connected) return Promise.resolve();
+  return client.publishAsync(topic, body, { qos: 1, retain: true }).then(() => undefined);
+}
+
+/**
  * After every reconnect: subscribe to `filters` again, then call `then` (publish again the retained state a restarted
  * broker lost). For a client made with `resubscribe: false`, which is what makes the order hold: mqtt.js's own
  * resubscribe lets 'connect' out before the broker holds the subscriptions, and what a reader sends on seeing the

@@ -11,7 +11,7 @@ import { MAX_PAYLOAD_BYTES } from '../core/bus-limits.ts';
 import { CONTRACT, schemaFor, type DeviceContract } from './contract.ts';
 import { topics } from './topics.ts';
 import type { DeviceKind } from './registry.ts';
-import { connectBus, endBus, resubscribeOnReconnect } from '../core/bus.ts';
+import { connectBus, endBus, publishState, resubscribeOnReconnect } from '../core/bus.ts';
 import { decode } from '../core/decode.ts';
 
 export interface DeviceContext {
@@ -85,7 +85,8 @@ export async function attachDevice(device: Device, options: AttachOptions): Prom
       return ctx.error('too-large', `${topic.slice(0, ECHO_TOPIC_CHARS)}: ${Buffer.byteLength(body)} bytes (limit ${MAX_PAYLOAD_BYTES})`);
     // A device being closed says nothing more: its serial link going down as the port closes must not throw.
     if (client.disconnecting) return;
-    client.publish(topic, body, { qos: 1, retain });
+    if (retain) void publishState(client, topic, body).catch(() => undefined);
+    else client.publish(topic, body, { qos: 1 });
   };
   const ctx: DeviceContext = {
     atmId,
@@ -94,9 +95,7 @@ export async function attachDevice(device: Device, options: AttachOptions): Prom
     emit: (name, payload) => publish(topics.device(atmId, device.kind, 'evt', name), payload),
     setState: (patch) => {
       state = { ...state, ...patch };
-      // Not while the link is down: mqtt.js would send it on the reconnect before the device has subscribed again,
-      // and a reader acting on "online" would be lost. The reconnect publishes the state once it can hear.
-      if (client.connected) publish(stateTopic, state, true);
+      publish(stateTopic, state, true);
     },
     publish: (topic, payload) => publish(topic, payload),
     error: (code, message, topic) =>

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { ManualClock, type RigClock } from '../core/clock.ts';
-import { connectBus, resubscribeOnReconnect } from '../core/bus.ts';
+import { connectBus, publishState, resubscribeOnReconnect } from '../core/bus.ts';
 import { decode } from '../core/decode.ts';
 import { topics } from '../devices/topics.ts';
 
@@ -25,11 +25,8 @@ export async function serveClock(
 ): Promise<{ close(): Promise<void> }> {
   const client = await connectBus(brokerUrl, 'clock', { ...credentials, resubscribe: false });
   const manual = clock instanceof ManualClock;
-  const publishState = () =>
-    client.publishAsync(CLOCK_TOPICS.state, JSON.stringify({ mode: manual ? 'manual' : 'system', now: clock.now() }), {
-      qos: 1,
-      retain: true,
-    });
+  const publishClock = () =>
+    publishState(client, CLOCK_TOPICS.state, JSON.stringify({ mode: manual ? 'manual' : 'system', now: clock.now() }));
   client.on('message', (_topic, buf) => {
     const parsed = decode(buf, Advance);
     if (!parsed.ok) {
@@ -51,11 +48,11 @@ export async function serveClock(
       return;
     }
     clock.advance(parsed.data.ms);
-    void publishState();
+    void publishClock();
   });
   await client.subscribeAsync(CLOCK_TOPICS.advance, { qos: 1 });
-  await publishState();
+  await publishClock();
   // A restarted broker (an external one; the embedded one's restart loses it too) lost the retained state.
-  resubscribeOnReconnect(client, [CLOCK_TOPICS.advance], publishState);
+  resubscribeOnReconnect(client, [CLOCK_TOPICS.advance], publishClock);
   return { close: () => client.endAsync() };
 }

@@ -19,7 +19,7 @@ import { provideSession } from '../../machines/session.ports.ts';
 import type { BankPorts, SessionEmitted } from '../../machines/session.types.ts';
 import type { RigClock } from '../../core/clock.ts';
 import { createBankClient, type SessionEnd } from './bank-client.ts';
-import { connectBus, endBus, resubscribeOnReconnect } from '../../core/bus.ts';
+import { connectBus, endBus, publishState, resubscribeOnReconnect } from '../../core/bus.ts';
 import { decode, decodeJson } from '../../core/decode.ts';
 import type { MoneySettings } from '../../core/schemas.ts';
 import { schemaFor } from '../../devices/contract.ts';
@@ -149,8 +149,8 @@ export class AtmController {
     });
   }
 
-  #publish(topic: string, payload: object, retain = false) {
-    this.#client.publish(topic, JSON.stringify(payload), { qos: 1, retain });
+  #publish(topic: string, payload: object) {
+    this.#client.publish(topic, JSON.stringify(payload), { qos: 1 });
   }
 
   #command(device: DeviceKind, name: string, payload: object) {
@@ -164,9 +164,8 @@ export class AtmController {
     const stateKey = JSON.stringify(state);
     if (screenKey === this.#lastScreen && stateKey === this.#lastState) return;
     if (screenKey !== this.#lastScreen) this.#command('lcd', 'show', { lines: screen });
-    // Not while the link is down (it would go out on the reconnect before the controller hears the devices again):
-    // the reconnect publishes it once it can.
-    if (stateKey !== this.#lastState && this.#client.connected) this.#publish(topics.sessionState(this.atmId), state, true);
+    if (stateKey !== this.#lastState)
+      void publishState(this.#client, topics.sessionState(this.atmId), JSON.stringify(state)).catch(() => undefined);
     this.#lastScreen = screenKey;
     this.#lastState = stateKey;
     for (const listener of this.#listeners) listener({ screen, state });

@@ -7,7 +7,7 @@
  *   rig/fault/evt/error   a rule refused, with the reason
  */
 import { z } from 'zod';
-import { connectBus, resubscribeOnReconnect } from '../../core/bus.ts';
+import { connectBus, publishState, resubscribeOnReconnect } from '../../core/bus.ts';
 import { decode, decodeJson } from '../../core/decode.ts';
 import { strictObject } from '../../core/strict-schema.ts';
 import { topics } from '../../devices/topics.ts';
@@ -31,8 +31,9 @@ export async function serveFaults(
     client.publish(topics.fault.error, JSON.stringify({ code: 'bad-fault', message: clip(message, 1000), topic: clip(topic, 200) }), {
       qos: 1,
     });
-  const publishState = () =>
-    client.publishAsync(
+  const publishRules = () =>
+    publishState(
+      client,
       topics.fault.state,
       JSON.stringify({
         // Numbers masked as in the applied reports (a rule may name a phone's topic; the observer reads rig/#).
@@ -44,16 +45,15 @@ export async function serveFaults(
         })),
         busFaults: options.busFaults,
       }),
-      { qos: 1, retain: true },
     );
-  const offChange = injector.onChange(() => void publishState().catch(() => undefined));
+  const offChange = injector.onChange(() => void publishRules().catch(() => undefined));
   // The counts in the state follow the faults applied, at most four times a second.
   let stateDue: NodeJS.Timeout | undefined;
   const offApplied = injector.onApplied((f) => {
     client.publish(topics.fault.applied, JSON.stringify(f), { qos: 1 });
     stateDue ??= setTimeout(() => {
       stateDue = undefined;
-      void publishState().catch(() => undefined);
+      void publishRules().catch(() => undefined);
     }, 250);
   });
 
@@ -77,9 +77,9 @@ export async function serveFaults(
     }
   });
   await client.subscribeAsync([topics.fault.add, topics.fault.clear], { qos: 1 });
-  await publishState();
+  await publishRules();
   // A restarted broker lost the retained rules.
-  resubscribeOnReconnect(client, [topics.fault.add, topics.fault.clear], publishState);
+  resubscribeOnReconnect(client, [topics.fault.add, topics.fault.clear], publishRules);
   return {
     close: async () => {
       offChange();
