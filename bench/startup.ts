@@ -4,7 +4,7 @@
  * rig/bin.js as a user does: the build in dist/ when it is fresh, else the sources through tsx (said in the row).
  */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { buildIsFresh } from '../rig/build-freshness.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -44,7 +44,8 @@ export interface StartupRow {
 }
 
 export async function startupBench(): Promise<StartupRow[]> {
-  const build = existsSync(new URL('../dist/manifest.json', import.meta.url)) ? 'dist/ when fresh' : 'tsx (no build)';
+  // What rig/bin.js will run: a figure of the sources compiled at each start is not the build's (npm run build).
+  const build = buildIsFresh() ? 'dist/' : 'tsx: dist/ missing or stale';
   const dir = await mkdtemp(join(tmpdir(), 'atm-rig-bench-up-'));
   const up = ['up', '--plain', '--data', join(dir, 'bank.json'), '--mqtt-port', '0', '--ws-port', '0', '--bank-port', '0'];
   const banner = /atm-rig is up/;

@@ -2,18 +2,7 @@
 // The atm-rig command. `npm install` builds the TypeScript sources once into dist/ (scripts/build.mjs), which starts
 // in a fraction of the time; when a source is newer than that build (someone is editing), tsx compiles the sources
 // on the fly instead, so the command never runs stale code.
-import { readFileSync, statSync } from 'node:fs';
-
-const root = new URL('../', import.meta.url);
-
-function buildIsFresh() {
-  try {
-    const { builtAt, inputs } = JSON.parse(readFileSync(new URL('dist/manifest.json', root), 'utf8'));
-    return inputs.length > 0 && inputs.every((file) => statSync(new URL(file, root)).mtimeMs <= builtAt);
-  } catch {
-    return false;
-  }
-}
+import { buildIsFresh } from './build-freshness.js';
 
 let cli;
 if (process.env.ATM_RIG_FROM_SOURCE !== '1' && buildIsFresh()) cli = await import('../dist/cli.js');
