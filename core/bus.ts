@@ -58,11 +58,11 @@ export function publishState(client: MqttClient, topic: string, body: string): P
 
 /**
  * After every reconnect: subscribe to `filters` again, then call `then` (publish again the retained state a restarted
- * broker lost). For a client made with `resubscribe: false`, which is what makes the order hold: mqtt.js's own
- * resubscribe lets 'connect' out before the broker holds the subscriptions, and what a reader sends on seeing the
- * state (a key pressed the moment the keypad is back) was lost.
+ * broker lost). mqtt.js's own resubscribe is turned off for the client: it lets 'connect' out before the broker holds
+ * the subscriptions, and what a reader sent on seeing the state (a key pressed the moment the keypad is back) was lost.
  */
 export function resubscribeOnReconnect(client: MqttClient, filters: string[], then: () => unknown): void {
+  client.options.resubscribe = false; // read at each reconnect
   client.on('connect', () => void client.subscribeAsync(filters, { qos: 1 }).then(then, () => undefined));
 }
 

@@ -74,7 +74,6 @@ export async function attachDevice(device: Device, options: AttachOptions): Prom
   const client = await connectBus(options.brokerUrl, `${atmId}:${device.kind}`, {
     will: { topic: stateTopic, payload: Buffer.from(JSON.stringify({ ...state, online: false })), qos: 1, retain: true },
     reconnectPeriod: 1000,
-    resubscribe: false, // subscribed again before it says it is back online (resubscribeOnReconnect)
     ...options.mqttOptions,
   });
 

@@ -23,7 +23,7 @@ export async function serveClock(
   brokerUrl: string,
   credentials?: { username: string; password: string },
 ): Promise<{ close(): Promise<void> }> {
-  const client = await connectBus(brokerUrl, 'clock', { ...credentials, resubscribe: false });
+  const client = await connectBus(brokerUrl, 'clock', credentials ?? {});
   const manual = clock instanceof ManualClock;
   const publishClock = () =>
     publishState(client, CLOCK_TOPICS.state, JSON.stringify({ mode: manual ? 'manual' : 'system', now: clock.now() }));

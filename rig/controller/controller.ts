@@ -102,7 +102,6 @@ export class AtmController {
         retain: true,
       },
       reconnectPeriod: 1000,
-      resubscribe: false, // subscribed again before the state says the ATM is back (resubscribeOnReconnect)
       ...options.mqttOptions,
     });
     const controller = new AtmController(options, client);

@@ -24,7 +24,7 @@ export async function serveFaults(
   credentials: { username: string; password: string },
   options: { busFaults: boolean },
 ): Promise<{ close(): Promise<void> }> {
-  const client = await connectBus(brokerUrl, 'faults', { ...credentials, resubscribe: false });
+  const client = await connectBus(brokerUrl, 'faults', credentials);
   // Bounded, as every error event is (docs/topics.md): a rule of 40,000 near-miss keys must not make an answer the
   // broker refuses (it would drop this client, which would send it again on every reconnect).
   const error = (topic: string, message: string) =>
