@@ -2,49 +2,32 @@
 // works from the sources can break only when bundled: `atm-rig up --tls` stopped with "generate is not a function"
 // at a first start (selfsigned, a CommonJS package imported on demand, lost its named exports). Built here into a
 // folder of its own beside dist/ (its chunks find the packages left outside the bundle, and package.json, as there).
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCliToEnd, spawnCli } from './spawn-cli.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const out = join(root, `.bundle-test-${process.pid}`);
 
-function run(cmd: string[], env: Record<string, string> = {}, until?: RegExp): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, cmd, { cwd: root, env: { ...process.env, NO_COLOR: '1', ...env } });
-    let output = '';
-    const onData = (d: Buffer) => {
-      output += d.toString();
-      if (until?.test(output)) child.kill('SIGINT');
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, output });
-    });
-  });
+/** The built command run to the end, or stopped (SIGINT, as Ctrl-C) once its output shows `until`. */
+async function cli(args: string[], until?: RegExp): Promise<{ code: number | null; output: string }> {
+  const entry = [
+    '--input-type=module',
+    '-e',
+    `const m = await import(${JSON.stringify(join(out, 'cli.js'))}); await m.runCli(process.argv.slice(1));`,
+  ];
+  if (!until) return runCliToEnd(args, { cwd: root, entry });
+  const run = spawnCli(args, { cwd: root, entry });
+  await run.until(until, 60_000).finally(() => run.child.kill('SIGINT'));
+  return { code: await run.exit, output: run.output() };
 }
-
-const cli = (args: string[], until?: RegExp) =>
-  run(
-    [
-      '--input-type=module',
-      '-e',
-      `const m = await import(${JSON.stringify(join(out, 'cli.js'))}); await m.runCli(process.argv.slice(1));`,
-      ...args,
-    ],
-    {},
-    until,
-  );
 
 describe('the built command', () => {
   beforeAll(async () => {
-    const built = await run(['scripts/build.mjs'], { ATM_RIG_BUILD_DIR: out });
+    const built = await runCliToEnd([], { cwd: root, entry: ['scripts/build.mjs'], env: { ATM_RIG_BUILD_DIR: out } });
     expect(built.code, built.output).toBe(0);
   }, 120_000);
   afterAll(() => rm(out, { recursive: true, force: true }));

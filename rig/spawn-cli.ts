@@ -22,8 +22,12 @@ export function killLeftovers(): void {
   live.clear();
 }
 
-export function spawnCli(args: string[], options: { cwd?: string } = {}): CliRun {
-  const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, NO_COLOR: '1' }, cwd: options.cwd });
+/** `entry`: what Node runs instead of rig/bin.js (the command as another build made it, a build script). */
+export function spawnCli(args: string[], options: { cwd?: string; env?: Record<string, string>; entry?: string[] } = {}): CliRun {
+  const child = spawn(process.execPath, [...(options.entry ?? [BIN]), ...args], {
+    env: { ...process.env, NO_COLOR: '1', ...options.env },
+    cwd: options.cwd,
+  });
   live.add(child);
   child.on('exit', () => live.delete(child));
   let out = '';
@@ -65,7 +69,10 @@ export function spawnCli(args: string[], options: { cwd?: string } = {}): CliRun
 }
 
 /** Run to the end: exit code and output. */
-export async function runCliToEnd(args: string[], options: { cwd?: string } = {}): Promise<{ code: number | null; output: string }> {
+export async function runCliToEnd(
+  args: string[],
+  options: Parameters<typeof spawnCli>[1] = {},
+): Promise<{ code: number | null; output: string }> {
   const run = spawnCli(args, options);
   const code = await run.exit;
   return { code, output: run.output() };
