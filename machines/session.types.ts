@@ -29,6 +29,9 @@ export type SessionEmitted =
   | { type: 'tier-passed'; sessionId: string; tier: TierKind; index: number; customerId?: string }
   | { type: 'tier-failed'; sessionId: string; tier: TierKind; index: number; attempt: number; attemptsLeft: number; reason: string }
   | { type: 'authenticated'; sessionId: string; customerId: string }
+  /** ENTER on an entry the ATM cannot take (an amount the notes cannot make, a new secret confirmed differently): it
+   *  asks again. An event, as the session's state may read the same before and after. */
+  | { type: 'entry-refused'; sessionId: string; field: string; reason: 'amount-rule' | 'entries-differ' }
   | { type: 'transaction'; sessionId: string; kind: TransactionKind; ok: boolean; amount?: number; reason?: string }
   | { type: 'receipt'; sessionId: string; ref: string; lines: string[] }
   | { type: 'ended'; sessionId: string; reason: EndReason; card?: 'ejected' | 'retained' };

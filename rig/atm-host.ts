@@ -41,6 +41,8 @@ export interface AtmHostOptions {
   random: Random;
   tracer?: SerialTracer;
   withoutDevices?: boolean;
+  /** Controllers draw every state, not once per turn (a replay: AtmController's drawEveryState). */
+  drawEveryState?: boolean;
   inspect?: (atmId: string, profile: AuthProfile, event: InspectionEvent) => void;
   wrapBank?: (atmId: string, ports: BankPorts) => BankPorts;
   /** Told of each part as it starts, so the caller closes what started if a later part fails. */
@@ -93,6 +95,7 @@ async function startAtm(o: AtmHostOptions, atm: AtmConfig): Promise<RunningAtm> 
       maxWithdrawal: atm.maxWithdrawal,
     },
     mqttOptions: o.credential(busUser(atm.id, 'controller')),
+    ...(o.drawEveryState ? { drawEveryState: true } : {}),
     ...(o.inspect ? { inspect: (e: InspectionEvent) => o.inspect!(atm.id, profile, e) } : {}),
   });
   o.started(`${atm.id} controller`, () => controller.stop());

@@ -92,6 +92,8 @@ export interface RigHooks {
   record?: (line: RecordLine | RecordingHeader) => void;
   /** Attach no devices: something else speaks for them on the bus (a replay). */
   withoutDevices?: boolean;
+  /** Controllers draw the screen at every state, not once per turn of the event loop (a replay). */
+  drawEveryState?: boolean;
   /** A clock of one's own, instead of the one `clock` names (a replay starts it where the recording did). */
   clock?: RigClock;
   /** A message the XFS4IoT face would have sent that its own schema refuses, or a handler that threw (a test fails on
@@ -248,6 +250,7 @@ export async function startRig(input: RigConfigInput = {}, hooks: RigHooks = {})
       random,
       tracer: serialTrace.tracer,
       ...(hooks.withoutDevices ? { withoutDevices: true } : {}),
+      ...(hooks.drawEveryState ? { drawEveryState: true } : {}),
       ...(hooks.inspect ? { inspect: hooks.inspect } : {}),
       ...(hooks.wrapBank ? { wrapBank: hooks.wrapBank } : {}),
       started: (name, c) => closers.push({ name, close: c }),

@@ -32,8 +32,9 @@ export async function typeEntry(world: AtmWorld, field: string, value: string) {
     await untilDrawn(person, mark, (s) => s.field !== field, `the reference application to take the ${field}`);
     return;
   }
-  // The session state changes once the machine has taken the ENTER (to verifying, the next entry, or a notice).
-  await person.nextMessage('/session/state', mark);
+  // The machine has taken the ENTER when the session state changes (to verifying, the next entry, a notice) or the
+  // entry is refused (the state may then read as before: states are published once per turn, docs/topics.md).
+  await person.nextMessage(/\/session\/(state|evt\/entry-refused)$/, mark);
   await person.until(
     () => !(person.session?.input?.field === field && (person.session.input.length ?? 0) > 0),
     `the ATM to take the ${field}`,

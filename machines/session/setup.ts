@@ -209,6 +209,13 @@ export const sessionSetup = setup({
     keepEntry: assign(({ context }) => ({ fields: { ...context.fields, [context.entry.field]: context.entry.value } })),
     clearNotice: assign({ notice: undefined }),
     setNotice: assign((_, params: Notice) => ({ notice: params })),
+    /** The entry being typed is refused (the notice says why), and asked for again. */
+    emitEntryRefused: emit(({ context }, params: { reason: 'amount-rule' | 'entries-differ' }) => ({
+      type: 'entry-refused' as const,
+      sessionId: context.sessionId,
+      field: context.entry.field,
+      reason: params.reason,
+    })),
 
     // Tiers
     /** Who the bank says the customer is (params: the bank's verdict, ok in the transitions that use it). */

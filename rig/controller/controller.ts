@@ -43,6 +43,9 @@ export interface ControllerOptions {
   devices?: readonly DeviceKind[];
   /** XState inspection events of the session actor (transition coverage uses them). */
   inspect?: (event: InspectionEvent) => void;
+  /** Draw the screen and publish the session state at every state the machine enters, not once per turn of the event
+   *  loop: a replay does, to reach each state a recording holds whatever its timing was (docs/recording.md). */
+  drawEveryState?: boolean;
 }
 
 export type ControllerListener = (view: { screen: Screen; state: ReturnType<typeof sessionStateFor> }) => void;
@@ -57,6 +60,10 @@ export class AtmController {
   readonly #listeners = new Set<ControllerListener>();
   #lastScreen = '';
   #lastState = '';
+  /** The devices last told to the actor as online. */
+  readonly #online = new Set<string>();
+  /** A render waiting for the end of this turn of the event loop (see #scheduleRender). */
+  #renderPending: NodeJS.Immediate | undefined;
 
   private constructor(options: ControllerOptions, client: MqttClient) {
     this.#options = options;
@@ -116,12 +123,12 @@ export class AtmController {
     resubscribeOnReconnect(this.#client, filters, () => {
       this.#lastScreen = '';
       this.#lastState = '';
-      this.#render(this.actor.getSnapshot());
+      this.#scheduleRender();
     });
     await this.#client.subscribeAsync(filters, { qos: 1 });
     this.actor.on('*', (e) => this.#publishEvent(e));
     this.actor.subscribe({
-      next: (snapshot) => this.#render(snapshot),
+      next: () => this.#scheduleRender(),
       error: (err) => this.#publish(topics.sessionEvent(this.atmId, 'error'), { code: 'session-failure', message: String(err) }),
     });
     this.actor.start();
@@ -140,6 +147,8 @@ export class AtmController {
   }
 
   async stop(): Promise<void> {
+    clearImmediate(this.#renderPending);
+    this.#renderPending = undefined;
     this.actor.stop();
     this.#bank.close?.();
     await endBus(this.#client, {
@@ -154,6 +163,20 @@ export class AtmController {
 
   #command(device: DeviceKind, name: string, payload: object) {
     this.#publish(topics.device(this.atmId, device, 'cmd', name), payload);
+  }
+
+  /**
+   * The screen and session state are drawn once the messages that arrived together have all been handled: keys
+   * typed ahead (a load run's customers, a test pressing a PIN at once) move the machine through several states in
+   * one turn, and only the last is drawn. Three messages a key fewer on the bus; what the screen shows, and every
+   * session event and device command, is unchanged. A state the machine rests in is always drawn.
+   */
+  #scheduleRender() {
+    if (this.#options.drawEveryState) return this.#render(this.actor.getSnapshot());
+    this.#renderPending ??= setImmediate(() => {
+      this.#renderPending = undefined;
+      this.#render(this.actor.getSnapshot());
+    });
   }
 
   #render(snapshot: SnapshotFrom<SessionMachine>) {
@@ -196,7 +219,13 @@ export class AtmController {
       // Not ours to judge a bad payload here: the device reports its own.
       const json = decodeJson(buf);
       const online = json.ok ? (json.data as { online?: unknown } | null)?.online : undefined;
-      if (typeof online === 'boolean') this.actor.send({ type: 'DEVICE_STATUS', device: parsed.device, online });
+      if (typeof online !== 'boolean') return;
+      // A device already known to be there is not news (the LCD publishes its state at every screen); every
+      // report of one missing is passed on, as the machine orders its list of missing devices by them.
+      if (online && this.#online.has(parsed.device)) return;
+      if (online) this.#online.add(parsed.device);
+      else this.#online.delete(parsed.device);
+      this.actor.send({ type: 'DEVICE_STATUS', device: parsed.device, online });
       return;
     }
     if (!parsed || parsed.channel !== 'evt' || !parsed.name || parsed.name === 'error') return;

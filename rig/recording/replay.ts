@@ -98,6 +98,9 @@ export async function replay(recording: Recording, options: ReplayOptions = {}):
       {
         clock,
         withoutDevices: true,
+        // Every state drawn: a recording's controller may have drawn states a rig drawing once per turn skips when
+        // the replay plays the devices' messages faster than they came.
+        drawEveryState: true,
         record: (line) => {
           if (!('topic' in line) || sideOf(line.topic) !== 'controller') return;
           live.push(line);
@@ -117,13 +120,14 @@ export async function replay(recording: Recording, options: ReplayOptions = {}):
     let checked = 0;
     const consumed = new Set<MessageLine>();
     const next = (topic: string) => live.find((m) => m.topic === topic && !consumed.has(m));
-    const arrival = (topic: string, waitMs: number) =>
-      new Promise<MessageLine | undefined>((resolve) => {
+    /** Resolves with what `find` finds among the live controller's messages, as they arrive, or undefined. */
+    const arrival = <T>(find: () => T | undefined, waitMs: number) =>
+      new Promise<T | undefined>((resolve) => {
         const check = () => {
-          const m = next(topic);
-          if (m) finish(m);
+          const m = find();
+          if (m !== undefined) finish(m);
         };
-        const finish = (m: MessageLine | undefined) => {
+        const finish = (m: T | undefined) => {
           waiters.delete(check);
           clearTimeout(timer);
           resolve(m);
@@ -134,37 +138,29 @@ export async function replay(recording: Recording, options: ReplayOptions = {}):
       });
     // A system-clock recording: a timer set a little later in the replay than in the real run has not fired at the
     // recorded time; step the clock to it when it falls due within the slack.
-    const expect = async (line: MessageLine): Promise<MessageLine | undefined> => {
+    const awaitLive = async <T>(line: MessageLine, find: () => T | undefined): Promise<T | undefined> => {
       const waitMs = options.waitMs ?? 3000;
-      if (header.clock !== 'system') return arrival(line.topic, waitMs);
+      if (header.clock !== 'system') return arrival(find, waitMs);
       const until = Date.now() + waitMs;
       for (;;) {
-        const got = await arrival(line.topic, 100);
+        const got = await arrival(find, 100);
         const due = clock.nextDue;
-        if (got || Date.now() > until) return got;
+        if (got !== undefined || Date.now() > until) return got;
         if (due !== undefined && due <= header.start + line.t + SYSTEM_CLOCK_SLACK_MS) clock.advance(due - clock.now());
       }
     };
+    const expect = (line: MessageLine) => awaitLive(line, () => next(line.topic));
     const slack = header.clock === 'system' ? SYSTEM_CLOCK_SLACK_MS : 0;
     /** Wait until the controller has published this state; everything before it on the topic is passed. */
-    const stateReached = (line: MessageLine) =>
-      new Promise<boolean>((resolve) => {
-        const check = () => {
-          const pending = live.filter((m) => m.topic === line.topic && !consumed.has(m));
-          const hit = pending.findIndex((m) => samePayload(m.payload, line.payload, slack));
-          if (hit < 0) return;
-          for (const m of pending.slice(0, hit + 1)) consumed.add(m);
-          finish(true);
-        };
-        const finish = (ok: boolean) => {
-          waiters.delete(check);
-          clearTimeout(timer);
-          resolve(ok);
-        };
-        const timer = setTimeout(() => finish(false), options.waitMs ?? 3000);
-        waiters.add(check);
-        check();
+    const stateReached = async (line: MessageLine) => {
+      const reached = await awaitLive(line, () => {
+        const pending = live.filter((m) => m.topic === line.topic && !consumed.has(m));
+        const hit = pending.findIndex((m) => samePayload(m.payload, line.payload, slack));
+        return hit < 0 ? undefined : pending.slice(0, hit + 1);
       });
+      for (const m of reached ?? []) consumed.add(m);
+      return reached !== undefined;
+    };
     const diverged = (i: number, line: MessageLine, reason: string, got?: MessageLine): ReplayResult => ({
       ok: false,
       played,
@@ -202,8 +198,9 @@ export async function replay(recording: Recording, options: ReplayOptions = {}):
         played++;
         continue;
       }
-      // A state topic holds the latest value: how many intermediate states a controller publishes between two device
-      // messages depends on timing, so only the last one before the next device message is checked, and the live
+      // A state topic holds the latest value, and so does the screen the controller draws: how many intermediate
+      // ones a controller publishes between two device messages depends on timing (it draws once the messages that
+      // arrived together are handled), so only the last one before the next device message is checked, and the live
       // controller may pass through others on the way to it.
       if (isState(line.topic)) {
         if (!lastStateBeforeDevice(lines, i)) continue;
@@ -213,7 +210,7 @@ export async function replay(recording: Recording, options: ReplayOptions = {}):
           return diverged(
             i,
             line,
-            'the controller did not reach this state',
+            isScreen(line.topic) ? 'the controller did not draw this screen' : 'the controller did not reach this state',
             live.findLast((m) => m.topic === line.topic),
           );
         checked++;
@@ -298,7 +295,10 @@ function speakerName(topic: string, rig: Rig): string {
   return t ? busUser(t.atm, t.device) : busUser(rig.atms[0]!.id, 'gsm');
 }
 
-const isState = (topic: string) => topic.endsWith('/state');
+/** A topic whose every message replaces the one before: a retained state, or the LCD's screen. */
+const isState = (topic: string) => topic.endsWith('/state') || topic.endsWith('/lcd/cmd/show');
+
+const isScreen = (topic: string) => topic.endsWith('/lcd/cmd/show');
 
 /** Is line `i` the last message on its state topic before the next device message (or the end)? */
 function lastStateBeforeDevice(lines: readonly RecordLine[], i: number): boolean {

@@ -40,7 +40,14 @@ export const changeSecret = sessionSetup.createStateConfig({
       on: {
         KEY: [
           { guard: enterOnComplete('confirmMatches'), target: 'submitting', actions: ['keepEntry', 'clearNotice'] },
-          { guard: enterOnComplete(), target: 'next', actions: { type: 'setNotice', params: { code: 'entries-differ' } } },
+          {
+            guard: enterOnComplete(),
+            target: 'next',
+            actions: [
+              { type: 'setNotice', params: { code: 'entries-differ' } },
+              { type: 'emitEntryRefused', params: { reason: 'entries-differ' } },
+            ],
+          },
         ],
       },
     },

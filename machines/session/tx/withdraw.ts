@@ -34,7 +34,15 @@ export const withdraw = sessionSetup.createStateConfig({
       on: {
         KEY: [
           { guard: enterOnComplete('amountValid'), target: 'reserving', actions: ['keepEntry', 'clearNotice', 'planWithdrawal'] },
-          { guard: enterOnComplete(), target: 'amount', reenter: true, actions: { type: 'setNotice', params: { code: 'amount-rule' } } },
+          {
+            guard: enterOnComplete(),
+            target: 'amount',
+            reenter: true,
+            actions: [
+              { type: 'setNotice', params: { code: 'amount-rule' } },
+              { type: 'emitEntryRefused', params: { reason: 'amount-rule' } },
+            ],
+          },
         ],
       },
     },
