@@ -206,6 +206,19 @@ describe('screen ids: the stable names of what the ATM shows', () => {
   });
 });
 
+describe('a refused entry', () => {
+  it('is an event as well as a notice: the state it asks again in reads as before', async () => {
+    const t = start(seed001);
+    await passSeed001Auth(t);
+    t.press('1');
+    const before = sessionStateFor(t.snap());
+    t.type('120'); // the notes are 50s
+    expect(t.emitted.at(-1)).toMatchObject({ type: 'entry-refused', field: 'amount', reason: 'amount-rule' });
+    expect(sessionStateFor(t.snap())).toEqual(before);
+    expect(screenFor(t.snap())[2]).toMatch(/^x50\.00, max/);
+  });
+});
+
 describe('timeouts a profile may set', () => {
   it('are at most a day: Node would run a longer timer at once (the attack review saw every OTP fail)', () => {
     expect(() => parseProfile({ ...seed001, id: 'slow-sms', timeouts: { ...seed001.timeouts, smsMs: 3_000_000_000 } })).toThrow(/smsMs/);
