@@ -32,13 +32,15 @@ Feature: Transactions after authentication
   Scenario: An amount the notes cannot make
     When Alice chooses "withdraw"
     And Alice asks for 120
-    Then the LCD shows "x50.00, max 2000.00"
+    Then the ATM refuses the amount
+    And the LCD shows "x50.00, max 2000.00"
     And no cash is dispensed
 
   Scenario: Over the largest single withdrawal
     When Alice chooses "withdraw"
     And Alice asks for 2500
-    Then the LCD shows "x50.00, max 2000.00"
+    Then the ATM refuses the amount
+    And the LCD shows "x50.00, max 2000.00"
 
   Scenario: The dispenser is short of notes
     Given the dispenser holds:
