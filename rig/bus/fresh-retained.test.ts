@@ -37,3 +37,31 @@ it('a subscriber that subscribes as a state changes ends with the new state, ove
     await publisher.endAsync();
   }
 });
+
+it('a state cleared as a subscriber subscribes is not brought back by its retained copy', async () => {
+  const topics = Array.from({ length: 40 }, (_, i) => `atm/clear-${i}/lcd/state`);
+  const publisher = await mqtt.connectAsync(broker.url, { reconnectPeriod: 0 });
+  const reader = await mqtt.connectAsync(broker.url, { clientId: 'clear-reader', reconnectPeriod: 0 });
+  try {
+    for (const topic of topics) await publisher.publishAsync(topic, 'old', { qos: 1, retain: true });
+    const cleared: Promise<unknown>[] = [];
+    broker.aedes.once('subscribe', (_subs, client) => {
+      if (client.id !== 'clear-reader') return;
+      for (const topic of topics.slice(5, 30)) cleared.push(publisher.publishAsync(topic, '', { qos: 1, retain: true }));
+    });
+    const seen = new Map<string, string>();
+    let lastRetained: () => void;
+    const allRetained = new Promise<void>((r) => (lastRetained = r));
+    reader.on('message', (topic, payload) => {
+      seen.set(topic, String(payload));
+      if (topic === topics.at(-1)) lastRetained();
+    });
+    await reader.subscribeAsync('atm/+/lcd/state', { qos: 1 });
+    await allRetained;
+    await Promise.all(cleared);
+    expect(topics.slice(5, 30).filter((t) => seen.get(t) === 'old')).toEqual([]);
+  } finally {
+    await reader.endAsync();
+    await publisher.endAsync();
+  }
+});

@@ -25,6 +25,8 @@ export interface RetainedStore {
   createRetainedStreamCombi(patterns: string[]): Readable;
 }
 
+const EMPTY = Buffer.alloc(0);
+
 /** Make a broker's persistence send each retained message as it is when sent. */
 export function sendRetainedFresh(store: RetainedStore): void {
   const latest = new Map<string, RetainedPacket>();
@@ -40,8 +42,9 @@ export function sendRetainedFresh(store: RetainedStore): void {
       new Transform({
         objectMode: true,
         transform(read: RetainedPacket, _encoding, done) {
-          // Cleared since it was read: what was read (an empty retained message would read as a bad state).
-          const now = () => latest.get(read.topic) ?? read;
+          // Cleared since it was read: the clear went to the subscriber live, so an empty message again, never the
+          // value it cleared (every retained message is stored through storeRetained above, faults' copies too).
+          const now = () => latest.get(read.topic) ?? { ...read, payload: EMPTY };
           const view: RetainedPacket = {
             topic: read.topic,
             get cmd() {
