@@ -203,7 +203,7 @@ export function describe(rig: Rig, { demo = false } = {}): string[] {
     ...(rig.faults.rules.length ? [`  faults      ${rig.faults.rules.length} set from the config; atm-rig fault list`] : []),
     `  seed        ${rig.seed}   (replay with --seed ${rig.seed})   clock: ${rig.config.clock}`,
     `  bus users   ${rig.config.broker.insecure ? 'anonymous allowed (--insecure-bus)' : 'required'}; act as "simulator", watch as "observer" (${where})`,
-    `  try         mosquitto_sub ${mosquittoArgs(rig)} -t 'atm/#' -v`,
+    `  try         mosquitto_sub ${mosquittoArgs(rig)} -t 'atm/#' -t 'phone/#' -v`,
     ...(rig.bank.service.deterministicSecrets
       ? [
           paint(
