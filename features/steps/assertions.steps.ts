@@ -35,7 +35,10 @@ Then('the ATM shows the {string} screen', async function (this: AtmWorld, screen
 // The refusal is an event: the state the ATM asks again in may read as it did before the entry (docs/topics.md).
 Then('the ATM refuses the {word}', async function (this: AtmWorld, field: string) {
   const { person } = await this.ready();
-  const since = Math.max(0, person.messages.findLastIndex((m) => m.topic.endsWith('/session/evt/started')));
+  const since = Math.max(
+    0,
+    person.messages.findLastIndex((m) => m.topic.endsWith('/session/evt/started')),
+  );
   await person.until(
     () => person.messages.slice(since).some((m) => m.topic.endsWith('/session/evt/entry-refused') && m.payload.field === field),
     `the ATM to refuse the ${field} (session/evt/entry-refused with field "${field}": amount, or confirm for a new PIN or password)`,
