@@ -2,16 +2,16 @@
  * Every atm-rig MQTT client connects through here: one naming scheme for client ids (`atm-rig:<role>:<random>`,
  * readable in broker logs) and TCP_NODELAY on the socket, because MQTT traffic here is small request/response
  * packets and Nagle's algorithm with delayed ACKs adds tens of milliseconds to each round trip. A broker running in
- * this process is reached in memory (core/in-process-brokers.ts), reconnects included.
+ * this process is reached in memory (core/in-process-servers.ts), reconnects included.
  */
 import type { Socket } from 'node:net';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { duplexPair } from './duplex-pair.ts';
-import { inProcessBroker } from './in-process-brokers.ts';
+import { inProcessServer } from './in-process-servers.ts';
 
 export async function connectBus(url: string, role: string, options: IClientOptions = {}): Promise<MqttClient> {
   const settings = { clientId: `atm-rig:${role}:${Math.floor(Math.random() * 2 ** 32).toString(36)}`, ...options };
-  if (inProcessBroker(url)) return connectInProcess(url, settings);
+  if (inProcessServer(url)) return connectInProcess(url, settings);
   const client = await mqtt.connectAsync(url, settings);
   const tune = () => (client.stream as Partial<Socket>).setNoDelay?.(true);
   tune();
@@ -24,7 +24,7 @@ export async function connectBus(url: string, role: string, options: IClientOpti
 function connectInProcess(url: string, options: IClientOptions): Promise<MqttClient> {
   const client = new mqtt.MqttClient(() => {
     const [mine, theirs] = duplexPair();
-    const accept = inProcessBroker(url);
+    const accept = inProcessServer(url);
     if (accept) accept(theirs);
     else process.nextTick(() => mine.destroy());
     return mine as never;

@@ -23,6 +23,28 @@ export class PairEnd extends Duplex {
     b.#peer = a;
   }
 
+  // What a socket's users call on it (Node's HTTP client, agent and server): an in-memory connection has no
+  // Nagle, no keep-alive probes and no idle timer; it stays open until either end closes it.
+  setNoDelay(): this {
+    return this;
+  }
+
+  setKeepAlive(): this {
+    return this;
+  }
+
+  setTimeout(): this {
+    return this;
+  }
+
+  ref(): this {
+    return this;
+  }
+
+  unref(): this {
+    return this;
+  }
+
   override _write(chunk: Buffer, _encoding: BufferEncoding, done: (err?: Error | null) => void) {
     const peer = this.#peer;
     if (peer.destroyed) return done(new Error('the far end of the in-process connection is closed'));

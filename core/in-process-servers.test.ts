@@ -1,4 +1,4 @@
-// A broker in this process reached in memory (core/in-process-brokers.ts, core/duplex-pair.ts), against a real Aedes
+// A broker in this process reached in memory (core/in-process-servers.ts, core/duplex-pair.ts), against a real Aedes
 // with no socket at all: the URL below listens nowhere, so anything that arrives came through memory.
 import { once } from 'node:events';
 import { Aedes } from 'aedes';
@@ -6,7 +6,7 @@ import type { MqttClient } from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
 import { connectBus } from './bus.ts';
 import { duplexPair, PairEnd } from './duplex-pair.ts';
-import { serveInProcess } from './in-process-brokers.ts';
+import { serveInProcess } from './in-process-servers.ts';
 
 const URL = 'mqtt://127.0.0.1:1'; // port 1: nothing listens there
 const cleanups: (() => Promise<unknown> | void)[] = [];

@@ -5,7 +5,7 @@
  * layer on the broker, not a special case inside it. Every connection, whatever its transport, passes the packet
  * guard first (rig/bus/packet-guard.ts): oversize packets and stalled CONNECTs never reach Aedes's buffers.
  * Clients in this process (the rig's own devices and controllers) reach it in memory, past the guard: see
- * core/in-process-brokers.ts.
+ * core/in-process-servers.ts.
  */
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
@@ -17,7 +17,7 @@ import { namePortClash } from './port-clash.ts';
 import { WebSocketServer, createWebSocketStream } from 'ws';
 import { MAX_PACKET_BYTES } from '../core/bus-limits.ts';
 import { createPacketGuard, type GuardLimits } from './bus/packet-guard.ts';
-import { serveInProcess } from '../core/in-process-brokers.ts';
+import { serveInProcess } from '../core/in-process-servers.ts';
 import { sendRetainedFresh, type RetainedStore } from './bus/fresh-retained.ts';
 
 export interface BrokerConfig {

@@ -102,7 +102,7 @@ describe('rig end to end over MQTT', () => {
       expect(states.get(`atm/atm-1/${d}/state`)?.online).toBe(true);
     // Kill the keypad's connection without a clean disconnect: the broker sends its last will.
     const keypad = rig.atms[0]!.devices.find((d) => d.device.kind === 'keypad')!;
-    // The rig's own devices reach its broker in memory (core/in-process-brokers.ts); the watcher came over TCP.
+    // The rig's own devices reach its broker in memory (core/in-process-servers.ts); the watcher came over TCP.
     expect(keypad.client.stream).toBeInstanceOf(PairEnd);
     expect(watcher.stream).toBeInstanceOf(Socket);
     keypad.client.stream.destroy();

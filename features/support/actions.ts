@@ -107,9 +107,17 @@ export async function placeFinger(world: AtmWorld, finger: number, customerId?: 
     return;
   }
   await person.untilState('session.auth.fingerprint.waiting');
+  const attempt = person.session?.attempt;
   const mark = person.messages.length;
   await person.placeFinger(finger, customerId, quality, spoof);
   await answered(world, mark, /\/(session\/evt\/(tier-passed|tier-failed|ended)|fingerprint\/evt\/error)$/, 'fingerprint');
+  // The session's answer is an event; the state after it is drawn at the end of the controller's turn and may come
+  // after it (docs/topics.md). The next step reads the state: wait for the one the answer led to.
+  if (!person.messages.slice(mark).some((m) => /\/session\/evt\/(tier-passed|tier-failed|ended)$/.test(m.topic))) return;
+  await person.until(
+    () => !person.session?.state.startsWith('session.auth.fingerprint') || person.session.attempt !== attempt,
+    'the state after the finger was answered',
+  );
 }
 
 /**

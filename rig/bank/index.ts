@@ -11,6 +11,7 @@ import { cryptoSecrets, DEFAULT_HASH_COST, type HashCost } from './secrets.ts';
 import { BankService } from './service.ts';
 import { openStore } from './store.ts';
 import { atmKeysFileOf, readAtmKeys } from './atm-keys.ts';
+import { serveInProcess } from '../../core/in-process-servers.ts';
 
 export interface BankConfig {
   /** The bank file: `.json` or `.sqlite`/`.sqlite3`/`.db` (store.ts chooses the store by the name), or ':memory:'. */
@@ -160,6 +161,12 @@ async function serveBank(service: BankService, config: BankConfig): Promise<Runn
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : (config.port ?? 0);
   const url = `http://${host}:${port}`;
+  // Controllers in this process reach the bank in memory (core/in-process-servers.ts), as they reach the broker.
+  let stopServingInProcess = () => {};
+  const serveInMemory = (served: FastifyInstance) => {
+    stopServingInProcess = serveInProcess(url, (stream) => served.server.emit('connection', stream));
+  };
+  serveInMemory(app);
   // One memory of checked secrets for the staff password and the ATM keys, read once (rig/verified-pairs.ts).
   const verified = await openVerifiedPairs(config.file === ':memory:' ? undefined : dirname(config.file));
   const staff = await ensureStaff(service, config.file, verified);
@@ -168,6 +175,7 @@ async function serveBank(service: BankService, config: BankConfig): Promise<Runn
   service.prepareFingerIndex().catch(() => undefined);
   let token: { value: string; expiresAt: number } | undefined;
   const stop = async () => {
+    stopServingInProcess();
     await app?.close();
     app = undefined;
   };
@@ -199,7 +207,9 @@ async function serveBank(service: BankService, config: BankConfig): Promise<Runn
     },
     stop,
     resume: async () => {
-      app ??= await listen(port);
+      if (app) return;
+      app = await listen(port);
+      serveInMemory(app);
     },
   };
 }

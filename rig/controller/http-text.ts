@@ -5,6 +5,9 @@
  */
 import http from 'node:http';
 import https from 'node:https';
+import { createConnection, type NetConnectOpts } from 'node:net';
+import { duplexPair } from '../../core/duplex-pair.ts';
+import { inProcessServer } from '../../core/in-process-servers.ts';
 
 export const MAX_ANSWER_BYTES = 1 << 20;
 
@@ -24,13 +27,34 @@ export interface HttpTextClient {
  *  own servers 5 s: a `Keep-Alive: timeout=` the server sends shortens it). */
 export const IDLE_MS = 4_000;
 
+/** A keep-alive agent whose connections to a server in this process are in memory (core/in-process-servers.ts): the
+ *  same HTTP, without a loopback socket. A server gone since the request was planned is reached over TCP. */
+function inMemoryAgent(options: http.AgentOptions): http.Agent {
+  const agent = new http.Agent(options);
+  agent.createConnection = (o: NetConnectOpts & { host?: string; port?: number }) => {
+    const accept = inProcessServer(`http://${o.host}:${o.port}`);
+    if (!accept) return createConnection(o);
+    const [client, server] = duplexPair();
+    accept(server);
+    return client as never;
+  };
+  return agent;
+}
+
 export function createHttpTextClient(): HttpTextClient {
   const options = { keepAlive: true, timeout: IDLE_MS };
-  const agents = { 'http:': new http.Agent(options), 'https:': new https.Agent(options) };
+  const agents = { 'http:': new http.Agent(options), 'https:': new https.Agent(options), inMemory: inMemoryAgent(options) };
   return {
     request(url, o) {
       const target = new URL(url);
-      const agent = target.protocol === 'https:' ? agents['https:'] : target.protocol === 'http:' ? agents['http:'] : undefined;
+      const agent =
+        target.protocol === 'https:'
+          ? agents['https:']
+          : target.protocol !== 'http:'
+            ? undefined
+            : inProcessServer(target.origin)
+              ? agents.inMemory
+              : agents['http:'];
       if (!agent) return Promise.reject(new Error(`not an http(s) URL: ${target.protocol}`));
       const body = o.body === undefined ? undefined : Buffer.from(o.body);
       const headers = body ? { ...o.headers, 'content-length': String(body.length) } : o.headers;
@@ -59,6 +83,7 @@ export function createHttpTextClient(): HttpTextClient {
     close() {
       agents['http:'].destroy();
       agents['https:'].destroy();
+      agents.inMemory.destroy();
     },
   };
 }

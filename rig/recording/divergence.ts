@@ -18,6 +18,8 @@ export interface Divergence {
   reason: string;
   /** The recorded messages before it, formatted and masked. */
   context: string[];
+  /** How far a time field may differ (a system-clock recording): such a field is not listed as a difference. */
+  timeSlackMs?: number;
 }
 
 /** Fields that hold a time on the rig clock (ms since 1970): the only ones a system-clock replay lets differ. */
@@ -40,12 +42,13 @@ export function samePayload(a: unknown, b: unknown, timeSlackMs = 0, key = ''): 
   return isDeepStrictEqual(a, b);
 }
 
-/** `screen: "enter-pin" -> "place-finger"` for each field that differs (top level; nested values whole). */
-export function fieldDifferences(expected: unknown, got: unknown): string[] {
+/** `screen: "enter-pin" -> "place-finger"` for each field that differs (top level; nested values whole), a time field
+ *  within the slack excepted. */
+export function fieldDifferences(expected: unknown, got: unknown, timeSlackMs = 0): string[] {
   const show = (v: unknown) => (v === undefined ? '(absent)' : maskSecrets(JSON.stringify(v)));
   if (!isObject(expected) || !isObject(got)) return [`${show(expected)} -> ${show(got)}`];
   const keys = [...new Set([...Object.keys(expected), ...Object.keys(got)])];
-  return keys.filter((k) => !isDeepStrictEqual(expected[k], got[k])).map((k) => `${k}: ${show(expected[k])} -> ${show(got[k])}`);
+  return keys.filter((k) => !samePayload(expected[k], got[k], timeSlackMs, k)).map((k) => `${k}: ${show(expected[k])} -> ${show(got[k])}`);
 }
 
 /** The `count` recorded messages before line index `index`, as trace lines (keys masked where the session masks them). */
@@ -65,7 +68,9 @@ export function contextBefore(lines: readonly RecordLine[], index: number, count
 export function describeDivergence(d: Divergence, source: string): string {
   const head = `replay diverged at ${source}:${d.line} (rig clock +${(d.t / 1000).toFixed(3)} s): ${d.reason}`;
   const expected = `  expected  ${d.expected.topic}`;
-  const diff = d.got ? fieldDifferences(d.expected.payload, d.got.payload).map((f) => `    ${f}`) : [`    nothing on ${d.expected.topic}`];
+  const diff = d.got
+    ? fieldDifferences(d.expected.payload, d.got.payload, d.timeSlackMs).map((f) => `    ${f}`)
+    : [`    nothing on ${d.expected.topic}`];
   const got = d.got && d.got.topic !== d.expected.topic ? [`  got       ${d.got.topic}`] : [];
   const context = d.context.length ? ['  before it, as recorded:', ...d.context.map((c) => `    ${c}`)] : [];
   return [head, expected, ...got, ...diff, ...context].join('\n');

@@ -172,6 +172,7 @@ export async function replay(recording: Recording, options: ReplayOptions = {}):
         ...(got ? { got: { topic: got.topic, payload: got.payload } } : {}),
         reason,
         context: contextBefore(lines, i),
+        ...(slack ? { timeSlackMs: slack } : {}),
       },
     });
 

@@ -1,0 +1,58 @@
+// The controller's HTTP client reaches a server in this process in memory, and the others over TCP; a server gone
+// mid-conversation is an error, never a hang.
+import { createServer, type Server } from 'node:http';
+import { Socket, type AddressInfo } from 'node:net';
+import { afterEach, expect, it } from 'vitest';
+import { serveInProcess } from '../../core/in-process-servers.ts';
+import { createHttpTextClient } from './http-text.ts';
+
+let server: Server;
+const connections: string[] = [];
+
+async function listen(): Promise<string> {
+  server = createServer((req, res) => res.end(`hello ${req.method} ${req.url}`));
+  server.on('connection', (socket) => connections.push(socket instanceof Socket ? 'tcp' : 'memory'));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+afterEach(async () => {
+  connections.length = 0;
+  server.closeAllConnections();
+  await new Promise((r) => server.close(r));
+});
+
+it('reaches a server serving in this process in memory, keeps the connection, and falls back to TCP once it stops', async () => {
+  const url = await listen();
+  const stopServing = serveInProcess(url, (stream) => server.emit('connection', stream));
+  const client = createHttpTextClient();
+  try {
+    for (const path of ['/a', '/b', '/c']) {
+      const answer = await client.request(`${url}${path}`, { method: 'POST', headers: {}, body: '{}', timeoutMs: 2000 });
+      expect(answer).toMatchObject({ status: 200, text: `hello POST ${path}` });
+    }
+    expect(connections).toEqual(['memory']); // one kept-alive connection for the three
+    stopServing();
+    server.closeAllConnections();
+    const answer = await client.request(`${url}/d`, { method: 'GET', headers: {}, timeoutMs: 2000 });
+    expect(answer.text).toBe('hello GET /d');
+    expect(connections).toEqual(['memory', 'tcp']);
+  } finally {
+    client.close();
+  }
+});
+
+it('a server that closes the in-memory connection under a request fails the request at once', async () => {
+  const url = await listen();
+  // The request arrives; the server goes away before it answers.
+  const stopServing = serveInProcess(url, (stream) => stream.once('data', () => stream.destroy()));
+  const client = createHttpTextClient();
+  try {
+    const t0 = Date.now();
+    await expect(client.request(`${url}/x`, { method: 'GET', headers: {}, timeoutMs: 5000 })).rejects.toThrow(/socket hang up|closed/);
+    expect(Date.now() - t0).toBeLessThan(1000);
+  } finally {
+    stopServing();
+    client.close();
+  }
+});
