@@ -12,6 +12,8 @@ export class PairEnd extends Duplex {
   #peer!: PairEnd;
   /** The peer's write waiting for this end's reader to take what it pushed. */
   #peerWriteDone: (() => void) | undefined;
+  #idleMs = 0;
+  #idleTimer: NodeJS.Timeout | undefined;
 
   constructor(remoteAddress: string) {
     super({ allowHalfOpen: false });
@@ -23,8 +25,9 @@ export class PairEnd extends Duplex {
     b.#peer = a;
   }
 
-  // What a socket's users call on it (Node's HTTP client, agent and server): an in-memory connection has no
-  // Nagle, no keep-alive probes and no idle timer; it stays open until either end closes it.
+  // What a socket's users call on it (Node's HTTP client, agent and server): an in-memory connection has no Nagle
+  // and no keep-alive probes, but it has an idle timer, as a socket does: an HTTP agent and server close an idle
+  // connection on its 'timeout', and without one every connection a burst opened would stay open for good.
   setNoDelay(): this {
     return this;
   }
@@ -33,8 +36,25 @@ export class PairEnd extends Duplex {
     return this;
   }
 
-  setTimeout(): this {
+  /** As net.Socket's: emit 'timeout' after `ms` without a byte read or written (0: never). */
+  setTimeout(ms: number, callback?: () => void): this {
+    if (callback) {
+      if (ms === 0) this.removeListener('timeout', callback);
+      else this.once('timeout', callback);
+    }
+    this.#idleMs = ms;
+    this.#active();
     return this;
+  }
+
+  get timeout(): number {
+    return this.#idleMs;
+  }
+
+  /** A byte went through: the idle time starts again. */
+  #active() {
+    clearTimeout(this.#idleTimer);
+    this.#idleTimer = this.#idleMs > 0 && !this.destroyed ? setTimeout(() => this.emit('timeout'), this.#idleMs).unref() : undefined;
   }
 
   ref(): this {
@@ -48,6 +68,8 @@ export class PairEnd extends Duplex {
   override _write(chunk: Buffer, _encoding: BufferEncoding, done: (err?: Error | null) => void) {
     const peer = this.#peer;
     if (peer.destroyed) return done(new Error('the far end of the in-process connection is closed'));
+    if (this.#idleTimer) this.#active();
+    if (peer.#idleTimer) peer.#active();
     if (peer.push(chunk)) done();
     else peer.#peerWriteDone = done;
   }
@@ -64,6 +86,7 @@ export class PairEnd extends Duplex {
   }
 
   override _destroy(err: Error | null, done: (err: Error | null) => void) {
+    clearTimeout(this.#idleTimer);
     const waiting = this.#peerWriteDone;
     this.#peerWriteDone = undefined;
     waiting?.();

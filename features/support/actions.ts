@@ -107,7 +107,8 @@ export async function placeFinger(world: AtmWorld, finger: number, customerId?: 
     return;
   }
   await person.untilState('session.auth.fingerprint.waiting');
-  const attempt = person.session?.attempt;
+  const step = () => `${person.session?.tierIndex}/${person.session?.attempt}`;
+  const before = step();
   const mark = person.messages.length;
   await person.placeFinger(finger, customerId, quality, spoof);
   await answered(world, mark, /\/(session\/evt\/(tier-passed|tier-failed|ended)|fingerprint\/evt\/error)$/, 'fingerprint');
@@ -115,7 +116,7 @@ export async function placeFinger(world: AtmWorld, finger: number, customerId?: 
   // after it (docs/topics.md). The next step reads the state: wait for the one the answer led to.
   if (!person.messages.slice(mark).some((m) => /\/session\/evt\/(tier-passed|tier-failed|ended)$/.test(m.topic))) return;
   await person.until(
-    () => !person.session?.state.startsWith('session.auth.fingerprint') || person.session.attempt !== attempt,
+    () => !person.session?.state.startsWith('session.auth.fingerprint') || step() !== before,
     'the state after the finger was answered',
   );
 }

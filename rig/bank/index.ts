@@ -166,10 +166,17 @@ async function serveBank(service: BankService, config: BankConfig): Promise<Runn
   const serveInMemory = (served: FastifyInstance) => {
     stopServingInProcess = serveInProcess(url, (stream) => served.server.emit('connection', stream));
   };
-  serveInMemory(app);
   // One memory of checked secrets for the staff password and the ATM keys, read once (rig/verified-pairs.ts).
-  const verified = await openVerifiedPairs(config.file === ':memory:' ? undefined : dirname(config.file));
-  const staff = await ensureStaff(service, config.file, verified);
+  let verified: Awaited<ReturnType<typeof openVerifiedPairs>>;
+  let staff: Awaited<ReturnType<typeof ensureStaff>>;
+  try {
+    verified = await openVerifiedPairs(config.file === ':memory:' ? undefined : dirname(config.file));
+    staff = await ensureStaff(service, config.file, verified);
+  } catch (err) {
+    await app.close(); // a bank that could not start answers nobody, on its port or in memory
+    throw err;
+  }
+  serveInMemory(app);
   // The 1:N fingerprint index loads while the bank answers; an identification before it is ready finishes it (and
   // reports any error of the store then), so a failure here has nobody to tell.
   service.prepareFingerIndex().catch(() => undefined);

@@ -42,6 +42,32 @@ it('reaches a server serving in this process in memory, keeps the connection, an
   }
 });
 
+it('an idle in-memory connection is closed after the idle time the server allows, as a socket is', async () => {
+  const url = await listen();
+  // The server says `Keep-Alive: timeout=2`: the client's agent then closes the connection after a second idle (it
+  // keeps a second in hand), a socket's idle timer that an in-memory connection must have too.
+  server.keepAliveTimeout = 2100;
+  let closed = 0;
+  const stopServing = serveInProcess(url, (stream) => {
+    stream.on('close', () => closed++);
+    server.emit('connection', stream);
+  });
+  const client = createHttpTextClient();
+  try {
+    await client.request(`${url}/a`, { method: 'GET', headers: {}, timeoutMs: 2000 });
+    await new Promise((r) => setTimeout(r, 500));
+    expect(closed).toBe(0); // kept alive meanwhile
+    for (let i = 0; i < 60 && closed === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(closed).toBe(1);
+    // The next request opens another, in memory.
+    expect((await client.request(`${url}/b`, { method: 'GET', headers: {}, timeoutMs: 2000 })).text).toBe('hello GET /b');
+    expect(connections).toEqual(['memory', 'memory']);
+  } finally {
+    stopServing();
+    client.close();
+  }
+});
+
 it('a server that closes the in-memory connection under a request fails the request at once', async () => {
   const url = await listen();
   // The request arrives; the server goes away before it answers.
