@@ -17,6 +17,9 @@ if ! wait "$setup"; then
 fi
 cat "$setup_log" >&2
 [ "$status" -eq 0 ] || exit "$status"
+# The CLI tests run atm-rig as users do, from dist/; a build older than the sources (edited since) would run it
+# through tsx, several times slower to start, and those tests would time out on a busy machine. 2 s when fresh.
+npm run build --silent
 npm run test:unit
 npm run features
 npm run coverage:paths -- --strict
