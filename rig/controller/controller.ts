@@ -172,14 +172,15 @@ export class AtmController {
    * session event and device command, is unchanged. A state the machine rests in is always drawn.
    */
   #scheduleRender() {
-    if (this.#options.drawEveryState) return this.#render(this.actor.getSnapshot());
+    if (this.#options.drawEveryState) return this.#render();
     this.#renderPending ??= setImmediate(() => {
       this.#renderPending = undefined;
-      this.#render(this.actor.getSnapshot());
+      this.#render();
     });
   }
 
-  #render(snapshot: SnapshotFrom<SessionMachine>) {
+  #render() {
+    const snapshot = this.actor.getSnapshot();
     const screen = screenFor(snapshot);
     const state = sessionStateFor(snapshot);
     const screenKey = JSON.stringify(screen);

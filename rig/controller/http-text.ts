@@ -28,7 +28,7 @@ export interface HttpTextClient {
 export const IDLE_MS = 4_000;
 
 /** A keep-alive agent whose connections to a server in this process are in memory (core/in-process-servers.ts): the
- *  same HTTP, without a loopback socket. A server gone since the request was planned is reached over TCP. */
+ *  same HTTP, without a loopback socket. Any other server, or one no longer serving in memory, is reached over TCP. */
 function inMemoryAgent(options: http.AgentOptions): http.Agent {
   const agent = new http.Agent(options);
   agent.createConnection = (o: NetConnectOpts & { host?: string; port?: number }) => {
@@ -43,18 +43,11 @@ function inMemoryAgent(options: http.AgentOptions): http.Agent {
 
 export function createHttpTextClient(): HttpTextClient {
   const options = { keepAlive: true, timeout: IDLE_MS };
-  const agents = { 'http:': new http.Agent(options), 'https:': new https.Agent(options), inMemory: inMemoryAgent(options) };
+  const agents = { 'http:': inMemoryAgent(options), 'https:': new https.Agent(options) };
   return {
     request(url, o) {
       const target = new URL(url);
-      const agent =
-        target.protocol === 'https:'
-          ? agents['https:']
-          : target.protocol !== 'http:'
-            ? undefined
-            : inProcessServer(target.origin)
-              ? agents.inMemory
-              : agents['http:'];
+      const agent = target.protocol === 'https:' ? agents['https:'] : target.protocol === 'http:' ? agents['http:'] : undefined;
       if (!agent) return Promise.reject(new Error(`not an http(s) URL: ${target.protocol}`));
       const body = o.body === undefined ? undefined : Buffer.from(o.body);
       const headers = body ? { ...o.headers, 'content-length': String(body.length) } : o.headers;
@@ -83,7 +76,6 @@ export function createHttpTextClient(): HttpTextClient {
     close() {
       agents['http:'].destroy();
       agents['https:'].destroy();
-      agents.inMemory.destroy();
     },
   };
 }
