@@ -18,7 +18,8 @@ import { WebSocketServer, createWebSocketStream } from 'ws';
 import { MAX_PACKET_BYTES } from '../core/bus-limits.ts';
 import { createPacketGuard, type GuardLimits } from './bus/packet-guard.ts';
 import { serveInProcess } from '../core/in-process-servers.ts';
-import { sendRetainedFresh, type RetainedStore } from './bus/fresh-retained.ts';
+import { sendRetainedFresh } from './bus/fresh-retained.ts';
+import { internalsOf } from './bus/aedes-internals.ts';
 
 export interface BrokerConfig {
   host?: string;
@@ -71,8 +72,7 @@ export async function startBroker(config: BrokerConfig = {}): Promise<RunningBro
   const limits: GuardLimits = { ...DEFAULT_LIMITS, ...config.limits };
   // A deep topic once crashed Aedes (GHSA-xxqp-5qx8-gj5q); our contract never goes past 6 levels.
   const aedes = await Aedes.createBroker({ maxTopicLevels: 16, connectTimeout: limits.connectTimeoutMs, ...config.hooks });
-  // Not in its type, but the persistence Aedes was made with (its option of that name).
-  sendRetainedFresh((aedes as unknown as { persistence: RetainedStore }).persistence);
+  sendRetainedFresh(internalsOf(aedes).persistence);
   const guard = createPacketGuard(limits, config.onRefused);
   // Every connection handed to Aedes, until it closes: Aedes closes those of its clients, but not one whose CONNECT
   // is still being checked, which would then wait out the client's connect timeout on a broker that is gone (and,

@@ -11,24 +11,13 @@
  * sends: the last message a subscriber gets on a state topic is the current one (it may get the same state twice,
  * live and retained, which a state reader takes as it takes any repeat).
  */
-import { Transform, type Readable } from 'node:stream';
-
-interface RetainedPacket {
-  cmd: string;
-  topic: string;
-  qos: number;
-  payload: Buffer;
-}
-
-export interface RetainedStore {
-  storeRetained(packet: RetainedPacket): Promise<void>;
-  createRetainedStreamCombi(patterns: string[]): Readable;
-}
+import { Transform } from 'node:stream';
+import type { AedesPersistence, RetainedPacket } from './aedes-internals.ts';
 
 const EMPTY = Buffer.alloc(0);
 
 /** Make a broker's persistence send each retained message as it is when sent. */
-export function sendRetainedFresh(store: RetainedStore): void {
+export function sendRetainedFresh(store: AedesPersistence): void {
   const latest = new Map<string, RetainedPacket>();
   const storeRetained = store.storeRetained.bind(store);
   store.storeRetained = (packet) => {

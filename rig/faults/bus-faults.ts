@@ -10,6 +10,7 @@
 import type { Aedes, AedesOptions, AedesPublishPacket, Client, PublishPacket } from 'aedes';
 import type { FaultInjector } from './injector.ts';
 import type { BusFault } from './rule.ts';
+import { internalsOf } from '../bus/aedes-internals.ts';
 
 type PublishHooks = Pick<AedesOptions, 'authorizePublish'>;
 
@@ -69,12 +70,7 @@ export function withBusFaults<H extends PublishHooks>(
   const emitters = new WeakSet<object>();
   // On the broker that handles the message (the client's): during a restart the rig's handle still names the old one.
   const emitBehind = (client: Client) => {
-    const b = (client as unknown as { broker: Aedes }).broker as unknown as {
-      id: string;
-      counter: number;
-      mq: { emit(p: { payload: Buffer }, done?: () => void): void };
-      persistence: { storeRetained(p: object): Promise<void> };
-    };
+    const b = internalsOf((client as unknown as { broker: Aedes }).broker);
     if (emitters.has(b.mq)) return;
     emitters.add(b.mq);
     const emit = b.mq.emit.bind(b.mq);
@@ -94,7 +90,7 @@ export function withBusFaults<H extends PublishHooks>(
           messageId: undefined,
         };
         // A retained state held back (reorder) is what readers saw last: the broker keeps it, as after a real reordering.
-        if (copy.retain) void b.persistence.storeRetained({ ...out, retain: true }).catch(() => undefined);
+        if (copy.retain) void b.persistence.storeRetained({ ...out, retain: true } as never).catch(() => undefined);
         emit(out as never);
       }
     };
