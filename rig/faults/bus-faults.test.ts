@@ -29,12 +29,18 @@ beforeAll(async () => {
 });
 afterAll(() => broker.close());
 
+/** A client reading `topic`, and what it has read. */
+async function readerOf(topic: string) {
+  const client = await mqtt.connectAsync(broker.url, { reconnectPeriod: 0 });
+  const got: string[] = [];
+  client.on('message', (_t, b) => got.push(b.toString()));
+  await client.subscribeAsync(topic, { qos: 1 });
+  return { client, got };
+}
+
 describe('a delay rule on a busy topic', () => {
   it('holds at most its limit; what comes past it is lost, and reported as a drop with the reason', async () => {
-    const reader = await mqtt.connectAsync(broker.url, { reconnectPeriod: 0 });
-    const got: string[] = [];
-    reader.on('message', (_t, b) => got.push(b.toString()));
-    await reader.subscribeAsync('atm/#', { qos: 1 });
+    const { client: reader, got: got } = await readerOf('atm/#');
     const writer = await mqtt.connectAsync(broker.url, { reconnectPeriod: 0 });
     injector.add({ topic: 'atm/atm-1/keypad/evt/key', action: 'delay', ms: 1000 });
     for (let i = 0; i < 5; i++) await writer.publishAsync('atm/atm-1/keypad/evt/key', `{"n":${i}}`, { qos: 1 });
@@ -52,10 +58,7 @@ describe('a delay rule on a busy topic', () => {
 
   it('clearing the rule lets every held message go at once, in order', async () => {
     injector.clear();
-    const reader = await mqtt.connectAsync(broker.url, { reconnectPeriod: 0 });
-    const got: string[] = [];
-    reader.on('message', (_t, b) => got.push(b.toString()));
-    await reader.subscribeAsync('atm/atm-1/keypad/state', { qos: 1 });
+    const { client: reader, got: got } = await readerOf('atm/atm-1/keypad/state');
     const writer = await mqtt.connectAsync(broker.url, { reconnectPeriod: 0 });
     injector.add({ topic: 'atm/atm-1/keypad/state', action: 'delay', ms: 3_600_000 });
     await writer.publishAsync('atm/atm-1/keypad/state', '{"online":false}', { qos: 1, retain: true });
@@ -77,19 +80,13 @@ describe('a reorder rule on a retained state topic', () => {
   // retained copy, so a reader who came later saw another state than those who were there.
   it('leaves retained what readers saw last', async () => {
     injector.clear();
-    const reader = await mqtt.connectAsync(broker.url, { reconnectPeriod: 0 });
-    const live: string[] = [];
-    reader.on('message', (_t, b) => live.push(b.toString()));
-    await reader.subscribeAsync('atm/atm-1/lcd/state', { qos: 1 });
+    const { client: reader, got: live } = await readerOf('atm/atm-1/lcd/state');
     const writer = await mqtt.connectAsync(broker.url, { reconnectPeriod: 0 });
     injector.add({ topic: 'atm/atm-1/lcd/state', action: 'reorder', count: 1 });
     await writer.publishAsync('atm/atm-1/lcd/state', '{"n":1}', { qos: 1, retain: true });
     await writer.publishAsync('atm/atm-1/lcd/state', '{"n":2}', { qos: 1, retain: true });
     await expect.poll(() => live).toEqual(['{"n":2}', '{"n":1}']);
-    const later = await mqtt.connectAsync(broker.url, { reconnectPeriod: 0 });
-    const retained: string[] = [];
-    later.on('message', (_t, b) => retained.push(b.toString()));
-    await later.subscribeAsync('atm/atm-1/lcd/state', { qos: 1 });
+    const { client: later, got: retained } = await readerOf('atm/atm-1/lcd/state');
     await expect.poll(() => retained).toEqual(['{"n":1}']);
     await Promise.all([writer, reader, later].map((c) => c.endAsync()));
   });
