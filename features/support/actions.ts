@@ -7,7 +7,7 @@
  * XFS4IOT steps use wait on its screens instead, read off the LCD (support/xfs4iot.ts), each beside the rig's way.
  */
 import assert from 'node:assert/strict';
-import { otpFromSms, type BusMessage } from '../../rig/atm-client.ts';
+import { otpFromSms, type AtmClient, type BusMessage } from '../../rig/atm-client.ts';
 import { DEFAULT_DISPENSE_MS, fingerOf, type AtmWorld, type Person } from './world.ts';
 import { appScreen, untilAppScreen, untilDrawn, type AppScreen } from './xfs4iot.ts';
 
@@ -107,18 +107,18 @@ export async function placeFinger(world: AtmWorld, finger: number, customerId?: 
     return;
   }
   await person.untilState('session.auth.fingerprint.waiting');
-  const step = () => `${person.session?.tierIndex}/${person.session?.attempt}`;
-  const before = step();
   const mark = person.messages.length;
   await person.placeFinger(finger, customerId, quality, spoof);
   await answered(world, mark, /\/(session\/evt\/(tier-passed|tier-failed|ended)|fingerprint\/evt\/error)$/, 'fingerprint');
-  // The session's answer is an event; the state after it is drawn at the end of the controller's turn and may come
-  // after it (docs/topics.md). The next step reads the state: wait for the one the answer led to.
-  if (!person.messages.slice(mark).some((m) => /\/session\/evt\/(tier-passed|tier-failed|ended)$/.test(m.topic))) return;
-  await person.until(
-    () => !person.session?.state.startsWith('session.auth.fingerprint') || step() !== before,
-    'the state after the finger was answered',
-  );
+  const answer = person.messages.slice(mark).find((m) => /\/session\/evt\/(tier-passed|tier-failed|ended)$/.test(m.topic));
+  if (answer) await stateAfter(person, answer);
+}
+
+/** The session state that follows a session event. An event goes out before the state it leads to, which is drawn
+ *  at the end of the controller's turn (docs/topics.md): a step after it that reads the state must not read the one
+ *  from before. */
+async function stateAfter(person: AtmClient, event: BusMessage) {
+  await person.nextMessage('/session/state', person.messages.indexOf(event));
 }
 
 /**
@@ -329,12 +329,7 @@ export async function failTier(world: AtmWorld, who: Person) {
       throw new Error(`no way to fail a ${tier} tier`);
   }
   if (world.xfs4iot) await untilDrawn(person, mark, (x) => x.failed === true, `the reference application to refuse the ${tier}`);
-  else {
-    // The state that follows the failure (a retry, a notice, the end), not the event alone: a step after this one
-    // that reads the session state must not read the one before it.
-    const failed = await person.nextMessage(/\/session\/evt\/tier-failed$/, mark);
-    await person.nextMessage('/session/state', person.messages.indexOf(failed));
-  }
+  else await stateAfter(person, await person.nextMessage(/\/session\/evt\/tier-failed$/, mark));
 }
 
 /** The new PIN or password the "change" walks use. */

@@ -40,7 +40,7 @@ async function readerOf(topic: string) {
 
 describe('a delay rule on a busy topic', () => {
   it('holds at most its limit; what comes past it is lost, and reported as a drop with the reason', async () => {
-    const { client: reader, got: got } = await readerOf('atm/#');
+    const { client: reader, got } = await readerOf('atm/#');
     const writer = await mqtt.connectAsync(broker.url, { reconnectPeriod: 0 });
     injector.add({ topic: 'atm/atm-1/keypad/evt/key', action: 'delay', ms: 1000 });
     for (let i = 0; i < 5; i++) await writer.publishAsync('atm/atm-1/keypad/evt/key', `{"n":${i}}`, { qos: 1 });
@@ -58,7 +58,7 @@ describe('a delay rule on a busy topic', () => {
 
   it('clearing the rule lets every held message go at once, in order', async () => {
     injector.clear();
-    const { client: reader, got: got } = await readerOf('atm/atm-1/keypad/state');
+    const { client: reader, got } = await readerOf('atm/atm-1/keypad/state');
     const writer = await mqtt.connectAsync(broker.url, { reconnectPeriod: 0 });
     injector.add({ topic: 'atm/atm-1/keypad/state', action: 'delay', ms: 3_600_000 });
     await writer.publishAsync('atm/atm-1/keypad/state', '{"online":false}', { qos: 1, retain: true });
