@@ -36,6 +36,7 @@ const ALL = [
   'rig/**/*.test.ts',
   'docs/**/*.test.ts',
   'flows/**/*.test.ts',
+  'bench/**/*.test.ts',
 ];
 
 /**

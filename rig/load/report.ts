@@ -5,34 +5,7 @@
 import type { LoadStats } from './stats.ts';
 import { perSecond } from './stats.ts';
 import type { SessionResult } from './run-load.ts';
-
-const W = 720;
-const H = 220;
-const PAD = 36;
-
-const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
-
-function bars(values: { label: string; value: number; colour?: string }[], title: string, unit: string): string {
-  const max = Math.max(1, ...values.map((v) => v.value));
-  const w = (W - 2 * PAD) / Math.max(1, values.length);
-  const rects = values
-    .map((v, i) => {
-      const h = ((H - 2 * PAD) * v.value) / max;
-      return `<rect x="${PAD + i * w + 1}" y="${H - PAD - h}" width="${Math.max(1, w - 2)}" height="${h}" fill="${v.colour ?? '#3b82f6'}"><title>${esc(v.label)}: ${v.value}</title></rect>`;
-    })
-    .join('');
-  const every = Math.max(1, Math.ceil(values.length / 10));
-  const labels = values
-    .map((v, i) =>
-      i % every === 0
-        ? `<text x="${PAD + i * w + w / 2}" y="${H - PAD + 14}" font-size="10" text-anchor="middle">${esc(v.label)}</text>`
-        : '',
-    )
-    .join('');
-  return `<figure><figcaption>${esc(title)}</figcaption><svg viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="${esc(title)}">
-<line x1="${PAD}" y1="${H - PAD}" x2="${W - PAD}" y2="${H - PAD}" stroke="#888"/><text x="${PAD - 4}" y="${PAD}" font-size="10" text-anchor="end">${max}</text>
-<text x="${PAD - 4}" y="${H - PAD}" font-size="10" text-anchor="end">0</text><text x="${W - PAD}" y="${H - 6}" font-size="10" text-anchor="end">${esc(unit)}</text>${rects}${labels}</svg></figure>`;
-}
+import { bars, escapeHtml as esc } from './bar-chart.ts';
 
 export function loadReportHtml(run: {
   title: string;
