@@ -36,12 +36,17 @@ export function targetsOf(r: Partial<BenchReport>): TargetRow[] {
   const cores = r.machine?.cores;
 
   const cpu = base?.cpuMsPerSession;
-  const hashing = r.hashCpuMs === undefined ? '' : ` (${HASHES_PER_SESSION} scrypt hashes at ${r.hashCpuMs} ms each)`;
+  const hashes = r.hashCpuMs === undefined ? undefined : +(HASHES_PER_SESSION * r.hashCpuMs).toFixed(1);
+  const hashing = hashes === undefined ? '' : ` (${HASHES_PER_SESSION} scrypt hashes at ${r.hashCpuMs} ms each)`;
+  const hashesAlone =
+    hashes !== undefined && cores ? `; ${Math.floor((cores * 1000) / hashes)}/s if nothing but the hashes cost anything` : '';
   const throughputLimit =
     cpu && cores
-      ? `at most ${Math.floor((cores * 1000) / cpu)}/s: the in-process machine and its bank take ${cpu} ms of CPU a session${hashing}, on ${cores} cores`
+      ? `at most ${Math.floor((cores * 1000) / cpu)}/s: the in-process machine and its bank take ${cpu} ms of CPU a session${hashing}, on ${cores} cores${hashesAlone}`
       : 'unknown: run --only scale';
-  const latencyLimit = base ? `at least ${base.p50} ms: the in-process machine's median on the same bank` : 'unknown: run --only scale';
+  const latencyLimit = base
+    ? `at least ${base.p50} ms: the in-process machine's median on the same bank${hashes === undefined ? '' : `; its hashes alone take ${hashes} ms one after another`}`
+    : 'unknown: run --only scale';
 
   const withErrors = (row: LoadRow) => (row.errors ? `, ${row.errors} errors` : '');
   const idle = r.idle?.rows.reduce<(typeof r.idle.rows)[number] | undefined>((a, b) => (a && a.ATMs > b.ATMs ? a : b), undefined);
