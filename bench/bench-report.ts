@@ -25,7 +25,7 @@ export const BenchReportSchema = z.looseObject({
   idle: z.looseObject({ rows: rows({ ATMs: num, 'RSS MiB': num }), perAtmMiB: num }).optional(),
   startup: rows({ command: z.string(), 'ms (median of 5)': num }).optional(),
   fingerprint: z.array(z.looseObject({})).optional(),
-  bank: z.looseObject({ rows: rows({ customers: num, store: z.string(), 'session ms p50': num }), ratio: num }).optional(),
+  bank: z.looseObject({ rows: rows({ customers: num, store: z.enum(['sqlite', 'json']), 'session ms p50': num }), ratio: num }).optional(),
 });
 export type BenchReport = z.infer<typeof BenchReportSchema>;
 export type LoadRow = NonNullable<BenchReport['scale']>['rows'][number];

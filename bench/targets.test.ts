@@ -46,9 +46,9 @@ const REPORT: BenchReport = BenchReportSchema.parse({
   ],
   bank: {
     rows: [
-      { customers: 200, store: 'SQLite', 'session ms p50': 12.9 },
-      { customers: 100_000, store: 'SQLite', 'session ms p50': 13.2 },
-      { customers: 200, store: 'JSON', 'session ms p50': 148 },
+      { customers: 200, store: 'sqlite', 'session ms p50': 12.9 },
+      { customers: 100_000, store: 'sqlite', 'session ms p50': 13.2 },
+      { customers: 200, store: 'json', 'session ms p50': 148 },
     ],
     ratio: 1.02,
   },
@@ -88,7 +88,7 @@ describe("the bench's targets", () => {
     // An idle run of fewer ATMs, or a bank part without the largest population, does not answer the target.
     const partial = byTarget({
       idle: { rows: [{ ATMs: 500, 'RSS MiB': 300 }], perAtmMiB: 0.4 },
-      bank: { rows: [REPORT.bank!.rows[0]!, { customers: 10_000, store: 'SQLite', 'session ms p50': 12.8 }], ratio: 0.99 },
+      bank: { rows: [REPORT.bank!.rows[0]!, { customers: 10_000, store: 'sqlite', 'session ms p50': 12.8 }], ratio: 0.99 },
     });
     expect(partial['1,000 idle virtual ATMs under 2 GiB RSS']!.met).toBe('not measured');
     expect(partial["the bank's cost per session at 100,000 customers within 1.5x of at 200"]!.met).toBe('not measured');

@@ -53,7 +53,7 @@ export function targetsOf(r: Partial<BenchReport>): TargetRow[] {
   const startup = (prefix: string) => r.startup?.find((s) => s.command.startsWith(prefix))?.['ms (median of 5)'];
   const help = startup('atm-rig --help');
   const up = startup('atm-rig up, to');
-  const bankRows = r.bank?.rows.filter((row) => row.store === 'SQLite') ?? [];
+  const bankRows = r.bank?.rows.filter((row) => row.store === 'sqlite') ?? [];
 
   return [
     judged(

@@ -40,6 +40,6 @@ export function bars(values: { label: string; value: number; colour?: string }[]
     )
     .join('');
   return `<figure><figcaption>${escapeHtml(title)}</figcaption><svg viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="${escapeHtml(title)}">
-<line x1="${PAD}" y1="${H - PAD}" x2="${W - PAD}" y2="${H - PAD}" stroke="#888"/><text x="${PAD - 4}" y="${PAD}" font-size="10" text-anchor="end">${max}</text>
+<line x1="${PAD}" y1="${H - PAD}" x2="${W - PAD}" y2="${H - PAD}" stroke="#888"/><text x="${PAD - 4}" y="${PAD}" font-size="10" text-anchor="end">${max.toLocaleString('en', { maximumFractionDigits: 1 })}</text>
 <text x="${PAD - 4}" y="${H - PAD}" font-size="10" text-anchor="end">0</text><text x="${W - PAD}" y="${H - 6}" font-size="10" text-anchor="end">${escapeHtml(unit)}</text>${rects}${onBars}${labels}</svg></figure>`;
 }
