@@ -78,7 +78,7 @@ export function defineLoad(program: Command): void {
       const tty = process.stderr.isTTY;
       let lastLine = 0;
       const hashLogN = int('hash-cost', opts.hashCost) ?? 10;
-      const { results, target, elapsedMs, startedAt, skipped, pinHashLogN } = await runLoad({
+      const { results, target, elapsedMs, startedAt, skipped, pinHashLogN, late } = await runLoad({
         data: opts.data,
         atms,
         atmIds,
@@ -110,6 +110,12 @@ export function defineLoad(program: Command): void {
         console.log(
           `hash costs (scrypt log2 N): PINs ${pinHashLogN ?? 'unknown'} as seeded${opts.broker ? '' : `, OTPs ${hashLogN} (--hash-cost)`}`,
         );
+        if (late.sessions)
+          console.error(
+            paintWarning(
+              `${late.sessions} of ${results.length} sessions started late (up to ${(late.maxMs / 1000).toFixed(1)} s) for want of a free ATM: --rate ${rate} is more than ${atms} ATMs run (more --atms, or a lower --rate)`,
+            ),
+          );
         if (skipped)
           console.log(`passed over ${skipped} customer(s) whose account could not pay a withdrawal (seeded low, or spent by earlier runs)`);
         const settings = {
@@ -120,6 +126,7 @@ export function defineLoad(program: Command): void {
           mix: mix.map(([k, w]) => `${k}=${w.toFixed(2)}`).join(','),
           bank: opts.data,
           ...(rate ? { rate } : {}),
+          ...(late.sessions ? { 'sessions started late (no free ATM)': late.sessions } : {}),
           // What a session's hashes cost weighs on every figure (docs/performance.md): said beside them.
           ...(pinHashLogN !== undefined ? { 'PIN hash cost (scrypt logN)': pinHashLogN } : {}),
           ...(opts.broker ? {} : { 'OTP hash cost (scrypt logN)': hashLogN }),

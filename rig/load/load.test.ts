@@ -13,7 +13,7 @@ import { runSession } from './session-kinds.ts';
 import { checkLedgers } from './ledger-check.ts';
 import { parseMix } from './mix.ts';
 import { loadReportHtml } from './report.ts';
-import { runLoad } from './run-load.ts';
+import { LATE_MS, runLoad } from './run-load.ts';
 import { statsOf } from './stats.ts';
 
 describe('atm-rig load', () => {
@@ -124,6 +124,35 @@ describe('a load run on a population some of whom cannot pay', () => {
       expect(run.results.map((r) => r.customer)).not.toContain(people[0]!.id);
     } finally {
       await run.target.close();
+    }
+  }, 60_000);
+});
+
+describe('a load run paced to a rate', () => {
+  // `--rate 10` on four ATMs started the first four sessions at once, and every four after that together: ATMs free
+  // at the same moment all read the same count of sessions started and woke at the same time.
+  it('starts the k-th session k/R seconds in, whichever ATM is free, not a burst of one per ATM', async () => {
+    const { data } = await population(16);
+    const run = await runLoad({ data, atms: 4, sessions: 8, rate: 10, mix: parseMix('happy=1'), seed: 7, hashLogN: 4 });
+    try {
+      expect(run.results.filter((r) => !r.ok).map((r) => r.error)).toEqual([]);
+      const starts = run.results.map((r) => r.start).sort((a, b) => a - b);
+      expect(starts).toHaveLength(8);
+      // 100 ms apart at 10 a second (a timer may fire a millisecond early).
+      starts.forEach((start, k) => expect(start).toBeGreaterThanOrEqual(k * 100 - 2));
+      for (let k = 1; k < starts.length; k++) expect(starts[k]! - starts[k - 1]!).toBeGreaterThan(50);
+      expect(run.late.sessions).toBe(0);
+    } finally {
+      await run.target.close();
+    }
+    // More than one ATM can run: the run says how many sessions started behind their time.
+    const fast = await runLoad({ data, atms: 1, sessions: 6, rate: 1000, mix: parseMix('happy=1'), seed: 8, hashLogN: 4 });
+    try {
+      expect(fast.results.filter((r) => !r.ok)).toEqual([]);
+      expect(fast.late.sessions).toBeGreaterThan(0);
+      expect(fast.late.maxMs).toBeGreaterThan(LATE_MS);
+    } finally {
+      await fast.target.close();
     }
   }, 60_000);
 });

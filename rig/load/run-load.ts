@@ -44,6 +44,9 @@ export interface SessionResult {
 
 export { loadProfile, OTP_TTL_S } from './load-target.ts';
 
+/** How late a paced session may start before the run counts it as behind the rate. */
+export const LATE_MS = 100;
+
 export async function runLoad(o: LoadOptions): Promise<{
   results: SessionResult[];
   target: LoadTarget;
@@ -54,6 +57,8 @@ export async function runLoad(o: LoadOptions): Promise<{
   skipped: number;
   /** The scrypt cost (log2 N) the population's PINs were seeded with, which a session's PIN check pays. */
   pinHashLogN: number | undefined;
+  /** With a rate: the sessions that started over LATE_MS after their time, for want of a free ATM. */
+  late: { sessions: number; maxMs: number };
 }> {
   const credsFile = credentialsFileOf(o.data);
   const text = await readFile(credsFile, 'utf8').catch(() => {
@@ -94,20 +99,26 @@ export async function runLoad(o: LoadOptions): Promise<{
   let next = 0;
   const first = o.seed % customers.length;
   let startedCount = 0;
-  const more = () => startedCount < wanted && next < customers.length && (o.durationMs === undefined || elapsed() < o.durationMs);
-  // Pacing: the k-th session starts no earlier than k/R seconds in.
-  const pace = async () => {
-    if (!o.rate) return;
-    const due = (startedCount / o.rate) * 1000 - elapsed();
+  const inTime = () => o.durationMs === undefined || elapsed() < o.durationMs;
+  const more = () => startedCount < wanted && next < customers.length && inTime();
+  // Pacing: the k-th session starts no earlier than k/R seconds in. An ATM takes its turn (k) before it waits, so
+  // ATMs free at the same moment wait for turns one after another instead of all starting at once.
+  // A turn taken well after it was due had no free ATM: the run fell behind the rate asked for.
+  const late = { sessions: 0, maxMs: 0 };
+  const turnDue = async (turn: number) => {
+    const due = o.rate ? (turn / o.rate) * 1000 - elapsed() : 0;
     if (due > 0) await new Promise((r) => setTimeout(r, due));
+    else if (o.rate && -due > LATE_MS) {
+      late.sessions++;
+      late.maxMs = Math.max(late.maxMs, -due);
+    }
   };
   const ticker = setInterval(() => o.onProgress?.(results, elapsed()), 1000);
   await Promise.all(
     people.map(async (person, i) => {
       while (more()) {
-        await pace();
-        if (!more()) break;
-        startedCount++;
+        await turnDue(startedCount++);
+        if (!inTime() || next >= customers.length) break;
         // From a place the seed picks: runs one after another do not all spend the same first customers' money.
         let who = customers[(first + next++) % customers.length]!;
         while (!canPay(who) && next < customers.length) {
@@ -146,7 +157,7 @@ export async function runLoad(o: LoadOptions): Promise<{
   const elapsedMs = elapsed();
   o.onProgress?.(results, elapsedMs);
   await Promise.all(people.map((p) => p.close()));
-  return { results, target, elapsedMs, startedAt, customers, skipped, pinHashLogN };
+  return { results, target, elapsedMs, startedAt, customers, skipped, pinHashLogN, late };
 }
 
 /** The cost in a stored scrypt hash (`scrypt$<logN>$...`, rig/bank/secrets.ts). */
