@@ -22,6 +22,7 @@ export const BenchReportSchema = z.looseObject({
       skipped: z.string().optional(),
     })
     .optional(),
+  fleet: z.looseObject({ rows: rows({ ATMs: num, customers: num, 'sessions/s': num, 'p50 ms': num, errors: num }) }).optional(),
   idle: z.looseObject({ rows: rows({ ATMs: num, 'RSS MiB': num }), perAtmMiB: num }).optional(),
   startup: rows({ command: z.string(), 'ms (median of 5)': num }).optional(),
   fingerprint: z.array(z.looseObject({})).optional(),

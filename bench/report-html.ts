@@ -59,6 +59,7 @@ ${section(
     (scale.length ? `<h3>In one process</h3>${table(scale)}` : '') +
     (lab.length ? `<h3>On a lab of processes</h3>${table(lab)}` : ''),
 )}
+${section('A fleet: a thousand ATMs at a steady rate', table(r.fleet?.rows ?? []))}
 ${section('One ATM against the in-process machine (demo bank)', table(r.sessions?.rows ?? []))}
 ${section(
   "The bank's cost per session",

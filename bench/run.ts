@@ -24,16 +24,22 @@ import { idleAtms } from './idle-child.ts';
 import { BenchReportSchema, previousReport, REPORT_FILE } from './bench-report.ts';
 import { hashCpuMs } from './hash-cost.ts';
 import { formatTargets, targetsOf } from './targets.ts';
+import { fleetBench } from './fleet.bench.ts';
 import { benchReportHtml } from './report-html.ts';
 
-const PARTS = ['sessions', 'scale', 'lab', 'bank', 'idle', 'startup'] as const;
+const PARTS = ['sessions', 'scale', 'lab', 'fleet', 'bank', 'idle', 'startup'] as const;
 const USAGE = `npm run bench [-- options]   (docs/performance.md)
   --only ${PARTS.join('|')}   one part; the others of reports/bench.json stay
   --sessions N --atms K        the sessions part: N sessions on K ATMs at once (default 50 on 1)
   --atm-counts 1,10,50,200     the scale part's rows
   --lab-atm-counts 1,10,50     the lab part's rows (needs Mosquitto)
+  --fleet 1000,100000,10,30    the fleet part: ATMs, customers, sessions a second, seconds
   --customers 200,10000,100000 the bank part's population sizes
   --idle-atms 1000             the idle part's rig size`;
+function usageError(message: string): never {
+  console.error(`${message}\n\n${USAGE}`);
+  process.exit(2);
+}
 const parsed = (() => {
   try {
     return parseArgs({
@@ -44,13 +50,13 @@ const parsed = (() => {
         'atm-counts': { type: 'string', default: '1,10,50,200' },
         'idle-atms': { type: 'string', default: '1000' },
         'lab-atm-counts': { type: 'string', default: '1,10,50' },
+        fleet: { type: 'string', default: '1000,100000,10,30' },
         only: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
   } catch (err) {
-    console.error(`${(err as Error).message}\n\n${USAGE}`);
-    process.exit(2);
+    usageError((err as Error).message);
   }
 })();
 const { values } = parsed;
@@ -64,7 +70,10 @@ if (values.only !== undefined && !(PARTS as readonly string[]).includes(values.o
   process.exit(2);
 }
 const sizes = values.customers.split(',').map(Number);
-if (sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new Error(`--customers wants sizes such as 200,10000, not ${values.customers}`);
+const [fleetAtms, fleetCustomers, fleetRate, fleetSeconds] = values.fleet.split(',').map(Number);
+if (![fleetAtms, fleetCustomers, fleetRate, fleetSeconds].every((n) => n !== undefined && Number.isFinite(n) && n > 0))
+  usageError(`--fleet wants ATMs,customers,rate,seconds such as 1000,100000,10,30, not ${values.fleet}`);
+if (sizes.some((n) => !Number.isInteger(n) || n < 1)) usageError(`--customers wants sizes such as 200,10000, not ${values.customers}`);
 const machine = {
   cpu: cpus()[0]?.model ?? 'unknown',
   cores: cpus().length,
@@ -120,6 +129,15 @@ if (runs('lab')) {
     console.log('');
     report.lab = { rows };
   }
+}
+
+if (runs('fleet')) {
+  const o = { atms: fleetAtms!, customers: fleetCustomers!, rate: fleetRate!, seconds: fleetSeconds! };
+  console.log(`A fleet: ${o.atms} ATMs on ${o.customers} customers, ${o.rate} sessions a second for ${o.seconds} s (atm-rig load --rate)`);
+  const row = await fleetBench(o);
+  console.table([row]);
+  console.log('');
+  report.fleet = { rows: [row] };
 }
 
 if (runs('idle')) {

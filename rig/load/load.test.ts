@@ -132,7 +132,7 @@ describe('a load run paced to a rate', () => {
   // `--rate 10` on four ATMs started the first four sessions at once, and every four after that together: ATMs free
   // at the same moment all read the same count of sessions started and woke at the same time.
   it('starts the k-th session k/R seconds in, whichever ATM is free, not a burst of one per ATM', async () => {
-    const { data } = await population(16);
+    const { data } = await population(20);
     const run = await runLoad({ data, atms: 4, sessions: 8, rate: 10, mix: parseMix('happy=1'), seed: 7, hashLogN: 4 });
     try {
       expect(run.results.filter((r) => !r.ok).map((r) => r.error)).toEqual([]);
@@ -144,6 +144,14 @@ describe('a load run paced to a rate', () => {
       expect(run.late.sessions).toBe(0);
     } finally {
       await run.target.close();
+    }
+    // A duration ends the run on time: ATMs holding turns due after it do not wait for them.
+    const timed = await runLoad({ data, atms: 8, durationMs: 500, rate: 4, mix: parseMix('happy=1'), seed: 9, hashLogN: 4 });
+    try {
+      expect(timed.results.map((r) => Math.round(r.start / 250))).toEqual([0, 1]);
+      expect(timed.elapsedMs).toBeLessThan(1200);
+    } finally {
+      await timed.target.close();
     }
     // More than one ATM can run: the run says how many sessions started behind their time.
     const fast = await runLoad({ data, atms: 1, sessions: 6, rate: 1000, mix: parseMix('happy=1'), seed: 8, hashLogN: 4 });

@@ -105,20 +105,25 @@ export async function runLoad(o: LoadOptions): Promise<{
   // ATMs free at the same moment wait for turns one after another instead of all starting at once.
   // A turn taken well after it was due had no free ATM: the run fell behind the rate asked for.
   const late = { sessions: 0, maxMs: 0 };
-  const turnDue = async (turn: number) => {
-    const due = o.rate ? (turn / o.rate) * 1000 - elapsed() : 0;
-    if (due > 0) await new Promise((r) => setTimeout(r, due));
-    else if (o.rate && -due > LATE_MS) {
+  /** Wait for turn `turn`'s time; false when it falls after the run's duration (an ATM waiting for it would hold
+   *  the run open past its end: a thousand ATMs at 10 a second take turns up to 100 s ahead). */
+  const turnDue = async (turn: number): Promise<boolean> => {
+    if (!o.rate) return true;
+    const dueAt = (turn / o.rate) * 1000;
+    if (o.durationMs !== undefined && dueAt >= o.durationMs) return false;
+    const wait = dueAt - elapsed();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    else if (-wait > LATE_MS) {
       late.sessions++;
-      late.maxMs = Math.max(late.maxMs, -due);
+      late.maxMs = Math.max(late.maxMs, -wait);
     }
+    return true;
   };
   const ticker = setInterval(() => o.onProgress?.(results, elapsed()), 1000);
   await Promise.all(
     people.map(async (person, i) => {
       while (more()) {
-        await turnDue(startedCount++);
-        if (!inTime() || next >= customers.length) break;
+        if (!(await turnDue(startedCount++)) || !inTime() || next >= customers.length) break;
         // From a place the seed picks: runs one after another do not all spend the same first customers' money.
         let who = customers[(first + next++) % customers.length]!;
         while (!canPay(who) && next < customers.length) {
