@@ -2,10 +2,11 @@
  * The parts of an Aedes instance its type does not declare, which the rig relies on in one place each: its
  * persistence (rig/bus/fresh-retained.ts sends retained messages as they are; a reorder fault stores the state it held
  * back), its emitter and the id and counter it stamps on a packet (rig/faults/bus-faults.ts puts a copy behind its
- * message). Named here once, so an Aedes upgrade that moves them is read in one file; the tests that use them fail.
+ * message), and the broker a client belongs to (the fault hooks, and the bus hooks, which count a client's
+ * subscriptions down when it unsubscribes). Named here once, so an Aedes upgrade that moves them is read in one file; the tests that use them fail.
  */
 import type { Readable } from 'node:stream';
-import type { Aedes } from 'aedes';
+import type { Aedes, Client } from 'aedes';
 
 export interface RetainedPacket {
   cmd: string;
@@ -27,3 +28,6 @@ export interface AedesInternals {
 }
 
 export const internalsOf = (broker: Aedes) => broker as unknown as AedesInternals;
+
+/** The broker a connection belongs to (during a restart the rig's handle may already name the new one). */
+export const brokerOf = (client: Client) => (client as unknown as { broker: Aedes }).broker;

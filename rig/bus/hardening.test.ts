@@ -181,6 +181,19 @@ describe('what any bus user can make the broker keep (from the attack review)', 
     await observer.endAsync();
   });
 
+  // A load run's person reads each customer's phone in turn: after a hundred customers every subscription failed.
+  it('a subscription given up no longer counts: a client may read one topic after another for as long as it likes', async () => {
+    const observer = await connect(rig.bus.observer);
+    for (let i = 0; i < MAX_SUBSCRIPTIONS + 20; i++) {
+      await observer.subscribeAsync(`atm/atm-${i}/lcd/state`);
+      await observer.unsubscribeAsync(`atm/atm-${i}/lcd/state`);
+    }
+    const filters = Array.from({ length: MAX_SUBSCRIPTIONS }, (_, i) => `atm/atm-${i}/printer/state`);
+    await observer.subscribeAsync(filters);
+    await expect(observer.subscribeAsync('atm/one-too-many/lcd/state')).rejects.toThrow(/Subscribe error/);
+    await observer.endAsync();
+  });
+
   it("only the rig's own clients get a persistent session (clean=false)", async () => {
     await expect(connect(rig.bus.observer, { clean: false, clientId: 'parked-observer' })).rejects.toThrow(/Not authorized/i);
     const own = await connect(rig.bus.internal.get('rig.trace')!, { clean: false, clientId: 'atm-rig:trace:persistent' });

@@ -3,7 +3,8 @@
  * them), with which client id, and what each user may publish, subscribe to and receive (the ACL). Used by the rig's
  * own broker (security.ts) and by `atm-rig broker` on a host that has only the lab's password file (roles/broker-role.ts).
  */
-import type { AedesOptions, AuthenticateError, Client } from 'aedes';
+import type { Aedes, AedesOptions, AuthenticateError, Client } from 'aedes';
+import { brokerOf } from './aedes-internals.ts';
 import { parseTopic, topics } from '../../devices/topics.ts';
 import { MAX_PAYLOAD_BYTES, MAX_SUBSCRIPTIONS, MAX_TOPIC_LENGTH } from '../../core/bus-limits.ts';
 import type { Acl } from './acl.ts';
@@ -69,8 +70,20 @@ export function busHooks(o: BusHookOptions): BusHooks {
     callback(null, true);
   };
 
-  // Distinct filters each client was granted (kept for the connection: Aedes has no unsubscribe hook).
+  // Distinct filters each client holds: added when granted (so one SUBSCRIBE of many filters counts them all),
+  // taken off when it unsubscribes. Aedes has no unsubscribe hook, but its broker says so: a simulated person who
+  // reads each customer's phone in turn (subscribe, unsubscribe) would otherwise be refused after a hundred.
   const subscriptions = new WeakMap<Client, Set<string>>();
+  const listening = new WeakSet<Aedes>();
+  const countUnsubscribes = (client: Client) => {
+    const broker = brokerOf(client);
+    if (!broker || listening.has(broker)) return;
+    listening.add(broker);
+    broker.on('unsubscribe', (filters, from) => {
+      const held = subscriptions.get(from);
+      if (held) for (const filter of filters) held.delete(filter);
+    });
+  };
   return {
     authenticate: (client, username, password, callback) => {
       const address = addressOf(client);
@@ -110,6 +123,7 @@ export function busHooks(o: BusHookOptions): BusHooks {
       const ok =
         sub.topic.length <= MAX_TOPIC_LENGTH &&
         ((user === '' && o.insecure) || (user !== undefined && user !== '' && o.acl.canSubscribe(user, sub.topic)));
+      if (client) countUnsubscribes(client);
       const granted = client ? (subscriptions.get(client) ?? new Set<string>()) : undefined;
       if (ok && granted && !granted.has(sub.topic) && granted.size >= MAX_SUBSCRIPTIONS) {
         denied(`${who(user || undefined)} has ${granted.size} subscriptions, the most a client may hold`);

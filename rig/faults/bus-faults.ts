@@ -10,7 +10,7 @@
 import type { Aedes, AedesOptions, AedesPublishPacket, Client, PublishPacket } from 'aedes';
 import type { FaultInjector } from './injector.ts';
 import type { BusFault } from './rule.ts';
-import { internalsOf } from '../bus/aedes-internals.ts';
+import { brokerOf, internalsOf } from '../bus/aedes-internals.ts';
 
 type PublishHooks = Pick<AedesOptions, 'authorizePublish'>;
 
@@ -70,7 +70,7 @@ export function withBusFaults<H extends PublishHooks>(
   const emitters = new WeakSet<object>();
   // On the broker that handles the message (the client's): during a restart the rig's handle still names the old one.
   const emitBehind = (client: Client) => {
-    const b = internalsOf((client as unknown as { broker: Aedes }).broker);
+    const b = internalsOf(brokerOf(client));
     if (emitters.has(b.mq)) return;
     emitters.add(b.mq);
     const emit = b.mq.emit.bind(b.mq);
