@@ -3,7 +3,7 @@
  * tables. Drawn from the same report as reports/bench.json, so a part kept from an earlier run shows here too.
  */
 import { bars, escapeHtml as esc } from '../rig/load/bar-chart.ts';
-import type { BenchReport, LoadRow } from './bench-report.ts';
+import { olderParts, type BenchReport, type LoadRow } from './bench-report.ts';
 import type { TargetRow } from './targets.ts';
 
 type Row = Record<string, unknown>;
@@ -49,6 +49,7 @@ export function benchReportHtml(r: Partial<BenchReport>, targets: readonly Targe
 <h1>atm-rig bench</h1>
 <p>${esc(r.date ?? '')}${m ? esc(` on ${m.cpu} (${m.cores} cores, ${m.memoryGiB} GiB), Node ${m.node}, scrypt logN ${r.scryptLogN}`) : ''}.
 Figures only; what they mean and how they were taken: docs/performance.md.</p>
+${olderHtml(r)}
 ${section(
   'Targets (issue 13)',
   table(targets as unknown as Row[], (row) => (row.met === 'yes' || row.met === 'no' ? String(row.met) : '')),
@@ -58,6 +59,17 @@ ${section(
   loadCharts(scale, lab) +
     (scale.length ? `<h3>In one process</h3>${table(scale)}` : '') +
     (lab.length ? `<h3>On a lab of processes</h3>${table(lab)}` : ''),
+)}
+${section(
+  'The in-process machine on the population (what the rows and the limits compare with)',
+  r.populationBaseline
+    ? table([
+        {
+          ...r.populationBaseline,
+          ...(r.hashCpuMs !== undefined ? { 'one scrypt hash at the test cost, ms of CPU at best': r.hashCpuMs } : {}),
+        },
+      ])
+    : '',
 )}
 ${section('A fleet: a thousand ATMs at a steady rate', table(r.fleet?.rows ?? []))}
 ${section('One ATM against the in-process machine (demo bank)', table(r.sessions?.rows ?? []))}
@@ -76,4 +88,12 @@ ${section('Idle ATMs', table(r.idle?.rows ?? []))}
 ${section('Start-up', table(r.startup ?? []))}
 </body></html>
 `;
+}
+
+/** Which parts were kept from earlier runs: their figures may come from older code or a busier machine. */
+function olderHtml(r: Partial<BenchReport>): string {
+  const older = olderParts(r);
+  return older.length
+    ? `<p><strong>Kept from earlier runs:</strong> ${older.map((o) => `${esc(o.part)} (${esc(o.date)})`).join(', ')}.</p>`
+    : '';
 }

@@ -11,9 +11,8 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
-import { parseArgs } from 'node:util';
 import { CHEAP_HASH_COST } from '../rig/bank/secrets.ts';
-import { nearest } from '../core/suggest.ts';
+import { benchOptions, USAGE, type Part } from './options.ts';
 import { bankCosts, openPopulation, type BankCostRow } from './bank-cost.ts';
 import { identificationRates, indexMisses, type RateRow } from './biometrics.ts';
 import { sessionsBench } from './sessions.bench.ts';
@@ -21,59 +20,22 @@ import { populationBaseline, scaleBench } from './scale.bench.ts';
 import { startupBench } from './startup.ts';
 import { labBench, labMissing } from './lab.bench.ts';
 import { idleAtms } from './idle-child.ts';
-import { BenchReportSchema, previousReport, REPORT_FILE } from './bench-report.ts';
+import { BenchReportSchema, olderParts, previousReport, REPORT_FILE } from './bench-report.ts';
 import { hashCpuMs } from './hash-cost.ts';
 import { formatTargets, targetsOf } from './targets.ts';
 import { fleetBench } from './fleet.bench.ts';
 import { benchReportHtml } from './report-html.ts';
 
-const PARTS = ['sessions', 'scale', 'lab', 'fleet', 'bank', 'idle', 'startup'] as const;
-const USAGE = `npm run bench [-- options]   (docs/performance.md)
-  --only ${PARTS.join('|')}   one part; the others of reports/bench.json stay
-  --sessions N --atms K        the sessions part: N sessions on K ATMs at once (default 50 on 1)
-  --atm-counts 1,10,50,200     the scale part's rows
-  --lab-atm-counts 1,10,50     the lab part's rows (needs Mosquitto)
-  --fleet 1000,100000,10,30    the fleet part: ATMs, customers, sessions a second, seconds
-  --customers 200,10000,100000 the bank part's population sizes
-  --idle-atms 1000             the idle part's rig size`;
-function usageError(message: string): never {
-  console.error(`${message}\n\n${USAGE}`);
-  process.exit(2);
-}
-const parsed = (() => {
-  try {
-    return parseArgs({
-      options: {
-        sessions: { type: 'string', default: '50' },
-        atms: { type: 'string', default: '1' },
-        customers: { type: 'string', default: '200,10000,100000' },
-        'atm-counts': { type: 'string', default: '1,10,50,200' },
-        'idle-atms': { type: 'string', default: '1000' },
-        'lab-atm-counts': { type: 'string', default: '1,10,50' },
-        fleet: { type: 'string', default: '1000,100000,10,30' },
-        only: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (err) {
-    usageError((err as Error).message);
-  }
-})();
-const { values } = parsed;
-if (values.help) {
+const options = benchOptions(process.argv.slice(2));
+if ('help' in options) {
   console.log(USAGE);
   process.exit(0);
 }
-if (values.only !== undefined && !(PARTS as readonly string[]).includes(values.only)) {
-  const near = nearest(values.only, PARTS);
-  console.error(`--only ${values.only}: no such part${near ? ` (did you mean ${near}?)` : ''}; the parts: ${PARTS.join(', ')}`);
+if ('error' in options) {
+  console.error(`${options.error}\n\n${USAGE}`);
   process.exit(2);
 }
-const sizes = values.customers.split(',').map(Number);
-const [fleetAtms, fleetCustomers, fleetRate, fleetSeconds] = values.fleet.split(',').map(Number);
-if (![fleetAtms, fleetCustomers, fleetRate, fleetSeconds].every((n) => n !== undefined && Number.isFinite(n) && n > 0))
-  usageError(`--fleet wants ATMs,customers,rate,seconds such as 1000,100000,10,30, not ${values.fleet}`);
-if (sizes.some((n) => !Number.isInteger(n) || n < 1)) usageError(`--customers wants sizes such as 200,10000, not ${values.customers}`);
+const sizes = options.customers;
 const machine = {
   cpu: cpus()[0]?.model ?? 'unknown',
   cores: cpus().length,
@@ -85,12 +47,12 @@ console.log(
 );
 
 // A part run alone (--only) updates its part of the last report: read it now, not after minutes of measuring.
-const previous = values.only ? await previousReport() : {};
+const previous = options.only ? await previousReport() : {};
 const report: Record<string, unknown> = { date: new Date().toISOString(), machine, scryptLogN: CHEAP_HASH_COST.logN };
 
-const runs = (part: string) => values.only === undefined || values.only === part;
+const runs = (part: Part) => options.only === undefined || options.only === part;
 if (runs('sessions')) {
-  const sessions = await sessionsBench(Number(values.sessions), Number(values.atms));
+  const sessions = await sessionsBench(options.sessions, options.atms);
   console.log(`seed001 sessions (device delays 0)`);
   console.table(sessions.rows);
   console.log(`Median session over the bus takes ${sessions.ratio.toFixed(1)}x the in-process baseline.\n`);
@@ -108,7 +70,7 @@ if (runs('scale') || runs('lab')) {
 }
 
 if (runs('scale')) {
-  const counts = values['atm-counts'].split(',').map(Number);
+  const counts = options.atmCounts;
   console.log(`seed001 sessions at ${counts.join(', ')} ATMs, one customer each, on 10,000 customers (what atm-rig load runs)`);
   const rows = await scaleBench(counts, populationP50!, (row) => console.error(`  ${row.ATMs} ATMs: ${row['sessions/s']} sessions/s`));
   console.table(rows);
@@ -117,7 +79,7 @@ if (runs('scale')) {
 }
 
 if (runs('lab')) {
-  const counts = values['lab-atm-counts'].split(',').map(Number);
+  const counts = options.labAtmCounts;
   const missing = labMissing();
   if (missing) {
     console.log(`A lab on separate processes: left out, ${missing}\n`);
@@ -127,12 +89,12 @@ if (runs('lab')) {
     const rows = await labBench(counts, populationP50!, (row) => console.error(`  ${row.ATMs} ATMs: ${row['sessions/s']} sessions/s`));
     console.table(rows);
     console.log('');
-    report.lab = { rows };
+    report.lab = { rows, inProcessP50: populationP50 };
   }
 }
 
 if (runs('fleet')) {
-  const o = { atms: fleetAtms!, customers: fleetCustomers!, rate: fleetRate!, seconds: fleetSeconds! };
+  const o = options.fleet;
   console.log(`A fleet: ${o.atms} ATMs on ${o.customers} customers, ${o.rate} sessions a second for ${o.seconds} s (atm-rig load --rate)`);
   const row = await fleetBench(o);
   console.table([row]);
@@ -141,7 +103,7 @@ if (runs('fleet')) {
 }
 
 if (runs('idle')) {
-  const n = Number(values['idle-atms']);
+  const n = options.idleAtms;
   const one = await idleAtms(1);
   const many = await idleAtms(n);
   const perAtm = (many.rssMiB - one.rssMiB) / (n - 1);
@@ -186,6 +148,9 @@ if (runs('bank')) {
   report.fingerprint = rates;
 }
 
+// Each part measured now is dated now; a part kept from an earlier run keeps its date (and the report says so).
+const measured = Object.keys(report).filter((k) => !['date', 'machine', 'scryptLogN'].includes(k));
+report.dates = { ...previous.dates, ...Object.fromEntries(measured.map((k) => [k, report.date as string])) };
 const merged = { ...previous, ...report };
 await mkdir('reports', { recursive: true });
 await writeFile(REPORT_FILE, JSON.stringify(merged, null, 2) + '\n');
@@ -194,6 +159,8 @@ const targets = targetsOf(BenchReportSchema.parse(merged));
 console.log(
   `Targets of issue 13 (met, target, figures; docs/performance.md says why some cannot be met here)\n${formatTargets(targets)}\n`,
 );
+const older = olderParts(BenchReportSchema.parse(merged));
+if (older.length) console.log(`Kept from earlier runs: ${older.map((o) => `${o.part} (${o.date})`).join(', ')}\n`);
 await writeFile(REPORT_FILE, JSON.stringify({ ...merged, targets }, null, 2) + '\n');
 await writeFile('reports/bench.html', benchReportHtml(merged, targets));
 console.log(`Written to ${REPORT_FILE} and reports/bench.html`);
