@@ -71,7 +71,16 @@ export async function startBroker(config: BrokerConfig = {}): Promise<RunningBro
   const host = config.host ?? '127.0.0.1';
   const limits: GuardLimits = { ...DEFAULT_LIMITS, ...config.limits };
   // A deep topic once crashed Aedes (GHSA-xxqp-5qx8-gj5q); our contract never goes past 6 levels.
-  const aedes = await Aedes.createBroker({ maxTopicLevels: 16, connectTimeout: limits.connectTimeoutMs, ...config.hooks });
+  // No cap on messages in flight in its emitter (concurrency 0; Aedes's default is 100): past the cap they queue, and
+  // the emitter drains its queue recursively, one stack frame deep per message nobody reads, so a rig of 400 ATMs
+  // going offline at once died of "Maximum call stack size exceeded" (mcollina/mqemitter#204, open). Messages in flight
+  // stay bounded by the connections: Aedes takes a client's next packet once its last one is delivered.
+  const aedes = await Aedes.createBroker({
+    maxTopicLevels: 16,
+    connectTimeout: limits.connectTimeoutMs,
+    concurrency: 0,
+    ...config.hooks,
+  });
   sendRetainedFresh(internalsOf(aedes).persistence);
   const guard = createPacketGuard(limits, config.onRefused);
   // Every connection handed to Aedes, until it closes: Aedes closes those of its clients, but not one whose CONNECT
