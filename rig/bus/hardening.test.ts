@@ -194,6 +194,45 @@ describe('what any bus user can make the broker keep (from the attack review)', 
     await observer.endAsync();
   });
 
+  // From the attack review: UNSUBSCRIBE F and SUBSCRIBE F at another QoS in one write. Aedes put a new listener in
+  // place for the new QoS, then the unsubscribe under way deleted its entry but not the listener, and the count took F
+  // off: round after round one connection held any number of live subscriptions, and they outlived it.
+  it('a filter unsubscribed and subscribed again at another QoS in one write leaves no subscription behind', async () => {
+    const aedes = rig.broker!.aedes;
+    const publishTo = (topic: string) =>
+      aedes.publish({ cmd: 'publish', topic, payload: Buffer.from('x'), qos: 0, retain: false, dup: false }, () => {});
+    const observer = await connect(rig.bus.observer);
+    const round = (r: number) => Array.from({ length: MAX_SUBSCRIPTIONS }, (_, i) => `atm/r${r}-${i}/lcd/state`);
+    const rounds = [0, 1, 2].flatMap(round);
+    for (let r = 0; r < 3; r++) {
+      await observer.subscribeAsync(round(r), { qos: 0 });
+      const stream = (observer as unknown as { stream: { cork(): void; uncork(): void } }).stream;
+      stream.cork();
+      const both = Promise.all([observer.unsubscribeAsync(round(r)), observer.subscribeAsync(round(r), { qos: 1 })]);
+      stream.uncork();
+      await both;
+    }
+    // What it holds now counts, and no more: a full set of other filters, then no further one.
+    const fresh = Array.from({ length: MAX_SUBSCRIPTIONS }, (_, i) => `atm/fresh-${i}/lcd/state`);
+    await observer.subscribeAsync(fresh);
+    await expect(observer.subscribeAsync('atm/one-more/lcd/state')).rejects.toThrow(/Subscribe error/);
+    const received = new Set<string>();
+    observer.on('message', (topic) => received.add(topic));
+    for (const topic of [...rounds, ...fresh]) publishTo(topic);
+    await expect.poll(() => received.size).toBeGreaterThanOrEqual(MAX_SUBSCRIPTIONS);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(received.size).toBeLessThanOrEqual(MAX_SUBSCRIPTIONS);
+    // Gone with its connection: a message to its filters finds no listener left to fail on.
+    await observer.endAsync();
+    const errors: string[] = [];
+    const onClientError = (_client: unknown, err: Error) => errors.push(err.message);
+    aedes.on('clientError', onClientError);
+    for (const topic of [...rounds, ...fresh]) publishTo(topic);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    aedes.removeListener('clientError', onClientError);
+    expect(errors).toEqual([]);
+  });
+
   it("only the rig's own clients get a persistent session (clean=false)", async () => {
     await expect(connect(rig.bus.observer, { clean: false, clientId: 'parked-observer' })).rejects.toThrow(/Not authorized/i);
     const own = await connect(rig.bus.internal.get('rig.trace')!, { clean: false, clientId: 'atm-rig:trace:persistent' });

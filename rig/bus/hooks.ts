@@ -4,7 +4,7 @@
  * own broker (security.ts) and by `atm-rig broker` on a host that has only the lab's password file (roles/broker-role.ts).
  */
 import type { Aedes, AedesOptions, AuthenticateError, Client } from 'aedes';
-import { brokerOf } from './aedes-internals.ts';
+import { brokerOf, subscriptionsOf } from './aedes-internals.ts';
 import { parseTopic, topics } from '../../devices/topics.ts';
 import { MAX_PAYLOAD_BYTES, MAX_SUBSCRIPTIONS, MAX_TOPIC_LENGTH } from '../../core/bus-limits.ts';
 import type { Acl } from './acl.ts';
@@ -81,7 +81,8 @@ export function busHooks(o: BusHookOptions): BusHooks {
     listening.add(broker);
     broker.on('unsubscribe', (filters, from) => {
       const held = subscriptions.get(from);
-      if (held) for (const filter of filters) held.delete(filter);
+      const live = subscriptionsOf(from);
+      if (held) for (const filter of filters) if (!(filter in live)) held.delete(filter);
     });
   };
   return {
@@ -131,7 +132,11 @@ export function busHooks(o: BusHookOptions): BusHooks {
       }
       if (ok) {
         if (client && granted) subscriptions.set(client, granted.add(sub.topic));
-        return callback(null, sub);
+        // A filter held already keeps its QoS. Aedes replaces a subscription whose QoS changes with a new listener,
+        // and an UNSUBSCRIBE of it still under way then deletes the new one's entry but not its listener: one
+        // connection sending both in one write kept thousands of listeners alive, past the cap and its own life.
+        const held = client ? subscriptionsOf(client)[sub.topic] : undefined;
+        return callback(null, held && held.qos !== sub.qos ? { ...sub, qos: held.qos } : sub);
       }
       denied(`${who(user || undefined)} may not subscribe to ${sub.topic.slice(0, MAX_TOPIC_LENGTH)}`);
       callback(null, null as never); // a failed subscription (SUBACK 0x80), the connection stays
