@@ -46,7 +46,13 @@ export function listenersOf(
   return { host: b.host, port: b.port, wsPort: b.wsPort, ...(tls ? { tls } : {}) };
 }
 
-export const DEFAULT_LIMITS: GuardLimits = { maxPacketBytes: MAX_PACKET_BYTES, maxPending: 64, connectTimeoutMs: 5000 };
+export const DEFAULT_LIMITS: GuardLimits = {
+  maxPacketBytes: MAX_PACKET_BYTES,
+  maxPending: 64,
+  connectTimeoutMs: 5000,
+  // A dashboard catching up with a thousand ATMs' states is a few MB; a reader past this has stopped reading.
+  maxBacklogBytes: 8 * 2 ** 20,
+};
 
 /** A port that is taken, with the option that chose it, so the user knows what to change. */
 export interface RunningBroker {
@@ -74,7 +80,8 @@ export async function startBroker(config: BrokerConfig = {}): Promise<RunningBro
   // No cap on messages in flight in its emitter (concurrency 0; Aedes's default is 100): past the cap they queue, and
   // the emitter drains its queue recursively, one stack frame deep per message nobody reads, so a rig of 400 ATMs
   // going offline at once died of "Maximum call stack size exceeded" (mcollina/mqemitter#204, open). Messages in flight
-  // stay bounded by the connections: Aedes takes a client's next packet once its last one is delivered.
+  // stay bounded by the connections: Aedes takes a client's next packet once its last one is delivered (a read's worth
+  // of packets at a time), and a reader that stops reading is cut off past its backlog (packet-guard.ts).
   const aedes = await Aedes.createBroker({
     maxTopicLevels: 16,
     connectTimeout: limits.connectTimeoutMs,

@@ -174,6 +174,28 @@ describe('item 11: oversize packets and stalled CONNECTs', () => {
   });
 });
 
+describe('a subscriber that stops reading (from the attack review)', () => {
+  // With no cap on messages in flight (broker.ts), each message for a reader that had stopped reading its socket was
+  // kept for it: twenty such readers under a flood took the broker to 2 GB and froze its event loop for 30 s.
+  it('is cut off once its backlog passes the cap, and the others go on reading', async () => {
+    const { broker: b, bus, denied } = await broker({ limits: { maxBacklogBytes: 2 * 2 ** 20 } });
+    const stuck = await mqtt.connectAsync(b.url, { ...bus.observer, clientId: 'stuck', reconnectPeriod: 0 });
+    await stuck.subscribeAsync('atm/atm-1/printer/evt/#', { qos: 0 });
+    (stuck as unknown as { stream: { pause(): void } }).stream.pause();
+    const reader = await mqtt.connectAsync(b.url, { ...bus.observer, clientId: 'reader', reconnectPeriod: 0 });
+    await reader.subscribeAsync('atm/atm-1/printer/evt/#', { qos: 0 });
+    let read = 0;
+    reader.on('message', () => read++);
+    const printer = await mqtt.connectAsync(b.url, { ...bus.internal.get('atm-1.printer')!, reconnectPeriod: 0 });
+    const body = Buffer.alloc(60_000, 'x');
+    // Past what the loopback's socket buffers hold, then well past the cap.
+    for (let i = 0; i < 400; i++) await printer.publishAsync('atm/atm-1/printer/evt/printed', body, { qos: 1 });
+    await expect.poll(() => denied.some((d) => /connection from .+ dropped: \d+ bytes waiting for it to read/.test(d))).toBe(true);
+    await expect.poll(() => read, { timeout: 10_000 }).toBe(400);
+    await Promise.all([printer.endAsync(), reader.endAsync(), stuck.endAsync(true)]);
+  });
+});
+
 describe('item 14: failed logins cost nothing and are throttled per address', () => {
   it('answers a burst of failures at once, later ones late or not at all; a correct login always gets in', async () => {
     const { broker: b, bus, denied } = await broker({ throttle: { burst: 5, perSecond: 0.001, delayMs: 300, maxHeld: 3 } });

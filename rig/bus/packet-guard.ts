@@ -4,7 +4,9 @@
  * before any login. The guard reads each MQTT fixed header as the bytes arrive (type byte, then the 1-4 byte
  * "remaining length") and destroys the connection as soon as a header announces more than the cap, before the
  * body is buffered. It also bounds the connections whose CONNECT has not fully arrived: at most `maxPending` at
- * once, each for at most `connectTimeoutMs`.
+ * once, each for at most `connectTimeoutMs`; and what waits to be sent to a reader that does not read: past
+ * `maxBacklogBytes` the connection is closed, as a slow consumer (a subscriber that stops reading its socket would
+ * otherwise make the broker buffer every message for it, without bound).
  */
 import { Duplex } from 'node:stream';
 
@@ -15,6 +17,8 @@ export interface GuardLimits {
   maxPending: number;
   /** Time from accept to a complete CONNECT. */
   connectTimeoutMs: number;
+  /** Bytes waiting to be sent to one connection (its own buffer and its socket's) before it is closed. */
+  maxBacklogBytes: number;
 }
 
 export interface PacketGuard {
@@ -64,6 +68,8 @@ export class GuardedConnection extends Duplex {
   readonly #scan: (chunk: Buffer) => string | undefined;
   readonly #timer: NodeJS.Timeout;
   readonly #release: () => void;
+  readonly #limits: GuardLimits;
+  readonly #onRefused: (why: string) => void;
 
   constructor(
     inner: Duplex,
@@ -76,6 +82,8 @@ export class GuardedConnection extends Duplex {
     this.#inner = inner;
     this.remoteAddress = remoteAddress;
     this.#release = release;
+    this.#limits = limits;
+    this.#onRefused = onRefused;
     const refuse = (why: string) => {
       onRefused(`connection from ${remoteAddress ?? 'unknown'} dropped: ${why}`);
       this.destroy();
@@ -98,6 +106,17 @@ export class GuardedConnection extends Duplex {
 
   override _read(): void {
     this.#inner.resume();
+  }
+
+  /** A reader that does not read is cut off once its backlog passes the cap (its will tells the others). */
+  override write(chunk: unknown, encoding?: unknown, callback?: unknown): boolean {
+    const ok = super.write(chunk, encoding as BufferEncoding, callback as () => void);
+    const backlog = this.writableLength + this.#inner.writableLength;
+    if (backlog > this.#limits.maxBacklogBytes && !this.destroyed) {
+      this.#onRefused(`connection from ${this.remoteAddress ?? 'unknown'} dropped: ${backlog} bytes waiting for it to read`);
+      this.destroy();
+    }
+    return ok;
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
