@@ -132,7 +132,7 @@ describe('a load run paced to a rate', () => {
   // `--rate 10` on four ATMs started the first four sessions at once, and every four after that together: ATMs free
   // at the same moment all read the same count of sessions started and woke at the same time.
   it('starts the k-th session k/R seconds in, whichever ATM is free, not a burst of one per ATM', async () => {
-    const { data } = await population(20);
+    const { data } = await population(24);
     const run = await runLoad({ data, atms: 4, sessions: 8, rate: 10, mix: parseMix('happy=1'), seed: 7, hashLogN: 4 });
     try {
       expect(run.results.filter((r) => !r.ok).map((r) => r.error)).toEqual([]);
@@ -152,6 +152,30 @@ describe('a load run paced to a rate', () => {
       expect(timed.elapsedMs).toBeLessThan(1200);
     } finally {
       await timed.target.close();
+    }
+    // A process too busy to start a session on time: that is late too, and a turn due within the run still runs.
+    let blockedOnce = false;
+    const blocked = await runLoad({
+      data,
+      atms: 2,
+      durationMs: 2500,
+      rate: 1,
+      mix: parseMix('happy=1'),
+      seed: 10,
+      hashLogN: 4,
+      // At the first progress line (1 s in), the process is busy until 2.5 s: the turn due at 2 s starts late.
+      onProgress: () => {
+        if (blockedOnce) return;
+        blockedOnce = true;
+        const until = performance.now() + 1500;
+        while (performance.now() < until);
+      },
+    });
+    try {
+      expect(blocked.results.filter((r) => r.ok)).toHaveLength(3); // due at 0, 1 and 2 s
+      expect(blocked.late.sessions).toBeGreaterThanOrEqual(1);
+    } finally {
+      await blocked.target.close();
     }
     // More than one ATM can run: the run says how many sessions started behind their time.
     const fast = await runLoad({ data, atms: 1, sessions: 6, rate: 1000, mix: parseMix('happy=1'), seed: 8, hashLogN: 4 });
