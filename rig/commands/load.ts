@@ -78,7 +78,19 @@ export function defineLoad(program: Command): void {
       const tty = process.stderr.isTTY;
       let lastLine = 0;
       const hashLogN = int('hash-cost', opts.hashCost) ?? 10;
-      const { results, target, elapsedMs, startedAt, skipped, pinHashLogN, late } = await runLoad({
+      // Ctrl-C (or a SIGTERM) stops starting sessions; the ones under way finish, then the figures and the ledger
+      // check as after a whole run. A second one quits at once.
+      const stop = new AbortController();
+      const onStop = () => {
+        if (stop.signal.aborted) process.exit(130);
+        process.stderr.write('\nstopping: the sessions under way finish, then the figures and the ledger check (again to quit now)\n');
+        stop.abort();
+      };
+      process.on('SIGINT', onStop);
+      process.on('SIGTERM', onStop);
+      const { results, target, elapsedMs, startedAt, skipped, pinHashLogN, late, interrupted } = await runLoad({
+        signal: stop.signal,
+        onStart: (n) => console.error(`${n} ATMs ready; sessions under way (Ctrl-C stops them, then reports)`),
         data: opts.data,
         atms,
         atmIds,
@@ -97,7 +109,8 @@ export function defineLoad(program: Command): void {
         },
       });
       if (tty) process.stderr.write('\n');
-      if (sessions !== undefined && results.length < sessions)
+      if (interrupted) console.error(paintWarning(`stopped early: ${results.length} sessions ran`));
+      else if (sessions !== undefined && results.length < sessions)
         console.error(paintWarning(`${results.length} sessions, not ${sessions}: each customer of the population runs one session a run`));
       const ledgers = await target.ledgers().catch(async (err: unknown) => {
         await target.close();

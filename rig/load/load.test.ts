@@ -14,6 +14,7 @@ import { checkLedgers } from './ledger-check.ts';
 import { parseMix } from './mix.ts';
 import { loadReportHtml } from './report.ts';
 import { LATE_MS, runLoad } from './run-load.ts';
+import { killLeftovers, spawnCli } from '../spawn-cli.ts';
 import { statsOf } from './stats.ts';
 
 describe('atm-rig load', () => {
@@ -185,6 +186,38 @@ describe('a load run paced to a rate', () => {
       expect(fast.late.maxMs).toBeGreaterThan(LATE_MS);
     } finally {
       await fast.target.close();
+    }
+  }, 60_000);
+});
+
+describe('a load run stopped by Ctrl-C', () => {
+  // Ctrl-C or SIGTERM ended `atm-rig load` at once: no figures, no report, and the sessions it had run never
+  // ledger-checked (attack review).
+  it('lets the sessions under way finish, then prints the figures and checks the ledgers', async () => {
+    const { data } = await population(12);
+    const run = spawnCli([
+      'load',
+      '--data',
+      data,
+      '--atms',
+      '2',
+      '--duration',
+      '60s',
+      '--hash-cost',
+      '4',
+      '--out',
+      join(data, '..', 'load.html'),
+    ]);
+    try {
+      await run.until(/2 ATMs ready; sessions under way/);
+      run.child.kill('SIGINT');
+      expect(await run.exit).toBe(0);
+      expect(run.output()).toMatch(/stopping: the sessions under way finish/);
+      expect(run.output()).toMatch(/stopped early: \d+ sessions ran/);
+      expect(run.output()).toMatch(/ledger check: every touched account's ledger equals its balance/);
+      expect(await readFile(join(data, '..', 'load.html'), 'utf8')).toContain('<svg');
+    } finally {
+      killLeftovers();
     }
   }, 60_000);
 });

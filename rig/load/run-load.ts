@@ -27,6 +27,10 @@ export interface LoadOptions {
   brokerUrl?: string;
   atmIds?: string[];
   onProgress?: (results: readonly SessionResult[], elapsedMs: number) => void;
+  /** Aborted: no session starts after it; the ones under way finish, and the run returns what it has. */
+  signal?: AbortSignal;
+  /** Every ATM is there and sessions begin now. */
+  onStart?: (atms: number) => void;
 }
 
 export interface SessionResult {
@@ -59,6 +63,8 @@ export async function runLoad(o: LoadOptions): Promise<{
   pinHashLogN: number | undefined;
   /** With a rate: the sessions that started over LATE_MS after their time, for want of a free ATM. */
   late: { sessions: number; maxMs: number };
+  /** Stopped by its signal before it was done. */
+  interrupted: boolean;
 }> {
   const credsFile = credentialsFileOf(o.data);
   const text = await readFile(credsFile, 'utf8').catch(() => {
@@ -100,7 +106,8 @@ export async function runLoad(o: LoadOptions): Promise<{
   const first = o.seed % customers.length;
   let startedCount = 0;
   const inTime = () => o.durationMs === undefined || elapsed() < o.durationMs;
-  const more = () => startedCount < wanted && next < customers.length && inTime();
+  const stopped = () => o.signal?.aborted === true;
+  const more = () => startedCount < wanted && next < customers.length && inTime() && !stopped();
   // Pacing: the k-th session starts no earlier than k/R seconds in. An ATM takes its turn (k) before it waits, so
   // ATMs free at the same moment wait for turns one after another instead of all starting at once.
   // A turn taken well after it was due had no free ATM: the run fell behind the rate asked for.
@@ -112,7 +119,8 @@ export async function runLoad(o: LoadOptions): Promise<{
     const dueAt = (turn / o.rate) * 1000;
     if (o.durationMs !== undefined && dueAt >= o.durationMs) return false;
     const wait = dueAt - elapsed();
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    if (wait > 0) await sleep(wait, o.signal);
+    if (stopped()) return false;
     // Late for want of a free ATM, or because the process was too busy to start it on time: either way, behind.
     const lateBy = elapsed() - dueAt;
     if (lateBy > LATE_MS) {
@@ -123,6 +131,7 @@ export async function runLoad(o: LoadOptions): Promise<{
     return true;
   };
   const ticker = setInterval(() => o.onProgress?.(results, elapsed()), 1000);
+  o.onStart?.(people.length);
   await Promise.all(
     people.map(async (person, i) => {
       while (more()) {
@@ -165,7 +174,20 @@ export async function runLoad(o: LoadOptions): Promise<{
   const elapsedMs = elapsed();
   o.onProgress?.(results, elapsedMs);
   await Promise.all(people.map((p) => p.close()));
-  return { results, target, elapsedMs, startedAt, customers, skipped, pinHashLogN, late };
+  return { results, target, elapsedMs, startedAt, customers, skipped, pinHashLogN, late, interrupted: stopped() };
+}
+
+/** Wait `ms`, or less when `signal` aborts. */
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
 }
 
 /** The cost in a stored scrypt hash (`scrypt$<logN>$...`, rig/bank/secrets.ts). */
