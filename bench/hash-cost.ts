@@ -4,7 +4,7 @@
  * the same scrypt settings as the bank (rig/bank/secrets.ts), one hash at a time on one thread.
  */
 import { scryptSync } from 'node:crypto';
-import { CHEAP_HASH_COST, type HashCost } from '../rig/bank/secrets.ts';
+import { CHEAP_HASH_COST, scryptOptions, type HashCost } from '../rig/bank/secrets.ts';
 
 /** Hashes a seed001 session computes: the PIN checked, the OTP made, the OTP checked. */
 export const HASHES_PER_SESSION = 3;
@@ -12,8 +12,7 @@ export const HASHES_PER_SESSION = 3;
 /** The least ms of CPU one scrypt hash at `cost` took over `runs` hashes: what it costs at best, the machine's
  *  other work and its drift aside (a floor should not move with them). */
 export function hashCpuMs(cost: HashCost = CHEAP_HASH_COST, runs = 21): number {
-  const N = 2 ** cost.logN;
-  const options = { N, r: cost.r, p: cost.p, maxmem: 256 * N * cost.r };
+  const options = scryptOptions(cost);
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
     const before = process.cpuUsage();

@@ -7,7 +7,7 @@
 import { rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { parseMix } from '../rig/load/mix.ts';
-import { runLoad, type SessionResult } from '../rig/load/run-load.ts';
+import { runLoad, type LoadOptions, type SessionResult } from '../rig/load/run-load.ts';
 import { statsOf } from '../rig/load/stats.ts';
 import { CHEAP_HASH_COST } from '../rig/bank/secrets.ts';
 import { loadProfile } from '../rig/load/load-target.ts';
@@ -81,19 +81,7 @@ export async function scaleBench(atmCounts: readonly number[], inProcessP50: num
   // The rig's code warmed as the in-process machine's is (the JIT is the process's, whichever rig runs next).
   await warmRig();
   for (const atms of atmCounts) {
-    const population = await populationBank(10_000);
-    const t0 = performance.now();
-    const run = await runLoad({
-      data: population.file,
-      atms,
-      sessions: sessionsFor(atms),
-      mix: parseMix('happy=1'),
-      seed: 1,
-      hashLogN: CHEAP_HASH_COST.logN,
-    });
-    const upMs = performance.now() - t0 - run.elapsedMs;
-    await run.target.close();
-    await rm(dirname(population.file), { recursive: true, force: true });
+    const { run, upMs } = await happyLoad(10_000, { atms, sessions: sessionsFor(atms), seed: 1 });
     const row: ScaleRow = { ATMs: atms, ...loadFigures(run, inProcessP50), 'rig up s': +(upMs / 1000).toFixed(1) };
     onRow?.(row);
     rows.push(row);
@@ -102,18 +90,25 @@ export async function scaleBench(atmCounts: readonly number[], inProcessP50: num
 }
 
 /** WARM_UP sessions at one ATM on a rig of their own, not measured. */
-export async function warmRig(): Promise<void> {
-  const population = await populationBank(10_000);
+async function warmRig(): Promise<void> {
+  await happyLoad(10_000, { atms: 1, sessions: WARM_UP, seed: 2 });
+}
+
+/**
+ * Happy sessions on a rig of the run's own, on a fresh copy of a seeded population (removed after): what `atm-rig
+ * load` runs. The run (its rig closed), and how long the rig took to come up.
+ */
+export async function happyLoad(
+  customers: number,
+  o: Pick<LoadOptions, 'atms' | 'seed' | 'sessions' | 'durationMs' | 'rate' | 'onProgress'>,
+): Promise<{ run: Awaited<ReturnType<typeof runLoad>>; upMs: number }> {
+  const population = await populationBank(customers);
   try {
-    const run = await runLoad({
-      data: population.file,
-      atms: 1,
-      sessions: WARM_UP,
-      mix: parseMix('happy=1'),
-      seed: 2,
-      hashLogN: CHEAP_HASH_COST.logN,
-    });
+    const t0 = performance.now();
+    const run = await runLoad({ ...o, data: population.file, mix: parseMix('happy=1'), hashLogN: CHEAP_HASH_COST.logN });
+    const upMs = performance.now() - t0 - run.elapsedMs;
     await run.target.close();
+    return { run, upMs };
   } finally {
     await rm(dirname(population.file), { recursive: true, force: true });
   }

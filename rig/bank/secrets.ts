@@ -17,10 +17,14 @@ export const CHEAP_HASH_COST: HashCost = { logN: 10, r: 8, p: 1 };
 
 const KEY_LENGTH = 32;
 
+/** scrypt's options for a cost (with the memory it needs allowed). */
+export function scryptOptions(cost: HashCost): ScryptOptions {
+  return { N: 2 ** cost.logN, r: cost.r, p: cost.p, maxmem: 256 * 2 ** cost.logN * cost.r };
+}
+
 function derive(secret: string, salt: Buffer, cost: HashCost): Promise<Buffer> {
-  const options: ScryptOptions = { N: 2 ** cost.logN, r: cost.r, p: cost.p, maxmem: 256 * 2 ** cost.logN * cost.r };
   return new Promise((resolve, reject) =>
-    scrypt(secret.normalize('NFKC'), salt, KEY_LENGTH, options, (err, key) => (err ? reject(err) : resolve(key))),
+    scrypt(secret.normalize('NFKC'), salt, KEY_LENGTH, scryptOptions(cost), (err, key) => (err ? reject(err) : resolve(key))),
   );
 }
 

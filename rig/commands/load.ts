@@ -126,7 +126,7 @@ export function defineLoad(program: Command): void {
         if (late.sessions)
           console.error(
             paintWarning(
-              `${late.sessions} of ${results.length} sessions started late (up to ${(late.maxMs / 1000).toFixed(1)} s) for want of a free ATM: --rate ${rate} is more than ${atms} ATMs run (more --atms, or a lower --rate)`,
+              `${late.sessions} of ${results.length} sessions started late (up to ${(late.maxMs / 1000).toFixed(1)} s): --rate ${rate} is more than ${atms} ATMs, or this machine, run (more --atms, a lower --rate, or another host)`,
             ),
           );
         if (skipped)
@@ -139,7 +139,7 @@ export function defineLoad(program: Command): void {
           mix: mix.map(([k, w]) => `${k}=${w.toFixed(2)}`).join(','),
           bank: opts.data,
           ...(rate ? { rate } : {}),
-          ...(late.sessions ? { 'sessions started late (no free ATM)': late.sessions } : {}),
+          ...(late.sessions ? { 'sessions started late': late.sessions } : {}),
           // What a session's hashes cost weighs on every figure (docs/performance.md): said beside them.
           ...(pinHashLogN !== undefined ? { 'PIN hash cost (scrypt logN)': pinHashLogN } : {}),
           ...(opts.broker ? {} : { 'OTP hash cost (scrypt logN)': hashLogN }),

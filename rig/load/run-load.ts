@@ -5,6 +5,7 @@
  * hold (one session per customer at a time). Results per session; the ledger check after (ledger-check.ts).
  */
 import { readFile } from 'node:fs/promises';
+import { setTimeout as delay } from 'node:timers/promises';
 import { createRandom } from '../../core/random.ts';
 import { AtmClient } from '../atm-client.ts';
 import { mapLimit } from '../../core/pool.ts';
@@ -61,7 +62,7 @@ export async function runLoad(o: LoadOptions): Promise<{
   skipped: number;
   /** The scrypt cost (log2 N) the population's PINs were seeded with, which a session's PIN check pays. */
   pinHashLogN: number | undefined;
-  /** With a rate: the sessions that started over LATE_MS after their time, for want of a free ATM. */
+  /** With a rate: the sessions that started over LATE_MS after their time (no ATM free, or the process too busy). */
   late: { sessions: number; maxMs: number };
   /** Stopped by its signal before it was done. */
   interrupted: boolean;
@@ -110,7 +111,6 @@ export async function runLoad(o: LoadOptions): Promise<{
   const more = () => startedCount < wanted && next < customers.length && inTime() && !stopped();
   // Pacing: the k-th session starts no earlier than k/R seconds in. An ATM takes its turn (k) before it waits, so
   // ATMs free at the same moment wait for turns one after another instead of all starting at once.
-  // A turn taken well after it was due had no free ATM: the run fell behind the rate asked for.
   const late = { sessions: 0, maxMs: 0 };
   /** Wait for turn `turn`'s time; false when it falls after the run's duration (an ATM waiting for it would hold
    *  the run open past its end: a thousand ATMs at 10 a second take turns up to 100 s ahead). */
@@ -119,7 +119,8 @@ export async function runLoad(o: LoadOptions): Promise<{
     const dueAt = (turn / o.rate) * 1000;
     if (o.durationMs !== undefined && dueAt >= o.durationMs) return false;
     const wait = dueAt - elapsed();
-    if (wait > 0) await sleep(wait, o.signal);
+    // Cut short by the signal (Node's timer rejects then): the check below says stop.
+    if (wait > 0) await delay(wait, undefined, { signal: o.signal }).catch(() => undefined);
     if (stopped()) return false;
     // Late for want of a free ATM, or because the process was too busy to start it on time: either way, behind.
     const lateBy = elapsed() - dueAt;
@@ -175,19 +176,6 @@ export async function runLoad(o: LoadOptions): Promise<{
   o.onProgress?.(results, elapsedMs);
   await Promise.all(people.map((p) => p.close()));
   return { results, target, elapsedMs, startedAt, customers, skipped, pinHashLogN, late, interrupted: stopped() };
-}
-
-/** Wait `ms`, or less when `signal` aborts. */
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
-  });
 }
 
 /** The cost in a stored scrypt hash (`scrypt$<logN>$...`, rig/bank/secrets.ts). */
