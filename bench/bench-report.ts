@@ -27,11 +27,7 @@ export const PART_SCHEMAS = {
   dates: z.record(z.string(), z.string()),
 };
 
-export const BenchReportSchema = z.looseObject({
-  date: z.string(),
-  scryptLogN: num,
-  ...Object.fromEntries(Object.entries(PART_SCHEMAS).map(([k, v]) => [k, v.optional()])),
-} as { date: z.ZodString; scryptLogN: z.ZodNumber } & { [K in keyof typeof PART_SCHEMAS]: z.ZodOptional<(typeof PART_SCHEMAS)[K]> });
+export const BenchReportSchema = z.looseObject({ date: z.string(), scryptLogN: num, ...z.object(PART_SCHEMAS).partial().shape });
 export type BenchReport = z.infer<typeof BenchReportSchema>;
 export type LoadRow = z.infer<typeof loadRows>[number];
 
